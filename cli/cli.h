@@ -1,0 +1,83 @@
+/*
+ * cli: what every command handler sees - the loop, the libxl context
+ * (opened on demand), the user's global options and the running jobs.
+ */
+#ifndef AXL_CLI_H
+#define AXL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/log.h"
+#include "../core/loop.h"
+#include "../core/op.h"
+
+/* A handler's return value when it started a job that is still running. */
+#define CMD_PENDING (-1)
+
+struct job;
+
+struct cli {
+    struct loop *lp;
+    struct log_sink *log;
+    int verbose;            /* -v count */
+    bool quiet;
+    bool timings;           /* --timings: report op timings */
+    bool dry_run;           /* global -N, as xl -N */
+    bool interactive;       /* inside the shell */
+    bool background;        /* the command being run ends with '&' */
+    const char *cmdline;    /* the command being run, for `jobs` */
+    int signals;            /* cancelling signals seen (one-shot) */
+    int last_signal;
+    struct job *jobs;       /* newest first */
+    int next_job_id;
+    /* The shell sets this to learn when a background job finishes. */
+    void (*job_done_hook)(struct cli *cli, struct job *job);
+};
+
+/*
+ * The libxl context, opened on first use.  Returns NULL after reporting
+ * why it cannot be opened (e.g. not running on a Xen host).
+ */
+libxl_ctx *cli_libxl(struct cli *cli);
+
+/*
+ * Jobs: an op run on behalf of one command.  job_new() makes the job and
+ * its op (kind, label as op_new()); configure op with job_op(), then
+ * job_run().  The job stays on cli->jobs until job_forget().
+ */
+struct job *job_new(struct cli *cli, enum op_kind kind, const char *label);
+struct op *job_op(struct job *job);
+
+/*
+ * Start the job's op with an optional timeout (0: none).  Returns
+ * CMD_PENDING while it runs, or its exit status if it is already done.
+ */
+int job_run(struct job *job, uint64_t timeout_ms);
+
+bool job_done(const struct job *job);
+/* The job's exit status: 0, 1, 124 or 128+N.  Valid once done. */
+int job_status(const struct job *job);
+int job_id(const struct job *job);
+const char *job_cmdline(const struct job *job);
+bool job_background(const struct job *job);
+uint64_t job_started_ms(const struct job *job);
+/* Unlink and free a finished job. */
+void job_forget(struct cli *cli, struct job *job);
+
+/* Whether every job on cli->jobs is done. */
+bool jobs_all_done(void *cli);
+
+/*
+ * Cancel every job still running, as for signal why (see op_abort()).
+ * Returns how many jobs were asked to cancel.
+ */
+int jobs_abort_all(struct cli *cli, int why);
+
+/* Cancel one job. */
+void job_abort(struct job *job, int why);
+
+/* One line describing what a running job's domain is left as, for exits. */
+void jobs_report_left(struct cli *cli);
+
+#endif

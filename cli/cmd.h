@@ -1,0 +1,103 @@
+/*
+ * cmd: the command table, the single source of truth for axl's commands:
+ * names, summaries, usage, options with their help, argument counts,
+ * flags and handlers.  help, -h, completion and the man-page consistency
+ * test all read it.
+ */
+#ifndef AXL_CMD_H
+#define AXL_CMD_H
+
+#include "cli.h"
+
+#define CMD_MAX_OPTS 24
+
+/* What a positional argument is, for completion and the man page. */
+enum cmd_arg {
+    CMD_ARG_NONE,
+    CMD_ARG_DOMAIN,
+    CMD_ARG_FILE,
+    CMD_ARG_KEYVAL,
+    CMD_ARG_COMMAND,
+    CMD_ARG_JOB,
+    CMD_ARG_OTHER,
+};
+
+struct cmd_opt {
+    char short_name;        /* 0: long form only */
+    const char *long_name;  /* required: handlers look options up by it */
+    const char *arg;        /* NULL for a flag, else the value's name */
+    const char *help;
+};
+
+/* Entry flags. */
+#define CMD_F_OP      0x1u  /* runs an op: takes --timeout */
+#define CMD_F_SHELL   0x2u  /* only meaningful inside the shell */
+
+struct cmd_call;
+
+struct cmd_entry {
+    const char *name;
+    const char *summary;        /* one line, lowercase, no period */
+    const char *usage;          /* after the name, SYNOPSIS style */
+    const struct cmd_opt *opts; /* terminated by a zero entry; may be NULL */
+    int min_args;
+    int max_args;               /* -1: no limit */
+    enum cmd_arg first_arg;     /* kind of the first positional */
+    enum cmd_arg rest_args;     /* kind of the others */
+    unsigned flags;
+    int (*run)(struct cli *cli, struct cmd_call *call);
+};
+
+/* A parsed command line. */
+struct cmd_call {
+    const struct cmd_entry *cmd;
+    int argc;                   /* positional arguments */
+    char **argv;
+    const char *val[CMD_MAX_OPTS + 2];  /* last value per option */
+    int count[CMD_MAX_OPTS + 2];        /* times given */
+};
+
+/* The table, NULL-terminated, in the order `help` lists it. */
+extern const struct cmd_entry *const cmd_table[];
+
+/* The options every CMD_F_OP command takes besides its own. */
+extern const struct cmd_opt cmd_op_opts[];
+
+/*
+ * Find a command: an exact name wins, else a unique prefix.  Returns
+ * NULL after reporting "unknown command" or "ambiguous command" with the
+ * candidates.
+ */
+const struct cmd_entry *cmd_lookup(const char *name);
+
+/*
+ * Parse argv (argv[0] is the command name) into *call.  Returns 0, 1 if
+ * -h/--help was given and handled (help printed), or -1 after reporting
+ * a usage error.  call->argv points into argv.
+ */
+int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
+              struct cmd_call *call);
+
+/* The value of option long_name, or NULL if not given. */
+const char *cmd_opt(const struct cmd_call *call, const char *long_name);
+/* How many times option long_name was given. */
+int cmd_flag(const struct cmd_call *call, const char *long_name);
+
+/* Print "usage: axl NAME USAGE" and the options, to stdout. */
+void cmd_print_help(const struct cmd_entry *cmd);
+/* Print the list of commands with their summaries, to stdout. */
+void cmd_print_list(void);
+
+/*
+ * Parse, then run one command line.  Returns the handler's status (or
+ * CMD_PENDING), 2 for a usage error, 0 after -h.
+ */
+int cmd_dispatch(struct cli *cli, int argc, char **argv);
+
+/* Command group entries. */
+extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
+    cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
+    cmd_shutdown_entry, cmd_reboot_entry, cmd_help_entry,
+    cmd_version_entry;
+
+#endif

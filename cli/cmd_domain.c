@@ -1,0 +1,379 @@
+/*
+ * cmd_domain: create, list, destroy, pause, unpause, shutdown, reboot.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "../core/dom.h"
+#include "../core/status.h"
+#include "../core/xlcfg.h"
+#include "cmd.h"
+#include "out.h"
+#include "parse.h"
+
+/* --timeout, shared by every op command. */
+static int cmd_domain_timeout(const struct cmd_call *call, uint64_t *ms_r)
+{
+    const char *t = cmd_opt(call, "timeout");
+
+    *ms_r = 0;
+    if (!t)
+        return 0;
+    if (parse_duration_ms(t, ms_r) < 0)
+        return error("%s: invalid duration '%s' for --timeout (use e.g. "
+                     "30s, 2m, 1h)", call->cmd->name, t);
+    return 0;
+}
+
+/* Resolve the domain argument, with the error message users expect. */
+static int cmd_domain_resolve(struct cli *cli, const char *spec,
+                              uint32_t *domid_r)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+    int rc;
+
+    if (!ctx)
+        return -1;
+    rc = dom_resolve(ctx, spec, domid_r);
+    if (rc == ERROR_DOMAIN_NOTFOUND)
+        return error("no such domain '%s'", spec);
+    if (rc)
+        return error_libxl(rc, "cannot look up domain '%s'", spec);
+    return 0;
+}
+
+/* ---- create ---- */
+
+static const struct cmd_opt cmd_create_opts[] = {
+    { 'f', "config", "FILE", "read the domain configuration from FILE" },
+    { 'p', "paused", NULL, "leave the domain paused after creating it" },
+    { 'n', "dry-run", NULL,
+      "print the libxl domain configuration as JSON; create nothing" },
+    { 'q', "quiet", NULL, "print no progress" },
+    { 'v', "verbose", NULL, "show libxl's log on stderr (repeat for more)" },
+    { 0, "on-cancel", "POLICY",
+      "what to do with a half-built domain when cancelled: destroy "
+      "(default) or keep" },
+    { 'F', "foreground", NULL, "accepted for xl compatibility (axl never "
+      "daemonizes)" },
+    { 'e', "no-onreboot", NULL, "accepted for xl compatibility" },
+    { 'c', "console", NULL, "attach to the console (not supported yet)" },
+    { 0 },
+};
+
+static void cmd_create_report(void *user, int is_error, const char *msg)
+{
+    (void)user;
+    if (is_error)
+        error("%s", msg);
+    else
+        warn("%s", msg);
+}
+
+static void cmd_domain_verbosity(struct cli *cli, int extra)
+{
+    int v = cli->verbose + extra;
+
+    if (v > 0)
+        log_set_level(cli->log, v >= 3 ? XTL_DEBUG : v == 2 ? XTL_DETAIL
+                                                       : XTL_PROGRESS);
+}
+
+static int cmd_create_run(struct cli *cli, struct cmd_call *call)
+{
+    const char *path = cmd_opt(call, "config");
+    const char *policy = cmd_opt(call, "on-cancel");
+    const char *const *overrides;
+    enum op_on_cancel on_cancel = OP_ON_CANCEL_DESTROY;
+    struct xlcfg_opts xo;
+    struct job *job = NULL;
+    libxl_ctx *ctx;
+    uint64_t timeout_ms;
+    int i, n_over, status = AXL_EXIT_USAGE;
+    bool dry = cmd_flag(call, "dry-run") || cli->dry_run;
+
+    if (cmd_domain_timeout(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (policy) {
+        if (!strcmp(policy, "destroy"))
+            on_cancel = OP_ON_CANCEL_DESTROY;
+        else if (!strcmp(policy, "keep"))
+            on_cancel = OP_ON_CANCEL_KEEP;
+        else
+            return error("create: invalid value '%s' for --on-cancel "
+                         "(use destroy or keep)", policy), AXL_EXIT_USAGE;
+    }
+    if (cmd_flag(call, "console"))
+        return error("create: -c (attach to the console) is not supported "
+                     "yet; use 'xl console' after creating"), AXL_EXIT_USAGE;
+    if (dry && (policy || timeout_ms))
+        return error("create: --dry-run creates nothing: --on-cancel and "
+                     "--timeout do not apply"), AXL_EXIT_USAGE;
+    if (!path) {
+        if (call->argc < 1)
+            return error("create: no config file (usage: axl create "
+                         "%s)", call->cmd->usage), AXL_EXIT_USAGE;
+        path = call->argv[0];
+        overrides = (const char *const *)call->argv + 1;
+        n_over = call->argc - 1;
+    } else {
+        overrides = (const char *const *)call->argv;
+        n_over = call->argc;
+    }
+    for (i = 0; i < n_over; i++)
+        if (!strchr(overrides[i], '='))
+            return error("create: '%s' is not a key=value setting",
+                         overrides[i]), AXL_EXIT_USAGE;
+    if (cmd_flag(call, "quiet"))
+        cli->quiet = true;
+    cmd_domain_verbosity(cli, cmd_flag(call, "verbose"));
+
+    ctx = cli_libxl(cli);
+    if (!ctx)
+        return AXL_EXIT_FAIL;
+    job = job_new(cli, OP_CREATE, NULL);
+    if (!job)
+        return error("create: out of memory"), AXL_EXIT_FAIL;
+
+    memset(&xo, 0, sizeof(xo));
+    xo.path = path;
+    xo.overrides = overrides;
+    xo.n_overrides = n_over;
+    xo.report = cmd_create_report;
+    if (!cli->quiet)
+        progress("parsing config from %s", path);
+    if (xlcfg_parse(ctx, &xo, op_config(job_op(job))) < 0) {
+        status = AXL_EXIT_FAIL;
+        goto out;
+    }
+    if (dry) {
+        char *json = libxl_domain_config_to_json(ctx,
+                                                 op_config(job_op(job)));
+
+        if (!json) {
+            error("create: cannot format the configuration as JSON");
+            status = AXL_EXIT_FAIL;
+            goto out;
+        }
+        printf("%s\n", json);
+        free(json);
+        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+        goto out;
+    }
+    op_set_on_cancel(job_op(job), on_cancel);
+    op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
+    return job_run(job, timeout_ms);
+out:
+    job_forget(cli, job);
+    return status;
+}
+
+const struct cmd_entry cmd_create_entry = {
+    .name = "create",
+    .summary = "create a domain from an xl config file",
+    .usage = "[options] <ConfigFile> [key=value ...]",
+    .opts = cmd_create_opts,
+    .min_args = 0,
+    .max_args = -1,
+    .first_arg = CMD_ARG_FILE,
+    .rest_args = CMD_ARG_KEYVAL,
+    .flags = CMD_F_OP,
+    .run = cmd_create_run,
+};
+
+/* ---- destroy, pause, unpause, shutdown, reboot ---- */
+
+static int cmd_domain_simple(struct cli *cli, struct cmd_call *call,
+                             enum op_kind kind)
+{
+    const char *spec = call->argv[0];
+    struct job *job;
+    uint64_t timeout_ms;
+    uint32_t domid;
+
+    if (cmd_domain_timeout(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (cmd_domain_resolve(cli, spec, &domid) < 0)
+        return AXL_EXIT_FAIL;
+    if (domid == 0)
+        return error("cannot %s Domain-0", call->cmd->name), AXL_EXIT_FAIL;
+    job = job_new(cli, kind, spec);
+    if (!job)
+        return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
+    op_set_domid(job_op(job), domid);
+    return job_run(job, timeout_ms);
+}
+
+static int cmd_destroy_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_domain_simple(cli, call, OP_DESTROY);
+}
+
+static int cmd_pause_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_domain_simple(cli, call, OP_PAUSE);
+}
+
+static int cmd_unpause_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_domain_simple(cli, call, OP_UNPAUSE);
+}
+
+static int cmd_shutdown_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_domain_simple(cli, call, OP_SHUTDOWN);
+}
+
+static int cmd_reboot_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_domain_simple(cli, call, OP_REBOOT);
+}
+
+#define CMD_DOMAIN_SIMPLE(NAME, SUMMARY)                                \
+    const struct cmd_entry cmd_##NAME##_entry = {                       \
+        .name = #NAME,                                                  \
+        .summary = SUMMARY,                                             \
+        .usage = "[options] <Domain>",                                  \
+        .min_args = 1,                                                  \
+        .max_args = 1,                                                  \
+        .first_arg = CMD_ARG_DOMAIN,                                    \
+        .flags = CMD_F_OP,                                              \
+        .run = cmd_##NAME##_run,                                        \
+    }
+
+CMD_DOMAIN_SIMPLE(destroy, "destroy a domain at once");
+CMD_DOMAIN_SIMPLE(pause, "pause a domain");
+CMD_DOMAIN_SIMPLE(unpause, "unpause a domain");
+CMD_DOMAIN_SIMPLE(shutdown, "ask a domain to shut down");
+CMD_DOMAIN_SIMPLE(reboot, "ask a domain to reboot");
+
+/* ---- list ---- */
+
+static const struct cmd_opt cmd_list_opts[] = {
+    { 'l', "long", NULL, "print each domain's configuration as JSON" },
+    { 'v', "verbose", NULL, "add UUID, reason code and security label" },
+    { 0 },
+};
+
+static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d, bool verbose)
+{
+    static const char reasons[] = "-rscwS";
+    int reason = d->shutdown ? (int)d->shutdown_reason : 0;
+    char *name = libxl_domid_to_name(ctx, d->domid);
+
+    printf("%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f",
+           name ? name : "(null)", d->domid,
+           (unsigned long)((d->current_memkb + d->outstanding_memkb) / 1024),
+           d->vcpu_online, d->running ? 'r' : '-', d->blocked ? 'b' : '-',
+           d->paused ? 'p' : '-', d->shutdown ? 's' : '-',
+           reason >= 0 && reason < (int)sizeof(reasons) - 1 ? reasons[reason]
+                                                            : '?',
+           d->dying ? 'd' : '-', (double)d->cpu_time / 1e9);
+    free(name);
+    if (verbose) {
+        printf(" " LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d->uuid));
+        if (d->shutdown)
+            printf(" %8x", reason);
+        else
+            printf(" %8s", "-");
+        printf(" %16s", d->ssid_label ? d->ssid_label : "-");
+    }
+    putchar('\n');
+}
+
+static int cmd_list_long(libxl_ctx *ctx, const libxl_dominfo *info, int n)
+{
+    int i, first = 1;
+
+    printf("[\n");
+    for (i = 0; i < n; i++) {
+        libxl_domain_config cfg;
+        char *json;
+
+        libxl_domain_config_init(&cfg);
+        if (libxl_retrieve_domain_configuration(ctx, info[i].domid, &cfg,
+                                                NULL)) {
+            libxl_domain_config_dispose(&cfg);
+            continue;
+        }
+        json = libxl_domain_config_to_json(ctx, &cfg);
+        printf("%s    {\n        \"domid\": %u,\n        \"config\": %s\n"
+               "    }", first ? "" : ",\n", info[i].domid,
+               json ? json : "null");
+        first = 0;
+        free(json);
+        libxl_domain_config_dispose(&cfg);
+    }
+    printf("\n]\n");
+    return 0;
+}
+
+static int cmd_list_run(struct cli *cli, struct cmd_call *call)
+{
+    libxl_dominfo *info = NULL, *sel = NULL;
+    libxl_ctx *ctx;
+    bool verbose = cmd_flag(call, "verbose") > 0;
+    int i, n = 0, nsel = 0, status = AXL_EXIT_FAIL;
+
+    ctx = cli_libxl(cli);
+    if (!ctx)
+        return AXL_EXIT_FAIL;
+    info = libxl_list_domain(ctx, &n);
+    if (!info) {
+        error("cannot list domains");
+        goto out;
+    }
+    sel = calloc(n ? n : 1, sizeof(*sel));
+    if (!sel) {
+        error("list: out of memory");
+        goto out;
+    }
+    if (call->argc == 0) {
+        memcpy(sel, info, sizeof(*info) * n);
+        nsel = n;
+    }
+    for (i = 0; i < call->argc; i++) {
+        uint32_t domid;
+        int k;
+
+        if (cmd_domain_resolve(cli, call->argv[i], &domid) < 0)
+            goto out;
+        for (k = 0; k < n; k++)
+            if (info[k].domid == domid && nsel < n)
+                sel[nsel++] = info[k];
+    }
+    if (cmd_flag(call, "long")) {
+        cmd_list_long(ctx, sel, nsel);
+    } else {
+        printf("Name                                        ID   Mem "
+               "VCPUs\tState\tTime(s)");
+        if (verbose)
+            printf("   UUID                            "
+                   "Reason-Code\tSecurity Label");
+        printf("\n");
+        for (i = 0; i < nsel; i++)
+            cmd_list_row(ctx, &sel[i], verbose);
+    }
+    status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+out:
+    free(sel);  /* shallow copies of info's entries */
+    if (info)
+        libxl_dominfo_list_free(info, n);
+    return status;
+}
+
+const struct cmd_entry cmd_list_entry = {
+    .name = "list",
+    .summary = "list domains",
+    .usage = "[options] [Domain ...]",
+    .opts = cmd_list_opts,
+    .min_args = 0,
+    .max_args = -1,
+    .first_arg = CMD_ARG_DOMAIN,
+    .rest_args = CMD_ARG_DOMAIN,
+    .run = cmd_list_run,
+};

@@ -1,0 +1,218 @@
+/*
+ * job: an op run on behalf of a command, with its timeout, its exit
+ * status and its place in the shell's job list.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/status.h"
+#include "cli.h"
+#include "out.h"
+
+struct job {
+    struct cli *cli;
+    int id;
+    char *cmdline;
+    bool background;
+    struct op *op;
+    struct loop_timer *timer;
+    uint64_t timeout_ms;
+    uint64_t t_start_ms;
+    bool done;
+    int status;
+    struct job *next;
+};
+
+static void job_note(struct op *op, enum op_note_level level,
+                     const char *msg, void *user)
+{
+    struct job *job = user;
+
+    (void)op;
+    if (level == OP_NOTE_PROGRESS) {
+        if (!job->cli->quiet)
+            progress("%s", msg);
+        return;
+    }
+    if (job->background && job->cli->interactive)
+        note("[%d] %s", job->id, msg);
+    else
+        note("%s", msg);
+}
+
+static int job_status_of(const struct op *op)
+{
+    int why = op_why(op);
+
+    switch (op_result(op)) {
+    case OP_RESULT_OK:
+        return AXL_EXIT_OK;
+    case OP_RESULT_CANCELLED:
+        if (why == OP_WHY_TIMEOUT)
+            return AXL_EXIT_TIMEOUT;
+        if (why > 0)
+            return AXL_EXIT_SIGNAL + why;
+        return AXL_EXIT_SIGNAL + SIGINT;
+    default:
+        return AXL_EXIT_FAIL;
+    }
+}
+
+static void job_op_done(struct op *op, void *user)
+{
+    struct job *job = user;
+    struct cli *cli = job->cli;
+
+    if (job->timer) {
+        loop_timer_cancel(cli->lp, job->timer);
+        job->timer = NULL;
+    }
+    job->done = true;
+    job->status = job_status_of(op);
+    if (cli->timings)
+        note("timing: %s of '%s': total %.1f ms, cancel to ao done %.1f ms, "
+             "cancel to finished %.1f ms", op_verb(op), op_label(op),
+             op_ms_total(op), op_ms_abort_to_ao(op),
+             op_ms_abort_to_done(op));
+    if (cli->job_done_hook)
+        cli->job_done_hook(cli, job);
+}
+
+static const struct op_hooks job_hooks = {
+    .note = job_note,
+    .done = job_op_done,
+};
+
+struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)
+{
+    struct job *job = calloc(1, sizeof(*job));
+
+    if (!job)
+        return NULL;
+    job->op = op_new(cli->lp, kind, label, &job_hooks, job);
+    job->cmdline = strdup(cli->cmdline ? cli->cmdline : "");
+    if (!job->op || !job->cmdline) {
+        op_free(job->op);
+        free(job->cmdline);
+        free(job);
+        return NULL;
+    }
+    job->cli = cli;
+    job->id = ++cli->next_job_id;
+    job->background = cli->background;
+    job->next = cli->jobs;
+    cli->jobs = job;
+    return job;
+}
+
+struct op *job_op(struct job *job)
+{
+    return job->op;
+}
+
+static void job_timed_out(struct loop *lp, void *user)
+{
+    struct job *job = user;
+    char d[32];
+
+    (void)lp;
+    job->timer = NULL;
+    if (job->timeout_ms % 1000)
+        snprintf(d, sizeof(d), "%llu ms", (unsigned long long)job->timeout_ms);
+    else
+        snprintf(d, sizeof(d), "%llu s",
+                 (unsigned long long)job->timeout_ms / 1000);
+    note("%s of '%s' timed out after %s", op_verb(job->op),
+         op_label(job->op) ? op_label(job->op) : "?", d);
+    op_abort(job->op, OP_WHY_TIMEOUT);
+}
+
+int job_run(struct job *job, uint64_t timeout_ms)
+{
+    job->t_start_ms = loop_now_ms();
+    job->timeout_ms = timeout_ms;
+    if (timeout_ms) {
+        job->timer = loop_timer_add(job->cli->lp, timeout_ms, job_timed_out,
+                                    job);
+        if (!job->timer)
+            return error("cannot set a timer: out of memory"),
+                   AXL_EXIT_FAIL;
+    }
+    op_start(job->op);
+    return job->done ? job->status : CMD_PENDING;
+}
+
+bool job_done(const struct job *job) { return job->done; }
+int job_status(const struct job *job) { return job->status; }
+int job_id(const struct job *job) { return job->id; }
+const char *job_cmdline(const struct job *job) { return job->cmdline; }
+bool job_background(const struct job *job) { return job->background; }
+uint64_t job_started_ms(const struct job *job) { return job->t_start_ms; }
+
+void job_forget(struct cli *cli, struct job *job)
+{
+    struct job **pp;
+
+    for (pp = &cli->jobs; *pp; pp = &(*pp)->next) {
+        if (*pp == job) {
+            *pp = job->next;
+            break;
+        }
+    }
+    if (job->timer)
+        loop_timer_cancel(cli->lp, job->timer);
+    op_free(job->op);
+    free(job->cmdline);
+    free(job);
+}
+
+bool jobs_all_done(void *user)
+{
+    struct cli *cli = user;
+    struct job *j;
+
+    for (j = cli->jobs; j; j = j->next)
+        if (!j->done)
+            return false;
+    return true;
+}
+
+void job_abort(struct job *job, int why)
+{
+    if (!job->done)
+        op_abort(job->op, why);
+}
+
+int jobs_abort_all(struct cli *cli, int why)
+{
+    struct job *j;
+    int n = 0;
+
+    for (j = cli->jobs; j; j = j->next) {
+        if (j->done)
+            continue;
+        op_abort(j->op, why);
+        n++;
+    }
+    return n;
+}
+
+void jobs_report_left(struct cli *cli)
+{
+    struct job *j;
+
+    for (j = cli->jobs; j; j = j->next) {
+        struct op *op = j->op;
+
+        if (j->done)
+            continue;
+        if (op_domid(op) == (uint32_t)INVALID_DOMID)
+            note("exiting during %s of '%s'; its domain may be left "
+                 "half-built: check 'axl list'", op_verb(op), op_label(op));
+        else
+            note("exiting during %s of '%s': domain %u is left; remove it "
+                 "with 'axl destroy %u'", op_verb(op), op_label(op),
+                 op_domid(op), op_domid(op));
+    }
+}

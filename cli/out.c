@@ -1,0 +1,122 @@
+/*
+ * out: message formatting and the single place that writes to stderr.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <libxl.h>
+
+#include "out.h"
+
+static bool out_progress_on;
+static bool out_progress_set;
+static void (*out_before)(void);
+static void (*out_after)(void);
+
+static void out_emit(const char *kind, const char *tail, const char *fmt,
+                     va_list ap)
+{
+    char msg[1024];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (out_before)
+        out_before();
+    fflush(stdout);
+    fprintf(stderr, "axl: %s%s%s%s\n", kind, msg, tail ? ": " : "",
+            tail ? tail : "");
+    fflush(stderr);
+    if (out_after)
+        out_after();
+}
+
+int error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_emit("", NULL, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int error_errno(const char *fmt, ...)
+{
+    const char *e = strerror(errno);
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_emit("", e, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int error_libxl(int rc, const char *fmt, ...)
+{
+    const char *e = libxl_error_to_string(rc);
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_emit("", e ? e : "unknown libxl error", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_emit("warning: ", NULL, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void note(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out_emit("", NULL, fmt, ap);
+    va_end(ap);
+}
+
+void progress(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!out_progress_enabled())
+        return;
+    va_start(ap, fmt);
+    out_emit("", NULL, fmt, ap);
+    va_end(ap);
+}
+
+void out_set_progress(bool on)
+{
+    out_progress_on = on;
+    out_progress_set = true;
+}
+
+bool out_progress_enabled(void)
+{
+    if (!out_progress_set) {
+        out_progress_on = isatty(STDERR_FILENO);
+        out_progress_set = true;
+    }
+    return out_progress_on;
+}
+
+void out_set_async_hooks(void (*before)(void), void (*after)(void))
+{
+    out_before = before;
+    out_after = after;
+}
+
+int out_flush_stdout(void)
+{
+    if (fflush(stdout) == EOF || ferror(stdout))
+        return error_errno("cannot write to standard output");
+    return 0;
+}

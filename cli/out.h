@@ -1,0 +1,38 @@
+/*
+ * out: axl's messages to the user.  Data goes to stdout; messages and
+ * progress go to stderr as "axl: message".
+ */
+#ifndef AXL_OUT_H
+#define AXL_OUT_H
+
+#include <stdbool.h>
+
+/* Print "axl: message" on stderr; return -1 (for `return error(...)`). */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As error(), with ": strerror(errno)" appended. */
+int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As error(), with ": " and the libxl error's name appended. */
+int error_libxl(int rc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "axl: warning: message"; returns -1 like error(). */
+int warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "axl: message", always shown (cancellation, outcomes). */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "axl: message", shown only if progress is enabled. */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whether progress lines are shown (default: stderr is a terminal). */
+void out_set_progress(bool on);
+bool out_progress_enabled(void);
+
+/*
+ * Hooks the interactive shell sets so that a message printed while the
+ * user is typing does not garble the line: before() hides the prompt and
+ * line, after() redraws them.  NULL for none.
+ */
+void out_set_async_hooks(void (*before)(void), void (*after)(void));
+
+/* Flush stdout; returns -1 after reporting a write error on it. */
+int out_flush_stdout(void);
+
+#endif

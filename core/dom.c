@@ -1,0 +1,94 @@
+/*
+ * dom: domain lookup and state, from libxl and xenstore.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <libxl_utils.h>
+#include <xenstore.h>
+
+#include "dom.h"
+
+/* Xen reserves domain ids from 0x7FF0 up (DOMID_FIRST_RESERVED). */
+#define DOM_FIRST_RESERVED 0x7FF0u
+
+int dom_resolve(libxl_ctx *ctx, const char *spec, uint32_t *domid_r)
+{
+    libxl_dominfo info;
+    char *end;
+    unsigned long v;
+    int rc;
+
+    if (!*spec)
+        return ERROR_INVAL;
+    errno = 0;
+    v = strtoul(spec, &end, 10);
+    if (*spec >= '0' && *spec <= '9' && !*end && !errno &&
+        v < DOM_FIRST_RESERVED) {
+        libxl_dominfo_init(&info);
+        rc = libxl_domain_info(ctx, &info, (uint32_t)v);
+        libxl_dominfo_dispose(&info);
+        if (rc)
+            return rc;
+        *domid_r = (uint32_t)v;
+        return 0;
+    }
+    rc = libxl_name_to_domid(ctx, spec, domid_r);
+    if (rc == ERROR_INVAL)
+        return ERROR_DOMAIN_NOTFOUND;
+    return rc;
+}
+
+enum dom_state dom_state_of(libxl_ctx *ctx, uint32_t domid)
+{
+    libxl_dominfo info;
+    enum dom_state st;
+    int rc;
+
+    if (domid == (uint32_t)INVALID_DOMID)
+        return DOM_GONE;
+    libxl_dominfo_init(&info);
+    rc = libxl_domain_info(ctx, &info, domid);
+    if (rc == ERROR_DOMAIN_NOTFOUND)
+        st = DOM_GONE;
+    else if (rc)
+        st = DOM_UNKNOWN;
+    else if (info.dying)
+        st = DOM_DYING;
+    else if (info.shutdown)
+        st = DOM_SHUTDOWN;
+    else if (info.paused)
+        st = DOM_PAUSED;
+    else
+        st = DOM_RUNNING;
+    libxl_dominfo_dispose(&info);
+    return st;
+}
+
+const char *dom_state_name(enum dom_state st)
+{
+    switch (st) {
+    case DOM_GONE: return "gone";
+    case DOM_RUNNING: return "running";
+    case DOM_PAUSED: return "paused";
+    case DOM_SHUTDOWN: return "shut down";
+    case DOM_DYING: return "dying";
+    default: return "in an unknown state";
+    }
+}
+
+int dom_xenstore_present(uint32_t domid)
+{
+    struct xs_handle *xs = xs_open(0);
+    char path[64];
+    unsigned int len;
+    void *v;
+
+    if (!xs)
+        return -1;
+    snprintf(path, sizeof(path), "/local/domain/%u", domid);
+    v = xs_read(xs, XBT_NULL, path, &len);
+    free(v);
+    xs_close(xs);
+    return v != NULL;
+}

@@ -1,0 +1,39 @@
+/*
+ * dom: finding domains and describing the state they are in.
+ */
+#ifndef AXL_DOM_H
+#define AXL_DOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libxl.h>
+
+enum dom_state {
+    DOM_GONE,       /* no such domain */
+    DOM_RUNNING,
+    DOM_PAUSED,
+    DOM_SHUTDOWN,   /* shut down, not yet destroyed */
+    DOM_DYING,
+    DOM_UNKNOWN,    /* libxl could not tell */
+};
+
+/*
+ * Resolve spec, a domain name or a decimal domain id, to a domid.
+ * Returns 0, ERROR_DOMAIN_NOTFOUND if no domain has that name or id, or
+ * another libxl error.
+ */
+int dom_resolve(libxl_ctx *ctx, const char *spec, uint32_t *domid_r);
+
+/* The state of domid right now. */
+enum dom_state dom_state_of(libxl_ctx *ctx, uint32_t domid);
+
+/* A short word for a state: "running", "paused", "gone", ... */
+const char *dom_state_name(enum dom_state st);
+
+/*
+ * Whether xenstore still has /local/domain/<domid>.  Returns 1, 0, or -1
+ * if xenstore could not be asked.
+ */
+int dom_xenstore_present(uint32_t domid);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * loop: poll(2) over libxl's fds, axl's fds, a signalfd and timers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loop.h"
+
+#define LOOP_MAX_WATCHES 32
+
+struct loop_watch {
+    int fd;                 /* -1: free slot */
+    short events;
+    loop_fd_fn *fn;
+    void *user;
+};
+
+struct loop_timer {
+    uint64_t deadline_ms;
+    loop_timer_fn *fn;
+    void *user;
+    struct loop_timer *next;
+};
+
+struct loop {
+    libxl_ctx *ctx;
+    int sigfd;
+    sigset_t caught;
+    loop_signal_fn *on_signal;
+    void *signal_user;
+    struct loop_watch watches[LOOP_MAX_WATCHES];
+    struct loop_timer *timers;        /* sorted by deadline */
+    struct pollfd *pfds;
+    int pfds_alloc;
+};
+
+/*
+ * The mask axl started with.  Children libxl forks get it back; it is
+ * process-wide state by nature, set once in loop_init().
+ */
+static sigset_t loop_orig_mask;
+
+static const int loop_default_signals[] = { SIGINT, SIGTERM, SIGHUP,
+                                            SIGCHLD };
+
+uint64_t loop_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t loop_now_ms(void)
+{
+    return loop_now_ns() / 1000000u;
+}
+
+/*
+ * libxl's fork: the child gets a session of its own, the original signal
+ * mask and default dispositions, so that neither the terminal's Ctrl-C
+ * nor axl's blocked mask leak into hotplug scripts, bootloaders or the
+ * save helper.  A new session (not just a process group) keeps
+ * login_tty() working for libxl's bootloader child.
+ */
+static pid_t loop_fork(void *user)
+{
+    pid_t pid;
+    size_t i;
+
+    (void)user;
+    pid = fork();
+    if (pid != 0)
+        return pid;
+    setsid();
+    for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
+        signal(loop_default_signals[i], SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+    return 0;
+}
+
+static const libxl_childproc_hooks loop_child_hooks = {
+    .chldowner = libxl_sigchld_owner_mainloop,
+    .fork_replacement = loop_fork,
+};
+
+int loop_init(struct loop **lp_r)
+{
+    struct loop *lp = NULL;
+    size_t i;
+    int rc = -1;
+
+    lp = calloc(1, sizeof(*lp));
+    if (!lp)
+        goto out;
+    lp->sigfd = -1;
+    for (i = 0; i < LOOP_MAX_WATCHES; i++)
+        lp->watches[i].fd = -1;
+
+    sigemptyset(&lp->caught);
+    for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
+        sigaddset(&lp->caught, loop_default_signals[i]);
+    if (sigprocmask(SIG_BLOCK, &lp->caught, &loop_orig_mask) < 0)
+        goto out;
+    signal(SIGPIPE, SIG_IGN);
+    lp->sigfd = signalfd(-1, &lp->caught, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (lp->sigfd < 0)
+        goto out;
+    *lp_r = lp;
+    lp = NULL;
+    rc = 0;
+out:
+    if (lp) {
+        int e = errno;
+
+        sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+        free(lp);
+        errno = e;
+    }
+    return rc;
+}
+
+int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
+{
+    int rc;
+
+    rc = libxl_ctx_alloc(&lp->ctx, LIBXL_VERSION, 0, lg);
+    if (rc) {
+        lp->ctx = NULL;
+        return rc;
+    }
+    libxl_childproc_setmode(lp->ctx, &loop_child_hooks, lp);
+    return 0;
+}
+
+void loop_dispose(struct loop *lp)
+{
+    struct loop_timer *t, *next;
+
+    if (!lp)
+        return;
+    if (lp->ctx)
+        libxl_ctx_free(lp->ctx);
+    for (t = lp->timers; t; t = next) {
+        next = t->next;
+        free(t);
+    }
+    if (lp->sigfd >= 0)
+        close(lp->sigfd);
+    free(lp->pfds);
+    free(lp);
+}
+
+libxl_ctx *loop_ctx(struct loop *lp)
+{
+    return lp->ctx;
+}
+
+int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
+                  void *user)
+{
+    struct loop_watch *free_slot = NULL;
+    size_t i;
+
+    for (i = 0; i < LOOP_MAX_WATCHES; i++) {
+        struct loop_watch *w = &lp->watches[i];
+
+        if (w->fd == fd) {
+            free_slot = w;
+            break;
+        }
+        if (w->fd < 0 && !free_slot)
+            free_slot = w;
+    }
+    if (!free_slot) {
+        errno = ENOSPC;
+        return -1;
+    }
+    free_slot->fd = fd;
+    free_slot->events = events;
+    free_slot->fn = fn;
+    free_slot->user = user;
+    return 0;
+}
+
+void loop_unwatch_fd(struct loop *lp, int fd)
+{
+    size_t i;
+
+    for (i = 0; i < LOOP_MAX_WATCHES; i++)
+        if (lp->watches[i].fd == fd)
+            lp->watches[i].fd = -1;
+}
+
+struct loop_timer *loop_timer_add(struct loop *lp, uint64_t ms,
+                                  loop_timer_fn *fn, void *user)
+{
+    struct loop_timer *t = calloc(1, sizeof(*t));
+    struct loop_timer **pp;
+
+    if (!t)
+        return NULL;
+    t->deadline_ms = loop_now_ms() + ms;
+    t->fn = fn;
+    t->user = user;
+    for (pp = &lp->timers; *pp && (*pp)->deadline_ms <= t->deadline_ms;
+         pp = &(*pp)->next)
+        ;
+    t->next = *pp;
+    *pp = t;
+    return t;
+}
+
+void loop_timer_cancel(struct loop *lp, struct loop_timer *t)
+{
+    struct loop_timer **pp;
+
+    for (pp = &lp->timers; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            free(t);
+            return;
+        }
+    }
+}
+
+void loop_on_signal(struct loop *lp, loop_signal_fn *fn, void *user)
+{
+    lp->on_signal = fn;
+    lp->signal_user = user;
+}
+
+int loop_catch_signal(struct loop *lp, int signo)
+{
+    sigset_t one;
+
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    if (sigprocmask(SIG_BLOCK, &one, NULL) < 0)
+        return -1;
+    sigaddset(&lp->caught, signo);
+    return signalfd(lp->sigfd, &lp->caught, 0) < 0 ? -1 : 0;
+}
+
+static void loop_read_signals(struct loop *lp)
+{
+    struct signalfd_siginfo si;
+
+    while (read(lp->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGCHLD) {
+            if (lp->ctx)
+                libxl_childproc_sigchld_occurred(lp->ctx);
+            continue;
+        }
+        if (lp->on_signal)
+            lp->on_signal(lp, (int)si.ssi_signo, lp->signal_user);
+    }
+}
+
+static void loop_run_timers(struct loop *lp)
+{
+    uint64_t now = loop_now_ms();
+
+    while (lp->timers && lp->timers->deadline_ms <= now) {
+        struct loop_timer *t = lp->timers;
+
+        lp->timers = t->next;
+        t->fn(lp, t->user);
+        free(t);
+    }
+}
+
+static int loop_grow(struct loop *lp, int want)
+{
+    struct pollfd *p;
+
+    if (want <= lp->pfds_alloc)
+        return 0;
+    p = realloc(lp->pfds, sizeof(*p) * want);
+    if (!p)
+        return -1;
+    lp->pfds = p;
+    lp->pfds_alloc = want;
+    return 0;
+}
+
+int loop_iterate(struct loop *lp, int timeout_ms)
+{
+    struct loop_watch snap[LOOP_MAX_WATCHES];
+    int nown = 0, nxl = 0, timeout = timeout_ms, r, i;
+    struct timeval now;
+
+    if (loop_grow(lp, LOOP_MAX_WATCHES + 1 + 16) < 0)
+        return -1;
+
+    /* Our own fds first: the signalfd, then the watches. */
+    lp->pfds[nown].fd = lp->sigfd;
+    lp->pfds[nown].events = POLLIN;
+    lp->pfds[nown].revents = 0;
+    nown++;
+    for (i = 0; i < LOOP_MAX_WATCHES; i++) {
+        snap[i] = lp->watches[i];
+        if (snap[i].fd < 0)
+            continue;
+        lp->pfds[nown].fd = snap[i].fd;
+        lp->pfds[nown].events = snap[i].events;
+        lp->pfds[nown].revents = 0;
+        nown++;
+    }
+    if (lp->timers) {
+        uint64_t n = loop_now_ms(), d = lp->timers->deadline_ms;
+        int left = d > n ? (int)(d - n) : 0;
+
+        if (timeout < 0 || left < timeout)
+            timeout = left;
+    }
+
+    if (lp->ctx) {
+        for (;;) {
+            nxl = lp->pfds_alloc - nown;
+            gettimeofday(&now, NULL);
+            r = libxl_osevent_beforepoll(lp->ctx, &nxl, lp->pfds + nown,
+                                         &timeout, now);
+            if (r != ERROR_BUFFERFULL)
+                break;
+            if (loop_grow(lp, nown + nxl + 8) < 0)
+                return -1;
+        }
+        if (r)
+            nxl = 0;
+    }
+
+    r = poll(lp->pfds, nown + nxl, timeout);
+    if (r < 0 && errno != EINTR)
+        return -1;
+    if (r < 0) {
+        for (i = 0; i < nown + nxl; i++)
+            lp->pfds[i].revents = 0;
+    }
+
+    if (lp->ctx) {
+        gettimeofday(&now, NULL);
+        libxl_osevent_afterpoll(lp->ctx, nxl, lp->pfds + nown, now);
+    }
+    if (lp->pfds[0].revents & POLLIN)
+        loop_read_signals(lp);
+
+    /*
+     * Dispatch watches from the snapshot, skipping any that a callback
+     * removed or replaced in the meantime.
+     */
+    for (i = 0, r = 1; i < LOOP_MAX_WATCHES; i++) {
+        short rev;
+
+        if (snap[i].fd < 0)
+            continue;
+        rev = lp->pfds[r++].revents;
+        if (!rev || lp->watches[i].fd != snap[i].fd ||
+            lp->watches[i].fn != snap[i].fn)
+            continue;
+        snap[i].fn(lp, snap[i].fd, rev, snap[i].user);
+    }
+    loop_run_timers(lp);
+    return 0;
+}
+
+int loop_run_until(struct loop *lp, bool (*done)(void *user), void *user)
+{
+    while (!done(user))
+        if (loop_iterate(lp, -1) < 0)
+            return -1;
+    return 0;
+}
+
+void loop_die_of_signal(int signo)
+{
+    sigset_t one;
+
+    fflush(NULL);
+    signal(signo, SIG_DFL);
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    raise(signo);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+}

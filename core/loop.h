@@ -1,0 +1,88 @@
+/*
+ * loop: axl's single-threaded event loop.
+ *
+ * One poll(2) drives libxl (libxl_osevent_beforepoll/afterpoll), axl's own
+ * file descriptors and timers, and signals.  Signals arrive through a
+ * signalfd: nothing runs in a signal handler.  SIGCHLD belongs to the loop
+ * (libxl_sigchld_owner_mainloop), and every child libxl forks gets the
+ * original signal mask back and a session of its own, so a terminal's
+ * Ctrl-C reaches axl alone and axl decides what to cancel.
+ */
+#ifndef AXL_LOOP_H
+#define AXL_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libxl.h>
+
+struct loop;
+struct loop_timer;
+
+typedef void loop_fd_fn(struct loop *lp, int fd, short revents, void *user);
+typedef void loop_timer_fn(struct loop *lp, void *user);
+typedef void loop_signal_fn(struct loop *lp, int signo, void *user);
+
+/*
+ * Block the signals the loop handles and create the loop, without a libxl
+ * context yet.  Call first thing in main(), before any thread or child
+ * exists.  Returns 0 or -1 with errno set.
+ */
+int loop_init(struct loop **lp_r);
+
+/*
+ * Allocate the libxl context, with the loop's child-process hooks.
+ * Returns 0 or a libxl error code (e.g. no Xen here).  lg must outlive
+ * the loop.
+ */
+int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
+
+/* Free the libxl context, if any, and the loop; restores the mask. */
+void loop_dispose(struct loop *lp);
+
+/* The libxl context, or NULL before loop_open_libxl succeeded. */
+libxl_ctx *loop_ctx(struct loop *lp);
+
+/* Watch fd for events (POLLIN...); one watch per fd.  Returns 0 or -1. */
+int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
+                  void *user);
+void loop_unwatch_fd(struct loop *lp, int fd);
+
+/*
+ * Call fn once, ms milliseconds from now.  The timer is freed after it
+ * fires or when cancelled.  Returns NULL on allocation failure.
+ */
+struct loop_timer *loop_timer_add(struct loop *lp, uint64_t ms,
+                                  loop_timer_fn *fn, void *user);
+void loop_timer_cancel(struct loop *lp, struct loop_timer *t);
+
+/*
+ * Deliver SIGINT, SIGTERM, SIGHUP (and any signal added with
+ * loop_catch_signal) to fn, from the loop.  One handler per loop.
+ */
+void loop_on_signal(struct loop *lp, loop_signal_fn *fn, void *user);
+int loop_catch_signal(struct loop *lp, int signo);
+
+/*
+ * Run one iteration: wait at most timeout_ms (-1: no limit) for
+ * something to happen, then dispatch it.  Returns 0, or -1 on a fatal
+ * poll error (errno set).  Callbacks run from inside this call.
+ */
+int loop_iterate(struct loop *lp, int timeout_ms);
+
+/* Run until done(user) is true.  Returns 0 or -1 as loop_iterate(). */
+int loop_run_until(struct loop *lp, bool (*done)(void *user), void *user);
+
+/* Milliseconds on the monotonic clock; for measurements and timers. */
+uint64_t loop_now_ms(void);
+
+/* Nanoseconds on the monotonic clock. */
+uint64_t loop_now_ns(void);
+
+/*
+ * Restore the signal mask and dispositions axl started with and re-raise
+ * signo, so the process dies of it (exit status 128+signo).  Returns
+ * only if the signal did not kill us.
+ */
+void loop_die_of_signal(int signo);
+
+#endif

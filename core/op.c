@@ -1,0 +1,482 @@
+/*
+ * op: the operation state machine around libxl's ao.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "dom.h"
+#include "op.h"
+
+enum op_phase {
+    OP_PHASE_MAIN,      /* the libxl call the op is named after */
+    OP_PHASE_UNPAUSE,   /* create: unpausing the new domain */
+};
+
+struct op {
+    struct loop *lp;
+    enum op_kind kind;
+    enum op_state state;
+    enum op_phase phase;
+    enum op_result result;
+    enum op_on_cancel on_cancel;
+    bool start_paused;
+    bool abandon_cleanup;     /* second cancel: leave the domain be */
+    int aborts;
+    int why;
+    char *label;
+    uint32_t domid;
+    uint32_t domid_out;       /* libxl writes the new domid here */
+    libxl_domain_config config;
+    libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
+    libxl_asyncop_how clean_how;
+    int rc;                   /* the main ao's rc */
+    int clean_rc;
+    uint64_t t_start, t_abort, t_ao_done, t_done;
+    const struct op_hooks *hooks;
+    void *user;
+    struct op *next, *prev;   /* in-flight list */
+};
+
+static struct op *op_inflight;
+
+static const char *const op_verbs[] = {
+    [OP_CREATE] = "create",   [OP_DESTROY] = "destroy",
+    [OP_PAUSE] = "pause",     [OP_UNPAUSE] = "unpause",
+    [OP_SHUTDOWN] = "shutdown", [OP_REBOOT] = "reboot",
+};
+
+static void op_note(struct op *op, enum op_note_level level,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void op_note(struct op *op, enum op_note_level level,
+                    const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (op->hooks->note)
+        op->hooks->note(op, level, msg, op->user);
+}
+
+/* "domain 5 ('g1')", or "'g1'" while the id is unknown. */
+static const char *op_dom_desc(struct op *op, char *buf, size_t len)
+{
+    if (op->domid == (uint32_t)INVALID_DOMID)
+        snprintf(buf, len, "'%s'", op->label);
+    else
+        snprintf(buf, len, "domain %u ('%s')", op->domid, op->label);
+    return buf;
+}
+
+static const char *op_rc_text(int rc)
+{
+    const char *s = libxl_error_to_string(rc);
+
+    return s ? s : "unknown error";
+}
+
+struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
+                  const struct op_hooks *hooks, void *user)
+{
+    struct op *op = calloc(1, sizeof(*op));
+
+    if (!op)
+        return NULL;
+    op->lp = lp;
+    op->kind = kind;
+    op->state = OP_IDLE;
+    op->domid = INVALID_DOMID;
+    op->domid_out = INVALID_DOMID;
+    op->hooks = hooks;
+    op->user = user;
+    if (label) {
+        op->label = strdup(label);
+        if (!op->label) {
+            free(op);
+            return NULL;
+        }
+    }
+    libxl_domain_config_init(&op->config);
+    return op;
+}
+
+void op_free(struct op *op)
+{
+    if (!op)
+        return;
+    libxl_domain_config_dispose(&op->config);
+    free(op->label);
+    free(op);
+}
+
+libxl_domain_config *op_config(struct op *op)
+{
+    return &op->config;
+}
+
+void op_set_domid(struct op *op, uint32_t domid)
+{
+    op->domid = domid;
+}
+
+void op_set_on_cancel(struct op *op, enum op_on_cancel policy)
+{
+    op->on_cancel = policy;
+}
+
+void op_set_start_paused(struct op *op, bool paused)
+{
+    op->start_paused = paused;
+}
+
+static void op_unlink(struct op *op)
+{
+    if (op->prev)
+        op->prev->next = op->next;
+    else if (op_inflight == op)
+        op_inflight = op->next;
+    if (op->next)
+        op->next->prev = op->prev;
+    op->next = op->prev = NULL;
+}
+
+static void op_finish(struct op *op, enum op_result result)
+{
+    op->result = result;
+    op->state = OP_DONE;
+    op->t_done = loop_now_ns();
+    op_unlink(op);
+    if (op->hooks->done)
+        op->hooks->done(op, op->user);
+}
+
+static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
+static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
+
+/* Issue the libxl call for the op's current phase. */
+static int op_call(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+
+    op->how.callback = op_main_done;
+    op->how.u.for_callback = op;
+    if (op->phase == OP_PHASE_UNPAUSE)
+        return libxl_domain_unpause(ctx, op->domid, &op->how);
+
+    switch (op->kind) {
+    case OP_CREATE:
+        return libxl_domain_create_new(ctx, &op->config, &op->domid_out,
+                                       &op->how, NULL);
+    case OP_DESTROY:
+        return libxl_domain_destroy(ctx, op->domid, &op->how);
+    case OP_PAUSE:
+        return libxl_domain_pause(ctx, op->domid, &op->how);
+    case OP_UNPAUSE:
+        return libxl_domain_unpause(ctx, op->domid, &op->how);
+    case OP_SHUTDOWN:
+        return libxl_domain_shutdown(ctx, op->domid, &op->how);
+    case OP_REBOOT:
+        return libxl_domain_reboot(ctx, op->domid, &op->how);
+    }
+    return ERROR_INVAL;
+}
+
+/* Start the current phase; on a synchronous failure, finish the op. */
+static int op_launch(struct op *op)
+{
+    enum op_phase phase = op->phase;
+    int rc;
+
+    rc = op_call(op);
+    if (rc && op->state != OP_DONE && op->phase == phase) {
+        /* libxl refused to start the ao: its callback will not run. */
+        op_main_done(loop_ctx(op->lp), rc, op);
+        return -1;
+    }
+    return 0;
+}
+
+int op_start(struct op *op)
+{
+    if (!op->label && op->kind == OP_CREATE && op->config.c_info.name)
+        op->label = strdup(op->config.c_info.name);
+    if (!op->label)
+        op->label = strdup("?");
+    op->state = OP_RUNNING;
+    op->phase = OP_PHASE_MAIN;
+    op->t_start = loop_now_ns();
+    op->next = op_inflight;
+    op->prev = NULL;
+    if (op_inflight)
+        op_inflight->prev = op;
+    op_inflight = op;
+    if (op->kind == OP_CREATE)
+        op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
+    return op_launch(op);
+}
+
+/* After a cancelled or failed create: say what is left and finish. */
+static void op_report_left(struct op *op, enum op_result result)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    enum dom_state st = dom_state_of(ctx, op->domid);
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (op->domid == (uint32_t)INVALID_DOMID || st == DOM_GONE)
+        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; no domain is left",
+                op_verb(op), op->label,
+                result == OP_RESULT_CANCELLED ? "cancelled" : "failed");
+    else
+        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; %s is left %s",
+                op_verb(op), op->label,
+                result == OP_RESULT_CANCELLED ? "cancelled" : "failed",
+                d, dom_state_name(st));
+    op_finish(op, result);
+}
+
+static void op_start_cleanup(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    char d[160];
+    int rc;
+
+    op->state = OP_CLEANING;
+    op_note(op, OP_NOTE_INFO, "destroying half-built %s",
+            op_dom_desc(op, d, sizeof(d)));
+    op->clean_how.callback = op_clean_done;
+    op->clean_how.u.for_callback = op;
+    rc = libxl_domain_destroy(ctx, op->domid, &op->clean_how);
+    if (rc && op->state == OP_CLEANING)
+        op_clean_done(ctx, rc, op);
+}
+
+static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
+{
+    struct op *op = for_callback;
+    char d[160];
+
+    (void)ctx;
+    op->clean_rc = rc;
+    op_dom_desc(op, d, sizeof(d));
+    if (rc == 0) {
+        op_note(op, OP_NOTE_INFO, "%s destroyed; nothing is left", d);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
+            rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
+    op_report_left(op, OP_RESULT_CANCELLED);
+}
+
+/* A create's ao has completed after a cancel was asked for. */
+static void op_create_cancelled(struct op *op, int rc)
+{
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc != ERROR_ABORTED) {
+        /* libxl failed on its way out and destroyed the domain itself. */
+        op_note(op, OP_NOTE_INFO, "create of '%s' stopped with %s; "
+                "libxl destroyed what it had built", op->label,
+                op_rc_text(rc));
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->domid == (uint32_t)INVALID_DOMID) {
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->abandon_cleanup) {
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->on_cancel == OP_ON_CANCEL_KEEP) {
+        enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
+
+        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled; %s kept, %s",
+                op->label, d, dom_state_name(st));
+        op_note(op, OP_NOTE_INFO, "inspect it with 'axl list %u', "
+                "start it with 'axl unpause %u', remove it with "
+                "'axl destroy %u'", op->domid, op->domid, op->domid);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_start_cleanup(op);
+}
+
+static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
+{
+    struct op *op = for_callback;
+    char d[160];
+
+    (void)ctx;
+    if (op->phase == OP_PHASE_MAIN) {
+        op->rc = rc;
+        op->t_ao_done = loop_now_ns();
+        if (op->kind == OP_CREATE && op->domid_out != (uint32_t)INVALID_DOMID)
+            op->domid = op->domid_out;
+    }
+
+    if (op->phase == OP_PHASE_MAIN && op->kind == OP_CREATE) {
+        if (op->aborts && rc) {
+            op_create_cancelled(op, rc);
+            return;
+        }
+        if (rc) {
+            op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s",
+                    op->label, op_rc_text(rc));
+            op_report_left(op, OP_RESULT_FAILED);
+            return;
+        }
+        if (op->aborts)
+            op_note(op, OP_NOTE_INFO, "create of '%s' had finished before "
+                    "the cancel took effect; nothing was cancelled",
+                    op->label);
+        if (!op->start_paused) {
+            op->phase = OP_PHASE_UNPAUSE;
+            op_launch(op);
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "created %s, paused",
+                op_dom_desc(op, d, sizeof(d)));
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+
+    if (op->phase == OP_PHASE_UNPAUSE) {
+        if (rc) {
+            op_note(op, OP_NOTE_ERROR, "cannot unpause new %s: %s",
+                    op_dom_desc(op, d, sizeof(d)), op_rc_text(rc));
+            op_report_left(op, OP_RESULT_FAILED);
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "created %s, running",
+                op_dom_desc(op, d, sizeof(d)));
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+
+    /* Every other kind: one ao, nothing to clean up. */
+    if (rc == 0) {
+        if (op->aborts)
+            op_note(op, OP_NOTE_INFO, "%s of '%s' had finished before the "
+                    "cancel took effect; nothing was cancelled",
+                    op_verb(op), op->label);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (op->aborts) {
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_note(op, OP_NOTE_ERROR, "cannot %s domain '%s': %s", op_verb(op),
+            op->label, op_rc_text(rc));
+    op_finish(op, OP_RESULT_FAILED);
+}
+
+int op_abort(struct op *op, int why)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    char d[160];
+    int rc;
+
+    if (op->state == OP_DONE || op->state == OP_IDLE)
+        return op->aborts;
+    op->aborts++;
+    if (op->aborts == 1) {
+        op->why = why;
+        op->t_abort = loop_now_ns();
+    }
+
+    if (op->state == OP_RUNNING) {
+        if (op->domid == (uint32_t)INVALID_DOMID && op->kind == OP_CREATE) {
+            uint32_t id;
+
+            if (libxl_name_to_domid(ctx, op->label, &id) == 0)
+                op->domid = id;
+        }
+        op->state = OP_ABORTING;
+        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+                op_dom_desc(op, d, sizeof(d)));
+        rc = libxl_ao_abort(ctx, &op->how);
+        if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
+            op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "
+                    "be cancelled now", op_verb(op), op->label);
+        return op->aborts;
+    }
+    if (op->state == OP_ABORTING) {
+        if (!op->abandon_cleanup && op->kind == OP_CREATE &&
+            op->on_cancel == OP_ON_CANCEL_DESTROY)
+            op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
+                    "as it is", op_dom_desc(op, d, sizeof(d)));
+        op->abandon_cleanup = true;
+        return op->aborts;
+    }
+    if (op->state == OP_CLEANING && !op->abandon_cleanup) {
+        op->abandon_cleanup = true;
+        op_note(op, OP_NOTE_INFO, "cancelling the destroy of %s",
+                op_dom_desc(op, d, sizeof(d)));
+        libxl_ao_abort(ctx, &op->clean_how);
+    }
+    return op->aborts;
+}
+
+struct op *op_first(void)
+{
+    return op_inflight;
+}
+
+struct op *op_next(struct op *op)
+{
+    return op->next;
+}
+
+enum op_kind op_kind(const struct op *op) { return op->kind; }
+enum op_state op_state(const struct op *op) { return op->state; }
+enum op_result op_result(const struct op *op) { return op->result; }
+int op_why(const struct op *op) { return op->why; }
+uint32_t op_domid(const struct op *op) { return op->domid; }
+const char *op_label(const struct op *op) { return op->label; }
+int op_rc(const struct op *op) { return op->rc; }
+
+const char *op_verb(const struct op *op)
+{
+    return op_verbs[op->kind];
+}
+
+bool op_domain_left(const struct op *op)
+{
+    return dom_state_of(loop_ctx(op->lp), op->domid) != DOM_GONE;
+}
+
+static double op_ms(uint64_t from, uint64_t to)
+{
+    if (!from || !to || to < from)
+        return -1;
+    return (double)(to - from) / 1e6;
+}
+
+double op_ms_total(const struct op *op)
+{
+    return op_ms(op->t_start, op->t_done);
+}
+
+double op_ms_abort_to_ao(const struct op *op)
+{
+    return op_ms(op->t_abort, op->t_ao_done);
+}
+
+double op_ms_abort_to_done(const struct op *op)
+{
+    return op_ms(op->t_abort, op->t_done);
+}

@@ -1,0 +1,144 @@
+/*
+ * op: one domain operation, run as a callback-mode libxl ao, that can be
+ * cancelled at any moment.
+ *
+ * The op owns every parameter libxl reads while the ao runs (the domain
+ * configuration above all), its state, its result and its timings.  All
+ * ops in flight are on one list, so a signal, a timeout or the shell's
+ * `abort` can reach them.
+ *
+ * Cancellation, for a create: libxl_ao_abort; when the ao completes with
+ * ERROR_ABORTED libxl has kept the half-built domain, and the op applies
+ * its on-cancel policy: destroy it as a fresh ao (the cleanup), or keep
+ * it.  A second abort during the cleanup aborts the cleanup too.  Every
+ * step is reported through the note hook; the last note says what exists.
+ *
+ * Re-entrancy: the done hook may run inside op_start() and inside
+ * op_abort(), because libxl may complete an ao within the initiating
+ * call or within libxl_ao_abort.  Callers must not touch an op after its
+ * done hook has run except to read it and op_free() it.
+ */
+#ifndef AXL_OP_H
+#define AXL_OP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libxl.h>
+
+#include "loop.h"
+
+enum op_kind {
+    OP_CREATE,
+    OP_DESTROY,
+    OP_PAUSE,
+    OP_UNPAUSE,
+    OP_SHUTDOWN,
+    OP_REBOOT,
+};
+
+enum op_state {
+    OP_IDLE,        /* made, not started */
+    OP_RUNNING,
+    OP_ABORTING,    /* libxl_ao_abort called; waiting for the ao */
+    OP_CLEANING,    /* the on-cancel cleanup (destroy) is running */
+    OP_DONE,
+};
+
+enum op_result {
+    OP_RESULT_NONE,       /* not finished */
+    OP_RESULT_OK,
+    OP_RESULT_FAILED,
+    OP_RESULT_CANCELLED,
+};
+
+enum op_on_cancel {
+    OP_ON_CANCEL_DESTROY,
+    OP_ON_CANCEL_KEEP,
+};
+
+/* Why an op was cancelled: a signal number, or this for --timeout. */
+#define OP_WHY_TIMEOUT  (-1)
+/* ... or this for an explicit request (the shell's abort). */
+#define OP_WHY_REQUEST  (-2)
+
+enum op_note_level {
+    OP_NOTE_PROGRESS,   /* what is happening; shown on a terminal */
+    OP_NOTE_INFO,       /* always shown: cancellation and its outcome */
+    OP_NOTE_ERROR,
+};
+
+struct op;
+
+struct op_hooks {
+    /* A message for the user: one line, no prefix, no newline. */
+    void (*note)(struct op *op, enum op_note_level level, const char *msg,
+                 void *user);
+    /* The op is finished: state OP_DONE, result set.  Called once. */
+    void (*done)(struct op *op, void *user);
+};
+
+/*
+ * Make an op of the given kind.  label names the domain for messages
+ * (for a create, the config's name is used if label is NULL).  hooks
+ * must outlive the op.  Returns NULL on allocation failure.
+ */
+struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
+                  const struct op_hooks *hooks, void *user);
+
+/* Free a finished or never-started op. */
+void op_free(struct op *op);
+
+/*
+ * For OP_CREATE: the configuration the op owns and hands to libxl.  It
+ * is initialised; fill it before op_start().
+ */
+libxl_domain_config *op_config(struct op *op);
+
+/* For every kind but OP_CREATE: the domain to act on. */
+void op_set_domid(struct op *op, uint32_t domid);
+
+void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
+/* For OP_CREATE: leave the domain paused (xl create -p). */
+void op_set_start_paused(struct op *op, bool paused);
+
+/*
+ * Start the op.  Returns 0 when the op is running or already done (the
+ * done hook has then run); -1 if it could not start, after the done hook
+ * ran with OP_RESULT_FAILED.  Either way the done hook runs exactly once.
+ */
+int op_start(struct op *op);
+
+/*
+ * Cancel the op; why is a signal number, OP_WHY_TIMEOUT or
+ * OP_WHY_REQUEST.  The first call aborts the running ao; a call during
+ * the cleanup aborts the cleanup and leaves the domain as it is.
+ * Returns how many times the op has now been asked to cancel.  May run
+ * the done hook before returning.
+ */
+int op_abort(struct op *op, int why);
+
+/* The first op in flight, and the next; for reaching all of them. */
+struct op *op_first(void);
+struct op *op_next(struct op *op);
+
+enum op_kind op_kind(const struct op *op);
+enum op_state op_state(const struct op *op);
+enum op_result op_result(const struct op *op);
+/* The signal or OP_WHY_* that cancelled the op; 0 if none. */
+int op_why(const struct op *op);
+/* The domain, or INVALID_DOMID while it is not known. */
+uint32_t op_domid(const struct op *op);
+const char *op_label(const struct op *op);
+/* "create", "destroy", ... */
+const char *op_verb(const struct op *op);
+/* The libxl result of the main ao (0, ERROR_ABORTED, ...). */
+int op_rc(const struct op *op);
+/* Whether the domain the op was about exists when the op finished. */
+bool op_domain_left(const struct op *op);
+
+/* Milliseconds: started to done; abort requested to ao done; to done. */
+double op_ms_total(const struct op *op);
+double op_ms_abort_to_ao(const struct op *op);
+double op_ms_abort_to_done(const struct op *op);
+
+#endif

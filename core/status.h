@@ -1,0 +1,14 @@
+/*
+ * axl's exit statuses: the one place that defines them.  Scripts may rely
+ * on these values; the man page documents them.
+ */
+#ifndef AXL_STATUS_H
+#define AXL_STATUS_H
+
+#define AXL_EXIT_OK        0   /* the operation did what was asked */
+#define AXL_EXIT_FAIL      1   /* the operation failed */
+#define AXL_EXIT_USAGE     2   /* bad command line; nothing was done */
+#define AXL_EXIT_TIMEOUT   124 /* --timeout ran out; cancelled */
+#define AXL_EXIT_SIGNAL    128 /* + N: cancelled by signal N */
+
+#endif
