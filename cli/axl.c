@@ -15,28 +15,6 @@
 #include "out.h"
 #include "shell.h"
 
-libxl_ctx *cli_libxl(struct cli *cli)
-{
-    libxl_ctx *ctx = loop_ctx(cli->lp);
-    int rc;
-
-    if (ctx)
-        return ctx;
-    rc = loop_open_libxl(cli->lp, log_logger(cli->log));
-    if (rc) {
-        const char *why = log_last_error(cli->log);
-
-        if (access("/proc/xen/capabilities", F_OK) != 0 &&
-            access("/dev/xen/privcmd", F_OK) != 0)
-            error("cannot open libxl: this is not a Xen host (no "
-                  "/dev/xen/privcmd)");
-        else
-            error("cannot open libxl: %s", why ? why : "unknown error");
-        return NULL;
-    }
-    return loop_ctx(cli->lp);
-}
-
 /*
  * A cancelling signal in one-shot mode: the first cancels every running
  * op, the second abandons their cleanup, the third exits at once.

@@ -36,22 +36,28 @@ static const struct cmd_opt cmd_help_opt = { 'h', "help", NULL,
 
 const struct cmd_entry *cmd_lookup(const char *name)
 {
+    return cmd_lookup_in(cmd_table, name);
+}
+
+const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
+                                      const char *name)
+{
     const struct cmd_entry *found = NULL;
     char cands[512] = "";
     int i, n = 0;
 
-    for (i = 0; cmd_table[i]; i++)
-        if (!strcmp(cmd_table[i]->name, name))
-            return cmd_table[i];
+    for (i = 0; table[i]; i++)
+        if (!strcmp(table[i]->name, name))
+            return table[i];
     if (!*name)
         goto unknown;
-    for (i = 0; cmd_table[i]; i++) {
-        if (strncmp(cmd_table[i]->name, name, strlen(name)))
+    for (i = 0; table[i]; i++) {
+        if (strncmp(table[i]->name, name, strlen(name)))
             continue;
-        found = cmd_table[i];
+        found = table[i];
         if (n++)
             strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
-        strncat(cands, cmd_table[i]->name, sizeof(cands) - strlen(cands) - 1);
+        strncat(cands, table[i]->name, sizeof(cands) - strlen(cands) - 1);
     }
     if (n == 1)
         return found;

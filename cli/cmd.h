@@ -69,6 +69,9 @@ extern const struct cmd_opt cmd_op_opts[];
  * candidates.
  */
 const struct cmd_entry *cmd_lookup(const char *name);
+/* The same, in a given NULL-terminated table. */
+const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
+                                      const char *name);
 
 /*
  * Parse argv (argv[0] is the command name) into *call.  Returns 0, 1 if

@@ -1,0 +1,29 @@
+/*
+ * cli: state shared by every command handler.
+ */
+#include <unistd.h>
+
+#include "cli.h"
+#include "out.h"
+
+libxl_ctx *cli_libxl(struct cli *cli)
+{
+    libxl_ctx *ctx = loop_ctx(cli->lp);
+    int rc;
+
+    if (ctx)
+        return ctx;
+    rc = loop_open_libxl(cli->lp, log_logger(cli->log));
+    if (rc) {
+        const char *why = log_last_error(cli->log);
+
+        if (access("/proc/xen/capabilities", F_OK) != 0 &&
+            access("/dev/xen/privcmd", F_OK) != 0)
+            error("cannot open libxl: this is not a Xen host (no "
+                  "/dev/xen/privcmd)");
+        else
+            error("cannot open libxl: %s", why ? why : "unknown error");
+        return NULL;
+    }
+    return loop_ctx(cli->lp);
+}
