@@ -1,0 +1,76 @@
+# xen.sh: helpers for lab tests that run inside dom0 against real Xen.
+# Source after tap.sh.
+
+# cfg_name CFG: the name= a guest config sets.
+cfg_name() {
+    sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*["'\'']\([^"'\'']*\)["'\''].*/\1/p' "$1" | head -1
+}
+
+# dom_id NAME: the domid of NAME, or nothing.
+dom_id() {
+    xl domid "$1" 2>/dev/null
+}
+
+# dom_exists NAME: true if libxl knows a domain called NAME.
+dom_exists() {
+    xl domid "$1" >/dev/null 2>&1
+}
+
+# dom_state NAME: the six-letter xl state column (r-----, --p---, ...).
+dom_state() {
+    xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'
+}
+
+# xs_has_domain ID: true if xenstore still has /local/domain/ID.
+xs_has_domain() {
+    [ -n "$1" ] && xenstore-exists "/local/domain/$1" 2>/dev/null
+}
+
+# ndomains: how many domains exist, Domain-0 included.
+ndomains() {
+    xl list | tail -n +2 | wc -l
+}
+
+# wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds; false on
+# timeout.
+wait_for() {
+    local deadline=$(( $(date +%s) + $1 ))
+    shift
+    while ! "$@"; do
+        [ "$(date +%s)" -ge "$deadline" ] && return 1
+        sleep 0.1
+    done
+    return 0
+}
+
+# wait_exit PID SECS: wait for background PID; sets $rc, false on timeout
+# (the process is then killed).
+wait_exit() {
+    local pid=$1 secs=$2 n=0
+    while kill -0 "$pid" 2>/dev/null; do
+        n=$((n + 1))
+        if [ "$n" -gt $((secs * 10)) ]; then
+            kill -9 "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+            rc=timeout
+            return 1
+        fi
+        sleep 0.1
+    done
+    wait "$pid"
+    rc=$?
+    return 0
+}
+
+# clean_domains: destroy every domain but Domain-0.
+clean_domains() {
+    local id
+    for id in $(xl list | awk 'NR > 2 { print $2 }'); do
+        xl destroy "$id" >/dev/null 2>&1
+    done
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() {
+    echo $(( $(date +%s%N) / 1000000 ))
+}
