@@ -3,11 +3,22 @@
  * domain configuration, into a libxl_domain_config.
  *
  * Pure translation: nothing here creates, queries or changes a domain.
+ * The result is meant to be identical to what `xl -N create` prints for
+ * the same file, overrides and global configuration (xl.conf).
  */
 #ifndef AXL_XLCFG_H
 #define AXL_XLCFG_H
 
 #include <libxl.h>
+
+/* Where xl reads its global defaults from. */
+#define XLCFG_GLOBAL_DEFAULT "/etc/xen/xl.conf"
+
+/*
+ * Without a libxl context the host's CPU count is unknown; CPU maps
+ * ("all", vcpus = 0, ...) are then sized for this many CPUs.
+ */
+#define XLCFG_NOCTX_MAX_CPUS 64
 
 /*
  * Diagnostics go through this callback, one line each, without a prefix
@@ -22,7 +33,21 @@ struct xlcfg_opts {
     int n_overrides;
     xlcfg_report_fn *report;       /* may not be NULL */
     void *user;
+    /*
+     * xl.conf-style global defaults (vif.default.*, blkdev_start,
+     * claim_mode, max_grant_frames, vm.cpumask, ...), as xl applies them.
+     * NULL means XLCFG_GLOBAL_DEFAULT, silently skipped when missing;
+     * "" means none (built-in defaults only).
+     */
+    const char *global_path;
 };
+
+/*
+ * Every top-level key xlcfg_parse understands, NULL-terminated, sorted.
+ * Any other key in a file is reported as a warning and ignored.  Shell
+ * completion reads this table.
+ */
+extern const char *const xlcfg_keys[];
 
 /*
  * Read opts->path (xl.cfg syntax, or libxl JSON if the first non-blank
@@ -30,9 +55,21 @@ struct xlcfg_opts {
  * has initialised with libxl_domain_config_init() and disposes of with
  * libxl_domain_config_dispose() whatever the result.
  *
+ * Overrides are appended to the file text as xl appends the key=value
+ * arguments of `xl create`, so a later setting wins.  They are refused
+ * for JSON files (xl has no such thing).
+ *
  * Returns 0 on success, -1 after reporting at least one error.  Never
  * exits and never prints directly.  ctx is used only for libxl's
- * parsing helpers; no domain is touched.
+ * helpers that need a host; no domain is touched.
+ *
+ * ctx may be NULL (e.g. a host without Xen).  Then:
+ *  - JSON configs are refused (libxl's JSON reader needs a context);
+ *  - "vnuma" and "node:"/"nodes:" CPU ranges are refused;
+ *  - CPU maps whose size comes from the host (cpus = "all", vcpus = 0,
+ *    the xl.conf vm.*cpumask) use XLCFG_NOCTX_MAX_CPUS CPUs;
+ *  - ms_vm_genid = "generate" uses getrandom(2) instead of libxl.
+ * Everything else is pure parsing and behaves the same.
  */
 int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg);
