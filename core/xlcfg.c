@@ -19,7 +19,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxl.h>
@@ -34,11 +33,11 @@
 
 /*
  * xl builds "firmware = pvgrubNN" into XENFIRMWAREDIR/pvgrubNN.bin, a
- * directory fixed when Xen is built.  Take the first of the usual ones
- * that exists; the macro is the fallback.
+ * directory fixed when Xen is built.  This is Debian's (the libxen-dev axl
+ * builds against); override with -DXLCFG_XENFIRMWAREDIR=... elsewhere.
  */
 #ifndef XLCFG_XENFIRMWAREDIR
-#define XLCFG_XENFIRMWAREDIR "/usr/lib/xen/boot"
+#define XLCFG_XENFIRMWAREDIR "/usr/lib/xen-4.17/boot"
 #endif
 
 const char *const xlcfg_keys[] = {
@@ -199,8 +198,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
     if (!*p)
         return;
 
-    if (!strncmp(p, "warning: Config file looks like it contains Python",
-                 50)) {
+    if (strstr(p, "looks like it contains Python")) {
         if (!st->py_warned)
             xlcfg_warn(st, "config file '%s' looks like python code, "
                        "which xl config files cannot contain", st->source);
@@ -490,9 +488,11 @@ static void *xlcfg_grow(struct xlcfg_st *st, void **array, int *count,
     return a;
 }
 
+/* (void (*)(void)) first: it converts to any function type quietly */
 #define XLCFG_GROW(st, arr, cnt, initfn)                                   \
     ((__typeof__(arr))xlcfg_grow((st), (void **)&(arr), &(cnt),            \
-                                 sizeof(*(arr)), (void (*)(void *))(void (*)(void))(initfn)))
+                                 sizeof(*(arr)),                          \
+                                 (void (*)(void *))(void (*)(void))(initfn)))
 
 /* Is s a prefix of word?  ("" is a prefix of everything, as in xl.) */
 static int xlcfg_abbrev(const char *s, const char *word)
@@ -1570,23 +1570,6 @@ static int xlcfg_hvm(struct xlcfg_st *st, libxl_domain_build_info *b)
     return 0;
 }
 
-static const char *xlcfg_firmware_dir(void)
-{
-    static const char *const dirs[] = {
-        "/usr/lib/xen-4.17/boot",
-        "/usr/lib/xen/boot",
-        "/usr/libexec/xen/boot",
-        "/usr/lib64/xen/boot",
-    };
-    struct stat sb;
-    unsigned i;
-
-    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-        if (!stat(dirs[i], &sb) && S_ISDIR(sb.st_mode))
-            return dirs[i];
-    return XLCFG_XENFIRMWAREDIR;
-}
-
 static int xlcfg_pv_firmware(struct xlcfg_st *st, libxl_domain_build_info *b)
 {
     const char *buf;
@@ -1600,7 +1583,7 @@ static int xlcfg_pv_firmware(struct xlcfg_st *st, libxl_domain_build_info *b)
         if (!xlcfg_abbrev(buf, "pvgrub32") && !xlcfg_abbrev(buf, "pvgrub64"))
             return xlcfg_err(st, "invalid value '%s' for 'firmware': only "
                              "pvgrub32 and pvgrub64 are supported", buf);
-        if (asprintf(&b->kernel, "%s/%s.bin", xlcfg_firmware_dir(),
+        if (asprintf(&b->kernel, "%s/%s.bin", XLCFG_XENFIRMWAREDIR,
                      buf) < 0) {
             b->kernel = NULL;
             return xlcfg_err(st, "out of memory");
@@ -2771,13 +2754,13 @@ static int xlcfg_vkb_tok(struct xlcfg_st *st, void *v, char *tok)
         return xlcfg_set_str(st, &vkb->unique_id, o);
     for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
         if ((o = xlcfg_opt(tok, nums[i].key))) {
-            unsigned long v = strtoul(o, NULL, 0);
+            unsigned long num = strtoul(o, NULL, 0);
             char *field = (char *)vkb + nums[i].off;
 
             if (nums[i].is_bool)
-                *(bool *)field = v;
+                *(bool *)field = num;
             else
-                *(uint32_t *)field = v;
+                *(uint32_t *)field = num;
             return 0;
         }
     }
@@ -3248,19 +3231,24 @@ static int xlcfg_domain(struct xlcfg_st *st, libxl_domain_config *d)
     if (rc < 0)
         return -1;
     if (!rc) {
-        libxl_rdm_reserve rdm;
+        /*
+         * libxlutil 4.17 fails on any "policy=" (its check is inverted)
+         * and xl then ignores rdm altogether; do the same, but say so.
+         * Fields not given keep their defaults (xl leaves them unset).
+         */
+        libxl_rdm_reserve rdm = b->u.hvm.rdm;
         char what[600];
 
-        memset(&rdm, 0, sizeof(rdm));
         snprintf(what, sizeof(what), "rdm specification '%s'", buf);
         if (xlu_rdm_parse(st->xlu, &rdm, buf)) {
-            if (!xlcfg_drain(st, what, 1))
-                xlcfg_err(st, "invalid %s", what);
-            return -1;
+            xlcfg_drain(st, what, 0);
+            xlcfg_warn(st, "ignoring invalid %s", what);
+        } else {
+            xlcfg_drain(st, what, 0);
+            /* as xl, through the hvm member whatever the type */
+            b->u.hvm.rdm.strategy = rdm.strategy;
+            b->u.hvm.rdm.policy = rdm.policy;
         }
-        /* as xl, through the hvm member whatever the type */
-        b->u.hvm.rdm.strategy = rdm.strategy;
-        b->u.hvm.rdm.policy = rdm.policy;
     }
 
     if (xlcfg_pcis(st, d, pci_msitranslate, pci_power_mgmt, pci_permissive,
