@@ -31,15 +31,6 @@
 
 #include "xlcfg.h"
 
-/*
- * xl builds "firmware = pvgrubNN" into XENFIRMWAREDIR/pvgrubNN.bin, a
- * directory fixed when Xen is built.  This is Debian's (the libxen-dev axl
- * builds against); override with -DXLCFG_XENFIRMWAREDIR=... elsewhere.
- */
-#ifndef XLCFG_XENFIRMWAREDIR
-#define XLCFG_XENFIRMWAREDIR "/usr/lib/xen-4.17/boot"
-#endif
-
 const char *const xlcfg_keys[] = {
     "acpi", "acpi_firmware", "acpi_laptop_slate", "acpi_s3", "acpi_s4",
     "altp2m", "altp2mhvm", "apic", "bios", "bios_path_override", "boot",
@@ -105,6 +96,7 @@ struct xlcfg_st {
     size_t rep_off;         /* how much of rep_buf was already handled */
     const char *source;     /* the name libxlutil prefixes messages with */
     int ovr_line;           /* first line of the appended overrides */
+    int cur_ovr;            /* override being checked alone, or -1 */
     int py_warned;
     struct xlcfg_global g;
     char errbuf[128];
@@ -161,6 +153,10 @@ static const char *xlcfg_strerror(struct xlcfg_st *st, int e)
 static void xlcfg_where(struct xlcfg_st *st, int line, char *buf,
                         size_t len)
 {
+    if (st->cur_ovr >= 0) {
+        snprintf(buf, len, "override '%s'", st->opts->overrides[st->cur_ovr]);
+        return;
+    }
     if (st->ovr_line > 0 && line >= st->ovr_line) {
         int i = line - st->ovr_line;
 
@@ -228,7 +224,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
     }
 
     if (lineno > 0 && !strncmp(p, "config parsing error near ", 26)) {
-        const char *msg, *tok = "end of file";
+        const char *msg, *tok = "end of input";
         char *end;
 
         p += 26;
@@ -244,6 +240,8 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
             }
             *end = '\0';
             msg = strstr(end + 1, ": ") + 2;
+            if (!*tok)
+                tok = "end of input";
         } else {
             if (!strncmp(p, "<newline>", 9))
                 tok = "end of line";
@@ -253,7 +251,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
         if (!strncmp(msg, "syntax error", 12) ||
             !strcmp(msg, "lexical error"))
             msg = "syntax error";
-        if (*tok == 'e' && (!strcmp(tok, "end of file") ||
+        if (*tok == 'e' && (!strcmp(tok, "end of input") ||
                             !strcmp(tok, "end of line")))
             xlcfg_err(st, "%s: %s at %s", where, msg, tok);
         else
@@ -269,6 +267,8 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
     /* disk and vif messages repeat the spec, which `what` already has */
     if (what && (q = strstr(p, " in `")) != NULL)
         *q = '\0';
+    if ((q = strstr(p, ": near `")) != NULL)
+        memmove(q, q + 1, strlen(q + 1) + 1);
     for (q = p; *q; q++)
         if (*q == '`')
             *q = '\'';
@@ -3470,6 +3470,30 @@ static int xlcfg_json(struct xlcfg_st *st, const char *data,
     return 0;
 }
 
+/*
+ * Parse text alone, only to report its syntax errors against the right
+ * source: the file, or override number ovr (then ovr >= 0).
+ */
+static int xlcfg_syntax(struct xlcfg_st *st, const char *text, size_t len,
+                        int ovr)
+{
+    XLU_Config *xlu = xlu_cfg_init(st->rep, st->source);
+    int e;
+
+    if (!xlu)
+        return xlcfg_err(st, "out of memory");
+    st->cur_ovr = ovr;
+    e = xlu_cfg_readdata(xlu, text, (int)len);
+    if (e && !xlcfg_drain(st, NULL, 1))
+        xlcfg_err(st, "%s '%s': %s", ovr >= 0 ? "override" : "config file",
+                  ovr >= 0 ? st->opts->overrides[ovr] : st->source,
+                  xlcfg_strerror(st, e));
+    xlcfg_drain(st, NULL, 0);
+    st->cur_ovr = -1;
+    xlu_cfg_destroy(xlu);
+    return e ? -1 : 0;
+}
+
 int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg)
 {
@@ -3483,6 +3507,7 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
     st.ctx = ctx;
     st.opts = opts;
     st.source = opts->path ? opts->path : "";
+    st.cur_ovr = -1;
     xlcfg_global_init(&st.g);
 
     if (!opts->path || !*opts->path || !strcmp(opts->path, "-")) {
@@ -3548,6 +3573,27 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
     if (!st.rep) {
         xlcfg_err(&st, "out of memory");
         goto out;
+    }
+    /*
+     * With overrides, check the pieces alone first: an unclosed list in
+     * one would otherwise be reported at the end of the combined text.
+     */
+    if (opts->n_overrides) {
+        if (xlcfg_syntax(&st, data, len, -1))
+            goto out;
+        for (i = 0; i < opts->n_overrides; i++) {
+            char *one = NULL;
+            int r;
+
+            if (asprintf(&one, "%s\n", opts->overrides[i]) < 0) {
+                xlcfg_err(&st, "out of memory");
+                goto out;
+            }
+            r = xlcfg_syntax(&st, one, strlen(one), i);
+            free(one);
+            if (r)
+                goto out;
+        }
     }
     st.xlu = xlu_cfg_init(st.rep, opts->path);
     if (!st.xlu) {

@@ -15,6 +15,15 @@
 #define XLCFG_GLOBAL_DEFAULT "/etc/xen/xl.conf"
 
 /*
+ * xl turns "firmware = pvgrubNN" into XENFIRMWAREDIR/pvgrubNN.bin, a
+ * directory fixed when Xen is built.  This is Debian's, whose libxen-dev
+ * axl builds against; build with -DXLCFG_XENFIRMWAREDIR=... elsewhere.
+ */
+#ifndef XLCFG_XENFIRMWAREDIR
+#define XLCFG_XENFIRMWAREDIR "/usr/lib/xen-4.17/boot"
+#endif
+
+/*
  * Without a libxl context the host's CPU count is unknown; CPU maps
  * ("all", vcpus = 0, ...) are then sized for this many CPUs.
  */
