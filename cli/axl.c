@@ -120,7 +120,8 @@ int main(int argc, char **argv)
         out_set_progress(true);
     loop_on_signal(cli.lp, axl_on_signal, &cli);
 
-    if (batch || optind == argc || !strcmp(argv[optind], "shell")) {
+    if (batch || optind == argc ||
+        (!strcmp(argv[optind], "shell") && optind + 1 == argc)) {
         if (optind < argc && strcmp(argv[optind], "shell")) {
             error("-f runs commands from a file: no command may follow");
             status = AXL_EXIT_USAGE;

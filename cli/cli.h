@@ -62,6 +62,10 @@ int job_id(const struct job *job);
 const char *job_cmdline(const struct job *job);
 bool job_background(const struct job *job);
 uint64_t job_started_ms(const struct job *job);
+/* The next job on cli->jobs (older), or NULL. */
+struct job *job_next(const struct job *job);
+/* Let a foreground job go on in the background (the shell's third ^C). */
+void job_set_background(struct job *job, bool background);
 /* Unlink and free a finished job. */
 void job_forget(struct cli *cli, struct job *job);
 

@@ -21,6 +21,13 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_reboot_entry,
     &cmd_help_entry,
     &cmd_version_entry,
+    &cmd_shell_entry,
+    &cmd_jobs_entry,
+    &cmd_abort_entry,
+    &cmd_wait_entry,
+    &cmd_quit_entry,
+    &cmd_exit_entry,
+    &cmd_complete_entry,
     NULL,
 };
 
@@ -102,6 +109,11 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 
     memset(call, 0, sizeof(*call));
     call->cmd = cmd;
+    if (cmd->flags & CMD_F_RAW) {
+        call->argc = argc - 1;
+        call->argv = argv + 1;
+        return 0;
+    }
     sopts[s++] = ':';       /* report a missing value as ':' */
     for (i = 0; (o = cmd_opt_at(cmd, i)) && i < CMD_MAX_OPTS + 2; i++) {
         lopts[n].name = o->long_name;
@@ -222,7 +234,9 @@ void cmd_print_list(void)
            "       axl                 (interactive shell on a terminal)\n"
            "\ncommands:\n");
     for (i = 0; cmd_table[i]; i++)
-        printf("  %-12s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
+        if (!(cmd_table[i]->flags & CMD_F_HIDDEN))
+            printf("  %-12s %s\n", cmd_table[i]->name,
+                   cmd_table[i]->summary);
     printf("\n'axl help <command>' or 'axl <command> -h' shows a "
            "command's options.\n");
 }

@@ -32,6 +32,8 @@ struct cmd_opt {
 /* Entry flags. */
 #define CMD_F_OP      0x1u  /* runs an op: takes --timeout */
 #define CMD_F_SHELL   0x2u  /* only meaningful inside the shell */
+#define CMD_F_HIDDEN  0x4u  /* internal: not listed by help, not completed */
+#define CMD_F_RAW     0x8u  /* arguments are passed as they are: no options */
 
 struct cmd_call;
 
@@ -102,5 +104,10 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
     cmd_shutdown_entry, cmd_reboot_entry, cmd_help_entry,
     cmd_version_entry;
+
+/* The shell's commands (cli/cmd_shell.c) and the completion helper. */
+extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,
+    cmd_abort_entry, cmd_wait_entry, cmd_quit_entry, cmd_exit_entry,
+    cmd_complete_entry;
 
 #endif

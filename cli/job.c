@@ -149,6 +149,12 @@ int job_id(const struct job *job) { return job->id; }
 const char *job_cmdline(const struct job *job) { return job->cmdline; }
 bool job_background(const struct job *job) { return job->background; }
 uint64_t job_started_ms(const struct job *job) { return job->t_start_ms; }
+struct job *job_next(const struct job *job) { return job->next; }
+
+void job_set_background(struct job *job, bool background)
+{
+    job->background = background;
+}
 
 void job_forget(struct cli *cli, struct job *job)
 {

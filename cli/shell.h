@@ -17,4 +17,16 @@
  */
 int shell_main(struct cli *cli, const char *batch, bool keep_going);
 
+/*
+ * For the shell's own commands (cli/cmd_shell.c), while shell_main()
+ * runs.  shell_wait() makes job (NULL: every job still listed) the
+ * foreground, so the shell waits for it and Ctrl-C cancels it; it
+ * returns CMD_PENDING, or the status at once if nothing runs.
+ * shell_quit() leaves the shell once the foreground is done, asking
+ * first on a terminal if jobs still run; it returns the status to
+ * report.
+ */
+int shell_wait(struct cli *cli, struct job *job);
+int shell_quit(struct cli *cli);
+
 #endif

@@ -1,0 +1,321 @@
+/*
+ * complete: what may come next on a command line, from the table.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "cmd.h"
+#include "complete.h"
+
+/* Global options that take a value as the next word (see axl.c). */
+static bool complete_global_takes_value(const char *w)
+{
+    return !strcmp(w, "-f") || !strcmp(w, "--file");
+}
+
+static bool complete_prefix(const char *cand, const char *prefix)
+{
+    return !strncmp(cand, prefix, strlen(prefix));
+}
+
+static void complete_offer(const char *cand, const char *prefix,
+                           complete_emit_fn *emit, void *user)
+{
+    if (complete_prefix(cand, prefix))
+        emit(cand, user);
+}
+
+static bool complete_offers_cmd(const struct cli *cli,
+                                const struct cmd_entry *e)
+{
+    if (e->flags & CMD_F_HIDDEN)
+        return false;
+    return cli->interactive || !(e->flags & CMD_F_SHELL);
+}
+
+static void complete_commands(struct cli *cli, const char *prefix,
+                              complete_emit_fn *emit, void *user)
+{
+    int i;
+
+    for (i = 0; cmd_table[i]; i++)
+        if (complete_offers_cmd(cli, cmd_table[i]))
+            complete_offer(cmd_table[i]->name, prefix, emit, user);
+}
+
+/* The entry's options, then the op options, then --help; NULL after. */
+static const struct cmd_opt *complete_opt_at(const struct cmd_entry *e,
+                                             int i)
+{
+    static const struct cmd_opt help = { 'h', "help", NULL, NULL };
+    int n = 0, k;
+
+    for (k = 0; e->opts && e->opts[k].long_name; k++, n++)
+        if (n == i)
+            return &e->opts[k];
+    for (k = 0; (e->flags & CMD_F_OP) && cmd_op_opts[k].long_name; k++, n++)
+        if (n == i)
+            return &cmd_op_opts[k];
+    return n == i ? &help : NULL;
+}
+
+/* The option a word names: "--name", "--name=...", or "-x". */
+static const struct cmd_opt *complete_find_opt(const struct cmd_entry *e,
+                                               const char *w)
+{
+    const struct cmd_opt *o;
+    int i;
+
+    for (i = 0; (o = complete_opt_at(e, i)); i++) {
+        if (w[0] == '-' && w[1] == '-') {
+            size_t n = strlen(o->long_name);
+
+            if (!strncmp(w + 2, o->long_name, n) &&
+                (w[2 + n] == '\0' || w[2 + n] == '='))
+                return o;
+        } else if (w[0] == '-' && w[1] && o->short_name == w[1]) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+static void complete_options(const struct cmd_entry *e, const char *prefix,
+                             complete_emit_fn *emit, void *user)
+{
+    const struct cmd_opt *o;
+    char buf[80];
+    int i;
+
+    for (i = 0; (o = complete_opt_at(e, i)); i++) {
+        snprintf(buf, sizeof(buf), "--%s%s", o->long_name,
+                 o->arg ? "=" : "");
+        complete_offer(buf, prefix, emit, user);
+    }
+}
+
+static void complete_domains(struct cli *cli, const struct cmd_entry *e,
+                             const char *prefix, complete_emit_fn *emit,
+                             void *user)
+{
+    libxl_dominfo *info;
+    libxl_ctx *ctx = loop_ctx(cli->lp);
+    int i, n = 0;
+
+    if (!ctx) {
+        /* Not a Xen host: say nothing rather than an error mid-line. */
+        if (access("/dev/xen/privcmd", F_OK) != 0 &&
+            access("/proc/xen/capabilities", F_OK) != 0)
+            return;
+        ctx = cli_libxl(cli);
+        if (!ctx)
+            return;
+    }
+    info = libxl_list_domain(ctx, &n);
+    if (!info)
+        return;
+    for (i = 0; i < n; i++) {
+        char *name;
+
+        /* An operation on Domain-0 is refused: do not offer it. */
+        if (info[i].domid == 0 && (e->flags & CMD_F_OP))
+            continue;
+        name = libxl_domid_to_name(ctx, info[i].domid);
+        if (name)
+            complete_offer(name, prefix, emit, user);
+        free(name);
+    }
+    libxl_dominfo_list_free(info, n);
+}
+
+static void complete_jobs(struct cli *cli, const char *prefix,
+                          complete_emit_fn *emit, void *user)
+{
+    struct job *j;
+    int n = 0, i, *ids;
+    char buf[24];
+
+    if (!cli->interactive)
+        return;
+    for (j = cli->jobs; j; j = job_next(j))
+        n++;
+    ids = calloc(n ? n : 1, sizeof(*ids));
+    if (!ids)
+        return;
+    /* cli->jobs is newest first: offer them oldest first. */
+    for (i = n, j = cli->jobs; j; j = job_next(j))
+        ids[--i] = job_id(j);
+    for (i = 0; i < n; i++) {
+        snprintf(buf, sizeof(buf), "%%%d", ids[i]);
+        complete_offer(buf, prefix, emit, user);
+    }
+    free(ids);
+}
+
+static enum complete_more complete_arg(struct cli *cli,
+                                       const struct cmd_entry *e,
+                                       enum cmd_arg kind, const char *prefix,
+                                       complete_emit_fn *emit, void *user)
+{
+    switch (kind) {
+    case CMD_ARG_DOMAIN:
+        complete_domains(cli, e, prefix, emit, user);
+        break;
+    case CMD_ARG_FILE:
+        return COMPLETE_FILES;
+    case CMD_ARG_COMMAND:
+        complete_commands(cli, prefix, emit, user);
+        break;
+    case CMD_ARG_JOB:
+        complete_jobs(cli, prefix, emit, user);
+        break;
+    default:
+        break;
+    }
+    return COMPLETE_DONE;
+}
+
+/* A value for option o: only file names are known kinds of values. */
+static enum complete_more complete_value(const struct cmd_opt *o)
+{
+    return o->arg && !strcmp(o->arg, "FILE") ? COMPLETE_FILES
+                                             : COMPLETE_DONE;
+}
+
+enum complete_more complete_words(struct cli *cli, int argc, char **words,
+                                  int cword, complete_emit_fn *emit,
+                                  void *user)
+{
+    const struct cmd_entry *e = NULL;
+    const struct cmd_opt *o;
+    const char *cur = cword < argc ? words[cword] : "";
+    const char *prev = cword >= 1 ? words[cword - 1] : "";
+    int i, k, npos = 0;
+    bool opts_end = false;
+
+    /* Global options, then the command. */
+    for (i = 1; i < cword; i++) {
+        if (words[i][0] != '-')
+            break;
+        if (complete_global_takes_value(words[i]) && ++i == cword)
+            return COMPLETE_FILES;
+    }
+    if (i == cword) {
+        if (cur[0] != '-')
+            complete_commands(cli, cur, emit, user);
+        return COMPLETE_DONE;
+    }
+    for (k = 0; cmd_table[k]; k++)
+        if (!strcmp(cmd_table[k]->name, words[i]))
+            e = cmd_table[k];
+    if (!e) {
+        /* A unique prefix names the command, as cmd_lookup() accepts. */
+        for (k = 0; cmd_table[k]; k++) {
+            if (!complete_prefix(cmd_table[k]->name, words[i]))
+                continue;
+            if (e)
+                return COMPLETE_DONE;
+            e = cmd_table[k];
+        }
+    }
+    if (!e || (e->flags & CMD_F_RAW))
+        return COMPLETE_DONE;
+
+    /*
+     * The option value being typed: "--config FILE", or "--config=FILE"
+     * split at '=' by readline ("--config=" then the value) or by bash
+     * ("--config" "=" then the value).
+     */
+    if (!opts_end && prev[0] == '-' && prev[1] &&
+        (o = complete_find_opt(e, prev)) && o->arg) {
+        size_t n = strlen(prev);
+
+        if (prev[1] != '-' ? prev[2] == '\0'
+                           : !strchr(prev, '=') || prev[n - 1] == '=')
+            return complete_value(o);
+    }
+    if (cword >= 2 && !strcmp(prev, "=") &&
+        (o = complete_find_opt(e, words[cword - 2])) && o->arg)
+        return complete_value(o);
+
+    /* Count the positional arguments before the word. */
+    for (i++; i < cword; i++) {
+        const char *w = words[i];
+
+        if (opts_end || w[0] != '-' || !w[1]) {
+            npos++;
+            continue;
+        }
+        if (!strcmp(w, "--")) {
+            opts_end = true;
+            continue;
+        }
+        o = complete_find_opt(e, w);
+        if (!o || !o->arg)
+            continue;
+        if (w[1] == '-' ? !strchr(w, '=') : w[2] == '\0')
+            i++;                        /* the value is the next word */
+        else if (w[1] == '-' && i + 1 < cword && !strcmp(words[i + 1], "="))
+            i += 2;                     /* bash split "--opt=val" */
+    }
+    if (!opts_end && cur[0] == '-') {
+        complete_options(e, cur, emit, user);
+        return COMPLETE_DONE;
+    }
+    if (e->max_args >= 0 && npos >= e->max_args)
+        return COMPLETE_DONE;
+    return complete_arg(cli, e, npos == 0 ? e->first_arg : e->rest_args,
+                        cur, emit, user);
+}
+
+void complete_files(const char *prefix, complete_emit_fn *emit, void *user)
+{
+    const char *slash = strrchr(prefix, '/');
+    const char *base = slash ? slash + 1 : prefix;
+    char *dir = NULL;
+    struct dirent *de;
+    DIR *d = NULL;
+
+    if (slash) {
+        dir = strndup(prefix, slash - prefix + 1);
+        if (!dir)
+            return;
+    }
+    d = opendir(dir ? dir : ".");
+    if (!d)
+        goto out;
+    while ((de = readdir(d))) {
+        struct stat st;
+        char *path = NULL;
+
+        if (!complete_prefix(de->d_name, base))
+            continue;
+        if (de->d_name[0] == '.' && base[0] != '.')
+            continue;
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (asprintf(&path, "%s%s", dir ? dir : "", de->d_name) < 0)
+            break;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *p2 = NULL;
+
+            if (asprintf(&p2, "%s/", path) >= 0)
+                emit(p2, user);
+            free(p2);
+        } else {
+            emit(path, user);
+        }
+        free(path);
+    }
+out:
+    if (d)
+        closedir(d);
+    free(dir);
+}

@@ -1,0 +1,909 @@
+/*
+ * shell: axl's interactive shell and batch mode, on the core's loop.
+ *
+ * Readline runs in callback mode: the loop watches stdin and feeds
+ * rl_callback_read_char(), so the prompt, libxl's events and signals
+ * (from the loop's signalfd; readline catches none) share one thread.
+ * While a foreground command runs, the readline handler is removed and
+ * stdin is not read: the terminal is back in its normal mode, Ctrl-C
+ * reaches us as SIGINT and cancels that command.  Messages printed while
+ * the user types go through out's async hooks, which hide the prompt and
+ * the line, print, and redraw them.
+ *
+ * Batch mode reads lines from a file or a pipe through the same loop, so
+ * signals are seen between commands too.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "../core/status.h"
+#include "cmd.h"
+#include "complete.h"
+#include "out.h"
+#include "shell.h"
+#include "words.h"
+
+#define SHELL_PROMPT       "axl> "
+#define SHELL_HISTORY_MAX  1000
+
+struct shell {
+    struct cli *cli;
+    bool tty;               /* readline on a terminal */
+    bool keep_going;
+    int fd;                 /* where commands come from */
+    const char *src;        /* its name, for messages */
+    int lineno;
+
+    bool reading;           /* fd is watched */
+    bool prompting;         /* the readline handler is installed */
+    bool in_line;           /* running the line just accepted */
+    const char *prompt;
+
+    char *buf;              /* batch: bytes read, not yet run */
+    size_t len, cap;
+    bool eof;
+    bool stopped;           /* batch: a command failed; run no more */
+
+    /* The foreground: jobs the shell waits for before reading on. */
+    struct job **fg;
+    int n_fg, cap_fg;
+    bool fg_wait;           /* set by `wait`: status of the first failure */
+    bool fg_quiet;          /* the end-of-input wait: status unchanged */
+    int fg_signals;         /* SIGINTs during this foreground */
+    struct loop_timer *fg_timer;
+
+    int status;             /* the last command's */
+    int first_fail;         /* batch --keep-going: the first failure's */
+    bool quit;              /* leave once the foreground is done */
+    bool confirm;           /* the next line answers "quit anyway?" */
+    int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
+    int die_count;
+
+    char *history;          /* the history file, or NULL */
+};
+
+static struct shell sh;
+
+static void shell_line(char *line);
+static void shell_batch_pump(void);
+
+/* ---- the prompt and asynchronous output ---- */
+
+/*
+ * Out's async hooks.  While the line just accepted runs, the cursor is
+ * already on a fresh line: there is nothing to hide.
+ */
+static void shell_hide_line(void)
+{
+    if (sh.prompting && !sh.in_line)
+        rl_clear_visible_line();
+}
+
+static void shell_show_line(void)
+{
+    if (sh.prompting && !sh.in_line)
+        rl_forced_update_display();
+}
+
+static void shell_on_input(struct loop *lp, int fd, short revents,
+                           void *user);
+
+/* Read commands again: reinstall readline (which prints the prompt). */
+static void shell_resume(void)
+{
+    if (sh.quit)
+        return;
+    if (sh.tty && !sh.prompting) {
+        rl_callback_handler_install(sh.prompt, shell_line);
+        sh.prompting = true;
+    }
+    if (!sh.reading && !sh.eof && !sh.stopped) {
+        if (loop_watch_fd(sh.cli->lp, sh.fd, POLLIN, shell_on_input,
+                          NULL) == 0)
+            sh.reading = true;
+        else
+            error_errno("cannot watch %s", sh.src);
+    }
+    if (!sh.tty)
+        shell_batch_pump();
+}
+
+/* Stop reading commands while the foreground runs or when leaving. */
+static void shell_pause(void)
+{
+    if (sh.prompting) {
+        rl_callback_handler_remove();
+        sh.prompting = false;
+    }
+    if (sh.reading) {
+        loop_unwatch_fd(sh.cli->lp, sh.fd);
+        sh.reading = false;
+    }
+}
+
+static void shell_set_prompt(const char *prompt)
+{
+    sh.prompt = prompt;
+    if (sh.prompting)
+        rl_set_prompt(prompt);
+}
+
+/* ---- history ---- */
+
+static int shell_mkdirs(char *path)
+{
+    char *p;
+
+    for (p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+            *p = '/';
+            return -1;
+        }
+        *p = '/';
+    }
+    return 0;
+}
+
+/* $XDG_STATE_HOME/axl/history, made if need be with mode 0600. */
+static void shell_history_open(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char *path = NULL;
+    int fd;
+
+    stifle_history(SHELL_HISTORY_MAX);
+    if (state && state[0] == '/')
+        fd = asprintf(&path, "%s/axl/history", state);
+    else if (home && home[0])
+        fd = asprintf(&path, "%s/.local/state/axl/history", home);
+    else
+        return;
+    if (fd < 0)
+        return;
+    if (shell_mkdirs(path) < 0) {
+        warn("cannot make the directory for %s: %s; no history is kept",
+             path, strerror(errno));
+        goto fail;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        warn("cannot open %s: %s; no history is kept", path,
+             strerror(errno));
+        goto fail;
+    }
+    fchmod(fd, 0600);
+    close(fd);
+    read_history(path);
+    sh.history = path;
+    return;
+fail:
+    free(path);
+}
+
+/* Add a line, and append it to the file at once: a crash loses nothing. */
+static void shell_history_add(const char *line)
+{
+    add_history(line);
+    if (!sh.history)
+        return;
+    if (append_history(1, sh.history) != 0)
+        return;
+    history_truncate_file(sh.history, SHELL_HISTORY_MAX);
+}
+
+/* ---- completion ---- */
+
+struct shell_cands {
+    char **v;
+    int n, cap, next;
+};
+
+static void shell_cand_add(const char *cand, void *user)
+{
+    struct shell_cands *c = user;
+    char *s;
+
+    if (c->n + 1 >= c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        char **v = realloc(c->v, cap * sizeof(*v));
+
+        if (!v)
+            return;
+        c->v = v;
+        c->cap = cap;
+    }
+    s = strdup(cand);
+    if (s)
+        c->v[c->n++] = s;
+}
+
+static struct shell_cands shell_cands;
+
+/* Readline's generator: hands over the candidates computed below. */
+static char *shell_cand_next(const char *text, int state)
+{
+    (void)text;
+    if (!state)
+        shell_cands.next = 0;
+    if (shell_cands.next >= shell_cands.n)
+        return NULL;
+    return strdup(shell_cands.v[shell_cands.next++]);
+}
+
+static void shell_cands_clear(void)
+{
+    int i;
+
+    for (i = 0; i < shell_cands.n; i++)
+        free(shell_cands.v[i]);
+    free(shell_cands.v);
+    memset(&shell_cands, 0, sizeof(shell_cands));
+}
+
+static char **shell_complete(const char *text, int start, int end)
+{
+    struct words w;
+    char *head = strndup(rl_line_buffer, start);
+    char **v = NULL, **matches = NULL;
+    enum complete_more more;
+    int i, n;
+
+    (void)end;
+    rl_attempted_completion_over = 1;
+    shell_cands_clear();
+    if (!head)
+        return NULL;
+    words_split(head, &w);
+    free(head);
+    /* Readline strips an opening quote from text; words kept it open. */
+    if (w.open_quote && w.argc) {
+        free(w.argv[--w.argc]);
+        w.argv[w.argc] = NULL;
+    }
+    n = w.argc + 2;
+    v = calloc(n + 1, sizeof(*v));
+    if (!v)
+        goto out;
+    v[0] = "axl";
+    for (i = 0; i < w.argc; i++)
+        v[i + 1] = w.argv[i];
+    v[n - 1] = (char *)text;
+    more = complete_words(sh.cli, n, v, n - 1, shell_cand_add,
+                          &shell_cands);
+    if (more == COMPLETE_FILES && !shell_cands.n) {
+        rl_attempted_completion_over = 0;   /* readline's file names */
+        goto out;
+    }
+    if (!shell_cands.n)
+        goto out;
+    if (shell_cands.n == 1) {
+        const char *c = shell_cands.v[0];
+
+        if (c[0] && c[strlen(c) - 1] == '=')
+            rl_completion_suppress_append = 1;
+    }
+    matches = rl_completion_matches(text, shell_cand_next);
+out:
+    free(v);
+    words_free(&w);
+    return matches;
+}
+
+/* ---- jobs and the foreground ---- */
+
+static bool shell_in_fg(const struct job *job)
+{
+    int i;
+
+    for (i = 0; i < sh.n_fg; i++)
+        if (sh.fg[i] == job)
+            return true;
+    return false;
+}
+
+static int shell_fg_add(struct job *job)
+{
+    if (shell_in_fg(job))
+        return 0;
+    if (sh.n_fg == sh.cap_fg) {
+        int cap = sh.cap_fg ? 2 * sh.cap_fg : 8;
+        struct job **v = realloc(sh.fg, cap * sizeof(*v));
+
+        if (!v)
+            return error("out of memory");
+        sh.fg = v;
+        sh.cap_fg = cap;
+    }
+    sh.fg[sh.n_fg++] = job;
+    return 0;
+}
+
+static bool shell_fg_all_done(void)
+{
+    int i;
+
+    for (i = 0; i < sh.n_fg; i++)
+        if (!job_done(sh.fg[i]))
+            return false;
+    return true;
+}
+
+/* A command's status: remembered, shown after a failure, may stop. */
+static void shell_status(int status)
+{
+    sh.status = status;
+    if (!status || sh.quit)
+        return;
+    if (!sh.first_fail)
+        sh.first_fail = status;
+    if (sh.tty) {
+        fflush(stdout);
+        fprintf(stderr, "[status %d]\n", status);
+        return;
+    }
+    if (!sh.keep_going) {
+        note("%s:%d: stopping after status %d (--keep-going runs every "
+             "line)", sh.src, sh.lineno, status);
+        sh.stopped = true;  /* read no further */
+        if (sh.reading) {
+            loop_unwatch_fd(sh.cli->lp, sh.fd);
+            sh.reading = false;
+        }
+    }
+}
+
+static void shell_wait_rest(void);
+
+/* The foreground is done (from a timer, outside libxl's callbacks). */
+static void shell_fg_finish(struct loop *lp, void *user)
+{
+    int i, status = AXL_EXIT_OK;
+
+    (void)lp;
+    (void)user;
+    sh.fg_timer = NULL;
+    for (i = 0; i < sh.n_fg; i++) {
+        int st = job_status(sh.fg[i]);
+
+        if (sh.fg_wait ? !status : i == 0)
+            status = st;
+        job_forget(sh.cli, sh.fg[i]);
+    }
+    sh.n_fg = 0;
+    if (!sh.fg_quiet)
+        shell_status(status);
+    sh.fg_wait = sh.fg_quiet = false;
+    if (sh.die_signal)
+        return;
+    if (!sh.tty && ((sh.eof && !sh.len) || sh.stopped) && !sh.quit) {
+        shell_wait_rest();
+        return;
+    }
+    shell_resume();
+}
+
+static void shell_fg_check(void)
+{
+    if (!sh.n_fg || sh.fg_timer || !shell_fg_all_done())
+        return;
+    sh.fg_timer = loop_timer_add(sh.cli->lp, 0, shell_fg_finish, NULL);
+    if (!sh.fg_timer)
+        shell_fg_finish(sh.cli->lp, NULL);
+}
+
+/* Make the foreground wait for the jobs listed in fg; pause input. */
+static int shell_fg_start(bool is_wait, bool quiet)
+{
+    sh.fg_wait = is_wait;
+    sh.fg_quiet = quiet;
+    sh.fg_signals = 0;
+    shell_pause();
+    shell_fg_check();
+    return CMD_PENDING;
+}
+
+/* cli->job_done_hook: runs inside the op's done callback. */
+static void shell_job_done(struct cli *cli, struct job *job)
+{
+    (void)cli;
+    if (job_background(job))
+        note("[%d] done: %s (status %d)", job_id(job), job_cmdline(job),
+             job_status(job));
+    shell_fg_check();
+}
+
+static int shell_running_jobs(void)
+{
+    struct job *j;
+    int n = 0;
+
+    for (j = sh.cli->jobs; j; j = job_next(j))
+        if (!job_done(j))
+            n++;
+    return n;
+}
+
+int shell_wait(struct cli *cli, struct job *job)
+{
+    struct job *j;
+
+    if (job) {
+        if (shell_fg_add(job) < 0)
+            return AXL_EXIT_FAIL;
+    } else {
+        for (j = cli->jobs; j; j = job_next(j))
+            if (shell_fg_add(j) < 0)
+                return AXL_EXIT_FAIL;
+    }
+    if (!sh.n_fg)
+        return AXL_EXIT_OK;
+    return shell_fg_start(true, false);
+}
+
+/* End of input: wait for the background jobs still running, then leave. */
+static void shell_wait_rest(void)
+{
+    struct job *j;
+    int n = shell_running_jobs();
+
+    if (n) {
+        note("waiting for %d background job%s to finish", n,
+             n == 1 ? "" : "s");
+        for (j = sh.cli->jobs; j; j = job_next(j))
+            if (!job_done(j))
+                shell_fg_add(j);
+        shell_fg_start(true, true);
+        return;
+    }
+    sh.quit = true;
+    shell_pause();
+}
+
+int shell_quit(struct cli *cli)
+{
+    int n = shell_running_jobs();
+
+    (void)cli;
+    if (n && !sh.tty)
+        return error("quit: %d job%s still running: 'wait' for them or "
+                     "'abort' them first", n, n == 1 ? " is" : "s are"),
+               AXL_EXIT_FAIL;
+    if (n) {
+        sh.confirm = true;
+        shell_set_prompt(n == 1 ? "1 job is running: cancel it and quit? "
+                                  "[y/N] "
+                                : "jobs are running: cancel them and quit? "
+                                  "[y/N] ");
+        return sh.status;
+    }
+    sh.quit = true;
+    shell_pause();
+    return sh.status;
+}
+
+/* The answer to "cancel them and quit?". */
+static void shell_confirm(const char *line)
+{
+    struct job *j;
+
+    sh.confirm = false;
+    shell_set_prompt(SHELL_PROMPT);
+    line += strspn(line, " \t");
+    if (strcasecmp(line, "y") && strcasecmp(line, "yes")) {
+        note("not quitting");
+        return;
+    }
+    jobs_abort_all(sh.cli, OP_WHY_REQUEST);
+    for (j = sh.cli->jobs; j; j = job_next(j))
+        if (!job_done(j))
+            shell_fg_add(j);
+    sh.quit = true;
+    shell_fg_start(true, true);
+}
+
+/* ---- running a line ---- */
+
+/* The command as `jobs` shows it: the words, without '&' or comment. */
+static char *shell_cmdline(const struct words *w)
+{
+    size_t n = 1;
+    char *s;
+    int i;
+
+    for (i = 0; i < w->argc; i++)
+        n += strlen(w->argv[i]) + 1;
+    s = calloc(1, n);
+    if (!s)
+        return NULL;
+    for (i = 0; i < w->argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, w->argv[i]);
+    }
+    return s;
+}
+
+static void shell_exec(const char *line)
+{
+    struct cli *cli = sh.cli;
+    struct words w;
+    enum words_err err;
+    struct job *j;
+    char *cmdline = NULL;
+    int first_id, status;
+    bool quiet = cli->quiet;
+
+    sh.lineno++;
+    if (sh.confirm) {
+        shell_confirm(line);
+        return;
+    }
+    err = words_split(line, &w);
+    if (sh.tty && line[strspn(line, " \t")])
+        shell_history_add(line);
+    if (err != WORDS_OK) {
+        error("%s", words_strerror(err));
+        shell_status(AXL_EXIT_USAGE);
+        goto out;
+    }
+    if (!w.argc) {
+        if (w.background) {
+            error("'&' needs a command before it");
+            shell_status(AXL_EXIT_USAGE);
+        }
+        goto out;
+    }
+    cmdline = shell_cmdline(&w);
+    first_id = cli->next_job_id;
+    cli->background = w.background;
+    cli->cmdline = cmdline ? cmdline : w.argv[0];
+    status = cmd_dispatch(cli, w.argc, w.argv);
+    cli->background = false;
+    cli->cmdline = NULL;
+    cli->quiet = quiet;     /* create -q must not silence what follows */
+
+    if (status != CMD_PENDING || sh.n_fg) {
+        /* Jobs made and finished at once are done with. */
+        struct job *next;
+
+        for (j = cli->jobs; j; j = next) {
+            next = job_next(j);
+            if (job_id(j) > first_id && job_done(j) && !shell_in_fg(j))
+                job_forget(cli, j);
+        }
+        if (status != CMD_PENDING)
+            shell_status(status);
+        goto out;
+    }
+    for (j = cli->jobs; j && job_id(j) > first_id; j = job_next(j)) {
+        if (w.background)
+            note("[%d] started: %s", job_id(j), job_cmdline(j));
+        else
+            shell_fg_add(j);
+    }
+    if (w.background)
+        shell_status(AXL_EXIT_OK);
+    else
+        shell_fg_start(false, false);
+out:
+    free(cmdline);
+    words_free(&w);
+}
+
+/* Readline's line handler; line is NULL on Ctrl-D. */
+static void shell_line(char *line)
+{
+    if (!line) {
+        printf("\n");
+        fflush(stdout);
+        if (sh.confirm) {
+            shell_confirm("n");
+            return;
+        }
+        shell_quit(sh.cli);
+        return;
+    }
+    sh.in_line = true;
+    shell_exec(line);
+    sh.in_line = false;
+    free(line);
+}
+
+/* Batch: run the complete lines read so far, while nothing waits. */
+static void shell_batch_pump(void)
+{
+    while (!sh.n_fg && !sh.quit && !sh.die_signal && !sh.stopped) {
+        char *nl = memchr(sh.buf, '\n', sh.len);
+        size_t n;
+
+        if (!nl && !(sh.eof && sh.len))
+            break;
+        n = nl ? (size_t)(nl - sh.buf) : sh.len;
+        sh.buf[n] = '\0';
+        {
+            char *line = strdup(sh.buf);
+
+            memmove(sh.buf, sh.buf + n + (nl ? 1 : 0),
+                    sh.len - n - (nl ? 1 : 0));
+            sh.len -= n + (nl ? 1 : 0);
+            if (!line) {
+                error("out of memory");
+                shell_status(AXL_EXIT_FAIL);
+                continue;
+            }
+            shell_exec(line);
+            free(line);
+        }
+    }
+    if (((sh.eof && !sh.len) || sh.stopped) && !sh.n_fg && !sh.quit &&
+        !sh.die_signal)
+        shell_wait_rest();
+}
+
+static void shell_batch_read(void)
+{
+    ssize_t n;
+
+    if (sh.cap - sh.len < 4096) {
+        size_t cap = sh.cap ? 2 * sh.cap : 8192;
+        char *b = realloc(sh.buf, cap);
+
+        if (!b) {
+            error("out of memory");
+            sh.eof = true;
+            return;
+        }
+        sh.buf = b;
+        sh.cap = cap;
+    }
+    n = read(sh.fd, sh.buf + sh.len, sh.cap - sh.len - 1);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n < 0)
+        error_errno("cannot read %s", sh.src);
+    if (n <= 0) {
+        sh.eof = true;
+        loop_unwatch_fd(sh.cli->lp, sh.fd);
+        sh.reading = false;
+        return;
+    }
+    sh.len += n;
+}
+
+static void shell_on_input(struct loop *lp, int fd, short revents,
+                           void *user)
+{
+    (void)lp;
+    (void)fd;
+    (void)revents;
+    (void)user;
+    if (sh.tty) {
+        rl_callback_read_char();
+        return;
+    }
+    shell_batch_read();
+    shell_batch_pump();
+}
+
+/* ---- signals ---- */
+
+/* Say what a job still running is doing, when we stop waiting for it. */
+static void shell_report_detached(struct job *job)
+{
+    struct op *op = job_op(job);
+    const char *what = op_state(op) == OP_CLEANING ? "cleaning up"
+                       : op_state(op) == OP_ABORTING
+                           ? "waiting for libxl to stop"
+                           : "running";
+
+    if (op_domid(op) != (uint32_t)INVALID_DOMID)
+        note("[%d] %s of '%s' is still %s (domain %u); no longer waiting: "
+             "'jobs' shows it, its end will be announced", job_id(job),
+             op_verb(op), op_label(op) ? op_label(op) : "?", what,
+             op_domid(op));
+    else
+        note("[%d] %s of '%s' is still %s; no longer waiting: 'jobs' shows "
+             "it, its end will be announced", job_id(job), op_verb(op),
+             op_label(op) ? op_label(op) : "?", what);
+}
+
+/* Ctrl-C during the foreground: cancel, abandon cleanup, stop waiting. */
+static void shell_fg_signal(int signo)
+{
+    int i;
+
+    sh.fg_signals++;
+    if (sh.fg_signals >= 3) {
+        note("%s again: no longer waiting", strsignal(signo));
+        for (i = 0; i < sh.n_fg; i++) {
+            if (job_done(sh.fg[i]))
+                continue;
+            job_set_background(sh.fg[i], true);
+            shell_report_detached(sh.fg[i]);
+        }
+        /* The done ones are finished with; the others go on. */
+        for (i = 0; i < sh.n_fg; i++)
+            if (job_done(sh.fg[i]))
+                job_forget(sh.cli, sh.fg[i]);
+        sh.n_fg = 0;
+        if (sh.fg_timer) {
+            loop_timer_cancel(sh.cli->lp, sh.fg_timer);
+            sh.fg_timer = NULL;
+        }
+        shell_status(AXL_EXIT_SIGNAL + signo);
+        sh.quit = false;    /* a quit that was waiting is given up too */
+        shell_resume();
+        return;
+    }
+    if (sh.fg_signals == 2)
+        note("%s again: abandoning cleanup (once more to stop waiting)",
+             strsignal(signo));
+    for (i = 0; i < sh.n_fg; i++)
+        job_abort(sh.fg[i], signo);
+}
+
+/* SIGTERM, SIGHUP: cancel every job, wait for them, exit 128+N. */
+static void shell_die(int signo)
+{
+    int n;
+
+    sh.die_count++;
+    if (sh.die_count >= 3) {
+        note("%s again: exiting at once", strsignal(signo));
+        jobs_report_left(sh.cli);
+        shell_pause();
+        loop_die_of_signal(sh.die_signal);
+        exit(AXL_EXIT_SIGNAL + sh.die_signal);
+    }
+    if (sh.die_count == 2) {
+        note("%s again: abandoning cleanup (once more to exit at once)",
+             strsignal(signo));
+        jobs_abort_all(sh.cli, signo);
+        return;
+    }
+    sh.die_signal = signo;
+    sh.quit = true;
+    shell_pause();
+    n = jobs_abort_all(sh.cli, signo);
+    if (n)
+        note("%s: cancelling %d job%s, then exiting", strsignal(signo), n,
+             n == 1 ? "" : "s");
+}
+
+/* Ctrl-C at the prompt: drop the line, as a shell does. */
+static void shell_clear_line(void)
+{
+    if (sh.confirm) {
+        sh.confirm = false;
+        shell_set_prompt(SHELL_PROMPT);
+    }
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_point = rl_end = rl_mark = 0;
+    history_set_pos(history_length);
+    fputs("^C\n", rl_outstream ? rl_outstream : stdout);
+    rl_on_new_line();
+    rl_redisplay();
+}
+
+static void shell_on_signal(struct loop *lp, int signo, void *user)
+{
+    (void)lp;
+    (void)user;
+    if (signo == SIGWINCH) {
+        if (sh.prompting)
+            rl_resize_terminal();
+        return;
+    }
+    if (signo != SIGINT || sh.die_signal) {
+        shell_die(sh.die_signal ? sh.die_signal : signo);
+        return;
+    }
+    if (sh.n_fg) {
+        shell_fg_signal(signo);
+        return;
+    }
+    if (sh.prompting) {
+        shell_clear_line();
+        return;
+    }
+    /* Batch, between commands: cancel what runs in the background. */
+    if (!jobs_abort_all(sh.cli, signo))
+        note("%s: nothing is running to cancel", strsignal(signo));
+}
+
+/* ---- the loop ---- */
+
+static bool shell_finished(void *user)
+{
+    (void)user;
+    if (sh.die_signal)
+        return jobs_all_done(sh.cli);
+    return sh.quit && !sh.n_fg;
+}
+
+static void shell_readline_init(void)
+{
+    rl_readline_name = "axl";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_attempted_completion_function = shell_complete;
+    rl_completer_quote_characters = "'\"";
+    rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
+    shell_history_open();
+    out_set_async_hooks(shell_hide_line, shell_show_line);
+}
+
+int shell_main(struct cli *cli, const char *batch, bool keep_going)
+{
+    int status = AXL_EXIT_FAIL;
+
+    memset(&sh, 0, sizeof(sh));
+    sh.cli = cli;
+    sh.keep_going = keep_going;
+    sh.fd = STDIN_FILENO;
+    sh.src = batch ? batch : "stdin";
+    sh.prompt = SHELL_PROMPT;
+    sh.tty = !batch && isatty(STDIN_FILENO);
+    if (batch) {
+        sh.fd = open(batch, O_RDONLY | O_CLOEXEC);
+        if (sh.fd < 0) {
+            error_errno("cannot open '%s'", batch);
+            return AXL_EXIT_FAIL;
+        }
+    }
+    cli->interactive = true;
+    cli->job_done_hook = shell_job_done;
+    loop_on_signal(cli->lp, shell_on_signal, cli);
+    if (sh.tty) {
+        if (loop_catch_signal(cli->lp, SIGWINCH) < 0)
+            warn("cannot follow the terminal's size: %s", strerror(errno));
+        shell_readline_init();
+    }
+    shell_resume();
+    if (loop_run_until(cli->lp, shell_finished, NULL) < 0) {
+        error_errno("event loop failed");
+        goto out;
+    }
+    if (sh.die_signal)
+        status = AXL_EXIT_SIGNAL + sh.die_signal;
+    else if (!sh.tty && sh.first_fail)
+        status = sh.first_fail;     /* batch: what failed, even if -k */
+    else
+        status = sh.status;
+    if (sh.die_signal)
+        note("%s: every job is finished; exiting", strsignal(sh.die_signal));
+out:
+    shell_pause();
+    if (sh.tty) {
+        out_set_async_hooks(NULL, NULL);
+        shell_cands_clear();
+    }
+    if (sh.fg_timer)
+        loop_timer_cancel(cli->lp, sh.fg_timer);
+    if (batch && sh.fd >= 0)
+        close(sh.fd);
+    cli->job_done_hook = NULL;
+    free(sh.fg);
+    free(sh.buf);
+    free(sh.history);
+    if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
+        status = AXL_EXIT_FAIL;
+    return status;
+}
