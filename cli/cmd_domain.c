@@ -159,7 +159,8 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
             status = AXL_EXIT_FAIL;
             goto out;
         }
-        printf("%s\n", json);
+        /* libxl's JSON ends in a newline; print it as xl -N does. */
+        fputs(json, stdout);
         free(json);
         status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
         goto out;
