@@ -1,0 +1,137 @@
+#!/bin/bash
+# The shell without Xen: batch mode (stop at the first failure, or not
+# with --keep-going), quoting, the shell-only commands, `axl __complete`,
+# and the interactive prompt under tmux: completion, Ctrl-C, history.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+
+AXL=${AXL:-build/axl}
+[ -x "$AXL" ] || bail "no $AXL: run make first"
+AXL=$(cd "$(dirname "$AXL")" && pwd)/$(basename "$AXL")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; tmux -L axltest kill-server 2>/dev/null' EXIT
+ver=$("$AXL" version)
+
+# batch INPUT [ARGS...]: run axl on INPUT as stdin; sets out, err, rc.
+batch() {
+    local in=$1
+    shift
+    printf '%s' "$in" | "$AXL" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+
+batch $'version\n# a comment\n\n   \nversion # again\n'
+is "$rc" 0 "batch: runs every line, exit 0"
+is "$out" "$ver"$'\n'"$ver" "batch: skips blank lines and comments"
+is "$err" "" "batch: no prompt, nothing on stderr"
+
+batch $'version\nbogus\nversion\n'
+is "$rc" 2 "batch: exit status of the failing command"
+is "$out" "$ver" "batch: stops at the first failing command"
+like "$err" "^axl: unknown command 'bogus'" "batch: says what failed"
+like "$err" "stdin:2: stopping after status 2" "batch: says where it stopped"
+
+printf 'version\nbogus\nversion\n' >"$tmp/cmds"
+"$AXL" -f "$tmp/cmds" --keep-going >"$tmp/out" 2>"$tmp/err"
+rc=$?
+is "$rc" 2 "-f --keep-going: exit status of the failure"
+is "$(cat "$tmp/out")" "$ver"$'\n'"$ver" "-f --keep-going: runs on"
+"$AXL" -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "-f: stops at the failure"
+"$AXL" -f "$tmp/nonesuch" 2>"$tmp/err"
+is "$?" 1 "-f with a missing file fails"
+like "$(cat "$tmp/err")" "cannot open '.*nonesuch'" "and says so"
+"$AXL" -f "$tmp/cmds" version 2>/dev/null
+is "$?" 2 "-f with a command is a usage error"
+
+batch $'help "version"\n'
+like "$out" "^usage: axl version" "quoting: a quoted command name"
+batch $'help \'vers\n'
+is "$rc" 2 "quoting: an open quote is a usage error"
+like "$err" "unterminated quote" "and says so"
+batch $'version & version\n'
+is "$rc" 2 "'&' in the middle is a usage error"
+like "$err" "'&' may only end a command" "and says so"
+
+"$AXL" jobs 2>"$tmp/err"
+is "$?" 2 "one-shot 'jobs' is a usage error"
+like "$(cat "$tmp/err")" "works only inside the shell" "and says so"
+batch $'jobs\nwait\nabort\nwait %1\n'
+is "$rc" 1 "batch: jobs, wait, abort work; wait %1 finds no job"
+like "$err" "nothing is running to cancel" "abort with no job says so"
+like "$err" "wait: no such job '%1'" "wait %1 names the job"
+batch $'quit\nbogus\n'
+is "$rc" 0 "batch: quit stops reading"
+batch $'version &\n'
+is "$rc" 0 "batch: '&' on a command that runs no op"
+is "$out" "$ver" "and it ran"
+
+# Completion, as bash asks for it.
+c=$("$AXL" __complete 1 axl "")
+like "$c" "^create$" "__complete: command names"
+unlike "$c" "^(jobs|__complete)$" "__complete: no shell-only or hidden one"
+is "$("$AXL" __complete 1 axl ver)" version "__complete: a prefix"
+is "$("$AXL" __complete 2 axl create --on)" "--on-cancel=" \
+    "__complete: an option taking a value"
+like "$("$AXL" __complete 2 axl destroy --)" "^--timeout=$" \
+    "__complete: the op options"
+like "$("$AXL" __complete 2 axl destroy --)" "^--help$" "__complete: --help"
+is "$("$AXL" __complete 2 axl create tests/gue)" "tests/guests/" \
+    "__complete: a config file's directory"
+like "$("$AXL" __complete 2 axl create tests/guests/p)" \
+    "^tests/guests/pv.cfg$" "__complete: a config file"
+like "$("$AXL" __complete 4 axl create --config = tests/guests/p)" \
+    "^tests/guests/pv.cfg$" "__complete: --config=FILE as bash splits it"
+is "$("$AXL" __complete 2 axl help ver)" version \
+    "__complete: help takes a command"
+is "$("$AXL" help | grep -c __complete)" 0 "help does not list __complete"
+out=$(bash -c ". completions/axl.bash; COMP_WORDS=(axl cre);
+      COMP_CWORD=1; _axl '$AXL'; echo \"\${COMPREPLY[*]}\"")
+is "$out" create "completions/axl.bash completes through axl"
+
+# The interactive shell under tmux.
+if ! command -v tmux >/dev/null; then
+    pass "interactive shell # skip no tmux"
+    done_testing
+    exit
+fi
+T="tmux -L axltest"
+export XDG_STATE_HOME=$tmp/state
+$T new-session -d -x 200 -y 50 -s sh \
+    "XDG_STATE_HOME=$tmp/state '$AXL' shell; echo EXIT=\$?; sleep 60"
+screen() { $T capture-pane -p -t sh; }
+# wait_screen PATTERN: poll the screen for an ERE, up to 5 s.
+wait_screen() {
+    local i
+    for i in $(seq 50); do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+ok "the prompt appears" wait_screen '^axl> ?$'
+$T send-keys -t sh 'vers' Tab
+ok "Tab completes a command" wait_screen '^axl> version ?$'
+$T send-keys -t sh Enter
+ok "the command runs" wait_screen "^$ver\$"
+$T send-keys -t sh 'destroy --ti' Tab
+ok "Tab completes an option" wait_screen '^axl> destroy --timeout=$'
+$T send-keys -t sh C-c
+ok "Ctrl-C clears the line" wait_screen '^axl> destroy --timeout=\^C$'
+$T send-keys -t sh 'help tests/guests/pv.c' C-a C-k 'create tests/gue' Tab
+ok "Tab completes a directory" wait_screen '^axl> create tests/guests/$'
+$T send-keys -t sh C-c 'bogus' Enter
+ok "a failure shows its status" wait_screen '^\[status 2\]$'
+$T send-keys -t sh 'jobs' Enter
+ok "jobs runs in the shell" wait_screen '^axl> jobs$'
+$T send-keys -t sh C-d
+ok "Ctrl-D leaves the shell" wait_screen '^EXIT=[0-9]+$'
+h=$tmp/state/axl/history
+ok "history file exists" test -f "$h"
+is "$(stat -c %a "$h" 2>/dev/null)" 600 "history file mode is 0600"
+like "$(cat "$h" 2>/dev/null)" "^version" "history holds the commands"
+like "$(cat "$h" 2>/dev/null)" "^bogus$" "history holds failed commands"
+unlike "$(cat "$h" 2>/dev/null)" "tests/gue" "history lacks cancelled lines"
+done_testing
