@@ -627,7 +627,7 @@ static void shell_line(char *line)
 static void shell_batch_pump(void)
 {
     while (!sh.n_fg && !sh.quit && !sh.die_signal && !sh.stopped) {
-        char *nl = memchr(sh.buf, '\n', sh.len);
+        char *nl = sh.len ? memchr(sh.buf, '\n', sh.len) : NULL;
         size_t n;
 
         if (!nl && !(sh.eof && sh.len))

@@ -1,0 +1,284 @@
+#!/bin/bash
+# The interactive shell against real Xen, driven through tmux: tab
+# completion (command, option, domain, file); Ctrl-C during a create that
+# hangs in its block hotplug script (domain gone, or kept with
+# --on-cancel=keep; prompt back; the next command works); two background
+# creates at once; `jobs`; `abort %N` cancels only that job; `wait`;
+# history; batch mode; SIGTERM to a shell with two running jobs.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+G=tests/guests
+M=/run/axl-fixture
+tmp=$(mktemp -d)
+T="tmux -L axl0400"
+export TERM=${TERM:-xterm}
+cleanup() {
+    $T kill-server 2>/dev/null
+    kill -9 $(fixture_procs) 2>/dev/null
+    clean_domains
+    rm -rf "$tmp" "$M"
+}
+trap cleanup EXIT
+command -v tmux >/dev/null || bail "no tmux in dom0"
+
+# The hanging create: the shared fixture if it exists, else the same idea
+# here - a block hotplug script that records its pid and never returns.
+if [ -f "$G/hang-hotplug.cfg" ]; then
+    HANG=$G/hang-hotplug.cfg
+else
+    HANG=$tmp/hang.cfg
+    cat >"$tmp/hang.sh" <<EOF
+#!/bin/sh
+# Hang in "add" until killed; "remove" works, so a destroy can finish.
+[ "\$1" = add ] || exit 0
+mkdir -p $M
+echo \$\$ >$M/block-hang.pid
+exec sleep 100000
+EOF
+    chmod +x "$tmp/hang.sh"
+    truncate -s 16M "$tmp/disk.img"
+    cat >"$HANG" <<EOF
+name = "g-hang"
+type = "pv"
+kernel = "/lab/guest/vmlinux"
+ramdisk = "/lab/guest/initrd.gz"
+extra = "console=hvc0 quiet"
+memory = 128
+vcpus = 1
+disk = [ "format=raw, vdev=xvda, access=rw, script=$tmp/hang.sh, target=$tmp/disk.img" ]
+EOF
+fi
+HANG_NAME=$(cfg_name "$HANG")
+in_hotplug() { [ -s "$M/block-hang.pid" ]; }
+# procs ERE: pids whose command line matches (dom0 has no pgrep).
+procs() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "${p#/proc/}" = $$ ] && continue
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -Eq -- "$1" &&
+            echo "${p#/proc/}"
+    done
+}
+fixture_procs() { procs "block-hang|$tmp/hang.sh|sleep 100000"; }
+
+# start_shell: a fresh `axl shell` in a 200x50 tmux pane.
+start_shell() {
+    $T kill-server 2>/dev/null
+    $T new-session -d -x 200 -y 50 -s sh \
+        "XDG_STATE_HOME=$tmp/state axl shell; echo EXIT=\$?; sleep 600"
+    $T set-option -t sh history-limit 5000 >/dev/null
+    wait_screen '^axl> ?$'
+}
+screen() { $T capture-pane -p -S -2000 -t sh; }
+clear_screen() { $T clear-history -t sh; $T send-keys -t sh -R; }
+# wait_screen ERE [SECS]: poll the pane until a line matches.
+wait_screen() {
+    local i n=$(( ${2:-10} * 10 ))
+    for i in $(seq "$n"); do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# type LINE: send LINE literally (no Enter).
+type() { $T send-keys -t sh -l -- "$1"; }
+enter() { $T send-keys -t sh Enter; }
+# last_prompt: the last line of the pane that is not empty.
+last_line() { screen | grep -v '^$' | tail -1; }
+at_prompt() { [ "$(last_line)" = "axl>" ] || [ "$(last_line)" = "axl> " ]; }
+axl_pid() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2>/dev/null)" = axl ] && echo "${p#/proc/}" &&
+            return
+    done
+}
+
+start_shell
+ok "the shell starts with a prompt" at_prompt
+
+# ---- completion ----
+type "cre"; $T send-keys -t sh Tab
+ok "Tab completes a command name" wait_screen '^axl> create ?$' 5
+type "--on"; $T send-keys -t sh Tab
+ok "Tab completes an option" wait_screen '^axl> create --on-cancel=$' 5
+$T send-keys -t sh C-u
+type "create $G/pv.c"; $T send-keys -t sh Tab
+ok "Tab completes a config file" \
+    wait_screen "^axl> create $G/pv.cfg ?\$" 5
+$T send-keys -t sh C-u
+axl create "$G/pv.cfg" >/dev/null 2>&1
+name=$(cfg_name "$G/pv.cfg")
+type "destroy ${name%?}"; $T send-keys -t sh Tab
+ok "Tab completes a domain name (live from libxl)" \
+    wait_screen "^axl> destroy $name ?\$" 5
+enter
+ok "destroy from the shell works" wait_for 30 eval "! dom_exists $name"
+ok "prompt back after destroy" wait_for 10 at_prompt
+$T send-keys -t sh 'wait %' Tab Tab
+sleep 0.3
+$T send-keys -t sh C-c
+ok "Ctrl-C at the prompt clears the line" wait_screen '^axl> wait %.*\^C$' 5
+ok "and gives a fresh prompt" wait_for 5 at_prompt
+
+# ---- Ctrl-C during a create hanging in its hotplug script ----
+for policy in destroy keep; do
+    t="Ctrl-C, on-cancel=$policy"
+    rm -rf "$M"
+    clear_screen
+    type "create --on-cancel=$policy $HANG"; enter
+    if ! wait_for 60 in_hotplug; then
+        fail "$t: create reaches the hotplug script" "$(screen | tail -20)"
+        $T send-keys -t sh C-c C-c C-c
+        continue
+    fi
+    pass "$t: create reaches the hotplug script"
+    id=$(dom_id "$HANG_NAME")
+    $T send-keys -t sh C-c
+    ok "$t: prompt back" wait_screen '^\[status 130\]$' 60
+    ok "$t: prompt after the status" wait_for 5 at_prompt
+    s=$(screen)
+    like "$s" "cancelling create of (domain [0-9]+ \\()?'$HANG_NAME'" \
+        "$t: says what it cancels"
+    if [ $policy = destroy ]; then
+        like "$s" "(destroyed; nothing is left|no domain is left)" \
+            "$t: says nothing is left"
+        ok "$t: domain gone" wait_for 10 eval "! dom_exists $HANG_NAME"
+        ok "$t: no xenstore dir" eval "! xs_has_domain $id"
+    else
+        like "$s" "kept, paused" "$t: says the domain is kept"
+        ok "$t: domain kept" dom_exists "$HANG_NAME"
+        like "$(dom_state "$HANG_NAME")" "^..p" "$t: and paused"
+    fi
+    ok "$t: no hotplug script left" \
+        wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+    clear_screen
+    type "list $HANG_NAME"; enter
+    if [ $policy = destroy ]; then
+        ok "$t: the next command works" \
+            wait_screen "no such domain '$HANG_NAME'" 10
+    else
+        ok "$t: the next command works" \
+            wait_screen "^$HANG_NAME +[0-9]+ " 10
+        type "destroy $HANG_NAME"; enter
+        ok "$t: destroy the kept domain from the shell" \
+            wait_for 30 eval "! dom_exists $HANG_NAME"
+    fi
+    wait_for 5 at_prompt
+done
+clean_domains
+
+# ---- two background creates at once ----
+clear_screen
+type "create $G/pv.cfg 'name=\"g-a\"' &"; enter
+type "create $G/pv.cfg 'name=\"g-b\"' &"; enter
+type "jobs"; enter
+ok "two background creates start at once" \
+    wait_screen '^axl: \[[0-9]+\] started: create .*g-b' 5
+ok "jobs lists them" wait_screen '^Job +State +Elapsed +Domain +Command' 5
+s=$(screen)
+like "$s" '^\[[0-9]+\] +(running|done.*) +[0-9.]+s +g-a.* create .*name="g-a"' \
+    "jobs shows the first: id, state, elapsed, domain, command"
+like "$s" '^\[[0-9]+\] +(running|done.*) +[0-9.]+s +g-b.* create .*name="g-b"' \
+    "jobs shows the second"
+like "$s" '^\[[0-9]+\] +running ' "at least one is still running"
+type "wait"; enter
+ok "wait returns when both are done" \
+    wait_screen '^axl: \[[0-9]+\] done: create .*g-b.*\(status 0\)' 60
+ok "the first is announced too" \
+    wait_screen '^axl: \[[0-9]+\] done: create .*g-a.*\(status 0\)' 5
+wait_for 5 at_prompt
+ok "both domains are up" eval 'dom_exists g-a && dom_exists g-b'
+like "$(dom_state g-a)$(dom_state g-b)" '^[r-][b-]-.*[r-][b-]-' \
+    "neither is paused"
+clean_domains
+
+# ---- abort %N cancels only that job ----
+rm -rf "$M"
+clear_screen
+type "create $G/pv.cfg 'name=\"g-a\"' &"; enter
+type "create $HANG 'name=\"g-b\"' &"; enter
+ok "the second create reaches the hotplug script" wait_for 60 in_hotplug
+n2=$(screen | sed -n 's/^axl: \[\([0-9]*\)\] started: create .*g-b.*/\1/p' |
+     tail -1)
+type "abort %$n2"; enter
+ok "abort %$n2: its job is cancelled" \
+    wait_screen "^axl: \\[$n2\\] done: create .*g-b.*\\(status 130\\)" 60
+type "wait"; enter
+ok "wait: the other job finishes" \
+    wait_screen '^axl: \[[0-9]+\] done: create .*g-a.*\(status 0\)' 60
+wait_for 5 at_prompt
+ok "the first domain is up" dom_exists g-a
+ok "the aborted one is gone" eval "! dom_exists g-b"
+ok "no hotplug script left" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+clean_domains
+
+# ---- history ----
+h=$tmp/state/axl/history
+ok "history file exists" test -f "$h"
+is "$(stat -c %a "$h" 2>/dev/null)" 600 "history file mode 0600"
+like "$(cat "$h")" "^create --on-cancel=keep $HANG\$" \
+    "history holds the commands"
+like "$(cat "$h")" "^abort %$n2\$" "history holds the latest"
+
+# ---- quit with jobs running asks first ----
+rm -rf "$M"
+clear_screen
+type "create $HANG &"; enter
+wait_for 60 in_hotplug
+type "quit"; enter
+ok "quit with a job running asks first" \
+    wait_screen 'cancel it and quit\? \[y/N\]' 5
+type "n"; enter
+ok "'n' stays in the shell" wait_screen '^axl: not quitting' 5
+ok "the job still runs" eval "[ -n \"\$(fixture_procs)\" ]"
+type "quit"; enter
+wait_screen 'cancel it and quit\? \[y/N\]' 5
+type "y"; enter
+ok "'y' cancels the job and leaves" wait_screen '^EXIT=[0-9]+$' 60
+ok "nothing is left after quit" wait_for 10 eval "! dom_exists $HANG_NAME"
+
+# ---- SIGTERM to a shell with two running jobs ----
+rm -rf "$M"
+start_shell
+clear_screen
+type "create $HANG 'name=\"g-a\"' &"; enter
+type "create --on-cancel=keep $HANG 'name=\"g-b\"' &"; enter
+type "create $HANG 'name=\"g-c\"' &"; enter
+ok "three hanging creates started" \
+    wait_for 60 eval 'dom_exists g-a && dom_exists g-b && dom_exists g-c'
+sleep 2
+pid=$(axl_pid)
+[ -n "$pid" ] || diag "no axl process; tmux: $($T ls 2>&1)"
+kill -TERM "$pid"
+ok "SIGTERM: the shell exits 143" wait_screen '^EXIT=143$' 90
+s=$(screen)
+like "$s" "Terminated: cancelling 3 jobs, then exiting" "SIGTERM: says so"
+ok "SIGTERM: destroy policy applied (g-a gone)" eval "! dom_exists g-a"
+ok "SIGTERM: destroy policy applied (g-c gone)" eval "! dom_exists g-c"
+ok "SIGTERM: keep policy applied (g-b kept)" dom_exists g-b
+xl destroy g-b >/dev/null 2>&1
+is "$(ndomains)" 1 "afterwards xl list shows only Domain-0"
+ok "no hotplug script left" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+
+# ---- batch mode ----
+printf 'create %s\nbogus\nlist\n' "$G/pv.cfg" >"$tmp/cmds"
+axl -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "batch: exits with the failing command's status"
+ok "batch: the create before it ran" dom_exists "$name"
+is "$(grep -c '^Name' "$tmp/out")" 0 "batch: stops at the first error"
+clean_domains
+axl -f "$tmp/cmds" --keep-going >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "batch --keep-going: exits with the failure's status"
+is "$(grep -c '^Name' "$tmp/out")" 1 "batch --keep-going: runs on"
+clean_domains
+printf 'create %s %s &\ncreate %s %s &\nwait\nlist g-a g-b\n' \
+    "$G/pv.cfg" "'name=\"g-a\"'" "$G/pv.cfg" "'name=\"g-b\"'" |
+    axl >"$tmp/out" 2>"$tmp/err"
+is "$?" 0 "batch from a pipe: two '&' creates and wait"
+is "$(grep -cE '^g-[ab] ' "$tmp/out")" 2 "batch: both domains listed"
+clean_domains
+
+done_testing
