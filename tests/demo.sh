@@ -26,7 +26,7 @@ name=$(cfg_name "$G/pv-full.cfg")
 run axl create "$G/pv-full.cfg"
 run axl list
 printf 'waiting for the guest to boot...\n'
-if wait_for 30 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
+if wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
     say "The guest's console says:"
     grep AXL-GUEST-UP "/var/log/xen/guest-$name.log"
 fi

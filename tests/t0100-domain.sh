@@ -22,7 +22,7 @@ is "$(axl list "$name" | awk 'NR==2{print $1,$2,$3,$4}')" \
    "$(xl list "$name" | awk 'NR==2{print $1,$2,$3,$4}')" \
    "list row name/id/mem/vcpus identical to xl"
 ok "guest console shows the marker" \
-   wait_for 30 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"
+   wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"
 json=$(axl list -l "$name")
 like "$json" "\"domid\": $id" "list -l prints the domid"
 like "$json" "\"name\": \"$name\"" "list -l prints the config"

@@ -30,11 +30,11 @@ in_phase() {
     f=$(phase_marker "$1")
     if [ "$1" = hang-backend ]; then
         # libxl is waiting for a backend that never connects: the domain
-        # exists and its vbd backend sits in state 1 (Initialising).
+        # exists and its vtpm backend sits in state 1 (Initialising).
         local id
         id=$(dom_id "$(cfg_name "$G/$1.cfg")") || return 1
-        [ -n "$id" ] && xenstore-ls "/local/domain/$id/device" \
-            >/dev/null 2>&1
+        [ "$(xenstore-read "/local/domain/0/backend/vtpm/$id/0/state" \
+            2>/dev/null)" = 1 ]
         return
     fi
     [ -s "$f" ]

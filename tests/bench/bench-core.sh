@@ -22,7 +22,8 @@ phase_reached() {
     hang-backend)
         local id
         id=$(dom_id "$(cfg_name "$G/$1.cfg")") &&
-            xenstore-ls "/local/domain/$id/device" >/dev/null 2>&1 ;;
+            [ "$(xenstore-read "/local/domain/0/backend/vtpm/$id/0/state" \
+                2>/dev/null)" = 1 ] ;;
     esac
 }
 
