@@ -35,6 +35,16 @@ static void job_note(struct op *op, enum op_note_level level,
             progress("%s", msg);
         return;
     }
+    if (level == OP_NOTE_ERROR && log_last_error(job->cli->log)) {
+        /* Say what libxl said, once: the first error is the cause. */
+        if (job->background && job->cli->interactive)
+            note("[%d] %s (libxl: %s)", job->id, msg,
+                 log_last_error(job->cli->log));
+        else
+            note("%s (libxl: %s)", msg, log_last_error(job->cli->log));
+        log_clear_error(job->cli->log);
+        return;
+    }
     if (job->background && job->cli->interactive)
         note("[%d] %s", job->id, msg);
     else
@@ -130,6 +140,7 @@ static void job_timed_out(struct loop *lp, void *user)
 
 int job_run(struct job *job, uint64_t timeout_ms)
 {
+    log_clear_error(job->cli->log);
     job->t_start_ms = loop_now_ms();
     job->timeout_ms = timeout_ms;
     if (timeout_ms) {

@@ -77,11 +77,26 @@ static const char *op_dom_desc(struct op *op, char *buf, size_t len)
     return buf;
 }
 
+/* libxl's error codes in words a user can act on. */
 static const char *op_rc_text(int rc)
 {
-    const char *s = libxl_error_to_string(rc);
+    switch (rc) {
+    case ERROR_FAIL: return "libxl reported a failure";
+    case ERROR_INVAL: return "invalid parameters";
+    case ERROR_NOMEM: return "out of memory";
+    case ERROR_TIMEDOUT: return "timed out inside libxl";
+    case ERROR_GUEST_TIMEDOUT: return "the guest did not respond in time";
+    case ERROR_ABORTED: return "cancelled";
+    case ERROR_DOMAIN_NOTFOUND: return "no such domain";
+    case ERROR_DEVICE_EXISTS: return "a device already exists";
+    case ERROR_LOCK_FAIL: return "cannot take libxl's lock";
+    case ERROR_NOPARAVIRT: return "the guest has no PV drivers";
+    default: {
+        const char *s = libxl_error_to_string(rc);
 
-    return s ? s : "unknown error";
+        return s ? s : "unknown libxl error";
+    }
+    }
 }
 
 struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
@@ -286,9 +301,11 @@ static void op_create_cancelled(struct op *op, int rc)
     op_dom_desc(op, d, sizeof(d));
     if (rc != ERROR_ABORTED) {
         /* libxl failed on its way out and destroyed the domain itself. */
-        op_note(op, OP_NOTE_INFO, "create of '%s' stopped with %s; "
-                "libxl destroyed what it had built", op->label,
-                op_rc_text(rc));
+        op_note(op, OP_NOTE_INFO, "create of '%s' stopped (%s); "
+                "libxl destroyed what it had built%s", op->label,
+                op_rc_text(rc),
+                op->on_cancel == OP_ON_CANCEL_KEEP
+                    ? ", so --on-cancel=keep could not be honoured" : "");
         op_report_left(op, OP_RESULT_CANCELLED);
         return;
     }
