@@ -1,19 +1,12 @@
-#!/bin/bash
-# Cancelling axl create in every slow phase a real create can hang in:
-# SIGINT, SIGTERM and --timeout, with --on-cancel=destroy and keep; a
-# second SIGINT during the cleanup; the terminal's SIGINT to the whole
-# foreground group; a cancel after the create finished.
+# cancel.sh: shared scenarios for the cancellation tests (t02NN-*.sh).
+# Source after tap.sh and xen.sh, from the repository's top directory.
 #
-# Fixtures (tests/guests, tests/fixtures) each write
-# /run/axl-fixture/<fixture>.pid once creation has reached their phase.
-cd "$(dirname "$0")/.." || exit 1
-. tests/lib/tap.sh
-. tests/lib/xen.sh
+# Fixtures (tests/guests, tests/fixtures) each mark when creation has
+# reached their slow phase; in_phase knows how to tell.
 
 G=tests/guests
 M=/run/axl-fixture
 tmp=$(mktemp -d)
-FIXTURES="hang-hotplug hang-bootloader hang-backend"
 
 # phase_marker FIXTURE: the file that says creation reached the phase.
 phase_marker() {
@@ -122,103 +115,3 @@ scenario() {
     clean_domains
 }
 
-for fx in $FIXTURES; do
-    scenario "$fx" INT destroy 130
-    scenario "$fx" INT keep 130
-    scenario "$fx" TERM destroy 143
-    scenario "$fx" timeout destroy 124
-done
-scenario hang-hotplug TERM keep 143
-scenario hang-hotplug timeout keep 124
-
-# --- a second SIGINT while the destroy cleanup runs ---
-# The hotplug fixture's "remove" also hangs when asked, so the cleanup
-# destroy is caught in flight.
-t="second SIGINT during cleanup"
-name=$(cfg_name "$G/hang-hotplug.cfg")
-start hang-hotplug
-touch "$M/block-hang.remove-hangs"
-if wait_for 60 in_phase hang-hotplug; then
-    id=$(dom_id "$name")
-    kill -INT "$pid"
-    if wait_for 30 test -s "$M/block-hang.remove.pid"; then
-        pass "$t: cleanup destroy is running"
-        kill -INT "$pid"
-        wait_exit "$pid" 60
-        is "$rc" 130 "$t: exit 130"
-        err=$(cat "$tmp/err")
-        like "$err" "cancelling the destroy of domain $id" \
-            "$t: says it abandons the cleanup"
-        last=$(tail -1 "$tmp/err")
-        if dom_exists "$name"; then
-            like "$last" "domain $id \\('$name'\\) is left" \
-                "$t: last line names the domain left behind"
-        else
-            like "$last" "no domain is left|nothing is left" \
-                "$t: last line says nothing is left"
-        fi
-    else
-        fail "$t: cleanup destroy is running" "$(cat "$tmp/err")"
-        kill -9 "$pid"
-    fi
-else
-    fail "$t: create reaches the hotplug phase" "$(cat "$tmp/err")"
-    kill -9 "$pid"
-fi
-rm -f "$M/block-hang.remove-hangs"
-clean_domains
-ok "$t: cleaned up afterwards" eval "! dom_exists $name"
-
-# --- the terminal's Ctrl-C: SIGINT to the whole foreground group ---
-# With job control each background job has its own process group, as a
-# terminal's foreground job does.  The hotplug script records a SIGINT.
-t="terminal SIGINT to the process group"
-set -m
-start hang-hotplug
-set +m
-name=$(cfg_name "$G/hang-hotplug.cfg")
-if wait_for 60 in_phase hang-hotplug; then
-    id=$(dom_id "$name")
-    kill -INT -- "-$pid"
-    wait_exit "$pid" 60
-    is "$rc" 130 "$t: axl exits 130"
-    ok "$t: the hotplug script never saw SIGINT" \
-        test ! -e "$M/block-hang.sigint"
-    check_gone "$name" "$id" "$t"
-else
-    fail "$t: create reaches the hotplug phase" "$(cat "$tmp/err")"
-    kill -9 "$pid"
-fi
-clean_domains
-
-# --- a cancel that comes too late changes nothing ---
-# In batch mode axl keeps reading commands; SIGINT after the create has
-# finished finds nothing to cancel, and the domain stays.
-t="SIGINT after the create finished"
-name=$(cfg_name "$G/pv.cfg")
-mkfifo "$tmp/cmds"
-axl <"$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-exec 7>"$tmp/cmds"
-echo "create $G/pv.cfg" >&7
-if wait_for 30 dom_exists "$name" && wait_for 10 eval \
-    '[ "$(dom_state "$name" | cut -c3)" = - ]'; then
-    sleep 0.5
-    kill -INT "$pid"
-    sleep 0.5
-    echo "list $name" >&7
-    exec 7>&-
-    wait_exit "$pid" 30
-    is "$rc" 0 "$t: exit status is the operation's (0)"
-    like "$(cat "$tmp/err")" "nothing is running to cancel" \
-        "$t: says there was nothing to cancel"
-    ok "$t: the domain is still there" dom_exists "$name"
-else
-    exec 7>&-
-    fail "$t: create finished" "$(cat "$tmp/err")"
-    kill -9 "$pid"
-fi
-clean_domains
-
-rm -rf "$tmp" "$M"
-done_testing
