@@ -19,7 +19,7 @@ CFGS=${CFGS:-"pv.cfg pv-vif.cfg"}
 tmp=$(mktemp -d)
 trap 'clean_domains; rm -rf "$tmp"' EXIT
 
-names() { seq -f 'g-bench%g' 1 "$N"; }
+names() { local i; for i in $(seq "$N"); do echo "g-bench$i"; done; }
 
 # all_running: every guest exists and is not paused.
 all_running() {
