@@ -49,7 +49,7 @@ say "Nothing is left: no domain, no xenstore entries, no hotplug script"
 run axl list
 printf '$ xenstore-ls /local/domain | grep -c "^[0-9]"\n'
 xenstore-list /local/domain
-pgrep -f block-hang || echo "(no hotplug script running)"
+[ -n "$(procs_matching fixtures/block-hang)" ] || echo "(no hotplug script running)"
 
 say "The same with --on-cancel=keep: the half-built domain stays, paused"
 rm -rf "$M"; mkdir -p "$M"

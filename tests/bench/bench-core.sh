@@ -33,7 +33,7 @@ leftovers() {
     st=$(dom_state "$1")
     [ -n "$st" ] || st=none
     if xs_has_domain "$2"; then xs=yes; else xs=no; fi
-    procs=$(pgrep -f 'block-hang|bootloader-hang' | wc -l)
+    procs=$(procs_matching 'fixtures/(block-hang|bootloader-hang)' | wc -l)
     echo "$st | $xs | $procs"
 }
 
@@ -59,7 +59,9 @@ for fx in hang-hotplug hang-bootloader hang-backend; do
         wait_exit "$pid" 60
         sleep 1
         echo "| $tool | $fx | $rc | $(leftovers "$name" "$id") |"
-        pkill -9 -f 'block-hang|bootloader-hang' 2>/dev/null
+        for p in $(procs_matching 'fixtures/(block-hang|bootloader-hang)'); do
+            kill -9 "$p" 2>/dev/null
+        done
         clean_domains
     done
 done
@@ -78,13 +80,13 @@ for fx in hang-hotplug hang-bootloader hang-backend; do
                 >"$tmp/out" 2>"$tmp/err" &
             pid=$!
             wait_for 60 phase_reached "$fx" || { kill -9 $pid; continue; }
-            t0=$(date +%s%N)
+            t0=$(now_us)
             kill -INT "$pid"
             wait "$pid"
-            t1=$(date +%s%N)
+            t1=$(now_us)
             sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' "$tmp/err" \
                 >>"$tmp/ao"
-            echo $(( (t1 - t0) / 1000000 )) >>"$tmp/exit"
+            echo $(( (t1 - t0) / 1000 )) >>"$tmp/exit"
             clean_domains
         done
         echo "| $fx | $policy | $(median <"$tmp/ao") | $(median <"$tmp/exit") |"
@@ -99,18 +101,18 @@ name=$(cfg_name "$cfg")
 for tool in xl axl; do
     : >"$tmp/$tool.cd"
     for _ in $(seq "$RUNS"); do
-        t0=$(date +%s%N)
+        t0=$(now_us)
         $tool create "$cfg" >/dev/null 2>&1
         $tool destroy "$name" >/dev/null 2>&1
-        t1=$(date +%s%N)
-        echo $(( (t1 - t0) / 1000000 )) >>"$tmp/$tool.cd"
+        t1=$(now_us)
+        echo $(( (t1 - t0) / 1000 )) >>"$tmp/$tool.cd"
     done
     : >"$tmp/$tool.ls"
     for _ in $(seq $((RUNS * 4))); do
-        t0=$(date +%s%N)
+        t0=$(now_us)
         $tool list >/dev/null 2>&1
-        t1=$(date +%s%N)
-        echo $(( (t1 - t0) / 1000000 )) >>"$tmp/$tool.ls"
+        t1=$(now_us)
+        echo $(( (t1 - t0) / 1000 )) >>"$tmp/$tool.ls"
     done
 done
 xcd=$(median <"$tmp/xl.cd"); acd=$(median <"$tmp/axl.cd")

@@ -34,7 +34,7 @@ in_phase() {
 }
 
 fixture_procs() {
-    pgrep -f 'block-hang|bootloader-hang' 2>/dev/null
+    procs_matching 'fixtures/(block-hang|bootloader-hang)'
 }
 
 # start FIXTURE ARGS...: start axl create in the background; sets $pid.

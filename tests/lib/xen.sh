@@ -70,7 +70,21 @@ clean_domains() {
     done
 }
 
-# now_ms: milliseconds since the epoch.
-now_ms() {
-    echo $(( $(date +%s%N) / 1000000 ))
+# now_us: microseconds since the epoch (bash's clock: busybox date has
+# no %N).
+now_us() {
+    local t=${EPOCHREALTIME/./}
+    echo "$t"
+}
+
+# procs_matching ERE: PIDs whose command line matches ERE, this shell's
+# own pipeline excepted (dom0 has no pgrep).
+procs_matching() {
+    local d cmd
+    for d in /proc/[0-9]*; do
+        [ "${d#/proc/}" = "$$" ] && continue
+        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        case $cmd in *procs_matching*) continue ;; esac
+        printf '%s\n' "$cmd" | grep -Eq -- "$1" && echo "${d#/proc/}"
+    done
 }
