@@ -83,7 +83,7 @@ procs_matching() {
     local d cmd
     for d in /proc/[0-9]*; do
         [ "${d#/proc/}" = "$$" ] && continue
-        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
         case $cmd in *procs_matching*) continue ;; esac
         printf '%s\n' "$cmd" | grep -Eq -- "$1" && echo "${d#/proc/}"
     done
