@@ -140,6 +140,10 @@ int main(int argc, char **argv)
             goto out;
         }
         status = cli.jobs ? job_status(cli.jobs) : AXL_EXIT_FAIL;
+        /* Cancelled by a signal: die of it, so callers see 128+N. */
+        if (cli.jobs && status > AXL_EXIT_SIGNAL &&
+            op_why(job_op(cli.jobs)) == status - AXL_EXIT_SIGNAL)
+            cli.exit_signal = status - AXL_EXIT_SIGNAL;
     }
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
@@ -148,7 +152,12 @@ out:
         job_forget(&cli, cli.jobs);
     loop_dispose(cli.lp);
     log_dispose(cli.log);
-    if (status > AXL_EXIT_SIGNAL && status < AXL_EXIT_SIGNAL + 65)
-        loop_die_of_signal(status - AXL_EXIT_SIGNAL);
+    /*
+     * Only a signal that cancelled the work is re-raised: a shell that
+     * quits after a cancelled command exits with its status, so that the
+     * parent shell does not take it for a Ctrl-C of its own.
+     */
+    if (cli.exit_signal)
+        loop_die_of_signal(cli.exit_signal);
     return status;
 }

@@ -29,6 +29,7 @@ struct cli {
     const char *cmdline;    /* the command being run, for `jobs` */
     int signals;            /* cancelling signals seen (one-shot) */
     int last_signal;
+    int exit_signal;        /* die of this signal at exit (128+N) */
     struct job *jobs;       /* newest first */
     int next_job_id;
     /* The shell sets this to learn when a background job finishes. */

@@ -881,8 +881,10 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
         error_errno("event loop failed");
         goto out;
     }
-    if (sh.die_signal)
+    if (sh.die_signal) {
         status = AXL_EXIT_SIGNAL + sh.die_signal;
+        cli->exit_signal = sh.die_signal;
+    }
     else if (!sh.tty && sh.first_fail)
         status = sh.first_fail;     /* batch: what failed, even if -k */
     else
