@@ -5,18 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "../../cli/cmd.h"
 #include "../../cli/parse.h"
 
-static int n, failed;
-
-static void check(int cond, const char *title)
-{
-    n++;
-    if (!cond)
-        failed++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n, title);
-}
 
 static void check_dur(const char *s, long long want)
 {
@@ -88,6 +80,5 @@ int main(void)
               cmd_table[i]->name);
     }
 
-    printf("1..%d\n", n);
-    return failed != 0;
+    return tap_done();
 }

@@ -6,17 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "../../cli/words.h"
 
-static int n, failed;
-
-static void check(int cond, const char *title)
-{
-    n++;
-    if (!cond)
-        failed++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n, title);
-}
 
 /*
  * Split line and compare with the expected words (NULL-terminated), the
@@ -109,6 +101,5 @@ int main(void)
     check(!strcmp(words_strerror(WORDS_EQUOTE), "unterminated quote"),
           "words_strerror names an open quote");
 
-    printf("1..%d\n", n);
-    return failed ? 1 : 0;
+    return tap_done();
 }
