@@ -39,6 +39,14 @@ ok "g-full gone from xl list" eval '! dom_exists g-full'
 is "$(ndomains)" 1 "only Domain-0 left"
 ok "no /local/domain/$id in xenstore" eval "! xs_has_domain $id"
 
+# --- a PVH guest (needs SVM+NPT from QEMU's CPU model) ---
+xl create "$G/pvh.cfg" >"$tmp/out" 2>&1
+is "$?" 0 "xl create pvh.cfg exits 0"
+ok "PVH guest prints AXL-GUEST-UP" \
+    wait_for 60 grep -q AXL-GUEST-UP /var/log/xen/guest-g-pvh.log
+xl destroy g-pvh >/dev/null 2>&1
+ok "g-pvh gone after destroy" eval '! dom_exists g-pvh'
+
 # --- slow fixtures: each hangs in its phase ---
 
 # hang_fixture CFG NAME MARKER: start `xl create CFG` in the background,
