@@ -112,12 +112,10 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (cli.verbose)
-        log_set_level(cli.log, cli.verbose >= 3 ? XTL_DEBUG
-                               : cli.verbose == 2 ? XTL_DETAIL
-                                                  : XTL_PROGRESS);
-    if (cli.verbose)
+    if (cli.verbose) {
+        log_set_level(cli.log, log_level_for_verbosity(cli.verbose));
         out_set_progress(true);
+    }
     loop_on_signal(cli.lp, axl_on_signal, &cli);
 
     if (batch || optind == argc ||

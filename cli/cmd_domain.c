@@ -79,8 +79,7 @@ static void cmd_domain_verbosity(struct cli *cli, int extra)
     int v = cli->verbose + extra;
 
     if (v > 0)
-        log_set_level(cli->log, v >= 3 ? XTL_DEBUG : v == 2 ? XTL_DETAIL
-                                                       : XTL_PROGRESS);
+        log_set_level(cli->log, log_level_for_verbosity(v));
 }
 
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)

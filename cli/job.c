@@ -3,6 +3,7 @@
  * status and its place in the shell's job list.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,20 +36,20 @@ static void job_note(struct op *op, enum op_note_level level,
             progress("%s", msg);
         return;
     }
-    if (level == OP_NOTE_ERROR && log_last_error(job->cli->log)) {
-        /* Say what libxl said, once: the first error is the cause. */
-        if (job->background && job->cli->interactive)
-            note("[%d] %s (libxl: %s)", job->id, msg,
-                 log_last_error(job->cli->log));
-        else
-            note("%s (libxl: %s)", msg, log_last_error(job->cli->log));
-        log_clear_error(job->cli->log);
-        return;
-    }
+    char tag[16] = "";
+    const char *why = NULL;
+
     if (job->background && job->cli->interactive)
-        note("[%d] %s", job->id, msg);
-    else
-        note("%s", msg);
+        snprintf(tag, sizeof(tag), "[%d] ", job->id);
+    /* Say what libxl said, once: the first error is the cause. */
+    if (level == OP_NOTE_ERROR)
+        why = log_last_error(job->cli->log);
+    if (why) {
+        note("%s%s (libxl: %s)", tag, msg, why);
+        log_clear_error(job->cli->log);
+    } else {
+        note("%s%s", tag, msg);
+    }
 }
 
 static int job_status_of(const struct op *op)

@@ -1,11 +1,10 @@
 /*
- * dom: domain lookup and state, from libxl and xenstore.
+ * dom: domain lookup and state, from libxl.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libxl_utils.h>
-#include <xenstore.h>
 
 #include "dom.h"
 
@@ -75,20 +74,4 @@ const char *dom_state_name(enum dom_state st)
     case DOM_DYING: return "dying";
     default: return "in an unknown state";
     }
-}
-
-int dom_xenstore_present(uint32_t domid)
-{
-    struct xs_handle *xs = xs_open(0);
-    char path[64];
-    unsigned int len;
-    void *v;
-
-    if (!xs)
-        return -1;
-    snprintf(path, sizeof(path), "/local/domain/%u", domid);
-    v = xs_read(xs, XBT_NULL, path, &len);
-    free(v);
-    xs_close(xs);
-    return v != NULL;
 }

@@ -30,10 +30,4 @@ enum dom_state dom_state_of(libxl_ctx *ctx, uint32_t domid);
 /* A short word for a state: "running", "paused", "gone", ... */
 const char *dom_state_name(enum dom_state st);
 
-/*
- * Whether xenstore still has /local/domain/<domid>.  Returns 1, 0, or -1
- * if xenstore could not be asked.
- */
-int dom_xenstore_present(uint32_t domid);
-
 #endif

@@ -92,6 +92,14 @@ xentoollog_logger *log_logger(struct log_sink *ls)
     return &ls->vtable;
 }
 
+xentoollog_level log_level_for_verbosity(int verbose)
+{
+    if (verbose <= 0)
+        return XTL_NUM_LEVELS;
+    return verbose >= 3 ? XTL_DEBUG : verbose == 2 ? XTL_DETAIL
+                                                   : XTL_PROGRESS;
+}
+
 void log_set_level(struct log_sink *ls, xentoollog_level min_level)
 {
     ls->min_level = min_level;

@@ -24,6 +24,12 @@ void log_dispose(struct log_sink *ls);
 /* The logger to pass to libxl_ctx_alloc; owned by ls. */
 xentoollog_logger *log_logger(struct log_sink *ls);
 
+/*
+ * The level to show for a -v count, as xl maps it: none without -v,
+ * progress with one, detail with two, debug with three or more.
+ */
+xentoollog_level log_level_for_verbosity(int verbose);
+
 /* Change the level shown (e.g. after parsing -v). */
 void log_set_level(struct log_sink *ls, xentoollog_level min_level);
 

@@ -471,11 +471,6 @@ const char *op_verb(const struct op *op)
     return op_verbs[op->kind];
 }
 
-bool op_domain_left(const struct op *op)
-{
-    return dom_state_of(loop_ctx(op->lp), op->domid) != DOM_GONE;
-}
-
 static double op_ms(uint64_t from, uint64_t to)
 {
     if (!from || !to || to < from)

@@ -133,9 +133,6 @@ const char *op_label(const struct op *op);
 const char *op_verb(const struct op *op);
 /* The libxl result of the main ao (0, ERROR_ABORTED, ...). */
 int op_rc(const struct op *op);
-/* Whether the domain the op was about exists when the op finished. */
-bool op_domain_left(const struct op *op);
-
 /* Milliseconds: started to done; abort requested to ao done; to done. */
 double op_ms_total(const struct op *op);
 double op_ms_abort_to_ao(const struct op *op);

@@ -52,16 +52,7 @@ EOF
 fi
 HANG_NAME=$(cfg_name "$HANG")
 in_hotplug() { [ -s "$M/block-hang.pid" ]; }
-# procs ERE: pids whose command line matches (dom0 has no pgrep).
-procs() {
-    local p
-    for p in /proc/[0-9]*; do
-        [ "${p#/proc/}" = $$ ] && continue
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -Eq -- "$1" &&
-            echo "${p#/proc/}"
-    done
-}
-fixture_procs() { procs "block-hang|$tmp/hang.sh|sleep 100000"; }
+fixture_procs() { procs_matching "block-hang|$tmp/hang.sh|sleep 100000"; }
 
 # start_shell: a fresh `axl shell` in a 200x50 tmux pane.
 start_shell() {
