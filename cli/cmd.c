@@ -255,5 +255,10 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
         return AXL_EXIT_USAGE;
     if (r > 0)
         return AXL_EXIT_OK;
+    if ((cmd->flags & CMD_F_SHELL) && !cli->interactive) {
+        error("%s: works only inside the shell (run 'axl shell')",
+              cmd->name);
+        return AXL_EXIT_USAGE;
+    }
     return cmd->run(cli, &call);
 }

@@ -14,14 +14,6 @@
 #include "shell.h"
 
 /* The shell's commands mean nothing to a one-shot axl. */
-static int cmd_shell_only(const struct cli *cli, const struct cmd_call *call)
-{
-    if (cli->interactive)
-        return 0;
-    return error("%s: works only inside the shell (run 'axl shell')",
-                 call->cmd->name);
-}
-
 /* Find the job "%N" (or "N") names; NULL after reporting. */
 static struct job *cmd_shell_job(struct cli *cli, const char *cmd,
                                  const char *spec)
@@ -63,8 +55,6 @@ static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
     struct job *j, *next, **v = NULL;
     int i, n = 0;
 
-    if (cmd_shell_only(cli, call) < 0)
-        return AXL_EXIT_USAGE;
     for (j = cli->jobs; j; j = job_next(j))
         n++;
     if (!n)
@@ -119,8 +109,6 @@ static int cmd_abort_run(struct cli *cli, struct cmd_call *call)
 {
     struct job *job;
 
-    if (cmd_shell_only(cli, call) < 0)
-        return AXL_EXIT_USAGE;
     if (call->argc == 0) {
         if (!jobs_abort_all(cli, OP_WHY_REQUEST))
             note("abort: nothing is running to cancel");
@@ -153,8 +141,6 @@ static int cmd_wait_run(struct cli *cli, struct cmd_call *call)
 {
     struct job *job = NULL;
 
-    if (cmd_shell_only(cli, call) < 0)
-        return AXL_EXIT_USAGE;
     if (call->argc == 1) {
         job = cmd_shell_job(cli, "wait", call->argv[0]);
         if (!job)
@@ -176,8 +162,6 @@ const struct cmd_entry cmd_wait_entry = {
 
 static int cmd_quit_run(struct cli *cli, struct cmd_call *call)
 {
-    if (cmd_shell_only(cli, call) < 0)
-        return AXL_EXIT_USAGE;
     return shell_quit(cli);
 }
 
