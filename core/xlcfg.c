@@ -98,6 +98,7 @@ struct xlcfg_st {
     int ovr_line;           /* first line of the appended overrides */
     int cur_ovr;            /* override being checked alone, or -1 */
     int py_warned;
+    int syntax_said;        /* syntax errors seen; only the first is said */
     struct xlcfg_global g;
     char errbuf[128];
 };
@@ -169,6 +170,23 @@ static void xlcfg_where(struct xlcfg_st *st, int line, char *buf,
 }
 
 /*
+ * For a syntax error in an override whose value is a bare word (name=web),
+ * the likely fix: xl.cfg strings are quoted, and the shell ate the quotes.
+ */
+static const char *xlcfg_quote_hint(struct xlcfg_st *st)
+{
+    const char *v;
+
+    if (st->cur_ovr < 0)
+        return "";
+    v = strchr(st->opts->overrides[st->cur_ovr], '=');
+    v = v ? v + 1 + strspn(v + 1, " \t") : "";
+    if (!isalpha((unsigned char)*v) && *v != '/' && *v != '.')
+        return "";
+    return " (strings need quotes: key='value')";
+}
+
+/*
  * Turn one line libxlutil wrote to its report stream into an axl
  * message.  what, if not NULL, names the value being parsed ("disk
  * specification '...'"); is_error says how to report it.
@@ -195,7 +213,8 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
         return;
 
     if (strstr(p, "looks like it contains Python")) {
-        if (!st->py_warned)
+        /* An override is one line; the guess is only noise there. */
+        if (!st->py_warned && st->cur_ovr < 0)
             xlcfg_warn(st, "config file '%s' looks like python code, "
                        "which xl config files cannot contain", st->source);
         st->py_warned = 1;
@@ -227,6 +246,9 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
         const char *msg, *tok = "end of input";
         char *end;
 
+        /* The parser goes on after an error; the first one is the one. */
+        if (st->syntax_said++)
+            return;
         p += 26;
         xlcfg_where(st, (int)lineno, where, sizeof(where));
         if (*p == '`') {
@@ -255,7 +277,8 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
                             !strcmp(tok, "end of line")))
             xlcfg_err(st, "%s: %s at %s", where, msg, tok);
         else
-            xlcfg_err(st, "%s: %s near '%s'", where, msg, tok);
+            xlcfg_err(st, "%s: %s near '%s'%s", where, msg, tok,
+                      xlcfg_quote_hint(st));
         return;
     }
 

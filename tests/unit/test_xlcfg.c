@@ -271,6 +271,11 @@ int main(void)
     rc = parse(&c, pv, "memory=[");
     check(rc == -1 && has_msg("E: override 'memory=[': syntax error"),
           "syntax error in an override names the override");
+    rc = parse(&c, pv, "name=g-1");
+    check(rc == -1 && count_msg("E: ") == 1 && !count_msg("W: ") &&
+          has_msg("E: override 'name=g-1': syntax error near 'g' "
+                  "(strings need quotes: key='value')"),
+          "an unquoted string override: one error naming the override");
 
     /* --- kernel command line --- */
     rc = parse(&c, "name='x'\nkernel='/k'\nroot='/dev/xvda1'\n"
