@@ -19,6 +19,12 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_unpause_entry,
     &cmd_shutdown_entry,
     &cmd_reboot_entry,
+    &cmd_block_attach_entry,
+    &cmd_block_detach_entry,
+    &cmd_block_list_entry,
+    &cmd_network_attach_entry,
+    &cmd_network_detach_entry,
+    &cmd_network_list_entry,
     &cmd_help_entry,
     &cmd_version_entry,
     &cmd_shell_entry,
@@ -228,14 +234,17 @@ void cmd_print_help(const struct cmd_entry *cmd)
 
 void cmd_print_list(void)
 {
-    int i;
+    int i, w = 0;
 
+    for (i = 0; cmd_table[i]; i++)
+        if ((int)strlen(cmd_table[i]->name) > w)
+            w = (int)strlen(cmd_table[i]->name);
     printf("usage: axl [-v] [-N] [--timings] <command> [options] [args]\n"
            "       axl                 (interactive shell on a terminal)\n"
            "\ncommands:\n");
     for (i = 0; cmd_table[i]; i++)
         if (!(cmd_table[i]->flags & CMD_F_HIDDEN))
-            printf("  %-12s %s\n", cmd_table[i]->name,
+            printf("  %-*s  %s\n", w, cmd_table[i]->name,
                    cmd_table[i]->summary);
     printf("\n'axl help <command>' or 'axl <command> -h' shows a "
            "command's options.\n");

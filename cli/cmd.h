@@ -19,6 +19,8 @@ enum cmd_arg {
     CMD_ARG_KEYVAL,
     CMD_ARG_COMMAND,
     CMD_ARG_JOB,
+    CMD_ARG_DISK,       /* a disk of the domain named by the first arg */
+    CMD_ARG_NIC,        /* a network device of that domain */
     CMD_ARG_OTHER,
 };
 
@@ -34,6 +36,7 @@ struct cmd_opt {
 #define CMD_F_SHELL   0x2u  /* only inside the shell: the dispatcher refuses it elsewhere */
 #define CMD_F_HIDDEN  0x4u  /* internal: not listed by help, not completed */
 #define CMD_F_RAW     0x8u  /* arguments are passed as they are: no options */
+#define CMD_F_DOM0    0x10u /* Domain-0 is a valid target (devices) */
 
 struct cmd_call;
 
@@ -99,11 +102,21 @@ void cmd_print_list(void);
  */
 int cmd_dispatch(struct cli *cli, int argc, char **argv);
 
+/* Helpers for the commands that run ops (cli/cmd_domain.c). */
+/* --timeout: 0 and *ms_r (0 if not given), or -1 after reporting. */
+int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r);
+/* --on-cancel: 0 and *r (destroy if not given), or -1 after reporting. */
+int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
+/* A domain name or id to a domid; -1 after "no such domain 'x'". */
+int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r);
+
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
     cmd_shutdown_entry, cmd_reboot_entry, cmd_help_entry,
-    cmd_version_entry;
+    cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
+    cmd_block_list_entry, cmd_network_attach_entry,
+    cmd_network_detach_entry, cmd_network_list_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

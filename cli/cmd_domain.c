@@ -15,8 +15,7 @@
 #include "out.h"
 #include "parse.h"
 
-/* --timeout, shared by every op command. */
-static int cmd_domain_timeout(const struct cmd_call *call, uint64_t *ms_r)
+int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r)
 {
     const char *t = cmd_opt(call, "timeout");
 
@@ -29,9 +28,7 @@ static int cmd_domain_timeout(const struct cmd_call *call, uint64_t *ms_r)
     return 0;
 }
 
-/* Resolve the domain argument, with the error message users expect. */
-static int cmd_domain_resolve(struct cli *cli, const char *spec,
-                              uint32_t *domid_r)
+int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r)
 {
     libxl_ctx *ctx = cli_libxl(cli);
     int rc;
@@ -44,6 +41,21 @@ static int cmd_domain_resolve(struct cli *cli, const char *spec,
     if (rc)
         return error_libxl(rc, "cannot look up domain '%s'", spec);
     return 0;
+}
+
+int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r)
+{
+    const char *policy = cmd_opt(call, "on-cancel");
+
+    *r = OP_ON_CANCEL_DESTROY;
+    if (!policy || !strcmp(policy, "destroy"))
+        return 0;
+    if (!strcmp(policy, "keep")) {
+        *r = OP_ON_CANCEL_KEEP;
+        return 0;
+    }
+    return error("%s: invalid value '%s' for --on-cancel (use destroy or "
+                 "keep)", call->cmd->name, policy);
 }
 
 /* ---- create ---- */
@@ -87,7 +99,7 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     const char *path = cmd_opt(call, "config");
     const char *policy = cmd_opt(call, "on-cancel");
     const char *const *overrides;
-    enum op_on_cancel on_cancel = OP_ON_CANCEL_DESTROY;
+    enum op_on_cancel on_cancel;
     struct xlcfg_opts xo;
     struct job *job = NULL;
     libxl_ctx *ctx;
@@ -95,17 +107,9 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     int i, n_over, status = AXL_EXIT_USAGE;
     bool dry = cmd_flag(call, "dry-run") || cli->dry_run;
 
-    if (cmd_domain_timeout(call, &timeout_ms) < 0)
+    if (cmd_timeout_opt(call, &timeout_ms) < 0 ||
+        cmd_on_cancel_opt(call, &on_cancel) < 0)
         return AXL_EXIT_USAGE;
-    if (policy) {
-        if (!strcmp(policy, "destroy"))
-            on_cancel = OP_ON_CANCEL_DESTROY;
-        else if (!strcmp(policy, "keep"))
-            on_cancel = OP_ON_CANCEL_KEEP;
-        else
-            return error("create: invalid value '%s' for --on-cancel "
-                         "(use destroy or keep)", policy), AXL_EXIT_USAGE;
-    }
     if (cmd_flag(call, "console"))
         return error("create: -c (attach to the console) is not supported "
                      "yet; use 'xl console' after creating"), AXL_EXIT_USAGE;
@@ -195,9 +199,9 @@ static int cmd_domain_simple(struct cli *cli, struct cmd_call *call,
     uint64_t timeout_ms;
     uint32_t domid;
 
-    if (cmd_domain_timeout(call, &timeout_ms) < 0)
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_domain_resolve(cli, spec, &domid) < 0)
+    if (cmd_resolve_domain(cli, spec, &domid) < 0)
         return AXL_EXIT_FAIL;
     if (domid == 0)
         return error("cannot %s Domain-0", call->cmd->name), AXL_EXIT_FAIL;
@@ -340,7 +344,7 @@ static int cmd_list_run(struct cli *cli, struct cmd_call *call)
         uint32_t domid;
         int k;
 
-        if (cmd_domain_resolve(cli, call->argv[i], &domid) < 0)
+        if (cmd_resolve_domain(cli, call->argv[i], &domid) < 0)
             goto out;
         for (k = 0; k < n; k++)
             if (info[k].domid == domid && nsel < n)

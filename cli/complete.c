@@ -101,23 +101,30 @@ static void complete_options(const struct cmd_entry *e, const char *prefix,
     }
 }
 
+/* libxl for completion, or NULL on a host without Xen (no error then). */
+static libxl_ctx *complete_ctx(struct cli *cli)
+{
+    libxl_ctx *ctx = loop_ctx(cli->lp);
+
+    if (ctx)
+        return ctx;
+    /* Not a Xen host: say nothing rather than an error mid-line. */
+    if (access("/dev/xen/privcmd", F_OK) != 0 &&
+        access("/proc/xen/capabilities", F_OK) != 0)
+        return NULL;
+    return cli_libxl(cli);
+}
+
 static void complete_domains(struct cli *cli, const struct cmd_entry *e,
                              const char *prefix, complete_emit_fn *emit,
                              void *user)
 {
     libxl_dominfo *info;
-    libxl_ctx *ctx = loop_ctx(cli->lp);
+    libxl_ctx *ctx = complete_ctx(cli);
     int i, n = 0;
 
-    if (!ctx) {
-        /* Not a Xen host: say nothing rather than an error mid-line. */
-        if (access("/dev/xen/privcmd", F_OK) != 0 &&
-            access("/proc/xen/capabilities", F_OK) != 0)
-            return;
-        ctx = cli_libxl(cli);
-        if (!ctx)
-            return;
-    }
+    if (!ctx)
+        return;
     info = libxl_list_domain(ctx, &n);
     if (!info)
         return;
@@ -125,7 +132,8 @@ static void complete_domains(struct cli *cli, const struct cmd_entry *e,
         char *name;
 
         /* An operation on Domain-0 is refused: do not offer it. */
-        if (info[i].domid == 0 && (e->flags & CMD_F_OP))
+        if (info[i].domid == 0 && (e->flags & CMD_F_OP) &&
+            !(e->flags & CMD_F_DOM0))
             continue;
         name = libxl_domid_to_name(ctx, info[i].domid);
         if (name)
@@ -133,6 +141,38 @@ static void complete_domains(struct cli *cli, const struct cmd_entry *e,
         free(name);
     }
     libxl_dominfo_list_free(info, n);
+}
+
+/* The disks (vdev) or network devices (index) of the domain dom. */
+static void complete_devices(struct cli *cli, enum cmd_arg kind,
+                             const char *dom, const char *prefix,
+                             complete_emit_fn *emit, void *user)
+{
+    libxl_ctx *ctx = complete_ctx(cli);
+    uint32_t domid;
+    char buf[24];
+    int i, n = 0;
+
+    if (!ctx || !dom || libxl_domain_qualifier_to_domid(ctx, dom, &domid))
+        return;
+    if (kind == CMD_ARG_DISK) {
+        libxl_device_disk *d = libxl_device_disk_list(ctx, domid, &n);
+
+        for (i = 0; d && i < n; i++)
+            if (d[i].vdev)
+                complete_offer(d[i].vdev, prefix, emit, user);
+        if (d)
+            libxl_device_disk_list_free(d, n);
+    } else {
+        libxl_device_nic *v = libxl_device_nic_list(ctx, domid, &n);
+
+        for (i = 0; v && i < n; i++) {
+            snprintf(buf, sizeof(buf), "%d", v[i].devid);
+            complete_offer(buf, prefix, emit, user);
+        }
+        if (v)
+            libxl_device_nic_list_free(v, n);
+    }
 }
 
 static void complete_jobs(struct cli *cli, const char *prefix,
@@ -161,10 +201,15 @@ static void complete_jobs(struct cli *cli, const char *prefix,
 
 static enum complete_more complete_arg(struct cli *cli,
                                        const struct cmd_entry *e,
-                                       enum cmd_arg kind, const char *prefix,
+                                       enum cmd_arg kind, const char *first,
+                                       const char *prefix,
                                        complete_emit_fn *emit, void *user)
 {
     switch (kind) {
+    case CMD_ARG_DISK:
+    case CMD_ARG_NIC:
+        complete_devices(cli, kind, first, prefix, emit, user);
+        break;
     case CMD_ARG_DOMAIN:
         complete_domains(cli, e, prefix, emit, user);
         break;
@@ -197,6 +242,7 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
     const struct cmd_opt *o;
     const char *cur = cword < argc ? words[cword] : "";
     const char *prev = cword >= 1 ? words[cword - 1] : "";
+    const char *first = NULL;   /* the first positional argument */
     int i, k, npos = 0;
     bool opts_end = false;
 
@@ -250,7 +296,8 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
         const char *w = words[i];
 
         if (opts_end || w[0] != '-' || !w[1]) {
-            npos++;
+            if (!npos++)
+                first = w;
             continue;
         }
         if (!strcmp(w, "--")) {
@@ -272,7 +319,7 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
     if (e->max_args >= 0 && npos >= e->max_args)
         return COMPLETE_DONE;
     return complete_arg(cli, e, npos == 0 ? e->first_arg : e->rest_args,
-                        cur, emit, user);
+                        first, cur, emit, user);
 }
 
 void complete_files(const char *prefix, complete_emit_fn *emit, void *user)

@@ -32,6 +32,9 @@ struct op {
     uint32_t domid;
     uint32_t domid_out;       /* libxl writes the new domid here */
     libxl_domain_config config;
+    libxl_device_disk disk;   /* OP_DISK_* */
+    libxl_device_nic nic;     /* OP_NIC_* */
+    bool force;               /* OP_*_REMOVE: destroy, not remove */
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
     int rc;                   /* the main ao's rc */
@@ -48,7 +51,20 @@ static const char *const op_verbs[] = {
     [OP_CREATE] = "create",   [OP_DESTROY] = "destroy",
     [OP_PAUSE] = "pause",     [OP_UNPAUSE] = "unpause",
     [OP_SHUTDOWN] = "shutdown", [OP_REBOOT] = "reboot",
+    [OP_DISK_ADD] = "block-attach", [OP_DISK_REMOVE] = "block-detach",
+    [OP_NIC_ADD] = "network-attach", [OP_NIC_REMOVE] = "network-detach",
 };
+
+static bool op_is_dev_add(const struct op *op)
+{
+    return op->kind == OP_DISK_ADD || op->kind == OP_NIC_ADD;
+}
+
+static bool op_is_dev(const struct op *op)
+{
+    return op_is_dev_add(op) || op->kind == OP_DISK_REMOVE ||
+           op->kind == OP_NIC_REMOVE;
+}
 
 static void op_note(struct op *op, enum op_note_level level,
                     const char *fmt, ...)
@@ -121,6 +137,8 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
         }
     }
     libxl_domain_config_init(&op->config);
+    libxl_device_disk_init(&op->disk);
+    libxl_device_nic_init(&op->nic);
     return op;
 }
 
@@ -129,6 +147,8 @@ void op_free(struct op *op)
     if (!op)
         return;
     libxl_domain_config_dispose(&op->config);
+    libxl_device_disk_dispose(&op->disk);
+    libxl_device_nic_dispose(&op->nic);
     free(op->label);
     free(op);
 }
@@ -141,6 +161,21 @@ libxl_domain_config *op_config(struct op *op)
 void op_set_domid(struct op *op, uint32_t domid)
 {
     op->domid = domid;
+}
+
+libxl_device_disk *op_disk(struct op *op)
+{
+    return &op->disk;
+}
+
+libxl_device_nic *op_nic(struct op *op)
+{
+    return &op->nic;
+}
+
+void op_set_force(struct op *op, bool force)
+{
+    op->force = force;
 }
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy)
@@ -176,6 +211,7 @@ static void op_finish(struct op *op, enum op_result result)
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
+static const char *op_dev_desc(struct op *op, char *buf, size_t len);
 
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
@@ -201,6 +237,22 @@ static int op_call(struct op *op)
         return libxl_domain_shutdown(ctx, op->domid, &op->how);
     case OP_REBOOT:
         return libxl_domain_reboot(ctx, op->domid, &op->how);
+    case OP_DISK_ADD:
+        return libxl_device_disk_add(ctx, op->domid, &op->disk, &op->how);
+    case OP_DISK_REMOVE:
+        return op->force
+                   ? libxl_device_disk_destroy(ctx, op->domid, &op->disk,
+                                               &op->how)
+                   : libxl_device_disk_safe_remove(ctx, op->domid, &op->disk,
+                                                   &op->how);
+    case OP_NIC_ADD:
+        return libxl_device_nic_add(ctx, op->domid, &op->nic, &op->how);
+    case OP_NIC_REMOVE:
+        return op->force
+                   ? libxl_device_nic_destroy(ctx, op->domid, &op->nic,
+                                              &op->how)
+                   : libxl_device_nic_remove(ctx, op->domid, &op->nic,
+                                             &op->how);
     }
     return ERROR_INVAL;
 }
@@ -236,6 +288,12 @@ int op_start(struct op *op)
     op_inflight = op;
     if (op->kind == OP_CREATE)
         op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
+    if (op_is_dev_add(op)) {
+        char d[200];
+
+        op_note(op, OP_NOTE_PROGRESS, "attaching %s",
+                op_dev_desc(op, d, sizeof(d)));
+    }
     return op_launch(op);
 }
 
@@ -257,6 +315,166 @@ static void op_report_left(struct op *op, enum op_result result)
                 result == OP_RESULT_CANCELLED ? "cancelled" : "failed",
                 d, dom_state_name(st));
     op_finish(op, result);
+}
+
+/* ---- devices ---- */
+
+static bool op_is_disk(const struct op *op)
+{
+    return op->kind == OP_DISK_ADD || op->kind == OP_DISK_REMOVE;
+}
+
+/* "xvdb"; "vif 1", or "a vif" until libxl has chosen its id. */
+static const char *op_dev_name(struct op *op, char *buf, size_t len)
+{
+    if (op_is_disk(op))
+        snprintf(buf, len, "%s", op->disk.vdev ? op->disk.vdev : "a disk");
+    else if (op->nic.devid >= 0)
+        snprintf(buf, len, "vif %d", op->nic.devid);
+    else
+        snprintf(buf, len, "a vif");
+    return buf;
+}
+
+/* "xvdb to domain 5 ('g1')", "vif 1 from domain 5 ('g1')". */
+static const char *op_dev_desc(struct op *op, char *buf, size_t len)
+{
+    char n[64];
+
+    snprintf(buf, len, "%s %s domain %u ('%s')",
+             op_dev_name(op, n, sizeof(n)),
+             op_is_dev_add(op) ? "to" : "from", op->domid, op->label);
+    return buf;
+}
+
+/* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
+static int op_dev_present(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    int r;
+
+    if (dom_state_of(ctx, op->domid) == DOM_GONE)
+        return 0;
+    if (op_is_disk(op)) {
+        libxl_device_disk d;
+
+        if (!op->disk.vdev)
+            return -1;
+        libxl_device_disk_init(&d);
+        r = libxl_vdev_to_device_disk(ctx, op->domid, op->disk.vdev, &d);
+        libxl_device_disk_dispose(&d);
+    } else {
+        libxl_device_nic n;
+
+        if (op->nic.devid < 0)
+            return -1;
+        libxl_device_nic_init(&n);
+        r = libxl_devid_to_device_nic(ctx, op->domid, op->nic.devid, &n);
+        libxl_device_nic_dispose(&n);
+    }
+    return r == 0;
+}
+
+/* The command that removes the op's device whatever its state. */
+static const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
+{
+    if (op_is_disk(op))
+        snprintf(buf, len, "axl block-detach -f %u %s", op->domid,
+                 op->disk.vdev ? op->disk.vdev : "?");
+    else
+        snprintf(buf, len, "axl network-detach -f %u %d", op->domid,
+                 op->nic.devid);
+    return buf;
+}
+
+/* After a device op was cancelled or failed: say what is left, finish. */
+static void op_dev_report_left(struct op *op, enum op_result result)
+{
+    const char *how = result == OP_RESULT_CANCELLED ? "cancelled" : "failed";
+    char d[200], hint[120], n[64];
+    int present = op_dev_present(op);
+
+    op_dev_desc(op, d, sizeof(d));
+    if (dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; the domain is gone",
+                op_verb(op), d, how);
+    else if (present < 0)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; check what is left with "
+                "'axl %s-list %u'", op_verb(op), d, how,
+                op_is_disk(op) ? "block" : "network", op->domid);
+    else if (!present)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s", op_verb(op), d, how,
+                op_is_dev_add(op) ? "no device is left"
+                                  : "the device is gone");
+    else if (op_is_dev_add(op))
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s is left half-attached "
+                "(remove it with '%s')", op_verb(op), d, how,
+                op_dev_name(op, n, sizeof(n)),
+                op_dev_remove_hint(op, hint, sizeof(hint)));
+    else
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s is still attached",
+                op_verb(op), d, how, op_dev_name(op, n, sizeof(n)));
+    op_finish(op, result);
+}
+
+/* The on-cancel cleanup of a half-attached device: a forced removal. */
+static void op_dev_start_cleanup(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    char d[200];
+    int rc;
+
+    op->state = OP_CLEANING;
+    op_note(op, OP_NOTE_INFO, "removing half-attached %s",
+            op_dev_desc(op, d, sizeof(d)));
+    op->clean_how.callback = op_clean_done;
+    op->clean_how.u.for_callback = op;
+    if (op->kind == OP_DISK_ADD)
+        rc = libxl_device_disk_destroy(ctx, op->domid, &op->disk,
+                                       &op->clean_how);
+    else
+        rc = libxl_device_nic_destroy(ctx, op->domid, &op->nic,
+                                      &op->clean_how);
+    if (rc && op->state == OP_CLEANING)
+        op_clean_done(ctx, rc, op);
+}
+
+/* A device op's ao has completed. */
+static void op_dev_done(struct op *op, int rc)
+{
+    char d[200], hint[120], n[64];
+
+    op_dev_desc(op, d, sizeof(d));
+    if (rc == 0) {
+        if (op->aborts)
+            op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
+                    "cancel took effect; nothing was cancelled",
+                    op_verb(op), d);
+        op_note(op, OP_NOTE_PROGRESS, "%s %s", op_is_dev_add(op)
+                ? "attached" : "detached", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (!op->aborts) {
+        op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s",
+                op_is_dev_add(op) ? "attach" : "detach", d, op_rc_text(rc));
+        op_dev_report_left(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (!op_is_dev_add(op) || op->abandon_cleanup ||
+        op_dev_present(op) == 0) {
+        op_dev_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->on_cancel == OP_ON_CANCEL_KEEP) {
+        op_note(op, OP_NOTE_INFO, "%s of %s cancelled; %s kept, "
+                "half-attached (remove it with '%s')", op_verb(op), d,
+                op_dev_name(op, n, sizeof(n)),
+                op_dev_remove_hint(op, hint, sizeof(hint)));
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_dev_start_cleanup(op);
 }
 
 static void op_start_cleanup(struct op *op)
@@ -282,6 +500,18 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
 
     (void)ctx;
     op->clean_rc = rc;
+    if (op_is_dev(op)) {
+        op_dev_desc(op, d, sizeof(d));
+        if (rc == 0) {
+            op_note(op, OP_NOTE_INFO, "removed %s; nothing is left", d);
+            op_finish(op, OP_RESULT_CANCELLED);
+            return;
+        }
+        op_note(op, OP_NOTE_ERROR, "cannot remove %s: %s", d,
+                rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
+        op_dev_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
     op_dom_desc(op, d, sizeof(d));
     if (rc == 0) {
         op_note(op, OP_NOTE_INFO, "%s destroyed; nothing is left", d);
@@ -383,6 +613,11 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
         return;
     }
 
+    if (op_is_dev(op)) {
+        op_dev_done(op, rc);
+        return;
+    }
+
     /* Every other kind: one ao, nothing to clean up. */
     if (rc == 0) {
         if (op->aborts)
@@ -424,7 +659,8 @@ int op_abort(struct op *op, int why)
         }
         op->state = OP_ABORTING;
         op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
-                op_dom_desc(op, d, sizeof(d)));
+                op_is_dev(op) ? op_dev_desc(op, d, sizeof(d))
+                              : op_dom_desc(op, d, sizeof(d)));
         rc = libxl_ao_abort(ctx, &op->how);
         if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
             op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "
@@ -432,17 +668,22 @@ int op_abort(struct op *op, int why)
         return op->aborts;
     }
     if (op->state == OP_ABORTING) {
-        if (!op->abandon_cleanup && op->kind == OP_CREATE &&
+        if (!op->abandon_cleanup && (op->kind == OP_CREATE ||
+                                     op_is_dev_add(op)) &&
             op->on_cancel == OP_ON_CANCEL_DESTROY)
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
-                    "as it is", op_dom_desc(op, d, sizeof(d)));
+                    "as it is", op_is_dev(op)
+                                    ? op_dev_desc(op, d, sizeof(d))
+                                    : op_dom_desc(op, d, sizeof(d)));
         op->abandon_cleanup = true;
         return op->aborts;
     }
     if (op->state == OP_CLEANING && !op->abandon_cleanup) {
         op->abandon_cleanup = true;
-        op_note(op, OP_NOTE_INFO, "cancelling the destroy of %s",
-                op_dom_desc(op, d, sizeof(d)));
+        op_note(op, OP_NOTE_INFO, "cancelling the %s of %s",
+                op_is_dev(op) ? "removal" : "destroy",
+                op_is_dev(op) ? op_dev_desc(op, d, sizeof(d))
+                              : op_dom_desc(op, d, sizeof(d)));
         libxl_ao_abort(ctx, &op->clean_how);
     }
     return op->aborts;

@@ -10,8 +10,11 @@
  * Cancellation, for a create: libxl_ao_abort; when the ao completes with
  * ERROR_ABORTED libxl has kept the half-built domain, and the op applies
  * its on-cancel policy: destroy it as a fresh ao (the cleanup), or keep
- * it.  A second abort during the cleanup aborts the cleanup too.  Every
- * step is reported through the note hook; the last note says what exists.
+ * it.  A device attach is the same with the half-attached device: libxl
+ * leaves its xenstore entries behind, and the cleanup is a forced
+ * removal (libxl_device_<kind>_destroy).  A second abort during the
+ * cleanup aborts the cleanup too.  Every step is reported through the
+ * note hook; the last note says what exists.
  *
  * Re-entrancy: the done hook may run inside op_start() and inside
  * op_abort(), because libxl may complete an ao within the initiating
@@ -34,6 +37,10 @@ enum op_kind {
     OP_UNPAUSE,
     OP_SHUTDOWN,
     OP_REBOOT,
+    OP_DISK_ADD,        /* block-attach */
+    OP_DISK_REMOVE,     /* block-detach */
+    OP_NIC_ADD,         /* network-attach */
+    OP_NIC_REMOVE,      /* network-detach */
 };
 
 enum op_state {
@@ -96,6 +103,16 @@ libxl_domain_config *op_config(struct op *op);
 
 /* For every kind but OP_CREATE: the domain to act on. */
 void op_set_domid(struct op *op, uint32_t domid);
+
+/*
+ * For OP_DISK_* and OP_NIC_*: the device the op owns and hands to libxl,
+ * initialised; fill it before op_start().  Messages name a disk by its
+ * vdev and a nic by its devid, which libxl picks when it is -1.
+ */
+libxl_device_disk *op_disk(struct op *op);
+libxl_device_nic *op_nic(struct op *op);
+/* For OP_*_REMOVE: remove at once, without the guest's cooperation. */
+void op_set_force(struct op *op, bool force);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */

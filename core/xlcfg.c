@@ -99,6 +99,7 @@ struct xlcfg_st {
     int cur_ovr;            /* override being checked alone, or -1 */
     int py_warned;
     int syntax_said;        /* syntax errors seen; only the first is said */
+    int strict;             /* a command line: unknown parameters are errors */
     struct xlcfg_global g;
     char errbuf[128];
 };
@@ -2501,7 +2502,9 @@ static int xlcfg_nic_tok(struct xlcfg_st *st, void *v, char *tok)
         libxl_defbool_set(&nic->trusted, false);
         return 0;
     }
-    /* xl carries on after an unknown vif option, so only warn */
+    if (st->strict)
+        return xlcfg_err(st, "unknown network device parameter '%s'", tok);
+    /* xl carries on after an unknown vif option in a file, so only warn */
     xlcfg_warn(st, "unknown 'vif' parameter '%s' (ignored)", tok);
     return 0;
 }
@@ -3651,5 +3654,97 @@ out:
     xlcfg_global_dispose(&st.g);
     free(all);
     free(data);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Device specifications from a command line (block-attach,
+ * network-attach).
+ */
+
+static int xlcfg_spec_open(struct xlcfg_st *st, const struct xlcfg_opts *o)
+{
+    memset(st, 0, sizeof(*st));
+    st->opts = o;
+    st->source = "command line";
+    st->cur_ovr = -1;
+    st->strict = 1;
+    xlcfg_global_init(&st->g);
+    st->rep = open_memstream(&st->rep_buf, &st->rep_size);
+    if (st->rep)
+        st->xlu = xlu_cfg_init(st->rep, st->source);
+    if (!st->xlu)
+        return xlcfg_err(st, "out of memory");
+    return 0;
+}
+
+static void xlcfg_spec_close(struct xlcfg_st *st)
+{
+    xlu_cfg_destroy(st->xlu);
+    if (st->rep)
+        fclose(st->rep);
+    free(st->rep_buf);
+    xlcfg_global_dispose(&st->g);
+}
+
+int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk)
+{
+    struct xlcfg_st st;
+    char what[600];
+    size_t n = 0;
+    int i, e, rc = -1;
+
+    if (xlcfg_spec_open(&st, opts))
+        goto out;
+    what[0] = '\0';
+    for (i = 0; i < opts->n_overrides; i++)
+        n += snprintf(what + n, n < sizeof(what) ? sizeof(what) - n : 0,
+                      "%s%s", i ? " " : "disk specification '",
+                      opts->overrides[i]);
+    if (n < sizeof(what) - 1)
+        strcat(what, "'");
+    e = xlu_disk_parse(st.xlu, opts->n_overrides,
+                       (const char **)opts->overrides, disk);
+    if (e) {
+        if (!xlcfg_drain(&st, what, 1))
+            xlcfg_err(&st, "invalid %s: %s", what, xlcfg_strerror(&st, e));
+        goto out;
+    }
+    xlcfg_drain(&st, what, 0);
+    rc = 0;
+out:
+    xlcfg_spec_close(&st);
+    return rc;
+}
+
+int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic)
+{
+    struct xlcfg_st st;
+    int i, rc = -1;
+
+    if (xlcfg_spec_open(&st, opts) || xlcfg_global_read(&st))
+        goto out;
+    if ((st.g.vifscript && xlcfg_set_str(&st, &nic->script, st.g.vifscript)) ||
+        (st.g.bridge && xlcfg_set_str(&st, &nic->bridge, st.g.bridge)) ||
+        (st.g.gatewaydev &&
+         xlcfg_set_str(&st, &nic->gatewaydev, st.g.gatewaydev)) ||
+        (st.g.vifbackend &&
+         xlcfg_set_str(&st, &nic->backend_domname, st.g.vifbackend)))
+        goto out;
+    for (i = 0; i < opts->n_overrides; i++) {
+        if (!strchr(opts->overrides[i], '=') &&
+            strcmp(opts->overrides[i], "trusted") &&
+            strcmp(opts->overrides[i], "untrusted")) {
+            xlcfg_err(&st, "invalid network device parameter '%s': "
+                      "expected key=value", opts->overrides[i]);
+            goto out;
+        }
+        if (xlcfg_tokens(&st, opts->overrides[i], nic, xlcfg_nic_tok,
+                         false))
+            goto out;
+    }
+    rc = 0;
+out:
+    xlcfg_spec_close(&st);
     return rc;
 }

@@ -83,4 +83,21 @@ extern const char *const xlcfg_keys[];
 int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg);
 
+/*
+ * One device from command-line words, as xl block-attach and
+ * network-attach take them.  opts->overrides holds the words; path is
+ * unused; global_path is read by xlcfg_nic_spec for the vif defaults.
+ * The device was initialised by the caller.  Returns 0, or -1 after
+ * reporting.
+ *
+ * xlcfg_disk_spec: the words are one disk specification, as in disk=[...]
+ * ("format=raw, vdev=xvdb, target=/srv/d.img", or the same split into
+ * several words, or the positional "phy:/dev/vg/d,xvdb,w").
+ * xlcfg_nic_spec: each word is one or more comma-separated vif
+ * parameters ("bridge=xenbr0", "mac=00:16:3e:00:00:01"); an unknown one
+ * is an error here, not a warning as in a config file.
+ */
+int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk);
+int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic);
+
 #endif

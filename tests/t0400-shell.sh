@@ -272,9 +272,24 @@ like "$(cat "$h")" "^create --on-cancel=keep $HANG\$" \
     "history holds the commands"
 like "$(cat "$h")" "^abort %$n2\$" "history holds the latest"
 
-# "quit" with a job running asks first (y/N): not checked.  In the lab
-# the tmux server died between answering 'n' and the next keystroke; until
-# that is understood no test claims the prompt works.
+# ---- quit with jobs running asks first ----
+check_tmux "quit"
+rm -rf "$M"
+clear_screen
+type "create $HANG &"; enter
+wait_for 60 in_hotplug
+type "quit"; enter
+ok "quit with a job running asks first" \
+    wait_screen 'cancel it and quit\? \[y/N\]' 5
+type "n"; enter
+ok "'n' stays in the shell" wait_screen '^axl: not quitting' 5
+ok "the job still runs" eval "[ -n \"\$(fixture_procs)\" ]"
+type "quit"; enter
+wait_screen 'cancel it and quit\? \[y/N\]' 5
+type "y"; enter
+ok "'y' cancels the job and leaves" wait_screen '^EXIT=[0-9]+$' 60
+ok "nothing is left after quit" wait_for 10 eval "! dom_exists $HANG_NAME"
+
 # ---- SIGTERM to a shell with two running jobs ----
 rm -rf "$M"
 start_shell

@@ -55,15 +55,15 @@ for cfg in $CFGS; do
     clean_domains
     for r in $(seq "$RUNS"); do
         for tool in xl axl; do
-            t0=$(date +%s%N)
+            t0=$(now_us)
             if ! "run_$tool" || ! wait_for 60 all_running; then
                 echo "# $cfg: $tool run $r failed: $(tail -3 "$tmp/$tool.err")"
                 clean_domains
                 continue
             fi
-            t1=$(date +%s%N)
-            echo $(( (t1 - t0) / 1000000 )) >>"$tmp/$tool.ms"
-            echo "# $cfg run $r: $tool $(( (t1 - t0) / 1000000 )) ms"
+            t1=$(now_us)
+            echo $(( (t1 - t0) / 1000 )) >>"$tmp/$tool.ms"
+            echo "# $cfg run $r: $tool $(( (t1 - t0) / 1000 )) ms"
             clean_domains
             wait_for 30 eval '[ "$(ndomains)" -eq 1 ]'
         done

@@ -457,6 +457,83 @@ int main(void)
           strstr(buf, "\"on_soft_reset\": \"soft_reset\""),
           "domain config converts to json");
 
+    /* --- one device from command-line words --- */
+    {
+        const char *w1[] = { "format=raw, vdev=xvdb, target=/srv/d.img" };
+        const char *w2[] = { "phy:/dev/vg/d,xvdc,r" };
+        const char *w3[] = { "vdev=xvdb" };
+        const char *n1[] = { "bridge=br9", "mac=00:16:3e:01:02:03",
+                             "type=vif" };
+        const char *n2[] = { "colour=blue" };
+        const char *n3[] = { "bridge" };
+        libxl_device_disk d;
+        libxl_device_nic v;
+        struct xlcfg_opts o;
+
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        o.overrides = w1;
+        o.n_overrides = 1;
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == 0 && streq(d.vdev, "xvdb") &&
+              streq(d.pdev_path, "/srv/d.img") &&
+              d.format == LIBXL_DISK_FORMAT_RAW && d.readwrite,
+              "block-attach: a key=value disk specification");
+        libxl_device_disk_dispose(&d);
+        libxl_device_disk_init(&d);
+        o.overrides = w2;
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == 0 && streq(d.vdev, "xvdc") &&
+              streq(d.pdev_path, "/dev/vg/d") && !d.readwrite,
+              "block-attach: a positional disk specification");
+        libxl_device_disk_dispose(&d);
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        o.overrides = w3;
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("disk specification 'vdev=xvdb'"),
+              "block-attach: a disk with no target is one error naming it");
+        libxl_device_disk_dispose(&d);
+
+        libxl_device_nic_init(&v);
+        o.overrides = n1;
+        o.n_overrides = 3;
+        rc = xlcfg_nic_spec(&o, &v);
+        check(rc == 0 && streq(v.bridge, "br9") && v.mac[5] == 3 &&
+              v.nictype == LIBXL_NIC_TYPE_VIF && v.devid == -1,
+              "network-attach: key=value parameters; libxl picks the id");
+        libxl_device_nic_dispose(&v);
+        libxl_device_nic_init(&v);
+        msgs[0] = '\0';
+        o.overrides = n2;
+        o.n_overrides = 1;
+        rc = xlcfg_nic_spec(&o, &v);
+        check(rc == -1 && has_msg("E: unknown network device parameter "
+                                  "'colour=blue'"),
+              "network-attach: an unknown parameter is an error");
+        libxl_device_nic_dispose(&v);
+        libxl_device_nic_init(&v);
+        msgs[0] = '\0';
+        o.overrides = n3;
+        rc = xlcfg_nic_spec(&o, &v);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("'bridge': expected key=value"),
+              "network-attach: a bare word is an error");
+        libxl_device_nic_dispose(&v);
+        libxl_device_nic_init(&v);
+        write_file(gpath, "vif.default.bridge = \"brg\"\n");
+        o.global_path = gpath;
+        o.n_overrides = 0;
+        rc = xlcfg_nic_spec(&o, &v);
+        check(rc == 0 && streq(v.bridge, "brg"),
+              "network-attach: xl.conf's vif defaults apply");
+        libxl_device_nic_dispose(&v);
+    }
+
     libxl_domain_config_dispose(&c);
     unlink(path);
     unlink(gpath);
