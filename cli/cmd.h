@@ -33,7 +33,8 @@ struct cmd_opt {
 
 /* Entry flags. */
 #define CMD_F_OP      0x1u  /* runs an op: takes --timeout */
-#define CMD_F_SHELL   0x2u  /* only inside the shell: the dispatcher refuses it elsewhere */
+/* Only inside the shell: the dispatcher refuses it elsewhere. */
+#define CMD_F_SHELL   0x2u
 #define CMD_F_HIDDEN  0x4u  /* internal: not listed by help, not completed */
 #define CMD_F_RAW     0x8u  /* arguments are passed as they are: no options */
 #define CMD_F_DOM0    0x10u /* Domain-0 is a valid target (devices) */

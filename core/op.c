@@ -212,6 +212,8 @@ static void op_finish(struct op *op, enum op_result result)
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_dev_desc(struct op *op, char *buf, size_t len);
+static const char *op_dev_desc_prep(struct op *op, const char *prep,
+                                    char *buf, size_t len);
 
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
@@ -337,14 +339,19 @@ static const char *op_dev_name(struct op *op, char *buf, size_t len)
 }
 
 /* "xvdb to domain 5 ('g1')", "vif 1 from domain 5 ('g1')". */
-static const char *op_dev_desc(struct op *op, char *buf, size_t len)
+static const char *op_dev_desc_prep(struct op *op, const char *prep,
+                                    char *buf, size_t len)
 {
     char n[64];
 
     snprintf(buf, len, "%s %s domain %u ('%s')",
-             op_dev_name(op, n, sizeof(n)),
-             op_is_dev_add(op) ? "to" : "from", op->domid, op->label);
+             op_dev_name(op, n, sizeof(n)), prep, op->domid, op->label);
     return buf;
+}
+
+static const char *op_dev_desc(struct op *op, char *buf, size_t len)
+{
+    return op_dev_desc_prep(op, op_is_dev_add(op) ? "to" : "from", buf, len);
 }
 
 /* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
@@ -426,7 +433,7 @@ static void op_dev_start_cleanup(struct op *op)
 
     op->state = OP_CLEANING;
     op_note(op, OP_NOTE_INFO, "removing half-attached %s",
-            op_dev_desc(op, d, sizeof(d)));
+            op_dev_desc_prep(op, "from", d, sizeof(d)));
     op->clean_how.callback = op_clean_done;
     op->clean_how.u.for_callback = op;
     if (op->kind == OP_DISK_ADD)
@@ -501,14 +508,16 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
     (void)ctx;
     op->clean_rc = rc;
     if (op_is_dev(op)) {
-        op_dev_desc(op, d, sizeof(d));
-        if (rc == 0) {
+        op_dev_desc_prep(op, "from", d, sizeof(d));
+        /* libxl may report success for a removal whose script was killed */
+        if (rc == 0 && op_dev_present(op) == 0) {
             op_note(op, OP_NOTE_INFO, "removed %s; nothing is left", d);
             op_finish(op, OP_RESULT_CANCELLED);
             return;
         }
-        op_note(op, OP_NOTE_ERROR, "cannot remove %s: %s", d,
-                rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
+        if (rc)
+            op_note(op, OP_NOTE_ERROR, "cannot remove %s: %s", d,
+                    rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
         op_dev_report_left(op, OP_RESULT_CANCELLED);
         return;
     }
@@ -673,7 +682,7 @@ int op_abort(struct op *op, int why)
             op->on_cancel == OP_ON_CANCEL_DESTROY)
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
                     "as it is", op_is_dev(op)
-                                    ? op_dev_desc(op, d, sizeof(d))
+                                    ? op_dev_desc_prep(op, "of", d, sizeof(d))
                                     : op_dom_desc(op, d, sizeof(d)));
         op->abandon_cleanup = true;
         return op->aborts;
@@ -682,7 +691,7 @@ int op_abort(struct op *op, int why)
         op->abandon_cleanup = true;
         op_note(op, OP_NOTE_INFO, "cancelling the %s of %s",
                 op_is_dev(op) ? "removal" : "destroy",
-                op_is_dev(op) ? op_dev_desc(op, d, sizeof(d))
+                op_is_dev(op) ? op_dev_desc_prep(op, "from", d, sizeof(d))
                               : op_dom_desc(op, d, sizeof(d)));
         libxl_ao_abort(ctx, &op->clean_how);
     }

@@ -54,11 +54,15 @@ HANG_NAME=$(cfg_name "$HANG")
 in_hotplug() { [ -s "$M/block-hang.pid" ]; }
 fixture_procs() { procs_matching "block-hang|$tmp/hang.sh|sleep 100000"; }
 
-# start_shell: a fresh `axl shell` in a 200x50 tmux pane.
+# start_shell: a fresh `axl shell` in a 200x50 tmux pane.  The pane's
+# sh shares axl's process group, so every Ctrl-C reaches it too; busybox
+# ash keeps such a SIGINT pending while axl runs and dies of it when axl
+# exits, before `echo EXIT`.  A trap (reset to the default in axl by
+# exec) keeps it alive.
 start_shell() {
     $T kill-server 2>/dev/null
-    $T new-session -d -x 200 -y 50 -s sh \
-        "XDG_STATE_HOME=$tmp/state axl shell; echo EXIT=\$?; sleep 600"
+    $T new-session -d -x 200 -y 50 -s sh "trap : INT; \
+        XDG_STATE_HOME=$tmp/state axl shell; echo EXIT=\$?; sleep 600"
     $T set-option -t sh history-limit 5000 >/dev/null
     wait_screen '^axl> ?$'
 }
@@ -69,13 +73,18 @@ check_tmux() {
     diag "tmux session gone before: $1"
     dmesg | tail -15 | sed 's/^/#   /'
     free 2>/dev/null | sed 's/^/#   /'
+    diag "axl: $(axl_pid); tmux: $(procs_matching "$T")"
+    ls -la /tmp/tmux-0 2>&1 | sed 's/^/#   /'
 }
 clear_screen() { $T clear-history -t sh; $T send-keys -t sh -R; }
 # wait_screen ERE [SECS]: poll the pane until a line matches.
 wait_screen() {
     local i n=$(( ${2:-10} * 10 ))
     for i in $(seq "$n"); do
-        $T has-session -t sh 2>/dev/null || return 1
+        if ! $T has-session -t sh 2>/dev/null; then
+            check_tmux "waiting for /$1/"
+            return 1
+        fi
         screen | grep -Eq -- "$1" && return 0
         sleep 0.1
     done

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Devices on a running PV guest: block-attach/-detach/-list and
+# network-attach/-detach/-list against xl's output; device-id completion;
+# bad input; cancelling an attach that hangs in its hotplug script
+# (SIGINT with --on-cancel=destroy and keep, --timeout, a second SIGINT
+# while the half-attached disk is being removed).
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+G=tests/guests
+M=/run/axl-fixture
+tmp=$(mktemp -d)
+cleanup() {
+    kill -9 $(hang_procs) 2>/dev/null
+    clean_domains
+    rm -rf "$tmp" "$M"
+}
+trap cleanup EXIT
+
+hang_procs() { procs_matching 'fixtures/block-hang'; }
+# backend_has ID DEVID: blkback still has the device in xenstore.
+backend_has() {
+    xenstore-read "/local/domain/0/backend/vbd/$1/$2/state" >/dev/null 2>&1
+}
+XVDC=51744                              # xvdc's devid
+DISK="format=raw, vdev=xvdb, access=rw, target=$tmp/d.img"
+# target= comes last: everything after it is the path.
+HANG="format=raw, vdev=xvdc, access=rw,"
+HANG+=" script=/axl/tests/fixtures/block-hang, target=$tmp/d.img"
+truncate -s 16M "$tmp/d.img"
+
+axl create -q "$G/pv.cfg" || bail "cannot create g-pv"
+id=$(dom_id g-pv)
+
+# ---- block ----
+is "$(axl -N block-attach g-pv "$DISK")" \
+    "$(xl -N block-attach g-pv "$DISK")" "block-attach -N prints what xl -N does"
+ok "block-attach exits 0" axl block-attach g-pv "$DISK"
+is "$(axl block-list g-pv)" "$(xl block-list g-pv)" \
+    "block-list prints what xl block-list prints"
+like "$(axl block-list g-pv)" "^51728 +0 +$id " "block-list shows xvdb"
+is "$(axl __complete 3 axl block-detach g-pv "")" xvdb \
+    "completion offers the domain's disks"
+is "$(axl __complete 3 axl block-detach g-pv xvdz)" "" \
+    "completion of a disk filters by prefix"
+
+out=$(axl block-detach g-pv xvdz 2>&1); st=$?
+is "$st" 1 "block-detach of a missing disk exits 1"
+is "$out" "axl: domain 'g-pv' has no disk 'xvdz' (see 'axl block-list g-pv')" \
+    "  and says so in one line"
+out=$(axl block-attach g-pv "vdev=xvdd" 2>&1); st=$?
+is "$st" 1 "block-attach of a bad specification exits 1"
+is "$(printf '%s\n' "$out" | wc -l)" 1 "  with one line"
+out=$(axl block-attach nosuch "$DISK" 2>&1); st=$?
+is "$st:$out" "1:axl: no such domain 'nosuch'" \
+    "block-attach to a missing domain: one line, exit 1"
+out=$(axl block-attach g-pv 2>&1); st=$?
+is "$st" 2 "block-attach without a specification is a usage error"
+
+ok "block-detach exits 0" axl block-detach g-pv xvdb
+unlike "$(axl block-list g-pv)" "^51728 " "xvdb is gone"
+
+# ---- network ----
+ok "network-attach exits 0" axl network-attach g-pv bridge=xenbr0
+is "$(axl network-list g-pv)" "$(xl network-list g-pv)" \
+    "network-list prints what xl network-list prints"
+like "$(axl network-list g-pv)" "^0 +0 +00:16:3e:" "network-list shows vif 0"
+is "$(axl __complete 3 axl network-detach g-pv "")" 0 \
+    "completion offers the domain's network devices"
+out=$(axl network-attach g-pv colour=blue 2>&1); st=$?
+is "$st:$out" "1:axl: unknown network device parameter 'colour=blue'" \
+    "network-attach: an unknown parameter is one line, exit 1"
+is "$(axl network-list g-pv | wc -l)" 2 "  and nothing was attached"
+out=$(axl network-detach g-pv 7 2>&1); st=$?
+is "$st" 1 "network-detach of a missing device exits 1"
+like "$out" "^axl: domain 'g-pv' has no network device '7'" "  and says so"
+mac=$(axl network-list g-pv | awk 'NR == 2 { print $3 }')
+ok "network-detach by MAC exits 0" axl network-detach g-pv "$mac"
+is "$(axl network-list g-pv | wc -l)" 1 "vif 0 is gone"
+
+# ---- cancelling an attach that hangs in its hotplug script ----
+# attach_hang ARGS...: start block-attach of xvdc in the background and
+# wait until the hotplug script hangs; sets $pid.
+attach_hang() {
+    rm -rf "$M"
+    mkdir -p "$M"
+    axl block-attach "$@" g-pv "$HANG" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_for 60 test -s "$M/block-hang.pid"
+}
+
+ok "SIGINT/destroy: the attach hangs in hotplug" attach_hang
+sleep 1
+kill -INT "$pid"
+wait "$pid"; st=$?
+is "$st" 130 "SIGINT/destroy: exit 130"
+like "$(cat "$tmp/err")" "removed xvdc from domain $id \('g-pv'\); nothing is left" \
+    "SIGINT/destroy: says the half-attached disk was removed"
+ok "SIGINT/destroy: no backend left" eval "! backend_has $id $XVDC"
+unlike "$(axl block-list g-pv)" "^$XVDC " "SIGINT/destroy: block-list is empty"
+ok "SIGINT/destroy: no hotplug script left" \
+    wait_for 10 eval '[ -z "$(hang_procs)" ]'
+
+ok "SIGINT/keep: the attach hangs in hotplug" attach_hang --on-cancel=keep
+sleep 1
+kill -INT "$pid"
+wait "$pid"; st=$?
+is "$st" 130 "SIGINT/keep: exit 130"
+like "$(cat "$tmp/err")" "xvdc kept, half-attached \(remove it with 'axl block-detach -f $id xvdc'\)" \
+    "SIGINT/keep: says what is kept and how to remove it"
+like "$(axl block-list g-pv)" "^$XVDC " "SIGINT/keep: the disk is still listed"
+ok "SIGINT/keep: the command it gave removes it" axl block-detach -f "$id" xvdc
+ok "SIGINT/keep: then no backend is left" eval "! backend_has $id $XVDC"
+
+rm -rf "$M"; mkdir -p "$M"
+t0=$(now_us)
+axl block-attach --timeout=3s g-pv "$HANG" >"$tmp/out" 2>"$tmp/err"; st=$?
+t1=$(now_us)
+is "$st" 124 "--timeout: exit 124"
+ok "--timeout: within 20 s" test $(( (t1 - t0) / 1000000 )) -lt 20
+ok "--timeout: no backend left" eval "! backend_has $id $XVDC"
+
+# A second SIGINT while the removal itself hangs abandons it and says
+# what is left.
+ok "second SIGINT: the attach hangs in hotplug" attach_hang
+touch "$M/block-hang.remove-hangs"
+sleep 1
+kill -INT "$pid"
+ok "second SIGINT: the removal hangs" wait_for 30 test -s "$M/block-hang.remove.pid"
+kill -INT "$pid"
+wait "$pid"; st=$?
+is "$st" 130 "second SIGINT: exit 130"
+like "$(cat "$tmp/err")" "cancelling the removal of xvdc from domain $id" \
+    "second SIGINT: says it cancels the removal"
+# libxl may finish a forced removal even when its script is killed: the
+# last line must say what is left, and be right.
+case $(tail -1 "$tmp/err") in
+*"nothing is left"* | *"no device is left"*) left=no ;;
+*"half-attached"* | *"still attached"*) left=yes ;;
+*) left=unsaid ;;
+esac
+unlike "$left" "^unsaid$" "second SIGINT: the last line says what is left"
+if [ "$left" = yes ]; then
+    ok "second SIGINT: and it is left" backend_has "$id" "$XVDC"
+else
+    ok "second SIGINT: and nothing is left" eval "! backend_has $id $XVDC"
+fi
+rm -f "$M/block-hang.remove-hangs"
+axl block-detach -f g-pv xvdc >/dev/null 2>&1
+ok "afterwards: no backend left" eval "! backend_has $id $XVDC"
+
+ok "destroy g-pv" axl destroy g-pv
+is "$(ndomains)" 1 "afterwards xl list shows only Domain-0"
+done_testing
