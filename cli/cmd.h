@@ -108,6 +108,8 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv);
 int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r);
 /* --on-cancel: 0 and *r (destroy if not given), or -1 after reporting. */
 int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
+/* xlcfg's report callback: errors and warnings as axl's messages. */
+void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 /* A domain name or id to a domid; -1 after "no such domain 'x'". */
 int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r);
 

@@ -30,15 +30,6 @@ static const struct cmd_opt cmd_detach_opts[] = {
     { 0 },
 };
 
-static void cmd_device_report(void *user, int is_error, const char *msg)
-{
-    (void)user;
-    if (is_error)
-        error("%s", msg);
-    else
-        warn("%s", msg);
-}
-
 /* The domain's name for messages; spec if it has none. */
 static char *cmd_device_domname(struct cli *cli, uint32_t domid,
                                 const char *spec)
@@ -84,48 +75,85 @@ static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
     return job;
 }
 
-/* -n: print what would be attached as xl -N does ("disk: {...}"). */
-static int cmd_device_dry(const char *what, char *json)
+/*
+ * block-attach and network-attach: the words after the domain are the
+ * device (xl's syntax); -n prints it as xl -N does ("disk: {...}").
+ */
+static int cmd_device_attach(struct cli *cli, struct cmd_call *call,
+                             enum op_kind kind)
 {
-    if (!json)
-        return error("cannot format the %s as JSON", what), AXL_EXIT_FAIL;
-    printf("%s: %s\n", what, json);
-    free(json);
-    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    bool disk = kind == OP_DISK_ADD;
+    struct xlcfg_opts xo;
+    struct job *job;
+    struct op *op;
+    uint64_t timeout_ms;
+    uint32_t domid;
+    char *json;
+    int status;
+
+    job = cmd_device_job(cli, call, kind, &timeout_ms, &domid, &status);
+    if (!job)
+        return status;
+    op = job_op(job);
+    memset(&xo, 0, sizeof(xo));
+    xo.overrides = (const char *const *)call->argv + 1;
+    xo.n_overrides = call->argc - 1;
+    xo.report = cmd_xlcfg_report;
+    if ((disk ? xlcfg_disk_spec(&xo, op_disk(op))
+              : xlcfg_nic_spec(&xo, op_nic(op))) < 0) {
+        job_forget(cli, job);
+        return AXL_EXIT_FAIL;
+    }
+    if (!cmd_flag(call, "dry-run") && !cli->dry_run)
+        return job_run(job, timeout_ms);
+    json = disk ? libxl_device_disk_to_json(cli_libxl(cli), op_disk(op))
+                : libxl_device_nic_to_json(cli_libxl(cli), op_nic(op));
+    if (json) {
+        printf("%s: %s\n", disk ? "disk" : "vif", json);
+        free(json);
+        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    } else {
+        error("cannot format the device as JSON");
+        status = AXL_EXIT_FAIL;
+    }
+    job_forget(cli, job);
+    return status;
+}
+
+/*
+ * block-list and network-list: xl's header, then each domain's devices
+ * (every domain is resolved first: one bad name lists nothing).
+ */
+static int cmd_device_list(struct cli *cli, struct cmd_call *call,
+                           const char *header,
+                           void (*rows)(libxl_ctx *ctx, uint32_t domid))
+{
+    uint32_t *domids;
+    int i, bad = 0, status = AXL_EXIT_FAIL;
+
+    if (!cli_libxl(cli))
+        return AXL_EXIT_FAIL;
+    domids = calloc(call->argc, sizeof(*domids));
+    if (!domids)
+        return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
+    for (i = 0; i < call->argc; i++)
+        if (cmd_resolve_domain(cli, call->argv[i], &domids[i]) < 0)
+            bad = 1;
+    if (!bad) {
+        fputs(header, stdout);
+        for (i = 0; i < call->argc; i++)
+            rows(cli_libxl(cli), domids[i]);
+        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    }
+    free(domids);
+    return status;
 }
 
 /* ---- block ---- */
 
 static int cmd_block_attach_run(struct cli *cli, struct cmd_call *call)
 {
-    struct xlcfg_opts xo;
-    struct job *job;
-    libxl_device_disk *disk;
-    uint64_t timeout_ms;
-    uint32_t domid;
-    int status;
-
-    job = cmd_device_job(cli, call, OP_DISK_ADD, &timeout_ms, &domid,
-                         &status);
-    if (!job)
-        return status;
-    disk = op_disk(job_op(job));
-    memset(&xo, 0, sizeof(xo));
-    xo.overrides = (const char *const *)call->argv + 1;
-    xo.n_overrides = call->argc - 1;
-    xo.report = cmd_device_report;
-    if (xlcfg_disk_spec(&xo, disk) < 0) {
-        job_forget(cli, job);
-        return AXL_EXIT_FAIL;
-    }
-    if (cmd_flag(call, "dry-run") || cli->dry_run) {
-        status = cmd_device_dry("disk",
-                                libxl_device_disk_to_json(cli_libxl(cli),
-                                                          disk));
-        job_forget(cli, job);
-        return status;
-    }
-    return job_run(job, timeout_ms);
+    return cmd_device_attach(cli, call, OP_DISK_ADD);
 }
 
 static int cmd_block_detach_run(struct cli *cli, struct cmd_call *call)
@@ -157,52 +185,30 @@ static int cmd_block_detach_run(struct cli *cli, struct cmd_call *call)
     return job_run(job, timeout_ms);
 }
 
-/* The positional arguments of a list command: domids, or -1. */
-static int cmd_device_domids(struct cli *cli, struct cmd_call *call,
-                             uint32_t *domids)
+static void cmd_block_rows(libxl_ctx *ctx, uint32_t domid)
 {
-    int i, bad = 0;
+    libxl_device_disk *disks;
+    libxl_diskinfo di;
+    int k, n = 0;
 
-    if (!cli_libxl(cli))
-        return -1;
-    for (i = 0; i < call->argc; i++)
-        if (cmd_resolve_domain(cli, call->argv[i], &domids[i]) < 0)
-            bad = -1;
-    return bad;
+    disks = libxl_device_disk_list(ctx, domid, &n);
+    for (k = 0; disks && k < n; k++) {
+        if (libxl_device_disk_getinfo(ctx, domid, &disks[k], &di))
+            continue;
+        printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", di.devid,
+               di.backend_id, di.frontend_id, di.state, di.evtch, di.rref,
+               di.backend ? di.backend : "");
+        libxl_diskinfo_dispose(&di);
+    }
+    if (disks)
+        libxl_device_disk_list_free(disks, n);
 }
 
 static int cmd_block_list_run(struct cli *cli, struct cmd_call *call)
 {
-    libxl_ctx *ctx = cli_libxl(cli);
-    uint32_t *domids = calloc(call->argc, sizeof(*domids));
-    int i, k, n, status = AXL_EXIT_FAIL;
-
-    if (!domids)
-        return error("block-list: out of memory"), AXL_EXIT_FAIL;
-    if (cmd_device_domids(cli, call, domids) < 0)
-        goto out;
-    printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle",
-           "state", "evt-ch", "ring-ref", "BE-path");
-    for (i = 0; i < call->argc; i++) {
-        libxl_device_disk *disks = libxl_device_disk_list(ctx, domids[i], &n);
-
-        for (k = 0; disks && k < n; k++) {
-            libxl_diskinfo di;
-
-            if (libxl_device_disk_getinfo(ctx, domids[i], &disks[k], &di))
-                continue;
-            printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", di.devid,
-                   di.backend_id, di.frontend_id, di.state, di.evtch,
-                   di.rref, di.backend ? di.backend : "");
-            libxl_diskinfo_dispose(&di);
-        }
-        if (disks)
-            libxl_device_disk_list_free(disks, n);
-    }
-    status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-out:
-    free(domids);
-    return status;
+    return cmd_device_list(cli, call,
+                           "Vdev  BE  handle state evt-ch ring-ref BE-path"
+                           "                       \n", cmd_block_rows);
 }
 
 const struct cmd_entry cmd_block_attach_entry = {
@@ -244,38 +250,6 @@ const struct cmd_entry cmd_block_list_entry = {
 
 /* ---- network ---- */
 
-static int cmd_network_attach_run(struct cli *cli, struct cmd_call *call)
-{
-    struct xlcfg_opts xo;
-    struct job *job;
-    libxl_device_nic *nic;
-    uint64_t timeout_ms;
-    uint32_t domid;
-    int status;
-
-    job = cmd_device_job(cli, call, OP_NIC_ADD, &timeout_ms, &domid,
-                         &status);
-    if (!job)
-        return status;
-    nic = op_nic(job_op(job));
-    memset(&xo, 0, sizeof(xo));
-    xo.overrides = (const char *const *)call->argv + 1;
-    xo.n_overrides = call->argc - 1;
-    xo.report = cmd_device_report;
-    if (xlcfg_nic_spec(&xo, nic) < 0) {
-        job_forget(cli, job);
-        return AXL_EXIT_FAIL;
-    }
-    if (cmd_flag(call, "dry-run") || cli->dry_run) {
-        status = cmd_device_dry("vif",
-                                libxl_device_nic_to_json(cli_libxl(cli),
-                                                         nic));
-        job_forget(cli, job);
-        return status;
-    }
-    return job_run(job, timeout_ms);
-}
-
 static int cmd_network_detach_run(struct cli *cli, struct cmd_call *call)
 {
     const char *dev = call->argv[1];
@@ -311,40 +285,37 @@ static int cmd_network_detach_run(struct cli *cli, struct cmd_call *call)
     return job_run(job, timeout_ms);
 }
 
+static int cmd_network_attach_run(struct cli *cli, struct cmd_call *call)
+{
+    return cmd_device_attach(cli, call, OP_NIC_ADD);
+}
+
+static void cmd_network_rows(libxl_ctx *ctx, uint32_t domid)
+{
+    libxl_device_nic *nics;
+    libxl_nicinfo ni;
+    int k, n = 0;
+
+    nics = libxl_device_nic_list(ctx, domid, &n);
+    for (k = 0; nics && k < n; k++) {
+        if (libxl_device_nic_getinfo(ctx, domid, &nics[k], &ni))
+            continue;
+        printf("%-3d %-2d " LIBXL_MAC_FMT "%6d %5d %6d %5d/%-11d %-30s\n",
+               ni.devid, ni.backend_id, LIBXL_MAC_BYTES(nics[k].mac),
+               ni.devid, ni.state, ni.evtch, ni.rref_tx, ni.rref_rx,
+               ni.backend ? ni.backend : "");
+        libxl_nicinfo_dispose(&ni);
+    }
+    if (nics)
+        libxl_device_nic_list_free(nics, n);
+}
+
 static int cmd_network_list_run(struct cli *cli, struct cmd_call *call)
 {
-    libxl_ctx *ctx = cli_libxl(cli);
-    uint32_t *domids = calloc(call->argc, sizeof(*domids));
-    int i, k, n, status = AXL_EXIT_FAIL;
-
-    if (!domids)
-        return error("network-list: out of memory"), AXL_EXIT_FAIL;
-    if (cmd_device_domids(cli, call, domids) < 0)
-        goto out;
-    printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE",
-           "Mac Addr.", "handle", "state", "evt-ch", "tx-", "rx-ring-ref",
-           "BE-path");
-    for (i = 0; i < call->argc; i++) {
-        libxl_device_nic *nics = libxl_device_nic_list(ctx, domids[i], &n);
-
-        for (k = 0; nics && k < n; k++) {
-            libxl_nicinfo ni;
-
-            if (libxl_device_nic_getinfo(ctx, domids[i], &nics[k], &ni))
-                continue;
-            printf("%-3d %-2d " LIBXL_MAC_FMT "%6d %5d %6d %5d/%-11d %-30s\n",
-                   ni.devid, ni.backend_id, LIBXL_MAC_BYTES(nics[k].mac),
-                   ni.devid, ni.state, ni.evtch, ni.rref_tx, ni.rref_rx,
-                   ni.backend ? ni.backend : "");
-            libxl_nicinfo_dispose(&ni);
-        }
-        if (nics)
-            libxl_device_nic_list_free(nics, n);
-    }
-    status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-out:
-    free(domids);
-    return status;
+    return cmd_device_list(cli, call,
+                           "Idx BE Mac Addr.         handle state evt-ch   "
+                           "tx-/rx-ring-ref BE-path                       \n",
+                           cmd_network_rows);
 }
 
 const struct cmd_entry cmd_network_attach_entry = {

@@ -77,7 +77,7 @@ static const struct cmd_opt cmd_create_opts[] = {
     { 0 },
 };
 
-static void cmd_create_report(void *user, int is_error, const char *msg)
+void cmd_xlcfg_report(void *user, int is_error, const char *msg)
 {
     (void)user;
     if (is_error)
@@ -146,7 +146,7 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     xo.path = path;
     xo.overrides = overrides;
     xo.n_overrides = n_over;
-    xo.report = cmd_create_report;
+    xo.report = cmd_xlcfg_report;
     if (!cli->quiet)
         progress("parsing config from %s", path);
     if (xlcfg_parse(ctx, &xo, op_config(job_op(job))) < 0) {

@@ -3,8 +3,9 @@
 # completion (command, option, domain, file); Ctrl-C during a create that
 # hangs in its block hotplug script (domain gone, or kept with
 # --on-cancel=keep; prompt back; the next command works); two background
-# creates at once; `jobs`; `abort %N` cancels only that job; `wait`;
-# history; batch mode; SIGTERM to a shell with two running jobs.
+# creates at once; `jobs`; a job announced while a line is typed; `abort
+# %N` cancels only that job; `wait`; history; quit's y/N; batch mode;
+# SIGTERM to a shell with three running jobs; SIGHUP.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -238,11 +239,17 @@ like "$s" '^\[[0-9]+\] +(running|done.*) +[0-9.]+s +g-a.* create .*name="g-a"' \
     "jobs shows the first: id, state, elapsed, domain, command"
 like "$s" '^\[[0-9]+\] +(running|done.*) +[0-9.]+s +g-b.* create .*name="g-b"' \
     "jobs shows the second"
-type "wait"; enter
-ok "wait returns when both are done" \
+# A job that finishes while a line is being typed is announced above it;
+# the line is redrawn intact and is still the one readline holds.
+type "list g-"
+ok "a job finishing is announced while a line is typed" \
     wait_screen '^axl: \[[0-9]+\] done: create .*g-b.*\(status 0\)' 60
-ok "the first is announced too" \
-    wait_screen '^axl: \[[0-9]+\] done: create .*g-a.*\(status 0\)' 5
+ok "the other job is announced too" \
+    wait_screen '^axl: \[[0-9]+\] done: create .*g-a.*\(status 0\)' 60
+sleep 0.5
+is "$(last_line)" "axl> list g-" "the line being typed is redrawn intact"
+type "a"; enter
+ok "and Enter runs it as typed" wait_screen '^g-a +[0-9]+ ' 10
 wait_for 5 at_prompt
 ok "both domains are up" eval 'dom_exists g-a && dom_exists g-b'
 like "$(dom_state g-a)$(dom_state g-b)" '^[r-][b-]-.*[r-][b-]-' \
@@ -322,6 +329,18 @@ ok "SIGTERM: keep policy applied (g-b kept)" dom_exists g-b
 xl destroy g-b >/dev/null 2>&1
 is "$(ndomains)" 1 "afterwards xl list shows only Domain-0"
 ok "no hotplug script left" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+
+# ---- SIGHUP (the terminal went away) ----
+rm -rf "$M"
+start_shell
+type "create $HANG &"; enter
+ok "SIGHUP: a create hangs in its hotplug script" wait_for 60 in_hotplug
+kill -HUP "$(axl_pid)"
+ok "SIGHUP: the shell exits 129" wait_screen '^EXIT=129$' 90
+ok "SIGHUP: the create was cancelled, nothing left" \
+    eval "! dom_exists $HANG_NAME"
+ok "SIGHUP: no hotplug script left" \
+    wait_for 10 eval '[ -z "$(fixture_procs)" ]'
 
 # ---- batch mode ----
 printf 'create %s\nbogus\nlist\n' "$G/pv.cfg" >"$tmp/cmds"

@@ -13,7 +13,6 @@ M=/run/axl-fixture
 RUNS=${RUNS:-5}
 tmp=$(mktemp -d)
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 phase_reached() {
     case $1 in

@@ -13,7 +13,10 @@
 #   paused   the same with -p, to all eight created and paused: the
 #            toolstack alone, with no guest kernel booting meanwhile.
 # The guests are pinned to pCPU 1 (cpus="1") so that guests booting do
-# not take dom0's CPU away from the toolstack being measured.
+# not take dom0's CPU away from the toolstack being measured.  Creates
+# get faster for a while after boot (Xen still scrubbing free memory,
+# caches warming), so one discarded round of each tool goes first, and
+# the order of the two tools alternates from run to run.
 #
 # Run it with: scripts/lab run -- tests/bench/bench-shell-parallel.sh
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,7 +42,6 @@ all_in() {
     done
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 run_xl() {
     local n
@@ -71,8 +73,14 @@ for mode in $MODES; do
     for cfg in $CFGS; do
         : >"$tmp/xl.ms"; : >"$tmp/axl.ms"
         settle
+        for tool in xl axl; do          # warm-up, not counted
+            "run_$tool" && wait_for 120 all_in "$want"
+            settle
+        done
         for r in $(seq "$RUNS"); do
-            for tool in xl axl; do
+            order="xl axl"
+            [ $((r % 2)) -eq 0 ] && order="axl xl"
+            for tool in $order; do
                 t0=$(now_us)
                 if ! "run_$tool" || ! wait_for 120 all_in "$want"; then
                     echo "# $mode $cfg: $tool run $r failed:" \

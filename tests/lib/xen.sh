@@ -88,3 +88,10 @@ procs_matching() {
         printf '%s\n' "$cmd" | grep -Eq -- "$1" && echo "${d#/proc/}"
     done
 }
+
+# median: the median of the integers on stdin (the mean of the middle two
+# for an even count, rounded down); nothing for no input.
+median() {
+    sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2];
+        else if (NR) print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+}
