@@ -1,6 +1,9 @@
 #!/bin/bash
 # Cancelling axl create while it hangs in the hang-bootloader fixture:
-# SIGINT, SIGTERM and --timeout, each with --on-cancel=destroy and keep.
+# SIGINT with --on-cancel=destroy and keep, SIGTERM with destroy,
+# --timeout with keep.  The full signal x policy matrix runs once, in
+# t0200 (hotplug): the code path is the same in every phase, and what this
+# phase adds is where libxl is when the abort arrives.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -9,8 +12,6 @@ cd "$(dirname "$0")/.." || exit 1
 scenario hang-bootloader INT destroy 130
 scenario hang-bootloader INT keep 130
 scenario hang-bootloader TERM destroy 143
-scenario hang-bootloader TERM keep 143
-scenario hang-bootloader timeout destroy 124
 scenario hang-bootloader timeout keep 124
 
 rm -rf "$tmp" "$M"

@@ -96,7 +96,7 @@ for mode in $MODES; do
         done
         xl=$(median <"$tmp/xl.ms")
         axl=$(median <"$tmp/axl.ms")
-        rows+="| $mode | $cfg | ${xl:-?} | ${axl:-?} | $(awk "BEGIN { a = ${axl:-0}; printf \"%.2f\", a > 0 ? ${xl:-0} / a : 0 }") |"$'\n'
+        rows+="| $mode | $cfg | ${xl:-?} | ${axl:-?} | $(awk "BEGIN { a = ${axl:-0}; printf \"%.2f\", (a > 0 ? ${xl:-0} / a : 0) }") |"$'\n'
     done
 done
 echo
