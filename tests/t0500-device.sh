@@ -90,11 +90,18 @@ attach_hang() {
     wait_for 60 test -s "$M/block-hang.pid"
 }
 
-ok "SIGINT/destroy: the attach hangs in hotplug" attach_hang
-sleep 1
-kill -INT "$pid"
-wait "$pid"; st=$?
-is "$st" 130 "SIGINT/destroy: exit 130"
+# sigint_hang TITLE ARGS...: attach_hang ARGS, then SIGINT; exit 130.
+sigint_hang() {
+    local t=$1
+    shift
+    ok "$t: the attach hangs in hotplug" attach_hang "$@"
+    sleep 1
+    kill -INT "$pid"
+    wait "$pid"
+    is "$?" 130 "$t: exit 130"
+}
+
+sigint_hang SIGINT/destroy
 like "$(cat "$tmp/err")" "removed xvdc from domain $id \('g-pv'\); nothing is left" \
     "SIGINT/destroy: says the half-attached disk was removed"
 ok "SIGINT/destroy: no backend left" eval "! backend_has $id $XVDC"
@@ -102,11 +109,7 @@ unlike "$(axl block-list g-pv)" "^$XVDC " "SIGINT/destroy: block-list is empty"
 ok "SIGINT/destroy: no hotplug script left" \
     wait_for 10 eval '[ -z "$(hang_procs)" ]'
 
-ok "SIGINT/keep: the attach hangs in hotplug" attach_hang --on-cancel=keep
-sleep 1
-kill -INT "$pid"
-wait "$pid"; st=$?
-is "$st" 130 "SIGINT/keep: exit 130"
+sigint_hang SIGINT/keep --on-cancel=keep
 like "$(cat "$tmp/err")" "xvdc kept, half-attached \(remove it with 'axl block-detach -f $id xvdc'\)" \
     "SIGINT/keep: says what is kept and how to remove it"
 like "$(axl block-list g-pv)" "^$XVDC " "SIGINT/keep: the disk is still listed"
