@@ -354,6 +354,19 @@ static const char *op_dev_desc(struct op *op, char *buf, size_t len)
     return op_dev_desc_prep(op, op_is_dev_add(op) ? "to" : "from", buf, len);
 }
 
+/*
+ * What the op acts on: its domain, or its device and domain (with prep,
+ * or "to"/"from" when prep is NULL).
+ */
+static const char *op_desc(struct op *op, const char *prep, char *buf,
+                           size_t len)
+{
+    if (!op_is_dev(op))
+        return op_dom_desc(op, buf, len);
+    return prep ? op_dev_desc_prep(op, prep, buf, len)
+                : op_dev_desc(op, buf, len);
+}
+
 /* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
 static int op_dev_present(struct op *op)
 {
@@ -668,8 +681,7 @@ int op_abort(struct op *op, int why)
         }
         op->state = OP_ABORTING;
         op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
-                op_is_dev(op) ? op_dev_desc(op, d, sizeof(d))
-                              : op_dom_desc(op, d, sizeof(d)));
+                op_desc(op, NULL, d, sizeof(d)));
         rc = libxl_ao_abort(ctx, &op->how);
         if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
             op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "
@@ -677,13 +689,12 @@ int op_abort(struct op *op, int why)
         return op->aborts;
     }
     if (op->state == OP_ABORTING) {
-        if (!op->abandon_cleanup && (op->kind == OP_CREATE ||
-                                     op_is_dev_add(op)) &&
+        /* Only a create or an attach has a cleanup to abandon. */
+        if (!op->abandon_cleanup &&
+            (op->kind == OP_CREATE || op_is_dev_add(op)) &&
             op->on_cancel == OP_ON_CANCEL_DESTROY)
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
-                    "as it is", op_is_dev(op)
-                                    ? op_dev_desc_prep(op, "of", d, sizeof(d))
-                                    : op_dom_desc(op, d, sizeof(d)));
+                    "as it is", op_desc(op, "of", d, sizeof(d)));
         op->abandon_cleanup = true;
         return op->aborts;
     }
@@ -691,8 +702,7 @@ int op_abort(struct op *op, int why)
         op->abandon_cleanup = true;
         op_note(op, OP_NOTE_INFO, "cancelling the %s of %s",
                 op_is_dev(op) ? "removal" : "destroy",
-                op_is_dev(op) ? op_dev_desc_prep(op, "from", d, sizeof(d))
-                              : op_dom_desc(op, d, sizeof(d)));
+                op_desc(op, "from", d, sizeof(d)));
         libxl_ao_abort(ctx, &op->clean_how);
     }
     return op->aborts;
