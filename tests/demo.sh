@@ -5,7 +5,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 
 G=tests/guests
-M=/run/axl-fixture
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 

@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 
 G=tests/guests
-F=/run/axl-fixture
 tmp=$(mktemp -d)
 
 # --- Xen and xl ---
@@ -52,7 +51,7 @@ ok "g-pvh gone after destroy" eval '! dom_exists g-pvh'
 # hang_fixture CFG NAME MARKER: start `xl create CFG` in the background,
 # check it reaches the phase MARKER records, then clean up.
 hang_fixture() {
-    local cfg=$1 name=$2 marker=$F/$3.pid xlpid fpid
+    local cfg=$1 name=$2 marker=$M/$3.pid xlpid fpid
     rm -f "$marker"
     xl create "$G/$cfg" >"$tmp/$name.out" 2>&1 &
     xlpid=$!

@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 
 G=tests/guests
-M=/run/axl-fixture
 tmp=$(mktemp -d)
 T="tmux -L axl0400"
 export TERM=${TERM:-xterm}
@@ -24,36 +23,10 @@ cleanup() {
 trap cleanup EXIT
 command -v tmux >/dev/null || bail "no tmux in dom0"
 
-# The hanging create: the shared fixture if it exists, else the same idea
-# here - a block hotplug script that records its pid and never returns.
-if [ -f "$G/hang-hotplug.cfg" ]; then
-    HANG=$G/hang-hotplug.cfg
-else
-    HANG=$tmp/hang.cfg
-    cat >"$tmp/hang.sh" <<EOF
-#!/bin/sh
-# Hang in "add" until killed; "remove" works, so a destroy can finish.
-[ "\$1" = add ] || exit 0
-mkdir -p $M
-echo \$\$ >$M/block-hang.pid
-exec sleep 100000
-EOF
-    chmod +x "$tmp/hang.sh"
-    truncate -s 16M "$tmp/disk.img"
-    cat >"$HANG" <<EOF
-name = "g-hang"
-type = "pv"
-kernel = "/lab/guest/vmlinux"
-ramdisk = "/lab/guest/initrd.gz"
-extra = "console=hvc0 quiet"
-memory = 128
-vcpus = 1
-disk = [ "format=raw, vdev=xvda, access=rw, script=$tmp/hang.sh, target=$tmp/disk.img" ]
-EOF
-fi
+# The hanging create: its block hotplug script never returns.
+HANG=$G/hang-hotplug.cfg
 HANG_NAME=$(cfg_name "$HANG")
 in_hotplug() { [ -s "$M/block-hang.pid" ]; }
-fixture_procs() { procs_matching "block-hang|$tmp/hang.sh|sleep 100000"; }
 
 # start_shell: a fresh `axl shell` in a 200x50 tmux pane.  The pane's
 # sh shares axl's process group, so every Ctrl-C reaches it too; busybox

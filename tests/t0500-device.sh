@@ -9,16 +9,14 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 
 G=tests/guests
-M=/run/axl-fixture
 tmp=$(mktemp -d)
 cleanup() {
-    kill -9 $(hang_procs) 2>/dev/null
+    kill -9 $(fixture_procs) 2>/dev/null
     clean_domains
     rm -rf "$tmp" "$M"
 }
 trap cleanup EXIT
 
-hang_procs() { procs_matching 'fixtures/block-hang'; }
 # backend_has ID DEVID: blkback still has the device in xenstore.
 backend_has() {
     xenstore-read "/local/domain/0/backend/vbd/$1/$2/state" >/dev/null 2>&1
@@ -107,7 +105,7 @@ like "$(cat "$tmp/err")" "removed xvdc from domain $id \('g-pv'\); nothing is le
 ok "SIGINT/destroy: no backend left" eval "! backend_has $id $XVDC"
 unlike "$(axl block-list g-pv)" "^$XVDC " "SIGINT/destroy: block-list is empty"
 ok "SIGINT/destroy: no hotplug script left" \
-    wait_for 10 eval '[ -z "$(hang_procs)" ]'
+    wait_for 10 eval '[ -z "$(fixture_procs)" ]'
 
 sigint_hang SIGINT/keep --on-cancel=keep
 like "$(cat "$tmp/err")" "xvdc kept, half-attached \(remove it with 'axl block-detach -f $id xvdc'\)" \

@@ -9,7 +9,6 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/xen.sh
 
 G=tests/guests
-M=/run/axl-fixture
 RUNS=${RUNS:-5}
 tmp=$(mktemp -d)
 
@@ -32,7 +31,7 @@ leftovers() {
     st=$(dom_state "$1")
     [ -n "$st" ] || st=none
     if xs_has_domain "$2"; then xs=yes; else xs=no; fi
-    procs=$(procs_matching 'fixtures/(block-hang|bootloader-hang)' | wc -l)
+    procs=$(fixture_procs | wc -l)
     echo "$st | $xs | $procs"
 }
 
@@ -58,7 +57,7 @@ for fx in hang-hotplug hang-bootloader hang-backend; do
         wait_exit "$pid" 60
         sleep 1
         echo "| $tool | $fx | $rc | $(leftovers "$name" "$id") |"
-        for p in $(procs_matching 'fixtures/(block-hang|bootloader-hang)'); do
+        for p in $(fixture_procs); do
             kill -9 "$p" 2>/dev/null
         done
         clean_domains

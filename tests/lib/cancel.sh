@@ -5,7 +5,6 @@
 # reached their slow phase; in_phase knows how to tell.
 
 G=tests/guests
-M=/run/axl-fixture
 tmp=$(mktemp -d)
 
 # phase_marker FIXTURE: the file that says creation reached the phase.
@@ -31,10 +30,6 @@ in_phase() {
         return
     fi
     [ -s "$f" ]
-}
-
-fixture_procs() {
-    procs_matching 'fixtures/(block-hang|bootloader-hang)'
 }
 
 # start FIXTURE ARGS...: start axl create in the background; sets $pid.

@@ -95,3 +95,11 @@ median() {
     sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2];
         else if (NR) print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
+
+# M: where the slow fixtures (tests/fixtures) record that they hang.
+M=/run/axl-fixture
+
+# fixture_procs: PIDs of fixture scripts still running.
+fixture_procs() {
+    procs_matching 'fixtures/(block-hang|bootloader-hang)'
+}
