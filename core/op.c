@@ -211,9 +211,9 @@ static void op_finish(struct op *op, enum op_result result)
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
-static const char *op_dev_desc(struct op *op, char *buf, size_t len);
-static const char *op_dev_desc_prep(struct op *op, const char *prep,
-                                    char *buf, size_t len);
+static const char *op_desc(struct op *op, const char *prep, char *buf,
+                           size_t len);
+static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
@@ -242,19 +242,15 @@ static int op_call(struct op *op)
     case OP_DISK_ADD:
         return libxl_device_disk_add(ctx, op->domid, &op->disk, &op->how);
     case OP_DISK_REMOVE:
-        return op->force
-                   ? libxl_device_disk_destroy(ctx, op->domid, &op->disk,
-                                               &op->how)
-                   : libxl_device_disk_safe_remove(ctx, op->domid, &op->disk,
-                                                   &op->how);
+        return op->force ? op_dev_destroy(op, &op->how)
+                         : libxl_device_disk_safe_remove(ctx, op->domid,
+                                                         &op->disk, &op->how);
     case OP_NIC_ADD:
         return libxl_device_nic_add(ctx, op->domid, &op->nic, &op->how);
     case OP_NIC_REMOVE:
-        return op->force
-                   ? libxl_device_nic_destroy(ctx, op->domid, &op->nic,
-                                              &op->how)
-                   : libxl_device_nic_remove(ctx, op->domid, &op->nic,
-                                             &op->how);
+        return op->force ? op_dev_destroy(op, &op->how)
+                         : libxl_device_nic_remove(ctx, op->domid, &op->nic,
+                                                   &op->how);
     }
     return ERROR_INVAL;
 }
@@ -294,7 +290,7 @@ int op_start(struct op *op)
         char d[200];
 
         op_note(op, OP_NOTE_PROGRESS, "attaching %s",
-                op_dev_desc(op, d, sizeof(d)));
+                op_desc(op, NULL, d, sizeof(d)));
     }
     return op_launch(op);
 }
@@ -338,33 +334,33 @@ static const char *op_dev_name(struct op *op, char *buf, size_t len)
     return buf;
 }
 
-/* "xvdb to domain 5 ('g1')", "vif 1 from domain 5 ('g1')". */
-static const char *op_dev_desc_prep(struct op *op, const char *prep,
-                                    char *buf, size_t len)
+/*
+ * What the op acts on: its domain ("domain 5 ('g1')"), or its device and
+ * domain joined by prep, "to" or "from" by default ("xvdb to domain 5
+ * ('g1')", "vif 1 from domain 5 ('g1')").
+ */
+static const char *op_desc(struct op *op, const char *prep, char *buf,
+                           size_t len)
 {
     char n[64];
 
+    if (!op_is_dev(op))
+        return op_dom_desc(op, buf, len);
+    if (!prep)
+        prep = op_is_dev_add(op) ? "to" : "from";
     snprintf(buf, len, "%s %s domain %u ('%s')",
              op_dev_name(op, n, sizeof(n)), prep, op->domid, op->label);
     return buf;
 }
 
-static const char *op_dev_desc(struct op *op, char *buf, size_t len)
+/* Remove the op's device by force, as an ao reporting to how. */
+static int op_dev_destroy(struct op *op, libxl_asyncop_how *how)
 {
-    return op_dev_desc_prep(op, op_is_dev_add(op) ? "to" : "from", buf, len);
-}
+    libxl_ctx *ctx = loop_ctx(op->lp);
 
-/*
- * What the op acts on: its domain, or its device and domain (with prep,
- * or "to"/"from" when prep is NULL).
- */
-static const char *op_desc(struct op *op, const char *prep, char *buf,
-                           size_t len)
-{
-    if (!op_is_dev(op))
-        return op_dom_desc(op, buf, len);
-    return prep ? op_dev_desc_prep(op, prep, buf, len)
-                : op_dev_desc(op, buf, len);
+    return op_is_disk(op)
+               ? libxl_device_disk_destroy(ctx, op->domid, &op->disk, how)
+               : libxl_device_nic_destroy(ctx, op->domid, &op->nic, how);
 }
 
 /* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
@@ -412,13 +408,13 @@ static void op_dev_report_left(struct op *op, enum op_result result)
 {
     const char *how = result == OP_RESULT_CANCELLED ? "cancelled" : "failed";
     char d[200], hint[120], n[64];
-    int present = op_dev_present(op);
+    int present;
 
-    op_dev_desc(op, d, sizeof(d));
+    op_desc(op, NULL, d, sizeof(d));
     if (dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; the domain is gone",
                 op_verb(op), d, how);
-    else if (present < 0)
+    else if ((present = op_dev_present(op)) < 0)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; check what is left with "
                 "'axl %s-list %u'", op_verb(op), d, how,
                 op_is_disk(op) ? "block" : "network", op->domid);
@@ -446,15 +442,10 @@ static void op_dev_start_cleanup(struct op *op)
 
     op->state = OP_CLEANING;
     op_note(op, OP_NOTE_INFO, "removing half-attached %s",
-            op_dev_desc_prep(op, "from", d, sizeof(d)));
+            op_desc(op, "from", d, sizeof(d)));
     op->clean_how.callback = op_clean_done;
     op->clean_how.u.for_callback = op;
-    if (op->kind == OP_DISK_ADD)
-        rc = libxl_device_disk_destroy(ctx, op->domid, &op->disk,
-                                       &op->clean_how);
-    else
-        rc = libxl_device_nic_destroy(ctx, op->domid, &op->nic,
-                                      &op->clean_how);
+    rc = op_dev_destroy(op, &op->clean_how);
     if (rc && op->state == OP_CLEANING)
         op_clean_done(ctx, rc, op);
 }
@@ -464,7 +455,7 @@ static void op_dev_done(struct op *op, int rc)
 {
     char d[200], hint[120], n[64];
 
-    op_dev_desc(op, d, sizeof(d));
+    op_desc(op, NULL, d, sizeof(d));
     if (rc == 0) {
         if (op->aborts)
             op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
@@ -521,7 +512,7 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
     (void)ctx;
     op->clean_rc = rc;
     if (op_is_dev(op)) {
-        op_dev_desc_prep(op, "from", d, sizeof(d));
+        op_desc(op, "from", d, sizeof(d));
         /* libxl may report success for a removal whose script was killed */
         if (rc == 0 && op_dev_present(op) == 0) {
             op_note(op, OP_NOTE_INFO, "removed %s; nothing is left", d);
