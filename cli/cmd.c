@@ -264,6 +264,19 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
         return AXL_EXIT_USAGE;
     if (r > 0)
         return AXL_EXIT_OK;
+    /*
+     * The global -N is the command's own --dry-run; an operation without
+     * one refuses it rather than act.
+     */
+    if (cli->dry_run && (cmd->flags & CMD_F_OP)) {
+        int i = cmd_opt_index(&call, "dry-run");
+
+        if (i < 0) {
+            error("%s: has no dry run (-N); nothing was done", cmd->name);
+            return AXL_EXIT_USAGE;
+        }
+        call.count[i]++;
+    }
     if ((cmd->flags & CMD_F_SHELL) && !cli->interactive) {
         error("%s: works only inside the shell (run 'axl shell')",
               cmd->name);

@@ -106,6 +106,9 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv);
 /* Helpers for the commands that run ops (cli/cmd_domain.c). */
 /* --timeout: 0 and *ms_r (0 if not given), or -1 after reporting. */
 int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r);
+/* --dry-run with --on-cancel or --timeout: -1 after "NAME: --dry-run
+ * DOES nothing: ...", else 0. */
+int cmd_dry_run_check(const struct cmd_call *call, const char *does);
 /* --on-cancel: 0 and *r (destroy if not given), or -1 after reporting. */
 int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
 /* xlcfg's report callback: errors and warnings as axl's messages. */

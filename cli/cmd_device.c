@@ -47,20 +47,15 @@ static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
                                   enum op_kind kind, uint64_t *timeout_ms,
                                   uint32_t *domid, int *status)
 {
-    enum op_on_cancel on_cancel = OP_ON_CANCEL_DESTROY;
+    enum op_on_cancel on_cancel;
     struct job *job;
     char *name;
 
     *status = AXL_EXIT_USAGE;
-    if (cmd_timeout_opt(call, timeout_ms) < 0)
+    if (cmd_timeout_opt(call, timeout_ms) < 0 ||
+        cmd_on_cancel_opt(call, &on_cancel) < 0 ||
+        cmd_dry_run_check(call, "attaches") < 0)
         return NULL;
-    if ((kind == OP_DISK_ADD || kind == OP_NIC_ADD) &&
-        cmd_on_cancel_opt(call, &on_cancel) < 0)
-        return NULL;
-    if ((cmd_flag(call, "dry-run") || cli->dry_run) &&
-        (cmd_opt(call, "on-cancel") || *timeout_ms))
-        return error("%s: --dry-run attaches nothing: --on-cancel and "
-                     "--timeout do not apply", call->cmd->name), NULL;
     *status = AXL_EXIT_FAIL;
     if (cmd_resolve_domain(cli, call->argv[0], domid) < 0)
         return NULL;
@@ -104,7 +99,7 @@ static int cmd_device_attach(struct cli *cli, struct cmd_call *call,
         job_forget(cli, job);
         return AXL_EXIT_FAIL;
     }
-    if (!cmd_flag(call, "dry-run") && !cli->dry_run)
+    if (!cmd_flag(call, "dry-run"))
         return job_run(job, timeout_ms);
     json = disk ? libxl_device_disk_to_json(cli_libxl(cli), op_disk(op))
                 : libxl_device_nic_to_json(cli_libxl(cli), op_nic(op));

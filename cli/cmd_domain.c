@@ -43,6 +43,15 @@ int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r)
     return 0;
 }
 
+int cmd_dry_run_check(const struct cmd_call *call, const char *does)
+{
+    if (cmd_flag(call, "dry-run") &&
+        (cmd_opt(call, "on-cancel") || cmd_opt(call, "timeout")))
+        return error("%s: --dry-run %s nothing: --on-cancel and --timeout "
+                     "do not apply", call->cmd->name, does);
+    return 0;
+}
+
 int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r)
 {
     const char *policy = cmd_opt(call, "on-cancel");
@@ -97,7 +106,6 @@ static void cmd_domain_verbosity(struct cli *cli, int extra)
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = cmd_opt(call, "config");
-    const char *policy = cmd_opt(call, "on-cancel");
     const char *const *overrides;
     enum op_on_cancel on_cancel;
     struct xlcfg_opts xo;
@@ -105,17 +113,15 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     libxl_ctx *ctx;
     uint64_t timeout_ms;
     int i, n_over, status = AXL_EXIT_USAGE;
-    bool dry = cmd_flag(call, "dry-run") || cli->dry_run;
+    bool dry = cmd_flag(call, "dry-run") > 0;
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0 ||
-        cmd_on_cancel_opt(call, &on_cancel) < 0)
+        cmd_on_cancel_opt(call, &on_cancel) < 0 ||
+        cmd_dry_run_check(call, "creates") < 0)
         return AXL_EXIT_USAGE;
     if (cmd_flag(call, "console"))
         return error("create: -c (attach to the console) is not supported "
                      "yet; use 'xl console' after creating"), AXL_EXIT_USAGE;
-    if (dry && (policy || timeout_ms))
-        return error("create: --dry-run creates nothing: --on-cancel and "
-                     "--timeout do not apply"), AXL_EXIT_USAGE;
     if (!path) {
         if (call->argc < 1)
             return error("create: no config file (usage: axl create "

@@ -22,6 +22,19 @@ for c in $cmds; do
         ok "man page documents 'axl $c $o'" grep -q -- "Fl \\\\-$esc" "$MAN"
     done
 done
+# The global -N is each operation's own --dry-run: an operation without
+# one (its help lists --timeout but no --dry-run) refuses -N before it
+# does anything, even before it looks for libxl.
+for c in $cmds; do
+    help=$("$AXL" help "$c")
+    case $help in *--timeout*) ;; *) continue ;; esac
+    case $help in *--dry-run*) continue ;; esac
+    # one word per <Arg> in its usage line
+    args=$(printf '%s\n' "$help" | head -1 | grep -o '<[^>]*>' | sed 's/.*/d/')
+    err=$("$AXL" -N "$c" $args 2>&1 >/dev/null); rc=$?
+    is "$rc:$err" "2:axl: $c: has no dry run (-N); nothing was done" \
+        "'axl -N $c' refuses in one line, exit 2"
+done
 if [ -f completions/axl.bash ]; then
     ok "bash completion asks axl itself (no scraped help)" \
         grep -q '__complete' completions/axl.bash
