@@ -214,6 +214,7 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
                            size_t len);
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
+static void op_start_cleanup(struct op *op);
 
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
@@ -433,23 +434,6 @@ static void op_dev_report_left(struct op *op, enum op_result result)
     op_finish(op, result);
 }
 
-/* The on-cancel cleanup of a half-attached device: a forced removal. */
-static void op_dev_start_cleanup(struct op *op)
-{
-    libxl_ctx *ctx = loop_ctx(op->lp);
-    char d[200];
-    int rc;
-
-    op->state = OP_CLEANING;
-    op_note(op, OP_NOTE_INFO, "removing half-attached %s",
-            op_desc(op, "from", d, sizeof(d)));
-    op->clean_how.callback = op_clean_done;
-    op->clean_how.u.for_callback = op;
-    rc = op_dev_destroy(op, &op->clean_how);
-    if (rc && op->state == OP_CLEANING)
-        op_clean_done(ctx, rc, op);
-}
-
 /* A device op's ao has completed. */
 static void op_dev_done(struct op *op, int rc)
 {
@@ -485,21 +469,31 @@ static void op_dev_done(struct op *op, int rc)
         op_finish(op, OP_RESULT_CANCELLED);
         return;
     }
-    op_dev_start_cleanup(op);
+    op_start_cleanup(op);
 }
 
+/*
+ * The on-cancel cleanup, as an ao of its own: destroy the half-built
+ * domain, or remove the half-attached device by force.
+ */
 static void op_start_cleanup(struct op *op)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
-    char d[160];
+    char d[200];
     int rc;
 
     op->state = OP_CLEANING;
-    op_note(op, OP_NOTE_INFO, "destroying half-built %s",
-            op_dom_desc(op, d, sizeof(d)));
     op->clean_how.callback = op_clean_done;
     op->clean_how.u.for_callback = op;
-    rc = libxl_domain_destroy(ctx, op->domid, &op->clean_how);
+    if (op_is_dev(op)) {
+        op_note(op, OP_NOTE_INFO, "removing half-attached %s",
+                op_desc(op, "from", d, sizeof(d)));
+        rc = op_dev_destroy(op, &op->clean_how);
+    } else {
+        op_note(op, OP_NOTE_INFO, "destroying half-built %s",
+                op_desc(op, NULL, d, sizeof(d)));
+        rc = libxl_domain_destroy(ctx, op->domid, &op->clean_how);
+    }
     if (rc && op->state == OP_CLEANING)
         op_clean_done(ctx, rc, op);
 }
