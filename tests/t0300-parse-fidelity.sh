@@ -1,6 +1,8 @@
 #!/bin/bash
-# Parse fidelity: for every config in tests/configs/, `axl create -n` and
-# `xl -N create` must print byte-identical libxl domain configurations.
+# Parse fidelity: for every config in tests/configs/ (written here) and
+# every example config Debian's xen-utils installs (/etc/xen/xlexample.*,
+# real input nobody here wrote), `axl create -n` and `xl -N create` must
+# print byte-identical libxl domain configurations.
 # Configs without a uuid get one on the command line (the same for both),
 # since otherwise each run generates a random one; that also exercises
 # key=value overrides.  Each axl result must then read back unchanged as
@@ -17,7 +19,14 @@ show_diff() {
     diff -u "$1" "$2" | sed 's/^/# /'
 }
 
-for cfg in tests/configs/*; do
+examples=$(ls /etc/xen/xlexample.* 2>/dev/null | wc -l)
+if [ "$examples" -ge 3 ]; then
+    pass "the lab has Debian's $examples example configs"
+else
+    fail "the lab has Debian's example configs" "found $examples"
+fi
+
+for cfg in tests/configs/* /etc/xen/xlexample.*; do
     [ -f "$cfg" ] || continue
     base=$(basename "$cfg")
     set --
