@@ -3,7 +3,6 @@
  * happens on a signal.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,131 +15,115 @@
 #include "shell.h"
 
 /*
- * A cancelling signal in one-shot mode: the first cancels every running
- * op, the second abandons their cleanup, the third exits at once.
+ * A cancelling signal in one-shot mode, counted on cli->esc: the first
+ * cancels every running op, the second abandons their cleanup, the
+ * third exits at once after saying what each leaves.
  */
 static void axl_on_signal(struct loop *lp, int signo, void *user)
 {
     struct cli *cli = user;
 
     (void)lp;
-    cli->signals++;
-    cli->last_signal = signo;
-    if (jobs_all_done(cli)) {
-        note("%s: nothing is running to cancel", strsignal(signo));
+    if (jobs_signal(cli, &cli->esc, signo, NULL, 0, "exiting at once") !=
+        ESC_FINAL)
         return;
-    }
-    if (cli->signals >= 3) {
-        note("%s again: exiting at once", strsignal(signo));
-        jobs_report_left(cli);
-        loop_die_of_signal(signo);
-        exit(AXL_EXIT_SIGNAL + signo);
-    }
-    if (cli->signals == 2)
-        note("%s again: abandoning cleanup (once more to exit at once)",
-             strsignal(signo));
-    jobs_abort_all(cli, signo);
+    jobs_report_left(cli);
+    loop_die_of_signal(esc_status_signal(&cli->esc));
+    exit(AXL_EXIT_SIGNAL + esc_status_signal(&cli->esc));
 }
 
-static void axl_usage(FILE *f)
+/* The one-shot command's status: its jobs' (see jobs_status()). */
+static int axl_jobs_status(struct cli *cli)
 {
-    fprintf(f, "usage: axl [-v] [-N] [--timings] <command> [options] "
-               "[args]\n       axl -f FILE [--keep-going]\n       axl "
-               "help\n");
+    struct job *v[64], *j;
+    int n = 0;
+
+    for (j = cli->jobs; j && n < 64; j = job_next(j))
+        v[n++] = j;
+    /* cli->jobs is newest first: the first failure is the oldest's. */
+    for (int i = 0; i < n / 2; i++) {
+        struct job *t = v[i];
+
+        v[i] = v[n - 1 - i];
+        v[n - 1 - i] = t;
+    }
+    return n ? jobs_status(v, n) : AXL_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option gopts[] = {
-        { "verbose", no_argument, NULL, 'v' },
-        { "dry-run", no_argument, NULL, 'N' },
-        { "help", no_argument, NULL, 'h' },
-        { "timings", no_argument, NULL, 'T' },
-        { "version", no_argument, NULL, 'V' },
-        { "file", required_argument, NULL, 'f' },
-        { "keep-going", no_argument, NULL, 'k' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct cmd_call g;
     struct cli cli;
-    const char *batch = NULL;
-    bool keep_going = false;
-    int c, status = AXL_EXIT_FAIL;
+    bool sync_was = false;
+    int r, status = AXL_EXIT_FAIL;
 
     memset(&cli, 0, sizeof(cli));
     if (loop_init(&cli.lp) < 0) {
         error_errno("cannot set up the event loop");
         return AXL_EXIT_FAIL;
     }
-    cli.log = log_init(stderr, XTL_NUM_LEVELS);
+    cli.log = log_init(out_log_line, NULL, XTL_NUM_LEVELS);
     if (!cli.log) {
         error("out of memory");
         goto out;
     }
+    esc_reset(&cli.esc);
+    loop_sync_rules(cli.lp, true, &cli.esc);
+    loop_on_signal(cli.lp, axl_on_signal, &cli);
+    /* Until the loop runs, a signal ends axl at once: nothing runs yet. */
+    sync_was = loop_sync_begin(cli.lp);
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+vNhf:", gopts, NULL)) != -1) {
-        switch (c) {
-        case 'v':
-            cli.verbose++;
-            break;
-        case 'N':
-            cli.dry_run = true;
-            break;
-        case 'T':
-            cli.timings = true;
-            break;
-        case 'f':
-            batch = optarg;
-            break;
-        case 'k':
-            keep_going = true;
-            break;
-        case 'h':
-            cmd_print_list();
-            status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-            goto out;
-        case 'V':
-            status = cmd_dispatch(&cli, 1, (char *[]){ "version", NULL });
-            goto out;
-        default:
-            if (optopt)
-                error("unknown option '-%c'", optopt);
-            else
-                error("unknown option '%s'", argv[optind - 1]);
-            axl_usage(stderr);
-            status = AXL_EXIT_USAGE;
-            goto out;
-        }
+    r = cmd_parse(&cmd_global_entry, argc, argv, &g);
+    if (r < 0) {
+        status = AXL_EXIT_USAGE;
+        goto out;
     }
+    if (r > 0) {
+        cmd_print_list();
+        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+        goto out;
+    }
+    if (cmd_flag(&g, "version")) {
+        status = cmd_dispatch(&cli, 1, (char *[]){ "version", NULL });
+        goto out;
+    }
+    cli.verbose = cmd_flag(&g, "verbose");
+    cli.dry_run = cmd_flag(&g, "dry-run") > 0;
+    cli.timings = cmd_flag(&g, "timings") > 0;
     if (cli.verbose) {
         log_set_level(cli.log, log_level_for_verbosity(cli.verbose));
         out_set_progress(true);
     }
-    loop_on_signal(cli.lp, axl_on_signal, &cli);
 
-    if (batch || optind == argc ||
-        (!strcmp(argv[optind], "shell") && optind + 1 == argc)) {
-        if (optind < argc && strcmp(argv[optind], "shell")) {
+    if (cmd_opt(&g, "file") || g.argc == 0 ||
+        (!strcmp(g.argv[0], "shell") && g.argc == 1)) {
+        if (g.argc && strcmp(g.argv[0], "shell")) {
             error("-f runs commands from a file: no command may follow");
             status = AXL_EXIT_USAGE;
             goto out;
         }
-        status = shell_main(&cli, batch, keep_going);
+        status = shell_main(&cli, cmd_opt(&g, "file"),
+                            cmd_flag(&g, "keep-going") > 0);
+        goto out;
+    }
+    if (cmd_flag(&g, "keep-going")) {
+        error("--keep-going goes with -f FILE");
+        status = AXL_EXIT_USAGE;
         goto out;
     }
 
-    cli.cmdline = argv[optind];
-    status = cmd_dispatch(&cli, argc - optind, argv + optind);
+    cli.cmdline = g.argv[0];
+    status = cmd_dispatch(&cli, g.argc, g.argv);
     if (status == CMD_PENDING) {
         if (loop_run_until(cli.lp, jobs_all_done, &cli) < 0) {
             error_errno("event loop failed");
             status = AXL_EXIT_FAIL;
             goto out;
         }
-        status = cli.jobs ? job_status(cli.jobs) : AXL_EXIT_FAIL;
+        status = axl_jobs_status(&cli);
         /* Cancelled by a signal: die of it, so callers see 128+N. */
-        if (cli.jobs && status > AXL_EXIT_SIGNAL &&
-            op_why(job_op(cli.jobs)) == status - AXL_EXIT_SIGNAL)
+        if (status > AXL_EXIT_SIGNAL &&
+            status - AXL_EXIT_SIGNAL == esc_status_signal(&cli.esc))
             cli.exit_signal = status - AXL_EXIT_SIGNAL;
     }
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
@@ -148,6 +131,7 @@ int main(int argc, char **argv)
 out:
     while (cli.jobs)
         job_forget(&cli, cli.jobs);
+    loop_sync_end(cli.lp, sync_was);
     loop_dispose(cli.lp);
     log_dispose(cli.log);
     /*

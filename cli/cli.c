@@ -15,7 +15,7 @@ libxl_ctx *cli_libxl(struct cli *cli)
         return ctx;
     rc = loop_open_libxl(cli->lp, log_logger(cli->log));
     if (rc) {
-        const char *why = log_last_error(cli->log);
+        const char *why = log_cause(cli->log, cli->verbose > 0);
 
         if (access("/proc/xen/capabilities", F_OK) != 0 &&
             access("/dev/xen/privcmd", F_OK) != 0)

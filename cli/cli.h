@@ -17,18 +17,20 @@
 
 struct job;
 
+/*
+ * What lasts for the whole run.  A command's own options belong to its
+ * call and its job (job_set_quiet(), job_set_verbose()), never here.
+ */
 struct cli {
     struct loop *lp;
     struct log_sink *log;
-    int verbose;            /* -v count */
-    bool quiet;
+    int verbose;            /* the global -v count */
     bool timings;           /* --timings: report op timings */
     bool dry_run;           /* global -N, as xl -N */
     bool interactive;       /* inside the shell */
-    bool background;        /* the command being run ends with '&' */
-    const char *cmdline;    /* the command being run, for `jobs` */
-    int signals;            /* cancelling signals seen (one-shot) */
-    int last_signal;
+    bool background;        /* the line being run ends with '&' */
+    const char *cmdline;    /* the line being run, for `jobs` */
+    struct esc esc;         /* the one-shot command's signals */
     int exit_signal;        /* die of this signal at exit (128+N) */
     struct job *jobs;       /* newest first */
     int next_job_id;
@@ -49,6 +51,22 @@ libxl_ctx *cli_libxl(struct cli *cli);
  */
 struct job *job_new(struct cli *cli, enum op_kind kind, const char *label);
 struct op *job_op(struct job *job);
+
+/* The job's own -q: no progress lines from it. */
+void job_set_quiet(struct job *job, bool quiet);
+/*
+ * The job's own -v count: libxl's log shows what the most verbose job
+ * running (or the global -v) asks for, and falls back when it is done.
+ */
+void job_set_verbose(struct job *job, int verbose);
+
+/*
+ * Called when the job's op is done, before the job's status is final:
+ * fn may print the command's output and returns the status to keep
+ * (status is the op's).  For commands that print what their op found.
+ */
+typedef int job_done_fn(struct job *job, int status, void *user);
+void job_on_done(struct job *job, job_done_fn *fn, void *user);
 
 /*
  * Start the job's op with an optional timeout (0: none).  Returns
@@ -74,6 +92,12 @@ void job_forget(struct cli *cli, struct job *job);
 bool jobs_all_done(void *cli);
 
 /*
+ * The status of a command that ran the n jobs in v: the first failure
+ * (in v's order), else 0.
+ */
+int jobs_status(struct job *const *v, int n);
+
+/*
  * Cancel every job still running, as for signal why (see op_abort()).
  * Returns how many jobs were asked to cancel.
  */
@@ -82,7 +106,19 @@ int jobs_abort_all(struct cli *cli, int why);
 /* Cancel one job. */
 void job_abort(struct job *job, int why);
 
-/* One line describing what a running job's domain is left as, for exits. */
+/*
+ * A cancelling signal for the jobs in v (NULL: every job): count it on
+ * e and act on its step.  The first cancels them, the second abandons
+ * their cleanup; the third is the caller's (final_do names it: "exit at
+ * once", "stop waiting") and ESC_FINAL is returned for it to act.  Says
+ * each step in one line.  Returns the step, or ESC_NONE if nothing was
+ * running (after saying so).
+ */
+enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
+                          struct job *const *v, int n,
+                          const char *final_do);
+
+/* For each job still running: one line saying what it leaves (op_left()). */
 void jobs_report_left(struct cli *cli);
 
 #endif

@@ -44,6 +44,29 @@ const struct cmd_opt cmd_op_opts[] = {
     { 0 },
 };
 
+static const struct cmd_opt cmd_global_opts[] = {
+    { 'v', "verbose", NULL, "show libxl's log on stderr (repeat for more)" },
+    { 'N', "dry-run", NULL,
+      "the command's own --dry-run; an operation without one refuses" },
+    { 0, "timings", NULL,
+      "after each operation, print how long it took and how long a "
+      "cancel took" },
+    { 0, "version", NULL, "print axl's version and exit" },
+    { 'f', "file", "FILE", "run the commands in FILE, one a line" },
+    { 0, "keep-going", NULL, "with -f: run every line, even after one "
+      "fails" },
+    { 0 },
+};
+
+const struct cmd_entry cmd_global_entry = {
+    .name = "axl",
+    .summary = "Xen domain control with operations that can be cancelled",
+    .usage = "[options] <command> [options] [args]",
+    .opts = cmd_global_opts,
+    .max_args = -1,
+    .flags = CMD_F_STOP,
+};
+
 static const struct cmd_opt cmd_help_opt = { 'h', "help", NULL,
                                              "show this help and exit" };
 
@@ -52,39 +75,58 @@ const struct cmd_entry *cmd_lookup(const char *name)
     return cmd_lookup_in(cmd_table, name);
 }
 
-const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
-                                      const char *name)
+int cmd_find(const struct cmd_entry *const *table, const char *name,
+             const struct cmd_entry **found_r)
 {
-    const struct cmd_entry *found = NULL;
-    char cands[512] = "";
     int i, n = 0;
 
-    for (i = 0; table[i]; i++)
-        if (!strcmp(table[i]->name, name))
-            return table[i];
+    *found_r = NULL;
+    for (i = 0; table[i]; i++) {
+        if (!strcmp(table[i]->name, name)) {
+            *found_r = table[i];
+            return 1;
+        }
+    }
     if (!*name)
-        goto unknown;
+        return 0;
     for (i = 0; table[i]; i++) {
         if (strncmp(table[i]->name, name, strlen(name)))
             continue;
-        found = table[i];
-        if (n++)
-            strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
-        strncat(cands, table[i]->name, sizeof(cands) - strlen(cands) - 1);
+        if (!n++)
+            *found_r = table[i];
     }
+    if (n > 1)
+        *found_r = NULL;
+    return n;
+}
+
+const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
+                                      const char *name)
+{
+    const struct cmd_entry *found;
+    char cands[512] = "";
+    int i, n;
+
+    n = cmd_find(table, name, &found);
     if (n == 1)
         return found;
     if (n > 1) {
+        for (i = 0; table[i]; i++) {
+            if (strncmp(table[i]->name, name, strlen(name)))
+                continue;
+            if (cands[0])
+                strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
+            strncat(cands, table[i]->name,
+                    sizeof(cands) - strlen(cands) - 1);
+        }
         error("ambiguous command '%s': could be %s", name, cands);
         return NULL;
     }
-unknown:
     error("unknown command '%s' (try 'axl help')", name);
     return NULL;
 }
 
-/* Visit the command's own options, then the common ones, then -h. */
-static const struct cmd_opt *cmd_opt_at(const struct cmd_entry *cmd, int i)
+const struct cmd_opt *cmd_opt_at(const struct cmd_entry *cmd, int i)
 {
     int n = 0;
 
@@ -105,12 +147,79 @@ static const struct cmd_opt *cmd_opt_at(const struct cmd_entry *cmd, int i)
     return NULL;
 }
 
+/* How a message about cmd's command line starts: "NAME: ", or nothing
+ * for axl's own options. */
+static const char *cmd_who(const struct cmd_entry *cmd, char *buf,
+                           size_t len)
+{
+    if (cmd == &cmd_global_entry)
+        return "";
+    snprintf(buf, len, "%s: ", cmd->name);
+    return buf;
+}
+
+/*
+ * The long option word (without "--" and "=value") names no option, or
+ * more than one by prefix: say which, in one line.
+ */
+static int cmd_bad_long(const struct cmd_entry *cmd, const char *word)
+{
+    const char *name = word + 2;
+    size_t len = strcspn(name, "=");
+    const struct cmd_opt *o;
+    char who[64], cands[256] = "";
+    const char *w;
+    int i, n = 0;
+
+    for (i = 0; (o = cmd_opt_at(cmd, i)); i++) {
+        const char *names[2] = { o->long_name, o->alias };
+        int k;
+
+        for (k = 0; k < 2; k++) {
+            if (!names[k] || strncmp(names[k], name, len))
+                continue;
+            if (n++)
+                strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
+            strncat(cands, "--", sizeof(cands) - strlen(cands) - 1);
+            strncat(cands, names[k], sizeof(cands) - strlen(cands) - 1);
+        }
+    }
+    w = cmd_who(cmd, who, sizeof(who));
+    if (n > 1)
+        return error("%sambiguous option '--%.*s': could be %s", w,
+                     (int)len, name, cands);
+    return error("%sunknown option '--%.*s' (try 'axl %s%s-h')", w,
+                 (int)len, name, cmd == &cmd_global_entry ? "" : cmd->name,
+                 cmd == &cmd_global_entry ? "" : " ");
+}
+
+/* getopt_long's '?' or ':' for the word argv[optind - 1], in words. */
+static int cmd_parse_error(const struct cmd_entry *cmd, int c, char **argv)
+{
+    const char *word = argv[optind - 1], *w;
+    char who[64];
+
+    w = cmd_who(cmd, who, sizeof(who));
+    if (c == ':')
+        return error("%soption '%.*s' needs a value", w,
+                     (int)strcspn(word, "="), word);
+    if (optopt >= 256)      /* a long option that takes none got one */
+        return error("%soption '%.*s' takes no value", w,
+                     (int)strcspn(word, "="), word);
+    if (optopt && (word[0] != '-' || word[1] != '-'))
+        return error("%sunknown option '-%c' (try 'axl %s%s-h')", w,
+                     optopt, cmd == &cmd_global_entry ? "" : cmd->name,
+                     cmd == &cmd_global_entry ? "" : " ");
+    return cmd_bad_long(cmd, word);
+}
+
 int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
               struct cmd_call *call)
 {
-    struct option lopts[CMD_MAX_OPTS + 3];
-    char sopts[3 * CMD_MAX_OPTS + 4];
+    struct option lopts[2 * CMD_MAX_OPTS + 5];
+    char sopts[3 * CMD_MAX_OPTS + 8];
     const struct cmd_opt *o;
+    char who[64];
     int i, n = 0, s = 0, c, idx;
 
     memset(call, 0, sizeof(*call));
@@ -120,13 +229,22 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
         call->argv = argv + 1;
         return 0;
     }
+    if (cmd->flags & CMD_F_STOP)
+        sopts[s++] = '+';   /* options end at the first argument */
     sopts[s++] = ':';       /* report a missing value as ':' */
     for (i = 0; (o = cmd_opt_at(cmd, i)) && i < CMD_MAX_OPTS + 2; i++) {
-        lopts[n].name = o->long_name;
-        lopts[n].has_arg = o->arg ? required_argument : no_argument;
-        lopts[n].flag = NULL;
-        lopts[n].val = 256 + i;
-        n++;
+        const char *names[2] = { o->long_name, o->alias };
+        int k;
+
+        for (k = 0; k < 2; k++) {
+            if (!names[k])
+                continue;
+            lopts[n].name = names[k];
+            lopts[n].has_arg = o->arg ? required_argument : no_argument;
+            lopts[n].flag = NULL;
+            lopts[n].val = 256 + i;
+            n++;
+        }
         if (o->short_name) {
             sopts[s++] = o->short_name;
             if (o->arg)
@@ -143,20 +261,8 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
         c = getopt_long(argc, argv, sopts, lopts, NULL);
         if (c == -1)
             break;
-        if (c == '?') {
-            if (optopt)
-                error("%s: unknown option '-%c' (try 'axl %s -h')",
-                      cmd->name, optopt, cmd->name);
-            else
-                error("%s: unknown option '%s' (try 'axl %s -h')",
-                      cmd->name, argv[optind - 1], cmd->name);
-            return -1;
-        }
-        if (c == ':') {
-            error("%s: option '%s' needs a value", cmd->name,
-                  argv[optind - 1]);
-            return -1;
-        }
+        if (c == '?' || c == ':')
+            return cmd_parse_error(cmd, c, argv);
         if (c >= 256) {
             idx = c - 256;
         } else {
@@ -165,27 +271,41 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
                     idx = i;
         }
         if (idx < 0)
-            return error("%s: cannot parse options", cmd->name);
+            return error("%scannot parse options", cmd_who(cmd, who,
+                                                             sizeof(who)));
         call->count[idx]++;
         call->val[idx] = optarg;
     }
-    if (cmd_flag(call, "help")) {
-        cmd_print_help(cmd);
+    if (cmd_flag(call, "help"))
         return 1;
-    }
     call->argc = argc - optind;
     call->argv = argv + optind;
     if (call->argc < cmd->min_args) {
-        error("%s: missing argument (usage: axl %s %s)", cmd->name,
-              cmd->name, cmd->usage);
-        return -1;
+        char u[256];
+
+        return error("%smissing argument (usage: %s)", cmd_who(cmd, who,
+                     sizeof(who)), cmd_usage(cmd, u, sizeof(u)));
     }
     if (cmd->max_args >= 0 && call->argc > cmd->max_args) {
-        error("%s: unexpected argument '%s' (usage: axl %s %s)", cmd->name,
-              call->argv[cmd->max_args], cmd->name, cmd->usage);
-        return -1;
+        char u[256];
+
+        return error("%sunexpected argument '%s' (usage: %s)",
+                     cmd_who(cmd, who, sizeof(who)),
+                     call->argv[cmd->max_args], cmd_usage(cmd, u,
+                                                          sizeof(u)));
     }
     return 0;
+}
+
+const char *cmd_usage(const struct cmd_entry *cmd, char *buf, size_t len)
+{
+    if (cmd == &cmd_global_entry)
+        snprintf(buf, len, "axl%s%s", cmd->usage[0] ? " " : "",
+                 cmd->usage);
+    else
+        snprintf(buf, len, "axl %s%s%s", cmd->name,
+                 cmd->usage[0] ? " " : "", cmd->usage);
+    return buf;
 }
 
 static int cmd_opt_index(const struct cmd_call *call, const char *long_name)
@@ -213,39 +333,57 @@ int cmd_flag(const struct cmd_call *call, const char *long_name)
     return i < 0 ? 0 : call->count[i];
 }
 
-void cmd_print_help(const struct cmd_entry *cmd)
+/* The options of cmd, one a line, as -h shows them. */
+static void cmd_print_opts(const struct cmd_entry *cmd)
 {
     const struct cmd_opt *o;
     int i;
 
-    printf("usage: axl %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
-    printf("\noptions:\n");
     for (i = 0; (o = cmd_opt_at(cmd, i)); i++) {
-        char left[64];
+        char left[96];
         int k = 0;
 
         if (o->short_name)
             k = snprintf(left, sizeof(left), "-%c, ", o->short_name);
-        snprintf(left + k, sizeof(left) - k, "--%s%s%s", o->long_name,
-                 o->arg ? "=" : "", o->arg ? o->arg : "");
-        printf("  %-26s %s\n", left, o->help);
+        k += snprintf(left + k, sizeof(left) - k, "--%s%s%s", o->long_name,
+                      o->arg ? "=" : "", o->arg ? o->arg : "");
+        if (o->alias)
+            snprintf(left + k, sizeof(left) - k, ", --%s%s%s", o->alias,
+                     o->arg ? "=" : "", o->arg ? o->arg : "");
+        if (strlen(left) > 26)
+            printf("  %s\n  %-26s %s\n", left, "", o->help);
+        else
+            printf("  %-26s %s\n", left, o->help);
     }
+}
+
+void cmd_print_help(const struct cmd_entry *cmd)
+{
+    char u[256];
+
+    printf("usage: %s\n\n%s\n", cmd_usage(cmd, u, sizeof(u)),
+           cmd->summary);
+    printf("\noptions:\n");
+    cmd_print_opts(cmd);
 }
 
 void cmd_print_list(void)
 {
+    char u[256];
     int i, w = 0;
 
     for (i = 0; cmd_table[i]; i++)
         if ((int)strlen(cmd_table[i]->name) > w)
             w = (int)strlen(cmd_table[i]->name);
-    printf("usage: axl [-v] [-N] [--timings] <command> [options] [args]\n"
+    printf("usage: %s\n"
            "       axl                 (interactive shell on a terminal)\n"
-           "\ncommands:\n");
+           "\ncommands:\n", cmd_usage(&cmd_global_entry, u, sizeof(u)));
     for (i = 0; cmd_table[i]; i++)
         if (!(cmd_table[i]->flags & CMD_F_HIDDEN))
             printf("  %-*s  %s\n", w, cmd_table[i]->name,
                    cmd_table[i]->summary);
+    printf("\noptions:\n");
+    cmd_print_opts(&cmd_global_entry);
     printf("\n'axl help <command>' or 'axl <command> -h' shows a "
            "command's options.\n");
 }
@@ -254,6 +392,7 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
 {
     const struct cmd_entry *cmd;
     struct cmd_call call;
+    bool was;
     int r;
 
     cmd = cmd_lookup(argv[0]);
@@ -262,8 +401,10 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
     r = cmd_parse(cmd, argc, argv, &call);
     if (r < 0)
         return AXL_EXIT_USAGE;
-    if (r > 0)
-        return AXL_EXIT_OK;
+    if (r > 0) {
+        cmd_print_help(cmd);
+        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    }
     /*
      * The global -N is the command's own --dry-run; an operation without
      * one refuses it rather than act.
@@ -282,5 +423,12 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
               cmd->name);
         return AXL_EXIT_USAGE;
     }
-    return cmd->run(cli, &call);
+    /*
+     * What the handler does before its op runs (opening libxl, reading
+     * xenstore, parsing) cannot be aborted: let a signal end it.
+     */
+    was = loop_sync_begin(cli->lp);
+    r = cmd->run(cli, &call);
+    loop_sync_end(cli->lp, was);
+    return r;
 }

@@ -29,6 +29,7 @@ struct cmd_opt {
     const char *long_name;  /* required: handlers look options up by it */
     const char *arg;        /* NULL for a flag, else the value's name */
     const char *help;
+    const char *alias;      /* a second long spelling (xl's), or NULL */
 };
 
 /* Entry flags. */
@@ -38,6 +39,8 @@ struct cmd_opt {
 #define CMD_F_HIDDEN  0x4u  /* internal: not listed by help, not completed */
 #define CMD_F_RAW     0x8u  /* arguments are passed as they are: no options */
 #define CMD_F_DOM0    0x10u /* Domain-0 is a valid target (devices) */
+/* Options end at the first argument (axl's own, before the command). */
+#define CMD_F_STOP    0x20u
 
 struct cmd_call;
 
@@ -69,9 +72,27 @@ extern const struct cmd_entry *const cmd_table[];
 /* The options every CMD_F_OP command takes besides its own. */
 extern const struct cmd_opt cmd_op_opts[];
 
+/* axl's own options, before the command: parsed with cmd_parse(). */
+extern const struct cmd_entry cmd_global_entry;
+
 /*
- * Find a command: an exact name wins, else a unique prefix.  Returns
- * NULL after reporting "unknown command" or "ambiguous command" with the
+ * The i-th option cmd takes: its own, then the op options (CMD_F_OP),
+ * then --help; NULL past the last.  Parsing, help and completion all
+ * walk the options through this.
+ */
+const struct cmd_opt *cmd_opt_at(const struct cmd_entry *cmd, int i);
+
+/*
+ * Find name in table, silently: an exact name wins, else every command
+ * it is a prefix of.  Returns how many match; *found_r is the command
+ * when exactly one does, else NULL.
+ */
+int cmd_find(const struct cmd_entry *const *table, const char *name,
+             const struct cmd_entry **found_r);
+
+/*
+ * Find a command as cmd_find() does, in cmd_table.  Returns NULL after
+ * reporting "unknown command" or "ambiguous command" with the
  * candidates.
  */
 const struct cmd_entry *cmd_lookup(const char *name);
@@ -79,10 +100,13 @@ const struct cmd_entry *cmd_lookup(const char *name);
 const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
                                       const char *name);
 
+/* "axl NAME USAGE" (no trailing space when there is no usage). */
+const char *cmd_usage(const struct cmd_entry *cmd, char *buf, size_t len);
+
 /*
  * Parse argv (argv[0] is the command name) into *call.  Returns 0, 1 if
- * -h/--help was given and handled (help printed), or -1 after reporting
- * a usage error.  call->argv points into argv.
+ * -h/--help was given (the caller prints the help), or -1 after
+ * reporting a usage error in one line.  call->argv points into argv.
  */
 int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
               struct cmd_call *call);

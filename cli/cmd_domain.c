@@ -95,14 +95,6 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
         warn("%s", msg);
 }
 
-static void cmd_domain_verbosity(struct cli *cli, int extra)
-{
-    int v = cli->verbose + extra;
-
-    if (v > 0)
-        log_set_level(cli->log, log_level_for_verbosity(v));
-}
-
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = cmd_opt(call, "config");
@@ -113,7 +105,7 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     libxl_ctx *ctx;
     uint64_t timeout_ms;
     int i, n_over, status = AXL_EXIT_USAGE;
-    bool dry = cmd_flag(call, "dry-run") > 0;
+    bool dry = cmd_flag(call, "dry-run") > 0, quiet;
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0 ||
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
@@ -137,9 +129,7 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         if (!strchr(overrides[i], '='))
             return error("create: '%s' is not a key=value setting",
                          overrides[i]), AXL_EXIT_USAGE;
-    if (cmd_flag(call, "quiet"))
-        cli->quiet = true;
-    cmd_domain_verbosity(cli, cmd_flag(call, "verbose"));
+    quiet = cmd_flag(call, "quiet") > 0;
 
     ctx = cli_libxl(cli);
     if (!ctx)
@@ -147,13 +137,16 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     job = job_new(cli, OP_CREATE, NULL);
     if (!job)
         return error("create: out of memory"), AXL_EXIT_FAIL;
+    job_set_quiet(job, quiet);
+    if (cmd_flag(call, "verbose"))
+        job_set_verbose(job, cli->verbose + cmd_flag(call, "verbose"));
 
     memset(&xo, 0, sizeof(xo));
     xo.path = path;
     xo.overrides = overrides;
     xo.n_overrides = n_over;
     xo.report = cmd_xlcfg_report;
-    if (!cli->quiet)
+    if (!quiet)
         progress("parsing config from %s", path);
     if (xlcfg_parse(ctx, &xo, op_config(job_op(job))) < 0) {
         status = AXL_EXIT_FAIL;

@@ -16,6 +16,10 @@ struct job {
     int id;
     char *cmdline;
     bool background;
+    bool quiet;             /* the command's -q */
+    int verbose;            /* the command's -v count */
+    job_done_fn *done_fn;
+    void *done_user;
     struct op *op;
     struct loop_timer *timer;
     uint64_t timeout_ms;
@@ -29,27 +33,68 @@ static void job_note(struct op *op, enum op_note_level level,
                      const char *msg, void *user)
 {
     struct job *job = user;
-
-    (void)op;
-    if (level == OP_NOTE_PROGRESS) {
-        if (!job->cli->quiet)
-            progress("%s", msg);
-        return;
-    }
     char tag[16] = "";
     const char *why = NULL;
 
+    (void)op;
+    if (level == OP_NOTE_PROGRESS) {
+        if (!job->quiet)
+            progress("%s", msg);
+        return;
+    }
     if (job->background && job->cli->interactive)
         snprintf(tag, sizeof(tag), "[%d] ", job->id);
-    /* Say what libxl said, once: the first error is the cause. */
+    /*
+     * A failure is said by its cause, once: the first error libxl or
+     * libxc logged for it, in words (with libxl's source location under
+     * -v), in place of axl's summary of libxl's error code.
+     */
     if (level == OP_NOTE_ERROR)
-        why = log_last_error(job->cli->log);
+        why = log_cause(job->cli->log,
+                        job->verbose > 0 || job->cli->verbose > 0);
     if (why) {
-        note("%s%s (libxl: %s)", tag, msg, why);
+        char head[512];
+        const char *colon = strrchr(msg, ':');
+
+        /* msg is "cannot VERB X: summary"; the cause replaces the summary */
+        snprintf(head, sizeof(head), "%.*s", colon ? (int)(colon - msg)
+                                                   : (int)strlen(msg), msg);
+        note("%s%s: %s", tag, head, why);
         log_clear_error(job->cli->log);
     } else {
         note("%s%s", tag, msg);
     }
+}
+
+/* libxl's log level: what the most verbose running job or -v asks for. */
+static void job_log_level(struct cli *cli)
+{
+    struct job *j;
+    int v = cli->verbose;
+
+    for (j = cli->jobs; j; j = j->next)
+        if (!j->done && j->verbose > v)
+            v = j->verbose;
+    log_set_level(cli->log, log_level_for_verbosity(v));
+}
+
+void job_set_quiet(struct job *job, bool quiet)
+{
+    job->quiet = quiet;
+}
+
+void job_set_verbose(struct job *job, int verbose)
+{
+    job->verbose = verbose;
+    job_log_level(job->cli);
+    if (verbose > 0)
+        out_set_progress(true);
+}
+
+void job_on_done(struct job *job, job_done_fn *fn, void *user)
+{
+    job->done_fn = fn;
+    job->done_user = user;
 }
 
 static int job_status_of(const struct op *op)
@@ -81,6 +126,10 @@ static void job_op_done(struct op *op, void *user)
     }
     job->done = true;
     job->status = job_status_of(op);
+    if (job->done_fn)
+        job->status = job->done_fn(job, job->status, job->done_user);
+    if (job->verbose)
+        job_log_level(cli);
     if (cli->timings)
         note("timing: %s of '%s': total %.1f ms, cancel to ao done %.1f ms, "
              "cancel to finished %.1f ms", op_verb(op), op_label(op),
@@ -112,6 +161,7 @@ struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)
     job->cli = cli;
     job->id = ++cli->next_job_id;
     job->background = cli->background;
+    job->verbose = 0;
     job->next = cli->jobs;
     cli->jobs = job;
     return job;
@@ -182,6 +232,8 @@ void job_forget(struct cli *cli, struct job *job)
         loop_timer_cancel(cli->lp, job->timer);
     op_free(job->op);
     free(job->cmdline);
+    if (job->verbose)
+        job_log_level(cli);
     free(job);
 }
 
@@ -216,21 +268,60 @@ int jobs_abort_all(struct cli *cli, int why)
     return n;
 }
 
+int jobs_status(struct job *const *v, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (v[i]->status)
+            return v[i]->status;
+    return AXL_EXIT_OK;
+}
+
+enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
+                          struct job *const *v, int n, const char *final)
+{
+    enum esc_step step;
+    struct job *j;
+    int i, running = 0;
+
+    if (v) {
+        for (i = 0; i < n; i++)
+            running += !v[i]->done;
+    } else {
+        for (j = cli->jobs; j; j = j->next)
+            running += !j->done;
+    }
+    if (!running) {
+        note("%s: nothing is running to cancel", esc_signame(signo));
+        return ESC_NONE;
+    }
+    step = esc_count(e, signo);
+    if (step == ESC_FINAL) {
+        note("%s: %s", esc_words(e), final);
+        return step;
+    }
+    if (step == ESC_ABANDON)
+        note("%s: abandoning cleanup (once more: %s)", esc_words(e), final);
+    if (!v) {
+        jobs_abort_all(cli, esc_status_signal(e));
+        return step;
+    }
+    for (i = 0; i < n; i++)
+        job_abort(v[i], esc_status_signal(e));
+    return step;
+}
+
 void jobs_report_left(struct cli *cli)
 {
     struct job *j;
+    char left[256];
 
     for (j = cli->jobs; j; j = j->next) {
-        struct op *op = j->op;
-
         if (j->done)
             continue;
-        if (op_domid(op) == (uint32_t)INVALID_DOMID)
-            note("exiting during %s of '%s'; its domain may be left "
-                 "half-built: check 'axl list'", op_verb(op), op_label(op));
-        else
-            note("exiting during %s of '%s': domain %u is left; remove it "
-                 "with 'axl destroy %u'", op_verb(op), op_label(op),
-                 op_domid(op), op_domid(op));
+        note("exiting during %s of '%s': %s", op_verb(j->op),
+             op_label(j->op) ? op_label(j->op) : "?",
+             op_left(j->op, left, sizeof(left)));
     }
 }

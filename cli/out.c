@@ -1,5 +1,6 @@
 /*
- * out: message formatting and the single place that writes to stderr.
+ * out: message formatting and the single place that writes to stderr
+ * (libxl's log comes here too, through out_line()).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,20 +16,32 @@ static bool out_progress_set;
 static void (*out_before)(void);
 static void (*out_after)(void);
 
-static void out_emit(const char *kind, const char *tail, const char *fmt,
-                     va_list ap)
+void out_line(const char *line)
 {
-    char msg[1024];
-
-    vsnprintf(msg, sizeof(msg), fmt, ap);
     if (out_before)
         out_before();
     fflush(stdout);
-    fprintf(stderr, "axl: %s%s%s%s\n", kind, msg, tail ? ": " : "",
-            tail ? tail : "");
+    fprintf(stderr, "%s\n", line);
     fflush(stderr);
     if (out_after)
         out_after();
+}
+
+void out_log_line(const char *line, void *user)
+{
+    (void)user;
+    out_line(line);
+}
+
+static void out_emit(const char *kind, const char *tail, const char *fmt,
+                     va_list ap)
+{
+    char msg[1024], line[1200];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    snprintf(line, sizeof(line), "axl: %s%s%s%s", kind, msg,
+             tail ? ": " : "", tail ? tail : "");
+    out_line(line);
 }
 
 int error(const char *fmt, ...)

@@ -21,6 +21,11 @@ void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "axl: message", shown only if progress is enabled. */
 void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line on stderr, as it is (no "axl: "), through the async hooks. */
+void out_line(const char *line);
+/* The same, as core/log's emit callback for libxl's messages. */
+void out_log_line(const char *line, void *user);
+
 /* Whether progress lines are shown (default: stderr is a terminal). */
 void out_set_progress(bool on);
 bool out_progress_enabled(void);

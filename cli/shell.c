@@ -59,7 +59,7 @@ struct shell {
     int n_fg, cap_fg;
     bool fg_wait;           /* set by `wait`: status of the first failure */
     bool fg_quiet;          /* the end-of-input wait: status unchanged */
-    int fg_signals;         /* SIGINTs during this foreground */
+    struct esc fg_esc;      /* SIGINTs during this foreground */
     struct loop_timer *fg_timer;
 
     int status;             /* the last command's */
@@ -67,7 +67,7 @@ struct shell {
     bool quit;              /* leave once the foreground is done */
     bool confirm;           /* the next line answers "quit anyway?" */
     int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
-    int die_count;
+    struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
 };
@@ -351,8 +351,10 @@ static void shell_status(int status)
     if (!sh.first_fail)
         sh.first_fail = status;
     if (sh.tty) {
-        fflush(stdout);
-        fprintf(stderr, "[status %d]\n", status);
+        char line[32];
+
+        snprintf(line, sizeof(line), "[status %d]", status);
+        out_line(line);
         return;
     }
     if (!sh.keep_going) {
@@ -376,13 +378,9 @@ static void shell_fg_finish(struct loop *lp, void *user)
     (void)lp;
     (void)user;
     sh.fg_timer = NULL;
-    for (i = 0; i < sh.n_fg; i++) {
-        int st = job_status(sh.fg[i]);
-
-        if (sh.fg_wait ? !status : i == 0)
-            status = st;
+    status = jobs_status(sh.fg, sh.n_fg);
+    for (i = 0; i < sh.n_fg; i++)
         job_forget(sh.cli, sh.fg[i]);
-    }
     sh.n_fg = 0;
     if (!sh.fg_quiet)
         shell_status(status);
@@ -410,7 +408,7 @@ static int shell_fg_start(bool is_wait, bool quiet)
 {
     sh.fg_wait = is_wait;
     sh.fg_quiet = quiet;
-    sh.fg_signals = 0;
+    esc_reset(&sh.fg_esc);
     shell_pause();
     shell_fg_check();
     return CMD_PENDING;
@@ -545,7 +543,6 @@ static void shell_exec(const char *line)
     struct job *j;
     char *cmdline = NULL;
     int first_id, status;
-    bool quiet = cli->quiet;
 
     sh.lineno++;
     if (sh.confirm) {
@@ -574,7 +571,6 @@ static void shell_exec(const char *line)
     status = cmd_dispatch(cli, w.argc, w.argv);
     cli->background = false;
     cli->cmdline = NULL;
-    cli->quiet = quiet;     /* create -q must not silence what follows */
 
     if (status != CMD_PENDING || sh.n_fg) {
         /* Jobs made and finished at once are done with. */
@@ -726,62 +722,61 @@ static void shell_fg_signal(int signo)
 {
     int i;
 
-    sh.fg_signals++;
-    if (sh.fg_signals >= 3) {
-        note("%s again: no longer waiting", strsignal(signo));
-        for (i = 0; i < sh.n_fg; i++) {
-            if (job_done(sh.fg[i]))
-                continue;
-            job_set_background(sh.fg[i], true);
-            shell_report_detached(sh.fg[i]);
-        }
-        /* The done ones are finished with; the others go on. */
-        for (i = 0; i < sh.n_fg; i++)
-            if (job_done(sh.fg[i]))
-                job_forget(sh.cli, sh.fg[i]);
-        sh.n_fg = 0;
-        if (sh.fg_timer) {
-            loop_timer_cancel(sh.cli->lp, sh.fg_timer);
-            sh.fg_timer = NULL;
-        }
-        shell_status(AXL_EXIT_SIGNAL + signo);
-        sh.quit = false;    /* a quit that was waiting is given up too */
-        shell_resume();
+    if (jobs_signal(sh.cli, &sh.fg_esc, signo, sh.fg, sh.n_fg,
+                    "no longer waiting") != ESC_FINAL)
         return;
+    for (i = 0; i < sh.n_fg; i++) {
+        if (job_done(sh.fg[i]))
+            continue;
+        job_set_background(sh.fg[i], true);
+        shell_report_detached(sh.fg[i]);
     }
-    if (sh.fg_signals == 2)
-        note("%s again: abandoning cleanup (once more to stop waiting)",
-             strsignal(signo));
+    /* The done ones are finished with; the others go on. */
     for (i = 0; i < sh.n_fg; i++)
-        job_abort(sh.fg[i], signo);
+        if (job_done(sh.fg[i]))
+            job_forget(sh.cli, sh.fg[i]);
+    sh.n_fg = 0;
+    if (sh.fg_timer) {
+        loop_timer_cancel(sh.cli->lp, sh.fg_timer);
+        sh.fg_timer = NULL;
+    }
+    shell_status(AXL_EXIT_SIGNAL + esc_status_signal(&sh.fg_esc));
+    sh.quit = false;    /* a quit that was waiting is given up too */
+    shell_resume();
 }
 
 /* SIGTERM, SIGHUP: cancel every job, wait for them, exit 128+N. */
 static void shell_die(int signo)
 {
-    int n;
+    enum esc_step step;
+    int n = 0;
+    struct job *j;
 
-    sh.die_count++;
-    if (sh.die_count >= 3) {
-        note("%s again: exiting at once", strsignal(signo));
+    for (j = sh.cli->jobs; j; j = job_next(j))
+        n += !job_done(j);
+    if (!n && !sh.die_signal) {
+        /* Nothing to cancel: leave now, with the status of the signal. */
+        esc_count(&sh.die_esc, signo);
+        sh.die_signal = signo;
+        sh.quit = true;
+        shell_pause();
+        return;
+    }
+    step = jobs_signal(sh.cli, &sh.die_esc, signo, NULL, 0,
+                       "exiting at once");
+    sh.die_signal = esc_status_signal(&sh.die_esc);
+    if (step == ESC_FINAL) {
         jobs_report_left(sh.cli);
         shell_pause();
         loop_die_of_signal(sh.die_signal);
         exit(AXL_EXIT_SIGNAL + sh.die_signal);
     }
-    if (sh.die_count == 2) {
-        note("%s again: abandoning cleanup (once more to exit at once)",
-             strsignal(signo));
-        jobs_abort_all(sh.cli, signo);
+    if (step != ESC_CANCEL)
         return;
-    }
-    sh.die_signal = signo;
     sh.quit = true;
     shell_pause();
-    n = jobs_abort_all(sh.cli, signo);
-    if (n)
-        note("%s: cancelling %d job%s, then exiting", strsignal(signo), n,
-             n == 1 ? "" : "s");
+    note("%s: cancelling %d job%s, then exiting", esc_signame(signo), n,
+         n == 1 ? "" : "s");
 }
 
 /* Ctrl-C at the prompt: drop the line, as a shell does. */
@@ -811,7 +806,7 @@ static void shell_on_signal(struct loop *lp, int signo, void *user)
         return;
     }
     if (signo != SIGINT || sh.die_signal) {
-        shell_die(sh.die_signal ? sh.die_signal : signo);
+        shell_die(signo);
         return;
     }
     if (sh.n_fg) {
@@ -823,8 +818,7 @@ static void shell_on_signal(struct loop *lp, int signo, void *user)
         return;
     }
     /* Batch, between commands: cancel what runs in the background. */
-    if (!jobs_abort_all(sh.cli, signo))
-        note("%s: nothing is running to cancel", strsignal(signo));
+    jobs_signal(sh.cli, &sh.fg_esc, signo, NULL, 0, "nothing more to do");
 }
 
 /* ---- the loop ---- */
@@ -870,7 +864,11 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
     }
     cli->interactive = true;
     cli->job_done_hook = shell_job_done;
+    esc_reset(&sh.fg_esc);
+    esc_reset(&sh.die_esc);
     loop_on_signal(cli->lp, shell_on_signal, cli);
+    /* A command stuck in libxl does not take the shell with it at once. */
+    loop_sync_rules(cli->lp, false, &sh.fg_esc);
     if (sh.tty) {
         if (loop_catch_signal(cli->lp, SIGWINCH) < 0)
             warn("cannot follow the terminal's size: %s", strerror(errno));

@@ -2,23 +2,29 @@
  * log: the xentoollog logger axl hands to libxl.
  *
  * libxl's messages are shown on stderr only when the user asked for them
- * (-v), but the most recent error is always kept so that a failure can be
- * explained in axl's own one-line message.
+ * (-v), but the first error of a failing step is always kept so that a
+ * failure can be explained in axl's own one-line message by its cause,
+ * not by the last of the wrappers libxl adds on its way out.
  */
 #ifndef AXL_LOG_H
 #define AXL_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <xentoollog.h>
 
 struct log_sink;
 
+/* Where shown messages go: one line, without its newline. */
+typedef void log_emit_fn(const char *line, void *user);
+
 /*
- * Create a logger writing libxl messages of level >= min_level to stream
+ * Create a logger handing libxl messages of level >= min_level to emit
  * (min_level XTL_NONE+1..XTL_NUM_LEVELS; XTL_NUM_LEVELS shows nothing).
  * Returns NULL on allocation failure.  Dispose with log_dispose().
  */
-struct log_sink *log_init(FILE *stream, xentoollog_level min_level);
+struct log_sink *log_init(log_emit_fn *emit, void *user,
+                          xentoollog_level min_level);
 void log_dispose(struct log_sink *ls);
 
 /* The logger to pass to libxl_ctx_alloc; owned by ls. */
@@ -34,11 +40,15 @@ xentoollog_level log_level_for_verbosity(int verbose);
 void log_set_level(struct log_sink *ls, xentoollog_level min_level);
 
 /*
- * The text of the last message of level >= XTL_ERROR since the last
- * log_clear_error(), or NULL.  The pointer is valid until the next
- * message or clear.
+ * The cause of a failure: the first message of level >= XTL_ERROR since
+ * the last log_clear_error() (libxl's or libxc's), or NULL if there was
+ * none.  Without where, in words only: libxl's and libxc's source
+ * location, function name, "Domain N:" and "panic:" prefixes are left
+ * out ("failed to open file '/x': No such file or directory"); with
+ * where, as libxl logged it, context first.  The pointer is valid until
+ * the next call.
  */
-const char *log_last_error(const struct log_sink *ls);
+const char *log_cause(struct log_sink *ls, bool where);
 void log_clear_error(struct log_sink *ls);
 
 #endif

@@ -17,6 +17,7 @@
 #include "loop.h"
 
 #define LOOP_MAX_WATCHES 32
+#define LOOP_MAX_PENDING 8
 
 struct loop_watch {
     int fd;                 /* -1: free slot */
@@ -42,16 +43,30 @@ struct loop {
     struct loop_timer *timers;        /* sorted by deadline */
     struct pollfd *pfds;
     int pfds_alloc;
+    bool open;                        /* signals unblocked: sync work */
+    int busy;                         /* operations in flight */
+    bool die_idle;                    /* see loop_sync_rules() */
+    struct esc *esc;
+    /* Signals caught during synchronous work, for the next iteration. */
+    volatile sig_atomic_t pending[LOOP_MAX_PENDING];
+    volatile sig_atomic_t n_pending;
 };
 
 /*
- * The mask axl started with.  Children libxl forks get it back; it is
- * process-wide state by nature, set once in loop_init().
+ * The mask and dispositions axl started with.  Children libxl forks get
+ * the mask back; loop_dispose() restores both.  Process-wide state by
+ * nature, set once in loop_init().
  */
 static sigset_t loop_orig_mask;
+static struct sigaction loop_orig_act[3], loop_orig_pipe;
 
+/* The signals that cancel, then SIGCHLD. */
 static const int loop_default_signals[] = { SIGINT, SIGTERM, SIGHUP,
                                             SIGCHLD };
+#define LOOP_N_CANCEL 3
+
+/* The loop whose synchronous work the handler below guards. */
+static struct loop *loop_sync_lp;
 
 uint64_t loop_now_ns(void)
 {
@@ -113,7 +128,11 @@ int loop_init(struct loop **lp_r)
         sigaddset(&lp->caught, loop_default_signals[i]);
     if (sigprocmask(SIG_BLOCK, &lp->caught, &loop_orig_mask) < 0)
         goto out;
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaction(loop_default_signals[i], NULL, &loop_orig_act[i]);
+    sigaction(SIGPIPE, NULL, &loop_orig_pipe);
     signal(SIGPIPE, SIG_IGN);
+    lp->die_idle = true;
     lp->sigfd = signalfd(-1, &lp->caught, SFD_NONBLOCK | SFD_CLOEXEC);
     if (lp->sigfd < 0)
         goto out;
@@ -147,6 +166,7 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
 void loop_dispose(struct loop *lp)
 {
     struct loop_timer *t, *next;
+    size_t i;
 
     if (!lp)
         return;
@@ -156,10 +176,121 @@ void loop_dispose(struct loop *lp)
         next = t->next;
         free(t);
     }
+    /* Dispositions first: a signal still pending then acts as usual. */
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
+    sigaction(SIGPIPE, &loop_orig_pipe, NULL);
+    if (loop_sync_lp == lp)
+        loop_sync_lp = NULL;
+    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
     if (lp->sigfd >= 0)
         close(lp->sigfd);
     free(lp->pfds);
     free(lp);
+}
+
+/* ---- synchronous work ---- */
+
+/* write(2) a message from the signal handler; nothing else is safe. */
+static void loop_sync_say(const char *a, const char *b, const char *c)
+{
+    const char *parts[] = { "axl: ", a, b, c, "\n" };
+    size_t i;
+
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        if (write(STDERR_FILENO, parts[i], strlen(parts[i])) < 0)
+            return;
+}
+
+/*
+ * A cancelling signal during synchronous work: a call into libxl that
+ * cannot be interrupted and may hang (a wedged xenstored).  With nothing
+ * in flight and die_idle, there is nothing to clean up: die of the
+ * signal now.  Otherwise keep it for the loop, which counts it when the
+ * call returns; the third signal exits at once, as in the loop.
+ */
+static void loop_sync_handler(int signo)
+{
+    struct loop *lp = loop_sync_lp;
+    int e = errno;
+    sigset_t one;
+
+    if (lp && !(lp->busy == 0 && lp->die_idle)) {
+        int step = (lp->esc ? (int)esc_next(lp->esc) : 1) +
+                   (int)lp->n_pending;
+
+        if (step < ESC_FINAL && lp->n_pending < LOOP_MAX_PENDING) {
+            lp->pending[lp->n_pending] = signo;
+            lp->n_pending = lp->n_pending + 1;
+            loop_sync_say(esc_signame(signo), ": waiting for a call into "
+                          "libxl that cannot be cancelled; ",
+                          step == ESC_CANCEL ? "twice more to exit at once"
+                                             : "once more to exit at once");
+            errno = e;
+            return;
+        }
+        loop_sync_say(esc_signame(signo), ": exiting at once; ",
+                      "check 'axl list' for what is left");
+    }
+    signal(signo, SIG_DFL);
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+    raise(signo);
+    errno = e;
+}
+
+/* Block the cancelling signals (open false) or hand them to the handler. */
+static void loop_set_open(struct loop *lp, bool open)
+{
+    sigset_t cancel;
+    size_t i;
+
+    if (lp->open == open)
+        return;
+    sigemptyset(&cancel);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaddset(&cancel, loop_default_signals[i]);
+    if (open) {
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = loop_sync_handler;
+        sa.sa_mask = cancel;
+        sa.sa_flags = SA_RESTART;
+        loop_sync_lp = lp;
+        for (i = 0; i < LOOP_N_CANCEL; i++)
+            sigaction(loop_default_signals[i], &sa, NULL);
+        lp->open = true;
+        sigprocmask(SIG_UNBLOCK, &cancel, NULL);
+        return;
+    }
+    sigprocmask(SIG_BLOCK, &cancel, NULL);
+    lp->open = false;
+}
+
+bool loop_sync_begin(struct loop *lp)
+{
+    bool was = lp->open;
+
+    loop_set_open(lp, true);
+    return was;
+}
+
+void loop_sync_end(struct loop *lp, bool was)
+{
+    loop_set_open(lp, was);
+}
+
+void loop_sync_rules(struct loop *lp, bool die_idle, struct esc *esc)
+{
+    lp->die_idle = die_idle;
+    lp->esc = esc;
+}
+
+void loop_busy(struct loop *lp, int delta)
+{
+    lp->busy += delta;
 }
 
 libxl_ctx *loop_ctx(struct loop *lp)
@@ -295,7 +426,32 @@ static int loop_grow(struct loop *lp, int want)
     return 0;
 }
 
-int loop_iterate(struct loop *lp, int timeout_ms)
+/*
+ * Hand the signals caught during synchronous work to the loop's handler.
+ * A SIGINT with nothing in flight is dropped: the command it was meant
+ * for is over.  Returns how many were handed over.
+ */
+static int loop_deliver_pending(struct loop *lp)
+{
+    int sigs[LOOP_MAX_PENDING], n, i, k = 0;
+
+    /* The handler cannot run now: the signals are blocked. */
+    n = lp->n_pending;
+    for (i = 0; i < n; i++)
+        sigs[i] = lp->pending[i];
+    lp->n_pending = 0;
+    for (i = 0; i < n; i++) {
+        if (sigs[i] == SIGINT && lp->busy == 0)
+            continue;
+        if (lp->on_signal) {
+            lp->on_signal(lp, sigs[i], lp->signal_user);
+            k++;
+        }
+    }
+    return k;
+}
+
+static int loop_iterate_blocked(struct loop *lp, int timeout_ms)
 {
     struct loop_watch snap[LOOP_MAX_WATCHES];
     int nown = 0, nxl = 0, timeout = timeout_ms, r, i;
@@ -303,6 +459,8 @@ int loop_iterate(struct loop *lp, int timeout_ms)
 
     if (loop_grow(lp, LOOP_MAX_WATCHES + 1 + 16) < 0)
         return -1;
+    if (lp->n_pending && loop_deliver_pending(lp))
+        timeout = 0;        /* the handler may have finished the work */
 
     /* Our own fds first: the signalfd, then the watches. */
     lp->pfds[nown].fd = lp->sigfd;
@@ -373,6 +531,21 @@ int loop_iterate(struct loop *lp, int timeout_ms)
     }
     loop_run_timers(lp);
     return 0;
+}
+
+int loop_iterate(struct loop *lp, int timeout_ms)
+{
+    bool was_open = lp->open;
+    int r;
+
+    loop_set_open(lp, false);
+    r = loop_iterate_blocked(lp, timeout_ms);
+    if (was_open) {
+        /* What arrived meanwhile is the loop's: read it before opening. */
+        loop_read_signals(lp);
+        loop_set_open(lp, true);
+    }
+    return r;
 }
 
 int loop_run_until(struct loop *lp, bool (*done)(void *user), void *user)

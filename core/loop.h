@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <libxl.h>
 
+#include "esc.h"
+
 struct loop;
 struct loop_timer;
 
@@ -36,8 +38,36 @@ int loop_init(struct loop **lp_r);
  */
 int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
 
-/* Free the libxl context, if any, and the loop; restores the mask. */
+/*
+ * Free the libxl context, if any, and the loop; restores the signal mask
+ * and dispositions axl started with.  A signal that arrived and was not
+ * read then acts as it would have without axl.
+ */
 void loop_dispose(struct loop *lp);
+
+/*
+ * Synchronous work: calls into libxl outside the loop (opening libxl,
+ * listing, a command's preparation), which no ao_abort can interrupt.
+ * Between loop_sync_begin() and loop_sync_end() the cancelling signals
+ * are not left pending: with nothing in flight (see loop_busy()) and
+ * die_idle, the first one ends axl with 128+N at once; otherwise they
+ * are kept and handed to the loop's signal handler at its next
+ * iteration (a SIGINT only if something is still in flight), and the
+ * third signal, counting esc, exits at once.  loop_iterate() blocks them
+ * again while it runs.  Sections nest: begin returns what end restores.
+ */
+bool loop_sync_begin(struct loop *lp);
+void loop_sync_end(struct loop *lp, bool was);
+
+/*
+ * The rules for signals during synchronous work: die_idle (the one-shot
+ * command: true, the default; the shell: false) and the escalation
+ * counter the third signal is counted on (may be NULL).
+ */
+void loop_sync_rules(struct loop *lp, bool die_idle, struct esc *esc);
+
+/* Operations in flight: +1 when one starts, -1 when it is done. */
+void loop_busy(struct loop *lp, int delta);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
 libxl_ctx *loop_ctx(struct loop *lp);

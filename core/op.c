@@ -26,7 +26,8 @@ struct op {
     enum op_on_cancel on_cancel;
     bool start_paused;
     bool abandon_cleanup;     /* second cancel: leave the domain be */
-    int aborts;
+    bool cancelled;           /* a cancel was asked for */
+    bool gone;                /* OPK_READ: the domain had vanished */
     int why;
     char *label;
     uint32_t domid;
@@ -42,28 +43,144 @@ struct op {
     uint64_t t_start, t_abort, t_ao_done, t_done;
     const struct op_hooks *hooks;
     void *user;
-    struct op *next, *prev;   /* in-flight list */
 };
 
-static struct op *op_inflight;
+static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 
-static const char *const op_verbs[] = {
-    [OP_CREATE] = "create",   [OP_DESTROY] = "destroy",
-    [OP_PAUSE] = "pause",     [OP_UNPAUSE] = "unpause",
-    [OP_SHUTDOWN] = "shutdown", [OP_REBOOT] = "reboot",
-    [OP_DISK_ADD] = "block-attach", [OP_DISK_REMOVE] = "block-detach",
-    [OP_NIC_ADD] = "network-attach", [OP_NIC_REMOVE] = "network-detach",
+/* ---- the kinds: one row each ---- */
+
+#define OPK_BUILD  0x1u   /* builds a domain: a cancel may leave it */
+#define OPK_DEV    0x2u   /* acts on one device of the domain */
+#define OPK_ADD    0x4u   /* attaches it: a cancel may leave it */
+#define OPK_DISK   0x8u   /* the device is a disk (else a nic) */
+#define OPK_READ   0x10u  /* reads only: a domain that is gone is no error */
+
+typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
+                       libxl_asyncop_how *how);
+
+struct op_kind_info {
+    const char *verb;
+    unsigned flags;
+    op_call_fn *call;       /* the libxl call the op is named after */
+    /* What axl leaves if it exits before the ao ends (%u: the domid). */
+    const char *left;
 };
+
+static int op_call_create(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how)
+{
+    return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
+                                   NULL);
+}
+
+static int op_call_destroy(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return libxl_domain_destroy(ctx, op->domid, how);
+}
+
+static int op_call_pause(struct op *op, libxl_ctx *ctx,
+                         libxl_asyncop_how *how)
+{
+    return libxl_domain_pause(ctx, op->domid, how);
+}
+
+static int op_call_unpause(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return libxl_domain_unpause(ctx, op->domid, how);
+}
+
+static int op_call_shutdown(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_domain_shutdown(ctx, op->domid, how);
+}
+
+static int op_call_reboot(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how)
+{
+    return libxl_domain_reboot(ctx, op->domid, how);
+}
+
+static int op_call_disk_add(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_device_disk_add(ctx, op->domid, &op->disk, how);
+}
+
+static int op_call_disk_remove(struct op *op, libxl_ctx *ctx,
+                               libxl_asyncop_how *how)
+{
+    if (op->force)
+        return op_dev_destroy(op, how);
+    return libxl_device_disk_safe_remove(ctx, op->domid, &op->disk, how);
+}
+
+static int op_call_nic_add(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return libxl_device_nic_add(ctx, op->domid, &op->nic, how);
+}
+
+static int op_call_nic_remove(struct op *op, libxl_ctx *ctx,
+                              libxl_asyncop_how *how)
+{
+    if (op->force)
+        return op_dev_destroy(op, how);
+    return libxl_device_nic_remove(ctx, op->domid, &op->nic, how);
+}
+
+static int op_call_retrieve(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_retrieve_domain_configuration(ctx, op->domid, &op->config,
+                                               how);
+}
+
+static const struct op_kind_info op_kinds[] = {
+    [OP_CREATE] = { "create", OPK_BUILD, op_call_create,
+                    "domain %u may be left half-built; remove it with "
+                    "'axl destroy %u'" },
+    [OP_DESTROY] = { "destroy", 0, op_call_destroy,
+                     "domain %u may be partly destroyed; run 'axl destroy "
+                     "%u' again" },
+    [OP_PAUSE] = { "pause", 0, op_call_pause,
+                   "a pause leaves nothing to clean up (see 'axl list %u')" },
+    [OP_UNPAUSE] = { "unpause", 0, op_call_unpause,
+                     "an unpause leaves nothing to clean up (see 'axl list "
+                     "%u')" },
+    [OP_SHUTDOWN] = { "shutdown", 0, op_call_shutdown,
+                      "the shutdown request may have reached domain %u; "
+                      "nothing to clean up" },
+    [OP_REBOOT] = { "reboot", 0, op_call_reboot,
+                    "the reboot request may have reached domain %u; "
+                    "nothing to clean up" },
+    [OP_DISK_ADD] = { "block-attach", OPK_DEV | OPK_ADD | OPK_DISK,
+                      op_call_disk_add, NULL },
+    [OP_DISK_REMOVE] = { "block-detach", OPK_DEV | OPK_DISK,
+                         op_call_disk_remove, NULL },
+    [OP_NIC_ADD] = { "network-attach", OPK_DEV | OPK_ADD,
+                     op_call_nic_add, NULL },
+    [OP_NIC_REMOVE] = { "network-detach", OPK_DEV, op_call_nic_remove,
+                        NULL },
+    [OP_RETRIEVE] = { "retrieve", OPK_READ, op_call_retrieve,
+                      "reading a configuration leaves nothing to clean up" },
+};
+
+static bool op_has(const struct op *op, unsigned flag)
+{
+    return (op_kinds[op->kind].flags & flag) != 0;
+}
 
 static bool op_is_dev_add(const struct op *op)
 {
-    return op->kind == OP_DISK_ADD || op->kind == OP_NIC_ADD;
+    return op_has(op, OPK_ADD);
 }
 
 static bool op_is_dev(const struct op *op)
 {
-    return op_is_dev_add(op) || op->kind == OP_DISK_REMOVE ||
-           op->kind == OP_NIC_REMOVE;
+    return op_has(op, OPK_DEV);
 }
 
 static void op_note(struct op *op, enum op_note_level level,
@@ -188,23 +305,12 @@ void op_set_start_paused(struct op *op, bool paused)
     op->start_paused = paused;
 }
 
-static void op_unlink(struct op *op)
-{
-    if (op->prev)
-        op->prev->next = op->next;
-    else if (op_inflight == op)
-        op_inflight = op->next;
-    if (op->next)
-        op->next->prev = op->prev;
-    op->next = op->prev = NULL;
-}
-
 static void op_finish(struct op *op, enum op_result result)
 {
     op->result = result;
     op->state = OP_DONE;
     op->t_done = loop_now_ns();
-    op_unlink(op);
+    loop_busy(op->lp, -1);
     if (op->hooks->done)
         op->hooks->done(op, op->user);
 }
@@ -213,7 +319,6 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
                            size_t len);
-static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 static void op_start_cleanup(struct op *op);
 
 /* Issue the libxl call for the op's current phase. */
@@ -224,36 +329,8 @@ static int op_call(struct op *op)
     op->how.callback = op_main_done;
     op->how.u.for_callback = op;
     if (op->phase == OP_PHASE_UNPAUSE)
-        return libxl_domain_unpause(ctx, op->domid, &op->how);
-
-    switch (op->kind) {
-    case OP_CREATE:
-        return libxl_domain_create_new(ctx, &op->config, &op->domid_out,
-                                       &op->how, NULL);
-    case OP_DESTROY:
-        return libxl_domain_destroy(ctx, op->domid, &op->how);
-    case OP_PAUSE:
-        return libxl_domain_pause(ctx, op->domid, &op->how);
-    case OP_UNPAUSE:
-        return libxl_domain_unpause(ctx, op->domid, &op->how);
-    case OP_SHUTDOWN:
-        return libxl_domain_shutdown(ctx, op->domid, &op->how);
-    case OP_REBOOT:
-        return libxl_domain_reboot(ctx, op->domid, &op->how);
-    case OP_DISK_ADD:
-        return libxl_device_disk_add(ctx, op->domid, &op->disk, &op->how);
-    case OP_DISK_REMOVE:
-        return op->force ? op_dev_destroy(op, &op->how)
-                         : libxl_device_disk_safe_remove(ctx, op->domid,
-                                                         &op->disk, &op->how);
-    case OP_NIC_ADD:
-        return libxl_device_nic_add(ctx, op->domid, &op->nic, &op->how);
-    case OP_NIC_REMOVE:
-        return op->force ? op_dev_destroy(op, &op->how)
-                         : libxl_device_nic_remove(ctx, op->domid, &op->nic,
-                                                   &op->how);
-    }
-    return ERROR_INVAL;
+        return op_call_unpause(op, ctx, &op->how);
+    return op_kinds[op->kind].call(op, ctx, &op->how);
 }
 
 /* Start the current phase; on a synchronous failure, finish the op. */
@@ -280,11 +357,7 @@ int op_start(struct op *op)
     op->state = OP_RUNNING;
     op->phase = OP_PHASE_MAIN;
     op->t_start = loop_now_ns();
-    op->next = op_inflight;
-    op->prev = NULL;
-    if (op_inflight)
-        op_inflight->prev = op;
-    op_inflight = op;
+    loop_busy(op->lp, +1);
     if (op->kind == OP_CREATE)
         op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
     if (op_is_dev_add(op)) {
@@ -320,7 +393,7 @@ static void op_report_left(struct op *op, enum op_result result)
 
 static bool op_is_disk(const struct op *op)
 {
-    return op->kind == OP_DISK_ADD || op->kind == OP_DISK_REMOVE;
+    return op_has(op, OPK_DISK);
 }
 
 /* "xvdb"; "vif 1", or "a vif" until libxl has chosen its id. */
@@ -441,7 +514,7 @@ static void op_dev_done(struct op *op, int rc)
 
     op_desc(op, NULL, d, sizeof(d));
     if (rc == 0) {
-        if (op->aborts)
+        if (op->cancelled)
             op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
                     "cancel took effect; nothing was cancelled",
                     op_verb(op), d);
@@ -450,7 +523,7 @@ static void op_dev_done(struct op *op, int rc)
         op_finish(op, OP_RESULT_OK);
         return;
     }
-    if (!op->aborts) {
+    if (!op->cancelled) {
         op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s",
                 op_is_dev_add(op) ? "attach" : "detach", d, op_rc_text(rc));
         op_dev_report_left(op, OP_RESULT_FAILED);
@@ -582,7 +655,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     }
 
     if (op->phase == OP_PHASE_MAIN && op->kind == OP_CREATE) {
-        if (op->aborts && rc) {
+        if (op->cancelled && rc) {
             op_create_cancelled(op, rc);
             return;
         }
@@ -592,7 +665,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
             op_report_left(op, OP_RESULT_FAILED);
             return;
         }
-        if (op->aborts)
+        if (op->cancelled)
             op_note(op, OP_NOTE_INFO, "create of '%s' had finished before "
                     "the cancel took effect; nothing was cancelled",
                     op->label);
@@ -627,15 +700,21 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
 
     /* Every other kind: one ao, nothing to clean up. */
     if (rc == 0) {
-        if (op->aborts)
+        if (op->cancelled)
             op_note(op, OP_NOTE_INFO, "%s of '%s' had finished before the "
                     "cancel took effect; nothing was cancelled",
                     op_verb(op), op->label);
         op_finish(op, OP_RESULT_OK);
         return;
     }
-    if (op->aborts) {
+    if (op->cancelled) {
         op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op_has(op, OPK_READ) &&
+        dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE) {
+        op->gone = true;
+        op_finish(op, OP_RESULT_OK);
         return;
     }
     op_note(op, OP_NOTE_ERROR, "cannot %s domain '%s': %s", op_verb(op),
@@ -643,19 +722,19 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     op_finish(op, OP_RESULT_FAILED);
 }
 
-int op_abort(struct op *op, int why)
+void op_abort(struct op *op, int why)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
     char d[160];
     int rc;
 
     if (op->state == OP_DONE || op->state == OP_IDLE)
-        return op->aborts;
-    op->aborts++;
-    if (op->aborts == 1) {
-        op->why = why;
+        return;
+    if (!op->cancelled) {
+        op->cancelled = true;
         op->t_abort = loop_now_ns();
     }
+    op->why = why;
 
     if (op->state == OP_RUNNING) {
         if (op->domid == (uint32_t)INVALID_DOMID && op->kind == OP_CREATE) {
@@ -671,17 +750,17 @@ int op_abort(struct op *op, int why)
         if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
             op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "
                     "be cancelled now", op_verb(op), op->label);
-        return op->aborts;
+        return;
     }
     if (op->state == OP_ABORTING) {
         /* Only a create or an attach has a cleanup to abandon. */
         if (!op->abandon_cleanup &&
-            (op->kind == OP_CREATE || op_is_dev_add(op)) &&
+            op_has(op, OPK_BUILD | OPK_ADD) &&
             op->on_cancel == OP_ON_CANCEL_DESTROY)
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
                     "as it is", op_desc(op, "of", d, sizeof(d)));
         op->abandon_cleanup = true;
-        return op->aborts;
+        return;
     }
     if (op->state == OP_CLEANING && !op->abandon_cleanup) {
         op->abandon_cleanup = true;
@@ -690,30 +769,40 @@ int op_abort(struct op *op, int why)
                 op_desc(op, "from", d, sizeof(d)));
         libxl_ao_abort(ctx, &op->clean_how);
     }
-    return op->aborts;
 }
 
-struct op *op_first(void)
+const char *op_left(struct op *op, char *buf, size_t len)
 {
-    return op_inflight;
+    char n[64], hint[120];
+    const char *fmt = op_kinds[op->kind].left;
+
+    if (op_is_dev_add(op))
+        snprintf(buf, len, "%s may be left half-attached to domain %u; "
+                 "remove it with '%s'", op_dev_name(op, n, sizeof(n)),
+                 op->domid, op_dev_remove_hint(op, hint, sizeof(hint)));
+    else if (op_is_dev(op))
+        snprintf(buf, len, "%s may still be attached to domain %u; check "
+                 "with 'axl %s-list %u'", op_dev_name(op, n, sizeof(n)),
+                 op->domid, op_has(op, OPK_DISK) ? "block" : "network",
+                 op->domid);
+    else if (op->domid == (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD))
+        snprintf(buf, len, "its domain may be left half-built; check "
+                 "'axl list'");
+    else
+        snprintf(buf, len, fmt, op->domid, op->domid);
+    return buf;
 }
 
-struct op *op_next(struct op *op)
-{
-    return op->next;
-}
-
-enum op_kind op_kind(const struct op *op) { return op->kind; }
 enum op_state op_state(const struct op *op) { return op->state; }
 enum op_result op_result(const struct op *op) { return op->result; }
 int op_why(const struct op *op) { return op->why; }
+bool op_gone(const struct op *op) { return op->gone; }
 uint32_t op_domid(const struct op *op) { return op->domid; }
 const char *op_label(const struct op *op) { return op->label; }
-int op_rc(const struct op *op) { return op->rc; }
 
 const char *op_verb(const struct op *op)
 {
-    return op_verbs[op->kind];
+    return op_kinds[op->kind].verb;
 }
 
 static double op_ms(uint64_t from, uint64_t to)

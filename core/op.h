@@ -3,9 +3,11 @@
  * cancelled at any moment.
  *
  * The op owns every parameter libxl reads while the ao runs (the domain
- * configuration above all), its state, its result and its timings.  All
- * ops in flight are on one list, so a signal, a timeout or the shell's
- * `abort` can reach them.
+ * configuration above all), its state, its result and its timings.
+ *
+ * The ops in flight are counted on the loop (loop_busy()); the jobs of
+ * cli/ are the one list through which a signal, a timeout or the
+ * shell's `abort` reaches them.
  *
  * Cancellation, for a create: libxl_ao_abort; when the ao completes with
  * ERROR_ABORTED libxl has kept the half-built domain, and the op applies
@@ -41,6 +43,7 @@ enum op_kind {
     OP_DISK_REMOVE,     /* block-detach */
     OP_NIC_ADD,         /* network-attach */
     OP_NIC_REMOVE,      /* network-detach */
+    OP_RETRIEVE,        /* read a domain's stored configuration */
 };
 
 enum op_state {
@@ -97,7 +100,8 @@ void op_free(struct op *op);
 
 /*
  * For OP_CREATE: the configuration the op owns and hands to libxl.  It
- * is initialised; fill it before op_start().
+ * is initialised; fill it before op_start().  For OP_RETRIEVE: where
+ * libxl puts the domain's configuration, valid once the op is done.
  */
 libxl_domain_config *op_config(struct op *op);
 
@@ -127,18 +131,21 @@ int op_start(struct op *op);
 
 /*
  * Cancel the op; why is a signal number, OP_WHY_TIMEOUT or
- * OP_WHY_REQUEST.  The first call aborts the running ao; a call during
- * the cleanup aborts the cleanup and leaves the domain as it is.
- * Returns how many times the op has now been asked to cancel.  May run
- * the done hook before returning.
+ * OP_WHY_REQUEST.  What a call does depends on where the op is, not on
+ * how many calls came before: a running ao is aborted; while libxl
+ * stops, the cleanup to come is abandoned; a running cleanup is aborted
+ * and the domain (or device) left as it is.  A finished op is left
+ * alone.  May run the done hook before returning.
  */
-int op_abort(struct op *op, int why);
+void op_abort(struct op *op, int why);
 
-/* The first op in flight, and the next; for reaching all of them. */
-struct op *op_first(void);
-struct op *op_next(struct op *op);
+/*
+ * What is left if axl exits now, while the op runs, in one sentence for
+ * the user: "xvdb may be left half-attached to domain 5; remove it with
+ * 'axl block-detach -f 5 xvdb'", "a pause leaves nothing to clean up".
+ */
+const char *op_left(struct op *op, char *buf, size_t len);
 
-enum op_kind op_kind(const struct op *op);
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /* The signal or OP_WHY_* that cancelled the op; 0 if none. */
@@ -148,8 +155,8 @@ uint32_t op_domid(const struct op *op);
 const char *op_label(const struct op *op);
 /* "create", "destroy", ... */
 const char *op_verb(const struct op *op);
-/* The libxl result of the main ao (0, ERROR_ABORTED, ...). */
-int op_rc(const struct op *op);
+/* For OP_RETRIEVE: the domain had vanished; there is no configuration. */
+bool op_gone(const struct op *op);
 /* Milliseconds: started to done; abort requested to ao done; to done. */
 double op_ms_total(const struct op *op);
 double op_ms_abort_to_ao(const struct op *op);
