@@ -69,9 +69,12 @@ clean_domains
 
 # --- a cancel that comes too late changes nothing ---
 # In batch mode axl keeps reading commands; SIGINT after the create has
-# finished finds nothing to cancel, and the domain stays.
+# finished finds nothing to cancel, and the domain stays.  The create is
+# over, and the shell idle between commands, once the version command sent
+# after it has printed.
 t="SIGINT after the create finished"
 name=$(cfg_name "$G/pv.cfg")
+ver=$(axl version)
 mkfifo "$tmp/cmds"
 axl <"$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -79,9 +82,10 @@ exec 7>"$tmp/cmds"
 echo "create $G/pv.cfg" >&7
 if wait_for 30 dom_exists "$name" && wait_for 10 eval \
     '[ "$(dom_state "$name" | cut -c3)" = - ]'; then
-    sleep 0.5
+    echo version >&7
+    wait_for 10 grep -qxF -- "$ver" "$tmp/out"
     kill -INT "$pid"
-    sleep 0.5
+    wait_for 10 grep -q "nothing is running to cancel" "$tmp/err"
     echo "list $name" >&7
     exec 7>&-
     wait_exit "$pid" 30

@@ -27,6 +27,17 @@ command -v tmux >/dev/null || bail "no tmux in dom0"
 HANG=$G/hang-hotplug.cfg
 HANG_NAME=$(cfg_name "$HANG")
 in_hotplug() { [ -s "$M/block-hang.pid" ]; }
+# n_hotplug: how many hotplug scripts run (the pid file is shared); a
+# script's child, forked but not yet exec'ed, is not counted.
+n_hotplug() {
+    local all p pp n=0
+    all=" $(fixture_procs | tr '\n' ' ') "
+    for p in $all; do
+        pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+        case $all in *" $pp "*) ;; *) n=$((n + 1)) ;; esac
+    done
+    echo "$n"
+}
 
 # start_shell: a fresh `axl shell` in a 200x50 tmux pane.  The pane's
 # sh shares axl's process group, so every Ctrl-C reaches it too; busybox
@@ -99,8 +110,11 @@ ok "Tab completes a domain name (live from libxl)" \
 enter
 ok "destroy from the shell works" wait_for 30 eval "! dom_exists $name"
 ok "prompt back after destroy" wait_for 10 at_prompt
-$T send-keys -t sh 'wait %' Tab Tab
-sleep 0.3
+# Ctrl-C is a signal: the tty drops the input readline has not read yet.
+# The 'x' typed after the Tabs shows on the line once readline has read
+# them (and completed what it could).
+$T send-keys -t sh 'wait %' Tab Tab x
+wait_screen '^axl> wait %.*x$' 5
 $T send-keys -t sh C-c
 ok "Ctrl-C at the prompt clears the line" wait_screen '^axl> wait %.*\^C$' 5
 ok "and gives a fresh prompt" wait_for 5 at_prompt
@@ -219,7 +233,8 @@ ok "a job finishing is announced while a line is typed" \
     wait_screen '^axl: \[[0-9]+\] done: create .*g-b.*\(status 0\)' 60
 ok "the other job is announced too" \
     wait_screen '^axl: \[[0-9]+\] done: create .*g-a.*\(status 0\)' 60
-sleep 0.5
+# The line is redrawn after the last announcement.
+wait_for 5 eval '[ "$(last_line)" = "axl> list g-" ]'
 is "$(last_line)" "axl> list g-" "the line being typed is redrawn intact"
 type "a"; enter
 ok "and Enter runs it as typed" wait_screen '^g-a +[0-9]+ ' 10
@@ -288,7 +303,9 @@ type "create --on-cancel=keep $HANG 'name=\"g-b\"' &"; enter
 type "create $HANG 'name=\"g-c\"' &"; enter
 ok "three hanging creates started" \
     wait_for 60 eval 'dom_exists g-a && dom_exists g-b && dom_exists g-c'
-sleep 2
+# SIGTERM once all three hang in their hotplug scripts.
+ok "all three hang in their hotplug scripts" \
+    wait_for 60 eval '[ "$(n_hotplug)" -ge 3 ]'
 check_tmux "SIGTERM"
 pid=$(axl_pid)
 [ -n "$pid" ] || diag "no axl process; tmux: $($T ls 2>&1)"

@@ -78,14 +78,24 @@ ok "network-detach by MAC exits 0" axl network-detach g-pv "$mac"
 is "$(axl network-list g-pv | wc -l)" 1 "vif 0 is gone"
 
 # ---- cancelling an attach that hangs in its hotplug script ----
+# in_hotplug: the xvdc attach hangs in its hotplug script: the script has
+# marked itself and still runs, and blkback waits for it in InitWait (2).
+in_hotplug() {
+    local p
+    p=$(cat "$M/block-hang.pid" 2>/dev/null) && [ -n "$p" ] &&
+        kill -0 "$p" 2>/dev/null &&
+        [ "$(xenstore-read "/local/domain/0/backend/vbd/$id/$XVDC/state" \
+            2>/dev/null)" = 2 ]
+}
+
 # attach_hang ARGS...: start block-attach of xvdc in the background and
-# wait until the hotplug script hangs; sets $pid.
+# wait until it hangs in the hotplug script; sets $pid.
 attach_hang() {
     rm -rf "$M"
     mkdir -p "$M"
     axl block-attach "$@" g-pv "$HANG" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    wait_for 60 test -s "$M/block-hang.pid"
+    wait_for 60 in_hotplug
 }
 
 # sigint_hang TITLE ARGS...: attach_hang ARGS, then SIGINT; exit 130.
@@ -93,7 +103,6 @@ sigint_hang() {
     local t=$1
     shift
     ok "$t: the attach hangs in hotplug" attach_hang "$@"
-    sleep 1
     kill -INT "$pid"
     wait "$pid"
     is "$?" 130 "$t: exit 130"
@@ -125,8 +134,9 @@ ok "--timeout: no backend left" eval "! backend_has $id $XVDC"
 # A second SIGINT while the removal itself hangs abandons it and says
 # what is left.
 ok "second SIGINT: the attach hangs in hotplug" attach_hang
+# The removal's script looks for this file when it starts, after the
+# SIGINT below.
 touch "$M/block-hang.remove-hangs"
-sleep 1
 kill -INT "$pid"
 ok "second SIGINT: the removal hangs" wait_for 30 test -s "$M/block-hang.remove.pid"
 kill -INT "$pid"

@@ -102,15 +102,19 @@ export XDG_STATE_HOME=$tmp/state
 $T new-session -d -x 200 -y 50 -s sh \
     "XDG_STATE_HOME=$tmp/state '$AXL' shell; echo EXIT=\$?; sleep 60"
 screen() { $T capture-pane -p -t sh; }
-# wait_screen PATTERN: poll the screen for an ERE, up to 5 s.
-wait_screen() {
+# wait_until CMD...: poll CMD until it succeeds, up to 5 s.
+wait_until() {
     local i
     for i in $(seq 50); do
-        screen | grep -Eq -- "$1" && return 0
+        "$@" && return 0
         sleep 0.1
     done
     return 1
 }
+# screen_has PATTERN: a line on the screen matches the ERE.
+screen_has() { screen | grep -Eq -- "$1"; }
+# wait_screen PATTERN: poll the screen for an ERE, up to 5 s.
+wait_screen() { wait_until screen_has "$1"; }
 ok "the prompt appears" wait_screen '^axl> ?$'
 $T send-keys -t sh 'vers' Tab
 ok "Tab completes a command" wait_screen '^axl> version ?$'
@@ -124,10 +128,27 @@ $T send-keys -t sh 'help tests/guests/pv.c' C-a C-k 'create tests/gue' Tab
 ok "Tab completes a directory" wait_screen '^axl> create tests/guests/$'
 $T send-keys -t sh C-c 'bogus' Enter
 ok "a failure shows its status" wait_screen '^\[status 2\]$'
+# jobs with no job prints nothing and succeeds: the line after it is a
+# fresh prompt (no output, no [status N]); the next command typed there
+# runs and its output follows it.
+# from_jobs N: line N of the screen, counting the last 'axl> jobs' as 1.
+from_jobs() {
+    screen | awk -v n="$1" '$0 == "axl> jobs" { at = NR }
+        { line[NR] = $0 } END { if (at) print line[at + n - 1] }'
+}
+# from_jobs_is N ERE: that line matches ERE.
+from_jobs_is() { from_jobs "$1" | grep -Eq -- "$2"; }
 $T send-keys -t sh 'jobs' Enter
-ok "jobs runs in the shell" wait_screen '^axl> jobs$'
+ok "jobs with no job: a fresh prompt follows at once" \
+    wait_until from_jobs_is 2 '^axl> ?$'
+$T send-keys -t sh 'version' Enter
+ok "the next command runs" wait_until from_jobs_is 4 '^axl> ?$'
+is "$(from_jobs 1)"$'\n'"$(from_jobs 2)"$'\n'"$(from_jobs 3)" \
+    "axl> jobs"$'\n'"axl> version"$'\n'"$ver" \
+    "jobs with no job prints nothing and no status line"
 $T send-keys -t sh C-d
-ok "Ctrl-D leaves the shell" wait_screen '^EXIT=[0-9]+$'
+ok "Ctrl-D leaves the shell with the last command's status (0)" \
+    wait_screen '^EXIT=0$'
 h=$tmp/state/axl/history
 ok "history file exists" test -f "$h"
 is "$(stat -c %a "$h" 2>/dev/null)" 600 "history file mode is 0600"

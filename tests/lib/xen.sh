@@ -26,6 +26,17 @@ xs_has_domain() {
     [ -n "$1" ] && xenstore-exists "/local/domain/$1" 2>/dev/null
 }
 
+# xs_domids: the domain ids xenstore has a /local/domain/ID for, one a
+# line, in order.
+xs_domids() {
+    xenstore-list /local/domain 2>/dev/null | sort -n
+}
+
+# dom_names: the names of all domains, Domain-0 included, one a line.
+dom_names() {
+    xl list 2>/dev/null | awk 'NR > 1 { print $1 }'
+}
+
 # ndomains: how many domains exist, Domain-0 included.
 ndomains() {
     xl list | tail -n +2 | wc -l
