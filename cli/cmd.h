@@ -127,7 +127,7 @@ void cmd_print_list(void);
  */
 int cmd_dispatch(struct cli *cli, int argc, char **argv);
 
-/* Helpers for the commands that run ops (cli/cmd_domain.c). */
+/* Helpers the command groups share (cli/cmd_util.c). */
 /* --timeout: 0 and *ms_r (0 if not given), or -1 after reporting. */
 int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r);
 /* --dry-run with --on-cancel or --timeout: -1 after "NAME: --dry-run
@@ -137,8 +137,20 @@ int cmd_dry_run_check(const struct cmd_call *call, const char *does);
 int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
 /* xlcfg's report callback: errors and warnings as axl's messages. */
 void cmd_xlcfg_report(void *user, int is_error, const char *msg);
-/* A domain name or id to a domid; -1 after "no such domain 'x'". */
-int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r);
+/*
+ * A domain name or id to a domid, and with name_r (else NULL) to its name
+ * (malloc'd; spec if it has none).  -1 after "no such domain 'x'".
+ */
+int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r,
+                       char **name_r);
+/*
+ * The job of an op of the given kind on the domain call->argv[0] names,
+ * labelled with the domain's name, its domid set.  NULL after reporting,
+ * with *status_r the exit status to return.
+ */
+struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
+                           enum op_kind kind, uint32_t *domid_r,
+                           int *status_r);
 
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,

@@ -30,15 +30,6 @@ static const struct cmd_opt cmd_detach_opts[] = {
     { 0 },
 };
 
-/* The domain's name for messages; spec if it has none. */
-static char *cmd_device_domname(struct cli *cli, uint32_t domid,
-                                const char *spec)
-{
-    char *name = libxl_domid_to_name(cli_libxl(cli), domid);
-
-    return name ? name : strdup(spec);
-}
-
 /*
  * The common part of the four attach/detach commands: options, the
  * domain, the job.  Returns the job, or NULL with *status set.
@@ -49,22 +40,15 @@ static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
 {
     enum op_on_cancel on_cancel;
     struct job *job;
-    char *name;
 
     *status = AXL_EXIT_USAGE;
     if (cmd_timeout_opt(call, timeout_ms) < 0 ||
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
         cmd_dry_run_check(call, "attaches") < 0)
         return NULL;
-    *status = AXL_EXIT_FAIL;
-    if (cmd_resolve_domain(cli, call->argv[0], domid) < 0)
-        return NULL;
-    name = cmd_device_domname(cli, *domid, call->argv[0]);
-    job = name ? job_new(cli, kind, name) : NULL;
-    free(name);
+    job = cmd_domain_job(cli, call, kind, domid, status);
     if (!job)
-        return error("%s: out of memory", call->cmd->name), NULL;
-    op_set_domid(job_op(job), *domid);
+        return NULL;
     op_set_on_cancel(job_op(job), on_cancel);
     op_set_force(job_op(job), cmd_flag(call, "force") > 0);
     return job;
@@ -132,7 +116,7 @@ static int cmd_device_list(struct cli *cli, struct cmd_call *call,
     if (!domids)
         return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
     for (i = 0; i < call->argc; i++)
-        if (cmd_resolve_domain(cli, call->argv[i], &domids[i]) < 0)
+        if (cmd_resolve_domain(cli, call->argv[i], &domids[i], NULL) < 0)
             bad = 1;
     if (!bad) {
         fputs(header, stdout);

@@ -8,64 +8,10 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
-#include "../core/dom.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
 #include "out.h"
-#include "parse.h"
-
-int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r)
-{
-    const char *t = cmd_opt(call, "timeout");
-
-    *ms_r = 0;
-    if (!t)
-        return 0;
-    if (parse_duration_ms(t, ms_r) < 0)
-        return error("%s: invalid duration '%s' for --timeout (use e.g. "
-                     "30s, 2m, 1h)", call->cmd->name, t);
-    return 0;
-}
-
-int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r)
-{
-    libxl_ctx *ctx = cli_libxl(cli);
-    int rc;
-
-    if (!ctx)
-        return -1;
-    rc = dom_resolve(ctx, spec, domid_r);
-    if (rc == ERROR_DOMAIN_NOTFOUND)
-        return error("no such domain '%s'", spec);
-    if (rc)
-        return error_libxl(rc, "cannot look up domain '%s'", spec);
-    return 0;
-}
-
-int cmd_dry_run_check(const struct cmd_call *call, const char *does)
-{
-    if (cmd_flag(call, "dry-run") &&
-        (cmd_opt(call, "on-cancel") || cmd_opt(call, "timeout")))
-        return error("%s: --dry-run %s nothing: --on-cancel and --timeout "
-                     "do not apply", call->cmd->name, does);
-    return 0;
-}
-
-int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r)
-{
-    const char *policy = cmd_opt(call, "on-cancel");
-
-    *r = OP_ON_CANCEL_DESTROY;
-    if (!policy || !strcmp(policy, "destroy"))
-        return 0;
-    if (!strcmp(policy, "keep")) {
-        *r = OP_ON_CANCEL_KEEP;
-        return 0;
-    }
-    return error("%s: invalid value '%s' for --on-cancel (use destroy or "
-                 "keep)", call->cmd->name, policy);
-}
 
 /* ---- create ---- */
 
@@ -86,14 +32,6 @@ static const struct cmd_opt cmd_create_opts[] = {
     { 0 },
 };
 
-void cmd_xlcfg_report(void *user, int is_error, const char *msg)
-{
-    (void)user;
-    if (is_error)
-        error("%s", msg);
-    else
-        warn("%s", msg);
-}
 
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
@@ -193,21 +131,20 @@ const struct cmd_entry cmd_create_entry = {
 static int cmd_domain_simple(struct cli *cli, struct cmd_call *call,
                              enum op_kind kind)
 {
-    const char *spec = call->argv[0];
     struct job *job;
     uint64_t timeout_ms;
     uint32_t domid;
+    int status;
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_resolve_domain(cli, spec, &domid) < 0)
-        return AXL_EXIT_FAIL;
-    if (domid == 0)
-        return error("cannot %s Domain-0", call->cmd->name), AXL_EXIT_FAIL;
-    job = job_new(cli, kind, spec);
+    job = cmd_domain_job(cli, call, kind, &domid, &status);
     if (!job)
-        return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
-    op_set_domid(job_op(job), domid);
+        return status;
+    if (domid == 0) {
+        job_forget(cli, job);
+        return error("cannot %s Domain-0", call->cmd->name), AXL_EXIT_FAIL;
+    }
     return job_run(job, timeout_ms);
 }
 
@@ -288,31 +225,93 @@ static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d, bool verbose)
     putchar('\n');
 }
 
-static int cmd_list_long(libxl_ctx *ctx, const libxl_dominfo *info, int n)
+/*
+ * list -l: each domain's stored configuration is read by an op of its
+ * own (libxl_retrieve_domain_configuration is an ao), all at once; the
+ * last to finish prints them in the order asked.  A domain that vanished
+ * meanwhile is left out, as xl does.
+ */
+struct cmd_list_long {
+    struct cli *cli;
+    int n, left;
+    struct job **jobs;
+};
+
+static int cmd_list_long_done(struct job *job, int status, void *user)
 {
+    struct cmd_list_long *ll = user;
+    libxl_ctx *ctx = loop_ctx(ll->cli->lp);
     int i, first = 1;
 
+    (void)job;
+    if (--ll->left > 0)
+        return status;
+    for (i = 0; i < ll->n; i++)
+        if (op_result(job_op(ll->jobs[i])) != OP_RESULT_OK)
+            goto out;       /* cancelled or failed: print no half list */
     printf("[\n");
-    for (i = 0; i < n; i++) {
-        libxl_domain_config cfg;
+    for (i = 0; i < ll->n; i++) {
+        struct op *op = job_op(ll->jobs[i]);
         char *json;
 
-        libxl_domain_config_init(&cfg);
-        if (libxl_retrieve_domain_configuration(ctx, info[i].domid, &cfg,
-                                                NULL)) {
-            libxl_domain_config_dispose(&cfg);
+        if (op_gone(op))
             continue;
-        }
-        json = libxl_domain_config_to_json(ctx, &cfg);
+        json = libxl_domain_config_to_json(ctx, op_config(op));
         printf("%s    {\n        \"domid\": %u,\n        \"config\": %s\n"
-               "    }", first ? "" : ",\n", info[i].domid,
+               "    }", first ? "" : ",\n", op_domid(op),
                json ? json : "null");
         first = 0;
         free(json);
-        libxl_domain_config_dispose(&cfg);
     }
     printf("\n]\n");
-    return 0;
+    if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
+        status = AXL_EXIT_FAIL;
+out:
+    free(ll->jobs);
+    free(ll);
+    return status;
+}
+
+static int cmd_list_long(struct cli *cli, const libxl_dominfo *info, int n)
+{
+    struct cmd_list_long *ll;
+    struct job **jobs;
+    int i;
+
+    if (n == 0) {
+        printf("[\n\n]\n");
+        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    }
+    ll = calloc(1, sizeof(*ll));
+    if (!ll || !(ll->jobs = calloc(n, sizeof(*ll->jobs)))) {
+        free(ll);
+        return error("list: out of memory"), AXL_EXIT_FAIL;
+    }
+    ll->cli = cli;
+    for (i = 0; i < n; i++) {
+        char *name = libxl_domid_to_name(loop_ctx(cli->lp), info[i].domid);
+
+        ll->jobs[i] = job_new(cli, OP_RETRIEVE, name ? name : "?");
+        free(name);
+        if (!ll->jobs[i]) {
+            while (i--)
+                job_forget(cli, ll->jobs[i]);
+            free(ll->jobs);
+            free(ll);
+            return error("list: out of memory"), AXL_EXIT_FAIL;
+        }
+        op_set_domid(job_op(ll->jobs[i]), info[i].domid);
+        job_on_done(ll->jobs[i], cmd_list_long_done, ll);
+    }
+    /*
+     * ll is freed by the last job to finish, maybe inside job_run(): the
+     * caller waits for the jobs, done or not, and takes their status.
+     */
+    ll->n = ll->left = n;
+    jobs = ll->jobs;
+    for (i = 0; i < n; i++)
+        job_run(jobs[i], 0);
+    return CMD_PENDING;
 }
 
 static int cmd_list_run(struct cli *cli, struct cmd_call *call)
@@ -343,14 +342,15 @@ static int cmd_list_run(struct cli *cli, struct cmd_call *call)
         uint32_t domid;
         int k;
 
-        if (cmd_resolve_domain(cli, call->argv[i], &domid) < 0)
+        if (cmd_resolve_domain(cli, call->argv[i], &domid, NULL) < 0)
             goto out;
         for (k = 0; k < n; k++)
             if (info[k].domid == domid && nsel < n)
                 sel[nsel++] = info[k];
     }
     if (cmd_flag(call, "long")) {
-        cmd_list_long(ctx, sel, nsel);
+        status = cmd_list_long(cli, sel, nsel);
+        goto out;
     } else {
         printf("Name                                        ID   Mem "
                "VCPUs\tState\tTime(s)");

@@ -17,20 +17,25 @@ int parse_duration_ms(const char *s, uint64_t *ms_r)
         { "ms", 1 }, { "s", 1000 }, { "", 1000 }, { "m", 60000 },
         { "h", 3600000 },
     };
-    char *end;
+    const char *p = s;
     double v;
     size_t i;
 
-    if (!s || !*s || !((*s >= '0' && *s <= '9') || *s == '.'))
+    /* Digits, at most one '.', digits: no sign, hex, exponent or space. */
+    if (!s || (!(*p >= '0' && *p <= '9') && *p != '.'))
         return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || !isfinite(v) || v <= 0)
+    p += strspn(p, "0123456789");
+    if (*p == '.')
+        p += 1 + strspn(p + 1, "0123456789");
+    if (p == s || (p == s + 1 && *s == '.'))
+        return -1;
+    v = strtod(s, NULL);
+    if (!isfinite(v) || v <= 0)
         return -1;
     for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         double ms;
 
-        if (strcmp(end, units[i].unit))
+        if (strcmp(p, units[i].unit))
             continue;
         ms = v * units[i].ms;
         if (ms < 1 || ms > (double)PARSE_MAX_DURATION_MS)

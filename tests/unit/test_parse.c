@@ -43,6 +43,17 @@ int main(void)
     check_dur("1e400", -1);
     check_dur("9999h", -1);
     check_dur(" 5s", -1);
+    check_dur("0x10", -1);
+    check_dur("1e3", -1);
+    check_dur("1e3s", -1);
+    check_dur("+5s", -1);
+    check_dur(".5s", 500);
+    check_dur(".s", -1);
+    check_dur("5.s", 5000);
+    check_dur("1.2.3s", -1);
+    check_dur("5 s", -1);
+    check_dur("inf", -1);
+    check_dur("nan", -1);
 
     check(parse_uint("42", 100, &v) == 0 && v == 42, "uint 42");
     check(parse_uint("101", 100, &v) == -1, "uint over max");

@@ -1,0 +1,104 @@
+/*
+ * cmd_util: what the command groups share - the op options (--timeout,
+ * --on-cancel, --dry-run), finding a domain and making its job, and
+ * xlcfg's messages.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "../core/dom.h"
+#include "../core/status.h"
+#include "cmd.h"
+#include "out.h"
+#include "parse.h"
+
+int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r)
+{
+    const char *t = cmd_opt(call, "timeout");
+
+    *ms_r = 0;
+    if (!t)
+        return 0;
+    if (parse_duration_ms(t, ms_r) < 0)
+        return error("%s: invalid duration '%s' for --timeout (use e.g. "
+                     "30s, 2m, 1h)", call->cmd->name, t);
+    return 0;
+}
+
+int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r,
+                       char **name_r)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+    int rc;
+
+    if (!ctx)
+        return -1;
+    rc = dom_resolve(ctx, spec, domid_r);
+    if (rc == ERROR_DOMAIN_NOTFOUND)
+        return error("no such domain '%s'", spec);
+    if (rc)
+        return error_libxl(rc, "cannot look up domain '%s'", spec);
+    if (!name_r)
+        return 0;
+    *name_r = libxl_domid_to_name(ctx, *domid_r);
+    if (!*name_r)
+        *name_r = strdup(spec);
+    if (!*name_r)
+        return error("out of memory");
+    return 0;
+}
+
+struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
+                           enum op_kind kind, uint32_t *domid_r,
+                           int *status_r)
+{
+    struct job *job;
+    char *name = NULL;
+
+    *status_r = AXL_EXIT_FAIL;
+    if (cmd_resolve_domain(cli, call->argv[0], domid_r, &name) < 0)
+        return NULL;
+    job = job_new(cli, kind, name);
+    free(name);
+    if (!job)
+        return error("%s: out of memory", call->cmd->name), NULL;
+    op_set_domid(job_op(job), *domid_r);
+    return job;
+}
+
+int cmd_dry_run_check(const struct cmd_call *call, const char *does)
+{
+    if (cmd_flag(call, "dry-run") &&
+        (cmd_opt(call, "on-cancel") || cmd_opt(call, "timeout")))
+        return error("%s: --dry-run %s nothing: --on-cancel and --timeout "
+                     "do not apply", call->cmd->name, does);
+    return 0;
+}
+
+int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r)
+{
+    const char *policy = cmd_opt(call, "on-cancel");
+
+    *r = OP_ON_CANCEL_DESTROY;
+    if (!policy || !strcmp(policy, "destroy"))
+        return 0;
+    if (!strcmp(policy, "keep")) {
+        *r = OP_ON_CANCEL_KEEP;
+        return 0;
+    }
+    return error("%s: invalid value '%s' for --on-cancel (use destroy or "
+                 "keep)", call->cmd->name, policy);
+}
+
+void cmd_xlcfg_report(void *user, int is_error, const char *msg)
+{
+    (void)user;
+    if (is_error)
+        error("%s", msg);
+    else
+        warn("%s", msg);
+}
