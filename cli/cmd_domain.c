@@ -16,22 +16,31 @@
 /* ---- create ---- */
 
 static const struct cmd_opt cmd_create_opts[] = {
-    { 'f', "config", "FILE", "read the domain configuration from FILE" },
+    { 'f', "config", "FILE", "read the domain configuration from FILE",
+      "defconfig" },
     { 'p', "paused", NULL, "leave the domain paused after creating it" },
     { 'n', "dry-run", NULL,
-      "print the libxl domain configuration as JSON; create nothing" },
+      "print the libxl domain configuration as JSON; create nothing",
+      "dryrun" },
     { 'q', "quiet", NULL, "print no progress" },
     { 'v', "verbose", NULL, "show libxl's log on stderr (repeat for more)" },
+    { 'd', "debug", NULL, "print the configuration handed to libxl, as "
+      "JSON, on stderr before creating" },
     { 0, "on-cancel", "POLICY",
       "what to do with a half-built domain when cancelled: destroy "
       "(default) or keep" },
-    { 'F', "foreground", NULL, "accepted for xl compatibility (axl never "
-      "daemonizes)" },
-    { 'e', "no-onreboot", NULL, "accepted for xl compatibility" },
+    { 0, "ignore-global-affinity-masks", NULL,
+      "do not apply xl.conf's vm.cpumask, vm.pv.cpumask, vm.hvm.cpumask" },
+    { 'F', "foreground", NULL, "accepted for xl compatibility (axl runs no "
+      "monitor yet: it stays in the foreground until the create is done)" },
+    { 'e', "no-onreboot", NULL, "accepted for xl compatibility (no monitor "
+      "runs)" },
     { 'c', "console", NULL, "attach to the console (not supported yet)" },
+    { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
+    { 'A', "vncviewer-autopass", NULL,
+      "give the VNC viewer the password (not supported yet)" },
     { 0 },
 };
-
 
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
@@ -49,9 +58,11 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
         cmd_dry_run_check(call, "creates") < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_flag(call, "console"))
-        return error("create: -c (attach to the console) is not supported "
-                     "yet; use 'xl console' after creating"), AXL_EXIT_USAGE;
+    if (cmd_flag(call, "console") || cmd_flag(call, "vncviewer") ||
+        cmd_flag(call, "vncviewer-autopass"))
+        return error("create: %s is not supported yet; nothing was created",
+                     cmd_flag(call, "console") ? "-c (attach to the console)"
+                     : "-V/-A (start a VNC viewer)"), AXL_EXIT_USAGE;
     if (!path) {
         if (call->argc < 1)
             return error("create: no config file (usage: axl create "
@@ -84,13 +95,14 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     xo.overrides = overrides;
     xo.n_overrides = n_over;
     xo.report = cmd_xlcfg_report;
+    xo.ignore_global_masks = cmd_flag(call, "ignore-global-affinity-masks");
     if (!quiet)
         progress("parsing config from %s", path);
     if (xlcfg_parse(ctx, &xo, op_config(job_op(job))) < 0) {
         status = AXL_EXIT_FAIL;
         goto out;
     }
-    if (dry) {
+    if (dry || cmd_flag(call, "debug")) {
         char *json = libxl_domain_config_to_json(ctx,
                                                  op_config(job_op(job)));
 
@@ -100,10 +112,20 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
             goto out;
         }
         /* libxl's JSON ends in a newline; print it as xl -N does. */
-        fputs(json, stdout);
+        if (dry) {
+            fputs(json, stdout);
+        } else {
+            size_t n = strlen(json);
+
+            if (n && json[n - 1] == '\n')
+                json[n - 1] = '\0';
+            out_line(json);
+        }
         free(json);
-        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-        goto out;
+        if (dry) {
+            status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+            goto out;
+        }
     }
     op_set_on_cancel(job_op(job), on_cancel);
     op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
@@ -128,24 +150,107 @@ const struct cmd_entry cmd_create_entry = {
 
 /* ---- destroy, pause, unpause, shutdown, reboot ---- */
 
+static const struct cmd_opt cmd_destroy_opts[] = {
+    { 'f', "force", NULL, "allow Domain-0 as the target (for a "
+      "disaggregated toolstack; refused otherwise)" },
+    { 0 },
+};
+
+static const struct cmd_opt cmd_request_opts[] = {
+    { 'a', "all", NULL, "every guest (not Domain-0), each as a job" },
+    { 'w', "wait", NULL, "wait until the guest has shut down; twice: "
+      "until it is gone" },
+    { 'F', "fallback", NULL, "a guest without PV drivers gets an ACPI "
+      "button event instead" },
+    { 0 },
+};
+
+/*
+ * One op on one domain.  Domain-0 only with destroy -f, as xl.
+ * shutdown and reboot take -F and -w.
+ */
+static struct job *cmd_domain_one(struct cli *cli, struct cmd_call *call,
+                                  enum op_kind kind, int *status)
+{
+    struct job *job;
+    uint32_t domid;
+
+    job = cmd_domain_job(cli, call, kind, &domid, status);
+    if (!job)
+        return NULL;
+    if (domid == 0 && !cmd_flag(call, "force")) {
+        job_forget(cli, job);
+        *status = AXL_EXIT_FAIL;
+        return error("cannot %s Domain-0", call->cmd->name), NULL;
+    }
+    op_set_fallback(job_op(job), cmd_flag(call, "fallback") > 0);
+    op_set_wait(job_op(job), cmd_flag(call, "wait") > 1 ? 2
+                             : cmd_flag(call, "wait"));
+    return job;
+}
+
 static int cmd_domain_simple(struct cli *cli, struct cmd_call *call,
                              enum op_kind kind)
 {
     struct job *job;
     uint64_t timeout_ms;
-    uint32_t domid;
     int status;
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0)
         return AXL_EXIT_USAGE;
-    job = cmd_domain_job(cli, call, kind, &domid, &status);
-    if (!job)
-        return status;
-    if (domid == 0) {
-        job_forget(cli, job);
-        return error("cannot %s Domain-0", call->cmd->name), AXL_EXIT_FAIL;
+    if (call->argc != 1)
+        return error("%s: give one domain (usage: axl %s %s)",
+                     call->cmd->name, call->cmd->name, call->cmd->usage),
+               AXL_EXIT_USAGE;
+    job = cmd_domain_one(cli, call, kind, &status);
+    return job ? job_run(job, timeout_ms) : status;
+}
+
+/* shutdown/reboot -a: every guest but those that never stop, as xl. */
+static int cmd_domain_all(struct cli *cli, struct cmd_call *call,
+                          enum op_kind kind)
+{
+    libxl_dominfo *info;
+    uint64_t timeout_ms;
+    int i, n = 0, started = 0, status = AXL_EXIT_OK;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (call->argc)
+        return error("%s: -a acts on every guest: give no domain",
+                     call->cmd->name), AXL_EXIT_USAGE;
+    if (!cli_libxl(cli))
+        return AXL_EXIT_FAIL;
+    info = libxl_list_domain(cli_libxl(cli), &n);
+    if (!info)
+        return error("%s: cannot list domains", call->cmd->name),
+               AXL_EXIT_FAIL;
+    for (i = 0; i < n; i++) {
+        char id[16], *argv1[] = { id, NULL };
+        struct cmd_call one = *call;
+        struct job *job;
+
+        if (info[i].domid == 0 || info[i].never_stop)
+            continue;
+        snprintf(id, sizeof(id), "%u", info[i].domid);
+        one.argc = 1;
+        one.argv = argv1;
+        job = cmd_domain_one(cli, &one, kind, &status);
+        if (!job)
+            continue;       /* gone meanwhile: said; the others go on */
+        job_run(job, timeout_ms);
+        started++;
     }
-    return job_run(job, timeout_ms);
+    libxl_dominfo_list_free(info, n);
+    return started ? CMD_PENDING : status;
+}
+
+static int cmd_request_run(struct cli *cli, struct cmd_call *call,
+                           enum op_kind kind)
+{
+    if (cmd_flag(call, "all"))
+        return cmd_domain_all(cli, call, kind);
+    return cmd_domain_simple(cli, call, kind);
 }
 
 static int cmd_destroy_run(struct cli *cli, struct cmd_call *call)
@@ -165,41 +270,87 @@ static int cmd_unpause_run(struct cli *cli, struct cmd_call *call)
 
 static int cmd_shutdown_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_domain_simple(cli, call, OP_SHUTDOWN);
+    return cmd_request_run(cli, call, OP_SHUTDOWN);
 }
 
 static int cmd_reboot_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_domain_simple(cli, call, OP_REBOOT);
+    return cmd_request_run(cli, call, OP_REBOOT);
 }
 
-#define CMD_DOMAIN_SIMPLE(NAME, SUMMARY)                                \
+#define CMD_DOMAIN_SIMPLE(NAME, SUMMARY, USAGE, OPTS, MIN)              \
     const struct cmd_entry cmd_##NAME##_entry = {                       \
         .name = #NAME,                                                  \
         .summary = SUMMARY,                                             \
-        .usage = "[options] <Domain>",                                  \
-        .min_args = 1,                                                  \
+        .usage = USAGE,                                                 \
+        .opts = OPTS,                                                   \
+        .min_args = MIN,                                                \
         .max_args = 1,                                                  \
         .first_arg = CMD_ARG_DOMAIN,                                    \
         .flags = CMD_F_OP,                                              \
         .run = cmd_##NAME##_run,                                        \
     }
 
-CMD_DOMAIN_SIMPLE(destroy, "destroy a domain at once");
-CMD_DOMAIN_SIMPLE(pause, "pause a domain");
-CMD_DOMAIN_SIMPLE(unpause, "unpause a domain");
-CMD_DOMAIN_SIMPLE(shutdown, "ask a domain to shut down");
-CMD_DOMAIN_SIMPLE(reboot, "ask a domain to reboot");
+CMD_DOMAIN_SIMPLE(destroy, "destroy a domain at once", "[options] <Domain>",
+                  cmd_destroy_opts, 1);
+CMD_DOMAIN_SIMPLE(pause, "pause a domain", "[options] <Domain>", NULL, 1);
+CMD_DOMAIN_SIMPLE(unpause, "unpause a domain", "[options] <Domain>", NULL,
+                  1);
+CMD_DOMAIN_SIMPLE(shutdown, "ask a domain to shut down",
+                  "[options] <-a|Domain>", cmd_request_opts, 0);
+CMD_DOMAIN_SIMPLE(reboot, "ask a domain to reboot", "[options] <-a|Domain>",
+                  cmd_request_opts, 0);
 
 /* ---- list ---- */
 
 static const struct cmd_opt cmd_list_opts[] = {
     { 'l', "long", NULL, "print each domain's configuration as JSON" },
     { 'v', "verbose", NULL, "add UUID, reason code and security label" },
+    { 'Z', "context", NULL, "add the security label" },
+    { 'c', "cpupool", NULL, "add the CPU pool" },
+    { 'n', "numa", NULL, "add the NUMA node affinity" },
     { 0 },
 };
 
-static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d, bool verbose)
+/* The columns asked for besides xl's first six. */
+struct cmd_list_cols {
+    bool verbose, context, cpupool, numa;
+    int nr_nodes;
+    libxl_bitmap nodes;
+};
+
+/*
+ * A node map as xl prints it: "all" for one run over every node, "none"
+ * for no node, else the runs ("0", "0-3,6").
+ */
+static void cmd_list_nodes(const libxl_bitmap *map, int n)
+{
+    int i = 0, runs = 0;
+
+    while (i < n) {
+        int start;
+
+        while (i < n && !libxl_bitmap_test(map, i))
+            i++;
+        if (i == n)
+            break;
+        start = i;
+        while (i < n && libxl_bitmap_test(map, i))
+            i++;
+        if (!runs && start == 0 && i == n) {
+            fputs("all", stdout);
+            return;
+        }
+        printf(i - 1 > start ? "%s%d-%d" : "%s%d", runs ? "," : "", start,
+               i - 1);
+        runs++;
+    }
+    if (!runs)
+        fputs("none", stdout);
+}
+
+static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
+                         struct cmd_list_cols *c)
 {
     static const char reasons[] = "-rscwS";
     int reason = d->shutdown ? (int)d->shutdown_reason : 0;
@@ -214,15 +365,62 @@ static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d, bool verbose)
                                                             : '?',
            d->dying ? 'd' : '-', (double)d->cpu_time / 1e9);
     free(name);
-    if (verbose) {
+    if (c->verbose) {
         printf(" " LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d->uuid));
         if (d->shutdown)
             printf(" %8x", reason);
         else
             printf(" %8s", "-");
+    }
+    if (c->verbose || c->context)
         printf(" %16s", d->ssid_label ? d->ssid_label : "-");
+    if (c->cpupool) {
+        char *pool = libxl_cpupoolid_to_name(ctx, d->cpupool);
+
+        printf("%16s", pool ? pool : "(null)");
+        free(pool);
+    }
+    if (c->numa) {
+        putchar(' ');
+        if (libxl_domain_get_nodeaffinity(ctx, d->domid, &c->nodes) == 0)
+            cmd_list_nodes(&c->nodes, c->nr_nodes);
     }
     putchar('\n');
+}
+
+/* xl's columns: the header, then a row per domain. */
+static int cmd_list_table(libxl_ctx *ctx, const libxl_dominfo *sel,
+                          int nsel, struct cmd_list_cols *c)
+{
+    libxl_physinfo phys;
+    int i, status = AXL_EXIT_OK;
+
+    libxl_physinfo_init(&phys);
+    libxl_bitmap_init(&c->nodes);
+    if (c->numa && (libxl_node_bitmap_alloc(ctx, &c->nodes, 0) ||
+                    libxl_get_physinfo(ctx, &phys))) {
+        status = error("list: cannot read the host's NUMA nodes");
+        goto out;
+    }
+    c->nr_nodes = (int)phys.nr_nodes;
+    printf("Name                                        ID   Mem "
+           "VCPUs\tState\tTime(s)");
+    if (c->verbose)
+        printf("   UUID                            "
+               "Reason-Code\tSecurity Label");
+    else if (c->context)
+        printf("   Security Label");
+    if (c->cpupool)
+        printf("         Cpupool");
+    if (c->numa)
+        printf(" NODE Affinity");
+    printf("\n");
+    for (i = 0; i < nsel; i++)
+        cmd_list_row(ctx, &sel[i], c);
+out:
+    libxl_bitmap_dispose(&c->nodes);
+    libxl_physinfo_dispose(&phys);
+    return status < 0 ? AXL_EXIT_FAIL : status;
 }
 
 /*
@@ -317,8 +515,13 @@ static int cmd_list_long(struct cli *cli, const libxl_dominfo *info, int n)
 static int cmd_list_run(struct cli *cli, struct cmd_call *call)
 {
     libxl_dominfo *info = NULL, *sel = NULL;
+    struct cmd_list_cols cols = {
+        .verbose = cmd_flag(call, "verbose") > 0,
+        .context = cmd_flag(call, "context") > 0,
+        .cpupool = cmd_flag(call, "cpupool") > 0,
+        .numa = cmd_flag(call, "numa") > 0,
+    };
     libxl_ctx *ctx;
-    bool verbose = cmd_flag(call, "verbose") > 0;
     int i, n = 0, nsel = 0, status = AXL_EXIT_FAIL;
 
     ctx = cli_libxl(cli);
@@ -351,17 +554,10 @@ static int cmd_list_run(struct cli *cli, struct cmd_call *call)
     if (cmd_flag(call, "long")) {
         status = cmd_list_long(cli, sel, nsel);
         goto out;
-    } else {
-        printf("Name                                        ID   Mem "
-               "VCPUs\tState\tTime(s)");
-        if (verbose)
-            printf("   UUID                            "
-                   "Reason-Code\tSecurity Label");
-        printf("\n");
-        for (i = 0; i < nsel; i++)
-            cmd_list_row(ctx, &sel[i], verbose);
     }
-    status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    status = cmd_list_table(ctx, sel, nsel, &cols);
+    if (out_flush_stdout() < 0)
+        status = AXL_EXIT_FAIL;
 out:
     free(sel);  /* shallow copies of info's entries */
     if (info)

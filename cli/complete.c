@@ -14,12 +14,6 @@
 #include "cmd.h"
 #include "complete.h"
 
-/* Global options that take a value as the next word (see axl.c). */
-static bool complete_global_takes_value(const char *w)
-{
-    return !strcmp(w, "-f") || !strcmp(w, "--file");
-}
-
 static bool complete_prefix(const char *cand, const char *prefix)
 {
     return !strncmp(cand, prefix, strlen(prefix));
@@ -50,20 +44,11 @@ static void complete_commands(struct cli *cli, const char *prefix,
             complete_offer(cmd_table[i]->name, prefix, emit, user);
 }
 
-/* The entry's options, then the op options, then --help; NULL after. */
-static const struct cmd_opt *complete_opt_at(const struct cmd_entry *e,
-                                             int i)
+/* A value for option o: only file names are known kinds of values. */
+static enum complete_more complete_value(const struct cmd_opt *o)
 {
-    static const struct cmd_opt help = { 'h', "help", NULL, NULL };
-    int n = 0, k;
-
-    for (k = 0; e->opts && e->opts[k].long_name; k++, n++)
-        if (n == i)
-            return &e->opts[k];
-    for (k = 0; (e->flags & CMD_F_OP) && cmd_op_opts[k].long_name; k++, n++)
-        if (n == i)
-            return &cmd_op_opts[k];
-    return n == i ? &help : NULL;
+    return o->arg && !strcmp(o->arg, "FILE") ? COMPLETE_FILES
+                                             : COMPLETE_DONE;
 }
 
 /* The option a word names: "--name", "--name=...", or "-x". */
@@ -73,15 +58,21 @@ static const struct cmd_opt *complete_find_opt(const struct cmd_entry *e,
     const struct cmd_opt *o;
     int i;
 
-    for (i = 0; (o = complete_opt_at(e, i)); i++) {
-        if (w[0] == '-' && w[1] == '-') {
-            size_t n = strlen(o->long_name);
+    for (i = 0; (o = cmd_opt_at(e, i)); i++) {
+        const char *names[2] = { o->long_name, o->alias };
+        int k;
 
-            if (!strncmp(w + 2, o->long_name, n) &&
+        if (w[0] != '-' || w[1] != '-') {
+            if (w[0] == '-' && w[1] && o->short_name == w[1])
+                return o;
+            continue;
+        }
+        for (k = 0; k < 2; k++) {
+            size_t n = names[k] ? strlen(names[k]) : 0;
+
+            if (n && !strncmp(w + 2, names[k], n) &&
                 (w[2 + n] == '\0' || w[2 + n] == '='))
                 return o;
-        } else if (w[0] == '-' && w[1] && o->short_name == w[1]) {
-            return o;
         }
     }
     return NULL;
@@ -94,9 +85,13 @@ static void complete_options(const struct cmd_entry *e, const char *prefix,
     char buf[80];
     int i;
 
-    for (i = 0; (o = complete_opt_at(e, i)); i++) {
+    for (i = 0; (o = cmd_opt_at(e, i)); i++) {
         snprintf(buf, sizeof(buf), "--%s%s", o->long_name,
                  o->arg ? "=" : "");
+        complete_offer(buf, prefix, emit, user);
+        if (!o->alias)
+            continue;
+        snprintf(buf, sizeof(buf), "--%s%s", o->alias, o->arg ? "=" : "");
         complete_offer(buf, prefix, emit, user);
     }
 }
@@ -227,12 +222,6 @@ static enum complete_more complete_arg(struct cli *cli,
     return COMPLETE_DONE;
 }
 
-/* A value for option o: only file names are known kinds of values. */
-static enum complete_more complete_value(const struct cmd_opt *o)
-{
-    return o->arg && !strcmp(o->arg, "FILE") ? COMPLETE_FILES
-                                             : COMPLETE_DONE;
-}
 
 enum complete_more complete_words(struct cli *cli, int argc, char **words,
                                   int cword, complete_emit_fn *emit,
@@ -243,35 +232,26 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
     const char *cur = cword < argc ? words[cword] : "";
     const char *prev = cword >= 1 ? words[cword - 1] : "";
     const char *first = NULL;   /* the first positional argument */
-    int i, k, npos = 0;
+    int i, npos = 0;
     bool opts_end = false;
 
     /* Global options, then the command. */
     for (i = 1; i < cword; i++) {
         if (words[i][0] != '-')
             break;
-        if (complete_global_takes_value(words[i]) && ++i == cword)
-            return COMPLETE_FILES;
+        o = complete_find_opt(&cmd_global_entry, words[i]);
+        if (o && o->arg && !strchr(words[i], '=') && ++i == cword)
+            return complete_value(o);
     }
     if (i == cword) {
-        if (cur[0] != '-')
+        if (cur[0] == '-')
+            complete_options(&cmd_global_entry, cur, emit, user);
+        else
             complete_commands(cli, cur, emit, user);
         return COMPLETE_DONE;
     }
-    for (k = 0; cmd_table[k]; k++)
-        if (!strcmp(cmd_table[k]->name, words[i]))
-            e = cmd_table[k];
-    if (!e) {
-        /* A unique prefix names the command, as cmd_lookup() accepts. */
-        for (k = 0; cmd_table[k]; k++) {
-            if (!complete_prefix(cmd_table[k]->name, words[i]))
-                continue;
-            if (e)
-                return COMPLETE_DONE;
-            e = cmd_table[k];
-        }
-    }
-    if (!e || (e->flags & CMD_F_RAW))
+    /* The command, as cmd_lookup() finds it: exact, or a unique prefix. */
+    if (cmd_find(cmd_table, words[i], &e) != 1 || (e->flags & CMD_F_RAW))
         return COMPLETE_DONE;
 
     /*

@@ -35,6 +35,9 @@ struct loop_timer {
 
 struct loop {
     libxl_ctx *ctx;
+    xentoollog_logger *lg;
+    loop_event_fn *on_event;
+    void *event_user;
     int sigfd;
     sigset_t caught;
     loop_signal_fn *on_signal;
@@ -110,6 +113,41 @@ static const libxl_childproc_hooks loop_child_hooks = {
     .fork_replacement = loop_fork,
 };
 
+/* libxl's events (a domain's death...) reach whoever asked for them. */
+static void loop_event_occurs(void *user, libxl_event *ev)
+{
+    struct loop *lp = user;
+
+    if (lp->on_event)
+        lp->on_event(lp, ev, lp->event_user);
+    else
+        libxl_event_free(lp->ctx, ev);
+}
+
+/* Said through the logger libxl was given, like libxl's own errors. */
+static void loop_event_disaster(void *user, libxl_event_type type,
+                                const char *msg, int errnoval)
+{
+    struct loop *lp = user;
+
+    (void)type;
+    if (lp->lg)
+        xtl_log(lp->lg, XTL_CRITICAL, errnoval, "axl",
+                "libxl cannot deliver events: %s", msg);
+}
+
+static const libxl_event_hooks loop_event_hooks = {
+    .event_occurs_mask = LIBXL_EVENTMASK_ALL,
+    .event_occurs = loop_event_occurs,
+    .disaster = loop_event_disaster,
+};
+
+void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user)
+{
+    lp->on_event = fn;
+    lp->event_user = user;
+}
+
 int loop_init(struct loop **lp_r)
 {
     struct loop *lp = NULL;
@@ -159,7 +197,9 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
         lp->ctx = NULL;
         return rc;
     }
+    lp->lg = lg;
     libxl_childproc_setmode(lp->ctx, &loop_child_hooks, lp);
+    libxl_event_register_callbacks(lp->ctx, &loop_event_hooks, lp);
     return 0;
 }
 

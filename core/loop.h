@@ -23,6 +23,8 @@ struct loop_timer;
 typedef void loop_fd_fn(struct loop *lp, int fd, short revents, void *user);
 typedef void loop_timer_fn(struct loop *lp, void *user);
 typedef void loop_signal_fn(struct loop *lp, int signo, void *user);
+/* A libxl event; the callee owns ev (libxl_event_free()). */
+typedef void loop_event_fn(struct loop *lp, libxl_event *ev, void *user);
 
 /*
  * Block the signals the loop handles and create the loop, without a libxl
@@ -37,6 +39,12 @@ int loop_init(struct loop **lp_r);
  * the loop.
  */
 int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
+
+/*
+ * Deliver libxl's events (those enabled with libxl_evenable_*) to fn,
+ * from the loop.  One handler per loop; without one they are dropped.
+ */
+void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user);
 
 /*
  * Free the libxl context, if any, and the loop; restores the signal mask

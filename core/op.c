@@ -15,6 +15,8 @@
 enum op_phase {
     OP_PHASE_MAIN,      /* the libxl call the op is named after */
     OP_PHASE_UNPAUSE,   /* create: unpausing the new domain */
+    OP_PHASE_TRIGGER,   /* shutdown/reboot -F: the ACPI button instead */
+    OP_PHASE_WAIT,      /* shutdown/reboot -w: until the domain is down */
 };
 
 struct op {
@@ -36,6 +38,9 @@ struct op {
     libxl_device_disk disk;   /* OP_DISK_* */
     libxl_device_nic nic;     /* OP_NIC_* */
     bool force;               /* OP_*_REMOVE: destroy, not remove */
+    bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
+    int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
+    libxl_evgen_domain_death *deathw;
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
     int rc;                   /* the main ao's rc */
@@ -54,6 +59,7 @@ static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 #define OPK_ADD    0x4u   /* attaches it: a cancel may leave it */
 #define OPK_DISK   0x8u   /* the device is a disk (else a nic) */
 #define OPK_READ   0x10u  /* reads only: a domain that is gone is no error */
+#define OPK_REQ    0x20u  /* asks the guest (shutdown, reboot): may wait */
 
 typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how);
@@ -150,10 +156,10 @@ static const struct op_kind_info op_kinds[] = {
     [OP_UNPAUSE] = { "unpause", 0, op_call_unpause,
                      "an unpause leaves nothing to clean up (see 'axl list "
                      "%u')" },
-    [OP_SHUTDOWN] = { "shutdown", 0, op_call_shutdown,
+    [OP_SHUTDOWN] = { "shutdown", OPK_REQ, op_call_shutdown,
                       "the shutdown request may have reached domain %u; "
                       "nothing to clean up" },
-    [OP_REBOOT] = { "reboot", 0, op_call_reboot,
+    [OP_REBOOT] = { "reboot", OPK_REQ, op_call_reboot,
                     "the reboot request may have reached domain %u; "
                     "nothing to clean up" },
     [OP_DISK_ADD] = { "block-attach", OPK_DEV | OPK_ADD | OPK_DISK,
@@ -305,8 +311,22 @@ void op_set_start_paused(struct op *op, bool paused)
     op->start_paused = paused;
 }
 
+void op_set_fallback(struct op *op, bool fallback)
+{
+    op->fallback = fallback;
+}
+
+void op_set_wait(struct op *op, int wait)
+{
+    op->wait = wait;
+}
+
 static void op_finish(struct op *op, enum op_result result)
 {
+    if (op->deathw) {
+        libxl_evdisable_domain_death(loop_ctx(op->lp), op->deathw);
+        op->deathw = NULL;
+    }
     op->result = result;
     op->state = OP_DONE;
     op->t_done = loop_now_ns();
@@ -316,6 +336,7 @@ static void op_finish(struct op *op, enum op_result result)
 }
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
+static bool op_req_done(struct op *op, int rc);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
                            size_t len);
@@ -330,6 +351,10 @@ static int op_call(struct op *op)
     op->how.u.for_callback = op;
     if (op->phase == OP_PHASE_UNPAUSE)
         return op_call_unpause(op, ctx, &op->how);
+    if (op->phase == OP_PHASE_TRIGGER)
+        return libxl_send_trigger(ctx, op->domid, op->kind == OP_REBOOT
+                                  ? LIBXL_TRIGGER_RESET : LIBXL_TRIGGER_POWER,
+                                  0, &op->how);
     return op_kinds[op->kind].call(op, ctx, &op->how);
 }
 
@@ -641,6 +666,73 @@ static void op_create_cancelled(struct op *op, int rc)
     op_start_cleanup(op);
 }
 
+/* ---- shutdown and reboot: the ACPI fallback, the wait ---- */
+
+/* A domain's death or shutdown, for an op waiting on it. */
+static void op_event(struct loop *lp, libxl_event *ev, void *user)
+{
+    struct op *op = (struct op *)(uintptr_t)ev->for_user;
+    char d[160];
+
+    (void)user;
+    if (op && op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
+        (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH ||
+         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && op->wait == 1))) {
+        op_note(op, OP_NOTE_PROGRESS, "%s %s",
+                op_dom_desc(op, d, sizeof(d)),
+                ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH
+                    ? "is gone" : op->kind == OP_REBOOT
+                    ? "has shut down to reboot" : "has shut down");
+        op_finish(op, OP_RESULT_OK);
+    }
+    libxl_event_free(loop_ctx(lp), ev);
+}
+
+/*
+ * A shutdown's or reboot's ao is done: fall back to the ACPI button for
+ * a guest without PV drivers (-F), then wait (-w).  Returns false to let
+ * the common path finish the op.
+ */
+static bool op_req_done(struct op *op, int rc)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc == ERROR_NOPARAVIRT && !op->cancelled &&
+        op->phase == OP_PHASE_MAIN) {
+        if (!op->fallback) {
+            op_note(op, OP_NOTE_ERROR, "cannot %s %s: it has no PV drivers "
+                    "(-F presses its ACPI %s button instead)", op_verb(op),
+                    d, op->kind == OP_REBOOT ? "reset" : "power");
+            op_finish(op, OP_RESULT_FAILED);
+            return true;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "%s has no PV drivers: pressing its "
+                "ACPI %s button", d, op->kind == OP_REBOOT ? "reset"
+                                                          : "power");
+        op->phase = OP_PHASE_TRIGGER;
+        op_launch(op);
+        return true;
+    }
+    if (rc || op->cancelled || !op->wait)
+        return false;
+    loop_on_libxl_event(op->lp, op_event, NULL);
+    rc = libxl_evenable_domain_death(ctx, op->domid, (uintptr_t)op,
+                                     &op->deathw);
+    if (rc) {
+        op_note(op, OP_NOTE_ERROR, "cannot wait for %s: %s", d,
+                op_rc_text(rc));
+        op_finish(op, OP_RESULT_FAILED);
+        return true;
+    }
+    op->phase = OP_PHASE_WAIT;
+    op_note(op, OP_NOTE_PROGRESS, "waiting for %s to %s", d,
+            op->wait == 2 ? "be gone" : op->kind == OP_REBOOT
+            ? "shut down to reboot" : "shut down");
+    return true;
+}
+
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
 {
     struct op *op = for_callback;
@@ -697,6 +789,8 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
         op_dev_done(op, rc);
         return;
     }
+    if (op_has(op, OPK_REQ) && op_req_done(op, rc))
+        return;
 
     /* Every other kind: one ao, nothing to clean up. */
     if (rc == 0) {
@@ -736,6 +830,15 @@ void op_abort(struct op *op, int why)
     }
     op->why = why;
 
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_WAIT) {
+        /* No ao runs: the request was made; only the wait ends. */
+        op_note(op, OP_NOTE_INFO, "%s of %s: no longer waiting; the guest "
+                "was asked and may still %s", op_verb(op),
+                op_desc(op, NULL, d, sizeof(d)),
+                op->kind == OP_REBOOT ? "reboot" : "shut down");
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
     if (op->state == OP_RUNNING) {
         if (op->domid == (uint32_t)INVALID_DOMID && op->kind == OP_CREATE) {
             uint32_t id;

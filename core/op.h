@@ -121,6 +121,14 @@ void op_set_force(struct op *op, bool force);
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */
 void op_set_start_paused(struct op *op, bool paused);
+/*
+ * For OP_SHUTDOWN and OP_REBOOT: press the guest's ACPI power or reset
+ * button when it has no PV drivers (xl -F); then wait (xl -w) until it
+ * has shut down (wait 1) or is gone (wait 2), as libxl's domain death
+ * event says.  A cancel during the wait ends only the wait.
+ */
+void op_set_fallback(struct op *op, bool fallback);
+void op_set_wait(struct op *op, int wait);
 
 /*
  * Start the op.  Returns 0 when the op is running or already done (the

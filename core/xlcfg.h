@@ -9,6 +9,7 @@
 #ifndef AXL_XLCFG_H
 #define AXL_XLCFG_H
 
+#include <stdbool.h>
 #include <libxl.h>
 
 /* Where xl reads its global defaults from. */
@@ -49,6 +50,8 @@ struct xlcfg_opts {
      * "" means none (built-in defaults only).
      */
     const char *global_path;
+    /* xl create --ignore-global-affinity-masks: no vm.*cpumask. */
+    bool ignore_global_masks;
 };
 
 /*
