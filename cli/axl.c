@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         goto out;
     }
     esc_reset(&cli.esc);
-    loop_sync_rules(cli.lp, true, &cli.esc);
+    loop_sync_rules(cli.lp, true);
     loop_on_signal(cli.lp, axl_on_signal, &cli);
     /* Until the loop runs, a signal ends axl at once: nothing runs yet. */
     sync_was = loop_sync_begin(cli.lp);

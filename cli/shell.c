@@ -872,7 +872,7 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
     esc_reset(&sh.die_esc);
     loop_on_signal(cli->lp, shell_on_signal, cli);
     /* A command stuck in libxl does not take the shell with it at once. */
-    loop_sync_rules(cli->lp, false, &sh.fg_esc);
+    loop_sync_rules(cli->lp, false);
     if (sh.tty) {
         if (loop_catch_signal(cli->lp, SIGWINCH) < 0)
             warn("cannot follow the terminal's size: %s", strerror(errno));

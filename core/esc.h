@@ -11,9 +11,6 @@
  * higher-ranked one: SIGTERM and SIGHUP (someone wants axl gone) rank
  * above SIGINT (a user at the terminal); between equals, the latest.  So
  * a supervisor that sends SIGTERM during a Ctrl-C's cleanup sees 143.
- *
- * Everything here is async-signal-safe: loop's handler for signals that
- * arrive during synchronous work reads it.
  */
 #ifndef AXL_ESC_H
 #define AXL_ESC_H

@@ -1,5 +1,12 @@
 /*
- * loop: poll(2) over libxl's fds, axl's fds, a signalfd and timers.
+ * loop: poll(2) over libxl's fds, axl's fds, signals and timers.
+ *
+ * The cancelling signals (SIGINT, SIGTERM, SIGHUP) are never blocked: a
+ * handler records them and wakes the loop through a pipe, so the loop
+ * hands them over between two events.  Never blocking them is what lets
+ * a signal end work that is stuck where the loop cannot turn: in a call
+ * into libxl that waits on a wedged xenstored.  SIGCHLD and the extra
+ * signals (SIGWINCH) stay blocked and are read from a signalfd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,13 +53,14 @@ struct loop {
     struct loop_timer *timers;        /* sorted by deadline */
     struct pollfd *pfds;
     int pfds_alloc;
-    bool open;                        /* signals unblocked: sync work */
-    int busy;                         /* operations in flight */
-    bool die_idle;                    /* see loop_sync_rules() */
-    struct esc *esc;
+    volatile sig_atomic_t busy;       /* operations in flight */
+    volatile sig_atomic_t die_idle;   /* see loop_sync_rules() */
     /* Signals caught during synchronous work, for the next iteration. */
     volatile sig_atomic_t pending[LOOP_MAX_PENDING];
     volatile sig_atomic_t n_pending;
+    volatile sig_atomic_t in_poll;    /* the loop waits: all is well */
+    volatile sig_atomic_t in_sync;    /* depth of loop_sync_begin() */
+    int wake[2];                      /* the handler's pipe */
 };
 
 /*
@@ -68,8 +76,8 @@ static const int loop_default_signals[] = { SIGINT, SIGTERM, SIGHUP,
                                             SIGCHLD };
 #define LOOP_N_CANCEL 3
 
-/* The loop whose synchronous work the handler below guards. */
-static struct loop *loop_sync_lp;
+/* The loop the signal handler records for; one per process. */
+static struct loop *loop_sig_lp;
 
 uint64_t loop_now_ns(void)
 {
@@ -148,9 +156,14 @@ void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user)
     lp->event_user = user;
 }
 
+static void loop_on_cancel_signal(int signo);
+static int loop_iterate_now(struct loop *lp, int timeout_ms);
+
 int loop_init(struct loop **lp_r)
 {
+    struct sigaction sa;
     struct loop *lp = NULL;
+    sigset_t cancel;
     size_t i;
     int rc = -1;
 
@@ -158,22 +171,36 @@ int loop_init(struct loop **lp_r)
     if (!lp)
         goto out;
     lp->sigfd = -1;
+    lp->wake[0] = lp->wake[1] = -1;
+    lp->die_idle = 1;
     for (i = 0; i < LOOP_MAX_WATCHES; i++)
         lp->watches[i].fd = -1;
+    if (pipe2(lp->wake, O_NONBLOCK | O_CLOEXEC) < 0)
+        goto out;
 
+    /* SIGCHLD is read from the signalfd; it must stay blocked. */
     sigemptyset(&lp->caught);
-    for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
-        sigaddset(&lp->caught, loop_default_signals[i]);
+    sigaddset(&lp->caught, SIGCHLD);
     if (sigprocmask(SIG_BLOCK, &lp->caught, &loop_orig_mask) < 0)
         goto out;
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaction(loop_default_signals[i], NULL, &loop_orig_act[i]);
-    sigaction(SIGPIPE, NULL, &loop_orig_pipe);
-    signal(SIGPIPE, SIG_IGN);
-    lp->die_idle = true;
     lp->sigfd = signalfd(-1, &lp->caught, SFD_NONBLOCK | SFD_CLOEXEC);
     if (lp->sigfd < 0)
         goto out;
+
+    sigemptyset(&cancel);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaddset(&cancel, loop_default_signals[i]);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = loop_on_cancel_signal;
+    sa.sa_mask = cancel;
+    sa.sa_flags = SA_RESTART;
+    loop_sig_lp = lp;
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaction(loop_default_signals[i], &sa, &loop_orig_act[i]);
+    sigaction(SIGPIPE, NULL, &loop_orig_pipe);
+    signal(SIGPIPE, SIG_IGN);
+    /* A cancelling signal blocked by whoever started us is ours now. */
+    sigprocmask(SIG_UNBLOCK, &cancel, NULL);
     *lp_r = lp;
     lp = NULL;
     rc = 0;
@@ -182,6 +209,12 @@ out:
         int e = errno;
 
         sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+        if (lp->sigfd >= 0)
+            close(lp->sigfd);
+        if (lp->wake[0] >= 0) {
+            close(lp->wake[0]);
+            close(lp->wake[1]);
+        }
         free(lp);
         errno = e;
     }
@@ -220,19 +253,21 @@ void loop_dispose(struct loop *lp)
     for (i = 0; i < LOOP_N_CANCEL; i++)
         sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
     sigaction(SIGPIPE, &loop_orig_pipe, NULL);
-    if (loop_sync_lp == lp)
-        loop_sync_lp = NULL;
+    if (loop_sig_lp == lp)
+        loop_sig_lp = NULL;
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
     if (lp->sigfd >= 0)
         close(lp->sigfd);
+    close(lp->wake[0]);
+    close(lp->wake[1]);
     free(lp->pfds);
     free(lp);
 }
 
-/* ---- synchronous work ---- */
+/* ---- signals ---- */
 
 /* write(2) a message from the signal handler; nothing else is safe. */
-static void loop_sync_say(const char *a, const char *b, const char *c)
+static void loop_sig_say(const char *a, const char *b, const char *c)
 {
     const char *parts[] = { "axl: ", a, b, c, "\n" };
     size_t i;
@@ -242,90 +277,75 @@ static void loop_sync_say(const char *a, const char *b, const char *c)
             return;
 }
 
-/*
- * A cancelling signal during synchronous work: a call into libxl that
- * cannot be interrupted and may hang (a wedged xenstored).  With nothing
- * in flight and die_idle, there is nothing to clean up: die of the
- * signal now.  Otherwise keep it for the loop, which counts it when the
- * call returns; the third signal exits at once, as in the loop.
- */
-static void loop_sync_handler(int signo)
+static void loop_sig_die(int signo)
 {
-    struct loop *lp = loop_sync_lp;
-    int e = errno;
     sigset_t one;
 
-    if (lp && !(lp->busy == 0 && lp->die_idle)) {
-        int step = (lp->esc ? (int)esc_next(lp->esc) : 1) +
-                   (int)lp->n_pending;
-
-        if (step < ESC_FINAL && lp->n_pending < LOOP_MAX_PENDING) {
-            lp->pending[lp->n_pending] = signo;
-            lp->n_pending = lp->n_pending + 1;
-            loop_sync_say(esc_signame(signo), ": waiting for a call into "
-                          "libxl that cannot be cancelled; ",
-                          step == ESC_CANCEL ? "twice more to exit at once"
-                                             : "once more to exit at once");
-            errno = e;
-            return;
-        }
-        loop_sync_say(esc_signame(signo), ": exiting at once; ",
-                      "check 'axl list' for what is left");
-    }
     signal(signo, SIG_DFL);
     sigemptyset(&one);
     sigaddset(&one, signo);
     sigprocmask(SIG_UNBLOCK, &one, NULL);
     raise(signo);
-    errno = e;
 }
 
-/* Block the cancelling signals (open false) or hand them to the handler. */
-static void loop_set_open(struct loop *lp, bool open)
+/* Marks a signal that arrived during synchronous work. */
+#define LOOP_SIG_SYNC 0x1000
+
+/*
+ * A cancelling signal.  Normally: record it and wake the loop, which
+ * hands it to its handler.  Two cases cannot wait for the loop:
+ *  - synchronous work (loop_sync_begin) with nothing in flight and
+ *    die_idle: nothing needs cleaning up, so die of the signal now;
+ *  - a third signal the loop has not taken: the loop is stuck (in libxl,
+ *    on a wedged xenstored), so exit at once, as a third signal does.
+ */
+static void loop_on_cancel_signal(int signo)
 {
-    sigset_t cancel;
-    size_t i;
+    struct loop *lp = loop_sig_lp;
+    int e = errno, n;
 
-    if (lp->open == open)
-        return;
-    sigemptyset(&cancel);
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaddset(&cancel, loop_default_signals[i]);
-    if (open) {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = loop_sync_handler;
-        sa.sa_mask = cancel;
-        sa.sa_flags = SA_RESTART;
-        loop_sync_lp = lp;
-        for (i = 0; i < LOOP_N_CANCEL; i++)
-            sigaction(loop_default_signals[i], &sa, NULL);
-        lp->open = true;
-        sigprocmask(SIG_UNBLOCK, &cancel, NULL);
+    if (!lp || (lp->in_sync && lp->busy == 0 && lp->die_idle)) {
+        loop_sig_die(signo);
+        errno = e;
         return;
     }
-    sigprocmask(SIG_BLOCK, &cancel, NULL);
-    lp->open = false;
+    n = lp->n_pending;
+    if (n >= 2 || n >= LOOP_MAX_PENDING) {
+        loop_sig_say(esc_signame(signo), ": exiting at once; ",
+                     "check 'axl list' for what is left");
+        loop_sig_die(signo);
+        errno = e;
+        return;
+    }
+    lp->pending[n] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0);
+    lp->n_pending = n + 1;
+    if (write(lp->wake[1], "", 1) < 0) {
+        /* the pipe is full: the loop is woken already */
+    }
+    if (!lp->in_poll && (lp->in_sync || n == 1))
+        loop_sig_say(esc_signame(signo), ": waiting for a call into libxl "
+                     "that cannot be interrupted; ",
+                     n == 0 ? "twice more to exit at once"
+                            : "once more to exit at once");
+    errno = e;
 }
 
 bool loop_sync_begin(struct loop *lp)
 {
-    bool was = lp->open;
-
-    loop_set_open(lp, true);
-    return was;
+    lp->in_sync = lp->in_sync + 1;
+    return true;
 }
 
 void loop_sync_end(struct loop *lp, bool was)
 {
-    loop_set_open(lp, was);
+    (void)was;
+    if (lp->in_sync > 0)
+        lp->in_sync = lp->in_sync - 1;
 }
 
-void loop_sync_rules(struct loop *lp, bool die_idle, struct esc *esc)
+void loop_sync_rules(struct loop *lp, bool die_idle)
 {
     lp->die_idle = die_idle;
-    lp->esc = esc;
 }
 
 void loop_busy(struct loop *lp, int delta)
@@ -467,43 +487,71 @@ static int loop_grow(struct loop *lp, int want)
 }
 
 /*
- * Hand the signals caught during synchronous work to the loop's handler.
- * A SIGINT with nothing in flight is dropped: the command it was meant
- * for is over.  Returns how many were handed over.
+ * Hand the recorded signals to the loop's handler.  A SIGINT that came
+ * during synchronous work, with nothing in flight now, is dropped: the
+ * command it was meant for is over.  Returns how many were handed over.
  */
 static int loop_deliver_pending(struct loop *lp)
 {
     int sigs[LOOP_MAX_PENDING], n, i, k = 0;
+    char buf[64];
+    sigset_t cancel, old;
 
-    /* The handler cannot run now: the signals are blocked. */
+    /* Take the queue with the handler held off, then empty the pipe. */
+    sigemptyset(&cancel);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaddset(&cancel, loop_default_signals[i]);
+    sigprocmask(SIG_BLOCK, &cancel, &old);
     n = lp->n_pending;
     for (i = 0; i < n; i++)
         sigs[i] = lp->pending[i];
     lp->n_pending = 0;
+    while (read(lp->wake[0], buf, sizeof(buf)) > 0)
+        ;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     for (i = 0; i < n; i++) {
-        if (sigs[i] == SIGINT && lp->busy == 0)
+        int signo = sigs[i] & ~LOOP_SIG_SYNC;
+
+        if ((sigs[i] & LOOP_SIG_SYNC) && signo == SIGINT && lp->busy == 0)
             continue;
         if (lp->on_signal) {
-            lp->on_signal(lp, sigs[i], lp->signal_user);
+            lp->on_signal(lp, signo, lp->signal_user);
             k++;
         }
     }
     return k;
 }
 
-static int loop_iterate_blocked(struct loop *lp, int timeout_ms)
+int loop_iterate(struct loop *lp, int timeout_ms)
+{
+    /* The loop runs inside a synchronous section (the shell does): it
+     * is not synchronous work itself. */
+    sig_atomic_t sync = lp->in_sync;
+    int r;
+
+    lp->in_sync = 0;
+    r = loop_iterate_now(lp, timeout_ms);
+    lp->in_sync = sync;
+    return r;
+}
+
+static int loop_iterate_now(struct loop *lp, int timeout_ms)
 {
     struct loop_watch snap[LOOP_MAX_WATCHES];
     int nown = 0, nxl = 0, timeout = timeout_ms, r, i;
     struct timeval now;
 
-    if (loop_grow(lp, LOOP_MAX_WATCHES + 1 + 16) < 0)
+    if (loop_grow(lp, LOOP_MAX_WATCHES + 2 + 16) < 0)
         return -1;
     if (lp->n_pending && loop_deliver_pending(lp))
         timeout = 0;        /* the handler may have finished the work */
 
-    /* Our own fds first: the signalfd, then the watches. */
+    /* Our own fds first: the signalfd, the handler's pipe, the watches. */
     lp->pfds[nown].fd = lp->sigfd;
+    lp->pfds[nown].events = POLLIN;
+    lp->pfds[nown].revents = 0;
+    nown++;
+    lp->pfds[nown].fd = lp->wake[0];
     lp->pfds[nown].events = POLLIN;
     lp->pfds[nown].revents = 0;
     nown++;
@@ -539,7 +587,11 @@ static int loop_iterate_blocked(struct loop *lp, int timeout_ms)
             nxl = 0;
     }
 
+    lp->in_poll = 1;
+    if (lp->n_pending)
+        timeout = 0;        /* one came since: do not sleep on it */
     r = poll(lp->pfds, nown + nxl, timeout);
+    lp->in_poll = 0;
     if (r < 0 && errno != EINTR)
         return -1;
     if (r < 0) {
@@ -553,12 +605,14 @@ static int loop_iterate_blocked(struct loop *lp, int timeout_ms)
     }
     if (lp->pfds[0].revents & POLLIN)
         loop_read_signals(lp);
+    if (lp->n_pending)
+        loop_deliver_pending(lp);
 
     /*
      * Dispatch watches from the snapshot, skipping any that a callback
      * removed or replaced in the meantime.
      */
-    for (i = 0, r = 1; i < LOOP_MAX_WATCHES; i++) {
+    for (i = 0, r = 2; i < LOOP_MAX_WATCHES; i++) {
         short rev;
 
         if (snap[i].fd < 0)
@@ -571,21 +625,6 @@ static int loop_iterate_blocked(struct loop *lp, int timeout_ms)
     }
     loop_run_timers(lp);
     return 0;
-}
-
-int loop_iterate(struct loop *lp, int timeout_ms)
-{
-    bool was_open = lp->open;
-    int r;
-
-    loop_set_open(lp, false);
-    r = loop_iterate_blocked(lp, timeout_ms);
-    if (was_open) {
-        /* What arrived meanwhile is the loop's: read it before opening. */
-        loop_read_signals(lp);
-        loop_set_open(lp, true);
-    }
-    return r;
 }
 
 int loop_run_until(struct loop *lp, bool (*done)(void *user), void *user)

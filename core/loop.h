@@ -2,8 +2,9 @@
  * loop: axl's single-threaded event loop.
  *
  * One poll(2) drives libxl (libxl_osevent_beforepoll/afterpoll), axl's own
- * file descriptors and timers, and signals.  Signals arrive through a
- * signalfd: nothing runs in a signal handler.  SIGCHLD belongs to the loop
+ * file descriptors and timers, and signals.  A signal handler only
+ * records a signal and wakes the loop (or, when axl is stuck where the
+ * loop cannot turn, ends it); everything else runs from the loop.  SIGCHLD belongs to the loop
  * (libxl_sigchld_owner_mainloop), and every child libxl forks gets the
  * original signal mask back and a session of its own, so a terminal's
  * Ctrl-C reaches axl alone and axl decides what to cancel.
@@ -27,9 +28,10 @@ typedef void loop_signal_fn(struct loop *lp, int signo, void *user);
 typedef void loop_event_fn(struct loop *lp, libxl_event *ev, void *user);
 
 /*
- * Block the signals the loop handles and create the loop, without a libxl
- * context yet.  Call first thing in main(), before any thread or child
- * exists.  Returns 0 or -1 with errno set.
+ * Take the signals the loop handles (SIGINT, SIGTERM and SIGHUP through
+ * a handler, SIGCHLD through a signalfd) and create the loop, without a
+ * libxl context yet.  Call first thing in main(), before any thread or
+ * child exists.  Returns 0 or -1 with errno set.
  */
 int loop_init(struct loop **lp_r);
 
@@ -56,23 +58,23 @@ void loop_dispose(struct loop *lp);
 /*
  * Synchronous work: calls into libxl outside the loop (opening libxl,
  * listing, a command's preparation), which no ao_abort can interrupt.
- * Between loop_sync_begin() and loop_sync_end() the cancelling signals
- * are not left pending: with nothing in flight (see loop_busy()) and
- * die_idle, the first one ends axl with 128+N at once; otherwise they
- * are kept and handed to the loop's signal handler at its next
- * iteration (a SIGINT only if something is still in flight), and the
- * third signal, counting esc, exits at once.  loop_iterate() blocks them
- * again while it runs.  Sections nest: begin returns what end restores.
+ * Between loop_sync_begin() and loop_sync_end(), with nothing in flight
+ * (see loop_busy()) and die_idle, a cancelling signal ends axl at once
+ * with 128+N: there is nothing to clean up.  Otherwise it is kept for the
+ * loop, as always (a SIGINT is dropped if nothing is in flight by then),
+ * and the user is told the call cannot be interrupted.  Wherever axl is
+ * stuck, a third signal the loop has not taken exits at once.  Sections
+ * nest: begin returns what end takes.
  */
 bool loop_sync_begin(struct loop *lp);
 void loop_sync_end(struct loop *lp, bool was);
 
 /*
- * The rules for signals during synchronous work: die_idle (the one-shot
- * command: true, the default; the shell: false) and the escalation
- * counter the third signal is counted on (may be NULL).
+ * The rule for signals during synchronous work: die_idle (the one-shot
+ * command: true, the default; the shell, which must survive a Ctrl-C:
+ * false).
  */
-void loop_sync_rules(struct loop *lp, bool die_idle, struct esc *esc);
+void loop_sync_rules(struct loop *lp, bool die_idle);
 
 /* Operations in flight: +1 when one starts, -1 when it is done. */
 void loop_busy(struct loop *lp, int delta);
