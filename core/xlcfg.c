@@ -652,9 +652,9 @@ static int xlcfg_dom_devices(struct xlcfg_st *st, libxl_domain_config *d)
     if (rc < 0)
         return -1;
     if (!rc)
-        xlcfg_warn(st, "'msr_relaxed' will be removed in future versions "
-                   "(if it fixes an issue for you, please report to "
-                   "xen-devel@lists.xenproject.org)");
+        xlcfg_warn(st, "'msr_relaxed' is deprecated and may go away: if a "
+                   "guest needs it, tell the Xen developers "
+                   "(xen-devel@lists.xenproject.org)");
     return xlcfg_bool(st, "vpmu", &b->vpmu) < 0 ? -1 : 0;
 }
 

@@ -421,11 +421,11 @@ out:
 
 /* Why libxl_cpuid_parse_config_xend() refused a leaf, by its result. */
 static const char *const xlcfg_xend_why[] = {
-    [1] = "illegal leaf number",
-    [2] = "illegal subleaf number",
-    [3] = "missing colon",
-    [4] = "invalid register name (must be e[abcd]x)",
-    [5] = "policy string must be exactly 32 characters long",
+    [1] = "the leaf is not a number",
+    [2] = "the subleaf is not a number",
+    [3] = "no ':' after the leaf",
+    [4] = "the register is not eax, ebx, ecx or edx",
+    [5] = "the register needs 32 characters of 0, 1, x, k or s",
 };
 
 static int xlcfg_cpuid_xend(struct xlcfg_st *st, libxl_domain_build_info *b)
@@ -441,11 +441,10 @@ static int xlcfg_cpuid_xend(struct xlcfg_st *st, libxl_domain_build_info *b)
             return -1;
         e = libxl_cpuid_parse_config_xend(&b->cpuid, buf);
         if (e > 0 && e < (int)XLCFG_ARRAY_SIZE(xlcfg_xend_why))
-            return xlcfg_err(st, "invalid value '%s' for 'cpuid': %s",
-                             buf, xlcfg_xend_why[e]);
+            return xlcfg_err(st, "cpuid: cannot apply '%s': %s", buf,
+                             xlcfg_xend_why[e]);
         if (e)
-            return xlcfg_err(st, "invalid value '%s' for 'cpuid': unknown "
-                             "error", buf);
+            return xlcfg_err(st, "cpuid: cannot apply '%s'", buf);
     }
     return 0;
 }
@@ -455,21 +454,20 @@ static int xlcfg_cpuid_feature(struct xlcfg_st *st,
                                libxl_domain_build_info *b, const char *p)
 {
     int e = libxl_cpuid_parse_config(&b->cpuid, p);
+    int len = (int)strcspn(p, "=");
 
     switch (e) {
     case 0:
         return 0;
     case 1:
-        return xlcfg_err(st, "invalid value '%s' for 'cpuid': missing '=' "
-                         "in key=value", p);
+        return xlcfg_err(st, "cpuid: '%s' is not feature=value", p);
     case 2:
-        return xlcfg_err(st, "invalid value '%s' for 'cpuid': unknown "
-                         "flag", p);
+        return xlcfg_err(st, "cpuid: unknown feature '%.*s'", len, p);
     case 3:
-        return xlcfg_err(st, "invalid value '%s' for 'cpuid': value must "
-                         "be 0, 1, x, k or s", p);
+        return xlcfg_err(st, "cpuid: bad setting '%s' for feature '%.*s' "
+                         "(0, 1, x, k or s)", p + len + 1, len, p);
     default:
-        return xlcfg_err(st, "invalid value '%s' for 'cpuid'", p);
+        return xlcfg_err(st, "cpuid: cannot apply '%s'", p);
     }
 }
 
@@ -489,8 +487,7 @@ int xlcfg_cpuid(struct xlcfg_st *st, libxl_domain_build_info *b)
         return xlcfg_err(st, "out of memory");
     rc = 0;
     if (words[0] && strcmp(words[0], "host"))
-        rc = xlcfg_err(st, "invalid value '%s' for 'cpuid': the first "
-                       "word must be 'host'", buf);
+        rc = xlcfg_err(st, "cpuid: '%s' does not start with 'host'", buf);
     for (i = 1; !rc && words[0] && words[i]; i++)
         rc = xlcfg_cpuid_feature(st, b, words[i]);
     libxl_string_list_dispose(&words);
