@@ -55,9 +55,9 @@ struct xlcfg_opts {
 };
 
 /*
- * Every top-level key xlcfg_parse understands, NULL-terminated, sorted.
- * Any other key in a file is reported as a warning and ignored.  Shell
- * completion reads this table.
+ * Every top-level key xlcfg_parse understands, NULL-terminated, sorted
+ * (xlcfg_parse looks keys up by bisection).  Any other key in a file is
+ * reported as a warning and ignored.
  */
 extern const char *const xlcfg_keys[];
 

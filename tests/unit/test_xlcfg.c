@@ -394,6 +394,53 @@ int main(void)
           has_msg("W: 'tsc_mode' as a number is deprecated, use "
                   "tsc_mode=\"always_emulate\""),
           "legacy hvm spellings");
+    rc = parse(&c, "name='h'\ntype='hvm'\nmsr_relaxed=1\n");
+    check(rc == 0 && libxl_defbool_val(b->arch_x86.msr_relaxed) &&
+          has_msg("W: 'msr_relaxed' is deprecated and may go away: if a "
+                  "guest needs it, tell the Xen developers "
+                  "(xen-devel@lists.xenproject.org)"),
+          "msr_relaxed is set, with a warning");
+
+    /* --- cpuid --- */
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid='host,frob=1'\n");
+    check(rc == -1 && has_msg("E: cpuid: unknown feature 'frob'"),
+          "cpuid: unknown feature");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid='host,aes'\n");
+    check(rc == -1 && has_msg("E: cpuid: 'aes' is not feature=value"),
+          "cpuid: feature without a value");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid='host,aes=q'\n");
+    check(rc == -1 && has_msg("E: cpuid: bad setting 'q' for feature 'aes' "
+                              "(0, 1, x, k or s)"),
+          "cpuid: bad feature setting");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid='aes=1'\n");
+    check(rc == -1 && has_msg("E: cpuid: 'aes=1' does not start with "
+                              "'host'"), "cpuid: 'host' comes first");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid=['zz:eax=0']\n");
+    check(rc == -1 && has_msg("E: cpuid: cannot apply 'zz:eax=0': the leaf "
+                              "is not a number"), "cpuid: xend bad leaf");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid=['1']\n");
+    check(rc == -1 && has_msg("E: cpuid: cannot apply '1': no ':' after the "
+                              "leaf"), "cpuid: xend leaf without colon");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid=['1:efx=0']\n");
+    check(rc == -1 && has_msg("E: cpuid: cannot apply '1:efx=0': the "
+                              "register is not eax, ebx, ecx or edx"),
+          "cpuid: xend bad register");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpuid=['1:eax=01']\n");
+    check(rc == -1 && has_msg("E: cpuid: cannot apply '1:eax=01': the "
+                              "register needs 32 characters of 0, 1, x, k "
+                              "or s"), "cpuid: xend short register");
+
+    /* --- numbers refused, not wrapped --- */
+    rc = parse(&c, "name='x'\nkernel='/k'\nirqs=['+5']\n");
+    check(rc == -1 && has_msg("E: invalid value '+5' for 'irqs': not an irq "
+                              "number"), "a signed irq is refused");
+    rc = parse(&c, "name='x'\nkernel='/k'\nioports=['3f8-3ff', ' 60']\n"
+               "iomem=['a0,2@b0']\n");
+    check(rc == 0 && b->num_ioports == 2 && b->ioports[0].first == 0x3f8 &&
+          b->ioports[0].number == 8 && b->ioports[1].first == 0x60 &&
+          b->num_iomem == 1 && b->iomem[0].gfn == 0xb0,
+          "ioports and iomem in hex");
+
     rc = parse(&c, "name='p'\ntimer_mode='delay_for_missed_ticks'\n"
                "kernel='/k'\n");
     check(rc == -1 && has_msg("'timer_mode' is not supported for pv"),
