@@ -831,7 +831,9 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
         xlcfg_scan_keys(&st, opts->overrides[i], where);
     }
 
-    if (xlcfg_domain(&st, cfg) || xlcfg_global_masks(&st, &cfg->b_info))
+    if (xlcfg_domain(&st, cfg) ||
+        (!opts->ignore_global_masks &&
+         xlcfg_global_masks(&st, &cfg->b_info)))
         goto out;
     xlcfg_drain(&st, NULL, 0);
     rc = 0;

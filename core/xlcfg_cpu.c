@@ -102,7 +102,10 @@ static int xlcfg_cpurange_one(struct xlcfg_st *st, const char *what,
             goto out;
         }
     }
-    for (; a <= b; a++) {
+    /* CPUs past the map's end are not marked: do not walk to them. */
+    if (!nodes && b >= (uint64_t)map->size * 8)
+        b = map->size ? (uint64_t)map->size * 8 - 1 : 0;
+    for (; a <= b && (nodes || a < (uint64_t)map->size * 8); a++) {
         if (!nodes) {
             xlcfg_cpu_mark(map, a, neg);
             continue;

@@ -5,6 +5,7 @@
  * the passthrough resources (ioports, irqs, iomem).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -441,7 +442,10 @@ static const struct xlcfg_field xlcfg_nic_strs[] = {
     XLCFG_NIC_STR(colo_checkpoint_port),
 };
 
-/* mac=xx:xx:xx:xx:xx:xx, any separator, as xl reads it. */
+/*
+ * mac=xx:xx:xx:xx:xx:xx, any one-character separator, as xl reads it;
+ * but six octets exactly, and nothing after the last.
+ */
 static int xlcfg_nic_mac(struct xlcfg_st *st, libxl_device_nic *nic,
                          const char *o)
 {
@@ -451,12 +455,16 @@ static int xlcfg_nic_mac(struct xlcfg_st *st, libxl_device_nic *nic,
     int i;
 
     for (i = 0; i < 6; i++) {
+        if (!isxdigit((unsigned char)*p))
+            break;
         val = strtoul(p, &ep, 16);
-        if (ep == p || val > 255)
-            return xlcfg_err(st, "invalid value '%s' for 'vif' mac", o);
+        if (ep == p || val > 255 || (i < 5 ? !*ep : *ep != '\0'))
+            break;
         nic->mac[i] = val;
         p = ep + 1;
     }
+    if (i < 6)
+        return xlcfg_err(st, "invalid value '%s' for 'vif' mac", o);
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * libxl_domain_config and the exact messages.  Prints TAP.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,9 @@ static void write_file(const char *p, const char *text)
  * Parse text (plus overrides, NULL-terminated) into *cfg, which is
  * (re)initialised; global is the xl.conf text or NULL for none.
  */
+/* --ignore-global-affinity-masks for the next parse_g() only. */
+static bool ignore_masks;
+
 static int parse_g(libxl_domain_config *cfg, const char *global,
                    const char *text, ...)
 {
@@ -79,6 +83,8 @@ static int parse_g(libxl_domain_config *cfg, const char *global,
     o.n_overrides = i;
     o.report = collect;
     o.global_path = global ? gpath : "";
+    o.ignore_global_masks = ignore_masks;
+    ignore_masks = false;
     return xlcfg_parse(NULL, &o, cfg);
 }
 
@@ -335,6 +341,14 @@ int main(void)
     rc = parse(&c, "name='x'\nkernel='/k'\nvif=['mac=zz']\n");
     check(rc == -1 && has_msg("E: invalid value 'zz' for 'vif' mac"),
           "bad mac is an error");
+    rc = parse(&c, "name='x'\nkernel='/k'\n"
+               "vif=['mac=00:16:3e:01:02,bridge=xenbr0']\n");
+    check(rc == -1 && has_msg("E: invalid value '00:16:3e:01:02' for 'vif' "
+                              "mac"), "a mac of five octets is an error");
+    rc = parse(&c, "name='x'\nkernel='/k'\nvif=['mac=00:16:3e:01:02:03x']\n");
+    check(rc == -1, "a mac with something after it is an error");
+    rc = parse(&c, "name='x'\nkernel='/k'\ncpus='0-18446744073709551614'\n");
+    check(rc == 0, "a huge cpu range ends at once");
     rc = parse(&c, "name='x'\nkernel='/k'\npci=['01:00.0,permissive=1']\n");
     check(rc == 0 && c.num_pcidevs == 1 && c.pcidevs[0].bus == 1 &&
           c.pcidevs[0].permissive &&
@@ -490,6 +504,13 @@ int main(void)
                  (const char *)NULL);
     check(rc == -1 && has_msg("E: the hard affinity of vcpu 0 is empty"),
           "affinity outside vm.cpumask is an error, as in xl");
+    ignore_masks = true;
+    rc = parse_g(&c, "vm.cpumask = \"2\"\n",
+                 "name='x'\nkernel='/k'\nvcpus=1\ncpus='0'\n",
+                 (const char *)NULL);
+    check(rc == 0 && b->num_vcpu_hard_affinity == 1 &&
+          bits(&b->vcpu_hard_affinity[0], "0"),
+          "--ignore-global-affinity-masks: vm.cpumask is not applied");
 
     /* --- the json libxl prints (no context needed) --- */
     rc = parse(&c, pv, "uuid=\"11111111-2222-4333-8444-555555555555\"");
