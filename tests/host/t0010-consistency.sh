@@ -17,9 +17,12 @@ shell_only="jobs abort wait quit exit"
 # help_opts CMD: the long options `axl help CMD` lists on its option lines,
 # one a line, as completion offers them: "--name=" for an option taking a
 # value, "--name" for a flag.
+# An option line is "  -x, --name=ARG, --alias=ARG" and then, after two
+# spaces or on the next line, its help; every spelling counts.
 help_opts() {
     "$AXL" help "$1" |
-        sed -n 's/^  \(-[A-Za-z], \)\{0,1\}\(--[a-z][a-z-]*\)\(=\{0,1\}\).*/\2\3/p'
+        sed -n 's/^  \(-[^ ].*\)$/\1/p' | sed 's/  .*//' |
+        grep -o -- '--[a-z][a-z-]*=\{0,1\}'
 }
 
 # man_section CMD: CMD's own entry in man/axl.1, from its `.It Cm CMD` line
