@@ -1,0 +1,129 @@
+#!/bin/bash
+# Signals where no ao can be aborted, and which signal the status reports:
+#  - `axl list` stuck on a stopped xenstored ends at SIGINT with 130
+#    within a second (a synchronous call into libxl cannot be aborted);
+#  - SIGTERM during a Ctrl-C's cleanup: status 143, worded as a new
+#    signal, not "again";
+#  - a third signal while libxl's abort never ends (a bootloader that
+#    ignores SIGTERM): axl exits at once and says what the op leaves;
+#  - shutdown -w waits for the guest, and its wait is cancellable.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+. tests/lib/cancel.sh
+
+# --- a hung `axl list` ---
+t="list on a stopped xenstored"
+xsd=$(cat /run/xenstored.pid 2>/dev/null)
+if [ -z "$xsd" ] || ! kill -0 "$xsd" 2>/dev/null; then
+    fail "$t: xenstored's pid is known"
+else
+    pass "$t: xenstored's pid is known"
+    kill -STOP "$xsd"
+    axl list >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    # stuck: the process sleeps in a call that waits on xenstored (read,
+    # poll, recvfrom, recvmsg, futex, epoll_wait, epoll_pwait)
+    stuck() {
+        case $(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null) in
+        0|7|45|47|202|232|281) return 0 ;;
+        esac
+        return 1
+    }
+    ok "$t: axl list blocks, waiting on xenstored" wait_for 10 stuck
+    t0=$(now_us)
+    kill -INT "$pid"
+    wait_exit "$pid" 5
+    t1=$(now_us)
+    kill -CONT "$xsd"
+    is "$rc" 130 "$t: SIGINT ends it with 130"
+    ms=$(( (t1 - t0) / 1000 ))
+    diag "$t: SIGINT to exit: $ms ms"
+    ok "$t: within a second" test "$ms" -lt 1000
+    axl list >/dev/null 2>&1
+    is "$?" 0 "$t: xenstored answers again"
+fi
+
+# --- SIGTERM during the cleanup of a Ctrl-C ---
+t="SIGTERM during a SIGINT's cleanup"
+name=$(cfg_name "$G/hang-hotplug.cfg")
+start hang-hotplug
+touch "$M/block-hang.remove-hangs"
+if wait_for 60 in_phase hang-hotplug; then
+    kill -INT "$pid"
+    if wait_for 30 test -s "$M/block-hang.remove.pid"; then
+        pass "$t: the cleanup is running"
+        kill -TERM "$pid"
+        wait_exit "$pid" 60
+        is "$rc" 143 "$t: exit 143, the supervisor's signal"
+        err=$(cat "$tmp/err")
+        like "$err" "^axl: Terminated: abandoning cleanup" \
+            "$t: says 'Terminated', a new signal"
+        unlike "$err" "Terminated again" "$t: not 'Terminated again'"
+    else
+        fail "$t: the cleanup is running" "$(cat "$tmp/err")"
+        kill -9 "$pid"
+    fi
+else
+    fail "$t: create reaches the hotplug phase" "$(cat "$tmp/err")"
+    kill -9 "$pid"
+fi
+rm -f "$M/block-hang.remove-hangs"
+clean_domains
+ok "$t: cleaned up afterwards" eval "! dom_exists $name"
+
+# --- a third signal while libxl's abort never ends ---
+t="third SIGINT while libxl cannot stop"
+name=$(cfg_name "$G/hang-bootloader.cfg")
+start hang-bootloader
+touch "$M/bootloader-hang.ignore-term"
+if wait_for 60 in_phase hang-bootloader; then
+    id=$(dom_id "$name")
+    kill -INT "$pid"
+    ok "$t: first: cancelling" wait_for 10 grep -q 'cancelling create' \
+        "$tmp/err"
+    kill -INT "$pid"
+    ok "$t: second: abandoning the cleanup" wait_for 10 grep -q \
+        'Interrupt again: abandoning cleanup' "$tmp/err"
+    kill -INT "$pid"
+    wait_exit "$pid" 10
+    is "$rc" 130 "$t: exit 130"
+    like "$(cat "$tmp/err")" \
+        "exiting during create of '$name': domain $id may be left half-built; remove it with 'axl destroy $id'" \
+        "$t: says what is left and how to remove it"
+    kill -9 "$(cat "$M/bootloader-hang.pid")" 2>/dev/null
+else
+    fail "$t: create reaches the bootloader" "$(cat "$tmp/err")"
+    kill -9 "$pid"
+fi
+rm -f "$M/bootloader-hang.ignore-term"
+ok "$t: the bootloader is gone" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+clean_domains
+
+# --- shutdown -w ---
+t="shutdown -w"
+axl create -q "$G/pv.cfg" 2>"$tmp/err"
+name=$(cfg_name "$G/pv.cfg")
+id=$(dom_id "$name")
+if wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
+    axl shutdown -w "$id" >"$tmp/out" 2>"$tmp/err"
+    is "$?" 0 "$t: exit 0 once the guest has shut down"
+    like "$(dom_state "$name")" "^...s" "$t: the domain has shut down"
+else
+    fail "$t: the guest boots" "$(cat "$tmp/err")"
+fi
+clean_domains
+
+t="shutdown -w, cancelled by --timeout"
+axl create -q -p "$G/pv.cfg" 2>"$tmp/err"
+id=$(dom_id "$name")
+axl shutdown -w --timeout=1s "$id" >"$tmp/out" 2>"$tmp/err"
+is "$?" 124 "$t: a paused guest does not shut down: exit 124"
+like "$(cat "$tmp/err")" \
+    "^axl: shutdown of domain $id \\('$name'\\): no longer waiting" \
+    "$t: says the wait ended, naming the domain by its name"
+ok "$t: the domain is still there" dom_exists "$name"
+clean_domains
+
+rm -rf "$tmp" "$M"
+done_testing
