@@ -79,35 +79,19 @@ static int op_call_create(struct op *op, libxl_ctx *ctx,
                                    NULL);
 }
 
-static int op_call_destroy(struct op *op, libxl_ctx *ctx,
-                           libxl_asyncop_how *how)
-{
-    return libxl_domain_destroy(ctx, op->domid, how);
-}
+/* The calls that take nothing but the domain. */
+#define OP_CALL_DOMID(NAME, FN)                                           \
+    static int op_call_##NAME(struct op *op, libxl_ctx *ctx,              \
+                              libxl_asyncop_how *how)                     \
+    {                                                                     \
+        return FN(ctx, op->domid, how);                                   \
+    }
 
-static int op_call_pause(struct op *op, libxl_ctx *ctx,
-                         libxl_asyncop_how *how)
-{
-    return libxl_domain_pause(ctx, op->domid, how);
-}
-
-static int op_call_unpause(struct op *op, libxl_ctx *ctx,
-                           libxl_asyncop_how *how)
-{
-    return libxl_domain_unpause(ctx, op->domid, how);
-}
-
-static int op_call_shutdown(struct op *op, libxl_ctx *ctx,
-                            libxl_asyncop_how *how)
-{
-    return libxl_domain_shutdown(ctx, op->domid, how);
-}
-
-static int op_call_reboot(struct op *op, libxl_ctx *ctx,
-                          libxl_asyncop_how *how)
-{
-    return libxl_domain_reboot(ctx, op->domid, how);
-}
+OP_CALL_DOMID(destroy, libxl_domain_destroy)
+OP_CALL_DOMID(pause, libxl_domain_pause)
+OP_CALL_DOMID(unpause, libxl_domain_unpause)
+OP_CALL_DOMID(shutdown, libxl_domain_shutdown)
+OP_CALL_DOMID(reboot, libxl_domain_reboot)
 
 static int op_call_disk_add(struct op *op, libxl_ctx *ctx,
                             libxl_asyncop_how *how)

@@ -114,3 +114,38 @@ scenario() {
     clean_domains
 }
 
+
+# signal_in_cleanup SIGNAL STATUS TITLE: a create in the hotplug phase
+# gets SIGINT; while its cleanup destroy hangs (the fixture's "remove"
+# hangs too), SIGNAL follows.  Checks the exit STATUS and that the
+# cleanup was abandoned; sets $name, $id and leaves axl's stderr in
+# $tmp/err for further checks.  Returns 1 if the scenario could not be
+# set up (after failing a check).
+signal_in_cleanup() {
+    local sig=$1 want=$2 t=$3 r=0
+    name=$(cfg_name "$G/hang-hotplug.cfg")
+    start hang-hotplug
+    touch "$M/block-hang.remove-hangs"
+    if ! wait_for 60 in_phase hang-hotplug; then
+        fail "$t: create reaches the hotplug phase" "$(cat "$tmp/err")"
+        kill -9 "$pid"
+        r=1
+    else
+        id=$(dom_id "$name")
+        kill -INT "$pid"
+        if wait_for 30 test -s "$M/block-hang.remove.pid"; then
+            pass "$t: cleanup destroy is running"
+            kill -"$sig" "$pid"
+            wait_exit "$pid" 60
+            is "$rc" "$want" "$t: exit $want"
+            like "$(cat "$tmp/err")" "cancelling the destroy of domain $id" \
+                "$t: says it abandons the cleanup"
+        else
+            fail "$t: cleanup destroy is running" "$(cat "$tmp/err")"
+            kill -9 "$pid"
+            r=1
+        fi
+    fi
+    rm -f "$M/block-hang.remove-hangs"
+    return $r
+}
