@@ -244,6 +244,27 @@ like "$(dom_state g-a)$(dom_state g-b)" '^[r-][b-]-.*[r-][b-]-' \
     "neither is paused"
 clean_domains
 
+# ---- a command's options are its own job's ----
+check_tmux "per-job options"
+clear_screen
+type "create -q $G/pv.cfg 'name=\"g-q\"' &"; enter
+ok "create -q &: the job finishes" \
+    wait_screen '^axl: \[[0-9]+\] done: create .*g-q.*\(status 0\)' 60
+unlike "$(screen)" "creating domain 'g-q'" "create -q & prints no progress"
+wait_for 5 at_prompt
+clear_screen
+type "create -vvv $G/pv.cfg 'name=\"g-v\"'"; enter
+ok "create -vvv shows libxl's log" wait_screen '^libxl: debug: ' 60
+ok "and finishes" wait_screen "^axl: created domain [0-9]+ \\('g-v'\\)" 60
+wait_for 5 at_prompt
+clear_screen
+type "create $G/pv.cfg 'name=\"g-w\"'"; enter
+ok "the next create shows its own progress" \
+    wait_screen "^axl: created domain [0-9]+ \\('g-w'\\)" 60
+unlike "$(screen)" '^libxl: ' "and no libxl log: -vvv was the last create's"
+wait_for 5 at_prompt
+clean_domains
+
 # ---- abort %N cancels only that job ----
 check_tmux "abort %N"
 rm -rf "$M"
