@@ -121,10 +121,14 @@ int main(int argc, char **argv)
             goto out;
         }
         status = axl_jobs_status(&cli);
-        /* Cancelled by a signal: die of it, so callers see 128+N. */
-        if (status > AXL_EXIT_SIGNAL &&
-            status - AXL_EXIT_SIGNAL == esc_status_signal(&cli.esc))
-            cli.exit_signal = status - AXL_EXIT_SIGNAL;
+        /*
+         * Cancelled by a signal: die of it, so callers see 128+N.  With
+         * several jobs and two signals, the ranking of esc.h decides.
+         */
+        if (status > AXL_EXIT_SIGNAL && esc_status_signal(&cli.esc)) {
+            cli.exit_signal = esc_status_signal(&cli.esc);
+            status = AXL_EXIT_SIGNAL + cli.exit_signal;
+        }
     }
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;

@@ -199,14 +199,21 @@ static int cmd_parse_error(const struct cmd_entry *cmd, int c, char **argv)
     const char *word = argv[optind - 1], *w;
     char who[64];
 
+    /*
+     * optopt tells a short option (its letter) from a long one (its val,
+     * 256 and up, or 0 when unknown); word is the long option's, but a
+     * short one's may still be its cluster's predecessor.
+     */
     w = cmd_who(cmd, who, sizeof(who));
+    if (c == ':' && optopt > 0 && optopt < 256)
+        return error("%soption '-%c' needs a value", w, optopt);
     if (c == ':')
         return error("%soption '%.*s' needs a value", w,
                      (int)strcspn(word, "="), word);
     if (optopt >= 256)      /* a long option that takes none got one */
         return error("%soption '%.*s' takes no value", w,
                      (int)strcspn(word, "="), word);
-    if (optopt && (word[0] != '-' || word[1] != '-'))
+    if (optopt > 0)
         return error("%sunknown option '-%c' (try 'axl %s%s-h')", w,
                      optopt, cmd == &cmd_global_entry ? "" : cmd->name,
                      cmd == &cmd_global_entry ? "" : " ");

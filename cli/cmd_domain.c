@@ -425,47 +425,60 @@ out:
 
 /*
  * list -l: each domain's stored configuration is read by an op of its
- * own (libxl_retrieve_domain_configuration is an ao), all at once; the
- * last to finish prints them in the order asked.  A domain that vanished
- * meanwhile is left out, as xl does.
+ * own (libxl_retrieve_domain_configuration is an ao), all at once; each
+ * keeps what it read in its slot (the shell may forget a finished job
+ * before the others end), and the last to finish prints them in the
+ * order asked.  A domain that vanished meanwhile is left out, as xl does.
  */
+struct cmd_list_long;
+
+struct cmd_list_slot {
+    struct cmd_list_long *ll;
+    uint32_t domid;
+    enum op_result result;
+    bool gone;
+    char *json;
+};
+
 struct cmd_list_long {
     struct cli *cli;
     int n, left;
-    struct job **jobs;
+    struct cmd_list_slot *slots;
 };
 
 static int cmd_list_long_done(struct job *job, int status, void *user)
 {
-    struct cmd_list_long *ll = user;
-    libxl_ctx *ctx = loop_ctx(ll->cli->lp);
+    struct cmd_list_slot *slot = user;
+    struct cmd_list_long *ll = slot->ll;
+    struct op *op = job_op(job);
     int i, first = 1;
 
-    (void)job;
+    slot->result = op_result(op);
+    slot->gone = op_gone(op);
+    if (slot->result == OP_RESULT_OK && !slot->gone)
+        slot->json = libxl_domain_config_to_json(loop_ctx(ll->cli->lp),
+                                                 op_config(op));
     if (--ll->left > 0)
         return status;
     for (i = 0; i < ll->n; i++)
-        if (op_result(job_op(ll->jobs[i])) != OP_RESULT_OK)
+        if (ll->slots[i].result != OP_RESULT_OK)
             goto out;       /* cancelled or failed: print no half list */
     printf("[\n");
     for (i = 0; i < ll->n; i++) {
-        struct op *op = job_op(ll->jobs[i]);
-        char *json;
-
-        if (op_gone(op))
+        if (ll->slots[i].gone)
             continue;
-        json = libxl_domain_config_to_json(ctx, op_config(op));
         printf("%s    {\n        \"domid\": %u,\n        \"config\": %s\n"
-               "    }", first ? "" : ",\n", op_domid(op),
-               json ? json : "null");
+               "    }", first ? "" : ",\n", ll->slots[i].domid,
+               ll->slots[i].json ? ll->slots[i].json : "null");
         first = 0;
-        free(json);
     }
     printf("\n]\n");
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
 out:
-    free(ll->jobs);
+    for (i = 0; i < ll->n; i++)
+        free(ll->slots[i].json);
+    free(ll->slots);
     free(ll);
     return status;
 }
@@ -481,34 +494,39 @@ static int cmd_list_long(struct cli *cli, const libxl_dominfo *info, int n)
         return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
     }
     ll = calloc(1, sizeof(*ll));
-    if (!ll || !(ll->jobs = calloc(n, sizeof(*ll->jobs)))) {
+    jobs = calloc(n, sizeof(*jobs));
+    if (!ll || !jobs || !(ll->slots = calloc(n, sizeof(*ll->slots)))) {
         free(ll);
+        free(jobs);
         return error("list: out of memory"), AXL_EXIT_FAIL;
     }
     ll->cli = cli;
     for (i = 0; i < n; i++) {
         char *name = libxl_domid_to_name(loop_ctx(cli->lp), info[i].domid);
 
-        ll->jobs[i] = job_new(cli, OP_RETRIEVE, name ? name : "?");
+        jobs[i] = job_new(cli, OP_RETRIEVE, name ? name : "?");
         free(name);
-        if (!ll->jobs[i]) {
+        if (!jobs[i]) {
             while (i--)
-                job_forget(cli, ll->jobs[i]);
-            free(ll->jobs);
+                job_forget(cli, jobs[i]);
+            free(jobs);
+            free(ll->slots);
             free(ll);
             return error("list: out of memory"), AXL_EXIT_FAIL;
         }
-        op_set_domid(job_op(ll->jobs[i]), info[i].domid);
-        job_on_done(ll->jobs[i], cmd_list_long_done, ll);
+        ll->slots[i].ll = ll;
+        ll->slots[i].domid = info[i].domid;
+        op_set_domid(job_op(jobs[i]), info[i].domid);
+        job_on_done(jobs[i], cmd_list_long_done, &ll->slots[i]);
     }
     /*
      * ll is freed by the last job to finish, maybe inside job_run(): the
      * caller waits for the jobs, done or not, and takes their status.
      */
     ll->n = ll->left = n;
-    jobs = ll->jobs;
     for (i = 0; i < n; i++)
         job_run(jobs[i], 0);
+    free(jobs);
     return CMD_PENDING;
 }
 

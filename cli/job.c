@@ -197,9 +197,13 @@ int job_run(struct job *job, uint64_t timeout_ms)
     if (timeout_ms) {
         job->timer = loop_timer_add(job->cli->lp, timeout_ms, job_timed_out,
                                     job);
-        if (!job->timer)
+        if (!job->timer) {
+            /* Never started: done, failed, so that no one waits for it. */
+            job->done = true;
+            job->status = AXL_EXIT_FAIL;
             return error("cannot set a timer: out of memory"),
                    AXL_EXIT_FAIL;
+        }
     }
     op_start(job->op);
     return job->done ? job->status : CMD_PENDING;

@@ -3,7 +3,7 @@
  *
  * Readline runs in callback mode: the loop watches stdin and feeds
  * rl_callback_read_char(), so the prompt, libxl's events and signals
- * (from the loop's signalfd; readline catches none) share one thread.
+ * (handed over by the loop; readline catches none) share one thread.
  * While a foreground command runs, the readline handler is removed and
  * stdin is not read: the terminal is back in its normal mode, Ctrl-C
  * reaches us as SIGINT and cancels that command.  Messages printed while
@@ -745,6 +745,13 @@ static void shell_fg_signal(int signo)
         sh.fg_timer = NULL;
     }
     shell_status(AXL_EXIT_SIGNAL + esc_status_signal(&sh.fg_esc));
+    if (sh.fg_quiet) {
+        /* The end-of-input wait: not waiting any more means leaving. */
+        sh.fg_quiet = false;
+        sh.quit = true;
+        shell_pause();
+        return;
+    }
     sh.quit = false;    /* a quit that was waiting is given up too */
     shell_resume();
 }

@@ -25,6 +25,8 @@
 
 #define LOOP_MAX_WATCHES 32
 #define LOOP_MAX_PENDING 8
+/* Marks a signal that arrived during synchronous work. */
+#define LOOP_SIG_SYNC 0x1000
 
 struct loop_watch {
     int fd;                 /* -1: free slot */
@@ -101,13 +103,21 @@ uint64_t loop_now_ms(void)
  */
 static pid_t loop_fork(void *user)
 {
+    sigset_t cancel, old;
     pid_t pid;
     size_t i;
 
     (void)user;
+    /* Our handler must not run in the child before it is reset. */
+    sigemptyset(&cancel);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaddset(&cancel, loop_default_signals[i]);
+    sigprocmask(SIG_BLOCK, &cancel, &old);
     pid = fork();
-    if (pid != 0)
+    if (pid != 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         return pid;
+    }
     setsid();
     for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
         signal(loop_default_signals[i], SIG_DFL);
@@ -195,8 +205,12 @@ int loop_init(struct loop **lp_r)
     sa.sa_mask = cancel;
     sa.sa_flags = SA_RESTART;
     loop_sig_lp = lp;
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaction(loop_default_signals[i], &sa, &loop_orig_act[i]);
+    for (i = 0; i < LOOP_N_CANCEL; i++) {
+        sigaction(loop_default_signals[i], NULL, &loop_orig_act[i]);
+        /* An ignored signal stays ignored (nohup axl ...). */
+        if (loop_orig_act[i].sa_handler != SIG_IGN)
+            sigaction(loop_default_signals[i], &sa, NULL);
+    }
     sigaction(SIGPIPE, NULL, &loop_orig_pipe);
     signal(SIGPIPE, SIG_IGN);
     /* A cancelling signal blocked by whoever started us is ours now. */
@@ -249,13 +263,25 @@ void loop_dispose(struct loop *lp)
         next = t->next;
         free(t);
     }
-    /* Dispositions first: a signal still pending then acts as usual. */
+    /*
+     * Dispositions first: a signal still pending then acts as usual, and
+     * one the handler kept that the loop never took is raised again (but
+     * a SIGINT meant for synchronous work that is over).
+     */
     for (i = 0; i < LOOP_N_CANCEL; i++)
         sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
     sigaction(SIGPIPE, &loop_orig_pipe, NULL);
     if (loop_sig_lp == lp)
         loop_sig_lp = NULL;
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+    for (i = 0; i < (size_t)lp->n_pending; i++) {
+        int signo = lp->pending[i] & ~LOOP_SIG_SYNC;
+
+        if (!((lp->pending[i] & LOOP_SIG_SYNC) && signo == SIGINT)) {
+            fflush(NULL);
+            raise(signo);
+        }
+    }
     if (lp->sigfd >= 0)
         close(lp->sigfd);
     close(lp->wake[0]);
@@ -288,8 +314,6 @@ static void loop_sig_die(int signo)
     raise(signo);
 }
 
-/* Marks a signal that arrived during synchronous work. */
-#define LOOP_SIG_SYNC 0x1000
 
 /*
  * A cancelling signal.  Normally: record it and wake the loop, which
@@ -310,7 +334,7 @@ static void loop_on_cancel_signal(int signo)
         return;
     }
     n = lp->n_pending;
-    if (n >= 2 || n >= LOOP_MAX_PENDING) {
+    if ((n >= 2 && !lp->in_poll) || n >= LOOP_MAX_PENDING) {
         loop_sig_say(esc_signame(signo), ": exiting at once; ",
                      "check 'axl list' for what is left");
         loop_sig_die(signo);
@@ -605,7 +629,7 @@ static int loop_iterate_now(struct loop *lp, int timeout_ms)
     }
     if (lp->pfds[0].revents & POLLIN)
         loop_read_signals(lp);
-    if (lp->n_pending)
+    if (lp->n_pending || (lp->pfds[1].revents & POLLIN))
         loop_deliver_pending(lp);
 
     /*

@@ -119,9 +119,9 @@ uint64_t loop_now_ms(void);
 uint64_t loop_now_ns(void);
 
 /*
- * Restore the signal mask and dispositions axl started with and re-raise
- * signo, so the process dies of it (exit status 128+signo).  Returns
- * only if the signal did not kill us.
+ * Flush stdio, reset signo to its default action and raise it, so the
+ * process dies of it (exit status 128+signo).  Returns only if the
+ * signal did not kill us.
  */
 void loop_die_of_signal(int signo);
 

@@ -253,6 +253,13 @@ void op_free(struct op *op)
 {
     if (!op)
         return;
+    /*
+     * libxl still holds a running op (its ao's callback, its death
+     * watch): freeing it would hand libxl a dangling pointer.  Only an
+     * exit on a fatal loop error gets here with one; leave it be.
+     */
+    if (op->state != OP_DONE && op->state != OP_IDLE)
+        return;
     libxl_domain_config_dispose(&op->config);
     libxl_device_disk_dispose(&op->disk);
     libxl_device_nic_dispose(&op->nic);
@@ -680,6 +687,7 @@ static void op_event(struct loop *lp, libxl_event *ev, void *user)
 static bool op_req_done(struct op *op, int rc)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
+    enum dom_state st;
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
@@ -711,6 +719,18 @@ static bool op_req_done(struct op *op, int rc)
         return true;
     }
     op->phase = OP_PHASE_WAIT;
+    /*
+     * libxl checks a new watcher only when @releaseDomain fires next: a
+     * domain already down would never be reported.  Look once now.
+     */
+    st = dom_state_of(ctx, op->domid);
+    if (st == DOM_GONE || (op->wait == 1 && (st == DOM_SHUTDOWN ||
+                                              st == DOM_DYING))) {
+        op_note(op, OP_NOTE_PROGRESS, "%s %s", d,
+                st == DOM_GONE ? "is gone" : "has shut down");
+        op_finish(op, OP_RESULT_OK);
+        return true;
+    }
     op_note(op, OP_NOTE_PROGRESS, "waiting for %s to %s", d,
             op->wait == 2 ? "be gone" : op->kind == OP_REBOOT
             ? "shut down to reboot" : "shut down");

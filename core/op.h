@@ -95,7 +95,10 @@ struct op_hooks {
 struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
                   const struct op_hooks *hooks, void *user);
 
-/* Free a finished or never-started op. */
+/*
+ * Free a finished or never-started op.  A running one is left alone
+ * (libxl still holds it): it is leaked rather than freed under libxl.
+ */
 void op_free(struct op *op);
 
 /*
@@ -132,8 +135,9 @@ void op_set_wait(struct op *op, int wait);
 
 /*
  * Start the op.  Returns 0 when the op is running or already done (the
- * done hook has then run); -1 if it could not start, after the done hook
- * ran with OP_RESULT_FAILED.  Either way the done hook runs exactly once.
+ * done hook has then run); -1 if libxl refused a call at once (the op
+ * may then be done, failed, or have gone on to a fallback: look at
+ * op_state()).  Either way the done hook runs exactly once.
  */
 int op_start(struct op *op);
 

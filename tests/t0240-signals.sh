@@ -97,15 +97,34 @@ else
 fi
 clean_domains
 
-t="shutdown -w, cancelled by --timeout"
+t="shutdown of a paused guest, cancelled by --timeout"
+# libxl waits for the guest to take the request; a paused one never does.
 axl create -q -p "$G/pv.cfg" 2>"$tmp/err"
 id=$(dom_id "$name")
 axl shutdown -w --timeout=1s "$id" >"$tmp/out" 2>"$tmp/err"
-is "$?" 124 "$t: a paused guest does not shut down: exit 124"
-like "$(cat "$tmp/err")" \
-    "^axl: shutdown of domain $id \\('$name'\\): no longer waiting" \
-    "$t: says the wait ended, naming the domain by its name"
+is "$?" 124 "$t: exit 124"
+like "$(cat "$tmp/err")" "^axl: cancelling shutdown of domain $id \\('$name'\\)" \
+    "$t: names the domain by its name, though given its id"
+like "$(tail -1 "$tmp/err")" "domain $id \\('$name'\\) is left paused$" \
+    "$t: says the domain is left paused"
 ok "$t: the domain is still there" dom_exists "$name"
+clean_domains
+
+t="shutdown -w, the wait cancelled by --timeout"
+# The guest takes the request and ignores it: the wait is what runs.
+axl create -q "$G/pv.cfg" 'extra="console=hvc0 quiet axl.noshutdown"' \
+    2>"$tmp/err"
+id=$(dom_id "$name")
+if wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
+    axl shutdown -w --timeout=3s "$id" >"$tmp/out" 2>"$tmp/err"
+    is "$?" 124 "$t: exit 124"
+    like "$(cat "$tmp/err")" \
+        "^axl: shutdown of domain $id \\('$name'\\): no longer waiting" \
+        "$t: says the wait ended and the guest may still shut down"
+    unlike "$(dom_state "$name")" "^...s" "$t: the guest runs on"
+else
+    fail "$t: the guest boots" "$(cat "$tmp/err")"
+fi
 clean_domains
 
 rm -rf "$tmp" "$M"
