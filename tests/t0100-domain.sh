@@ -23,9 +23,14 @@ is "$(axl list "$name" | awk 'NR==2{print $1,$2,$3,$4}')" \
    "list row name/id/mem/vcpus identical to xl"
 ok "guest console shows the marker" \
    wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"
-json=$(axl list -l "$name")
+json=$(axl --timings list -l "$name" 2>"$tmp/err")
 like "$json" "\"domid\": $id" "list -l prints the domid"
 like "$json" "\"name\": \"$name\"" "list -l prints the config"
+like "$(cat "$tmp/err")" "^axl: timing: retrieve of '$name'" \
+    "list -l reads the configuration as an op (an ao, cancellable)"
+is "$(axl list -l "$name" | tr -d ' \n' | head -c 2)" \
+    "$(xl list -l "$name" | tr -d ' \n' | head -c 2)" \
+    "list -l is a JSON array, as xl's"
 axl destroy "$name" 2>"$tmp/err"
 is "$?" 0 "destroy exits 0"
 ok "domain gone after destroy" eval "! dom_exists $name"

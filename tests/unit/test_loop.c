@@ -1,0 +1,92 @@
+/*
+ * Unit tests for core/loop.c's signals without Xen: a signal reaches the
+ * loop's handler through one iteration; loop_dispose() gives back the
+ * mask and dispositions axl started with; synchronous work with nothing
+ * in flight dies of the signal (checked in a child).  Prints TAP.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "../../core/loop.h"
+
+static int got;
+
+static void on_signal(struct loop *lp, int signo, void *user)
+{
+    (void)lp;
+    (void)user;
+    got = signo;
+}
+
+static bool blocked(int signo)
+{
+    sigset_t now;
+
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    return sigismember(&now, signo);
+}
+
+static bool is_default(int signo)
+{
+    struct sigaction sa;
+
+    sigaction(signo, NULL, &sa);
+    return sa.sa_handler == SIG_DFL;
+}
+
+int main(void)
+{
+    struct loop *lp;
+    int status, i;
+    pid_t pid;
+
+    check(!blocked(SIGINT) && is_default(SIGINT), "before: SIGINT default");
+    if (loop_init(&lp) < 0) {
+        printf("Bail out! loop_init failed\n");
+        return 1;
+    }
+    loop_on_signal(lp, on_signal, NULL);
+    check(!blocked(SIGINT), "SIGINT is never blocked");
+    check(!is_default(SIGINT), "SIGINT has the loop's handler");
+    raise(SIGTERM);
+    for (i = 0; i < 3 && !got; i++)
+        loop_iterate(lp, 100);
+    check(got == SIGTERM, "SIGTERM reaches the loop's handler");
+
+    /* Synchronous work, nothing in flight, one-shot rules: dies at once. */
+    pid = fork();
+    if (pid == 0) {
+        loop_sync_begin(lp);
+        raise(SIGINT);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    check(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+          "sync work, nothing in flight: dies of SIGINT (130)");
+
+    /* The same with an op in flight: kept for the loop. */
+    got = 0;
+    loop_busy(lp, +1);
+    {
+        bool was = loop_sync_begin(lp);
+
+        raise(SIGINT);
+        loop_sync_end(lp, was);
+    }
+    for (i = 0; i < 3 && !got; i++)
+        loop_iterate(lp, 100);
+    check(got == SIGINT, "sync work with an op in flight: kept for the loop");
+    loop_busy(lp, -1);
+
+    loop_dispose(lp);
+    check(!blocked(SIGINT) && !blocked(SIGCHLD),
+          "after loop_dispose: the mask axl started with");
+    check(is_default(SIGINT) && is_default(SIGTERM) && is_default(SIGHUP) &&
+          is_default(SIGPIPE), "after loop_dispose: default dispositions");
+    return tap_done();
+}
