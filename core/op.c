@@ -51,6 +51,7 @@ struct op {
 };
 
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
+static bool op_is_disk(const struct op *op);
 
 /* ---- the kinds: one row each ---- */
 
@@ -93,31 +94,24 @@ OP_CALL_DOMID(unpause, libxl_domain_unpause)
 OP_CALL_DOMID(shutdown, libxl_domain_shutdown)
 OP_CALL_DOMID(reboot, libxl_domain_reboot)
 
-static int op_call_disk_add(struct op *op, libxl_ctx *ctx,
-                            libxl_asyncop_how *how)
-{
-    return libxl_device_disk_add(ctx, op->domid, &op->disk, how);
-}
-
-static int op_call_disk_remove(struct op *op, libxl_ctx *ctx,
-                               libxl_asyncop_how *how)
-{
-    if (op->force)
-        return op_dev_destroy(op, how);
-    return libxl_device_disk_safe_remove(ctx, op->domid, &op->disk, how);
-}
-
-static int op_call_nic_add(struct op *op, libxl_ctx *ctx,
+/* Attach the op's disk or nic. */
+static int op_call_dev_add(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
+    if (op_is_disk(op))
+        return libxl_device_disk_add(ctx, op->domid, &op->disk, how);
     return libxl_device_nic_add(ctx, op->domid, &op->nic, how);
 }
 
-static int op_call_nic_remove(struct op *op, libxl_ctx *ctx,
+/* Detach it with the guest's help, or by force (-f). */
+static int op_call_dev_remove(struct op *op, libxl_ctx *ctx,
                               libxl_asyncop_how *how)
 {
     if (op->force)
         return op_dev_destroy(op, how);
+    if (op_is_disk(op))
+        return libxl_device_disk_safe_remove(ctx, op->domid, &op->disk,
+                                             how);
     return libxl_device_nic_remove(ctx, op->domid, &op->nic, how);
 }
 
@@ -147,12 +141,12 @@ static const struct op_kind_info op_kinds[] = {
                     "the reboot request may have reached domain %u; "
                     "nothing to clean up" },
     [OP_DISK_ADD] = { "block-attach", OPK_DEV | OPK_ADD | OPK_DISK,
-                      op_call_disk_add, NULL },
+                      op_call_dev_add, NULL },
     [OP_DISK_REMOVE] = { "block-detach", OPK_DEV | OPK_DISK,
-                         op_call_disk_remove, NULL },
+                         op_call_dev_remove, NULL },
     [OP_NIC_ADD] = { "network-attach", OPK_DEV | OPK_ADD,
-                     op_call_nic_add, NULL },
-    [OP_NIC_REMOVE] = { "network-detach", OPK_DEV, op_call_nic_remove,
+                     op_call_dev_add, NULL },
+    [OP_NIC_REMOVE] = { "network-detach", OPK_DEV, op_call_dev_remove,
                         NULL },
     [OP_RETRIEVE] = { "retrieve", OPK_READ, op_call_retrieve,
                       "reading a configuration leaves nothing to clean up" },
