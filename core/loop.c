@@ -207,8 +207,14 @@ int loop_init(struct loop **lp_r)
     loop_sig_lp = lp;
     for (i = 0; i < LOOP_N_CANCEL; i++) {
         sigaction(loop_default_signals[i], NULL, &loop_orig_act[i]);
-        /* An ignored signal stays ignored (nohup axl ...). */
-        if (loop_orig_act[i].sa_handler != SIG_IGN)
+        /*
+         * nohup's ignored SIGHUP stays ignored.  An ignored SIGINT is
+         * taken: a shell without job control ignores it in the commands
+         * it puts in the background, and a kill -INT (or the terminal's
+         * Ctrl-C) then still cancels cleanly rather than not at all.
+         */
+        if (loop_default_signals[i] != SIGHUP ||
+            loop_orig_act[i].sa_handler != SIG_IGN)
             sigaction(loop_default_signals[i], &sa, NULL);
     }
     sigaction(SIGPIPE, NULL, &loop_orig_pipe);
