@@ -44,6 +44,31 @@ else
     is "$?" 0 "$t: xenstored answers again"
 fi
 
+# --- the same in the shell: the Ctrl-C is kept, the shell stays ---
+t="a hung list in the shell"
+if [ -n "$xsd" ]; then
+    mkfifo "$tmp/cmds"
+    axl <"$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    exec 7>"$tmp/cmds"
+    kill -STOP "$xsd"
+    echo "list" >&7
+    ok "$t: list blocks, waiting on xenstored" wait_for 10 stuck
+    kill -INT "$pid"
+    ok "$t: says the call cannot be interrupted" wait_for 5 grep -q \
+        'Interrupt: waiting for a call into libxl that cannot be interrupted' \
+        "$tmp/err"
+    ok "$t: the shell is still there" kill -0 "$pid"
+    kill -CONT "$xsd"
+    echo "version" >&7
+    exec 7>&-
+    wait_exit "$pid" 30
+    is "$rc" 0 "$t: the list finishes and the shell runs on (exit 0)"
+    like "$(cat "$tmp/out")" "^Name +ID" "$t: the list was printed"
+    like "$(cat "$tmp/out")" "^axl [0-9]" "$t: the next command ran"
+    rm -f "$tmp/cmds"
+fi
+
 # --- SIGTERM during the cleanup of a Ctrl-C ---
 t="SIGTERM during a SIGINT's cleanup"
 if signal_in_cleanup TERM 143 "$t"; then
@@ -85,8 +110,10 @@ clean_domains
 
 # --- shutdown -w ---
 t="shutdown -w"
-axl create -q "$G/pv.cfg" 2>"$tmp/err"
 name=$(cfg_name "$G/pv.cfg")
+# An earlier guest of that name left its marker in the console log.
+: >"/var/log/xen/guest-$name.log"
+axl create -q "$G/pv.cfg" 2>"$tmp/err"
 id=$(dom_id "$name")
 if wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
     axl shutdown -w "$id" >"$tmp/out" 2>"$tmp/err"
@@ -112,6 +139,9 @@ clean_domains
 
 t="shutdown -w, the wait cancelled by --timeout"
 # The guest takes the request and ignores it: the wait is what runs.
+# (A request during its boot would be forced through by the kernel: wait
+# for this guest's own marker.)
+: >"/var/log/xen/guest-$name.log"
 axl create -q "$G/pv.cfg" 'extra="console=hvc0 quiet axl.noshutdown"' \
     2>"$tmp/err"
 id=$(dom_id "$name")
