@@ -282,6 +282,17 @@ int jobs_status(struct job *const *v, int n)
     return AXL_EXIT_OK;
 }
 
+/* Whether job is one of the n in v. */
+static bool job_in(struct job *const *v, int n, const struct job *job)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == job)
+            return true;
+    return false;
+}
+
 enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
                           struct job *const *v, int n, const char *final)
 {
@@ -305,8 +316,19 @@ enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
         note("%s: %s", esc_words(e), final);
         return step;
     }
-    if (step == ESC_ABANDON)
-        note("%s: abandoning cleanup (once more: %s)", esc_words(e), final);
+    if (step == ESC_ABANDON) {
+        bool cleanup = false;
+
+        for (j = cli->jobs; j; j = j->next)
+            cleanup |= !j->done && op_may_clean_up(j->op) &&
+                       (!v || job_in(v, n, j));
+        if (cleanup)
+            note("%s: abandoning cleanup (once more: %s)", esc_words(e),
+                 final);
+        else
+            note("%s: nothing to clean up (once more: %s)", esc_words(e),
+                 final);
+    }
     if (!v) {
         jobs_abort_all(cli, esc_status_signal(e));
         return step;

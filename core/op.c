@@ -855,9 +855,7 @@ void op_abort(struct op *op, int why)
     }
     if (op->state == OP_ABORTING) {
         /* Only a create or an attach has a cleanup to abandon. */
-        if (!op->abandon_cleanup &&
-            op_has(op, OPK_BUILD | OPK_ADD) &&
-            op->on_cancel == OP_ON_CANCEL_DESTROY)
+        if (!op->abandon_cleanup && op_may_clean_up(op))
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
                     "as it is", op_desc(op, "of", d, sizeof(d)));
         op->abandon_cleanup = true;
@@ -898,6 +896,12 @@ enum op_state op_state(const struct op *op) { return op->state; }
 enum op_result op_result(const struct op *op) { return op->result; }
 int op_why(const struct op *op) { return op->why; }
 bool op_gone(const struct op *op) { return op->gone; }
+
+bool op_may_clean_up(const struct op *op)
+{
+    return op_has(op, OPK_BUILD | OPK_ADD) &&
+           op->on_cancel == OP_ON_CANCEL_DESTROY;
+}
 uint32_t op_domid(const struct op *op) { return op->domid; }
 const char *op_label(const struct op *op) { return op->label; }
 

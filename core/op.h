@@ -169,6 +169,8 @@ const char *op_label(const struct op *op);
 const char *op_verb(const struct op *op);
 /* For OP_RETRIEVE: the domain had vanished; there is no configuration. */
 bool op_gone(const struct op *op);
+/* A cancel of this op may run a cleanup (a create or attach, destroy). */
+bool op_may_clean_up(const struct op *op);
 /* Milliseconds: started to done; abort requested to ao done; to done. */
 double op_ms_total(const struct op *op);
 double op_ms_abort_to_ao(const struct op *op);
