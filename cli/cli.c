@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "out.h"
 
 libxl_ctx *cli_libxl(struct cli *cli)
@@ -25,5 +26,8 @@ libxl_ctx *cli_libxl(struct cli *cli)
             error("cannot open libxl: %s", why ? why : "unknown error");
         return NULL;
     }
+    /* What a killed axl left is said once, by the next one to look. */
+    if (!cli->quiet_orphans)
+        cleanup_report(loop_ctx(cli->lp));
     return loop_ctx(cli->lp);
 }

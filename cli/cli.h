@@ -28,6 +28,7 @@ struct cli {
     bool timings;           /* --timings: report op timings */
     bool dry_run;           /* global -N, as xl -N */
     bool interactive;       /* inside the shell */
+    bool quiet_orphans;     /* opening libxl does not report leftovers */
     bool background;        /* the line being run ends with '&' */
     const char *cmdline;    /* the line being run, for `jobs` */
     struct esc esc;         /* the one-shot command's signals */

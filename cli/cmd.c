@@ -25,6 +25,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_network_attach_entry,
     &cmd_network_detach_entry,
     &cmd_network_list_entry,
+    &cmd_cleanup_entry,
     &cmd_help_entry,
     &cmd_version_entry,
     &cmd_shell_entry,

@@ -152,13 +152,22 @@ struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
                            enum op_kind kind, uint32_t *domid_r,
                            int *status_r);
 
+/*
+ * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one
+ * line each, what killed axls left that still exists (and forgets what
+ * is gone); cleanup_half_built() gives the domids of the half-built
+ * domains (malloc'd) and returns how many.
+ */
+void cleanup_report(libxl_ctx *ctx);
+int cleanup_half_built(libxl_ctx *ctx, uint32_t **domids_r);
+
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
     cmd_shutdown_entry, cmd_reboot_entry, cmd_help_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
-    cmd_network_detach_entry, cmd_network_list_entry;
+    cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

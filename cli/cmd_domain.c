@@ -317,6 +317,8 @@ struct cmd_list_cols {
     bool verbose, context, cpupool, numa;
     int nr_nodes;
     libxl_bitmap nodes;
+    uint32_t *half;         /* half-built by a killed axl (the journal) */
+    int n_half;
 };
 
 /*
@@ -385,6 +387,9 @@ static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
         if (libxl_domain_get_nodeaffinity(ctx, d->domid, &c->nodes) == 0)
             cmd_list_nodes(&c->nodes, c->nr_nodes);
     }
+    for (int i = 0; i < c->n_half; i++)
+        if (c->half[i] == d->domid)
+            fputs("  (half-built: see 'axl cleanup')", stdout);
     putchar('\n');
 }
 
@@ -403,6 +408,7 @@ static int cmd_list_table(libxl_ctx *ctx, const libxl_dominfo *sel,
         goto out;
     }
     c->nr_nodes = (int)phys.nr_nodes;
+    c->n_half = cleanup_half_built(ctx, &c->half);
     printf("Name                                        ID   Mem "
            "VCPUs\tState\tTime(s)");
     if (c->verbose)
@@ -418,6 +424,7 @@ static int cmd_list_table(libxl_ctx *ctx, const libxl_dominfo *sel,
     for (i = 0; i < nsel; i++)
         cmd_list_row(ctx, &sel[i], c);
 out:
+    free(c->half);
     libxl_bitmap_dispose(&c->nodes);
     libxl_physinfo_dispose(&phys);
     return status < 0 ? AXL_EXIT_FAIL : status;

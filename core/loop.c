@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "loop.h"
 
 #define LOOP_MAX_WATCHES 32
@@ -116,6 +117,8 @@ static pid_t loop_fork(void *user)
     pid = fork();
     if (pid != 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
+        if (pid > 0)
+            journal_child(pid);     /* for a cleanup if we are killed */
         return pid;
     }
     setsid();

@@ -10,6 +10,7 @@
 #include <libxl_utils.h>
 
 #include "dom.h"
+#include "journal.h"
 #include "op.h"
 
 enum op_phase {
@@ -30,6 +31,7 @@ struct op {
     bool abandon_cleanup;     /* second cancel: leave the domain be */
     bool cancelled;           /* a cancel was asked for */
     bool gone;                /* OPK_READ: the domain had vanished */
+    struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
     int why;
     char *label;
     uint32_t domid;
@@ -52,6 +54,8 @@ struct op {
 
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 static bool op_is_disk(const struct op *op);
+static const char *op_dev_name(struct op *op, char *buf, size_t len);
+static void op_journal(struct op *op);
 
 /* ---- the kinds: one row each ---- */
 
@@ -308,6 +312,7 @@ void op_set_wait(struct op *op, int wait)
 
 static void op_finish(struct op *op, enum op_result result)
 {
+    journal_remove(&op->jr);
     if (op->deathw) {
         libxl_evdisable_domain_death(loop_ctx(op->lp), op->deathw);
         op->deathw = NULL;
@@ -368,6 +373,7 @@ int op_start(struct op *op)
     op->phase = OP_PHASE_MAIN;
     op->t_start = loop_now_ns();
     loop_busy(op->lp, +1);
+    op_journal(op);
     if (op->kind == OP_CREATE)
         op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
     if (op_is_dev_add(op)) {
@@ -377,6 +383,45 @@ int op_start(struct op *op)
                 op_desc(op, NULL, d, sizeof(d)));
     }
     return op_launch(op);
+}
+
+/*
+ * Record an op that can leave something behind (see journal.h) before
+ * its first libxl call.  Without a record (no /run) the op goes on.
+ */
+static void op_journal(struct op *op)
+{
+    struct journal_rec *jr = &op->jr;
+    char n[64];
+
+    if (!op_has(op, OPK_BUILD | OPK_ADD))
+        return;
+    snprintf(jr->verb, sizeof(jr->verb), "%s", op_verb(op));
+    snprintf(jr->name, sizeof(jr->name), "%s", op->label);
+    if (op->kind == OP_CREATE) {
+        libxl_uuid_copy(loop_ctx(op->lp), &jr->uuid, &op->config.c_info.uuid);
+    } else {
+        /* The domain's uuid: a later domain may reuse its id. */
+        libxl_dominfo info;
+
+        libxl_dominfo_init(&info);
+        if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) == 0)
+            libxl_uuid_copy(loop_ctx(op->lp), &jr->uuid, &info.uuid);
+        libxl_dominfo_dispose(&info);
+    }
+    jr->domid = op->domid;
+    jr->devid = -1;
+    if (op_is_dev(op)) {
+        snprintf(jr->dev, sizeof(jr->dev), "%s",
+                 op_dev_name(op, n, sizeof(n)));
+        if (op_is_disk(op))
+            snprintf(jr->vdev, sizeof(jr->vdev), "%s",
+                     op->disk.vdev ? op->disk.vdev : "");
+        else
+            jr->devid = op->nic.devid;
+    }
+    jr->keep = op->on_cancel == OP_ON_CANCEL_KEEP;
+    journal_write(jr);
 }
 
 /* After a cancelled or failed create: say what is left and finish. */

@@ -1,0 +1,256 @@
+/*
+ * cmd_cleanup: what an axl that was killed left behind, from the journal
+ * (core/journal.h): saying so once per command, marking it in `list`,
+ * and `cleanup`, which applies the policy the op was started with.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "../core/journal.h"
+#include "../core/status.h"
+#include "cmd.h"
+#include "out.h"
+
+/*
+ * Where a record's leftovers are now: 1 and *domid_r if its domain (and
+ * device) still exist, 0 if they are gone.
+ */
+static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
+                        uint32_t *domid_r)
+{
+    libxl_dominfo *info;
+    int i, n = 0, found = 0;
+
+    info = libxl_list_domain(ctx, &n);
+    for (i = 0; info && i < n && !found; i++) {
+        char *name;
+
+        if (!libxl_uuid_is_nil(&r->uuid)) {
+            found = !libxl_uuid_compare(&info[i].uuid, &r->uuid);
+        } else if (r->domid != (uint32_t)INVALID_DOMID) {
+            found = info[i].domid == r->domid;
+        } else {
+            name = libxl_domid_to_name(ctx, info[i].domid);
+            found = name && !strcmp(name, r->name);
+            free(name);
+        }
+        if (found)
+            *domid_r = info[i].domid;
+    }
+    if (info)
+        libxl_dominfo_list_free(info, n);
+    if (!found || !r->dev[0])
+        return found;
+    if (r->vdev[0]) {
+        libxl_device_disk d;
+
+        libxl_device_disk_init(&d);
+        found = !libxl_vdev_to_device_disk(ctx, *domid_r, r->vdev, &d);
+        libxl_device_disk_dispose(&d);
+    } else {
+        libxl_device_nic nic;
+
+        libxl_device_nic_init(&nic);
+        found = r->devid >= 0 &&
+                !libxl_devid_to_device_nic(ctx, *domid_r, r->devid, &nic);
+        libxl_device_nic_dispose(&nic);
+    }
+    return found;
+}
+
+/* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
+static void cleanup_say(const struct journal_rec *r, uint32_t domid)
+{
+    char what[160];
+
+    if (r->dev[0])
+        snprintf(what, sizeof(what), "%s of domain %u ('%s') was left "
+                 "half-attached", r->dev, domid, r->name);
+    else
+        snprintf(what, sizeof(what), "domain %u ('%s') was left "
+                 "half-built", domid, r->name);
+    note("%s by 'axl %s' (pid %d, killed%s%s); 'axl cleanup' %s it",
+         what, r->verb, (int)r->pid, r->phase[0] ? " during " : "",
+         r->phase, r->keep ? "keeps" : "removes");
+}
+
+struct cleanup_scan {
+    libxl_ctx *ctx;
+    bool say;
+    uint32_t *domids;   /* half-built domains found, for list */
+    int n, cap;
+};
+
+static void cleanup_scan_one(struct journal_rec *r, void *user)
+{
+    struct cleanup_scan *sc = user;
+    uint32_t domid;
+
+    if (!cleanup_left(sc->ctx, r, &domid)) {
+        /* Nothing left but maybe its helpers: stop them, forget it. */
+        journal_kill_children(r);
+        journal_remove(r);
+        return;
+    }
+    if (sc->say)
+        cleanup_say(r, domid);
+    if (r->dev[0])
+        return;
+    if (sc->n == sc->cap) {
+        int cap = sc->cap ? 2 * sc->cap : 8;
+        uint32_t *v = realloc(sc->domids, cap * sizeof(*v));
+
+        if (!v)
+            return;
+        sc->domids = v;
+        sc->cap = cap;
+    }
+    sc->domids[sc->n++] = domid;
+}
+
+void cleanup_report(libxl_ctx *ctx)
+{
+    struct cleanup_scan sc = { .ctx = ctx, .say = true };
+
+    journal_each_orphan(cleanup_scan_one, &sc);
+    free(sc.domids);
+}
+
+int cleanup_half_built(libxl_ctx *ctx, uint32_t **domids_r)
+{
+    struct cleanup_scan sc = { .ctx = ctx };
+
+    journal_each_orphan(cleanup_scan_one, &sc);
+    *domids_r = sc.domids;
+    return sc.n;
+}
+
+/* ---- axl cleanup ---- */
+
+static const struct cmd_opt cmd_cleanup_opts[] = {
+    { 'a', "all", NULL, "everything a killed axl left (the default)" },
+    { 'k', "keep", NULL, "keep what was left and forget the record: "
+      "the domain or device is yours to use or remove" },
+    { 0 },
+};
+
+struct cleanup_ctx {
+    struct cli *cli;
+    const char *only;       /* the domain asked for, or NULL */
+    uint32_t only_domid;
+    bool keep;
+    uint64_t timeout_ms;
+    int status;
+    int started;
+};
+
+/* A record being cleaned up, with what its job's end needs. */
+struct cleanup_item {
+    struct journal_rec rec;
+    libxl_ctx *ctx;
+};
+
+/* A removal's job is done: forget the record if nothing is left. */
+static int cleanup_done(struct job *job, int status, void *user)
+{
+    struct cleanup_item *it = user;
+    uint32_t domid;
+
+    (void)job;
+    if (status == AXL_EXIT_OK || !cleanup_left(it->ctx, &it->rec, &domid))
+        journal_remove(&it->rec);
+    free(it);
+    return status;
+}
+
+static void cleanup_one(struct journal_rec *r, void *user)
+{
+    struct cleanup_ctx *cc = user;
+    libxl_ctx *ctx = cli_libxl(cc->cli);
+    struct cleanup_item *it;
+    struct job *job;
+    uint32_t domid;
+
+    if (!cleanup_left(ctx, r, &domid)) {
+        journal_kill_children(r);
+        journal_remove(r);
+        return;
+    }
+    if (cc->only && domid != cc->only_domid)
+        return;
+    /* The killed axl's helpers (a hung hotplug script) go first. */
+    journal_kill_children(r);
+    if (cc->keep || r->keep) {
+        note("%s of '%s' kept as it is, as %s; the record is removed",
+             r->dev[0] ? r->dev : "the domain", r->name,
+             cc->keep ? "asked" : "its create asked (--on-cancel=keep)");
+        journal_remove(r);
+        return;
+    }
+    it = malloc(sizeof(*it));
+    job = it ? job_new(cc->cli, !r->dev[0] ? OP_DESTROY : r->vdev[0]
+                       ? OP_DISK_REMOVE : OP_NIC_REMOVE, r->name) : NULL;
+    if (!job) {
+        free(it);
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: out of memory");
+        return;
+    }
+    it->rec = *r;
+    it->ctx = ctx;
+    op_set_domid(job_op(job), domid);
+    if (r->dev[0]) {
+        op_set_force(job_op(job), true);
+        if (r->vdev[0]) {
+            if (libxl_vdev_to_device_disk(ctx, domid, r->vdev,
+                                          op_disk(job_op(job))))
+                op_disk(job_op(job))->vdev = strdup(r->vdev);
+        } else if (libxl_devid_to_device_nic(ctx, domid, r->devid,
+                                             op_nic(job_op(job)))) {
+            op_nic(job_op(job))->devid = r->devid;
+        }
+    }
+    job_on_done(job, cleanup_done, it);
+    job_run(job, cc->timeout_ms);
+    cc->started++;
+}
+
+static int cmd_cleanup_run(struct cli *cli, struct cmd_call *call)
+{
+    struct cleanup_ctx cc = { .cli = cli, .status = AXL_EXIT_OK };
+
+    if (cmd_timeout_opt(call, &cc.timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (call->argc && cmd_flag(call, "all"))
+        return error("cleanup: give a domain or --all, not both"),
+               AXL_EXIT_USAGE;
+    cc.keep = cmd_flag(call, "keep") > 0;
+    cli->quiet_orphans = true;      /* cleanup says what it does itself */
+    if (!cli_libxl(cli))
+        return AXL_EXIT_FAIL;
+    if (call->argc) {
+        cc.only = call->argv[0];
+        if (cmd_resolve_domain(cli, cc.only, &cc.only_domid, NULL) < 0)
+            return AXL_EXIT_FAIL;
+    }
+    journal_each_orphan(cleanup_one, &cc);
+    if (cc.status != AXL_EXIT_OK || !cc.started)
+        return cc.status;
+    return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_cleanup_entry = {
+    .name = "cleanup",
+    .summary = "remove what a killed axl left half-built or half-attached",
+    .usage = "[options] [Domain]",
+    .opts = cmd_cleanup_opts,
+    .min_args = 0,
+    .max_args = 1,
+    .first_arg = CMD_ARG_DOMAIN,
+    .flags = CMD_F_OP,
+    .run = cmd_cleanup_run,
+};

@@ -1,0 +1,266 @@
+/*
+ * journal: records of operations in flight, under /run/axl/.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+static unsigned journal_seq;
+
+/* This process's records on disk, and its children, for journal_child. */
+#define JOURNAL_MAX_LIVE 64
+#define JOURNAL_MAX_KIDS 12
+static struct journal_rec *journal_live[JOURNAL_MAX_LIVE];
+static struct { pid_t pid; unsigned long long start; } journal_kids[
+    JOURNAL_MAX_KIDS];
+
+const char *journal_dir(void)
+{
+    const char *d = getenv("AXL_JOURNAL_DIR");
+
+    return d && d[0] == '/' ? d : JOURNAL_DIR_DEFAULT;
+}
+
+unsigned long long journal_proc_start(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long start = 0;
+    ssize_t n;
+    int fd, i;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* The command may hold spaces and ')': fields count from the last. */
+    p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    /* Field 22 (starttime); p + 2 is field 3. */
+    for (p += 2, i = 3; i < 22 && p; i++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    if (p)
+        start = strtoull(p, NULL, 10);
+    return start;
+}
+
+bool journal_owner_alive(const struct journal_rec *rec)
+{
+    if (rec->pid <= 0 || (kill(rec->pid, 0) < 0 && errno == ESRCH))
+        return false;
+    return journal_proc_start(rec->pid) == rec->start;
+}
+
+int journal_write(struct journal_rec *rec)
+{
+    char tmp[600], uuid[40];
+    FILE *f;
+    int e;
+
+    if (!rec->path[0]) {
+        if (mkdir(journal_dir(), 0700) < 0 && errno != EEXIST)
+            return -1;
+        rec->pid = getpid();
+        rec->start = journal_proc_start(rec->pid);
+        snprintf(rec->path, sizeof(rec->path), "%s/%d-%llu-%u.op",
+                 journal_dir(), (int)rec->pid, rec->start, ++journal_seq);
+    }
+    {
+        size_t i, free_slot = JOURNAL_MAX_LIVE, k = 0;
+
+        for (i = 0; i < JOURNAL_MAX_LIVE; i++) {
+            if (journal_live[i] == rec)
+                break;
+            if (!journal_live[i] && free_slot == JOURNAL_MAX_LIVE)
+                free_slot = i;
+        }
+        if (i == JOURNAL_MAX_LIVE && free_slot < JOURNAL_MAX_LIVE)
+            journal_live[free_slot] = rec;
+        rec->children[0] = '\0';
+        for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
+            if (!journal_kids[i].pid)
+                continue;
+            k += snprintf(rec->children + k, sizeof(rec->children) - k,
+                          "%s%d:%llu", k ? " " : "",
+                          (int)journal_kids[i].pid, journal_kids[i].start);
+            if (k >= sizeof(rec->children))
+                break;
+        }
+    }
+    snprintf(tmp, sizeof(tmp), "%s.tmp", rec->path);
+    snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(rec->uuid));
+    f = fopen(tmp, "we");
+    if (!f)
+        return -1;
+    fprintf(f, "verb=%s\nname=%s\nuuid=%s\ndomid=%u\ndev=%s\nvdev=%s\n"
+            "devid=%d\nkeep=%d\nphase=%s\npid=%d\nstart=%llu\nchildren=%s\n",
+            rec->verb, rec->name, uuid, rec->domid, rec->dev, rec->vdev,
+            rec->devid, rec->keep, rec->phase, (int)rec->pid, rec->start,
+            rec->children);
+    if (fclose(f) == EOF || rename(tmp, rec->path) < 0) {
+        e = errno;
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+void journal_remove(struct journal_rec *rec)
+{
+    size_t i;
+
+    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
+        if (journal_live[i] == rec)
+            journal_live[i] = NULL;
+    if (!rec->path[0])
+        return;
+    unlink(rec->path);
+    rec->path[0] = '\0';
+}
+
+void journal_child(pid_t pid)
+{
+    size_t i, slot = 0;
+
+    /* Forget children gone; take the first free slot (or the oldest). */
+    for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
+        if (journal_kids[i].pid &&
+            journal_proc_start(journal_kids[i].pid) != journal_kids[i].start)
+            journal_kids[i].pid = 0;
+    }
+    for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
+        if (!journal_kids[i].pid) {
+            slot = i;
+            break;
+        }
+    }
+    journal_kids[slot].pid = pid;
+    journal_kids[slot].start = journal_proc_start(pid);
+    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
+        if (journal_live[i] && journal_live[i]->path[0])
+            journal_write(journal_live[i]);
+}
+
+int journal_kill_children(const struct journal_rec *rec)
+{
+    const char *p = rec->children;
+    int n = 0;
+
+    while (*p) {
+        char *end;
+        long pid = strtol(p, &end, 10);
+        unsigned long long start;
+
+        if (end == p || *end != ':')
+            break;
+        start = strtoull(end + 1, &end, 10);
+        if (pid > 1 && journal_proc_start((pid_t)pid) == start) {
+            kill((pid_t)-pid, SIGKILL);     /* its session's group */
+            kill((pid_t)pid, SIGKILL);
+            n++;
+        }
+        p = end + strspn(end, " ");
+    }
+    return n;
+}
+
+/* Copy a value (the rest of the line) into dst. */
+static void journal_val(char *dst, size_t len, const char *v)
+{
+    snprintf(dst, len, "%.*s", (int)strcspn(v, "\n"), v);
+}
+
+/* Read one record; 0, or -1 if it is not one of ours. */
+static int journal_read(const char *path, struct journal_rec *rec)
+{
+    char line[512];
+    FILE *f = fopen(path, "re");
+    int fields = 0;
+
+    if (!f)
+        return -1;
+    memset(rec, 0, sizeof(*rec));
+    rec->devid = -1;
+    rec->domid = (uint32_t)INVALID_DOMID;
+    while (fgets(line, sizeof(line), f)) {
+        char *v = strchr(line, '=');
+
+        if (!v)
+            continue;
+        *v++ = '\0';
+        fields++;
+        if (!strcmp(line, "verb"))
+            journal_val(rec->verb, sizeof(rec->verb), v);
+        else if (!strcmp(line, "name"))
+            journal_val(rec->name, sizeof(rec->name), v);
+        else if (!strcmp(line, "uuid")) {
+            char u[40];
+
+            journal_val(u, sizeof(u), v);
+            libxl_uuid_from_string(&rec->uuid, u);
+        } else if (!strcmp(line, "domid"))
+            rec->domid = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(line, "dev"))
+            journal_val(rec->dev, sizeof(rec->dev), v);
+        else if (!strcmp(line, "vdev"))
+            journal_val(rec->vdev, sizeof(rec->vdev), v);
+        else if (!strcmp(line, "devid"))
+            rec->devid = atoi(v);
+        else if (!strcmp(line, "keep"))
+            rec->keep = atoi(v) != 0;
+        else if (!strcmp(line, "phase"))
+            journal_val(rec->phase, sizeof(rec->phase), v);
+        else if (!strcmp(line, "pid"))
+            rec->pid = (pid_t)atoi(v);
+        else if (!strcmp(line, "start"))
+            rec->start = strtoull(v, NULL, 10);
+        else if (!strcmp(line, "children"))
+            journal_val(rec->children, sizeof(rec->children), v);
+        else
+            fields--;
+    }
+    fclose(f);
+    snprintf(rec->path, sizeof(rec->path), "%s", path);
+    return fields >= 12 && rec->verb[0] ? 0 : -1;
+}
+
+void journal_each_orphan(void (*fn)(struct journal_rec *rec, void *user),
+                         void *user)
+{
+    struct dirent *de;
+    DIR *d = opendir(journal_dir());
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        struct journal_rec rec;
+        char path[400];
+        size_t n = strlen(de->d_name);
+
+        if (n < 4 || strcmp(de->d_name + n - 3, ".op"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", journal_dir(), de->d_name);
+        if (journal_read(path, &rec) < 0 || journal_owner_alive(&rec))
+            continue;
+        fn(&rec, user);
+    }
+    closedir(d);
+}

@@ -1,0 +1,83 @@
+/*
+ * journal: a record, under /run/axl/, of every operation that can leave
+ * something behind (a create, a device attach) while it runs, so that a
+ * half-built domain or half-attached device is not lost when axl itself
+ * is killed (SIGKILL, the OOM killer, a closed ssh session).
+ *
+ * A record is one small file, written whole to a temporary name and
+ * renamed over the old one, so that no reader ever sees it torn.  It
+ * names its owner by pid and the pid's start time, so a pid that a
+ * later process reused is not taken for a live axl.  Records of
+ * different processes and of one process's parallel jobs never share a
+ * file name.
+ */
+#ifndef AXL_JOURNAL_H
+#define AXL_JOURNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <libxl.h>
+
+#define JOURNAL_DIR_DEFAULT "/run/axl"
+
+struct journal_rec {
+    char verb[24];          /* "create", "block-attach", ... */
+    char name[64];          /* the domain's name */
+    libxl_uuid uuid;        /* a create's domain, if known (else nil) */
+    uint32_t domid;         /* INVALID_DOMID until known */
+    char dev[32];           /* a device op: "xvdb", "vif 1" */
+    char vdev[32];          /* a disk: its vdev */
+    int devid;              /* a nic: its index; -1 otherwise */
+    bool keep;              /* the on-cancel policy is keep */
+    char phase[160];        /* what the op was waiting on, last known */
+    pid_t pid;              /* the owner */
+    unsigned long long start;   /* the owner's start time (clock ticks) */
+    char path[512];         /* where the record is; "" if none */
+    /* The owner's children (hotplug scripts, bootloaders), pid:start. */
+    char children[256];
+};
+
+/*
+ * The directory records go to: $AXL_JOURNAL_DIR if set (tests), else
+ * JOURNAL_DIR_DEFAULT.
+ */
+const char *journal_dir(void);
+
+/*
+ * Write rec (first time: give it a file of its own, made from this
+ * process's pid, start time and a counter) whole, atomically.  Returns 0
+ * or -1 with errno set; the op goes on without a record then.
+ */
+int journal_write(struct journal_rec *rec);
+
+/* Remove rec's file, if any. */
+void journal_remove(struct journal_rec *rec);
+
+/*
+ * A child this process forked for libxl: every live record of the
+ * process names it from now on, so that whoever cleans up after a
+ * killed axl can stop the helpers it left running.
+ */
+void journal_child(pid_t pid);
+
+/*
+ * Kill (SIGKILL, the whole session) each child rec names that is still
+ * the same process.  Returns how many were killed.
+ */
+int journal_kill_children(const struct journal_rec *rec);
+
+/* Whether rec's owner is still running (the same process, not a reuse). */
+bool journal_owner_alive(const struct journal_rec *rec);
+
+/*
+ * Call fn for each record whose owner is gone, with its path.  fn may
+ * remove the file.  Unreadable or foreign files are skipped.
+ */
+void journal_each_orphan(void (*fn)(struct journal_rec *rec, void *user),
+                         void *user);
+
+/* This process's start time, as journal records name it. */
+unsigned long long journal_proc_start(pid_t pid);
+
+#endif
