@@ -84,6 +84,10 @@ static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
         printf("%-5s %-12s %8s  %-20s %s\n", id,
                cmd_jobs_state(v[i], st, sizeof(st)), el, dom,
                job_cmdline(v[i]));
+        /* What a running job waits on, as the status line says it. */
+        if (!job_done(v[i]) && op_phase(op)[0])
+            printf("%-5s %s, %.0f s\n", "", op_phase(op),
+                   op_phase_secs(op));
     }
     /* A finished job is listed once, as a shell's `jobs` does. */
     for (j = cli->jobs; j; j = next) {

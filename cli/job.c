@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/status.h"
 #include "cli.h"
@@ -97,6 +98,8 @@ void job_on_done(struct job *job, job_done_fn *fn, void *user)
     job->done_user = user;
 }
 
+static void jobs_status_line(struct cli *cli);
+
 static int job_status_of(const struct op *op)
 {
     int why = op_why(op);
@@ -126,6 +129,7 @@ static void job_op_done(struct op *op, void *user)
     }
     job->done = true;
     job->status = job_status_of(op);
+    jobs_status_line(cli);
     if (job->done_fn)
         job->status = job->done_fn(job, job->status, job->done_user);
     if (job->verbose)
@@ -139,9 +143,50 @@ static void job_op_done(struct op *op, void *user)
         cli->job_done_hook(cli, job);
 }
 
+/*
+ * The status line, on a terminal: what the first foreground job still
+ * running waits on, and for how long; none when no such job runs.
+ */
+static void jobs_status_line(struct cli *cli)
+{
+    struct job *j, *first = NULL;
+    char line[320];
+    int more = 0;
+
+    if (!isatty(STDERR_FILENO))
+        return;
+    for (j = cli->jobs; j; j = j->next) {
+        if (j->done || j->background || j->quiet || !op_phase(j->op)[0])
+            continue;
+        if (first)
+            more++;
+        first = j;      /* the oldest: the list is newest first */
+    }
+    if (!first) {
+        out_status(NULL);
+        return;
+    }
+    snprintf(line, sizeof(line), "%s %s: %s, %.0f s%s", op_verb(first->op),
+             op_label(first->op), op_phase(first->op),
+             op_phase_secs(first->op), more ? " (and more jobs)" : "");
+    out_status(line);
+}
+
+/* Four times a second: the status line; -v off a terminal: each phase. */
+static void job_tick(struct op *op, bool changed, void *user)
+{
+    struct job *job = user;
+
+    if (changed && !isatty(STDERR_FILENO) && !job->quiet &&
+        (job->verbose || job->cli->verbose))
+        note("%s %s: %s", op_verb(op), op_label(op), op_phase(op));
+    jobs_status_line(job->cli);
+}
+
 static const struct op_hooks job_hooks = {
     .note = job_note,
     .done = job_op_done,
+    .tick = job_tick,
 };
 
 struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)

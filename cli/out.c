@@ -3,9 +3,11 @@
  * (libxl's log comes here too, through out_line()).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <libxl.h>
 
@@ -16,12 +18,55 @@ static bool out_progress_set;
 static void (*out_before)(void);
 static void (*out_after)(void);
 
+/* The status line, shown at the bottom of a terminal; "" for none. */
+static char out_status_text[512];
+static bool out_status_shown;
+
+static void out_status_hide(void)
+{
+    if (!out_status_shown)
+        return;
+    fputs("\r\033[K", stderr);
+    out_status_shown = false;
+}
+
+static void out_status_show(void)
+{
+    struct winsize ws;
+    int cols = 80;
+
+    if (!out_status_text[0])
+        return;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+        cols = ws.ws_col;
+    fprintf(stderr, "\r\033[K%.*s", cols - 1, out_status_text);
+    fflush(stderr);
+    out_status_shown = true;
+}
+
+void out_status(const char *text)
+{
+    if (!text)
+        text = "";
+    if (!strcmp(text, out_status_text) && out_status_shown == !!text[0])
+        return;
+    snprintf(out_status_text, sizeof(out_status_text), "%s", text);
+    out_status_hide();
+    out_status_show();
+    fflush(stderr);
+}
+
 void out_line(const char *line)
 {
+    bool status = out_status_shown;
+
     if (out_before)
         out_before();
     fflush(stdout);
+    out_status_hide();
     fprintf(stderr, "%s\n", line);
+    if (status)
+        out_status_show();
     fflush(stderr);
     if (out_after)
         out_after();

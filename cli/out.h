@@ -21,6 +21,13 @@ void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "axl: message", shown only if progress is enabled. */
 void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The status line: text (no newline) kept at the bottom of the terminal,
+ * redrawn under every message; NULL or "" removes it.  For a terminal
+ * only: the caller checks.
+ */
+void out_status(const char *text);
+
 /* One line on stderr, as it is (no "axl: "), through the async hooks. */
 void out_line(const char *line);
 /* The same, as core/log's emit callback for libxl's messages. */

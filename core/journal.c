@@ -159,6 +159,17 @@ void journal_child(pid_t pid)
             journal_write(journal_live[i]);
 }
 
+int journal_children(pid_t *pids, int max)
+{
+    int i, n = 0;
+
+    for (i = 0; i < JOURNAL_MAX_KIDS && n < max; i++)
+        if (journal_kids[i].pid &&
+            journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
+            pids[n++] = journal_kids[i].pid;
+    return n;
+}
+
 int journal_kill_children(const struct journal_rec *rec)
 {
     const char *p = rec->children;

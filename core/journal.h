@@ -62,6 +62,12 @@ void journal_remove(struct journal_rec *rec);
 void journal_child(pid_t pid);
 
 /*
+ * The children journal_child() was told of that still run: up to max
+ * pids in pids.  Returns how many.
+ */
+int journal_children(pid_t *pids, int max);
+
+/*
  * Kill (SIGKILL, the whole session) each child rec names that is still
  * the same process.  Returns how many were killed.
  */

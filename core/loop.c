@@ -386,6 +386,11 @@ void loop_busy(struct loop *lp, int delta)
     lp->busy += delta;
 }
 
+int loop_busy_count(const struct loop *lp)
+{
+    return lp->busy;
+}
+
 libxl_ctx *loop_ctx(struct loop *lp)
 {
     return lp->ctx;

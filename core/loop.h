@@ -78,6 +78,7 @@ void loop_sync_rules(struct loop *lp, bool die_idle);
 
 /* Operations in flight: +1 when one starts, -1 when it is done. */
 void loop_busy(struct loop *lp, int delta);
+int loop_busy_count(const struct loop *lp);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
 libxl_ctx *loop_ctx(struct loop *lp);

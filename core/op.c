@@ -12,6 +12,10 @@
 #include "dom.h"
 #include "journal.h"
 #include "op.h"
+#include "wait.h"
+
+/* How often an op looks at what it waits on (ms). */
+#define OP_TICK_MS 250
 
 enum op_phase {
     OP_PHASE_MAIN,      /* the libxl call the op is named after */
@@ -32,6 +36,10 @@ struct op {
     bool cancelled;           /* a cancel was asked for */
     bool gone;                /* OPK_READ: the domain had vanished */
     struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
+    char phase_text[160];     /* op_phase() */
+    uint64_t t_phase;         /* when it began (ms) */
+    char cancel_phase[200];   /* "during X (after N s)", at the cancel */
+    struct loop_timer *tick;
     int why;
     char *label;
     uint32_t domid;
@@ -312,6 +320,11 @@ void op_set_wait(struct op *op, int wait)
 
 static void op_finish(struct op *op, enum op_result result)
 {
+    if (op->tick) {
+        loop_timer_cancel(op->lp, op->tick);
+        op->tick = NULL;
+    }
+    op->phase_text[0] = '\0';
     journal_remove(&op->jr);
     if (op->deathw) {
         libxl_evdisable_domain_death(loop_ctx(op->lp), op->deathw);
@@ -363,6 +376,90 @@ static int op_launch(struct op *op)
     return 0;
 }
 
+/* The domain a create is making, once libxl has made it. */
+static uint32_t op_phase_domid(struct op *op)
+{
+    uint32_t id;
+
+    if (op->domid != (uint32_t)INVALID_DOMID || op->kind != OP_CREATE)
+        return op->domid;
+    if (op->label && libxl_name_to_domid(loop_ctx(op->lp), op->label, &id) == 0)
+        return id;
+    return INVALID_DOMID;
+}
+
+/* Work out the phase from what wait.c sees; see op_phase(). */
+static void op_phase_now(struct op *op, char *buf, size_t len)
+{
+    struct wait_child kids[8];
+    uint32_t domid = op_phase_domid(op);
+    int i, n = wait_children(kids, 8);
+    bool alone = loop_busy_count(op->lp) == 1;
+
+    for (i = 0; i < n; i++) {
+        struct wait_child *c = &kids[i];
+        char dev[48];
+
+        if (c->domid != (uint32_t)INVALID_DOMID) {
+            if (c->domid != domid)
+                continue;
+            snprintf(buf, len, "hotplug script %s%s%s for %s (pid %d)",
+                     c->prog, c->arg[0] ? " " : "", c->arg,
+                     wait_dev_name(c->type, c->domid, c->devid, dev,
+                                   sizeof(dev)), (int)c->pid);
+            return;
+        }
+        if (!alone)
+            continue;
+        if (op->kind == OP_CREATE &&
+            op->config.b_info.type == LIBXL_DOMAIN_TYPE_PV &&
+            op->config.b_info.u.pv.bootloader)
+            snprintf(buf, len, "bootloader %s", c->path);
+        else
+            snprintf(buf, len, "%s%s%s (pid %d)", c->prog,
+                     c->arg[0] ? " " : "", c->arg, (int)c->pid);
+        return;
+    }
+    if (domid != (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD | OPK_ADD) &&
+        wait_backend(domid, buf, len))
+        return;
+    snprintf(buf, len, "waiting on libxl");
+}
+
+static void op_tick(struct loop *lp, void *user)
+{
+    struct op *op = user;
+    char now[sizeof(op->phase_text)];
+    bool changed;
+
+    op->tick = NULL;
+    if (op->state == OP_DONE)
+        return;
+    op_phase_now(op, now, sizeof(now));
+    changed = strcmp(now, op->phase_text) != 0;
+    if (changed) {
+        snprintf(op->phase_text, sizeof(op->phase_text), "%s", now);
+        op->t_phase = loop_now_ms();
+        if (op->jr.path[0]) {
+            snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", now);
+            journal_write(&op->jr);
+        }
+    }
+    op->tick = loop_timer_add(lp, OP_TICK_MS, op_tick, op);
+    if (op->hooks->tick)
+        op->hooks->tick(op, changed, op->user);
+}
+
+const char *op_phase(const struct op *op)
+{
+    return op->phase_text;
+}
+
+double op_phase_secs(const struct op *op)
+{
+    return op->t_phase ? (double)(loop_now_ms() - op->t_phase) / 1000 : 0;
+}
+
 int op_start(struct op *op)
 {
     if (!op->label && op->kind == OP_CREATE && op->config.c_info.name)
@@ -374,6 +471,9 @@ int op_start(struct op *op)
     op->t_start = loop_now_ns();
     loop_busy(op->lp, +1);
     op_journal(op);
+    snprintf(op->phase_text, sizeof(op->phase_text), "waiting on libxl");
+    op->t_phase = loop_now_ms();
+    op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
     if (op->kind == OP_CREATE)
         op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
     if (op_is_dev_add(op)) {
@@ -424,23 +524,31 @@ static void op_journal(struct op *op)
     journal_write(jr);
 }
 
+/* "failed", or "cancelled during X (after N s)": how the op ended. */
+static const char *op_how(struct op *op, enum op_result result, char *buf,
+                          size_t len)
+{
+    if (result != OP_RESULT_CANCELLED)
+        return "failed";
+    snprintf(buf, len, "cancelled%s", op->cancel_phase);
+    return buf;
+}
+
 /* After a cancelled or failed create: say what is left and finish. */
 static void op_report_left(struct op *op, enum op_result result)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
     enum dom_state st = dom_state_of(ctx, op->domid);
-    char d[160];
+    char d[160], how[220];
 
     op_dom_desc(op, d, sizeof(d));
+    op_how(op, result, how, sizeof(how));
     if (op->domid == (uint32_t)INVALID_DOMID || st == DOM_GONE)
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; no domain is left",
-                op_verb(op), op->label,
-                result == OP_RESULT_CANCELLED ? "cancelled" : "failed");
+                op_verb(op), op->label, how);
     else
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; %s is left %s",
-                op_verb(op), op->label,
-                result == OP_RESULT_CANCELLED ? "cancelled" : "failed",
-                d, dom_state_name(st));
+                op_verb(op), op->label, how, d, dom_state_name(st));
     op_finish(op, result);
 }
 
@@ -535,8 +643,8 @@ static const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
 /* After a device op was cancelled or failed: say what is left, finish. */
 static void op_dev_report_left(struct op *op, enum op_result result)
 {
-    const char *how = result == OP_RESULT_CANCELLED ? "cancelled" : "failed";
-    char d[200], hint[120], n[64];
+    char d[200], hint[120], n[64], hw[220];
+    const char *how = op_how(op, result, hw, sizeof(hw));
     int present;
 
     op_desc(op, NULL, d, sizeof(d));
@@ -590,8 +698,9 @@ static void op_dev_done(struct op *op, int rc)
         return;
     }
     if (op->on_cancel == OP_ON_CANCEL_KEEP) {
-        op_note(op, OP_NOTE_INFO, "%s of %s cancelled; %s kept, "
+        op_note(op, OP_NOTE_INFO, "%s of %s cancelled%s; %s kept, "
                 "half-attached (remove it with '%s')", op_verb(op), d,
+                op->cancel_phase,
                 op_dev_name(op, n, sizeof(n)),
                 op_dev_remove_hint(op, hint, sizeof(hint)));
         op_finish(op, OP_RESULT_CANCELLED);
@@ -637,7 +746,8 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
         op_desc(op, "from", d, sizeof(d));
         /* libxl may report success for a removal whose script was killed */
         if (rc == 0 && op_dev_present(op) == 0) {
-            op_note(op, OP_NOTE_INFO, "removed %s; nothing is left", d);
+            op_note(op, OP_NOTE_INFO, "%s cancelled%s; removed %s; nothing "
+                    "is left", op_verb(op), op->cancel_phase, d);
             op_finish(op, OP_RESULT_CANCELLED);
             return;
         }
@@ -649,7 +759,9 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
     }
     op_dom_desc(op, d, sizeof(d));
     if (rc == 0) {
-        op_note(op, OP_NOTE_INFO, "%s destroyed; nothing is left", d);
+        op_note(op, OP_NOTE_INFO, "%s of '%s' cancelled%s; %s destroyed; "
+                "nothing is left", op_verb(op), op->label, op->cancel_phase,
+                d);
         op_finish(op, OP_RESULT_CANCELLED);
         return;
     }
@@ -685,8 +797,8 @@ static void op_create_cancelled(struct op *op, int rc)
     if (op->on_cancel == OP_ON_CANCEL_KEEP) {
         enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
 
-        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled; %s kept, %s",
-                op->label, d, dom_state_name(st));
+        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; %s kept, %s",
+                op->label, op->cancel_phase, d, dom_state_name(st));
         op_note(op, OP_NOTE_INFO, "inspect it with 'axl list %u', "
                 "start it with 'axl unpause %u', remove it with "
                 "'axl destroy %u'", op->domid, op->domid, op->domid);
@@ -868,8 +980,18 @@ void op_abort(struct op *op, int why)
     if (op->state == OP_DONE || op->state == OP_IDLE)
         return;
     if (!op->cancelled) {
+        char now[sizeof(op->phase_text)];
+
         op->cancelled = true;
         op->t_abort = loop_now_ns();
+        /* What was interrupted, for the last line. */
+        if (op->state == OP_RUNNING) {
+            op_phase_now(op, now, sizeof(now));
+            if (strcmp(now, op->phase_text))
+                op->t_phase = loop_now_ms();
+            snprintf(op->cancel_phase, sizeof(op->cancel_phase),
+                     " during %s (after %.0f s)", now, op_phase_secs(op));
+        }
     }
     op->why = why;
 

@@ -85,6 +85,12 @@ struct op_hooks {
                  void *user);
     /* The op is finished: state OP_DONE, result set.  Called once. */
     void (*done)(struct op *op, void *user);
+    /*
+     * Four times a second while the op runs: its phase (op_phase()),
+     * changed says whether the words differ from the last call's.  May
+     * be NULL.
+     */
+    void (*tick)(struct op *op, bool changed, void *user);
 };
 
 /*
@@ -167,6 +173,17 @@ uint32_t op_domid(const struct op *op);
 const char *op_label(const struct op *op);
 /* "create", "destroy", ... */
 const char *op_verb(const struct op *op);
+/*
+ * What the op is waiting on now, in words, from facts (core/wait.h):
+ * "hotplug script block add for xvda (pid 812)", "bootloader
+ * /usr/lib/xen/bin/pygrub", "waiting for vtpm 0 backend to connect
+ * (state Initialising)", or "waiting on libxl" when no fact says more.
+ * Empty before the op starts and after it is done.
+ */
+const char *op_phase(const struct op *op);
+/* Seconds since the phase began. */
+double op_phase_secs(const struct op *op);
+
 /* For OP_RETRIEVE: the domain had vanished; there is no configuration. */
 bool op_gone(const struct op *op);
 /* A cancel of this op may run a cleanup (a create or attach, destroy). */

@@ -68,7 +68,7 @@ if killed_at_hotplug "$t" axl create "$G/hang-hotplug.cfg"; then
     is "$(n_records)" 1 "$t: its record stays"
     axl list >"$tmp/out" 2>"$tmp/err"
     like "$(cat "$tmp/err")" \
-        "^axl: domain $id \\('$name'\\) was left half-built by 'axl create' \\(pid $pid, killed.*\\); 'axl cleanup' removes it$" \
+        "^axl: domain $id \\('$name'\\) was left half-built by 'axl create' \\(pid $pid, killed during hotplug script block-hang add for xvda \\(pid [0-9]+\\)\\); 'axl cleanup' removes it$" \
         "$t: the next command says what was left, once"
     is "$(grep -c 'was left' "$tmp/err")" 1 "$t: one line"
     like "$(cat "$tmp/out")" "^$name +$id .*\\(half-built: see 'axl cleanup'\\)$" \

@@ -1,0 +1,185 @@
+/*
+ * wait: facts about what an operation waits on.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libxl.h>
+#include <xenstore.h>
+
+#include "journal.h"
+#include "wait.h"
+
+#define WAIT_MAX_KIDS 12
+
+/* Read-only, opened on first use: libxl's own handle is not ours. */
+static struct xs_handle *wait_xs;
+
+static struct xs_handle *wait_xsh(void)
+{
+    if (!wait_xs)
+        wait_xs = xs_open(XS_OPEN_READONLY);
+    return wait_xs;
+}
+
+void wait_dispose(void)
+{
+    if (wait_xs)
+        xs_close(wait_xs);
+    wait_xs = NULL;
+}
+
+/* Read a /proc file of pid (NUL-separated strings) into buf. */
+static ssize_t wait_proc(pid_t pid, const char *what, char *buf, size_t len)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, len - 1);
+    close(fd);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
+static void wait_xenbus(struct wait_child *c, const char *env, ssize_t n)
+{
+    const char *p = env, *end = env + n;
+
+    c->domid = (uint32_t)INVALID_DOMID;
+    c->devid = -1;
+    for (; p < end; p += strlen(p) + 1) {
+        unsigned domid;
+        int devid;
+        char type[16];
+
+        if (strncmp(p, "XENBUS_PATH=", 12))
+            continue;
+        if (sscanf(p + 12, "backend/%15[^/]/%u/%d", type, &domid,
+                   &devid) == 3) {
+            snprintf(c->type, sizeof(c->type), "%s", type);
+            c->domid = domid;
+            c->devid = devid;
+        }
+        return;
+    }
+}
+
+int wait_children(struct wait_child *v, int max)
+{
+    pid_t pids[WAIT_MAX_KIDS];
+    char self[256], buf[4096];
+    int i, n, k = 0;
+    ssize_t len;
+
+    n = journal_children(pids, WAIT_MAX_KIDS);
+    if (wait_proc(getpid(), "cmdline", self, sizeof(self)) < 0)
+        self[0] = '\0';
+    for (i = 0; i < n && k < max; i++) {
+        struct wait_child *c = &v[k];
+        const char *slash;
+
+        memset(c, 0, sizeof(*c));
+        len = wait_proc(pids[i], "cmdline", buf, sizeof(buf));
+        /* Not exec'd yet: it still runs axl's own command line. */
+        if (len <= 0 || !strcmp(buf, self))
+            continue;
+        c->pid = pids[i];
+        snprintf(c->path, sizeof(c->path), "%.127s", buf);
+        slash = strrchr(buf, '/');
+        snprintf(c->prog, sizeof(c->prog), "%.63s", slash ? slash + 1 : buf);
+        if ((ssize_t)strlen(buf) + 1 < len)
+            snprintf(c->arg, sizeof(c->arg), "%.31s", buf + strlen(buf) + 1);
+        len = wait_proc(pids[i], "environ", buf, sizeof(buf));
+        wait_xenbus(c, buf, len > 0 ? len : 0);
+        k++;
+    }
+    return k;
+}
+
+/* Read one xenstore node as a string; NULL if absent.  Caller frees. */
+static char *wait_read(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static char *wait_read(const char *fmt, ...)
+{
+    struct xs_handle *h = wait_xsh();
+    char path[256];
+    unsigned int len;
+    va_list ap;
+
+    if (!h)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof(path), fmt, ap);
+    va_end(ap);
+    return xs_read(h, XBT_NULL, path, &len);
+}
+
+const char *wait_dev_name(const char *type, uint32_t domid, int devid,
+                          char *buf, size_t len)
+{
+    char *dev = NULL;
+
+    if (!strcmp(type, "vbd") || !strcmp(type, "qdisk"))
+        dev = wait_read("/local/domain/0/backend/%s/%u/%d/dev", type, domid,
+                        devid);
+    if (dev)
+        snprintf(buf, len, "%s", dev);
+    else
+        snprintf(buf, len, "%s %d", type, devid);
+    free(dev);
+    return buf;
+}
+
+static const char *wait_state_name(int st)
+{
+    static const char *const names[] = {
+        "Unknown", "Initialising", "InitWait", "Initialised", "Connected",
+        "Closing", "Closed", "Reconfiguring", "Reconfigured",
+    };
+
+    return st >= 0 && st < (int)(sizeof(names) / sizeof(names[0]))
+               ? names[st] : "unknown";
+}
+
+bool wait_backend(uint32_t domid, char *buf, size_t len)
+{
+    struct xs_handle *h = wait_xsh();
+    char path[128], **types, **devs;
+    unsigned int nt = 0, nd = 0, i, j;
+    bool found = false;
+
+    if (!h)
+        return false;
+    types = xs_directory(h, XBT_NULL, "/local/domain/0/backend", &nt);
+    for (i = 0; types && i < nt && !found; i++) {
+        snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u",
+                 types[i], domid);
+        devs = xs_directory(h, XBT_NULL, path, &nd);
+        for (j = 0; devs && j < nd && !found; j++) {
+            char *st = wait_read("%s/%s/state", path, devs[j]), n[64];
+            int state = st ? atoi(st) : 0;
+
+            free(st);
+            if (state >= 2)
+                continue;
+            wait_dev_name(types[i], domid, atoi(devs[j]), n, sizeof(n));
+            snprintf(buf, len, "waiting for %s backend to connect (state "
+                     "%s)", n, wait_state_name(state));
+            found = true;
+        }
+        free(devs);
+    }
+    free(types);
+    return found;
+}

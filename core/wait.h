@@ -1,0 +1,49 @@
+/*
+ * wait: what an operation is waiting on, from facts only - the children
+ * libxl forked (their command line and the xenstore path a hotplug
+ * script is given), and the state of a domain's backends in xenstore.
+ * op.c turns these into the phase it shows; nothing here guesses.
+ */
+#ifndef AXL_WAIT_H
+#define AXL_WAIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct wait_child {
+    pid_t pid;
+    char prog[64];          /* argv[0]'s last component: "block" */
+    char path[128];         /* argv[0] as run */
+    char arg[32];           /* argv[1]: "add", "online", "" */
+    /* A hotplug script's XENBUS_PATH: backend/<type>/<domid>/<devid>. */
+    char type[16];
+    uint32_t domid;         /* INVALID_DOMID without XENBUS_PATH */
+    int devid;
+};
+
+/*
+ * The children of this process that libxl forked and that have exec'd
+ * (a child still between fork and exec is left out: it has no command
+ * yet).  Returns how many were put in v.
+ */
+int wait_children(struct wait_child *v, int max);
+
+/*
+ * A device's name for messages: "xvda" (a disk, from its backend's dev
+ * node), "vif 0", "vtpm 0".
+ */
+const char *wait_dev_name(const char *type, uint32_t domid, int devid,
+                          char *buf, size_t len);
+
+/*
+ * The first backend of domid that has not reached InitWait (libxl waits
+ * for that while it adds a device): its words, "waiting for vtpm 0
+ * backend to connect (state Initialising)", in buf; false if none.
+ */
+bool wait_backend(uint32_t domid, char *buf, size_t len);
+
+/* Close the xenstore connection, if one was opened. */
+void wait_dispose(void);
+
+#endif
