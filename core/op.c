@@ -470,8 +470,9 @@ int op_start(struct op *op)
     op->phase = OP_PHASE_MAIN;
     op->t_start = loop_now_ns();
     loop_busy(op->lp, +1);
-    op_journal(op);
     snprintf(op->phase_text, sizeof(op->phase_text), "waiting on libxl");
+    snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", op->phase_text);
+    op_journal(op);
     op->t_phase = loop_now_ms();
     op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
     if (op->kind == OP_CREATE)
@@ -541,14 +542,15 @@ static void op_report_left(struct op *op, enum op_result result)
     enum dom_state st = dom_state_of(ctx, op->domid);
     char d[160], how[220];
 
+    const char *hw = op_how(op, result, how, sizeof(how));
+
     op_dom_desc(op, d, sizeof(d));
-    op_how(op, result, how, sizeof(how));
     if (op->domid == (uint32_t)INVALID_DOMID || st == DOM_GONE)
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; no domain is left",
-                op_verb(op), op->label, how);
+                op_verb(op), op->label, hw);
     else
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; %s is left %s",
-                op_verb(op), op->label, how, d, dom_state_name(st));
+                op_verb(op), op->label, hw, d, dom_state_name(st));
     op_finish(op, result);
 }
 

@@ -74,10 +74,23 @@ static void wait_xenbus(struct wait_child *c, const char *env, ssize_t n)
     }
 }
 
+/* Whether prog runs a script named by its first argument. */
+static bool wait_interpreter(const char *prog)
+{
+    static const char *const shells[] = { "sh", "bash", "dash", "ash",
+                                          "python3", "python", "perl" };
+    size_t i;
+
+    for (i = 0; i < sizeof(shells) / sizeof(shells[0]); i++)
+        if (!strcmp(prog, shells[i]))
+            return true;
+    return false;
+}
+
 int wait_children(struct wait_child *v, int max)
 {
     pid_t pids[WAIT_MAX_KIDS];
-    char self[256], buf[4096];
+    char self[256], buf[4096], *argv0;
     int i, n, k = 0;
     ssize_t len;
 
@@ -94,11 +107,20 @@ int wait_children(struct wait_child *v, int max)
         if (len <= 0 || !strcmp(buf, self))
             continue;
         c->pid = pids[i];
-        snprintf(c->path, sizeof(c->path), "%.127s", buf);
-        slash = strrchr(buf, '/');
-        snprintf(c->prog, sizeof(c->prog), "%.63s", slash ? slash + 1 : buf);
-        if ((ssize_t)strlen(buf) + 1 < len)
-            snprintf(c->arg, sizeof(c->arg), "%.31s", buf + strlen(buf) + 1);
+        /* A script runs as "/bin/sh /path/script arg": name the script. */
+        argv0 = buf;
+        slash = strrchr(argv0, '/');
+        if (wait_interpreter(slash ? slash + 1 : argv0) &&
+            (ssize_t)strlen(argv0) + 1 < len &&
+            argv0[strlen(argv0) + 1] == '/')
+            argv0 += strlen(argv0) + 1;
+        snprintf(c->path, sizeof(c->path), "%.127s", argv0);
+        slash = strrchr(argv0, '/');
+        snprintf(c->prog, sizeof(c->prog), "%.63s",
+                 slash ? slash + 1 : argv0);
+        if (argv0 + strlen(argv0) + 1 < buf + len)
+            snprintf(c->arg, sizeof(c->arg), "%.31s",
+                     argv0 + strlen(argv0) + 1);
         len = wait_proc(pids[i], "environ", buf, sizeof(buf));
         wait_xenbus(c, buf, len > 0 ? len : 0);
         k++;
