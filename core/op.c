@@ -411,10 +411,10 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
         }
         if (!alone)
             continue;
-        if (op->kind == OP_CREATE &&
-            op->config.b_info.type == LIBXL_DOMAIN_TYPE_PV &&
-            op->config.b_info.u.pv.bootloader)
-            snprintf(buf, len, "bootloader %s", c->path);
+        /* The child of a create with a bootloader is that bootloader. */
+        if (op->kind == OP_CREATE && op->config.b_info.bootloader)
+            snprintf(buf, len, "bootloader %s",
+                     op->config.b_info.bootloader);
         else
             snprintf(buf, len, "%s%s%s (pid %d)", c->prog,
                      c->arg[0] ? " " : "", c->arg, (int)c->pid);

@@ -40,6 +40,9 @@ status() {
         echo EXIT=\$?; sleep 600"
     if ! wait_screen "^create $name: $phase, [0-9]+ s\$" 60; then
         fail "$t: the status line says '$phase'" "$(screen)"
+        $T kill-server 2>/dev/null
+        kill -9 $(fixture_procs) 2>/dev/null
+        clean_domains
         return
     fi
     pass "$t: the status line says '$phase'"
