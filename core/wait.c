@@ -185,6 +185,9 @@ bool wait_backend(uint32_t domid, char *buf, size_t len)
         return false;
     types = xs_directory(h, XBT_NULL, "/local/domain/0/backend", &nt);
     for (i = 0; types && i < nt && !found; i++) {
+        /* xenconsoled drives no xenbus state; libxl does not wait on it */
+        if (!strcmp(types[i], "console"))
+            continue;
         snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u",
                  types[i], domid);
         devs = xs_directory(h, XBT_NULL, path, &nd);
