@@ -82,6 +82,33 @@ if killed_at_hotplug "$t" axl create "$G/hang-hotplug.cfg"; then
 fi
 clean_domains
 
+# --- a create killed at other instants ---
+# Whatever the instant, afterwards: a domain that is there was either
+# reported half-built (and cleanup removes it) or finished (running, not
+# reported); nothing else is left.
+for delay in 0.05 0.3 0.8 1.5; do
+    t="create killed after $delay s"
+    axl create "$G/pv.cfg" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    sleep "$delay"          # the instant of the kill, not a wait
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    axl list >/dev/null 2>"$tmp/err"
+    if grep -q "was left half-built" "$tmp/err"; then
+        ok "$t: reported, so the domain exists" dom_exists g-pv
+        axl cleanup >/dev/null 2>&1
+        ok "$t: cleanup removes it" eval '! dom_exists g-pv'
+    elif dom_exists g-pv; then
+        unlike "$(dom_state g-pv)" "^..p" "$t: not reported: it had finished (not paused)"
+    else
+        pass "$t: killed before libxl made a domain; nothing to report"
+    fi
+    is "$(n_records)" 0 "$t: no record left"
+    ok "$t: no /local/domain other than the guests'" eval \
+        '[ "$(xenstore-list /local/domain | wc -l)" = "$(ndomains)" ]'
+    clean_domains
+done
+
 # --- a create in a shell job ---
 t="shell job killed in the hotplug script"
 mkfifo "$tmp/cmds"
