@@ -30,8 +30,8 @@ one_run() {
     case $1 in
     xl) bash -c "$(cmd xl)" 2>/dev/null ;;
     axl) bash -c "$(cmd axl)" 2>/dev/null ;;
-    axl-tty)
-        $T new-session -d -x 150 -y 10 -s b "bash -c '$(cmd axl)'"
+    axl-tty|xl-tty)
+        $T new-session -d -x 150 -y 10 -s b "bash -c '$(cmd "${1%-tty}")'"
         wait_for 60 test -s "$tmp/ms"
         $T kill-server 2>/dev/null ;;
     esac
@@ -42,16 +42,20 @@ one_run() {
 
 one_run axl >/dev/null      # warm-up
 for r in $(seq "$RUNS"); do
-    for m in xl axl axl-tty; do
+    for m in xl axl xl-tty axl-tty; do
         one_run "$m" >>"$tmp/$m"
     done
 done
 x=$(median <"$tmp/xl")
 a=$(median <"$tmp/axl")
+xt=$(median <"$tmp/xl-tty")
 t=$(median <"$tmp/axl-tty")
 echo "## create+destroy, status line on and off (ms, median of $RUNS)"
 echo
-echo "| xl | axl, no terminal | axl, terminal (status line) | terminal/no terminal | axl terminal/xl |"
-echo "|---|---|---|---|---|"
-awk -v x="$x" -v a="$a" -v t="$t" 'BEGIN {
-    printf "| %d | %d | %d | %.2f | %.2f |\n", x, a, t, t / a, t / x }'
+echo "| | no terminal | terminal (tmux pane) | terminal/no terminal |"
+echo "|---|---|---|---|"
+awk -v x="$x" -v a="$a" -v xt="$xt" -v t="$t" 'BEGIN {
+    printf "| xl | %d | %d | %.2f |\n", x, xt, xt / x
+    printf "| axl (status line on a terminal) | %d | %d | %.2f |\n", a, t,
+        t / a
+    printf "| axl/xl | %.2f | %.2f | |\n", a / x, t / xt }'
