@@ -28,6 +28,7 @@ static void axl_on_signal(struct loop *lp, int signo, void *user)
         ESC_FINAL)
         return;
     jobs_report_left(cli);
+    out_status(NULL);
     loop_die_of_signal(esc_status_signal(&cli->esc));
     exit(AXL_EXIT_SIGNAL + esc_status_signal(&cli->esc));
 }
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
 out:
+    out_status(NULL);
     while (cli.jobs)
         job_forget(&cli, cli.jobs);
     loop_sync_end(cli.lp, sync_was);

@@ -17,7 +17,8 @@
 
 /*
  * Where a record's leftovers are now: 1 and *domid_r if its domain (and
- * device) still exist, 0 if they are gone.
+ * device) still exist, 0 if they are gone, -1 if libxl cannot tell (the
+ * record is then kept).
  */
 static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
                         uint32_t *domid_r)
@@ -26,7 +27,9 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
     int i, n = 0, found = 0;
 
     info = libxl_list_domain(ctx, &n);
-    for (i = 0; info && i < n && !found; i++) {
+    if (!info)
+        return -1;
+    for (i = 0; i < n && !found; i++) {
         char *name;
 
         if (!libxl_uuid_is_nil(&r->uuid)) {
@@ -41,23 +44,25 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
         if (found)
             *domid_r = info[i].domid;
     }
-    if (info)
-        libxl_dominfo_list_free(info, n);
+    libxl_dominfo_list_free(info, n);
     if (!found || !r->dev[0])
         return found;
+    /* The device: libxl's own list of the domain's devices says. */
+    found = 0;
     if (r->vdev[0]) {
-        libxl_device_disk d;
+        libxl_device_disk *v = libxl_device_disk_list(ctx, *domid_r, &n);
 
-        libxl_device_disk_init(&d);
-        found = !libxl_vdev_to_device_disk(ctx, *domid_r, r->vdev, &d);
-        libxl_device_disk_dispose(&d);
+        for (i = 0; v && i < n; i++)
+            found |= v[i].vdev && !strcmp(v[i].vdev, r->vdev);
+        if (v)
+            libxl_device_disk_list_free(v, n);
     } else {
-        libxl_device_nic nic;
+        libxl_device_nic *v = libxl_device_nic_list(ctx, *domid_r, &n);
 
-        libxl_device_nic_init(&nic);
-        found = r->devid >= 0 &&
-                !libxl_devid_to_device_nic(ctx, *domid_r, r->devid, &nic);
-        libxl_device_nic_dispose(&nic);
+        for (i = 0; v && i < n; i++)
+            found |= v[i].devid == r->devid;
+        if (v)
+            libxl_device_nic_list_free(v, n);
     }
     return found;
 }
@@ -89,10 +94,13 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
 {
     struct cleanup_scan *sc = user;
     uint32_t domid;
+    int left = cleanup_left(sc->ctx, r, &domid);
 
-    if (!cleanup_left(sc->ctx, r, &domid)) {
+    if (left < 0)
+        return;                 /* libxl cannot tell: keep it for later */
+    if (!left) {
         /* Nothing left but maybe its helpers: stop them, forget it. */
-        journal_kill_children(r);
+        journal_kill_children(r, true);
         journal_remove(r);
         return;
     }
@@ -175,15 +183,25 @@ static void cleanup_one(struct journal_rec *r, void *user)
     struct job *job;
     uint32_t domid;
 
-    if (!cleanup_left(ctx, r, &domid)) {
-        journal_kill_children(r);
+    int left = cleanup_left(ctx, r, &domid);
+
+    if (left < 0) {
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: cannot list domains; nothing was removed");
+        return;
+    }
+    if (!left) {
+        journal_kill_children(r, true);
         journal_remove(r);
         return;
     }
     if (cc->only && domid != cc->only_domid)
         return;
-    /* The killed axl's helpers (a hung hotplug script) go first. */
-    journal_kill_children(r);
+    /*
+     * The killed axl's helpers (a hung hotplug script) go first; with
+     * keep, only they, not whatever they started (a device model).
+     */
+    journal_kill_children(r, !(cc->keep || r->keep));
     if (cc->keep || r->keep) {
         note("%s of '%s' kept as it is, as %s; the record is removed",
              r->dev[0] ? r->dev : "the domain", r->name,

@@ -54,21 +54,6 @@ static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
     return job;
 }
 
-/* The index libxl would give a new nic of domid: one past the highest. */
-static int cmd_device_next_nic(libxl_ctx *ctx, uint32_t domid)
-{
-    libxl_device_nic *nics;
-    int i, n = 0, next = 0;
-
-    nics = libxl_device_nic_list(ctx, domid, &n);
-    for (i = 0; nics && i < n; i++)
-        if (nics[i].devid >= next)
-            next = nics[i].devid + 1;
-    if (nics)
-        libxl_device_nic_list_free(nics, n);
-    return next;
-}
-
 /*
  * block-attach and network-attach: the words after the domain are the
  * device (xl's syntax); -n prints it as xl -N does ("disk: {...}").
@@ -98,15 +83,8 @@ static int cmd_device_attach(struct cli *cli, struct cmd_call *call,
         job_forget(cli, job);
         return AXL_EXIT_FAIL;
     }
-    if (!cmd_flag(call, "dry-run")) {
-        /*
-         * Pick the nic's index now, as libxl would (the next free one):
-         * the journal names the device before libxl has chosen.
-         */
-        if (!disk && op_nic(op)->devid < 0)
-            op_nic(op)->devid = cmd_device_next_nic(cli_libxl(cli), domid);
+    if (!cmd_flag(call, "dry-run"))
         return job_run(job, timeout_ms);
-    }
     json = disk ? libxl_device_disk_to_json(cli_libxl(cli), op_disk(op))
                 : libxl_device_nic_to_json(cli_libxl(cli), op_nic(op));
     if (json) {

@@ -51,9 +51,17 @@ void out_status(const char *text)
     if (!strcmp(text, out_status_text) && out_status_shown == !!text[0])
         return;
     snprintf(out_status_text, sizeof(out_status_text), "%s", text);
+    /* Control characters from a helper's command line stay out. */
+    for (char *p = out_status_text; *p; p++)
+        if ((unsigned char)*p < ' ')
+            *p = ' ';
+    if (out_before)
+        out_before();
     out_status_hide();
     out_status_show();
     fflush(stderr);
+    if (out_after)
+        out_after();
 }
 
 void out_line(const char *line)

@@ -740,6 +740,7 @@ static void shell_fg_signal(int signo)
         if (job_done(sh.fg[i]))
             job_forget(sh.cli, sh.fg[i]);
     sh.n_fg = 0;
+    out_status(NULL);       /* the jobs went to the background */
     if (sh.fg_timer) {
         loop_timer_cancel(sh.cli->lp, sh.fg_timer);
         sh.fg_timer = NULL;
@@ -778,6 +779,7 @@ static void shell_die(int signo)
     sh.die_signal = esc_status_signal(&sh.die_esc);
     if (step == ESC_FINAL) {
         jobs_report_left(sh.cli);
+        out_status(NULL);
         shell_pause();
         loop_die_of_signal(sh.die_signal);
         exit(AXL_EXIT_SIGNAL + sh.die_signal);

@@ -22,6 +22,7 @@ static unsigned journal_seq;
 static struct journal_rec *journal_live[JOURNAL_MAX_LIVE];
 static struct { pid_t pid; unsigned long long start; } journal_kids[
     JOURNAL_MAX_KIDS];
+static size_t journal_next_kid;
 
 const char *journal_dir(void)
 {
@@ -61,11 +62,32 @@ unsigned long long journal_proc_start(pid_t pid)
     return start;
 }
 
+/* A zombie has exited: its record's owner is gone. */
+static bool journal_zombie(pid_t pid)
+{
+    char path[64], buf[512], *p;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 bool journal_owner_alive(const struct journal_rec *rec)
 {
     if (rec->pid <= 0 || (kill(rec->pid, 0) < 0 && errno == ESRCH))
         return false;
-    return journal_proc_start(rec->pid) == rec->start;
+    return rec->start && journal_proc_start(rec->pid) == rec->start &&
+           !journal_zombie(rec->pid);
 }
 
 int journal_write(struct journal_rec *rec)
@@ -106,6 +128,13 @@ int journal_write(struct journal_rec *rec)
     }
     snprintf(tmp, sizeof(tmp), "%s.tmp", rec->path);
     snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(rec->uuid));
+    /* One value a line: a newline in a phase must not make a key. */
+    for (char *p = rec->phase; *p; p++)
+        if ((unsigned char)*p < ' ')
+            *p = ' ';
+    for (char *p = rec->name; *p; p++)
+        if ((unsigned char)*p < ' ')
+            *p = ' ';
     f = fopen(tmp, "we");
     if (!f)
         return -1;
@@ -140,18 +169,20 @@ void journal_child(pid_t pid)
 {
     size_t i, slot = 0;
 
-    /* Forget children gone; take the first free slot (or the oldest). */
+    /* Forget children gone; take a free slot, else the next in turn. */
     for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
         if (journal_kids[i].pid &&
             journal_proc_start(journal_kids[i].pid) != journal_kids[i].start)
             journal_kids[i].pid = 0;
     }
+    slot = journal_next_kid;
     for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
         if (!journal_kids[i].pid) {
             slot = i;
             break;
         }
     }
+    journal_next_kid = (slot + 1) % JOURNAL_MAX_KIDS;
     journal_kids[slot].pid = pid;
     journal_kids[slot].start = journal_proc_start(pid);
     for (i = 0; i < JOURNAL_MAX_LIVE; i++)
@@ -170,7 +201,7 @@ int journal_children(pid_t *pids, int max)
     return n;
 }
 
-int journal_kill_children(const struct journal_rec *rec)
+int journal_kill_children(const struct journal_rec *rec, bool group)
 {
     const char *p = rec->children;
     int n = 0;
@@ -184,7 +215,8 @@ int journal_kill_children(const struct journal_rec *rec)
             break;
         start = strtoull(end + 1, &end, 10);
         if (pid > 1 && journal_proc_start((pid_t)pid) == start) {
-            kill((pid_t)-pid, SIGKILL);     /* its session's group */
+            if (group)
+                kill((pid_t)-pid, SIGKILL);     /* its session's group */
             kill((pid_t)pid, SIGKILL);
             n++;
         }
@@ -266,6 +298,20 @@ void journal_each_orphan(void (*fn)(struct journal_rec *rec, void *user),
         char path[400];
         size_t n = strlen(de->d_name);
 
+        if (n > 7 && !strcmp(de->d_name + n - 7, ".op.tmp")) {
+            /* A write its owner never finished: moot once it is gone. */
+            struct journal_rec who = { .pid = 0 };
+            int pid;
+
+            if (sscanf(de->d_name, "%d-%llu-", &pid, &who.start) == 2) {
+                who.pid = pid;
+                snprintf(path, sizeof(path), "%s/%s", journal_dir(),
+                         de->d_name);
+                if (!journal_owner_alive(&who))
+                    unlink(path);
+            }
+            continue;
+        }
         if (n < 4 || strcmp(de->d_name + n - 3, ".op"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", journal_dir(), de->d_name);

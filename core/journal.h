@@ -68,10 +68,11 @@ void journal_child(pid_t pid);
 int journal_children(pid_t *pids, int max);
 
 /*
- * Kill (SIGKILL, the whole session) each child rec names that is still
- * the same process.  Returns how many were killed.
+ * Kill (SIGKILL) each child rec names that is still the same process,
+ * and with group its whole process group too (what it started).
+ * Returns how many were killed.
  */
-int journal_kill_children(const struct journal_rec *rec);
+int journal_kill_children(const struct journal_rec *rec, bool group);
 
 /* Whether rec's owner is still running (the same process, not a reuse). */
 bool journal_owner_alive(const struct journal_rec *rec);

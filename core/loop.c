@@ -23,6 +23,7 @@
 
 #include "journal.h"
 #include "loop.h"
+#include "wait.h"
 
 #define LOOP_MAX_WATCHES 32
 #define LOOP_MAX_PENDING 8
@@ -268,6 +269,7 @@ void loop_dispose(struct loop *lp)
         return;
     if (lp->ctx)
         libxl_ctx_free(lp->ctx);
+    wait_dispose();
     for (t = lp->timers; t; t = next) {
         next = t->next;
         free(t);

@@ -39,6 +39,7 @@ struct op {
     char phase_text[160];     /* op_phase() */
     uint64_t t_phase;         /* when it began (ms) */
     char cancel_phase[200];   /* "during X (after N s)", at the cancel */
+    uint32_t seen_domid;      /* a create's domain, once seen by name */
     struct loop_timer *tick;
     int why;
     char *label;
@@ -240,6 +241,7 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
     op->state = OP_IDLE;
     op->domid = INVALID_DOMID;
     op->domid_out = INVALID_DOMID;
+    op->seen_domid = INVALID_DOMID;
     op->hooks = hooks;
     op->user = user;
     if (label) {
@@ -383,9 +385,11 @@ static uint32_t op_phase_domid(struct op *op)
 
     if (op->domid != (uint32_t)INVALID_DOMID || op->kind != OP_CREATE)
         return op->domid;
+    if (op->seen_domid != (uint32_t)INVALID_DOMID)
+        return op->seen_domid;
     if (op->label && libxl_name_to_domid(loop_ctx(op->lp), op->label, &id) == 0)
-        return id;
-    return INVALID_DOMID;
+        op->seen_domid = id;    /* looked up once: a scan of every domain */
+    return op->seen_domid;
 }
 
 /* Work out the phase from what wait.c sees; see op_phase(). */
@@ -393,9 +397,15 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
 {
     struct wait_child kids[8];
     uint32_t domid = op_phase_domid(op);
-    int i, n = wait_children(kids, 8);
     bool alone = loop_busy_count(op->lp) == 1;
+    int i, n;
 
+    if (op->phase == OP_PHASE_WAIT) {
+        snprintf(buf, len, "waiting for domain %u to %s", op->domid,
+                 op->wait == 2 ? "be gone" : "shut down");
+        return;
+    }
+    n = wait_children(kids, 8);
     for (i = 0; i < n; i++) {
         struct wait_child *c = &kids[i];
         char dev[48];
@@ -462,6 +472,8 @@ double op_phase_secs(const struct op *op)
 
 int op_start(struct op *op)
 {
+    int rc;
+
     if (!op->label && op->kind == OP_CREATE && op->config.c_info.name)
         op->label = strdup(op->config.c_info.name);
     if (!op->label)
@@ -483,7 +495,18 @@ int op_start(struct op *op)
         op_note(op, OP_NOTE_PROGRESS, "attaching %s",
                 op_desc(op, NULL, d, sizeof(d)));
     }
-    return op_launch(op);
+    rc = op_launch(op);
+    /* libxl picks a nic's index in the initiating call: record it. */
+    if (op->state != OP_DONE && op->jr.path[0] && !op_is_disk(op) &&
+        op_is_dev(op) && op->jr.devid < 0 && op->nic.devid >= 0) {
+        char n[64];
+
+        op->jr.devid = op->nic.devid;
+        snprintf(op->jr.dev, sizeof(op->jr.dev), "%s",
+                 op_dev_name(op, n, sizeof(n)));
+        journal_write(&op->jr);
+    }
+    return rc;
 }
 
 /*

@@ -51,6 +51,40 @@ static ssize_t wait_proc(pid_t pid, const char *what, char *buf, size_t len)
     return n;
 }
 
+/* Read a whole /proc file of pid, however long; NULL on failure. */
+static char *wait_proc_all(pid_t pid, const char *what, ssize_t *len_r)
+{
+    char path[64], *buf = NULL, *nb;
+    size_t cap = 0, len = 0;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    for (;;) {
+        if (cap - len < 4096) {
+            if (cap >= (1u << 20))
+                break;          /* a megabyte of environment is enough */
+            cap = cap ? 2 * cap : 8192;
+            nb = realloc(buf, cap + 1);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n <= 0)
+            break;
+        len += n;
+    }
+    close(fd);
+    if (buf)
+        buf[len] = '\0';
+    *len_r = len;
+    return buf;
+}
+
 static void wait_xenbus(struct wait_child *c, const char *env, ssize_t n)
 {
     const char *p = env, *end = env + n;
@@ -90,7 +124,7 @@ static bool wait_interpreter(const char *prog)
 int wait_children(struct wait_child *v, int max)
 {
     pid_t pids[WAIT_MAX_KIDS];
-    char self[256], buf[4096], *argv0;
+    char self[256], buf[4096], *argv0, *env;
     int i, n, k = 0;
     ssize_t len;
 
@@ -121,8 +155,10 @@ int wait_children(struct wait_child *v, int max)
         if (argv0 + strlen(argv0) + 1 < buf + len)
             snprintf(c->arg, sizeof(c->arg), "%.31s",
                      argv0 + strlen(argv0) + 1);
-        len = wait_proc(pids[i], "environ", buf, sizeof(buf));
-        wait_xenbus(c, buf, len > 0 ? len : 0);
+        /* libxl adds XENBUS_PATH after the whole inherited environment */
+        env = wait_proc_all(pids[i], "environ", &len);
+        wait_xenbus(c, env ? env : "", env ? len : 0);
+        free(env);
         k++;
     }
     return k;
