@@ -35,7 +35,6 @@ static void job_note(struct op *op, enum op_note_level level,
 {
     struct job *job = user;
     char tag[16] = "";
-    const char *why = NULL;
 
     (void)op;
     if (level == OP_NOTE_PROGRESS) {
@@ -45,26 +44,23 @@ static void job_note(struct op *op, enum op_note_level level,
     }
     if (job->background && job->cli->interactive)
         snprintf(tag, sizeof(tag), "[%d] ", job->id);
-    /*
-     * A failure is said by its cause, once: the first error libxl or
-     * libxc logged for it, in words (with libxl's source location under
-     * -v), in place of axl's summary of libxl's error code.
-     */
+    note("%s%s", tag, msg);
+    /* A cause is said once: the next failure has its own. */
     if (level == OP_NOTE_ERROR)
-        why = log_cause(job->cli->log,
-                        job->verbose > 0 || job->cli->verbose > 0);
-    if (why) {
-        char head[512];
-        const char *colon = strrchr(msg, ':');
-
-        /* msg is "cannot VERB X: summary"; the cause replaces the summary */
-        snprintf(head, sizeof(head), "%.*s", colon ? (int)(colon - msg)
-                                                   : (int)strlen(msg), msg);
-        note("%s%s: %s", tag, head, why);
         log_clear_error(job->cli->log);
-    } else {
-        note("%s%s", tag, msg);
-    }
+}
+
+/*
+ * The op's cause of failure: the first error libxl or libxc logged for
+ * it, in words (with libxl's source location under -v).
+ */
+static const char *job_cause(struct op *op, void *user)
+{
+    struct job *job = user;
+
+    (void)op;
+    return log_cause(job->cli->log,
+                     job->verbose > 0 || job->cli->verbose > 0);
 }
 
 /* libxl's log level: what the most verbose running job or -v asks for. */
@@ -187,6 +183,7 @@ static const struct op_hooks job_hooks = {
     .note = job_note,
     .done = job_op_done,
     .tick = job_tick,
+    .cause = job_cause,
 };
 
 struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)

@@ -229,6 +229,19 @@ static const char *op_rc_text(int rc)
     }
 }
 
+/*
+ * Why the op failed, for its error line: the cause the caller's hook
+ * knows (the first error libxl logged), else libxl's error code in
+ * words.
+ */
+static const char *op_failure(struct op *op, int rc)
+{
+    const char *why = op->hooks->cause ? op->hooks->cause(op, op->user)
+                                       : NULL;
+
+    return why ? why : op_rc_text(rc);
+}
+
 struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
                   const struct op_hooks *hooks, void *user)
 {
@@ -713,7 +726,8 @@ static void op_dev_done(struct op *op, int rc)
     }
     if (!op->cancelled) {
         op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s",
-                op_is_dev_add(op) ? "attach" : "detach", d, op_rc_text(rc));
+                op_is_dev_add(op) ? "attach" : "detach", d,
+                op_failure(op, rc));
         op_dev_report_left(op, OP_RESULT_FAILED);
         return;
     }
@@ -778,7 +792,7 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
         }
         if (rc)
             op_note(op, OP_NOTE_ERROR, "cannot remove %s: %s", d,
-                    rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
+                    rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
         op_dev_report_left(op, OP_RESULT_CANCELLED);
         return;
     }
@@ -791,7 +805,7 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
         return;
     }
     op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
-            rc == ERROR_ABORTED ? "cancelled" : op_rc_text(rc));
+            rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
     op_report_left(op, OP_RESULT_CANCELLED);
 }
 
@@ -890,7 +904,7 @@ static bool op_req_done(struct op *op, int rc)
                                      &op->deathw);
     if (rc) {
         op_note(op, OP_NOTE_ERROR, "cannot wait for %s: %s", d,
-                op_rc_text(rc));
+                op_failure(op, rc));
         op_finish(op, OP_RESULT_FAILED);
         return true;
     }
@@ -933,7 +947,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
         }
         if (rc) {
             op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s",
-                    op->label, op_rc_text(rc));
+                    op->label, op_failure(op, rc));
             op_report_left(op, OP_RESULT_FAILED);
             return;
         }
@@ -955,7 +969,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     if (op->phase == OP_PHASE_UNPAUSE) {
         if (rc) {
             op_note(op, OP_NOTE_ERROR, "cannot unpause new %s: %s",
-                    op_dom_desc(op, d, sizeof(d)), op_rc_text(rc));
+                    op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
             op_report_left(op, OP_RESULT_FAILED);
             return;
         }
@@ -992,7 +1006,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
         return;
     }
     op_note(op, OP_NOTE_ERROR, "cannot %s domain '%s': %s", op_verb(op),
-            op->label, op_rc_text(rc));
+            op->label, op_failure(op, rc));
     op_finish(op, OP_RESULT_FAILED);
 }
 

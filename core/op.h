@@ -91,6 +91,12 @@ struct op_hooks {
      * be NULL.
      */
     void (*tick)(struct op *op, bool changed, void *user);
+    /*
+     * Why the op's libxl call failed, in words, if the caller knows
+     * better than libxl's error code (the first error libxl logged);
+     * NULL if not.  Asked only for an error line.  May be NULL.
+     */
+    const char *(*cause)(struct op *op, void *user);
 };
 
 /*
