@@ -27,28 +27,7 @@ static void axl_on_signal(struct loop *lp, int signo, void *user)
     if (jobs_signal(cli, &cli->esc, signo, NULL, 0, "exiting at once") !=
         ESC_FINAL)
         return;
-    jobs_report_left(cli);
-    out_status(NULL);
-    loop_die_of_signal(esc_status_signal(&cli->esc));
-    exit(AXL_EXIT_SIGNAL + esc_status_signal(&cli->esc));
-}
-
-/* The one-shot command's status: its jobs' (see jobs_status()). */
-static int axl_jobs_status(struct cli *cli)
-{
-    struct job *v[64], *j;
-    int n = 0;
-
-    for (j = cli->jobs; j && n < 64; j = job_next(j))
-        v[n++] = j;
-    /* cli->jobs is newest first: the first failure is the oldest's. */
-    for (int i = 0; i < n / 2; i++) {
-        struct job *t = v[i];
-
-        v[i] = v[n - 1 - i];
-        v[n - 1 - i] = t;
-    }
-    return n ? jobs_status(v, n) : AXL_EXIT_FAIL;
+    jobs_exit_now(cli, esc_status_signal(&cli->esc));
 }
 
 int main(int argc, char **argv)
@@ -121,7 +100,7 @@ int main(int argc, char **argv)
             status = AXL_EXIT_FAIL;
             goto out;
         }
-        status = axl_jobs_status(&cli);
+        status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;
         /*
          * Cancelled by a signal: die of it, so callers see 128+N.  With
          * several jobs and two signals, the ranking of esc.h decides.

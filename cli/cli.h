@@ -93,10 +93,16 @@ void job_forget(struct cli *cli, struct job *job);
 bool jobs_all_done(void *cli);
 
 /*
- * The status of a command that ran the n jobs in v: the first failure
- * (in v's order), else 0.
+ * The status of a command that ran the n jobs in v (NULL: every job, in
+ * the order they were made): the first failure, else 0.
  */
-int jobs_status(struct job *const *v, int n);
+int jobs_status(struct cli *cli, struct job *const *v, int n);
+
+/*
+ * The final step of an escalation that leaves: say what each running
+ * job leaves, take down the status line, die of signo (128+N).
+ */
+void jobs_exit_now(struct cli *cli, int signo) __attribute__((noreturn));
 
 /*
  * Cancel every job still running, as for signal why (see op_abort()).

@@ -314,14 +314,30 @@ int jobs_abort_all(struct cli *cli, int why)
     return n;
 }
 
-int jobs_status(struct job *const *v, int n)
+int jobs_status(struct cli *cli, struct job *const *v, int n)
 {
-    int i;
+    struct job *j;
+    int i, status = AXL_EXIT_OK;
 
-    for (i = 0; i < n; i++)
-        if (v[i]->status)
-            return v[i]->status;
-    return AXL_EXIT_OK;
+    if (v) {
+        for (i = 0; i < n; i++)
+            if (v[i]->status)
+                return v[i]->status;
+        return AXL_EXIT_OK;
+    }
+    /* cli->jobs is newest first: the last failure seen is the oldest. */
+    for (j = cli->jobs; j; j = j->next)
+        if (j->status)
+            status = j->status;
+    return status;
+}
+
+void jobs_exit_now(struct cli *cli, int signo)
+{
+    jobs_report_left(cli);
+    out_status(NULL);
+    loop_die_of_signal(signo);
+    exit(AXL_EXIT_SIGNAL + signo);
 }
 
 /* Whether job is one of the n in v. */

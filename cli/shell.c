@@ -382,7 +382,7 @@ static void shell_fg_finish(struct loop *lp, void *user)
     (void)lp;
     (void)user;
     sh.fg_timer = NULL;
-    status = jobs_status(sh.fg, sh.n_fg);
+    status = jobs_status(sh.cli, sh.fg, sh.n_fg);
     for (i = 0; i < sh.n_fg; i++)
         job_forget(sh.cli, sh.fg[i]);
     sh.n_fg = 0;
@@ -778,11 +778,8 @@ static void shell_die(int signo)
                        "exiting at once");
     sh.die_signal = esc_status_signal(&sh.die_esc);
     if (step == ESC_FINAL) {
-        jobs_report_left(sh.cli);
-        out_status(NULL);
         shell_pause();
-        loop_die_of_signal(sh.die_signal);
-        exit(AXL_EXIT_SIGNAL + sh.die_signal);
+        jobs_exit_now(sh.cli, sh.die_signal);
     }
     if (step != ESC_CANCEL)
         return;
