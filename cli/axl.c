@@ -34,7 +34,6 @@ int main(int argc, char **argv)
 {
     struct cmd_call g;
     struct cli cli;
-    bool sync_was = false;
     int r, status = AXL_EXIT_FAIL;
 
     memset(&cli, 0, sizeof(cli));
@@ -51,7 +50,7 @@ int main(int argc, char **argv)
     loop_sync_rules(cli.lp, true);
     loop_on_signal(cli.lp, axl_on_signal, &cli);
     /* Until the loop runs, a signal ends axl at once: nothing runs yet. */
-    sync_was = loop_sync_begin(cli.lp);
+    loop_sync_begin(cli.lp);
 
     r = cmd_parse(&cmd_global_entry, argc, argv, &g);
     if (r < 0) {
@@ -116,7 +115,7 @@ out:
     out_status(NULL);
     while (cli.jobs)
         job_forget(&cli, cli.jobs);
-    loop_sync_end(cli.lp, sync_was);
+    loop_sync_end(cli.lp);
     loop_dispose(cli.lp);
     log_dispose(cli.log);
     /*

@@ -400,7 +400,6 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
 {
     const struct cmd_entry *cmd;
     struct cmd_call call;
-    bool was;
     int r;
 
     cmd = cmd_lookup(argv[0]);
@@ -435,8 +434,8 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
      * What the handler does before its op runs (opening libxl, reading
      * xenstore, parsing) cannot be aborted: let a signal end it.
      */
-    was = loop_sync_begin(cli->lp);
+    loop_sync_begin(cli->lp);
     r = cmd->run(cli, &call);
-    loop_sync_end(cli->lp, was);
+    loop_sync_end(cli->lp);
     return r;
 }

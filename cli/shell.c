@@ -260,7 +260,6 @@ static char **shell_complete(const char *text, int start, int end)
     char *head = strndup(rl_line_buffer, start);
     char **v = NULL, **matches = NULL;
     enum complete_more more;
-    bool was;
     int i, n;
 
     (void)end;
@@ -284,10 +283,10 @@ static char **shell_complete(const char *text, int start, int end)
         v[i + 1] = w.argv[i];
     v[n - 1] = (char *)text;
     /* Domain names come from libxl, which may hang: stay interruptible. */
-    was = loop_sync_begin(sh.cli->lp);
+    loop_sync_begin(sh.cli->lp);
     more = complete_words(sh.cli, n, v, n - 1, shell_cand_add,
                           &shell_cands);
-    loop_sync_end(sh.cli->lp, was);
+    loop_sync_end(sh.cli->lp);
     if (more == COMPLETE_FILES && !shell_cands.n) {
         rl_attempted_completion_over = 0;   /* readline's file names */
         goto out;

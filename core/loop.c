@@ -80,6 +80,16 @@ static const int loop_default_signals[] = { SIGINT, SIGTERM, SIGHUP,
                                             SIGCHLD };
 #define LOOP_N_CANCEL 3
 
+/* The cancelling signals, as a set. */
+static void loop_cancel_set(sigset_t *set)
+{
+    size_t i;
+
+    sigemptyset(set);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaddset(set, loop_default_signals[i]);
+}
+
 /* The loop the signal handler records for; one per process. */
 static struct loop *loop_sig_lp;
 
@@ -111,9 +121,7 @@ static pid_t loop_fork(void *user)
 
     (void)user;
     /* Our handler must not run in the child before it is reset. */
-    sigemptyset(&cancel);
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaddset(&cancel, loop_default_signals[i]);
+    loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, &old);
     pid = fork();
     if (pid != 0) {
@@ -171,6 +179,7 @@ void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user)
 }
 
 static void loop_on_cancel_signal(int signo);
+
 static int loop_iterate_now(struct loop *lp, int timeout_ms);
 
 int loop_init(struct loop **lp_r)
@@ -201,9 +210,7 @@ int loop_init(struct loop **lp_r)
     if (lp->sigfd < 0)
         goto out;
 
-    sigemptyset(&cancel);
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaddset(&cancel, loop_default_signals[i]);
+    loop_cancel_set(&cancel);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = loop_on_cancel_signal;
     sa.sa_mask = cancel;
@@ -365,15 +372,13 @@ static void loop_on_cancel_signal(int signo)
     errno = e;
 }
 
-bool loop_sync_begin(struct loop *lp)
+void loop_sync_begin(struct loop *lp)
 {
     lp->in_sync = lp->in_sync + 1;
-    return true;
 }
 
-void loop_sync_end(struct loop *lp, bool was)
+void loop_sync_end(struct loop *lp)
 {
-    (void)was;
     if (lp->in_sync > 0)
         lp->in_sync = lp->in_sync - 1;
 }
@@ -538,9 +543,7 @@ static int loop_deliver_pending(struct loop *lp)
     sigset_t cancel, old;
 
     /* Take the queue with the handler held off, then empty the pipe. */
-    sigemptyset(&cancel);
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaddset(&cancel, loop_default_signals[i]);
+    loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, &old);
     n = lp->n_pending;
     for (i = 0; i < n; i++)

@@ -64,10 +64,10 @@ void loop_dispose(struct loop *lp);
  * loop, as always (a SIGINT is dropped if nothing is in flight by then),
  * and the user is told the call cannot be interrupted.  Wherever axl is
  * stuck, a third signal the loop has not taken exits at once.  Sections
- * nest: begin returns what end takes.
+ * nest.
  */
-bool loop_sync_begin(struct loop *lp);
-void loop_sync_end(struct loop *lp, bool was);
+void loop_sync_begin(struct loop *lp);
+void loop_sync_end(struct loop *lp);
 
 /*
  * The rule for signals during synchronous work: die_idle (the one-shot
