@@ -31,55 +31,52 @@ const char *journal_dir(void)
     return d && d[0] == '/' ? d : JOURNAL_DIR_DEFAULT;
 }
 
-unsigned long long journal_proc_start(pid_t pid)
+/*
+ * pid's /proc/PID/stat from its third field on (the state), in buf; NULL
+ * if it cannot be read.  The command before it may hold spaces and ')':
+ * the fields count from the last ')'.
+ */
+static const char *journal_stat(pid_t pid, char *buf, size_t len)
 {
-    char path[64], buf[1024], *p;
-    unsigned long long start = 0;
-    ssize_t n;
-    int fd, i;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    /* The command may hold spaces and ')': fields count from the last. */
-    p = strrchr(buf, ')');
-    if (!p)
-        return 0;
-    /* Field 22 (starttime); p + 2 is field 3. */
-    for (p += 2, i = 3; i < 22 && p; i++) {
-        p = strchr(p, ' ');
-        if (p)
-            p++;
-    }
-    if (p)
-        start = strtoull(p, NULL, 10);
-    return start;
-}
-
-/* A zombie has exited: its record's owner is gone. */
-static bool journal_zombie(pid_t pid)
-{
-    char path[64], buf[512], *p;
+    char path[64], *p;
     ssize_t n;
     int fd;
 
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return false;
-    n = read(fd, buf, sizeof(buf) - 1);
+        return NULL;
+    n = read(fd, buf, len - 1);
     close(fd);
     if (n <= 0)
-        return false;
+        return NULL;
     buf[n] = '\0';
     p = strrchr(buf, ')');
-    return p && p[1] == ' ' && p[2] == 'Z';
+    return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+unsigned long long journal_proc_start(pid_t pid)
+{
+    char buf[1024];
+    const char *p = journal_stat(pid, buf, sizeof(buf));
+    int i;
+
+    /* Field 22 is the start time; p is field 3. */
+    for (i = 3; i < 22 && p; i++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    return p ? strtoull(p, NULL, 10) : 0;
+}
+
+/* A zombie has exited: its record's owner is gone. */
+static bool journal_zombie(pid_t pid)
+{
+    char buf[1024];
+    const char *p = journal_stat(pid, buf, sizeof(buf));
+
+    return p && *p == 'Z';
 }
 
 bool journal_owner_alive(const struct journal_rec *rec)

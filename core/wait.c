@@ -33,23 +33,6 @@ void wait_dispose(void)
     wait_xs = NULL;
 }
 
-/* Read a /proc file of pid (NUL-separated strings) into buf. */
-static ssize_t wait_proc(pid_t pid, const char *what, char *buf, size_t len)
-{
-    char path[64];
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, len - 1);
-    close(fd);
-    if (n >= 0)
-        buf[n] = '\0';
-    return n;
-}
 
 /* Read a whole /proc file of pid, however long; NULL on failure. */
 static char *wait_proc_all(pid_t pid, const char *what, ssize_t *len_r)
@@ -124,25 +107,27 @@ static bool wait_interpreter(const char *prog)
 int wait_children(struct wait_child *v, int max)
 {
     pid_t pids[WAIT_MAX_KIDS];
-    char self[256], buf[4096], *argv0, *env;
+    char *self, *cmd, *env, *argv0;
+    ssize_t len, self_len = 0, env_len;
     int i, n, k = 0;
-    ssize_t len;
 
     n = journal_children(pids, WAIT_MAX_KIDS);
-    if (wait_proc(getpid(), "cmdline", self, sizeof(self)) < 0)
-        self[0] = '\0';
+    self = wait_proc_all(getpid(), "cmdline", &self_len);
     for (i = 0; i < n && k < max; i++) {
         struct wait_child *c = &v[k];
         const char *slash;
 
         memset(c, 0, sizeof(*c));
-        len = wait_proc(pids[i], "cmdline", buf, sizeof(buf));
+        cmd = wait_proc_all(pids[i], "cmdline", &len);
         /* Not exec'd yet: it still runs axl's own command line. */
-        if (len <= 0 || !strcmp(buf, self))
+        if (!cmd || len <= 0 ||
+            (self && len == self_len && !memcmp(cmd, self, len))) {
+            free(cmd);
             continue;
+        }
         c->pid = pids[i];
         /* A script runs as "/bin/sh /path/script arg": name the script. */
-        argv0 = buf;
+        argv0 = cmd;
         slash = strrchr(argv0, '/');
         if (wait_interpreter(slash ? slash + 1 : argv0) &&
             (ssize_t)strlen(argv0) + 1 < len &&
@@ -152,15 +137,17 @@ int wait_children(struct wait_child *v, int max)
         slash = strrchr(argv0, '/');
         snprintf(c->prog, sizeof(c->prog), "%.63s",
                  slash ? slash + 1 : argv0);
-        if (argv0 + strlen(argv0) + 1 < buf + len)
+        if (argv0 + strlen(argv0) + 1 < cmd + len)
             snprintf(c->arg, sizeof(c->arg), "%.31s",
                      argv0 + strlen(argv0) + 1);
+        free(cmd);
         /* libxl adds XENBUS_PATH after the whole inherited environment */
-        env = wait_proc_all(pids[i], "environ", &len);
-        wait_xenbus(c, env ? env : "", env ? len : 0);
+        env = wait_proc_all(pids[i], "environ", &env_len);
+        wait_xenbus(c, env ? env : "", env ? env_len : 0);
         free(env);
         k++;
     }
+    free(self);
     return k;
 }
 
