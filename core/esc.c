@@ -30,11 +30,6 @@ enum esc_step esc_count(struct esc *e, int signo)
     return (enum esc_step)e->count;
 }
 
-enum esc_step esc_next(const struct esc *e)
-{
-    return e->count < ESC_FINAL ? (enum esc_step)(e->count + 1) : ESC_FINAL;
-}
-
 int esc_status_signal(const struct esc *e)
 {
     return e->status;

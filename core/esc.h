@@ -37,9 +37,6 @@ void esc_reset(struct esc *e);
 /* Count signo; returns the step it takes the escalation to. */
 enum esc_step esc_count(struct esc *e, int signo);
 
-/* The step the next signal would take the escalation to. */
-enum esc_step esc_next(const struct esc *e);
-
 /*
  * The signal the exit status reports (see the ranking above); 0 if none
  * was counted.

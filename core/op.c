@@ -65,6 +65,7 @@ static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 static bool op_is_disk(const struct op *op);
 static const char *op_dev_name(struct op *op, char *buf, size_t len);
 static void op_journal(struct op *op);
+static void op_journal_dev(struct op *op);
 
 /* ---- the kinds: one row each ---- */
 
@@ -510,16 +511,29 @@ int op_start(struct op *op)
     }
     rc = op_launch(op);
     /* libxl picks a nic's index in the initiating call: record it. */
-    if (op->state != OP_DONE && op->jr.path[0] && !op_is_disk(op) &&
-        op_is_dev(op) && op->jr.devid < 0 && op->nic.devid >= 0) {
-        char n[64];
-
-        op->jr.devid = op->nic.devid;
-        snprintf(op->jr.dev, sizeof(op->jr.dev), "%s",
-                 op_dev_name(op, n, sizeof(n)));
+    if (op->state != OP_DONE && op->jr.path[0] && op_is_dev(op) &&
+        !op_is_disk(op) && op->jr.devid < 0 && op->nic.devid >= 0) {
+        op_journal_dev(op);
         journal_write(&op->jr);
     }
     return rc;
+}
+
+/* The record's device: a disk by its vdev, a nic by its index. */
+static void op_journal_dev(struct op *op)
+{
+    struct journal_rec *jr = &op->jr;
+    char n[64];
+
+    jr->devid = -1;
+    if (!op_is_dev(op))
+        return;
+    snprintf(jr->dev, sizeof(jr->dev), "%s", op_dev_name(op, n, sizeof(n)));
+    if (op_is_disk(op))
+        snprintf(jr->vdev, sizeof(jr->vdev), "%s",
+                 op->disk.vdev ? op->disk.vdev : "");
+    else
+        jr->devid = op->nic.devid;
 }
 
 /*
@@ -529,7 +543,6 @@ int op_start(struct op *op)
 static void op_journal(struct op *op)
 {
     struct journal_rec *jr = &op->jr;
-    char n[64];
 
     if (!op_has(op, OPK_BUILD | OPK_ADD))
         return;
@@ -547,16 +560,7 @@ static void op_journal(struct op *op)
         libxl_dominfo_dispose(&info);
     }
     jr->domid = op->domid;
-    jr->devid = -1;
-    if (op_is_dev(op)) {
-        snprintf(jr->dev, sizeof(jr->dev), "%s",
-                 op_dev_name(op, n, sizeof(n)));
-        if (op_is_disk(op))
-            snprintf(jr->vdev, sizeof(jr->vdev), "%s",
-                     op->disk.vdev ? op->disk.vdev : "");
-        else
-            jr->devid = op->nic.devid;
-    }
+    op_journal_dev(op);
     jr->keep = op->on_cancel == OP_ON_CANCEL_KEEP;
     journal_write(jr);
 }

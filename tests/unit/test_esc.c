@@ -50,7 +50,12 @@ int main(void)
     struct log_sink *ls;
 
     esc_reset(&e);
-    check(esc_next(&e) == ESC_CANCEL, "the first signal cancels");
+    {
+        struct esc fresh = e;
+
+        check(esc_count(&fresh, SIGINT) == ESC_CANCEL,
+              "the first signal cancels");
+    }
     check(esc_count(&e, SIGINT) == ESC_CANCEL, "SIGINT: cancel");
     check(!strcmp(esc_words(&e), "Interrupt"), "first: 'Interrupt'");
     check(esc_count(&e, SIGINT) == ESC_ABANDON, "SIGINT again: abandon");
