@@ -5,6 +5,7 @@
 # from a copy.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
+. tests/lib/help.sh
 . tests/lib/xen.sh
 
 cmds="create list destroy pause unpause shutdown reboot block-attach
@@ -18,20 +19,15 @@ xl_opts() {
         sed 's/^[ ,]*//' | grep -vx -- '-h'
 }
 
-# axl_optcol CMD: the option column of `axl help CMD`, one option a
-# line ("-f, --config=FILE, --defconfig=FILE").
-axl_optcol() {
-    axl help "$1" | sed -n 's/^  \(-[^ ].*\)$/\1/p' | sed 's/  .*//'
-}
 
 # axl_lists CMD OPT: axl's help lists OPT (any of its spellings).
 axl_lists() {
-    axl_optcol "$1" | grep -Eq -- "(^|, )$2(=|,|\$)"
+    help_optcol "$1" | grep -Eq -- "(^|, )$2(=|,|\$)"
 }
 
 # axl_takes_value CMD OPT: the option takes a value in axl's table.
 axl_takes_value() {
-    axl_optcol "$1" | grep -E -- "(^|, )$2(=|,|\$)" | grep -q -- '='
+    help_optcol "$1" | grep -E -- "(^|, )$2(=|,|\$)" | grep -q -- '='
 }
 
 for c in $cmds; do

@@ -5,6 +5,7 @@
 # file completes through axl.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
+. tests/lib/help.sh
 
 AXL=${AXL:-build/axl}
 MAN=man/axl.1
@@ -17,12 +18,8 @@ shell_only="jobs abort wait quit exit"
 # help_opts CMD: the long options `axl help CMD` lists on its option lines,
 # one a line, as completion offers them: "--name=" for an option taking a
 # value, "--name" for a flag.
-# An option line is "  -x, --name=ARG, --alias=ARG" and then, after two
-# spaces or on the next line, its help; every spelling counts.
 help_opts() {
-    "$AXL" help "$1" |
-        sed -n 's/^  \(-[^ ].*\)$/\1/p' | sed 's/  .*//' |
-        grep -o -- '--[a-z][a-z-]*=\{0,1\}'
+    help_optcol "$1" | grep -o -- '--[a-z][a-z-]*=\{0,1\}'
 }
 
 # man_section CMD: CMD's own entry in man/axl.1, from its `.It Cm CMD` line
