@@ -101,6 +101,16 @@ int cmd_find(const struct cmd_entry *const *table, const char *name,
     return n;
 }
 
+/* Add "PREFIXNAME" to a ", "-separated list of candidates. */
+static void cmd_cand(char *buf, size_t len, const char *prefix,
+                     const char *name)
+{
+    if (buf[0])
+        strncat(buf, ", ", len - strlen(buf) - 1);
+    strncat(buf, prefix, len - strlen(buf) - 1);
+    strncat(buf, name, len - strlen(buf) - 1);
+}
+
 const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
                                       const char *name)
 {
@@ -115,10 +125,7 @@ const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
         for (i = 0; table[i]; i++) {
             if (strncmp(table[i]->name, name, strlen(name)))
                 continue;
-            if (cands[0])
-                strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
-            strncat(cands, table[i]->name,
-                    sizeof(cands) - strlen(cands) - 1);
+            cmd_cand(cands, sizeof(cands), "", table[i]->name);
         }
         error("ambiguous command '%s': could be %s", name, cands);
         return NULL;
@@ -159,6 +166,17 @@ static const char *cmd_who(const struct cmd_entry *cmd, char *buf,
     return buf;
 }
 
+/* "axl NAME", or "axl" for axl's own options: what -h follows. */
+static const char *cmd_try(const struct cmd_entry *cmd, char *buf,
+                           size_t len)
+{
+    if (cmd == &cmd_global_entry)
+        snprintf(buf, len, "axl");
+    else
+        snprintf(buf, len, "axl %s", cmd->name);
+    return buf;
+}
+
 /*
  * The long option word (without "--" and "=value") names no option, or
  * more than one by prefix: say which, in one line.
@@ -168,7 +186,7 @@ static int cmd_bad_long(const struct cmd_entry *cmd, const char *word)
     const char *name = word + 2;
     size_t len = strcspn(name, "=");
     const struct cmd_opt *o;
-    char who[64], cands[256] = "";
+    char who[64], u[80], cands[256] = "";
     const char *w;
     int i, n = 0;
 
@@ -179,26 +197,23 @@ static int cmd_bad_long(const struct cmd_entry *cmd, const char *word)
         for (k = 0; k < 2; k++) {
             if (!names[k] || strncmp(names[k], name, len))
                 continue;
-            if (n++)
-                strncat(cands, ", ", sizeof(cands) - strlen(cands) - 1);
-            strncat(cands, "--", sizeof(cands) - strlen(cands) - 1);
-            strncat(cands, names[k], sizeof(cands) - strlen(cands) - 1);
+            n++;
+            cmd_cand(cands, sizeof(cands), "--", names[k]);
         }
     }
     w = cmd_who(cmd, who, sizeof(who));
     if (n > 1)
         return error("%sambiguous option '--%.*s': could be %s", w,
                      (int)len, name, cands);
-    return error("%sunknown option '--%.*s' (try 'axl %s%s-h')", w,
-                 (int)len, name, cmd == &cmd_global_entry ? "" : cmd->name,
-                 cmd == &cmd_global_entry ? "" : " ");
+    return error("%sunknown option '--%.*s' (try '%s -h')", w, (int)len,
+                 name, cmd_try(cmd, u, sizeof(u)));
 }
 
 /* getopt_long's '?' or ':' for the word argv[optind - 1], in words. */
 static int cmd_parse_error(const struct cmd_entry *cmd, int c, char **argv)
 {
     const char *word = argv[optind - 1], *w;
-    char who[64];
+    char who[64], u[80];
 
     /*
      * optopt tells a short option (its letter) from a long one (its val,
@@ -215,9 +230,8 @@ static int cmd_parse_error(const struct cmd_entry *cmd, int c, char **argv)
         return error("%soption '%.*s' takes no value", w,
                      (int)strcspn(word, "="), word);
     if (optopt > 0)
-        return error("%sunknown option '-%c' (try 'axl %s%s-h')", w,
-                     optopt, cmd == &cmd_global_entry ? "" : cmd->name,
-                     cmd == &cmd_global_entry ? "" : " ");
+        return error("%sunknown option '-%c' (try '%s -h')", w, optopt,
+                     cmd_try(cmd, u, sizeof(u)));
     return cmd_bad_long(cmd, word);
 }
 
