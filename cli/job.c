@@ -340,30 +340,30 @@ void jobs_exit_now(struct cli *cli, int signo)
     exit(AXL_EXIT_SIGNAL + signo);
 }
 
-/* Whether job is one of the n in v. */
-static bool job_in(struct job *const *v, int n, const struct job *job)
+/* The k-th job jobs_signal() acts on: v[k], or without v the k-th job. */
+static struct job *jobs_nth(struct cli *cli, struct job *const *v, int n,
+                            int k)
 {
-    int i;
+    struct job *j;
 
-    for (i = 0; i < n; i++)
-        if (v[i] == job)
-            return true;
-    return false;
+    if (v)
+        return k < n ? v[k] : NULL;
+    for (j = cli->jobs; j && k; j = j->next)
+        k--;
+    return j;
 }
 
 enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
                           struct job *const *v, int n, const char *final)
 {
     enum esc_step step;
+    bool cleanup = false;
     struct job *j;
-    int i, running = 0;
+    int k, running = 0;
 
-    if (v) {
-        for (i = 0; i < n; i++)
-            running += !v[i]->done;
-    } else {
-        for (j = cli->jobs; j; j = j->next)
-            running += !j->done;
+    for (k = 0; (j = jobs_nth(cli, v, n, k)); k++) {
+        running += !j->done;
+        cleanup |= !j->done && op_may_clean_up(j->op);
     }
     if (!running) {
         note("%s: nothing is running to cancel", esc_signame(signo));
@@ -374,25 +374,11 @@ enum esc_step jobs_signal(struct cli *cli, struct esc *e, int signo,
         note("%s: %s", esc_words(e), final);
         return step;
     }
-    if (step == ESC_ABANDON) {
-        bool cleanup = false;
-
-        for (j = cli->jobs; j; j = j->next)
-            cleanup |= !j->done && op_may_clean_up(j->op) &&
-                       (!v || job_in(v, n, j));
-        if (cleanup)
-            note("%s: abandoning cleanup (once more: %s)", esc_words(e),
-                 final);
-        else
-            note("%s: nothing to clean up (once more: %s)", esc_words(e),
-                 final);
-    }
-    if (!v) {
-        jobs_abort_all(cli, esc_status_signal(e));
-        return step;
-    }
-    for (i = 0; i < n; i++)
-        job_abort(v[i], esc_status_signal(e));
+    if (step == ESC_ABANDON)
+        note("%s: %s (once more: %s)", esc_words(e),
+             cleanup ? "abandoning cleanup" : "nothing to clean up", final);
+    for (k = 0; (j = jobs_nth(cli, v, n, k)); k++)
+        job_abort(j, esc_status_signal(e));
     return step;
 }
 
