@@ -144,13 +144,13 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r,
                        char **name_r);
 /*
- * The job of an op of the given kind on the domain call->argv[0] names,
- * labelled with the domain's name, its domid set.  NULL after reporting,
- * with *status_r the exit status to return.
+ * The job of an op of the given kind, for call, on the domain spec names
+ * (a name or an id), labelled with the domain's name, its domid set.
+ * NULL after reporting, with *status_r the exit status to return.
  */
 struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
-                           enum op_kind kind, uint32_t *domid_r,
-                           int *status_r);
+                           const char *spec, enum op_kind kind,
+                           uint32_t *domid_r, int *status_r);
 
 /*
  * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one

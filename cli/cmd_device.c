@@ -46,7 +46,7 @@ static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
         cmd_dry_run_check(call, "attaches") < 0)
         return NULL;
-    job = cmd_domain_job(cli, call, kind, domid, status);
+    job = cmd_domain_job(cli, call, call->argv[0], kind, domid, status);
     if (!job)
         return NULL;
     op_set_on_cancel(job_op(job), on_cancel);

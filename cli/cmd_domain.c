@@ -170,12 +170,13 @@ static const struct cmd_opt cmd_request_opts[] = {
  * shutdown and reboot take -F and -w.
  */
 static struct job *cmd_domain_one(struct cli *cli, struct cmd_call *call,
-                                  enum op_kind kind, int *status)
+                                  const char *spec, enum op_kind kind,
+                                  int *status)
 {
     struct job *job;
     uint32_t domid;
 
-    job = cmd_domain_job(cli, call, kind, &domid, status);
+    job = cmd_domain_job(cli, call, spec, kind, &domid, status);
     if (!job)
         return NULL;
     if (domid == 0 && !cmd_flag(call, "force")) {
@@ -198,11 +199,13 @@ static int cmd_domain_simple(struct cli *cli, struct cmd_call *call,
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0)
         return AXL_EXIT_USAGE;
-    if (call->argc != 1)
-        return error("%s: give one domain (usage: axl %s %s)",
-                     call->cmd->name, call->cmd->name, call->cmd->usage),
-               AXL_EXIT_USAGE;
-    job = cmd_domain_one(cli, call, kind, &status);
+    if (call->argc != 1) {
+        char u[256];
+
+        return error("%s: give one domain (usage: %s)", call->cmd->name,
+                     cmd_usage(call->cmd, u, sizeof(u))), AXL_EXIT_USAGE;
+    }
+    job = cmd_domain_one(cli, call, call->argv[0], kind, &status);
     return job ? job_run(job, timeout_ms) : status;
 }
 
@@ -226,16 +229,13 @@ static int cmd_domain_all(struct cli *cli, struct cmd_call *call,
         return error("%s: cannot list domains", call->cmd->name),
                AXL_EXIT_FAIL;
     for (i = 0; i < n; i++) {
-        char id[16], *argv1[] = { id, NULL };
-        struct cmd_call one = *call;
         struct job *job;
+        char id[16];
 
         if (info[i].domid == 0 || info[i].never_stop)
             continue;
         snprintf(id, sizeof(id), "%u", info[i].domid);
-        one.argc = 1;
-        one.argv = argv1;
-        job = cmd_domain_one(cli, &one, kind, &status);
+        job = cmd_domain_one(cli, call, id, kind, &status);
         if (!job)
             continue;       /* gone meanwhile: said; the others go on */
         job_run(job, timeout_ms);

@@ -53,14 +53,14 @@ int cmd_resolve_domain(struct cli *cli, const char *spec, uint32_t *domid_r,
 }
 
 struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
-                           enum op_kind kind, uint32_t *domid_r,
-                           int *status_r)
+                           const char *spec, enum op_kind kind,
+                           uint32_t *domid_r, int *status_r)
 {
     struct job *job;
     char *name = NULL;
 
     *status_r = AXL_EXIT_FAIL;
-    if (cmd_resolve_domain(cli, call->argv[0], domid_r, &name) < 0)
+    if (cmd_resolve_domain(cli, spec, domid_r, &name) < 0)
         return NULL;
     job = job_new(cli, kind, name);
     free(name);
