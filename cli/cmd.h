@@ -169,6 +169,10 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry;
 
+/* Requests to a running guest (cli/cmd_guest.c). */
+extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,
+    cmd_button_press_entry, cmd_qemu_monitor_command_entry;
+
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,
     cmd_abort_entry, cmd_wait_entry, cmd_quit_entry, cmd_exit_entry,

@@ -51,6 +51,11 @@ struct op {
     bool force;               /* OP_*_REMOVE: destroy, not remove */
     bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
     int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
+    libxl_bitmap vcpus;       /* OP_VCPU_SET: the vCPUs to have online */
+    libxl_trigger trigger;    /* OP_TRIGGER */
+    uint32_t trigger_vcpu;
+    char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
+    char *monitor_out;        /* and what the device model answered */
     libxl_evgen_domain_death *deathw;
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
@@ -136,6 +141,26 @@ static int op_call_retrieve(struct op *op, libxl_ctx *ctx,
                                                how);
 }
 
+static int op_call_vcpu_set(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_set_vcpuonline(ctx, op->domid, &op->vcpus, how);
+}
+
+static int op_call_trigger(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return libxl_send_trigger(ctx, op->domid, op->trigger, op->trigger_vcpu,
+                              how);
+}
+
+static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
+                                libxl_asyncop_how *how)
+{
+    return libxl_qemu_monitor_command(ctx, op->domid, op->monitor_cmd,
+                                      &op->monitor_out, how);
+}
+
 static const struct op_kind_info op_kinds[] = {
     [OP_CREATE] = { "create", OPK_BUILD, op_call_create,
                     "domain %u may be left half-built; remove it with "
@@ -164,6 +189,15 @@ static const struct op_kind_info op_kinds[] = {
                         NULL },
     [OP_RETRIEVE] = { "retrieve", OPK_READ, op_call_retrieve,
                       "reading a configuration leaves nothing to clean up" },
+    [OP_VCPU_SET] = { "vcpu-set", 0, op_call_vcpu_set,
+                      "some vCPUs of domain %u may have changed; check "
+                      "with 'axl vcpu-list %u'" },
+    [OP_TRIGGER] = { "trigger", 0, op_call_trigger,
+                     "the trigger may have reached domain %u; nothing to "
+                     "clean up" },
+    [OP_QEMU_MONITOR] = { "qemu-monitor-command", 0, op_call_qemu_monitor,
+                          "the command may have reached the device model of "
+                          "domain %u; nothing to clean up" },
 };
 
 static bool op_has(const struct op *op, unsigned flag)
@@ -268,6 +302,7 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
     libxl_domain_config_init(&op->config);
     libxl_device_disk_init(&op->disk);
     libxl_device_nic_init(&op->nic);
+    libxl_bitmap_init(&op->vcpus);
     return op;
 }
 
@@ -285,6 +320,9 @@ void op_free(struct op *op)
     libxl_domain_config_dispose(&op->config);
     libxl_device_disk_dispose(&op->disk);
     libxl_device_nic_dispose(&op->nic);
+    libxl_bitmap_dispose(&op->vcpus);
+    free(op->monitor_cmd);
+    free(op->monitor_out);
     free(op->label);
     free(op);
 }
@@ -312,6 +350,37 @@ libxl_device_nic *op_nic(struct op *op)
 void op_set_force(struct op *op, bool force)
 {
     op->force = force;
+}
+
+int op_set_vcpus(struct op *op, unsigned n)
+{
+    unsigned i;
+
+    libxl_bitmap_dispose(&op->vcpus);
+    libxl_bitmap_init(&op->vcpus);
+    if (libxl_cpu_bitmap_alloc(loop_ctx(op->lp), &op->vcpus, (int)n))
+        return -1;
+    for (i = 0; i < n; i++)
+        libxl_bitmap_set(&op->vcpus, i);
+    return 0;
+}
+
+void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu)
+{
+    op->trigger = trigger;
+    op->trigger_vcpu = vcpu;
+}
+
+int op_set_monitor_command(struct op *op, const char *command)
+{
+    free(op->monitor_cmd);
+    op->monitor_cmd = strdup(command);
+    return op->monitor_cmd ? 0 : -1;
+}
+
+const char *op_monitor_output(const struct op *op)
+{
+    return op->monitor_out;
 }
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy)

@@ -44,6 +44,9 @@ enum op_kind {
     OP_NIC_ADD,         /* network-attach */
     OP_NIC_REMOVE,      /* network-detach */
     OP_RETRIEVE,        /* read a domain's stored configuration */
+    OP_VCPU_SET,        /* set how many vCPUs are online */
+    OP_TRIGGER,         /* send a trigger (nmi, power, ...) */
+    OP_QEMU_MONITOR,    /* one command to the device model's monitor */
 };
 
 enum op_state {
@@ -132,6 +135,20 @@ libxl_device_disk *op_disk(struct op *op);
 libxl_device_nic *op_nic(struct op *op);
 /* For OP_*_REMOVE: remove at once, without the guest's cooperation. */
 void op_set_force(struct op *op, bool force);
+
+/*
+ * For OP_VCPU_SET: vCPUs 0 to n-1 online, the others offline.  -1 if the
+ * map cannot be allocated.
+ */
+int op_set_vcpus(struct op *op, unsigned n);
+/* For OP_TRIGGER: the trigger and the vCPU it is sent to. */
+void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
+/*
+ * For OP_QEMU_MONITOR: the command (copied; -1 if it cannot be); once
+ * the op is done, its output, or NULL if the device model gave none.
+ */
+int op_set_monitor_command(struct op *op, const char *command);
+const char *op_monitor_output(const struct op *op);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */

@@ -65,6 +65,13 @@ int main(void)
                "to clean up", "retrieve: nothing");
     check_left(lp, OP_DESTROY, 5, "domain 5 may be partly destroyed; run "
                "'axl destroy 5' again", "destroy: run it again");
+    check_left(lp, OP_VCPU_SET, 5, "some vCPUs of domain 5 may have changed; "
+               "check with 'axl vcpu-list 5'", "vcpu-set: check the list");
+    check_left(lp, OP_TRIGGER, 5, "the trigger may have reached domain 5; "
+               "nothing to clean up", "trigger: nothing");
+    check_left(lp, OP_QEMU_MONITOR, 5, "the command may have reached the "
+               "device model of domain 5; nothing to clean up",
+               "qemu-monitor-command: nothing");
     loop_dispose(lp);
     return tap_done();
 }
