@@ -13,6 +13,7 @@
 
 const struct cmd_entry *const cmd_table[] = {
     &cmd_create_entry,
+    &cmd_config_update_entry,
     &cmd_list_entry,
     &cmd_destroy_entry,
     &cmd_pause_entry,

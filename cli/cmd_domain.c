@@ -1,5 +1,6 @@
 /*
- * cmd_domain: create, list, destroy, pause, unpause, shutdown, reboot.
+ * cmd_domain: create, config-update, list, destroy, pause, unpause,
+ * shutdown, reboot.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -146,6 +147,145 @@ const struct cmd_entry cmd_create_entry = {
     .rest_args = CMD_ARG_KEYVAL,
     .flags = CMD_F_OP,
     .run = cmd_create_run,
+};
+
+/* ---- config-update ---- */
+
+static const struct cmd_opt cmd_config_update_opts[] = {
+    { 'f', "config", "FILE", "read the new configuration from FILE",
+      "defconfig" },
+    { 'd', "debug", NULL, "print the parsed configuration as libxl JSON" },
+    { 'n', "dry-run", NULL, "parse and print the configuration; store "
+      "nothing", "dryrun" },
+    { 0 },
+};
+
+/*
+ * The text xl keeps for a domain's restarts: the file, then the
+ * key=value settings between blank lines, one a line, as xl appends
+ * them.  NULL after reporting.
+ */
+static char *cmd_config_text(const char *path, const char *const *over,
+                             int n_over, size_t *len_r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *in = fopen(path, "r"), *f;
+    char buf[4096];
+    size_t got;
+    int i;
+
+    if (!in)
+        return error_errno("cannot read config file '%s'", path), NULL;
+    f = open_memstream(&text, &len);
+    if (!f) {
+        fclose(in);
+        return error("config-update: out of memory"), NULL;
+    }
+    while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+        fwrite(buf, 1, got, f);
+    if (ferror(in))
+        error_errno("cannot read config file '%s'", path);
+    if (n_over)
+        fputc('\n', f);
+    for (i = 0; i < n_over; i++)
+        fprintf(f, "%s\n", over[i]);
+    if (n_over)
+        fputc('\n', f);    /* the text xl stores, byte for byte */
+    fclose(f);
+    if (ferror(in)) {
+        fclose(in);
+        free(text);
+        return NULL;
+    }
+    fclose(in);
+    *len_r = len;
+    return text;
+}
+
+/*
+ * Replace the configuration xl's (and axl's) monitor re-creates the
+ * domain from on a reboot: libxl's userdata "xl", as xl config-update
+ * writes it.  The new text is parsed first: a bad one stores nothing.
+ */
+static int cmd_config_update_run(struct cli *cli, struct cmd_call *call)
+{
+    const char *path = cmd_opt(call, "config");
+    const char *const *over = (const char *const *)call->argv + 1;
+    int i, n_over = call->argc - 1, status = AXL_EXIT_FAIL;
+    libxl_domain_config cfg;
+    struct xlcfg_opts xo;
+    libxl_ctx *ctx;
+    uint32_t domid;
+    char *text = NULL, *name = NULL;
+    size_t len = 0;
+
+    if (!path && n_over > 0 && !strchr(over[0], '=')) {
+        path = over[0];
+        over++;
+        n_over--;
+    }
+    if (!path)
+        return error("config-update: no config file (usage: axl "
+                     "config-update %s)", call->cmd->usage), AXL_EXIT_USAGE;
+    for (i = 0; i < n_over; i++)
+        if (!strchr(over[i], '='))
+            return error("config-update: '%s' is not a key=value setting",
+                         over[i]), AXL_EXIT_USAGE;
+    ctx = cli_libxl(cli);
+    if (!ctx || cmd_resolve_domain(cli, call->argv[0], &domid, &name) < 0)
+        return AXL_EXIT_FAIL;
+    libxl_domain_config_init(&cfg);
+    memset(&xo, 0, sizeof(xo));
+    xo.path = path;
+    xo.overrides = over;
+    xo.n_overrides = n_over;
+    xo.report = cmd_xlcfg_report;
+    if (xlcfg_parse(ctx, &xo, &cfg) < 0)
+        goto out;
+    if (cmd_flag(call, "debug") || cmd_flag(call, "dry-run")) {
+        char *json = libxl_domain_config_to_json(ctx, &cfg);
+
+        if (json)
+            fputs(json, stdout);
+        free(json);
+        if (out_flush_stdout() < 0)
+            goto out;
+    }
+    if (cmd_flag(call, "dry-run")) {
+        status = AXL_EXIT_OK;
+        goto out;
+    }
+    text = cmd_config_text(path, over, n_over, &len);
+    if (!text)
+        goto out;
+    i = libxl_userdata_store(ctx, domid, "xl", (const uint8_t *)text,
+                             (int)len);
+    if (i) {
+        error_libxl(i, "cannot store the configuration of domain '%s'",
+                    name);
+        goto out;
+    }
+    progress("domain '%s' will restart with the configuration from %s",
+             name, path);
+    status = AXL_EXIT_OK;
+out:
+    libxl_domain_config_dispose(&cfg);
+    free(text);
+    free(name);
+    return status;
+}
+
+const struct cmd_entry cmd_config_update_entry = {
+    .name = "config-update",
+    .summary = "change the configuration a domain restarts with",
+    .usage = "[options] <Domain> [<ConfigFile>] [key=value ...]",
+    .opts = cmd_config_update_opts,
+    .min_args = 1,
+    .max_args = -1,
+    .first_arg = CMD_ARG_DOMAIN,
+    .rest_args = CMD_ARG_FILE,
+    .run = cmd_config_update_run,
 };
 
 /* ---- destroy, pause, unpause, shutdown, reboot ---- */

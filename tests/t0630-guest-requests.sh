@@ -85,6 +85,27 @@ like "$out" "^axl: cannot qemu-monitor-command domain 'g-va'" "  in axl's words"
 axl qemu-monitor-command g-va >/dev/null 2>&1
 is "$?" 2 "qemu-monitor-command without a command is a usage error"
 
+# ---- config-update ----
+# userdata NAME: what libxl keeps as the "xl" configuration of NAME.
+userdata() {
+    cat /var/lib/xen/userdata-d.$(dom_id "$1").*.xl 2>/dev/null
+}
+out=$(axl config-update g-va tests/guests/pv.cfg memory=96 2>&1); st=$?
+is "$st" 0 "config-update exits 0"
+xl config-update g-vx tests/guests/pv.cfg memory=96 >/dev/null 2>&1
+ok "  and stores a configuration" test -n "$(userdata g-va)"
+is "$(userdata g-va)" "$(userdata g-vx)" "  the same bytes xl stores"
+before=$(userdata g-va)
+printf 'name = "g-va"\nmemory = lots\n' >/tmp/bad.cfg
+out=$(axl config-update g-va /tmp/bad.cfg 2>&1); st=$?
+is "$st" 1 "config-update with a bad file exits 1"
+is "$(userdata g-va)" "$before" "  and stores nothing"
+rm -f /tmp/bad.cfg
+out=$(axl config-update g-va 2>&1); st=$?
+is "$st" 2 "config-update without a file is a usage error"
+like "$(axl config-update -n g-va tests/guests/pv.cfg)" '"memory": 131072|"max_memkb": 131072' \
+    "config-update -n prints the configuration as libxl JSON"
+
 ok "both guests still exist" eval "dom_exists g-va && dom_exists g-vx"
 ok "axl destroy g-va" axl destroy g-va
 ok "xl destroy g-vx" xl destroy g-vx
