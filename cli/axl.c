@@ -24,6 +24,9 @@ static void axl_on_signal(struct loop *lp, int signo, void *user)
     struct cli *cli = user;
 
     (void)lp;
+    if (cli->signal_hook &&
+        cli->signal_hook(cli, signo, cli->signal_hook_user))
+        return;
     if (jobs_signal(cli, &cli->esc, signo, NULL, 0, "exiting at once") !=
         ESC_FINAL)
         return;
@@ -94,12 +97,15 @@ int main(int argc, char **argv)
     cli.cmdline = g.argv[0];
     status = cmd_dispatch(&cli, g.argc, g.argv);
     if (status == CMD_PENDING) {
-        if (loop_run_until(cli.lp, jobs_all_done, &cli) < 0) {
+        if (loop_run_until(cli.lp, cli_idle, &cli) < 0) {
             error_errno("event loop failed");
             status = AXL_EXIT_FAIL;
             goto out;
         }
-        status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;
+        if (cli.held)
+            status = cli.hold_status;
+        else
+            status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;
         /*
          * Cancelled by a signal: die of it, so callers see 128+N.  With
          * several jobs and two signals, the ranking of esc.h decides.

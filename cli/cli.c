@@ -31,3 +31,23 @@ libxl_ctx *cli_libxl(struct cli *cli)
         cleanup_report(loop_ctx(cli->lp));
     return loop_ctx(cli->lp);
 }
+
+void cli_hold(struct cli *cli)
+{
+    cli->holds++;
+    cli->held = true;
+}
+
+void cli_release(struct cli *cli, int status)
+{
+    if (cli->holds > 0)
+        cli->holds--;
+    cli->hold_status = status;
+}
+
+bool cli_idle(void *user)
+{
+    struct cli *cli = user;
+
+    return cli->holds == 0 && jobs_all_done(cli);
+}

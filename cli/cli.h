@@ -35,6 +35,19 @@ struct cli {
     int exit_signal;        /* die of this signal at exit (128+N) */
     struct job *jobs;       /* newest first */
     int next_job_id;
+    /*
+     * Work that is not a job and keeps a one-shot run going (the domain
+     * monitor): cli_hold() and cli_release(); see cli_idle().
+     */
+    int holds;
+    bool held;              /* something held: its status is the run's */
+    int hold_status;
+    /*
+     * A say on a cancelling signal before the jobs get it (the monitor
+     * stops watching): returns true if it took the signal.  NULL: none.
+     */
+    bool (*signal_hook)(struct cli *cli, int signo, void *user);
+    void *signal_hook_user;
     /* The shell sets this to learn when a background job finishes. */
     void (*job_done_hook)(struct cli *cli, struct job *job);
 };
@@ -44,6 +57,15 @@ struct cli {
  * why it cannot be opened (e.g. not running on a Xen host).
  */
 libxl_ctx *cli_libxl(struct cli *cli);
+
+/*
+ * Keep the one-shot run going until the matching cli_release(), whose
+ * status becomes the run's exit status.
+ */
+void cli_hold(struct cli *cli);
+void cli_release(struct cli *cli, int status);
+/* For loop_run_until(): every job is done and nothing holds the run. */
+bool cli_idle(void *cli);
 
 /*
  * Jobs: an op run on behalf of one command.  job_new() makes the job and

@@ -30,6 +30,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_trigger_entry,
     &cmd_button_press_entry,
     &cmd_qemu_monitor_command_entry,
+    &cmd_monitor_entry,
     &cmd_cleanup_entry,
     &cmd_help_entry,
     &cmd_version_entry,

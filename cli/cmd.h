@@ -161,6 +161,18 @@ struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
 void cleanup_report(libxl_ctx *ctx);
 int cleanup_half_built(libxl_ctx *ctx, uint32_t **domids_r);
 
+/*
+ * The domain monitor (cli/cmd_monitor.c).  monitor_mark() records in
+ * libxl's userdata that axl created the domain (`axl monitor` refuses
+ * others without -f).  monitor_after_create() monitors a domain create
+ * just made: in a process of its own (waits until it watches), or with
+ * foreground in this one, from the loop, holding the run (cli_hold)
+ * until monitoring ends.  Both return 0 or -1 after reporting.
+ */
+int monitor_mark(struct cli *cli, uint32_t domid);
+int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
+                         enum op_on_cancel policy, bool foreground);
+
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
@@ -168,7 +180,7 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
-    cmd_config_update_entry;
+    cmd_config_update_entry, cmd_monitor_entry;
 
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,

@@ -32,10 +32,10 @@ static const struct cmd_opt cmd_create_opts[] = {
       "(default) or keep" },
     { 0, "ignore-global-affinity-masks", NULL,
       "do not apply xl.conf's vm.cpumask, vm.pv.cpumask, vm.hvm.cpumask" },
-    { 'F', "foreground", NULL, "accepted for xl compatibility (axl runs no "
-      "monitor yet: it stays in the foreground until the create is done)" },
-    { 'e', "no-onreboot", NULL, "accepted for xl compatibility (no monitor "
-      "runs)" },
+    { 'F', "foreground", NULL, "monitor the domain in this process, not "
+      "in the background (Ctrl-C stops monitoring; the guest runs on)" },
+    { 'e', "no-onreboot", NULL, "start no monitor: nothing applies "
+      "on_reboot, on_poweroff or on_crash" },
     { 'c', "console", NULL, "attach to the console (not supported yet)" },
     { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
     { 'A', "vncviewer-autopass", NULL,
@@ -43,8 +43,32 @@ static const struct cmd_opt cmd_create_opts[] = {
     { 0 },
 };
 
+/* What follows a create that worked: the domain's monitor. */
+struct cmd_create_after {
+    struct cli *cli;
+    enum op_on_cancel policy;
+    bool foreground;
+    bool no_monitor;
+};
+
+static int cmd_create_done(struct job *job, int status, void *user)
+{
+    struct cmd_create_after *a = user;
+    struct op *op = job_op(job);
+
+    if (status == AXL_EXIT_OK && monitor_mark(a->cli, op_domid(op)) == 0 &&
+        !a->no_monitor &&
+        monitor_after_create(a->cli, op_domid(op), op_label(op), a->policy,
+                             a->foreground) < 0)
+        warn("domain '%s' runs without a monitor: start one with 'axl "
+             "monitor %s'", op_label(op), op_label(op));
+    free(a);
+    return status;
+}
+
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
+    struct cmd_create_after *after;
     const char *path = cmd_opt(call, "config");
     const char *const *overrides;
     enum op_on_cancel on_cancel;
@@ -64,6 +88,9 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         return error("create: %s is not supported yet; nothing was created",
                      cmd_flag(call, "console") ? "-c (attach to the console)"
                      : "-V/-A (start a VNC viewer)"), AXL_EXIT_USAGE;
+    if (cmd_flag(call, "foreground") && cli->interactive)
+        return error("create: -F is for a one-shot axl, not the shell; "
+                     "nothing was created"), AXL_EXIT_USAGE;
     if (!path) {
         if (call->argc < 1)
             return error("create: no config file (usage: axl create "
@@ -130,6 +157,17 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     }
     op_set_on_cancel(job_op(job), on_cancel);
     op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
+    after = calloc(1, sizeof(*after));
+    if (!after) {
+        error("create: out of memory");
+        status = AXL_EXIT_FAIL;
+        goto out;
+    }
+    after->cli = cli;
+    after->policy = on_cancel;
+    after->foreground = cmd_flag(call, "foreground") > 0;
+    after->no_monitor = cmd_flag(call, "no-onreboot") > 0;
+    job_on_done(job, cmd_create_done, after);
     return job_run(job, timeout_ms);
 out:
     job_forget(cli, job);

@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <libxl.h>
 
 #include "out.h"
 
+static bool out_stamps;
 static bool out_progress_on;
 static bool out_progress_set;
 static void (*out_before)(void);
@@ -72,12 +74,26 @@ void out_line(const char *line)
         out_before();
     fflush(stdout);
     out_status_hide();
+    if (out_stamps) {
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[32] = "";
+
+        if (localtime_r(&now, &tm))
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S ", &tm);
+        fputs(when, stderr);
+    }
     fprintf(stderr, "%s\n", line);
     if (status)
         out_status_show();
     fflush(stderr);
     if (out_after)
         out_after();
+}
+
+void out_set_stamps(bool on)
+{
+    out_stamps = on;
 }
 
 void out_log_line(const char *line, void *user)

@@ -33,6 +33,9 @@ void out_line(const char *line);
 /* The same, as core/log's emit callback for libxl's messages. */
 void out_log_line(const char *line, void *user);
 
+/* Start every line with the local time (a log file: the monitor's). */
+void out_set_stamps(bool on);
+
 /* Whether progress lines are shown (default: stderr is a terminal). */
 void out_set_progress(bool on);
 bool out_progress_enabled(void);

@@ -47,8 +47,6 @@ struct loop_timer {
 struct loop {
     libxl_ctx *ctx;
     xentoollog_logger *lg;
-    loop_event_fn *on_event;
-    void *event_user;
     int sigfd;
     sigset_t caught;
     loop_signal_fn *on_signal;
@@ -147,14 +145,15 @@ static const libxl_childproc_hooks loop_child_hooks = {
 static void loop_event_occurs(void *user, libxl_event *ev)
 {
     struct loop *lp = user;
+    struct loop_event_sink *sink =
+        (struct loop_event_sink *)(uintptr_t)ev->for_user;
 
-    if (lp->on_event)
-        lp->on_event(lp, ev, lp->event_user);
+    if (sink && sink->fn)
+        sink->fn(lp, ev, sink->user);
     else
         libxl_event_free(lp->ctx, ev);
 }
 
-/* Said through the logger libxl was given, like libxl's own errors. */
 static void loop_event_disaster(void *user, libxl_event_type type,
                                 const char *msg, int errnoval)
 {
@@ -171,12 +170,6 @@ static const libxl_event_hooks loop_event_hooks = {
     .event_occurs = loop_event_occurs,
     .disaster = loop_event_disaster,
 };
-
-void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user)
-{
-    lp->on_event = fn;
-    lp->event_user = user;
-}
 
 static void loop_on_cancel_signal(int signo);
 

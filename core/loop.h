@@ -43,10 +43,17 @@ int loop_init(struct loop **lp_r);
 int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
 
 /*
- * Deliver libxl's events (those enabled with libxl_evenable_*) to fn,
- * from the loop.  One handler per loop; without one they are dropped.
+ * Where a libxl event goes: everyone who enables one (libxl_evenable_*)
+ * passes a sink that outlives the watch, as its for_user:
+ * (libxl_ev_user)(uintptr_t)&sink.  The loop hands each event to its
+ * sink's fn, which owns (and frees) it.  An event without a sink is
+ * dropped.
  */
-void loop_on_libxl_event(struct loop *lp, loop_event_fn *fn, void *user);
+struct loop_event_sink {
+    loop_event_fn *fn;
+    void *user;
+};
+#define LOOP_EV_USER(sinkp) ((libxl_ev_user)(uintptr_t)(sinkp))
 
 /*
  * Free the libxl context, if any, and the loop; restores the signal mask

@@ -56,7 +56,9 @@ struct op {
     uint32_t trigger_vcpu;
     char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
     char *monitor_out;        /* and what the device model answered */
+    char *path;               /* OP_CORE_DUMP: the file */
     libxl_evgen_domain_death *deathw;
+    struct loop_event_sink sink;  /* where the death watch reports */
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
     int rc;                   /* the main ao's rc */
@@ -161,6 +163,18 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
                                       &op->monitor_out, how);
 }
 
+static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
+                             libxl_asyncop_how *how)
+{
+    return libxl_domain_core_dump(ctx, op->domid, op->path, how);
+}
+
+static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
+                              libxl_asyncop_how *how)
+{
+    return libxl_domain_soft_reset(ctx, &op->config, op->domid, how, NULL);
+}
+
 static const struct op_kind_info op_kinds[] = {
     [OP_CREATE] = { "create", OPK_BUILD, op_call_create,
                     "domain %u may be left half-built; remove it with "
@@ -198,6 +212,12 @@ static const struct op_kind_info op_kinds[] = {
     [OP_QEMU_MONITOR] = { "qemu-monitor-command", 0, op_call_qemu_monitor,
                           "the command may have reached the device model of "
                           "domain %u; nothing to clean up" },
+    [OP_CORE_DUMP] = { "dump-core", 0, op_call_core_dump,
+                       "a core file of domain %u may be left partly "
+                       "written" },
+    [OP_SOFT_RESET] = { "soft-reset", 0, op_call_soft_reset,
+                        "domain %u may be left half-reset; check 'axl list "
+                        "%u'" },
 };
 
 static bool op_has(const struct op *op, unsigned flag)
@@ -323,6 +343,7 @@ void op_free(struct op *op)
     libxl_bitmap_dispose(&op->vcpus);
     free(op->monitor_cmd);
     free(op->monitor_out);
+    free(op->path);
     free(op->label);
     free(op);
 }
@@ -376,6 +397,13 @@ int op_set_monitor_command(struct op *op, const char *command)
     free(op->monitor_cmd);
     op->monitor_cmd = strdup(command);
     return op->monitor_cmd ? 0 : -1;
+}
+
+int op_set_path(struct op *op, const char *path)
+{
+    free(op->path);
+    op->path = strdup(path);
+    return op->path ? 0 : -1;
 }
 
 const char *op_monitor_output(const struct op *op)
@@ -925,11 +953,10 @@ static void op_create_cancelled(struct op *op, int rc)
 /* A domain's death or shutdown, for an op waiting on it. */
 static void op_event(struct loop *lp, libxl_event *ev, void *user)
 {
-    struct op *op = (struct op *)(uintptr_t)ev->for_user;
+    struct op *op = user;
     char d[160];
 
-    (void)user;
-    if (op && op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
+    if (op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH ||
          (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && op->wait == 1))) {
         op_note(op, OP_NOTE_PROGRESS, "%s %s",
@@ -972,8 +999,9 @@ static bool op_req_done(struct op *op, int rc)
     }
     if (rc || op->cancelled || !op->wait)
         return false;
-    loop_on_libxl_event(op->lp, op_event, NULL);
-    rc = libxl_evenable_domain_death(ctx, op->domid, (uintptr_t)op,
+    op->sink.fn = op_event;
+    op->sink.user = op;
+    rc = libxl_evenable_domain_death(ctx, op->domid, LOOP_EV_USER(&op->sink),
                                      &op->deathw);
     if (rc) {
         op_note(op, OP_NOTE_ERROR, "cannot wait for %s: %s", d,

@@ -47,6 +47,8 @@ enum op_kind {
     OP_VCPU_SET,        /* set how many vCPUs are online */
     OP_TRIGGER,         /* send a trigger (nmi, power, ...) */
     OP_QEMU_MONITOR,    /* one command to the device model's monitor */
+    OP_CORE_DUMP,       /* write the domain's memory to a file */
+    OP_SOFT_RESET,      /* reset a domain in place with op_config() */
 };
 
 enum op_state {
@@ -117,8 +119,8 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
 void op_free(struct op *op);
 
 /*
- * For OP_CREATE: the configuration the op owns and hands to libxl.  It
- * is initialised; fill it before op_start().  For OP_RETRIEVE: where
+ * For OP_CREATE and OP_SOFT_RESET: the configuration the op owns and
+ * hands to libxl.  It is initialised; fill it before op_start().  For OP_RETRIEVE: where
  * libxl puts the domain's configuration, valid once the op is done.
  */
 libxl_domain_config *op_config(struct op *op);
@@ -143,6 +145,8 @@ void op_set_force(struct op *op, bool force);
 int op_set_vcpus(struct op *op, unsigned n);
 /* For OP_TRIGGER: the trigger and the vCPU it is sent to. */
 void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
+/* For OP_CORE_DUMP: the file to write (copied; -1 if it cannot be). */
+int op_set_path(struct op *op, const char *path);
 /*
  * For OP_QEMU_MONITOR: the command (copied; -1 if it cannot be); once
  * the op is done, its output, or NULL if the device model gave none.

@@ -729,7 +729,19 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
         xlcfg_err(&st, "no config file given");
         goto out;
     }
-    e = xlcfg_slurp(opts->path, &data, &len);
+    if (opts->text) {
+        len = opts->text_len;
+        data = malloc(len + 1);
+        if (!data) {
+            xlcfg_err(&st, "out of memory");
+            goto out;
+        }
+        memcpy(data, opts->text, len);
+        data[len] = '\0';
+        e = 0;
+    } else {
+        e = xlcfg_slurp(opts->path, &data, &len);
+    }
     if (e) {
         xlcfg_err(&st, "config file '%s': %s", opts->path,
                   xlcfg_strerror(&st, e));

@@ -52,6 +52,13 @@ struct xlcfg_opts {
     const char *global_path;
     /* xl create --ignore-global-affinity-masks: no vm.*cpumask. */
     bool ignore_global_masks;
+    /*
+     * The configuration's text, if not NULL, instead of reading path
+     * (which then only names it in messages): what config-update
+     * stored.
+     */
+    const char *text;
+    size_t text_len;
 };
 
 /*

@@ -1,0 +1,877 @@
+/*
+ * cmd_monitor: the domain monitor, as xl's: it waits for the domain to
+ * shut down and applies the configuration's on_poweroff, on_reboot,
+ * on_watchdog, on_crash or on_soft_reset.  Every step that libxl offers
+ * as an ao (reading the configuration, the core dump, the destroy, the
+ * restart, the soft reset) runs as a job on the one loop, so SIGTERM
+ * cancels a restart that hangs and the on-cancel policy applies.
+ *
+ * `axl create` starts one for the domain it made: in a process of its
+ * own (axl-NAME, logging to /var/log/xen/axl-NAME.log), or in the
+ * foreground with -F.  `axl monitor DOM` starts one for a running
+ * domain.  One lock file per domain uuid says which process monitors
+ * it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "../core/dom.h"
+#include "../core/journal.h"
+#include "../core/monitor.h"
+#include "../core/status.h"
+#include "../core/xlcfg.h"
+#include "cmd.h"
+#include "out.h"
+
+#define MON_LOG_DIR   "/var/log/xen"
+#define MON_DUMP_DIR  "/var/lib/xen/dump"
+/* How long a starting monitor has to say it watches the domain. */
+#define MON_READY_MS  20000
+/* The userdata key that marks a domain axl created (and monitors). */
+#define MON_USERDATA  "axl"
+/* The environment a spawned monitor reads. */
+#define MON_ENV_DAEMON "AXL_MONITOR_DAEMON"
+#define MON_ENV_READY  "AXL_MONITOR_READY_FD"
+
+struct mon {
+    struct cli *cli;
+    uint32_t domid;
+    char *name;
+    libxl_uuid uuid;
+    enum op_on_cancel on_cancel;
+    libxl_domain_config cfg;    /* the actions, and what a restart makes */
+    libxl_evgen_domain_death *deathw;
+    struct loop_event_sink sink;
+    unsigned steps;             /* MON_* still to do for this shutdown */
+    struct job *job;            /* the step running now */
+    struct job *last;           /* the previous step's job, done */
+    bool stopping;              /* a signal: end after the running step */
+    bool ended;
+    int status;
+    int lock_fd;
+    int ready_fd;               /* tells the spawner we watch; -1 */
+};
+
+static void mon_next(struct mon *m);
+static void mon_end(struct mon *m, int status);
+
+/* ---- the lock: one monitor per domain ---- */
+
+static void mon_lock_path(const libxl_uuid *uuid, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/monitor-" LIBXL_UUID_FMT ".pid", journal_dir(),
+             LIBXL_UUID_BYTES(*uuid));
+}
+
+/*
+ * The pid of the process that monitors the domain with this uuid, or 0
+ * if none does.
+ */
+static pid_t mon_holder(const libxl_uuid *uuid)
+{
+    char path[300], buf[32] = "";
+    int fd;
+    pid_t pid = 0;
+    ssize_t n;
+
+    mon_lock_path(uuid, path, sizeof(path));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        buf[n > 0 ? n : 0] = '\0';
+        pid = atoi(buf) > 0 ? atoi(buf) : 1;
+    }
+    close(fd);
+    return pid;
+}
+
+/* Take the domain's lock for this process: 0, or -1 after reporting. */
+static int mon_lock(struct mon *m)
+{
+    char path[300], pid[32];
+    pid_t other;
+    int fd;
+
+    mkdir(journal_dir(), 0700);
+    mon_lock_path(&m->uuid, path, sizeof(path));
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return error_errno("cannot open '%s'", path);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        close(fd);
+        other = mon_holder(&m->uuid);
+        return error("domain '%s' already has a monitor (pid %d)", m->name,
+                     (int)other);
+    }
+    snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+    if (ftruncate(fd, 0) < 0 || write(fd, pid, strlen(pid)) < 0) {
+        close(fd);
+        return error_errno("cannot write '%s'", path);
+    }
+    m->lock_fd = fd;
+    return 0;
+}
+
+static void mon_unlock(struct mon *m)
+{
+    char path[300];
+
+    if (m->lock_fd < 0)
+        return;
+    mon_lock_path(&m->uuid, path, sizeof(path));
+    unlink(path);
+    close(m->lock_fd);
+    m->lock_fd = -1;
+}
+
+/* Tell the spawner (if any) whether monitoring started: '1' or '0'. */
+static void mon_ready(struct mon *m, bool ok)
+{
+    ssize_t w;
+
+    if (m->ready_fd < 0)
+        return;
+
+    /* A spawner that is gone has nobody to tell: no error then. */
+    w = write(m->ready_fd, ok ? "1" : "0", 1);
+    (void)w;
+    close(m->ready_fd);
+    m->ready_fd = -1;
+}
+
+/* ---- watching ---- */
+
+static void mon_event(struct loop *lp, libxl_event *ev, void *user);
+
+static void mon_unwatch(struct mon *m)
+{
+    if (m->deathw) {
+        libxl_evdisable_domain_death(loop_ctx(m->cli->lp), m->deathw);
+        m->deathw = NULL;
+    }
+}
+
+/* The domain's shutdown reason, if it is shut down now; -1 if not. */
+static int mon_shut_reason(struct mon *m)
+{
+    libxl_dominfo info;
+    int reason = -1;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(loop_ctx(m->cli->lp), &info, m->domid) == 0 &&
+        info.shutdown && !info.dying)
+        reason = (int)info.shutdown_reason;
+    libxl_dominfo_dispose(&info);
+    return reason;
+}
+
+static void mon_shutdown(struct mon *m, libxl_shutdown_reason reason);
+
+/* Watch m->domid for its shutdown; the lock is held. */
+static void mon_watch(struct mon *m)
+{
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    int rc, reason;
+
+    if (m->stopping) {
+        note("stopped monitoring domain %u ('%s'); it is left %s", m->domid,
+             m->name, dom_state_name(dom_state_of(ctx, m->domid)));
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    m->sink.fn = mon_event;
+    m->sink.user = m;
+    rc = libxl_evenable_domain_death(ctx, m->domid, LOOP_EV_USER(&m->sink),
+                                     &m->deathw);
+    if (rc) {
+        error_libxl(rc, "cannot watch domain %u ('%s')", m->domid, m->name);
+        mon_end(m, AXL_EXIT_FAIL);
+        return;
+    }
+    note("monitoring domain %u ('%s') [pid %d]", m->domid, m->name,
+         (int)getpid());
+    mon_ready(m, true);
+    /*
+     * libxl looks at a new watch only when a domain next goes away: one
+     * that is down already would never be reported.  Look once now.
+     */
+    reason = mon_shut_reason(m);
+    if (reason >= 0)
+        mon_shutdown(m, (libxl_shutdown_reason)reason);
+    else if (dom_state_of(ctx, m->domid) == DOM_GONE) {
+        note("domain %u ('%s') is gone", m->domid, m->name);
+        mon_end(m, AXL_EXIT_OK);
+    }
+}
+
+/* ---- the steps, each a job ---- */
+
+typedef int mon_done_fn(struct mon *m, struct job *job, int status);
+
+/*
+ * A step's job: when it is done, its function runs with the job's
+ * status, from the loop (not inside libxl's callback); 0 from it means
+ * go on with the next step.
+ */
+struct mon_pending {
+    struct mon *m;
+    mon_done_fn *fn;
+    struct job *job;
+    struct loop_timer *t;
+};
+
+static void mon_after(struct loop *lp, void *user)
+{
+    struct mon_pending *p = user;
+    struct mon *m = p->m;
+    int status = job_status(p->job);
+    mon_done_fn *fn = p->fn;
+    struct job *job = p->job;
+
+    (void)lp;
+    free(p);
+    if (fn(m, job, status) == 0)
+        mon_next(m);
+}
+
+static int mon_job_finished(struct job *job, int status, void *user)
+{
+    struct mon_pending *p = user;
+
+    p->m->last = job;
+    p->m->job = NULL;
+    /* Go on from the loop: libxl may still be inside its callback. */
+    p->t = loop_timer_add(p->m->cli->lp, 0, mon_after, p);
+    if (!p->t) {
+        error("monitor: out of memory");
+        free(p);
+    }
+    return status;
+}
+
+static int mon_start_job(struct mon *m, struct job *job, mon_done_fn *fn)
+{
+    struct mon_pending *p = calloc(1, sizeof(*p));
+
+    if (!p) {
+        job_forget(m->cli, job);
+        return error("monitor: out of memory");
+    }
+    p->m = m;
+    p->fn = fn;
+    p->job = job;
+    m->job = job;
+    job_on_done(job, mon_job_finished, p);
+    job_run(job, 0);
+    return 0;
+}
+
+/* A new job of kind on the monitored domain; NULL after reporting. */
+static struct job *mon_job(struct mon *m, enum op_kind kind)
+{
+    struct job *job;
+
+    if (m->last) {
+        job_forget(m->cli, m->last);
+        m->last = NULL;
+    }
+    job = job_new(m->cli, kind, m->name);
+    if (!job) {
+        error("monitor: out of memory");
+        return NULL;
+    }
+    if (kind != OP_CREATE)
+        op_set_domid(job_op(job), m->domid);
+    op_set_on_cancel(job_op(job), m->on_cancel);
+    return job;
+}
+
+/* A step's job failed or was cancelled: the monitor cannot go on. */
+static int mon_step_failed(struct mon *m, int status, const char *what)
+{
+    if (status >= AXL_EXIT_SIGNAL || status == AXL_EXIT_TIMEOUT)
+        note("%s of domain '%s' was cancelled; monitoring stopped", what,
+             m->name);
+    else
+        error("%s of domain '%s' failed; monitoring stopped", what,
+              m->name);
+    mon_end(m, status);
+    return -1;
+}
+
+static int mon_dumped(struct mon *m, struct job *job, int status)
+{
+    (void)job;
+    /* As xl: a failed dump is said, and the action goes on. */
+    if (status == AXL_EXIT_OK)
+        note("core of domain %u ('%s') written to %s/%s", m->domid, m->name,
+             MON_DUMP_DIR, m->name);
+    else if (status >= AXL_EXIT_SIGNAL)
+        return mon_step_failed(m, status, "the core dump");
+    return 0;
+}
+
+static int mon_reloaded(struct mon *m, struct job *job, int status)
+{
+    if (status != AXL_EXIT_OK)
+        return mon_step_failed(m, status, "reading the configuration");
+    libxl_domain_config_dispose(&m->cfg);
+    libxl_domain_config_init(&m->cfg);
+    libxl_domain_config_copy(loop_ctx(m->cli->lp), &m->cfg,
+                             op_config(job_op(job)));
+    return 0;
+}
+
+static int mon_destroyed(struct mon *m, struct job *job, int status)
+{
+    (void)job;
+    if (status != AXL_EXIT_OK)
+        return mon_step_failed(m, status, "the destroy");
+    note("domain %u ('%s') destroyed", m->domid, m->name);
+    return 0;
+}
+
+static int mon_restarted(struct mon *m, struct job *job, int status)
+{
+    uint32_t old = m->domid;
+
+    if (status != AXL_EXIT_OK)
+        return mon_step_failed(m, status, "the restart");
+    m->domid = op_domid(job_op(job));
+    note("domain '%s' restarted as domain %u (was %u)", m->name, m->domid,
+         old);
+    mon_watch(m);
+    return 1;   /* watching again: no next step */
+}
+
+static int mon_reset(struct mon *m, struct job *job, int status)
+{
+    (void)job;
+    if (status != AXL_EXIT_OK)
+        return mon_step_failed(m, status, "the soft reset");
+    note("domain %u ('%s') reset in place", m->domid, m->name);
+    mon_watch(m);
+    return 1;
+}
+
+/*
+ * The configuration a restart uses: what config-update stored (libxl's
+ * userdata "xl", as xl's monitor reads it), consumed; else libxl's own
+ * record, read by a job.  Returns 1 if a job was started, 0 if the text
+ * was used, -1 after ending the monitor.
+ */
+static int mon_reload(struct mon *m)
+{
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    uint8_t *data = NULL;
+    int len = 0, r = 0;
+    struct job *job;
+
+    if (libxl_userdata_retrieve(ctx, m->domid, "xl", &data, &len) == 0 &&
+        data && len > 0) {
+        struct xlcfg_opts xo;
+        libxl_domain_config cfg;
+
+        memset(&xo, 0, sizeof(xo));
+        xo.path = "<config-update>";
+        xo.text = (const char *)data;
+        xo.text_len = (size_t)len;
+        xo.report = cmd_xlcfg_report;
+        libxl_domain_config_init(&cfg);
+        if (xlcfg_parse(ctx, &xo, &cfg) == 0) {
+            note("using the configuration stored by config-update");
+            libxl_domain_config_dispose(&m->cfg);
+            m->cfg = cfg;
+            libxl_userdata_unlink(ctx, m->domid, "xl");
+            free(data);
+            return 0;
+        }
+        libxl_domain_config_dispose(&cfg);
+        warn("the configuration stored by config-update does not parse; "
+             "using libxl's record");
+    }
+    free(data);
+    job = mon_job(m, OP_RETRIEVE);
+    if (!job || mon_start_job(m, job, mon_reloaded) < 0) {
+        mon_end(m, AXL_EXIT_FAIL);
+        return -1;
+    }
+    r = 1;
+    return r;
+}
+
+/* rename-restart: keep the old domain under a dated name, new uuid. */
+static int mon_rename(struct mon *m)
+{
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    libxl_domain_create_info info;
+    libxl_uuid fresh;
+    char suffix[32];
+    int rc;
+
+    monitor_rename_suffix(time(NULL), suffix, sizeof(suffix));
+    libxl_uuid_generate(&fresh);
+    libxl_domain_create_info_init(&info);
+    libxl_domain_create_info_copy(ctx, &info, &m->cfg.c_info);
+    free(info.name);
+    info.name = strdup(m->name);
+    rc = libxl_domain_preserve(ctx, m->domid, &info, suffix, fresh);
+    libxl_domain_create_info_dispose(&info);
+    if (rc) {
+        error_libxl(rc, "cannot rename domain %u ('%s'); it is left as it "
+                    "is and monitoring stopped", m->domid, m->name);
+        mon_end(m, AXL_EXIT_FAIL);
+        return -1;
+    }
+    note("domain %u kept as '%s%s'", m->domid, m->name, suffix);
+    return 0;
+}
+
+/* Run the next of m->steps; end the monitor when none is left. */
+static void mon_next(struct mon *m)
+{
+    struct job *job = NULL;
+    mon_done_fn *fn = NULL;
+    unsigned step;
+
+    if (m->ended)
+        return;
+    if (m->stopping) {
+        note("stopped monitoring domain '%s'", m->name);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    if (!m->steps) {
+        note("monitoring of domain '%s' is over", m->name);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    step = m->steps & -m->steps;    /* the lowest bit: the first step */
+    m->steps &= ~step;
+    switch (step) {
+    case MON_COREDUMP: {
+        char path[300];
+
+        mkdir(MON_DUMP_DIR, 0755);
+        snprintf(path, sizeof(path), "%s/%s", MON_DUMP_DIR, m->name);
+        job = mon_job(m, OP_CORE_DUMP);
+        if (job && op_set_path(job_op(job), path) < 0) {
+            job_forget(m->cli, job);
+            job = NULL;
+        }
+        fn = mon_dumped;
+        break;
+    }
+    case MON_RELOAD:
+        if (mon_reload(m) == 0)
+            mon_next(m);
+        return;
+    case MON_RENAME:
+        if (mon_rename(m) == 0)
+            mon_next(m);
+        return;
+    case MON_DESTROY:
+        job = mon_job(m, OP_DESTROY);
+        fn = mon_destroyed;
+        break;
+    case MON_RESTART:
+        job = mon_job(m, OP_CREATE);
+        if (job) {
+            free(m->cfg.c_info.name);
+            m->cfg.c_info.name = strdup(m->name);
+            libxl_domain_config_copy(loop_ctx(m->cli->lp),
+                                     op_config(job_op(job)), &m->cfg);
+        }
+        fn = mon_restarted;
+        break;
+    case MON_SOFT_RESET:
+        job = mon_job(m, OP_SOFT_RESET);
+        if (job)
+            libxl_domain_config_copy(loop_ctx(m->cli->lp),
+                                     op_config(job_op(job)), &m->cfg);
+        fn = mon_reset;
+        break;
+    }
+    if (!job || mon_start_job(m, job, fn) < 0)
+        mon_end(m, AXL_EXIT_FAIL);
+}
+
+static void mon_shutdown(struct mon *m, libxl_shutdown_reason reason)
+{
+    libxl_action_on_shutdown action = monitor_action(&m->cfg, reason);
+
+    mon_unwatch(m);
+    note("domain %u ('%s') has shut down (%s): %s", m->domid, m->name,
+         monitor_reason_name(reason), monitor_action_name(action));
+    if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
+        note("domain %u ('%s') was suspended (saved): monitoring is over",
+             m->domid, m->name);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    if (action == LIBXL_ACTION_ON_SHUTDOWN_PRESERVE)
+        note("domain %u ('%s') is kept, shut down; remove it with 'axl "
+             "destroy %u'", m->domid, m->name, m->domid);
+    m->steps = monitor_steps(action);
+    mon_next(m);
+}
+
+static void mon_event(struct loop *lp, libxl_event *ev, void *user)
+{
+    struct mon *m = user;
+    libxl_ctx *ctx = loop_ctx(lp);
+
+    if (m->ended || ev->domid != m->domid) {
+        libxl_event_free(ctx, ev);
+        return;
+    }
+    if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN) {
+        libxl_shutdown_reason reason = ev->u.domain_shutdown.shutdown_reason;
+
+        libxl_event_free(ctx, ev);
+        mon_shutdown(m, reason);
+        return;
+    }
+    if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH) {
+        note("domain %u ('%s') was destroyed", m->domid, m->name);
+        libxl_event_free(ctx, ev);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    libxl_event_free(ctx, ev);
+}
+
+/* ---- start and end ---- */
+
+static void mon_end(struct mon *m, int status)
+{
+    if (m->ended)
+        return;
+    m->ended = true;
+    m->status = status;
+    mon_unwatch(m);
+    mon_ready(m, false);
+    mon_unlock(m);
+    m->cli->signal_hook = NULL;
+    cli_release(m->cli, status);
+}
+
+/*
+ * A signal: with no step running, stop watching now; the domain runs
+ * on.  With one, let the jobs' escalation cancel it (its on-cancel
+ * policy applies) and stop after it.
+ */
+static bool mon_signal(struct cli *cli, int signo, void *user)
+{
+    struct mon *m = user;
+
+    (void)cli;
+    m->stopping = true;
+    if (m->job)
+        return false;
+    note("%s: stopped monitoring domain %u ('%s'); it is left %s (monitor "
+         "it again with 'axl monitor %s')", strsignal(signo), m->domid,
+         m->name, dom_state_name(dom_state_of(loop_ctx(m->cli->lp),
+                                              m->domid)), m->name);
+    mon_end(m, AXL_EXIT_OK);
+    return true;
+}
+
+static int mon_first_cfg(struct mon *m, struct job *job, int status)
+{
+    if (mon_reloaded(m, job, status) < 0)
+        return -1;
+    mon_watch(m);
+    return 1;
+}
+
+/*
+ * Monitor domid in this process: hold the run until it ends.  Returns 0,
+ * or -1 after reporting (nothing held then).
+ */
+static int mon_begin(struct cli *cli, uint32_t domid, const char *name,
+                     enum op_on_cancel on_cancel, int ready_fd)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+    struct mon *m;
+    libxl_dominfo info;
+    struct job *job;
+
+    if (!ctx)
+        return -1;
+    m = calloc(1, sizeof(*m));
+    if (!m || !(m->name = strdup(name))) {
+        free(m);
+        return error("monitor: out of memory");
+    }
+    m->cli = cli;
+    m->domid = domid;
+    m->on_cancel = on_cancel;
+    m->lock_fd = -1;
+    m->ready_fd = ready_fd;
+    libxl_domain_config_init(&m->cfg);
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(ctx, &info, domid)) {
+        libxl_dominfo_dispose(&info);
+        mon_ready(m, false);
+        free(m->name);
+        free(m);
+        return error("no such domain '%s'", name);
+    }
+    libxl_uuid_copy(ctx, &m->uuid, &info.uuid);
+    libxl_dominfo_dispose(&info);
+    if (mon_lock(m) < 0) {
+        mon_ready(m, false);
+        free(m->name);
+        free(m);
+        return -1;
+    }
+    cli_hold(cli);
+    cli->signal_hook = mon_signal;
+    cli->signal_hook_user = m;
+    /* The actions come from libxl's record of the configuration. */
+    job = mon_job(m, OP_RETRIEVE);
+    if (!job || mon_start_job(m, job, mon_first_cfg) < 0)
+        mon_end(m, AXL_EXIT_FAIL);
+    /* m lives until the process exits: libxl may hold its sink. */
+    return 0;
+}
+
+/* ---- spawning a monitor process ---- */
+
+/*
+ * Start `axl monitor` for domid in a process of its own (a new session,
+ * its output to /var/log/xen/axl-NAME.log, named axl-NAME) and wait until
+ * it watches the domain.  Returns 0, or -1 after reporting.
+ */
+static int mon_spawn(uint32_t domid, const char *name,
+                     enum op_on_cancel on_cancel)
+{
+    char log[300], title[64], id[16], fdnum[16], ok = 0;
+    int pfd[2], status;
+    struct pollfd p;
+    pid_t pid;
+
+    snprintf(log, sizeof(log), "%s/axl-%s.log", MON_LOG_DIR, name);
+    snprintf(title, sizeof(title), "axl-%s", name);
+    snprintf(id, sizeof(id), "%u", domid);
+    mkdir(MON_LOG_DIR, 0755);
+    if (pipe2(pfd, O_CLOEXEC) < 0)
+        return error_errno("cannot start a monitor for '%s'", name);
+    snprintf(fdnum, sizeof(fdnum), "%d", pfd[1]);
+    pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return error_errno("cannot start a monitor for '%s'", name);
+    }
+    if (pid == 0) {
+        /* Between fork and exec: only calls that are safe here. */
+        int fd, nul;
+        sigset_t none;
+
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (nul >= 0)
+            dup2(nul, 0);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        fcntl(pfd[1], F_SETFD, 0);
+        setenv(MON_ENV_DAEMON, "1", 1);
+        setenv(MON_ENV_READY, fdnum, 1);
+        execl("/proc/self/exe", title, "monitor",
+              on_cancel == OP_ON_CANCEL_KEEP ? "--on-cancel=keep"
+                                             : "--on-cancel=destroy",
+              id, (char *)NULL);
+        _exit(127);
+    }
+    close(pfd[1]);
+    waitpid(pid, &status, 0);   /* the first child exits at once */
+    p.fd = pfd[0];
+    p.events = POLLIN;
+    if (poll(&p, 1, MON_READY_MS) == 1 && read(pfd[0], &ok, 1) == 1 &&
+        ok == '1') {
+        close(pfd[0]);
+        progress("domain '%s' is monitored (log %s)", name, log);
+        return 0;
+    }
+    close(pfd[0]);
+    return error("the monitor of domain '%s' did not start (see %s)", name,
+                 log);
+}
+
+/* ---- the command ---- */
+
+static const struct cmd_opt cmd_monitor_opts[] = {
+    { 'F', "foreground", NULL, "monitor in this process, not in the "
+      "background" },
+    { 'f', "force", NULL, "monitor a domain axl did not create (only if "
+      "no xl monitor watches it)" },
+    { 0, "on-cancel", "POLICY", "what to do with a half-built domain when "
+      "a restart is cancelled: destroy (default) or keep" },
+    { 0 },
+};
+
+/*
+ * The spawned monitor: it runs in the background (MON_ENV_DAEMON) and
+ * says on MON_ENV_READY's pipe whether it watches the domain.
+ */
+static int cmd_monitor_daemon(struct cli *cli, uint32_t domid,
+                              const char *name, enum op_on_cancel policy)
+{
+    const char *fdv = getenv(MON_ENV_READY);
+    int fd = fdv ? atoi(fdv) : -1;
+    char title[16];
+
+    unsetenv(MON_ENV_DAEMON);
+    unsetenv(MON_ENV_READY);
+    snprintf(title, sizeof(title), "axl-%s", name);
+    prctl(PR_SET_NAME, title, 0, 0, 0);
+    out_set_stamps(true);
+    out_set_progress(true);
+    cli->quiet_orphans = true;
+    return mon_begin(cli, domid, name, policy, fd) < 0 ? AXL_EXIT_FAIL
+                                                       : CMD_PENDING;
+}
+
+static int cmd_monitor_run(struct cli *cli, struct cmd_call *call)
+{
+    enum op_on_cancel policy;
+    libxl_ctx *ctx;
+    libxl_dominfo info;
+    uint8_t *data = NULL;
+    int len = 0, status = AXL_EXIT_FAIL;
+    uint32_t domid;
+    char *name = NULL;
+    pid_t other;
+
+    if (cmd_on_cancel_opt(call, &policy) < 0)
+        return AXL_EXIT_USAGE;
+    if (cmd_flag(call, "foreground") && cli->interactive)
+        return error("monitor: -F is for a one-shot axl, not the shell"),
+               AXL_EXIT_USAGE;
+    ctx = cli_libxl(cli);
+    if (!ctx || cmd_resolve_domain(cli, call->argv[0], &domid, &name) < 0)
+        return AXL_EXIT_FAIL;
+    if (getenv(MON_ENV_DAEMON)) {
+        status = cmd_monitor_daemon(cli, domid, name, policy);
+        goto out;
+    }
+    if (domid == 0) {
+        error("monitor: Domain-0 cannot be monitored");
+        goto out;
+    }
+    libxl_dominfo_init(&info);
+    libxl_domain_info(ctx, &info, domid);
+    other = mon_holder(&info.uuid);
+    libxl_dominfo_dispose(&info);
+    if (other) {
+        error("domain '%s' already has a monitor (pid %d)", name,
+              (int)other);
+        goto out;
+    }
+    if (!cmd_flag(call, "force") &&
+        (libxl_userdata_retrieve(ctx, domid, MON_USERDATA, &data, &len) ||
+         len <= 0)) {
+        error("domain '%s' was not created by axl: an xl monitor may "
+              "watch it (use -f if none does)", name);
+        goto out;
+    }
+    if (cmd_flag(call, "foreground"))
+        status = mon_begin(cli, domid, name, policy, -1) < 0
+                     ? AXL_EXIT_FAIL : CMD_PENDING;
+    else
+        status = mon_spawn(domid, name, policy) < 0 ? AXL_EXIT_FAIL
+                                                    : AXL_EXIT_OK;
+out:
+    free(data);
+    free(name);
+    return status;
+}
+
+const struct cmd_entry cmd_monitor_entry = {
+    .name = "monitor",
+    .summary = "apply a domain's on_poweroff/on_reboot/on_crash actions "
+               "(as create's monitor does)",
+    .usage = "[options] <Domain>",
+    .opts = cmd_monitor_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .first_arg = CMD_ARG_DOMAIN,
+    .run = cmd_monitor_run,
+};
+
+/* ---- what create uses ---- */
+
+int monitor_mark(struct cli *cli, uint32_t domid)
+{
+    static const uint8_t mark[] = "created by axl\n";
+    int rc = libxl_userdata_store(cli_libxl(cli), domid, MON_USERDATA, mark,
+                                  (int)sizeof(mark) - 1);
+
+    return rc ? error_libxl(rc, "cannot mark domain %u as axl's", domid)
+              : 0;
+}
+
+struct mon_defer {
+    struct cli *cli;
+    uint32_t domid;
+    enum op_on_cancel policy;
+    char name[];
+};
+
+static void mon_defer_fire(struct loop *lp, void *user)
+{
+    struct mon_defer *d = user;
+    int r;
+
+    (void)lp;
+    r = mon_begin(d->cli, d->domid, d->name, d->policy, -1);
+    cli_release(d->cli, r < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK);
+    free(d);
+}
+
+int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
+                         enum op_on_cancel policy, bool foreground)
+{
+    struct mon_defer *d;
+
+    if (!foreground)
+        return mon_spawn(domid, name, policy);
+    /* Begin from the loop, not inside the create's callback. */
+    d = calloc(1, sizeof(*d) + strlen(name) + 1);
+    if (!d)
+        return error("monitor: out of memory");
+    d->cli = cli;
+    d->domid = domid;
+    d->policy = policy;
+    strcpy(d->name, name);
+    cli_hold(cli);
+    if (!loop_timer_add(cli->lp, 0, mon_defer_fire, d)) {
+        cli_release(cli, AXL_EXIT_FAIL);
+        free(d);
+        return error("monitor: out of memory");
+    }
+    return 0;
+}

@@ -1,0 +1,222 @@
+#!/bin/bash
+# The domain monitor: guests that power off, reboot or crash by
+# themselves (axl.then= on their kernel command line) under each action,
+# next to xl's monitor with the same configuration in the same boot;
+# create -e and -F; `axl monitor` (refusals, restarting one); a restart
+# that hangs in a hotplug script, cancelled with SIGTERM to the monitor
+# under both policies.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+tmp=$(mktemp -d)
+DUMP=/var/lib/xen/dump
+
+# monitors: pids of axl monitors (comm axl-NAME) and of xl's (xl create).
+monitors() {
+    local p c
+    for p in /proc/[0-9]*; do
+        c=$(cat "$p/comm" 2>/dev/null) || continue
+        case $c in
+        axl-*) echo "${p#/proc/}" ;;
+        xl) tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q '^xl create' &&
+            echo "${p#/proc/}" ;;
+        esac
+    done
+}
+
+cleanup() {
+    kill -9 $(monitors) $(fixture_procs) 2>/dev/null
+    clean_domains
+    rm -rf "$tmp" "$M" "$DUMP"/m-*
+}
+trap cleanup EXIT
+
+# cfg NAME THEN [LINE...]: a guest config that does THEN (poweroff,
+# reboot, crash, none) a second after it is up.
+cfg() {
+    local name=$1 then=$2
+    shift 2
+    {
+        printf 'name = "%s"\ntype = "pv"\n' "$name"
+        printf 'kernel = "/lab/guest/vmlinux"\nramdisk = "/lab/guest/initrd.gz"\n'
+        printf 'extra = "console=hvc0 quiet axl.then=%s"\n' "$then"
+        printf 'memory = 96\nvcpus = 1\n'
+        printf '%s\n' "$@"
+    } >"$tmp/$name.cfg"
+    echo "$tmp/$name.cfg"
+}
+
+# ups NAME: how many times the guest NAME said it was up.
+ups() {
+    grep -c AXL-GUEST-UP "/var/log/xen/guest-$1.log" 2>/dev/null || echo 0
+}
+ups_at_least() { [ "$(ups "$1")" -ge "$2" ]; }
+
+# mon_of NAME: the pid of axl's monitor of NAME (comm axl-NAME).
+mon_of() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2>/dev/null)" = "axl-$1" ] && echo "${p#/proc/}"
+    done
+}
+no_mon() { [ -z "$(mon_of "$1")" ]; }
+gone() { ! dom_exists "$1"; }
+# stop NAME: kill NAME's monitors (axl's and xl's), then destroy it.
+stop() {
+    local p
+    kill -9 $(mon_of "$1") 2>/dev/null
+    for p in $(monitors); do
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "$1.cfg" &&
+            kill -9 "$p"
+    done
+    xl destroy "$1" >/dev/null 2>&1
+    for p in $(xl list | awk -v n="$1-" 'index($1, n) == 1 { print $2 }'); do
+        xl destroy "$p" >/dev/null 2>&1
+    done
+    rm -f "/var/log/xen/guest-$1.log"
+}
+log_of() { cat "/var/log/xen/axl-$1.log" 2>/dev/null; }
+
+# ---- on_reboot = restart (the default), next to xl ----
+ok "axl create: a guest that reboots" axl create -q "$(cfg m-ra reboot)"
+ok "xl create: the same guest" xl create -q "$(cfg m-rx reboot)"
+id_a=$(dom_id m-ra); id_x=$(dom_id m-rx)
+ok "axl's monitor runs, named axl-m-ra" test -n "$(mon_of m-ra)"
+ok "axl's guest restarts: up twice" wait_for 90 ups_at_least m-ra 2
+ok "xl's guest restarts: up twice" wait_for 90 ups_at_least m-rx 2
+ok "axl's guest has a new domid" test "$(dom_id m-ra)" != "$id_a"
+ok "  as xl's has" test "$(dom_id m-rx)" != "$id_x"
+like "$(log_of m-ra)" "has shut down \(reboot\): restart" \
+    "the log says what happened"
+like "$(log_of m-ra)" "domain 'm-ra' restarted as domain [0-9]+ \(was $id_a\)" \
+    "  and the new domid"
+like "$(log_of m-ra)" "^[0-9-]+ [0-9:]+ axl: monitoring domain $id_a " \
+    "  with a timestamp on each line"
+stop m-ra; stop m-rx
+
+# ---- on_poweroff = destroy (the default) ----
+ok "axl create: a guest that powers off" axl create -q "$(cfg m-pa poweroff)"
+ok "xl create: the same guest" xl create -q "$(cfg m-px poweroff)"
+ok "axl's monitor destroys it" wait_for 90 gone m-pa
+ok "  as xl's does" wait_for 90 gone m-px
+ok "axl's monitor is gone after it" wait_for 10 no_mon m-pa
+like "$(log_of m-pa)" "has shut down \(poweroff\): destroy" "the log says why"
+stop m-pa; stop m-px
+
+# ---- on_crash = preserve ----
+ok "axl create: a guest that crashes, preserve" \
+    axl create -q "$(cfg m-ca crash 'on_crash = "preserve"')"
+xl create -q "$(cfg m-cx crash 'on_crash = "preserve"')"
+crashed() { dom_state "$1" | grep -q c; }
+ok "axl's guest is kept, crashed" wait_for 90 crashed m-ca
+ok "  as xl's is" wait_for 90 crashed m-cx
+ok "axl's monitor has ended" wait_for 10 no_mon m-ca
+like "$(log_of m-ca)" "is kept, shut down; remove it with 'axl destroy [0-9]+'" \
+    "the log says it is kept and how to remove it"
+stop m-ca; stop m-cx
+
+# ---- on_crash = coredump-destroy: a core file as xl's ----
+mkdir -p "$DUMP"
+# One core at a time: dom0's /var/lib is in its RAM.
+axl create -q "$(cfg m-da crash 'on_crash = "coredump-destroy"')"
+ok "coredump-destroy: axl's guest is destroyed" wait_for 120 gone m-da
+sa=$(stat -c %s "$DUMP/m-da" 2>/dev/null)
+rm -f "$DUMP/m-da"
+xl create -q "$(cfg m-dx crash 'on_crash = "coredump-destroy"')"
+ok "  as xl's is" wait_for 120 gone m-dx
+sx=$(stat -c %s "$DUMP/m-dx" 2>/dev/null)
+rm -f "$DUMP/m-dx"
+ok "axl wrote a core of more than 96 MiB" test "${sa:-0}" -gt 100663296
+is "$sa" "$sx" "  the size of xl's core for the same guest"
+stop m-da; stop m-dx
+
+# ---- on_reboot = rename-restart ----
+axl create -q "$(cfg m-na reboot 'on_reboot = "rename-restart"')"
+xl create -q "$(cfg m-nx reboot 'on_reboot = "rename-restart"')"
+renamed() { xl list | awk '{ print $1 }' | grep -q "^$1-20[0-9]*T[0-9]*Z$"; }
+ok "rename-restart: axl kept the old domain as m-na-DATE" wait_for 90 renamed m-na
+ok "  as xl did (m-nx-DATE)" wait_for 90 renamed m-nx
+ok "  and a new m-na runs" wait_for 90 ups_at_least m-na 2
+stop m-na; stop m-nx
+
+# ---- create -e: no monitor ----
+ok "create -e" axl create -q -e "$(cfg m-ea reboot)"
+ok "  starts no monitor" no_mon m-ea
+shut() { dom_state "$1" | grep -q s; }
+ok "  so the rebooted guest stays shut down" wait_for 90 shut m-ea
+stop m-ea
+
+# ---- create -F: the monitor in the foreground ----
+axl create -F "$(cfg m-fa none)" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+watching() { grep -q "monitoring domain" "$tmp/err"; }
+ok "create -F monitors in the foreground" wait_for 30 watching
+ok "  in the same process" kill -0 "$pid"
+kill -INT "$pid"
+wait_exit "$pid" 20
+is "$rc" 0 "Ctrl-C stops monitoring: exit 0"
+like "$(cat "$tmp/err")" "stopped monitoring domain [0-9]+ \('m-fa'\); it is left running" \
+    "  and says the guest runs on"
+ok "  the guest still exists" dom_exists m-fa
+
+# ---- axl monitor ----
+ok "axl monitor starts one for m-fa" axl monitor m-fa
+mp=$(mon_of m-fa)
+ok "  named axl-m-fa" test -n "$mp"
+out=$(axl monitor m-fa 2>&1); st=$?
+is "$st:$out" "1:axl: domain 'm-fa' already has a monitor (pid $mp)" \
+    "a second monitor is refused in one line"
+kill -TERM "$mp"
+ok "SIGTERM stops the monitor" wait_for 10 no_mon m-fa
+like "$(log_of m-fa)" "Terminated: stopped monitoring domain [0-9]+ \('m-fa'\); it is left running" \
+    "  its log says the guest runs on"
+ok "  and the guest does" dom_exists m-fa
+xl create -q -e "$(cfg m-xe none)"
+out=$(axl monitor m-xe 2>&1); st=$?
+is "$st:$out" "1:axl: domain 'm-xe' was not created by axl: an xl monitor may watch it (use -f if none does)" \
+    "a domain xl created is refused without -f"
+ok "  and taken with -f" axl monitor -f m-xe
+ok "  (its monitor runs)" test -n "$(mon_of m-xe)"
+out=$(axl monitor nosuch 2>&1); st=$?
+is "$st:$out" "1:axl: no such domain 'nosuch'" "a bad domain: one line, exit 1"
+axl monitor >/dev/null 2>&1
+is "$?" 2 "no domain: a usage error"
+stop m-fa; stop m-xe
+
+# ---- a restart that hangs, cancelled with SIGTERM to the monitor ----
+rm -rf "$M"; mkdir -p "$M"
+HANGVIF='vif = [ "bridge=xenbr0,script=/axl/tests/fixtures/block-hang" ]'
+in_hotplug() {
+    local p
+    p=$(cat "$M/block-hang.pid" 2>/dev/null) && [ -n "$p" ] &&
+        kill -0 "$p" 2>/dev/null
+}
+for policy in destroy keep; do
+    rm -rf "$M"; mkdir -p "$M"
+    touch "$M/block-hang.pass-once"
+    ok "$policy: a guest whose restart will hang" \
+        axl create -q --on-cancel=$policy "$(cfg m-h$policy reboot "$HANGVIF")"
+    ok "$policy: its restart hangs in the vif's hotplug script" \
+        wait_for 120 in_hotplug
+    mp=$(mon_of m-h$policy)
+    kill -TERM $mp
+    ok "$policy: SIGTERM ends the monitor" wait_for 60 no_mon m-h$policy
+    if [ $policy = destroy ]; then
+        like "$(log_of m-h$policy)" "destroyed; nothing is left" \
+            "destroy: the log says the half-built domain was destroyed"
+        ok "destroy: no domain m-hdestroy is left" gone m-hdestroy
+    else
+        like "$(log_of m-h$policy)" "kept, paused" \
+            "keep: the log says the half-built domain is kept"
+        like "$(dom_state m-hkeep)" "p" "keep: it is there, paused"
+    fi
+    like "$(log_of m-h$policy)" "the restart of domain 'm-h$policy' was cancelled; monitoring stopped" \
+        "$policy: and that monitoring stopped"
+    ok "$policy: no hotplug script is left" \
+        wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+    stop m-h$policy
+done
+
+ok "no monitor is left" test -z "$(monitors)"
+done_testing
