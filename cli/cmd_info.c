@@ -391,8 +391,8 @@ out:
 
 const struct cmd_entry cmd_info_entry = {
     .name = "info",
-    .summary = "show the host: hardware, memory, Xen's version and "
-               "options",
+    .summary = "show the host: its CPUs and memory, Xen's version and "
+               "build",
     .usage = "[options] [<Field>]",
     .opts = cmd_info_opts,
     .min_args = 0,
