@@ -32,10 +32,12 @@ static int info_flush(int status)
     return status;
 }
 
-/* A libxl text for json_raw (NULL writes null), freed. */
+/* A libxl text as key's value (no key: an array's item), freed. */
 static void info_kraw_free(struct json *j, const char *key, char *text)
 {
-    json_kraw(j, key, text);
+    if (key)
+        json_key(j, key);
+    json_raw(j, text);
     free(text);
 }
 
@@ -286,18 +288,47 @@ static void info_text_xen(struct info_out *o, const struct info_data *d)
     info_line(o, INFO_F "4\n", "xend_config_format");
 }
 
-/* An array of libxl texts, in order; invalid entries are null. */
-#define INFO_JSON_LIST(j, key, ctx, arr, n, fn, valid)                    \
+/*
+ * key: an array of n values, the i-th being text (a libxl_*_to_json()
+ * text, freed here; NULL writes null), i the index's name.
+ */
+#define INFO_JSON_LIST(j, key, n, i, text)                                \
     do {                                                                  \
         json_key(j, key);                                                 \
         json_open(j, '[');                                                \
-        for (int k_ = 0; k_ < (n); k_++) {                                \
-            char *t_ = (valid) ? fn(ctx, &(arr)[k_]) : NULL;              \
-            json_raw(j, t_);                                              \
-            free(t_);                                                     \
+        for (int i = 0; i < (n); i++) {                                   \
+            char *text_ = (text);                                         \
+            json_raw(j, text_);                                           \
+            free(text_);                                                  \
         }                                                                 \
         json_close(j);                                                    \
     } while (0)
+
+/* info -n --json: arrays indexed by CPU and node; the devices Xen
+ * places on a node, as the text lists them. */
+static void info_json_topology(libxl_ctx *ctx, struct json *j,
+                               const struct info_data *d)
+{
+    int i;
+
+    INFO_JSON_LIST(j, "cpu_topology", d->n_cpus, c,
+                   d->cpus[c].core == LIBXL_CPUTOPOLOGY_INVALID_ENTRY ? NULL
+                   : libxl_cputopology_to_json(ctx, &d->cpus[c]));
+    INFO_JSON_LIST(j, "numa_info", d->n_nodes, m,
+                   d->nodes[m].size == LIBXL_NUMAINFO_INVALID_ENTRY ? NULL
+                   : libxl_numainfo_to_json(ctx, &d->nodes[m]));
+    json_key(j, "device_topology");
+    if (!d->pci) {
+        json_null(j);
+        return;
+    }
+    json_open(j, '[');
+    for (i = 0; i < d->n_pci; i++)
+        if (d->pci[i].node != LIBXL_PCITOPOLOGY_INVALID_ENTRY)
+            info_kraw_free(j, NULL, libxl_pcitopology_to_json(ctx,
+                                                              &d->pci[i]));
+    json_close(j);
+}
 
 static void info_json(libxl_ctx *ctx, const struct info_data *d)
 {
@@ -333,19 +364,8 @@ static void info_json(libxl_ctx *ctx, const struct info_data *d)
                    libxl_physinfo_to_json(ctx, (libxl_physinfo *)p));
     info_kraw_free(&j, "version_info", libxl_version_info_to_json(
                        ctx, (libxl_version_info *)d->ver));
-    if (d->numa) {
-        INFO_JSON_LIST(&j, "cpu_topology", ctx, d->cpus, d->n_cpus,
-                       libxl_cputopology_to_json,
-                       d->cpus[k_].core != LIBXL_CPUTOPOLOGY_INVALID_ENTRY);
-        INFO_JSON_LIST(&j, "numa_info", ctx, d->nodes, d->n_nodes,
-                       libxl_numainfo_to_json,
-                       d->nodes[k_].size != LIBXL_NUMAINFO_INVALID_ENTRY);
-        if (d->pci)
-            INFO_JSON_LIST(&j, "device_topology", ctx, d->pci, d->n_pci,
-                           libxl_pcitopology_to_json, true);
-        else
-            json_kraw(&j, "device_topology", NULL);
-    }
+    if (d->numa)
+        info_json_topology(ctx, &j, d);
     json_end(&j);
 }
 
