@@ -105,10 +105,12 @@ static void info_line(struct info_out *o, const char *fmt, ...)
 /* xl's field name column: 23 wide, then ": ". */
 #define INFO_F "%-23s: "
 
-/* The MiB in a number of pages. */
+/* The MiB in a number of pages (0 for a page size Xen never has). */
 static uint64_t info_mib(const struct info_data *d, uint64_t pages)
 {
-    return pages / ((1u << 20) / d->ver->pagesize);
+    uint32_t per_mib = d->ver->pagesize ? (1u << 20) / d->ver->pagesize : 0;
+
+    return per_mib ? pages / per_mib : 0;
 }
 
 static int info_read(libxl_ctx *ctx, struct info_data *d)
