@@ -21,6 +21,7 @@ enum cmd_arg {
     CMD_ARG_JOB,
     CMD_ARG_DISK,       /* a disk of the domain named by the first arg */
     CMD_ARG_NIC,        /* a network device of that domain */
+    CMD_ARG_CPUPOOL,    /* a CPU pool's name */
     CMD_ARG_OTHER,
 };
 
@@ -153,6 +154,35 @@ struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
                            uint32_t *domid_r, int *status_r);
 
 /*
+ * What the listings share (cli/cmd_util.c), so that list, claims and
+ * their --json agree column for column with each other and with xl.
+ */
+struct json;
+/* xl list's header, up to Time(s), without a newline. */
+extern const char cmd_dom_header[];
+/* One domain's first six columns as xl list prints them, no newline. */
+void cmd_dom_row(libxl_ctx *ctx, const libxl_dominfo *d);
+/*
+ * One domain's keys, written into the JSON object open on j: name,
+ * domid, uuid, memory (MiB), vcpus, state, cpu_time (s), cpupool and
+ * libxl's own dominfo (the schema axl(1) documents under list --json).
+ */
+void cmd_dom_json(libxl_ctx *ctx, struct json *j, const libxl_dominfo *d);
+/* xl's six-letter state (r-----, --ps--, ...), written into buf. */
+const char *cmd_dom_state(const libxl_dominfo *d, char buf[7]);
+/* A CPU time in seconds, rounded through a float as xl's columns are. */
+double cmd_cpu_seconds(uint64_t ns);
+/*
+ * The first n bits of a CPU or node map as xl prints them: "all" for
+ * one run over every bit, "none" for none, else runs ("0-3,6").
+ * malloc'd; NULL when out of memory.
+ */
+char *cmd_bitmap_text(const libxl_bitmap *map, int n);
+/* A CPU pool's name to its id; -1 after "no such CPU pool 'x'". */
+int cmd_resolve_cpupool(struct cli *cli, const char *name,
+                        uint32_t *poolid_r);
+
+/*
  * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one
  * line each, what killed axls left that still exists (and forgets what
  * is gone); cleanup_half_built() gives the domids of the half-built
@@ -185,6 +215,12 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,
     cmd_button_press_entry, cmd_qemu_monitor_command_entry;
+
+/* The information commands (cli/cmd_info.c). */
+extern const struct cmd_entry cmd_info_entry, cmd_uptime_entry,
+    cmd_domid_entry, cmd_domname_entry, cmd_vm_list_entry,
+    cmd_vcpu_list_entry, cmd_dmesg_entry, cmd_claims_entry,
+    cmd_cpupool_list_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

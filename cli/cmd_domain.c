@@ -12,6 +12,7 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "json.h"
 #include "out.h"
 
 /* ---- create ---- */
@@ -487,6 +488,8 @@ static const struct cmd_opt cmd_list_opts[] = {
     { 'Z', "context", NULL, "add the security label" },
     { 'c', "cpupool", NULL, "add the CPU pool" },
     { 'n', "numa", NULL, "add the NUMA node affinity" },
+    { 0, "json", NULL, "print the domains as a JSON array (the columns "
+      "and libxl's dominfo; schema in axl(1))" },
     { 0 },
 };
 
@@ -499,52 +502,12 @@ struct cmd_list_cols {
     int n_half;
 };
 
-/*
- * A node map as xl prints it: "all" for one run over every node, "none"
- * for no node, else the runs ("0", "0-3,6").
- */
-static void cmd_list_nodes(const libxl_bitmap *map, int n)
-{
-    int i = 0, runs = 0;
-
-    while (i < n) {
-        int start;
-
-        while (i < n && !libxl_bitmap_test(map, i))
-            i++;
-        if (i == n)
-            break;
-        start = i;
-        while (i < n && libxl_bitmap_test(map, i))
-            i++;
-        if (!runs && start == 0 && i == n) {
-            fputs("all", stdout);
-            return;
-        }
-        printf(i - 1 > start ? "%s%d-%d" : "%s%d", runs ? "," : "", start,
-               i - 1);
-        runs++;
-    }
-    if (!runs)
-        fputs("none", stdout);
-}
-
 static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
                          struct cmd_list_cols *c)
 {
-    static const char reasons[] = "-rscwS";
     int reason = d->shutdown ? (int)d->shutdown_reason : 0;
-    char *name = libxl_domid_to_name(ctx, d->domid);
 
-    printf("%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f",
-           name ? name : "(null)", d->domid,
-           (unsigned long)((d->current_memkb + d->outstanding_memkb) / 1024),
-           d->vcpu_online, d->running ? 'r' : '-', d->blocked ? 'b' : '-',
-           d->paused ? 'p' : '-', d->shutdown ? 's' : '-',
-           reason >= 0 && reason < (int)sizeof(reasons) - 1 ? reasons[reason]
-                                                            : '?',
-           d->dying ? 'd' : '-', (double)d->cpu_time / 1e9);
-    free(name);
+    cmd_dom_row(ctx, d);
     if (c->verbose) {
         printf(" " LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d->uuid));
         if (d->shutdown)
@@ -562,8 +525,12 @@ static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
     }
     if (c->numa) {
         putchar(' ');
-        if (libxl_domain_get_nodeaffinity(ctx, d->domid, &c->nodes) == 0)
-            cmd_list_nodes(&c->nodes, c->nr_nodes);
+        if (libxl_domain_get_nodeaffinity(ctx, d->domid, &c->nodes) == 0) {
+            char *nodes = cmd_bitmap_text(&c->nodes, c->nr_nodes);
+
+            fputs(nodes ? nodes : "?", stdout);
+            free(nodes);
+        }
     }
     for (int i = 0; i < c->n_half; i++)
         if (c->half[i] == d->domid)
@@ -587,8 +554,7 @@ static int cmd_list_table(libxl_ctx *ctx, const libxl_dominfo *sel,
     }
     c->nr_nodes = (int)phys.nr_nodes;
     c->n_half = cleanup_half_built(ctx, &c->half);
-    printf("Name                                        ID   Mem "
-           "VCPUs\tState\tTime(s)");
+    fputs(cmd_dom_header, stdout);
     if (c->verbose)
         printf("   UUID                            "
                "Reason-Code\tSecurity Label");
@@ -606,6 +572,26 @@ out:
     libxl_bitmap_dispose(&c->nodes);
     libxl_physinfo_dispose(&phys);
     return status < 0 ? AXL_EXIT_FAIL : status;
+}
+
+/*
+ * list --json: an array of one object per domain, with the columns'
+ * values (cmd_dom_json()).
+ */
+static int cmd_list_json(libxl_ctx *ctx, const libxl_dominfo *sel, int nsel)
+{
+    struct json j;
+    int i;
+
+    json_init(&j, stdout);
+    json_open(&j, '[');
+    for (i = 0; i < nsel; i++) {
+        json_open(&j, '{');
+        cmd_dom_json(ctx, &j, &sel[i]);
+        json_close(&j);
+    }
+    json_end(&j);
+    return AXL_EXIT_OK;
 }
 
 /*
@@ -727,6 +713,9 @@ static int cmd_list_run(struct cli *cli, struct cmd_call *call)
     libxl_ctx *ctx;
     int i, n = 0, nsel = 0, status = AXL_EXIT_FAIL;
 
+    if (cmd_flag(call, "long") && cmd_flag(call, "json"))
+        return error("list: -l prints JSON already: give -l or --json"),
+               AXL_EXIT_USAGE;
     ctx = cli_libxl(cli);
     if (!ctx)
         return AXL_EXIT_FAIL;
@@ -758,7 +747,10 @@ static int cmd_list_run(struct cli *cli, struct cmd_call *call)
         status = cmd_list_long(cli, sel, nsel);
         goto out;
     }
-    status = cmd_list_table(ctx, sel, nsel, &cols);
+    if (cmd_flag(call, "json"))
+        status = cmd_list_json(ctx, sel, nsel);
+    else
+        status = cmd_list_table(ctx, sel, nsel, &cols);
     if (out_flush_stdout() < 0)
         status = AXL_EXIT_FAIL;
 out:

@@ -13,6 +13,7 @@
 #include "../core/dom.h"
 #include "../core/status.h"
 #include "cmd.h"
+#include "json.h"
 #include "out.h"
 #include "parse.h"
 
@@ -101,4 +102,120 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
         error("%s", msg);
     else
         warn("%s", msg);
+}
+
+/* ---- what the listings of domains, CPUs and pools share ---- */
+
+const char cmd_dom_header[] =
+    "Name                                        ID   Mem VCPUs\tState\t"
+    "Time(s)";
+
+double cmd_cpu_seconds(uint64_t ns)
+{
+    /* xl goes through a float: the rounding of the column is its own. */
+    return (float)ns / 1e9;
+}
+
+const char *cmd_dom_state(const libxl_dominfo *d, char buf[7])
+{
+    static const char reasons[] = "-rscwS";
+    int reason = d->shutdown ? (int)d->shutdown_reason : 0;
+
+    buf[0] = d->running ? 'r' : '-';
+    buf[1] = d->blocked ? 'b' : '-';
+    buf[2] = d->paused ? 'p' : '-';
+    buf[3] = d->shutdown ? 's' : '-';
+    buf[4] = reason >= 0 && reason < (int)sizeof(reasons) - 1
+             ? reasons[reason] : '?';
+    buf[5] = d->dying ? 'd' : '-';
+    buf[6] = '\0';
+    return buf;
+}
+
+/* The memory column: what the domain has and what it has claimed. */
+static unsigned long cmd_dom_mib(const libxl_dominfo *d)
+{
+    return (unsigned long)((d->current_memkb + d->outstanding_memkb) / 1024);
+}
+
+void cmd_dom_row(libxl_ctx *ctx, const libxl_dominfo *d)
+{
+    char *name = libxl_domid_to_name(ctx, d->domid);
+    char state[7];
+
+    printf("%-40s %5u %5lu %5u     %s  %8.1f", name ? name : "(null)",
+           d->domid, cmd_dom_mib(d), d->vcpu_online,
+           cmd_dom_state(d, state), cmd_cpu_seconds(d->cpu_time));
+    free(name);
+}
+
+void cmd_dom_json(libxl_ctx *ctx, struct json *j, const libxl_dominfo *d)
+{
+    char *name = libxl_domid_to_name(ctx, d->domid);
+    char *pool = libxl_cpupoolid_to_name(ctx, d->cpupool);
+    char *raw = libxl_dominfo_to_json(ctx, (libxl_dominfo *)d);
+    char uuid[LIBXL_UUID_FMTLEN + 1], state[7];
+
+    snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d->uuid));
+    json_kstr(j, "name", name);
+    json_kuint(j, "domid", d->domid);
+    json_kstr(j, "uuid", uuid);
+    json_kuint(j, "memory", cmd_dom_mib(d));
+    json_kuint(j, "vcpus", d->vcpu_online);
+    json_kstr(j, "state", cmd_dom_state(d, state));
+    json_kdouble(j, "cpu_time", cmd_cpu_seconds(d->cpu_time), 1);
+    json_kstr(j, "cpupool", pool);
+    json_kraw(j, "dominfo", raw);
+    free(raw);
+    free(pool);
+    free(name);
+}
+
+char *cmd_bitmap_text(const libxl_bitmap *map, int n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int i = 0, runs = 0;
+
+    if (!f)
+        return NULL;
+    while (i < n) {
+        int start;
+
+        while (i < n && !libxl_bitmap_test(map, i))
+            i++;
+        if (i == n)
+            break;
+        start = i;
+        while (i < n && libxl_bitmap_test(map, i))
+            i++;
+        if (!runs && start == 0 && i == n) {
+            fputs("all", f);
+            runs++;
+            break;
+        }
+        fprintf(f, i - 1 > start ? "%s%d-%d" : "%s%d", runs ? "," : "",
+                start, i - 1);
+        runs++;
+    }
+    if (!runs)
+        fputs("none", f);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int cmd_resolve_cpupool(struct cli *cli, const char *name,
+                        uint32_t *poolid_r)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+
+    if (!ctx)
+        return -1;
+    if (libxl_name_to_cpupoolid(ctx, name, poolid_r))
+        return error("no such CPU pool '%s'", name);
+    return 0;
 }

@@ -940,3 +940,17 @@ out:
     xlcfg_spec_close(&st);
     return rc;
 }
+
+int xlcfg_claim_mode(const struct xlcfg_opts *opts, int *mode_r)
+{
+    struct xlcfg_st st;
+    int rc = -1;
+
+    if (xlcfg_spec_open(&st, opts) || xlcfg_global_read(&st))
+        goto out;
+    *mode_r = st.g.claim_mode;
+    rc = 0;
+out:
+    xlcfg_spec_close(&st);
+    return rc;
+}

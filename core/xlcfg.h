@@ -110,4 +110,11 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
 int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk);
 int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic);
 
+/*
+ * xl.conf's claim_mode (opts->global_path as for xlcfg_parse; the other
+ * fields but report and user are unused): 0 and *mode_r (1 when the file
+ * or the key is missing, as xl), or -1 after reporting.
+ */
+int xlcfg_claim_mode(const struct xlcfg_opts *opts, int *mode_r);
+
 #endif

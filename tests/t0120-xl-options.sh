@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 cmds="create list destroy pause unpause shutdown reboot block-attach
 block-detach block-list network-attach network-detach network-list"
+cmds+=" info uptime domid domname vm-list vcpu-list dmesg claims cpupool-list"
 
 # xl_opts CMD: the options on the lines of xl's "Options:" section, one
 # a line: "-x" and "--name".
