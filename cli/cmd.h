@@ -21,6 +21,7 @@ enum cmd_arg {
     CMD_ARG_JOB,
     CMD_ARG_DISK,       /* a disk of the domain named by the first arg */
     CMD_ARG_NIC,        /* a network device of that domain */
+    CMD_ARG_CPUPOOL,    /* a CPU pool's name */
     CMD_ARG_OTHER,
 };
 
@@ -41,6 +42,11 @@ struct cmd_opt {
 #define CMD_F_DOM0    0x10u /* Domain-0 is a valid target (devices) */
 /* Options end at the first argument (axl's own, before the command). */
 #define CMD_F_STOP    0x20u
+/*
+ * Changes something without an op (a synchronous libxl call): the global
+ * -N is its --dry-run, or it refuses, as for an op.
+ */
+#define CMD_F_CHANGES 0x40u
 
 struct cmd_call;
 
@@ -153,6 +159,26 @@ struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
                            uint32_t *domid_r, int *status_r);
 
 /*
+ * A cpupool name or id to its id.  -1 after "no such cpupool 'x'" (or
+ * after saying why libxl cannot be opened).
+ */
+int cmd_resolve_cpupool(struct cli *cli, const char *spec,
+                        uint32_t *poolid_r);
+/*
+ * A synchronous libxl call failed with rc: say "axl: MESSAGE: CAUSE" in
+ * one line, the cause being the first error libxl logged since
+ * log_clear_error() (clear it before the call), else rc's name.  Clears
+ * the cause.  Returns -1.
+ */
+int cmd_libxl_failed(struct cli *cli, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
+ * A CPU or node map of n bits as xl prints it: "all" for one run over
+ * every bit, "none" for no bit, else the runs ("0", "0-3,6").
+ */
+void cmd_print_bitmap(FILE *f, const libxl_bitmap *map, int n);
+
+/*
  * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one
  * line each, what killed axls left that still exists (and forgets what
  * is gone); cleanup_half_built() gives the domids of the half-built
@@ -168,6 +194,16 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry;
+
+/* Memory, vCPUs, schedulers, CPU pools (cli/cmd_sched.c) and the host
+ * (cli/cmd_host.c). */
+extern const struct cmd_entry cmd_rename_entry, cmd_mem_set_entry,
+    cmd_mem_max_entry, cmd_vcpu_pin_entry, cmd_sched_credit_entry,
+    cmd_sched_credit2_entry, cmd_cpupool_create_entry,
+    cmd_cpupool_destroy_entry, cmd_cpupool_rename_entry,
+    cmd_cpupool_cpu_add_entry, cmd_cpupool_cpu_remove_entry,
+    cmd_cpupool_migrate_entry, cmd_debug_keys_entry,
+    cmd_set_parameters_entry, cmd_sysrq_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

@@ -321,36 +321,6 @@ struct cmd_list_cols {
     int n_half;
 };
 
-/*
- * A node map as xl prints it: "all" for one run over every node, "none"
- * for no node, else the runs ("0", "0-3,6").
- */
-static void cmd_list_nodes(const libxl_bitmap *map, int n)
-{
-    int i = 0, runs = 0;
-
-    while (i < n) {
-        int start;
-
-        while (i < n && !libxl_bitmap_test(map, i))
-            i++;
-        if (i == n)
-            break;
-        start = i;
-        while (i < n && libxl_bitmap_test(map, i))
-            i++;
-        if (!runs && start == 0 && i == n) {
-            fputs("all", stdout);
-            return;
-        }
-        printf(i - 1 > start ? "%s%d-%d" : "%s%d", runs ? "," : "", start,
-               i - 1);
-        runs++;
-    }
-    if (!runs)
-        fputs("none", stdout);
-}
-
 static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
                          struct cmd_list_cols *c)
 {
@@ -385,7 +355,7 @@ static void cmd_list_row(libxl_ctx *ctx, const libxl_dominfo *d,
     if (c->numa) {
         putchar(' ');
         if (libxl_domain_get_nodeaffinity(ctx, d->domid, &c->nodes) == 0)
-            cmd_list_nodes(&c->nodes, c->nr_nodes);
+            cmd_print_bitmap(stdout, &c->nodes, c->nr_nodes);
     }
     for (int i = 0; i < c->n_half; i++)
         if (c->half[i] == d->domid)

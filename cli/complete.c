@@ -170,6 +170,21 @@ static void complete_devices(struct cli *cli, enum cmd_arg kind,
     }
 }
 
+static void complete_cpupools(struct cli *cli, const char *prefix,
+                              complete_emit_fn *emit, void *user)
+{
+    libxl_ctx *ctx = complete_ctx(cli);
+    libxl_cpupoolinfo *pools;
+    int i, n = 0;
+
+    if (!ctx || !(pools = libxl_list_cpupool(ctx, &n)))
+        return;
+    for (i = 0; i < n; i++)
+        if (pools[i].pool_name)
+            complete_offer(pools[i].pool_name, prefix, emit, user);
+    libxl_cpupoolinfo_list_free(pools, n);
+}
+
 static void complete_jobs(struct cli *cli, const char *prefix,
                           complete_emit_fn *emit, void *user)
 {
@@ -215,6 +230,9 @@ static enum complete_more complete_arg(struct cli *cli,
         break;
     case CMD_ARG_JOB:
         complete_jobs(cli, prefix, emit, user);
+        break;
+    case CMD_ARG_CPUPOOL:
+        complete_cpupools(cli, prefix, emit, user);
         break;
     default:
         break;
