@@ -513,7 +513,7 @@ static int cmd_sched_param(struct cli *cli, struct cmd_call *call,
     union cmd_sched_params p;
     struct json j;
     uint32_t poolid = 0;
-    char what[160];
+    char what[160], *name;
     int rc;
 
     if (pool && cmd_resolve_cpupool(cli, pool, &poolid) < 0)
@@ -530,8 +530,10 @@ static int cmd_sched_param(struct cli *cli, struct cmd_call *call,
             json_end(&j);
         return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
     }
+    name = libxl_cpupoolid_to_name(cli_libxl(cli), poolid);
     snprintf(what, sizeof(what), "the %s parameters of cpupool '%s'",
-             libxl_scheduler_to_string(k->sched), pool ? pool : "Pool-0");
+             libxl_scheduler_to_string(k->sched), name ? name : "?");
+    free(name);
     if (cmd_sched_pool_is(cli, k, poolid, what) < 0)
         return AXL_EXIT_FAIL;
     memset(&p, 0, sizeof(p));
