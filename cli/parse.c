@@ -110,13 +110,15 @@ static int parse_sched_needs_s(unsigned given, char *err, size_t len)
     size_t i, k = 0;
     int n = 0;
 
-    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]) && k < len; i++) {
         if (!(given & opts[i].bit))
             continue;
-        k += snprintf(err + k, k < len ? len - k : 0, "%s%s",
+        k += snprintf(err + k, len - k, "%s%s",
                       n++ ? " and " : "", opts[i].name);
     }
-    snprintf(err + k, k < len ? len - k : 0, " set%s a cpupool's "
+    if (k >= len)
+        return -1;
+    snprintf(err + k, len - k, " set%s a cpupool's "
              "parameters: give -s with %s", n > 1 ? "" : "s",
              n > 1 ? "them" : "it");
     return -1;
