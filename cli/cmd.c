@@ -41,6 +41,21 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_qemu_monitor_command_entry,
     &cmd_monitor_entry,
     &cmd_cleanup_entry,
+    &cmd_rename_entry,
+    &cmd_mem_set_entry,
+    &cmd_mem_max_entry,
+    &cmd_vcpu_pin_entry,
+    &cmd_sched_credit_entry,
+    &cmd_sched_credit2_entry,
+    &cmd_cpupool_create_entry,
+    &cmd_cpupool_destroy_entry,
+    &cmd_cpupool_rename_entry,
+    &cmd_cpupool_cpu_add_entry,
+    &cmd_cpupool_cpu_remove_entry,
+    &cmd_cpupool_migrate_entry,
+    &cmd_debug_keys_entry,
+    &cmd_set_parameters_entry,
+    &cmd_sysrq_entry,
     &cmd_help_entry,
     &cmd_version_entry,
     &cmd_shell_entry,
@@ -442,10 +457,11 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
         return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
     }
     /*
-     * The global -N is the command's own --dry-run; an operation without
-     * one refuses it rather than act.
+     * The global -N is the command's own --dry-run; an operation, or any
+     * command that changes something, without one refuses it rather than
+     * act.
      */
-    if (cli->dry_run && (cmd->flags & CMD_F_OP)) {
+    if (cli->dry_run && (cmd->flags & (CMD_F_OP | CMD_F_CHANGES))) {
         int i = cmd_opt_index(&call, "dry-run");
 
         if (i < 0) {

@@ -42,6 +42,11 @@ struct cmd_opt {
 #define CMD_F_DOM0    0x10u /* Domain-0 is a valid target (devices) */
 /* Options end at the first argument (axl's own, before the command). */
 #define CMD_F_STOP    0x20u
+/*
+ * Changes something without an op (a synchronous libxl call): the global
+ * -N is its --dry-run, or it refuses, as for an op.
+ */
+#define CMD_F_CHANGES 0x40u
 
 struct cmd_call;
 
@@ -178,9 +183,22 @@ double cmd_cpu_seconds(uint64_t ns);
  * malloc'd; NULL when out of memory.
  */
 char *cmd_bitmap_text(const libxl_bitmap *map, int n);
-/* A CPU pool's name to its id; -1 after "no such CPU pool 'x'". */
-int cmd_resolve_cpupool(struct cli *cli, const char *name,
+/*
+ * A cpupool name or id to its id.  -1 after "no such cpupool 'x'" (or
+ * after saying why libxl cannot be opened).
+ */
+int cmd_resolve_cpupool(struct cli *cli, const char *spec,
                         uint32_t *poolid_r);
+/*
+ * A synchronous libxl call failed with rc: say "axl: MESSAGE: CAUSE" in
+ * one line, the cause being the first error libxl logged since
+ * log_clear_error() (clear it before the call), else rc's name.  Clears
+ * the cause.  Returns -1.
+ */
+int cmd_libxl_failed(struct cli *cli, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* cmd_bitmap_text(), written to f ("?" when out of memory). */
+void cmd_print_bitmap(FILE *f, const libxl_bitmap *map, int n);
 
 /*
  * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one
@@ -221,6 +239,16 @@ extern const struct cmd_entry cmd_info_entry, cmd_uptime_entry,
     cmd_domid_entry, cmd_domname_entry, cmd_vm_list_entry,
     cmd_vcpu_list_entry, cmd_dmesg_entry, cmd_claims_entry,
     cmd_cpupool_list_entry;
+
+/* Memory, vCPUs, schedulers, CPU pools (cli/cmd_sched.c) and the host
+ * (cli/cmd_host.c). */
+extern const struct cmd_entry cmd_rename_entry, cmd_mem_set_entry,
+    cmd_mem_max_entry, cmd_vcpu_pin_entry, cmd_sched_credit_entry,
+    cmd_sched_credit2_entry, cmd_cpupool_create_entry,
+    cmd_cpupool_destroy_entry, cmd_cpupool_rename_entry,
+    cmd_cpupool_cpu_add_entry, cmd_cpupool_cpu_remove_entry,
+    cmd_cpupool_migrate_entry, cmd_debug_keys_entry,
+    cmd_set_parameters_entry, cmd_sysrq_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

@@ -1,9 +1,11 @@
 /*
  * cmd_util: what the command groups share - the op options (--timeout,
- * --on-cancel, --dry-run), finding a domain and making its job, and
- * xlcfg's messages.
+ * --on-cancel, --dry-run), finding a domain or a cpupool and making a
+ * domain's job, xlcfg's messages, a failed synchronous libxl call said
+ * by its cause, and CPU maps printed as xl prints them.
  */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,14 +210,41 @@ char *cmd_bitmap_text(const libxl_bitmap *map, int n)
     return buf;
 }
 
-int cmd_resolve_cpupool(struct cli *cli, const char *name,
+void cmd_print_bitmap(FILE *f, const libxl_bitmap *map, int n)
+{
+    char *text = cmd_bitmap_text(map, n);
+
+    fputs(text ? text : "?", f);
+    free(text);
+}
+
+int cmd_resolve_cpupool(struct cli *cli, const char *spec,
                         uint32_t *poolid_r)
 {
     libxl_ctx *ctx = cli_libxl(cli);
 
     if (!ctx)
         return -1;
-    if (libxl_name_to_cpupoolid(ctx, name, poolid_r))
-        return error("no such CPU pool '%s'", name);
+    if (libxl_cpupool_qualifier_to_cpupoolid(ctx, spec, poolid_r, NULL) ||
+        !libxl_cpupoolid_is_valid(ctx, *poolid_r))
+        return error("no such cpupool '%s'", spec);
     return 0;
+}
+
+int cmd_libxl_failed(struct cli *cli, int rc, const char *fmt, ...)
+{
+    const char *cause = log_cause(cli->log, cli->verbose > 0);
+    const char *name = libxl_error_to_string(rc);
+    char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    error("%s: %s", msg ? msg : "libxl failed",
+          cause ? cause : name ? name : "unknown libxl error");
+    free(msg);
+    log_clear_error(cli->log);
+    return -1;
 }

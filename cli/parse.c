@@ -1,7 +1,9 @@
 /*
  * parse: bounded number and duration parsing.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,4 +61,87 @@ int parse_uint(const char *s, unsigned long max, unsigned long *v_r)
         return -1;
     *v_r = v;
     return 0;
+}
+
+int parse_mem_kb(const char *s, uint64_t *kb_r)
+{
+    static const struct { char c; int shift; } units[] = {
+        { 'b', -10 }, { 'k', 0 }, { 'm', 10 }, { 'g', 20 }, { 't', 30 },
+    };
+    unsigned long long v;
+    char *end;
+    int shift = 10;     /* MiB without a suffix, as xl */
+    size_t i;
+
+    if (!s || !(*s >= '0' && *s <= '9'))
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    if (*end) {
+        if (end[1])
+            return -1;
+        for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+            if (tolower((unsigned char)*end) == units[i].c)
+                break;
+        if (i == sizeof(units) / sizeof(units[0]))
+            return -1;
+        shift = units[i].shift;
+    }
+    if (shift < 0) {
+        v >>= -shift;
+    } else {
+        if (v > (unsigned long long)INT64_MAX >> shift)
+            return -1;
+        v <<= shift;
+    }
+    *kb_r = v;
+    return 0;
+}
+
+/* -t, -r or -m without -s: name the ones given. */
+static int parse_sched_needs_s(unsigned given, char *err, size_t len)
+{
+    static const struct { unsigned bit; const char *name; } opts[] = {
+        { PARSE_SCHED_TSLICE, "-t" }, { PARSE_SCHED_RATE, "-r" },
+        { PARSE_SCHED_DELAY, "-m" },
+    };
+    size_t i, k = 0;
+    int n = 0;
+
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]) && k < len; i++) {
+        if (!(given & opts[i].bit))
+            continue;
+        k += snprintf(err + k, len - k, "%s%s",
+                      n++ ? " and " : "", opts[i].name);
+    }
+    if (k >= len)
+        return -1;
+    snprintf(err + k, len - k, " set%s a cpupool's "
+             "parameters: give -s with %s", n > 1 ? "" : "s",
+             n > 1 ? "them" : "it");
+    return -1;
+}
+
+int parse_sched_check(unsigned given, char *err, size_t len)
+{
+    const unsigned dom = PARSE_SCHED_DOMAIN | PARSE_SCHED_WEIGHT |
+                         PARSE_SCHED_CAP;
+    const unsigned pool_set = PARSE_SCHED_TSLICE | PARSE_SCHED_RATE |
+                              PARSE_SCHED_DELAY;
+    const char *msg = NULL;
+
+    if ((given & (PARSE_SCHED_PARAM | PARSE_SCHED_POOL)) && (given & dom))
+        msg = "-s and -p cannot be combined with -d, -w or -c";
+    else if ((given & dom) && !(given & PARSE_SCHED_DOMAIN))
+        msg = "-w and -c set a domain's values: give the domain with -d";
+    else if ((given & pool_set) && !(given & PARSE_SCHED_PARAM))
+        return parse_sched_needs_s(given, err, len);
+    else if ((given & PARSE_SCHED_JSON) && (given & PARSE_SCHED_SETS))
+        msg = "--json goes with a listing, not with -w, -c, -t, -r or -m";
+    if (!msg)
+        return 0;
+    snprintf(err, len, "%s", msg);
+    return -1;
 }

@@ -709,14 +709,99 @@ static int xlcfg_syntax(struct xlcfg_st *st, const char *text, size_t len,
     return e ? -1 : 0;
 }
 
+int xlcfg_read_text(struct xlcfg_st *st, const char *data, size_t len)
+{
+    const struct xlcfg_opts *opts = st->opts;
+    char *all = NULL;
+    const char *p;
+    size_t total;
+    int e, i, rc = -1, lines = 0;
+
+    /* the file, then "\n", the overrides one a line, and "\n" */
+    total = len + 3;
+    for (i = 0; i < opts->n_overrides; i++)
+        total += strlen(opts->overrides[i]) + 1;
+    if (total > INT_MAX) {
+        xlcfg_err(st, "config file '%s': too big", st->source);
+        goto out;
+    }
+    all = malloc(total);
+    if (!all) {
+        xlcfg_err(st, "out of memory");
+        goto out;
+    }
+    memcpy(all, data, len);
+    total = len;
+    if (opts->n_overrides) {
+        for (p = data; p < data + len; p++)
+            lines += *p == '\n';
+        st->ovr_line = lines + 2;
+        all[total++] = '\n';
+        for (i = 0; i < opts->n_overrides; i++) {
+            size_t n = strlen(opts->overrides[i]);
+
+            memcpy(all + total, opts->overrides[i], n);
+            total += n;
+            all[total++] = '\n';
+        }
+        all[total++] = '\n';
+    }
+    all[total] = '\0';
+
+    st->rep = open_memstream(&st->rep_buf, &st->rep_size);
+    if (!st->rep) {
+        xlcfg_err(st, "out of memory");
+        goto out;
+    }
+    /*
+     * With overrides, check the pieces alone first: an unclosed list in
+     * one would otherwise be reported at the end of the combined text.
+     */
+    if (opts->n_overrides) {
+        if (xlcfg_syntax(st, data, len, -1))
+            goto out;
+        for (i = 0; i < opts->n_overrides; i++) {
+            char *one = NULL;
+            int r;
+
+            if (asprintf(&one, "%s\n", opts->overrides[i]) < 0) {
+                xlcfg_err(st, "out of memory");
+                goto out;
+            }
+            r = xlcfg_syntax(st, one, strlen(one), i);
+            free(one);
+            if (r)
+                goto out;
+        }
+    }
+    st->xlu = xlu_cfg_init(st->rep, st->source);
+    if (!st->xlu) {
+        xlcfg_err(st, "out of memory");
+        goto out;
+    }
+    e = xlu_cfg_readdata(st->xlu, all, (int)total);
+    if (e) {
+        if (!xlcfg_drain(st, NULL, 1))
+            xlcfg_err(st, "config file '%s': %s", st->source,
+                      xlcfg_strerror(st, e));
+        goto out;
+    }
+    xlcfg_drain(st, NULL, 0);
+
+    rc = 0;
+out:
+    free(all);
+    return rc;
+}
+
 int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg)
 {
     struct xlcfg_st st;
-    char *data = NULL, *all = NULL, where[600];
+    char *data = NULL, where[600];
     const char *p;
-    size_t len = 0, total;
-    int e, i, rc = -1, lines = 0;
+    size_t len = 0;
+    int e, i, rc = -1;
 
     memset(&st, 0, sizeof(st));
     st.ctx = ctx;
@@ -764,77 +849,8 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
 
     if (xlcfg_global_read(&st))
         goto out;
-
-    /* the file, then "\n", the overrides one a line, and "\n" */
-    total = len + 3;
-    for (i = 0; i < opts->n_overrides; i++)
-        total += strlen(opts->overrides[i]) + 1;
-    if (total > INT_MAX) {
-        xlcfg_err(&st, "config file '%s': too big", opts->path);
+    if (xlcfg_read_text(&st, data, len))
         goto out;
-    }
-    all = malloc(total);
-    if (!all) {
-        xlcfg_err(&st, "out of memory");
-        goto out;
-    }
-    memcpy(all, data, len);
-    total = len;
-    if (opts->n_overrides) {
-        for (p = data; p < data + len; p++)
-            lines += *p == '\n';
-        st.ovr_line = lines + 2;
-        all[total++] = '\n';
-        for (i = 0; i < opts->n_overrides; i++) {
-            size_t n = strlen(opts->overrides[i]);
-
-            memcpy(all + total, opts->overrides[i], n);
-            total += n;
-            all[total++] = '\n';
-        }
-        all[total++] = '\n';
-    }
-    all[total] = '\0';
-
-    st.rep = open_memstream(&st.rep_buf, &st.rep_size);
-    if (!st.rep) {
-        xlcfg_err(&st, "out of memory");
-        goto out;
-    }
-    /*
-     * With overrides, check the pieces alone first: an unclosed list in
-     * one would otherwise be reported at the end of the combined text.
-     */
-    if (opts->n_overrides) {
-        if (xlcfg_syntax(&st, data, len, -1))
-            goto out;
-        for (i = 0; i < opts->n_overrides; i++) {
-            char *one = NULL;
-            int r;
-
-            if (asprintf(&one, "%s\n", opts->overrides[i]) < 0) {
-                xlcfg_err(&st, "out of memory");
-                goto out;
-            }
-            r = xlcfg_syntax(&st, one, strlen(one), i);
-            free(one);
-            if (r)
-                goto out;
-        }
-    }
-    st.xlu = xlu_cfg_init(st.rep, opts->path);
-    if (!st.xlu) {
-        xlcfg_err(&st, "out of memory");
-        goto out;
-    }
-    e = xlu_cfg_readdata(st.xlu, all, (int)total);
-    if (e) {
-        if (!xlcfg_drain(&st, NULL, 1))
-            xlcfg_err(&st, "config file '%s': %s", opts->path,
-                      xlcfg_strerror(&st, e));
-        goto out;
-    }
-    xlcfg_drain(&st, NULL, 0);
 
     snprintf(where, sizeof(where), "'%s'", opts->path);
     xlcfg_scan_keys(&st, data, where);
@@ -855,7 +871,6 @@ out:
         fclose(st.rep);
     free(st.rep_buf);
     xlcfg_global_dispose(&st.g);
-    free(all);
     free(data);
     return rc;
 }

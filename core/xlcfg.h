@@ -117,4 +117,55 @@ int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic);
  */
 int xlcfg_claim_mode(const struct xlcfg_opts *opts, int *mode_r);
 
+/*
+ * Add the CPUs of str, a CPU list in xl's syntax ("all", "0-3,^2",
+ * "nodes:0-1"), to *map, which the caller allocated for the host's CPUs
+ * (CPUs past its end are left out, as xl leaves them).  Errors go to
+ * report, naming what ("hard affinity") and the piece at fault; ctx may
+ * be NULL, and node ranges are then refused.  Returns 0, or -1 after
+ * reporting.  Never calls back re-entrantly.
+ */
+int xlcfg_cpu_list(libxl_ctx *ctx, const char *what, const char *str,
+                   libxl_bitmap *map, xlcfg_report_fn *report, void *user);
+
+/*
+ * Restrict *hard, the hard affinity of a vCPU of a domain of the given
+ * type, to the global configuration's vm.cpumask and vm.pv.cpumask (PV)
+ * or vm.hvm.cpumask (HVM and PVH), as xl vcpu-pin does.  Reads
+ * opts->global_path, report and user only.  Returns 0, or -1 after
+ * reporting, also when the masks leave no CPU.
+ */
+int xlcfg_global_affinity(libxl_ctx *ctx, const struct xlcfg_opts *opts,
+                          libxl_domain_type type, libxl_bitmap *hard);
+
+/* A CPU pool's configuration, as xl cpupool-create reads it. */
+enum xlcfg_pool_cpus {
+    XLCFG_POOL_NO_CPUS,     /* neither nodes nor cpus: an empty pool */
+    XLCFG_POOL_CPUS,        /* cpus = [ N, ... ] or cpus = "LIST" */
+    XLCFG_POOL_NODES,       /* nodes = [ N, ... ]: their free CPUs */
+};
+
+struct xlcfg_cpupool {
+    char *name;             /* name =, or NULL */
+    bool has_sched;
+    libxl_scheduler sched;  /* sched =, when has_sched */
+    enum xlcfg_pool_cpus from;
+    libxl_bitmap map;       /* the CPUs (CPUS) or the nodes (NODES) */
+};
+
+void xlcfg_cpupool_init(struct xlcfg_cpupool *pool);
+void xlcfg_cpupool_dispose(struct xlcfg_cpupool *pool);
+
+/*
+ * Read a CPU pool configuration (xlcpupool.cfg(5): name, sched, nodes,
+ * cpus; nodes wins over cpus, as in xl) from opts->path, or from nothing
+ * when it is NULL (messages then say "command line"), with
+ * opts->overrides appended as xl appends them.  Which CPUs are free is
+ * the caller's to check.  ctx may be NULL (maps are then sized for
+ * XLCFG_NOCTX_MAX_CPUS CPUs and 64 nodes).  Returns 0, or -1 after
+ * reporting; *pool is the caller's to dispose of either way.
+ */
+int xlcfg_cpupool_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
+                        struct xlcfg_cpupool *pool);
+
 #endif

@@ -244,6 +244,15 @@ int xlcfg_tokens(struct xlcfg_st *st, const char *spec, void *dev,
 /* Read the whole of path; *data_r is NUL-terminated.  Returns errno. */
 int xlcfg_slurp(const char *path, char **data_r, size_t *len_r);
 
+/*
+ * Read data (len bytes, the file's text; may be empty) with the
+ * overrides of st->opts appended one a line, as xl appends them, into
+ * st->xlu, reporting syntax errors against st->source or the override
+ * at fault.  Sets st->rep and st->xlu, which the caller disposes of
+ * (xlcfg.c).
+ */
+int xlcfg_read_text(struct xlcfg_st *st, const char *data, size_t len);
+
 /* ---------------------------------------------------------------------
  * xl.conf (xlcfg_global.c)
  */

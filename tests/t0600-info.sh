@@ -145,7 +145,7 @@ bad 2 "axl: domname: invalid domain id '99999999999' (a number)" \
 bad 2 "axl: domid: missing argument (usage: axl domid <DomainName>)" domid
 bad 2 "axl: domname: missing argument (usage: axl domname <DomainId>)" \
     domname
-bad 1 "axl: no such CPU pool 'nosuch'" cpupool-list nosuch
+bad 1 "axl: no such cpupool 'nosuch'" cpupool-list nosuch
 bad 2 "axl: cpupool-list: unexpected argument 'b' (usage: axl cpupool-list [options] [<CpuPool>])" \
     cpupool-list a b
 bad 2 "axl: vm-list: unexpected argument 'x' (usage: axl vm-list [options])" \

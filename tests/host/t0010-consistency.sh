@@ -19,7 +19,7 @@ shell_only="jobs abort wait quit exit"
 # one a line, as completion offers them: "--name=" for an option taking a
 # value, "--name" for a flag.
 help_opts() {
-    help_optcol "$1" | grep -o -- '--[a-z][a-z-]*=\{0,1\}'
+    help_optcol "$1" | grep -o -- '--[a-z][a-z_-]*=\{0,1\}'
 }
 
 # man_section CMD: CMD's own entry in man/axl.1, from its `.It Cm CMD` line
