@@ -21,6 +21,12 @@ enum cmd_arg {
     CMD_ARG_JOB,
     CMD_ARG_DISK,       /* a disk of the domain named by the first arg */
     CMD_ARG_NIC,        /* a network device of that domain */
+    CMD_ARG_VTPM,       /* a vtpm's index in that domain, ... */
+    CMD_ARG_VKB,
+    CMD_ARG_VDISPL,
+    CMD_ARG_VSND,
+    CMD_ARG_USBCTRL,
+    CMD_ARG_PCI,        /* the address of a PCI device passed through */
     CMD_ARG_OTHER,
 };
 
@@ -165,6 +171,14 @@ struct job *cmd_dev_job(struct cli *cli, struct cmd_call *call,
                         uint64_t *timeout_ms, uint32_t *domid_r,
                         int *status_r);
 
+/*
+ * Their options: an attach's (-n, --on-cancel), the same without -n, a
+ * detach's (-f), a listing's (--json).
+ */
+extern const struct cmd_opt cmd_attach_opts[], cmd_detach_opts[],
+    cmd_dev_list_opts[];
+#define CMD_ATTACH_NODRY_OPTS (cmd_attach_opts + 1)
+
 struct xlcfg_opts;
 
 /* How an attach command reads its device, and prints it for -n. */
@@ -231,6 +245,18 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry;
+
+/* The other device kinds and the cd drive (cli/cmd_vdev.c). */
+extern const struct cmd_entry cmd_vtpm_attach_entry, cmd_vtpm_detach_entry,
+    cmd_vtpm_list_entry, cmd_vkb_attach_entry, cmd_vkb_detach_entry,
+    cmd_vkb_list_entry, cmd_vdispl_attach_entry, cmd_vdispl_detach_entry,
+    cmd_vdispl_list_entry, cmd_vsnd_attach_entry, cmd_vsnd_detach_entry,
+    cmd_vsnd_list_entry, cmd_usbctrl_attach_entry, cmd_usbctrl_detach_entry,
+    cmd_usbdev_attach_entry, cmd_usbdev_detach_entry, cmd_usb_list_entry,
+    cmd_pci_attach_entry, cmd_pci_detach_entry, cmd_pci_list_entry,
+    cmd_pci_assignable_add_entry, cmd_pci_assignable_remove_entry,
+    cmd_pci_assignable_list_entry, cmd_channel_list_entry,
+    cmd_cd_insert_entry, cmd_cd_eject_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

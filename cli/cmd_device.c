@@ -16,26 +16,6 @@
 #include "json.h"
 #include "out.h"
 
-static const struct cmd_opt cmd_attach_opts[] = {
-    { 'n', "dry-run", NULL,
-      "print the device as libxl JSON, as xl -N does; attach nothing" },
-    { 0, "on-cancel", "POLICY",
-      "what to do with a half-attached device when cancelled: destroy "
-      "(remove it, the default) or keep" },
-    { 0 },
-};
-
-static const struct cmd_opt cmd_detach_opts[] = {
-    { 'f', "force", NULL,
-      "remove the device at once, without the guest's cooperation" },
-    { 0 },
-};
-
-static const struct cmd_opt cmd_list_opts[] = {
-    { 0, "json", NULL, "print the devices as one JSON document" },
-    { 0 },
-};
-
 static int cmd_disk_spec(const struct xlcfg_opts *xo, const char *key,
                          void *dev)
 {
@@ -165,7 +145,7 @@ const struct cmd_entry cmd_block_list_entry = {
     .name = "block-list",
     .summary = "list a domain's disks",
     .usage = "[--json] <Domain> ...",
-    .opts = cmd_list_opts,
+    .opts = cmd_dev_list_opts,
     .min_args = 1,
     .max_args = -1,
     .first_arg = CMD_ARG_DOMAIN,
@@ -281,7 +261,7 @@ const struct cmd_entry cmd_network_list_entry = {
     .name = "network-list",
     .summary = "list a domain's network devices",
     .usage = "[--json] <Domain> ...",
-    .opts = cmd_list_opts,
+    .opts = cmd_dev_list_opts,
     .min_args = 1,
     .max_args = -1,
     .first_arg = CMD_ARG_DOMAIN,

@@ -107,6 +107,26 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
 
 /* ---- what the device commands share ---- */
 
+const struct cmd_opt cmd_attach_opts[] = {
+    { 'n', "dry-run", NULL,
+      "print the device as libxl JSON, as xl -N does; attach nothing" },
+    { 0, "on-cancel", "POLICY",
+      "what to do with a half-attached device when cancelled: destroy "
+      "(remove it, the default) or keep" },
+    { 0 },
+};
+
+const struct cmd_opt cmd_detach_opts[] = {
+    { 'f', "force", NULL,
+      "remove the device at once, without the guest's cooperation" },
+    { 0 },
+};
+
+const struct cmd_opt cmd_dev_list_opts[] = {
+    { 0, "json", NULL, "print the devices as one JSON document" },
+    { 0 },
+};
+
 struct job *cmd_dev_job(struct cli *cli, struct cmd_call *call,
                         enum op_kind kind, enum op_dev_kind dev,
                         uint64_t *timeout_ms, uint32_t *domid_r,

@@ -166,6 +166,16 @@ int op_dev_recorded(libxl_ctx *ctx, uint32_t domid,
                     const struct journal_rec *jr);
 int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
                         const struct journal_rec *jr);
+/*
+ * For OP_DEV_REMOVE (its domid set): make the op's device, of the given
+ * kind, the domain's device that word (a disk's vdev, a PCI address, a
+ * USB device's "CONTROLLER PORT") or devid (the others' index) names.
+ * 0 if found; 1 if the domain has no such device, -1 if libxl cannot
+ * say or the name does not fit the kind (the device is then only named,
+ * for messages).
+ */
+int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
+                const char *word, int devid);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */

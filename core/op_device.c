@@ -300,24 +300,48 @@ int op_dev_recorded(libxl_ctx *ctx, uint32_t domid,
     return op_dev_find(ctx, kind, domid, &k);
 }
 
-int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
-                        const struct journal_rec *jr)
+/*
+ * The op's device, of the kind op_set_dev() gave it: the one key names
+ * if found (0), else named by key (1 not found, -1 unknown).
+ */
+static int op_dev_take(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
+                       const struct op_dev_key *k)
 {
-    int kind = op_dev_kind_by_verb(jr->verb);
-    const struct op_dev_kind_info *ki;
-    struct op_dev_key k;
-    void *dev;
+    const struct op_dev_kind_info *ki = op_dev_kind_info(kind);
+    void *dev = op_dev(op);
+    int r;
 
-    if (kind < 0 || op_set_dev(op, kind) < 0)
-        return -1;
-    ki = op_dev_kind_info(kind);
-    dev = op_dev(op);
-    op_dev_rec_key(jr, &k);
-    if (ki->lookup(ctx, op_domid(op), &k, dev) == 0)
+    r = ki->lookup(ctx, op_domid(op), k, dev);
+    if (r == 0)
         return 0;
     /* Gone meanwhile, or libxl cannot say: name it for the messages. */
     ki->dispose(dev);
     ki->init(dev);
-    ki->from_key(&k, dev);
+    ki->from_key(k, dev);
+    return r < 0 ? -1 : 1;
+}
+
+int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
+                        const struct journal_rec *jr)
+{
+    int kind = op_dev_kind_by_verb(jr->verb);
+    struct op_dev_key k;
+
+    if (kind < 0 || op_set_dev(op, kind) < 0)
+        return -1;
+    op_dev_rec_key(jr, &k);
+    op_dev_take(op, ctx, kind, &k);
     return 0;
+}
+
+int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
+                const char *word, int devid)
+{
+    struct op_dev_key k;
+
+    if (op_set_dev(op, kind) < 0)
+        return -1;
+    snprintf(k.word, sizeof(k.word), "%s", word ? word : "");
+    k.devid = devid;
+    return op_dev_take(op, ctx, kind, &k);
 }
