@@ -72,6 +72,19 @@ CMD_VDEV_ATTACH_RUN(usbctrl, OP_DEV_USBCTRL)
 CMD_VDEV_ATTACH_RUN(usbdev, OP_DEV_USBDEV)
 CMD_VDEV_ATTACH_RUN(pci, OP_DEV_PCI)
 
+/* The command that lists a kind's devices, for messages. */
+static const char *cmd_vdev_list_cmd(enum op_dev_kind kind)
+{
+    switch (kind) {
+    case OP_DEV_VTPM: return "vtpm-list";
+    case OP_DEV_VKB: return "vkb-list";
+    case OP_DEV_VDISPL: return "vdispl-list";
+    case OP_DEV_VSND: return "vsnd-list";
+    case OP_DEV_PCI: return "pci-list";
+    default: return "usb-list";
+    }
+}
+
 /*
  * A detach: the job, then its device found by word or devid (see
  * op_find_dev()); what names the device is `what` in the message when
@@ -96,9 +109,7 @@ static int cmd_vdev_detach(struct cli *cli, struct cmd_call *call,
             error("%s: out of memory", call->cmd->name);
         else
             error("domain '%s' has no %s (see 'axl %s %s')", call->argv[0],
-                  what, kind == OP_DEV_PCI ? "pci-list" : kind ==
-                  OP_DEV_USBCTRL || kind == OP_DEV_USBDEV ? "usb-list"
-                  : call->cmd->name, call->argv[0]);
+                  what, cmd_vdev_list_cmd(kind), call->argv[0]);
         job_forget(cli, job);
         return AXL_EXIT_FAIL;
     }
@@ -141,8 +152,8 @@ static int cmd_vtpm_detach_run(struct cli *cli, struct cmd_call *call)
     libxl_device_vtpm_dispose(&vtpm);
     snprintf(what, sizeof(what), "vtpm with uuid %s", id);
     if (devid < 0) {
-        error("domain '%s' has no %s (see 'axl vtpm-list %s')",
-              call->argv[0], what, call->argv[0]);
+        error("domain '%s' has no %s (see 'axl %s %s')", call->argv[0],
+              what, cmd_vdev_list_cmd(OP_DEV_VTPM), call->argv[0]);
         return AXL_EXIT_FAIL;
     }
     return cmd_vdev_detach(cli, call, OP_DEV_VTPM, NULL, devid, what);
