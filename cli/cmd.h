@@ -22,6 +22,12 @@ enum cmd_arg {
     CMD_ARG_DISK,       /* a disk of the domain named by the first arg */
     CMD_ARG_NIC,        /* a network device of that domain */
     CMD_ARG_CPUPOOL,    /* a CPU pool's name */
+    CMD_ARG_VTPM,       /* a vtpm's index in that domain, ... */
+    CMD_ARG_VKB,
+    CMD_ARG_VDISPL,
+    CMD_ARG_VSND,
+    CMD_ARG_USBCTRL,
+    CMD_ARG_PCI,        /* the address of a PCI device passed through */
     CMD_ARG_OTHER,
 };
 
@@ -201,6 +207,77 @@ int cmd_libxl_failed(struct cli *cli, int rc, const char *fmt, ...)
 void cmd_print_bitmap(FILE *f, const libxl_bitmap *map, int n);
 
 /*
+ * The device commands' skeletons (cli/cmd_device.c, cli/cmd_vdev.c).
+ *
+ * cmd_dev_job: the job of an OP_DEV_* op on a device of kind dev (its
+ * device set up, still empty), or of an OP_CD_* op, for call on the
+ * domain argv[0], with --timeout, --on-cancel and -f applied.  NULL after
+ * reporting, with *status_r the exit status to return.
+ */
+struct job *cmd_dev_job(struct cli *cli, struct cmd_call *call,
+                        enum op_kind kind, enum op_dev_kind dev,
+                        uint64_t *timeout_ms, uint32_t *domid_r,
+                        int *status_r);
+
+/*
+ * Their options: an attach's (-n, --on-cancel), the same without -n, a
+ * detach's (-f), a listing's (--json).
+ */
+extern const struct cmd_opt cmd_attach_opts[], cmd_detach_opts[],
+    cmd_dev_list_opts[];
+#define CMD_ATTACH_NODRY_OPTS (cmd_attach_opts + 1)
+
+struct xlcfg_opts;
+
+/* How an attach command reads its device, and prints it for -n. */
+struct cmd_dev_attach {
+    enum op_dev_kind kind;
+    const char *key;        /* xlcfg's name of the kind ("vtpm") */
+    const char *json_tag;   /* xl -N's prefix ("disk", "vif", "vtpm") */
+    /* The words after the domain into dev: 0, or -1 after reporting. */
+    int (*parse)(const struct xlcfg_opts *xo, const char *key, void *dev);
+    /* libxl_device_<kind>_to_json; NULL if the command has no -n. */
+    char *(*to_json)(libxl_ctx *ctx, void *dev);
+};
+
+/*
+ * An attach command: call->argv[0] the domain, the rest the device in
+ * xl's words; with --dry-run print it as xl -N does ("vtpm: {...}"),
+ * else run the attach as a job.
+ */
+int cmd_dev_attach(struct cli *cli, struct cmd_call *call,
+                   const struct cmd_dev_attach *a);
+
+/* A device index argument: 0 and *devid_r, or -1 after reporting. */
+int cmd_devid_arg(const struct cmd_call *call, const char *s, int *devid_r);
+
+struct json;
+
+/*
+ * One domain's devices for a listing: as text rows on stdout (j NULL),
+ * or as the items of the open JSON array j.
+ */
+typedef void cmd_dev_rows_fn(libxl_ctx *ctx, uint32_t domid,
+                             struct json *j);
+
+/*
+ * A -list command over the domains in call->argv (all resolved first:
+ * one bad name lists nothing): header (may be NULL) and each domain's
+ * rows; with --json one document, an array of
+ * { "domid", "name", "devices": [ what rows writes ] }.
+ */
+int cmd_dev_list(struct cli *cli, struct cmd_call *call, const char *header,
+                 cmd_dev_rows_fn *rows);
+
+/*
+ * Write { key1: json1, key2: json2 } (libxl's JSON texts, either may be
+ * NULL and is then null; a NULL key leaves its member out) and free
+ * both texts.
+ */
+void cmd_dev_json_pair(struct json *j, const char *key1, char *json1,
+                       const char *key2, char *json2);
+
+/*
  * The journal's orphans (cli/cmd_cleanup.c): cleanup_report() says, one
  * line each, what killed axls left that still exists (and forgets what
  * is gone); cleanup_half_built() gives the domids of the half-built
@@ -249,6 +326,18 @@ extern const struct cmd_entry cmd_rename_entry, cmd_mem_set_entry,
     cmd_cpupool_cpu_add_entry, cmd_cpupool_cpu_remove_entry,
     cmd_cpupool_migrate_entry, cmd_debug_keys_entry,
     cmd_set_parameters_entry, cmd_sysrq_entry;
+
+/* The other device kinds and the cd drive (cli/cmd_vdev.c). */
+extern const struct cmd_entry cmd_vtpm_attach_entry, cmd_vtpm_detach_entry,
+    cmd_vtpm_list_entry, cmd_vkb_attach_entry, cmd_vkb_detach_entry,
+    cmd_vkb_list_entry, cmd_vdispl_attach_entry, cmd_vdispl_detach_entry,
+    cmd_vdispl_list_entry, cmd_vsnd_attach_entry, cmd_vsnd_detach_entry,
+    cmd_vsnd_list_entry, cmd_usbctrl_attach_entry, cmd_usbctrl_detach_entry,
+    cmd_usbdev_attach_entry, cmd_usbdev_detach_entry, cmd_usb_list_entry,
+    cmd_pci_attach_entry, cmd_pci_detach_entry, cmd_pci_list_entry,
+    cmd_pci_assignable_add_entry, cmd_pci_assignable_remove_entry,
+    cmd_pci_assignable_list_entry, cmd_channel_list_entry,
+    cmd_cd_insert_entry, cmd_cd_eject_entry;
 
 /* The shell's commands (cli/cmd_shell.c) and the completion helper. */
 extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,

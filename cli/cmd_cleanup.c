@@ -47,24 +47,8 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
     libxl_dominfo_list_free(info, n);
     if (!found || !r->dev[0])
         return found;
-    /* The device: libxl's own list of the domain's devices says. */
-    found = 0;
-    if (r->vdev[0]) {
-        libxl_device_disk *v = libxl_device_disk_list(ctx, *domid_r, &n);
-
-        for (i = 0; v && i < n; i++)
-            found |= v[i].vdev && !strcmp(v[i].vdev, r->vdev);
-        if (v)
-            libxl_device_disk_list_free(v, n);
-    } else {
-        libxl_device_nic *v = libxl_device_nic_list(ctx, *domid_r, &n);
-
-        for (i = 0; v && i < n; i++)
-            found |= v[i].devid == r->devid;
-        if (v)
-            libxl_device_nic_list_free(v, n);
-    }
-    return found;
+    /* The device: its kind (core/op_device.c) knows how to find it. */
+    return op_dev_recorded(ctx, *domid_r, r);
 }
 
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
@@ -210,8 +194,8 @@ static void cleanup_one(struct journal_rec *r, void *user)
         return;
     }
     it = malloc(sizeof(*it));
-    job = it ? job_new(cc->cli, !r->dev[0] ? OP_DESTROY : r->vdev[0]
-                       ? OP_DISK_REMOVE : OP_NIC_REMOVE, r->name) : NULL;
+    job = it ? job_new(cc->cli, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY,
+                       r->name) : NULL;
     if (!job) {
         free(it);
         cc->status = AXL_EXIT_FAIL;
@@ -223,13 +207,13 @@ static void cleanup_one(struct journal_rec *r, void *user)
     op_set_domid(job_op(job), domid);
     if (r->dev[0]) {
         op_set_force(job_op(job), true);
-        if (r->vdev[0]) {
-            if (libxl_vdev_to_device_disk(ctx, domid, r->vdev,
-                                          op_disk(job_op(job))))
-                op_disk(job_op(job))->vdev = strdup(r->vdev);
-        } else if (libxl_devid_to_device_nic(ctx, domid, r->devid,
-                                             op_nic(job_op(job)))) {
-            op_nic(job_op(job))->devid = r->devid;
+        /* cleanup_left() found the kind: this cannot fail but for memory */
+        if (op_set_dev_recorded(job_op(job), ctx, r) < 0) {
+            job_forget(cc->cli, job);
+            free(it);
+            cc->status = AXL_EXIT_FAIL;
+            error("cleanup: out of memory");
+            return;
         }
     }
     job_on_done(job, cleanup_done, it);

@@ -13,149 +13,67 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "json.h"
 #include "out.h"
 
-static const struct cmd_opt cmd_attach_opts[] = {
-    { 'n', "dry-run", NULL,
-      "print the device as libxl JSON, as xl -N does; attach nothing" },
-    { 0, "on-cancel", "POLICY",
-      "what to do with a half-attached device when cancelled: destroy "
-      "(remove it, the default) or keep" },
-    { 0 },
+static int cmd_disk_spec(const struct xlcfg_opts *xo, const char *key,
+                         void *dev)
+{
+    return xlcfg_disk_spec(xo, dev);
+}
+
+static int cmd_nic_spec(const struct xlcfg_opts *xo, const char *key,
+                        void *dev)
+{
+    return xlcfg_nic_spec(xo, dev);
+}
+
+static char *cmd_disk_json(libxl_ctx *ctx, void *dev)
+{
+    return libxl_device_disk_to_json(ctx, dev);
+}
+
+static char *cmd_nic_json(libxl_ctx *ctx, void *dev)
+{
+    return libxl_device_nic_to_json(ctx, dev);
+}
+
+static const struct cmd_dev_attach cmd_disk_attach = {
+    OP_DEV_DISK, "disk", "disk", cmd_disk_spec, cmd_disk_json,
 };
 
-static const struct cmd_opt cmd_detach_opts[] = {
-    { 'f', "force", NULL,
-      "remove the device at once, without the guest's cooperation" },
-    { 0 },
+static const struct cmd_dev_attach cmd_nic_attach = {
+    OP_DEV_NIC, "vif", "vif", cmd_nic_spec, cmd_nic_json,
 };
-
-/*
- * The common part of the four attach/detach commands: options, the
- * domain, the job.  Returns the job, or NULL with *status set.
- */
-static struct job *cmd_device_job(struct cli *cli, struct cmd_call *call,
-                                  enum op_kind kind, uint64_t *timeout_ms,
-                                  uint32_t *domid, int *status)
-{
-    enum op_on_cancel on_cancel;
-    struct job *job;
-
-    *status = AXL_EXIT_USAGE;
-    if (cmd_timeout_opt(call, timeout_ms) < 0 ||
-        cmd_on_cancel_opt(call, &on_cancel) < 0 ||
-        cmd_dry_run_check(call, "attaches") < 0)
-        return NULL;
-    job = cmd_domain_job(cli, call, call->argv[0], kind, domid, status);
-    if (!job)
-        return NULL;
-    op_set_on_cancel(job_op(job), on_cancel);
-    op_set_force(job_op(job), cmd_flag(call, "force") > 0);
-    return job;
-}
-
-/*
- * block-attach and network-attach: the words after the domain are the
- * device (xl's syntax); -n prints it as xl -N does ("disk: {...}").
- */
-static int cmd_device_attach(struct cli *cli, struct cmd_call *call,
-                             enum op_kind kind)
-{
-    bool disk = kind == OP_DISK_ADD;
-    struct xlcfg_opts xo;
-    struct job *job;
-    struct op *op;
-    uint64_t timeout_ms;
-    uint32_t domid;
-    char *json;
-    int status;
-
-    job = cmd_device_job(cli, call, kind, &timeout_ms, &domid, &status);
-    if (!job)
-        return status;
-    op = job_op(job);
-    memset(&xo, 0, sizeof(xo));
-    xo.overrides = (const char *const *)call->argv + 1;
-    xo.n_overrides = call->argc - 1;
-    xo.report = cmd_xlcfg_report;
-    if ((disk ? xlcfg_disk_spec(&xo, op_disk(op))
-              : xlcfg_nic_spec(&xo, op_nic(op))) < 0) {
-        job_forget(cli, job);
-        return AXL_EXIT_FAIL;
-    }
-    if (!cmd_flag(call, "dry-run"))
-        return job_run(job, timeout_ms);
-    json = disk ? libxl_device_disk_to_json(cli_libxl(cli), op_disk(op))
-                : libxl_device_nic_to_json(cli_libxl(cli), op_nic(op));
-    if (json) {
-        printf("%s: %s\n", disk ? "disk" : "vif", json);
-        free(json);
-        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-    } else {
-        error("cannot format the device as JSON");
-        status = AXL_EXIT_FAIL;
-    }
-    job_forget(cli, job);
-    return status;
-}
-
-/*
- * block-list and network-list: xl's header, then each domain's devices
- * (every domain is resolved first: one bad name lists nothing).
- */
-static int cmd_device_list(struct cli *cli, struct cmd_call *call,
-                           const char *header,
-                           void (*rows)(libxl_ctx *ctx, uint32_t domid))
-{
-    uint32_t *domids;
-    int i, bad = 0, status = AXL_EXIT_FAIL;
-
-    if (!cli_libxl(cli))
-        return AXL_EXIT_FAIL;
-    domids = calloc(call->argc, sizeof(*domids));
-    if (!domids)
-        return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
-    for (i = 0; i < call->argc; i++)
-        if (cmd_resolve_domain(cli, call->argv[i], &domids[i], NULL) < 0)
-            bad = 1;
-    if (!bad) {
-        fputs(header, stdout);
-        for (i = 0; i < call->argc; i++)
-            rows(cli_libxl(cli), domids[i]);
-        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-    }
-    free(domids);
-    return status;
-}
 
 /* ---- block ---- */
 
 static int cmd_block_attach_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_device_attach(cli, call, OP_DISK_ADD);
+    return cmd_dev_attach(cli, call, &cmd_disk_attach);
 }
 
 static int cmd_block_detach_run(struct cli *cli, struct cmd_call *call)
 {
     const char *vdev = call->argv[1];
+    libxl_device_disk *disk;
     struct job *job;
     uint64_t timeout_ms;
     uint32_t domid;
     int status;
 
-    job = cmd_device_job(cli, call, OP_DISK_REMOVE, &timeout_ms, &domid,
-                         &status);
+    job = cmd_dev_job(cli, call, OP_DEV_REMOVE, OP_DEV_DISK, &timeout_ms,
+                      &domid, &status);
     if (!job)
         return status;
-    if (libxl_vdev_to_device_disk(cli_libxl(cli), domid, vdev,
-                                  op_disk(job_op(job)))) {
+    disk = op_dev(job_op(job));
+    if (libxl_vdev_to_device_disk(cli_libxl(cli), domid, vdev, disk)) {
         error("domain '%s' has no disk '%s' (see 'axl block-list %s')",
               call->argv[0], vdev, call->argv[0]);
         job_forget(cli, job);
         return AXL_EXIT_FAIL;
     }
-    if (op_disk(job_op(job))->specification ==
-        LIBXL_DISK_SPECIFICATION_VIRTIO) {
+    if (disk->specification == LIBXL_DISK_SPECIFICATION_VIRTIO) {
         error("block-detach: disk '%s' is a virtio disk, which cannot be "
               "hot-unplugged", vdev);
         job_forget(cli, job);
@@ -164,7 +82,7 @@ static int cmd_block_detach_run(struct cli *cli, struct cmd_call *call)
     return job_run(job, timeout_ms);
 }
 
-static void cmd_block_rows(libxl_ctx *ctx, uint32_t domid)
+static void cmd_block_rows(libxl_ctx *ctx, uint32_t domid, struct json *j)
 {
     libxl_device_disk *disks;
     libxl_diskinfo di;
@@ -174,6 +92,13 @@ static void cmd_block_rows(libxl_ctx *ctx, uint32_t domid)
     for (k = 0; disks && k < n; k++) {
         if (libxl_device_disk_getinfo(ctx, domid, &disks[k], &di))
             continue;
+        if (j) {
+            cmd_dev_json_pair(j, "config",
+                              libxl_device_disk_to_json(ctx, &disks[k]),
+                              "info", libxl_diskinfo_to_json(ctx, &di));
+            libxl_diskinfo_dispose(&di);
+            continue;
+        }
         printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", di.devid,
                di.backend_id, di.frontend_id, di.state, di.evtch, di.rref,
                di.backend ? di.backend : "");
@@ -185,9 +110,9 @@ static void cmd_block_rows(libxl_ctx *ctx, uint32_t domid)
 
 static int cmd_block_list_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_device_list(cli, call,
-                           "Vdev  BE  handle state evt-ch ring-ref BE-path"
-                           "                       \n", cmd_block_rows);
+    return cmd_dev_list(cli, call,
+                        "Vdev  BE  handle state evt-ch ring-ref BE-path"
+                        "                       \n", cmd_block_rows);
 }
 
 const struct cmd_entry cmd_block_attach_entry = {
@@ -219,7 +144,8 @@ const struct cmd_entry cmd_block_detach_entry = {
 const struct cmd_entry cmd_block_list_entry = {
     .name = "block-list",
     .summary = "list a domain's disks",
-    .usage = "<Domain> ...",
+    .usage = "[--json] <Domain> ...",
+    .opts = cmd_dev_list_opts,
     .min_args = 1,
     .max_args = -1,
     .first_arg = CMD_ARG_DOMAIN,
@@ -240,11 +166,11 @@ static int cmd_network_detach_run(struct cli *cli, struct cmd_call *call)
     long id;
     int status, rc;
 
-    job = cmd_device_job(cli, call, OP_NIC_REMOVE, &timeout_ms, &domid,
-                         &status);
+    job = cmd_dev_job(cli, call, OP_DEV_REMOVE, OP_DEV_NIC, &timeout_ms,
+                      &domid, &status);
     if (!job)
         return status;
-    nic = op_nic(job_op(job));
+    nic = op_dev(job_op(job));
     if (strchr(dev, ':')) {
         rc = libxl_mac_to_device_nic(cli_libxl(cli), domid, dev, nic);
     } else {
@@ -266,10 +192,11 @@ static int cmd_network_detach_run(struct cli *cli, struct cmd_call *call)
 
 static int cmd_network_attach_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_device_attach(cli, call, OP_NIC_ADD);
+    return cmd_dev_attach(cli, call, &cmd_nic_attach);
 }
 
-static void cmd_network_rows(libxl_ctx *ctx, uint32_t domid)
+static void cmd_network_rows(libxl_ctx *ctx, uint32_t domid,
+                             struct json *j)
 {
     libxl_device_nic *nics;
     libxl_nicinfo ni;
@@ -279,6 +206,13 @@ static void cmd_network_rows(libxl_ctx *ctx, uint32_t domid)
     for (k = 0; nics && k < n; k++) {
         if (libxl_device_nic_getinfo(ctx, domid, &nics[k], &ni))
             continue;
+        if (j) {
+            cmd_dev_json_pair(j, "config",
+                              libxl_device_nic_to_json(ctx, &nics[k]),
+                              "info", libxl_nicinfo_to_json(ctx, &ni));
+            libxl_nicinfo_dispose(&ni);
+            continue;
+        }
         printf("%-3d %-2d " LIBXL_MAC_FMT "%6d %5d %6d %5d/%-11d %-30s\n",
                ni.devid, ni.backend_id, LIBXL_MAC_BYTES(nics[k].mac),
                ni.devid, ni.state, ni.evtch, ni.rref_tx, ni.rref_rx,
@@ -291,10 +225,10 @@ static void cmd_network_rows(libxl_ctx *ctx, uint32_t domid)
 
 static int cmd_network_list_run(struct cli *cli, struct cmd_call *call)
 {
-    return cmd_device_list(cli, call,
-                           "Idx BE Mac Addr.         handle state evt-ch   "
-                           "tx-/rx-ring-ref BE-path                       \n",
-                           cmd_network_rows);
+    return cmd_dev_list(cli, call,
+                        "Idx BE Mac Addr.         handle state evt-ch   "
+                        "tx-/rx-ring-ref BE-path                       \n",
+                        cmd_network_rows);
 }
 
 const struct cmd_entry cmd_network_attach_entry = {
@@ -326,7 +260,8 @@ const struct cmd_entry cmd_network_detach_entry = {
 const struct cmd_entry cmd_network_list_entry = {
     .name = "network-list",
     .summary = "list a domain's network devices",
-    .usage = "<Domain> ...",
+    .usage = "[--json] <Domain> ...",
+    .opts = cmd_dev_list_opts,
     .min_args = 1,
     .max_args = -1,
     .first_arg = CMD_ARG_DOMAIN,

@@ -2,7 +2,8 @@
  * cmd_util: what the command groups share - the op options (--timeout,
  * --on-cancel, --dry-run), finding a domain or a cpupool and making a
  * domain's job, xlcfg's messages, a failed synchronous libxl call said
- * by its cause, and CPU maps printed as xl prints them.
+ * by its cause, CPU maps printed as xl prints them, and the skeletons of
+ * the device commands (attach, list).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include "../core/dom.h"
 #include "../core/status.h"
+#include "../core/xlcfg.h"
 #include "cmd.h"
 #include "json.h"
 #include "out.h"
@@ -247,4 +249,174 @@ int cmd_libxl_failed(struct cli *cli, int rc, const char *fmt, ...)
     free(msg);
     log_clear_error(cli->log);
     return -1;
+}
+
+/* ---- what the device commands share ---- */
+
+const struct cmd_opt cmd_attach_opts[] = {
+    { 'n', "dry-run", NULL,
+      "print the device as libxl JSON, as xl -N does; attach nothing" },
+    { 0, "on-cancel", "POLICY",
+      "what to do with a half-attached device when cancelled: destroy "
+      "(remove it, the default) or keep" },
+    { 0 },
+};
+
+const struct cmd_opt cmd_detach_opts[] = {
+    { 'f', "force", NULL,
+      "remove the device at once, without the guest's cooperation" },
+    { 0 },
+};
+
+const struct cmd_opt cmd_dev_list_opts[] = {
+    { 0, "json", NULL, "print the devices as one JSON document" },
+    { 0 },
+};
+
+struct job *cmd_dev_job(struct cli *cli, struct cmd_call *call,
+                        enum op_kind kind, enum op_dev_kind dev,
+                        uint64_t *timeout_ms, uint32_t *domid_r,
+                        int *status_r)
+{
+    enum op_on_cancel on_cancel;
+    struct job *job;
+
+    *status_r = AXL_EXIT_USAGE;
+    if (cmd_timeout_opt(call, timeout_ms) < 0 ||
+        cmd_on_cancel_opt(call, &on_cancel) < 0 ||
+        cmd_dry_run_check(call, "attaches") < 0)
+        return NULL;
+    job = cmd_domain_job(cli, call, call->argv[0], kind, domid_r, status_r);
+    if (!job)
+        return NULL;
+    if (kind == OP_DEV_ADD || kind == OP_DEV_REMOVE) {
+        if (op_set_dev(job_op(job), dev) < 0) {
+            error("%s: out of memory", call->cmd->name);
+            job_forget(cli, job);
+            *status_r = AXL_EXIT_FAIL;
+            return NULL;
+        }
+    }
+    op_set_on_cancel(job_op(job), on_cancel);
+    op_set_force(job_op(job), cmd_flag(call, "force") > 0);
+    return job;
+}
+
+int cmd_dev_attach(struct cli *cli, struct cmd_call *call,
+                   const struct cmd_dev_attach *a)
+{
+    struct xlcfg_opts xo;
+    struct job *job;
+    uint64_t timeout_ms;
+    uint32_t domid;
+    char *json;
+    void *dev;
+    int status;
+
+    job = cmd_dev_job(cli, call, OP_DEV_ADD, a->kind, &timeout_ms, &domid,
+                      &status);
+    if (!job)
+        return status;
+    dev = op_dev(job_op(job));
+    memset(&xo, 0, sizeof(xo));
+    xo.overrides = (const char *const *)call->argv + 1;
+    xo.n_overrides = call->argc - 1;
+    xo.report = cmd_xlcfg_report;
+    if (a->parse(&xo, a->key, dev) < 0) {
+        job_forget(cli, job);
+        return AXL_EXIT_FAIL;
+    }
+    if (!cmd_flag(call, "dry-run"))
+        return job_run(job, timeout_ms);
+    json = a->to_json ? a->to_json(cli_libxl(cli), dev) : NULL;
+    if (json) {
+        printf("%s: %s\n", a->json_tag, json);
+        free(json);
+        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    } else {
+        error("cannot format the device as JSON");
+        status = AXL_EXIT_FAIL;
+    }
+    job_forget(cli, job);
+    return status;
+}
+
+int cmd_devid_arg(const struct cmd_call *call, const char *s, int *devid_r)
+{
+    unsigned long v;
+
+    if (parse_uint(s, INT32_MAX, &v) < 0)
+        return error("%s: invalid device index '%s' (give a number)",
+                     call->cmd->name, s);
+    *devid_r = (int)v;
+    return 0;
+}
+
+/* "name" and "domid" of one domain, for a listing's JSON. */
+static void cmd_dev_json_domain(libxl_ctx *ctx, struct json *j,
+                                uint32_t domid)
+{
+    char *name = libxl_domid_to_name(ctx, domid);
+
+    json_kuint(j, "domid", domid);
+    json_kstr(j, "name", name);
+    free(name);
+}
+
+int cmd_dev_list(struct cli *cli, struct cmd_call *call, const char *header,
+                 cmd_dev_rows_fn *rows)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+    bool as_json = cmd_flag(call, "json") > 0;
+    struct json j;
+    uint32_t *domids;
+    int i, bad = 0, status = AXL_EXIT_FAIL;
+
+    if (!ctx)
+        return AXL_EXIT_FAIL;
+    domids = calloc(call->argc, sizeof(*domids));
+    if (!domids)
+        return error("%s: out of memory", call->cmd->name), AXL_EXIT_FAIL;
+    for (i = 0; i < call->argc; i++)
+        if (cmd_resolve_domain(cli, call->argv[i], &domids[i], NULL) < 0)
+            bad = 1;
+    if (bad)
+        goto out;
+    if (as_json) {
+        json_init(&j, stdout);
+        json_open(&j, '[');
+        for (i = 0; i < call->argc; i++) {
+            json_open(&j, '{');
+            cmd_dev_json_domain(ctx, &j, domids[i]);
+            json_key(&j, "devices");
+            json_open(&j, '[');
+            rows(ctx, domids[i], &j);
+            json_close(&j);
+            json_close(&j);
+        }
+        json_close(&j);
+        json_end(&j);
+    } else {
+        if (header)
+            fputs(header, stdout);
+        for (i = 0; i < call->argc; i++)
+            rows(ctx, domids[i], NULL);
+    }
+    status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+out:
+    free(domids);
+    return status;
+}
+
+void cmd_dev_json_pair(struct json *j, const char *key1, char *json1,
+                       const char *key2, char *json2)
+{
+    json_open(j, '{');
+    if (key1)
+        json_kraw(j, key1, json1);
+    if (key2)
+        json_kraw(j, key2, json2);
+    json_close(j);
+    free(json1);
+    free(json2);
 }

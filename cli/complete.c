@@ -138,36 +138,102 @@ static void complete_domains(struct cli *cli, const struct cmd_entry *e,
     libxl_dominfo_list_free(info, n);
 }
 
-/* The disks (vdev) or network devices (index) of the domain dom. */
-static void complete_devices(struct cli *cli, enum cmd_arg kind,
-                             const char *dom, const char *prefix,
-                             complete_emit_fn *emit, void *user)
+/* One kind of a domain's devices, each as the command line names it. */
+typedef void complete_dev_fn(libxl_ctx *ctx, uint32_t domid,
+                             const char *prefix, complete_emit_fn *emit,
+                             void *user);
+
+static void complete_disks(libxl_ctx *ctx, uint32_t domid,
+                           const char *prefix, complete_emit_fn *emit,
+                           void *user)
 {
-    libxl_ctx *ctx = complete_ctx(cli);
-    uint32_t domid;
+    libxl_device_disk *d;
+    int i, n = 0;
+
+    d = libxl_device_disk_list(ctx, domid, &n);
+    for (i = 0; d && i < n; i++)
+        if (d[i].vdev)
+            complete_offer(d[i].vdev, prefix, emit, user);
+    if (d)
+        libxl_device_disk_list_free(d, n);
+}
+
+static void complete_pcis(libxl_ctx *ctx, uint32_t domid,
+                          const char *prefix, complete_emit_fn *emit,
+                          void *user)
+{
+    libxl_device_pci *p;
     char buf[24];
     int i, n = 0;
 
-    if (!ctx || !dom || libxl_domain_qualifier_to_domid(ctx, dom, &domid))
-        return;
-    if (kind == CMD_ARG_DISK) {
-        libxl_device_disk *d = libxl_device_disk_list(ctx, domid, &n);
-
-        for (i = 0; d && i < n; i++)
-            if (d[i].vdev)
-                complete_offer(d[i].vdev, prefix, emit, user);
-        if (d)
-            libxl_device_disk_list_free(d, n);
-    } else {
-        libxl_device_nic *v = libxl_device_nic_list(ctx, domid, &n);
-
-        for (i = 0; v && i < n; i++) {
-            snprintf(buf, sizeof(buf), "%d", v[i].devid);
-            complete_offer(buf, prefix, emit, user);
-        }
-        if (v)
-            libxl_device_nic_list_free(v, n);
+    p = libxl_device_pci_list(ctx, domid, &n);
+    for (i = 0; p && i < n; i++) {
+        snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%01x", p[i].domain,
+                 p[i].bus, p[i].dev, p[i].func);
+        complete_offer(buf, prefix, emit, user);
     }
+    if (p)
+        libxl_device_pci_list_free(p, n);
+}
+
+/* The kinds named by their index. */
+#define COMPLETE_DEVIDS(k)                                                 \
+    static void complete_##k(libxl_ctx *ctx, uint32_t domid,              \
+                             const char *prefix, complete_emit_fn *emit,  \
+                             void *user)                                  \
+    {                                                                     \
+        libxl_device_##k *v;                                              \
+        char buf[24];                                                     \
+        int i, n = 0;                                                     \
+                                                                          \
+        v = libxl_device_##k##_list(ctx, domid, &n);                      \
+        for (i = 0; v && i < n; i++) {                                    \
+            snprintf(buf, sizeof(buf), "%d", v[i].devid);                 \
+            complete_offer(buf, prefix, emit, user);                      \
+        }                                                                 \
+        if (v)                                                            \
+            libxl_device_##k##_list_free(v, n);                           \
+    }
+
+COMPLETE_DEVIDS(nic)
+COMPLETE_DEVIDS(vtpm)
+COMPLETE_DEVIDS(vkb)
+COMPLETE_DEVIDS(vdispl)
+COMPLETE_DEVIDS(vsnd)
+COMPLETE_DEVIDS(usbctrl)
+
+static const struct {
+    enum cmd_arg kind;
+    complete_dev_fn *fn;
+} complete_dev_kinds[] = {
+    { CMD_ARG_DISK, complete_disks },   { CMD_ARG_NIC, complete_nic },
+    { CMD_ARG_VTPM, complete_vtpm },    { CMD_ARG_VKB, complete_vkb },
+    { CMD_ARG_VDISPL, complete_vdispl }, { CMD_ARG_VSND, complete_vsnd },
+    { CMD_ARG_USBCTRL, complete_usbctrl }, { CMD_ARG_PCI, complete_pcis },
+};
+
+/*
+ * The devices of the domain dom of the kind the argument is; false if
+ * the argument is no device.
+ */
+static bool complete_devices(struct cli *cli, enum cmd_arg kind,
+                             const char *dom, const char *prefix,
+                             complete_emit_fn *emit, void *user)
+{
+    libxl_ctx *ctx;
+    uint32_t domid;
+    size_t i;
+
+    for (i = 0; i < sizeof(complete_dev_kinds) /
+                    sizeof(complete_dev_kinds[0]); i++) {
+        if (complete_dev_kinds[i].kind != kind)
+            continue;
+        ctx = complete_ctx(cli);
+        if (ctx && dom && !libxl_domain_qualifier_to_domid(ctx, dom, &domid))
+            complete_dev_kinds[i].fn(ctx, domid, prefix, emit, user);
+        return true;
+    }
+    return false;
 }
 
 static void complete_cpupools(struct cli *cli, const char *prefix,
@@ -218,11 +284,9 @@ static enum complete_more complete_arg(struct cli *cli,
                                        const char *prefix,
                                        complete_emit_fn *emit, void *user)
 {
+    if (complete_devices(cli, kind, first, prefix, emit, user))
+        return COMPLETE_DONE;
     switch (kind) {
-    case CMD_ARG_DISK:
-    case CMD_ARG_NIC:
-        complete_devices(cli, kind, first, prefix, emit, user);
-        break;
     case CMD_ARG_DOMAIN:
         complete_domains(cli, e, prefix, emit, user);
         break;

@@ -145,3 +145,43 @@ int parse_sched_check(unsigned given, char *err, size_t len)
     snprintf(err, len, "%s", msg);
     return -1;
 }
+
+/* One hexadecimal field no greater than max, ending at the character
+ * stop ('\0' for the last); *s moves past it. */
+static int parse_hex_field(const char **s, char stop, unsigned max,
+                           unsigned *v_r)
+{
+    unsigned long v = 0;
+    const char *p = *s;
+    int n = 0;
+
+    for (; isxdigit((unsigned char)*p) && n < 5; p++, n++)
+        v = v * 16 + (isdigit((unsigned char)*p)
+                          ? (unsigned)(*p - '0')
+                          : (unsigned)(tolower((unsigned char)*p) - 'a' + 10));
+    if (!n || *p != stop || v > max)
+        return -1;
+    *v_r = (unsigned)v;
+    *s = stop ? p + 1 : p;
+    return 0;
+}
+
+int parse_pci_bdf(const char *s, struct parse_bdf *bdf)
+{
+    const char *p = s;
+    int colons = 0;
+
+    for (; s && *p; p++)
+        colons += *p == ':';
+    if (!s || colons < 1 || colons > 2)
+        return -1;
+    p = s;
+    bdf->domain = 0;
+    if (colons == 2 && parse_hex_field(&p, ':', 0xffff, &bdf->domain) < 0)
+        return -1;
+    if (parse_hex_field(&p, ':', 0xff, &bdf->bus) < 0 ||
+        parse_hex_field(&p, '.', 0x1f, &bdf->dev) < 0 ||
+        parse_hex_field(&p, '\0', 0x7, &bdf->func) < 0)
+        return -1;
+    return 0;
+}

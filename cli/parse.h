@@ -53,4 +53,15 @@ int parse_mem_kb(const char *s, uint64_t *kb_r);
  */
 int parse_sched_check(unsigned given, char *err, size_t len);
 
+/* A PCI address: domain, bus, device (slot) and function. */
+struct parse_bdf {
+    unsigned domain, bus, dev, func;
+};
+
+/*
+ * Parse a PCI address "[DDDD:]BB:DD.F" in hexadecimal, as xl takes it
+ * (the domain is 0 when left out).  Returns 0 or -1.
+ */
+int parse_pci_bdf(const char *s, struct parse_bdf *bdf);
+
 #endif

@@ -26,9 +26,14 @@ struct journal_rec {
     char name[64];          /* the domain's name */
     libxl_uuid uuid;        /* a create's domain, if known (else nil) */
     uint32_t domid;         /* INVALID_DOMID until known */
-    char dev[32];           /* a device op: "xvdb", "vif 1" */
-    char vdev[32];          /* a disk: its vdev */
-    int devid;              /* a nic: its index; -1 otherwise */
+    char dev[32];           /* a device op: "xvdb", "vif 1", "vtpm 0" */
+    /*
+     * How the device is found again (core/op_device.c): by a word - a
+     * disk's vdev, a PCI device's address, a USB device's "CTRL PORT" -
+     * or else by its index (nic, vtpm, vkb, ...); the verb names the kind.
+     */
+    char vdev[32];
+    int devid;              /* the index; -1 if named by vdev */
     bool keep;              /* the on-cancel policy is keep */
     char phase[160];        /* what the op was waiting on, last known */
     pid_t pid;              /* the owner */

@@ -12,6 +12,7 @@
 #include "dom.h"
 #include "journal.h"
 #include "op.h"
+#include "op_device.h"
 #include "wait.h"
 
 /* How often an op looks at what it waits on (ms). */
@@ -46,9 +47,10 @@ struct op {
     uint32_t domid;
     uint32_t domid_out;       /* libxl writes the new domid here */
     libxl_domain_config config;
-    libxl_device_disk disk;   /* OP_DISK_* */
-    libxl_device_nic nic;     /* OP_NIC_* */
-    bool force;               /* OP_*_REMOVE: destroy, not remove */
+    enum op_dev_kind dev_kind;          /* OPK_DEV: the device's kind */
+    const struct op_dev_kind_info *dk;  /* and its row */
+    void *dev;                /* OPK_DEV: a libxl_device_<kind> */
+    bool force;               /* OP_DEV_REMOVE: destroy, not remove */
     bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
     int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
     libxl_bitmap vcpus;       /* OP_VCPU_SET: the vCPUs to have online */
@@ -69,7 +71,6 @@ struct op {
 };
 
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
-static bool op_is_disk(const struct op *op);
 static const char *op_dev_name(struct op *op, char *buf, size_t len);
 static void op_journal(struct op *op);
 static void op_journal_dev(struct op *op);
@@ -79,7 +80,7 @@ static void op_journal_dev(struct op *op);
 #define OPK_BUILD  0x1u   /* builds a domain: a cancel may leave it */
 #define OPK_DEV    0x2u   /* acts on one device of the domain */
 #define OPK_ADD    0x4u   /* attaches it: a cancel may leave it */
-#define OPK_DISK   0x8u   /* the device is a disk (else a nic) */
+#define OPK_CD     0x8u   /* changes the medium of a drive (a disk) */
 #define OPK_READ   0x10u  /* reads only: a domain that is gone is no error */
 #define OPK_REQ    0x20u  /* asks the guest (shutdown, reboot): may wait */
 
@@ -87,7 +88,7 @@ typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how);
 
 struct op_kind_info {
-    const char *verb;
+    const char *verb;       /* NULL: the device kind's */
     unsigned flags;
     op_call_fn *call;       /* the libxl call the op is named after */
     /* What axl leaves if it exits before the ao ends (%u: the domid). */
@@ -115,13 +116,11 @@ OP_CALL_DOMID(unpause, libxl_domain_unpause)
 OP_CALL_DOMID(shutdown, libxl_domain_shutdown)
 OP_CALL_DOMID(reboot, libxl_domain_reboot)
 
-/* Attach the op's disk or nic. */
+/* Attach the op's device. */
 static int op_call_dev_add(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
-    if (op_is_disk(op))
-        return libxl_device_disk_add(ctx, op->domid, &op->disk, how);
-    return libxl_device_nic_add(ctx, op->domid, &op->nic, how);
+    return op->dk->add(ctx, op->domid, op->dev, how);
 }
 
 /* Detach it with the guest's help, or by force (-f). */
@@ -130,10 +129,13 @@ static int op_call_dev_remove(struct op *op, libxl_ctx *ctx,
 {
     if (op->force)
         return op_dev_destroy(op, how);
-    if (op_is_disk(op))
-        return libxl_device_disk_safe_remove(ctx, op->domid, &op->disk,
-                                             how);
-    return libxl_device_nic_remove(ctx, op->domid, &op->nic, how);
+    return op->dk->remove(ctx, op->domid, op->dev, how);
+}
+
+/* Put the op's disk, a medium or none, into the drive it names. */
+static int op_call_cd(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
+{
+    return libxl_cdrom_insert(ctx, op->domid, op->dev, how);
 }
 
 static int op_call_retrieve(struct op *op, libxl_ctx *ctx,
@@ -193,14 +195,10 @@ static const struct op_kind_info op_kinds[] = {
     [OP_REBOOT] = { "reboot", OPK_REQ, op_call_reboot,
                     "the reboot request may have reached domain %u; "
                     "nothing to clean up" },
-    [OP_DISK_ADD] = { "block-attach", OPK_DEV | OPK_ADD | OPK_DISK,
-                      op_call_dev_add, NULL },
-    [OP_DISK_REMOVE] = { "block-detach", OPK_DEV | OPK_DISK,
-                         op_call_dev_remove, NULL },
-    [OP_NIC_ADD] = { "network-attach", OPK_DEV | OPK_ADD,
-                     op_call_dev_add, NULL },
-    [OP_NIC_REMOVE] = { "network-detach", OPK_DEV, op_call_dev_remove,
-                        NULL },
+    [OP_DEV_ADD] = { NULL, OPK_DEV | OPK_ADD, op_call_dev_add, NULL },
+    [OP_DEV_REMOVE] = { NULL, OPK_DEV, op_call_dev_remove, NULL },
+    [OP_CD_INSERT] = { "cd-insert", OPK_DEV | OPK_CD, op_call_cd, NULL },
+    [OP_CD_EJECT] = { "cd-eject", OPK_DEV | OPK_CD, op_call_cd, NULL },
     [OP_RETRIEVE] = { "retrieve", OPK_READ, op_call_retrieve,
                       "reading a configuration leaves nothing to clean up" },
     [OP_VCPU_SET] = { "vcpu-set", 0, op_call_vcpu_set,
@@ -320,9 +318,12 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
         }
     }
     libxl_domain_config_init(&op->config);
-    libxl_device_disk_init(&op->disk);
-    libxl_device_nic_init(&op->nic);
     libxl_bitmap_init(&op->vcpus);
+    if (op_is_dev(op) && op_set_dev(op, OP_DEV_DISK) < 0) {
+        free(op->label);
+        free(op);
+        return NULL;
+    }
     return op;
 }
 
@@ -338,12 +339,14 @@ void op_free(struct op *op)
     if (op->state != OP_DONE && op->state != OP_IDLE)
         return;
     libxl_domain_config_dispose(&op->config);
-    libxl_device_disk_dispose(&op->disk);
-    libxl_device_nic_dispose(&op->nic);
     libxl_bitmap_dispose(&op->vcpus);
     free(op->monitor_cmd);
     free(op->monitor_out);
     free(op->path);
+    if (op->dev) {
+        op->dk->dispose(op->dev);
+        free(op->dev);
+    }
     free(op->label);
     free(op);
 }
@@ -358,14 +361,31 @@ void op_set_domid(struct op *op, uint32_t domid)
     op->domid = domid;
 }
 
-libxl_device_disk *op_disk(struct op *op)
+int op_set_dev(struct op *op, enum op_dev_kind kind)
 {
-    return &op->disk;
+    const struct op_dev_kind_info *dk = op_dev_kind_info(kind);
+    void *dev;
+
+    /* A drive is a disk, whatever the caller says. */
+    if (!dk || !op_is_dev(op) || (op_has(op, OPK_CD) && kind != OP_DEV_DISK))
+        return -1;
+    dev = calloc(1, dk->size);
+    if (!dev)
+        return -1;
+    dk->init(dev);
+    if (op->dev) {
+        op->dk->dispose(op->dev);
+        free(op->dev);
+    }
+    op->dev_kind = kind;
+    op->dk = dk;
+    op->dev = dev;
+    return 0;
 }
 
-libxl_device_nic *op_nic(struct op *op)
+void *op_dev(struct op *op)
 {
-    return &op->nic;
+    return op->dev;
 }
 
 void op_set_force(struct op *op, bool force)
@@ -607,30 +627,38 @@ int op_start(struct op *op)
                 op_desc(op, NULL, d, sizeof(d)));
     }
     rc = op_launch(op);
-    /* libxl picks a nic's index in the initiating call: record it. */
-    if (op->state != OP_DONE && op->jr.path[0] && op_is_dev(op) &&
-        !op_is_disk(op) && op->jr.devid < 0 && op->nic.devid >= 0) {
-        op_journal_dev(op);
-        journal_write(&op->jr);
+    /*
+     * libxl picks a device's index (a USB device's port) in the
+     * initiating call: record it.
+     */
+    if (op->state != OP_DONE && op->jr.path[0] && op_is_dev(op)) {
+        struct op_dev_key k;
+
+        op->dk->key(op->dev, &k);
+        if (k.devid != op->jr.devid || strcmp(k.word, op->jr.vdev)) {
+            op_journal_dev(op);
+            journal_write(&op->jr);
+        }
     }
     return rc;
 }
 
-/* The record's device: a disk by its vdev, a nic by its index. */
+/*
+ * The record's device: its name for messages, and its key (a disk by its
+ * vdev, a nic by its index, ...: see struct op_dev_key).
+ */
 static void op_journal_dev(struct op *op)
 {
     struct journal_rec *jr = &op->jr;
-    char n[64];
+    struct op_dev_key k;
 
     jr->devid = -1;
     if (!op_is_dev(op))
         return;
-    snprintf(jr->dev, sizeof(jr->dev), "%s", op_dev_name(op, n, sizeof(n)));
-    if (op_is_disk(op))
-        snprintf(jr->vdev, sizeof(jr->vdev), "%s",
-                 op->disk.vdev ? op->disk.vdev : "");
-    else
-        jr->devid = op->nic.devid;
+    op_dev_name(op, jr->dev, sizeof(jr->dev));
+    op->dk->key(op->dev, &k);
+    snprintf(jr->vdev, sizeof(jr->vdev), "%s", k.word);
+    jr->devid = k.devid;
 }
 
 /*
@@ -693,20 +721,10 @@ static void op_report_left(struct op *op, enum op_result result)
 
 /* ---- devices ---- */
 
-static bool op_is_disk(const struct op *op)
-{
-    return op_has(op, OPK_DISK);
-}
-
 /* "xvdb"; "vif 1", or "a vif" until libxl has chosen its id. */
 static const char *op_dev_name(struct op *op, char *buf, size_t len)
 {
-    if (op_is_disk(op))
-        snprintf(buf, len, "%s", op->disk.vdev ? op->disk.vdev : "a disk");
-    else if (op->nic.devid >= 0)
-        snprintf(buf, len, "vif %d", op->nic.devid);
-    else
-        snprintf(buf, len, "a vif");
+    op->dk->name(op->dev, buf, len);
     return buf;
 }
 
@@ -723,7 +741,7 @@ static const char *op_desc(struct op *op, const char *prep, char *buf,
     if (!op_is_dev(op))
         return op_dom_desc(op, buf, len);
     if (!prep)
-        prep = op_is_dev_add(op) ? "to" : "from";
+        prep = op_has(op, OPK_CD) ? "of" : op_is_dev_add(op) ? "to" : "from";
     snprintf(buf, len, "%s %s domain %u ('%s')",
              op_dev_name(op, n, sizeof(n)), prep, op->domid, op->label);
     return buf;
@@ -732,50 +750,34 @@ static const char *op_desc(struct op *op, const char *prep, char *buf,
 /* Remove the op's device by force, as an ao reporting to how. */
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how)
 {
-    libxl_ctx *ctx = loop_ctx(op->lp);
-
-    return op_is_disk(op)
-               ? libxl_device_disk_destroy(ctx, op->domid, &op->disk, how)
-               : libxl_device_nic_destroy(ctx, op->domid, &op->nic, how);
+    return op->dk->destroy(loop_ctx(op->lp), op->domid, op->dev, how);
 }
 
 /* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
 static int op_dev_present(struct op *op)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
-    int r;
+    struct op_dev_key k;
 
     if (dom_state_of(ctx, op->domid) == DOM_GONE)
         return 0;
-    if (op_is_disk(op)) {
-        libxl_device_disk d;
-
-        if (!op->disk.vdev)
-            return -1;
-        libxl_device_disk_init(&d);
-        r = libxl_vdev_to_device_disk(ctx, op->domid, op->disk.vdev, &d);
-        libxl_device_disk_dispose(&d);
-    } else {
-        libxl_device_nic n;
-
-        if (op->nic.devid < 0)
-            return -1;
-        libxl_device_nic_init(&n);
-        r = libxl_devid_to_device_nic(ctx, op->domid, op->nic.devid, &n);
-        libxl_device_nic_dispose(&n);
-    }
-    return r == 0;
+    op->dk->key(op->dev, &k);
+    return op_dev_find(ctx, op->dev_kind, op->domid, &k);
 }
 
-/* The command that removes the op's device whatever its state. */
+/*
+ * The command that removes the op's device whatever its state: "axl
+ * block-detach -f 5 xvdb", "axl usbdev-detach 5 0 1".
+ */
 static const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
 {
-    if (op_is_disk(op))
-        snprintf(buf, len, "axl block-detach -f %u %s", op->domid,
-                 op->disk.vdev ? op->disk.vdev : "?");
-    else
-        snprintf(buf, len, "axl network-detach -f %u %d", op->domid,
-                 op->nic.devid);
+    struct op_dev_key k;
+
+    op->dk->key(op->dev, &k);
+    if (!k.word[0] && k.devid >= 0)
+        snprintf(k.word, sizeof(k.word), "%d", k.devid);
+    snprintf(buf, len, "axl %s %s%u %s", op->dk->detach, op->dk->force_flag,
+             op->domid, k.word[0] ? k.word : "?");
     return buf;
 }
 
@@ -792,8 +794,8 @@ static void op_dev_report_left(struct op *op, enum op_result result)
                 op_verb(op), d, how);
     else if ((present = op_dev_present(op)) < 0)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; check what is left with "
-                "'axl %s-list %u'", op_verb(op), d, how,
-                op_is_disk(op) ? "block" : "network", op->domid);
+                "'axl %s %u'", op_verb(op), d, how, op->dk->list,
+                op->domid);
     else if (!present)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; %s", op_verb(op), d, how,
                 op_is_dev_add(op) ? "no device is left"
@@ -809,11 +811,49 @@ static void op_dev_report_left(struct op *op, enum op_result result)
     op_finish(op, result);
 }
 
+/* A cd-insert's or cd-eject's ao has completed: nothing to clean up. */
+static void op_cd_done(struct op *op, int rc)
+{
+    libxl_device_disk *disk = op->dev;
+    bool eject = op->kind == OP_CD_EJECT;
+    char d[200];
+
+    op_desc(op, NULL, d, sizeof(d));
+    if (rc == 0) {
+        if (op->cancelled)
+            op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
+                    "cancel took effect; nothing was cancelled",
+                    op_verb(op), d);
+        if (eject)
+            op_note(op, OP_NOTE_PROGRESS, "ejected the medium of %s", d);
+        else
+            op_note(op, OP_NOTE_PROGRESS, "inserted '%s' into %s",
+                    disk->pdev_path ? disk->pdev_path : "", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (!op->cancelled) {
+        op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s", eject
+                ? "eject the medium of" : "change the medium of", d,
+                op_failure(op, rc));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op_note(op, OP_NOTE_INFO, "%s of %s cancelled%s; the drive may be "
+            "empty (check with 'axl block-list %u')", op_verb(op), d,
+            op->cancel_phase, op->domid);
+    op_finish(op, OP_RESULT_CANCELLED);
+}
+
 /* A device op's ao has completed. */
 static void op_dev_done(struct op *op, int rc)
 {
     char d[200], hint[120], n[64];
 
+    if (op_has(op, OPK_CD)) {
+        op_cd_done(op, rc);
+        return;
+    }
     op_desc(op, NULL, d, sizeof(d));
     if (rc == 0) {
         if (op->cancelled)
@@ -1182,15 +1222,18 @@ const char *op_left(struct op *op, char *buf, size_t len)
     char n[64], hint[120];
     const char *fmt = op_kinds[op->kind].left;
 
-    if (op_is_dev_add(op))
+    if (op_has(op, OPK_CD))
+        snprintf(buf, len, "the drive %s of domain %u may be left empty; "
+                 "check with 'axl block-list %u'",
+                 op_dev_name(op, n, sizeof(n)), op->domid, op->domid);
+    else if (op_is_dev_add(op))
         snprintf(buf, len, "%s may be left half-attached to domain %u; "
                  "remove it with '%s'", op_dev_name(op, n, sizeof(n)),
                  op->domid, op_dev_remove_hint(op, hint, sizeof(hint)));
     else if (op_is_dev(op))
         snprintf(buf, len, "%s may still be attached to domain %u; check "
-                 "with 'axl %s-list %u'", op_dev_name(op, n, sizeof(n)),
-                 op->domid, op_has(op, OPK_DISK) ? "block" : "network",
-                 op->domid);
+                 "with 'axl %s %u'", op_dev_name(op, n, sizeof(n)),
+                 op->domid, op->dk->list, op->domid);
     else if (op->domid == (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD))
         snprintf(buf, len, "its domain may be left half-built; check "
                  "'axl list'");
@@ -1214,7 +1257,9 @@ const char *op_label(const struct op *op) { return op->label; }
 
 const char *op_verb(const struct op *op)
 {
-    return op_kinds[op->kind].verb;
+    if (op_kinds[op->kind].verb)
+        return op_kinds[op->kind].verb;
+    return op->kind == OP_DEV_ADD ? op->dk->attach : op->dk->detach;
 }
 
 static double op_ms(uint64_t from, uint64_t to)

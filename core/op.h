@@ -14,7 +14,8 @@
  * its on-cancel policy: destroy it as a fresh ao (the cleanup), or keep
  * it.  A device attach is the same with the half-attached device: libxl
  * leaves its xenstore entries behind, and the cleanup is a forced
- * removal (libxl_device_<kind>_destroy).  A second abort during the
+ * removal (libxl_device_<kind>_destroy; see core/op_device.c for each
+ * kind).  A second abort during the
  * cleanup aborts the cleanup too.  Every step is reported through the
  * note hook; the last note says what exists.
  *
@@ -39,16 +40,29 @@ enum op_kind {
     OP_UNPAUSE,
     OP_SHUTDOWN,
     OP_REBOOT,
-    OP_DISK_ADD,        /* block-attach */
-    OP_DISK_REMOVE,     /* block-detach */
-    OP_NIC_ADD,         /* network-attach */
-    OP_NIC_REMOVE,      /* network-detach */
+    OP_DEV_ADD,         /* block-attach, vtpm-attach, ... (op_set_dev) */
+    OP_DEV_REMOVE,      /* block-detach, vtpm-detach, ... */
+    OP_CD_INSERT,       /* cd-insert: a medium into a drive (a disk) */
+    OP_CD_EJECT,        /* cd-eject: the drive left empty */
     OP_RETRIEVE,        /* read a domain's stored configuration */
     OP_VCPU_SET,        /* set how many vCPUs are online */
     OP_TRIGGER,         /* send a trigger (nmi, power, ...) */
     OP_QEMU_MONITOR,    /* one command to the device model's monitor */
     OP_CORE_DUMP,       /* write the domain's memory to a file */
     OP_SOFT_RESET,      /* reset a domain in place with op_config() */
+};
+
+/* What an OP_DEV_* op attaches or detaches: one row each in op_device.c. */
+enum op_dev_kind {
+    OP_DEV_DISK,
+    OP_DEV_NIC,
+    OP_DEV_VTPM,
+    OP_DEV_VKB,
+    OP_DEV_VDISPL,
+    OP_DEV_VSND,
+    OP_DEV_USBCTRL,
+    OP_DEV_USBDEV,
+    OP_DEV_PCI,
 };
 
 enum op_state {
@@ -129,13 +143,20 @@ libxl_domain_config *op_config(struct op *op);
 void op_set_domid(struct op *op, uint32_t domid);
 
 /*
- * For OP_DISK_* and OP_NIC_*: the device the op owns and hands to libxl,
- * initialised; fill it before op_start().  Messages name a disk by its
- * vdev and a nic by its devid, which libxl picks when it is -1.
+ * For OP_DEV_*: the kind of device (a disk until set); the op then owns
+ * one, initialised, replacing any it had.  -1 if out of memory.  The
+ * verb is the kind's ("vtpm-attach").  OP_CD_* act on a disk.
  */
-libxl_device_disk *op_disk(struct op *op);
-libxl_device_nic *op_nic(struct op *op);
-/* For OP_*_REMOVE: remove at once, without the guest's cooperation. */
+int op_set_dev(struct op *op, enum op_dev_kind kind);
+/*
+ * The device the op owns and hands to libxl: a libxl_device_<kind> *
+ * (libxl_device_disk * for OP_CD_*); fill it before op_start().
+ * Messages name a disk by its vdev, a PCI device by its address, a USB
+ * device by controller and port, the others by their index (which
+ * libxl picks when it is -1).  NULL for other op kinds.
+ */
+void *op_dev(struct op *op);
+/* For OP_DEV_REMOVE: remove at once, without the guest's cooperation. */
 void op_set_force(struct op *op, bool force);
 
 /*
@@ -153,6 +174,28 @@ int op_set_path(struct op *op, const char *path);
  */
 int op_set_monitor_command(struct op *op, const char *command);
 const char *op_monitor_output(const struct op *op);
+/*
+ * A journal record (core/journal.h) of a device attach names its kind by
+ * the verb and the device by vdev or devid.  op_dev_recorded: whether
+ * that device is still attached to domid (1, 0, or -1 if libxl cannot
+ * say or the verb is no device kind).  op_set_dev_recorded: make op (an
+ * OP_DEV_REMOVE, its domid set) remove it: 0, or -1 for no such kind.
+ */
+struct journal_rec;
+int op_dev_recorded(libxl_ctx *ctx, uint32_t domid,
+                    const struct journal_rec *jr);
+int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
+                        const struct journal_rec *jr);
+/*
+ * For OP_DEV_REMOVE (its domid set): make the op's device, of the given
+ * kind, the domain's device that word (a disk's vdev, a PCI address, a
+ * USB device's "CONTROLLER PORT") or devid (the others' index) names.
+ * 0 if found; 1 if the domain has no such device, -1 if libxl cannot
+ * say or the name does not fit the kind (the device is then only named,
+ * for messages).
+ */
+int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
+                const char *word, int devid);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */
@@ -188,6 +231,7 @@ void op_abort(struct op *op, int why);
  * What is left if axl exits now, while the op runs, in one sentence for
  * the user: "xvdb may be left half-attached to domain 5; remove it with
  * 'axl block-detach -f 5 xvdb'", "a pause leaves nothing to clean up".
+ * A device's line comes from its kind's row.
  */
 const char *op_left(struct op *op, char *buf, size_t len);
 

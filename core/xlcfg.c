@@ -931,6 +931,19 @@ out:
     return rc;
 }
 
+int xlcfg_dev_spec(const struct xlcfg_opts *opts, const char *key,
+                   void *dev)
+{
+    struct xlcfg_st st;
+    int rc = -1;
+
+    if (!xlcfg_spec_open(&st, opts))
+        rc = xlcfg_dev_words(&st, key, dev, opts->overrides,
+                             opts->n_overrides);
+    xlcfg_spec_close(&st);
+    return rc;
+}
+
 int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic)
 {
     struct xlcfg_st st;

@@ -109,6 +109,18 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
  */
 int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk);
 int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic);
+/*
+ * The same for the other kinds, named by their list's key in xl.cfg
+ * ("vtpm", "vkb", "vdispl", "vsnd", "usbctrl", "usbdev", "pci"); dev is
+ * a libxl_device_<kind>, initialised.  For vsnd each word is one item of
+ * a card ("card, short-name=...", "pcm, name=...", "stream, ..."), for
+ * pci the word is a PCI specification ("0000:00:02.0,permissive=1");
+ * for the others each word holds key=value parameters ("backend=0",
+ * "connectors=id0:800x600").  What the kind requires is checked as xl's
+ * KIND-attach checks it (a vkb's backend-type, a vdispl's connectors).
+ */
+int xlcfg_dev_spec(const struct xlcfg_opts *opts, const char *key,
+                   void *dev);
 
 /*
  * xl.conf's claim_mode (opts->global_path as for xlcfg_parse; the other

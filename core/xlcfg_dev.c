@@ -785,6 +785,8 @@ struct xlcfg_dev_kind {
         size_t off, size;
     } need[3];                  /* fields a specification must set */
     const char *need_what;      /* what the message says is required */
+    /* Only a file needs them: xl's KIND-attach lets libxl default them. */
+    bool need_file_only;
 };
 
 #define XLCFG_DEV(key_, stage_, arr, type)                                 \
@@ -817,7 +819,7 @@ static const struct xlcfg_dev_kind xlcfg_dev_kinds[] = {
       XLCFG_DEVID(libxl_device_vtpm), XLCFG_STRS(xlcfg_vtpm_strs),
       .tok = xlcfg_vtpm_tok, .stop_at_bare = true,
       .need = { XLCFG_NEED(libxl_device_vtpm, backend_domname) },
-      .need_what = "backend is required" },
+      .need_what = "backend is required", .need_file_only = true },
     { XLCFG_DEV("vdispl", XLCFG_DEV_MAIN, vdispls, libxl_device_vdispl),
       XLCFG_DEVID(libxl_device_vdispl), XLCFG_STRS(xlcfg_vdispl_strs),
       .tok = xlcfg_vdispl_tok,
@@ -979,6 +981,45 @@ static int xlcfg_dev_list(struct xlcfg_st *st, libxl_domain_config *d,
             return -1;
     }
     return 0;
+}
+
+int xlcfg_dev_words(struct xlcfg_st *st, const char *key, void *dev,
+                    const char *const *words, int n)
+{
+    const struct xlcfg_dev_kind *k = xlcfg_dev_kind(st, key);
+    libxl_domain_config d;      /* what an item may look at: nothing */
+    char spec[600];
+    size_t len = 0;
+    int i, rc = -1;
+
+    libxl_domain_config_init(&d);
+    spec[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += snprintf(spec + len, len < sizeof(spec) ? sizeof(spec) - len
+                        : 0, "%s%s", i ? " " : "", words[i]);
+    if (!k)
+        goto out;
+    for (i = 0; i < n; i++) {
+        if (k->item) {
+            if (k->item(st, &d, dev, words[i]))
+                goto out;
+            continue;
+        }
+        if (!strchr(words[i], '=')) {
+            xlcfg_err(st, "invalid %s parameter '%s': expected key=value",
+                      key, words[i]);
+            goto out;
+        }
+        if (xlcfg_dev_tokens(st, key, dev, words[i]))
+            goto out;
+    }
+    if ((!k->need_file_only && xlcfg_dev_needs(st, k, dev, spec)) ||
+        (k->check && k->check(st, &d, dev, spec)))
+        goto out;
+    rc = 0;
+out:
+    libxl_domain_config_dispose(&d);
+    return rc;
 }
 
 int xlcfg_devices(struct xlcfg_st *st, libxl_domain_config *d,

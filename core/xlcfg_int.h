@@ -331,6 +331,13 @@ void *xlcfg_dev_add(struct xlcfg_st *st, libxl_domain_config *d,
  */
 int xlcfg_dev_tokens(struct xlcfg_st *st, const char *key, void *dev,
                      const char *spec);
+/*
+ * One device of the kind read from key from command-line words (see
+ * xlcfg_dev_spec() in xlcfg.h): each word one item (vsnd, pci) or
+ * key=value parameters; then what the kind requires and checks.
+ */
+int xlcfg_dev_words(struct xlcfg_st *st, const char *key, void *dev,
+                    const char *const *words, int n);
 /* ioports, irqs and iomem. */
 int xlcfg_resources(struct xlcfg_st *st, libxl_domain_build_info *b);
 

@@ -1,7 +1,8 @@
 /*
  * Unit tests for core/op.c's words for what an op leaves when axl exits
  * during it (op_left): a half-built domain, a half-attached device, or
- * nothing.  No libxl call is made.  Prints TAP.
+ * nothing; and the verbs and device names each device kind's row gives.
+ * No libxl call is made.  Prints TAP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,25 +11,78 @@
 #include "tap.h"
 #include "../../core/loop.h"
 #include "../../core/op.h"
+#include <libxl.h>
 
 static const struct op_hooks hooks;
 
-static void check_left(struct loop *lp, enum op_kind kind, uint32_t domid,
-                       const char *want, const char *title)
+/* Name the op's device as a command would have (nothing for others). */
+static void set_dev(struct op *op, enum op_dev_kind dk)
+{
+    void *dev;
+
+    if (op_set_dev(op, dk) < 0)
+        return;
+    dev = op_dev(op);
+    switch (dk) {
+    case OP_DEV_DISK:
+        ((libxl_device_disk *)dev)->vdev = strdup("xvdb");
+        break;
+    case OP_DEV_NIC:
+        ((libxl_device_nic *)dev)->devid = 1;
+        break;
+    case OP_DEV_VTPM:
+        ((libxl_device_vtpm *)dev)->devid = 0;
+        break;
+    case OP_DEV_USBDEV:
+        ((libxl_device_usbdev *)dev)->ctrl = 0;
+        ((libxl_device_usbdev *)dev)->port = 1;
+        break;
+    case OP_DEV_PCI:
+        ((libxl_device_pci *)dev)->dev = 2;
+        break;
+    default:
+        break;      /* the index libxl has not chosen yet */
+    }
+}
+
+static void check_str(const char *got, const char *want, const char *title)
+{
+    check(!strcmp(got, want), title);
+    if (strcmp(got, want))
+        printf("#   got  '%s'\n#   want '%s'\n", got, want);
+}
+
+static void check_dev(struct loop *lp, enum op_kind kind,
+                      enum op_dev_kind dk, uint32_t domid,
+                      const char *want, const char *title)
 {
     struct op *op = op_new(lp, kind, "g1", &hooks, NULL);
     char buf[256];
 
     if (domid != (uint32_t)~0u)
         op_set_domid(op, domid);
-    if (kind == OP_DISK_ADD || kind == OP_DISK_REMOVE)
-        op_disk(op)->vdev = strdup("xvdb");
-    if (kind == OP_NIC_ADD || kind == OP_NIC_REMOVE)
-        op_nic(op)->devid = 1;
+    set_dev(op, dk);
     op_left(op, buf, sizeof(buf));
-    check(!strcmp(buf, want), title);
-    if (strcmp(buf, want))
-        printf("#   got  '%s'\n#   want '%s'\n", buf, want);
+    check_str(buf, want, title);
+    op_free(op);
+}
+
+static void check_left(struct loop *lp, enum op_kind kind, uint32_t domid,
+                       const char *want, const char *title)
+{
+    check_dev(lp, kind, OP_DEV_DISK, domid, want, title);
+}
+
+/* The verb a device op takes from its kind's row. */
+static void check_verb(struct loop *lp, enum op_kind kind,
+                       enum op_dev_kind dk, const char *want)
+{
+    struct op *op = op_new(lp, kind, "g1", &hooks, NULL);
+    char title[80];
+
+    snprintf(title, sizeof(title), "the verb is %s", want);
+    check(op && op_set_dev(op, dk) == 0, "op_set_dev takes a device kind");
+    check_str(op ? op_verb(op) : "", want, title);
     op_free(op);
 }
 
@@ -44,15 +98,51 @@ int main(void)
                "it with 'axl destroy 5'", "create: the domain, to destroy");
     check_left(lp, OP_CREATE, ~0u, "its domain may be left half-built; "
                "check 'axl list'", "create before a domid: check the list");
-    check_left(lp, OP_DISK_ADD, 5, "xvdb may be left half-attached to domain"
-               " 5; remove it with 'axl block-detach -f 5 xvdb'",
-               "block-attach: the disk, never 'axl destroy'");
-    check_left(lp, OP_NIC_ADD, 5, "vif 1 may be left half-attached to domain"
-               " 5; remove it with 'axl network-detach -f 5 1'",
-               "network-attach: the vif, never 'axl destroy'");
-    check_left(lp, OP_DISK_REMOVE, 5, "xvdb may still be attached to domain "
-               "5; check with 'axl block-list 5'",
-               "block-detach: the disk may still be there");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_DISK, 5, "xvdb may be left "
+              "half-attached to domain 5; remove it with 'axl block-detach "
+              "-f 5 xvdb'", "block-attach: the disk, never 'axl destroy'");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_NIC, 5, "vif 1 may be left "
+              "half-attached to domain 5; remove it with 'axl "
+              "network-detach -f 5 1'",
+              "network-attach: the vif, never 'axl destroy'");
+    check_dev(lp, OP_DEV_REMOVE, OP_DEV_DISK, 5, "xvdb may still be "
+              "attached to domain 5; check with 'axl block-list 5'",
+              "block-detach: the disk may still be there");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_VTPM, 5, "vtpm 0 may be left "
+              "half-attached to domain 5; remove it with 'axl vtpm-detach "
+              "-f 5 0'", "vtpm-attach: the vtpm, by force");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_VKB, 5, "a vkb may be left "
+              "half-attached to domain 5; remove it with 'axl vkb-detach "
+              "-f 5 ?'", "vkb-attach before libxl chose its index");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_USBDEV, 5, "usbdev 0:1 may be left "
+              "half-attached to domain 5; remove it with 'axl "
+              "usbdev-detach 5 0 1'",
+              "usbdev-attach: by controller and port, no -f");
+    check_dev(lp, OP_DEV_ADD, OP_DEV_PCI, 5, "pci 0000:00:02.0 may be left "
+              "half-attached to domain 5; remove it with 'axl pci-detach "
+              "-f 5 0000:00:02.0'", "pci-attach: by its address");
+    check_dev(lp, OP_DEV_REMOVE, OP_DEV_USBCTRL, 5, "a usbctrl may still be "
+              "attached to domain 5; check with 'axl usb-list 5'",
+              "usbctrl-detach: check with usb-list");
+    check_dev(lp, OP_CD_EJECT, OP_DEV_DISK, 5, "the drive xvdb of domain 5 "
+              "may be left empty; check with 'axl block-list 5'",
+              "cd-eject: the drive may be empty");
+    check_verb(lp, OP_DEV_ADD, OP_DEV_DISK, "block-attach");
+    check_verb(lp, OP_DEV_REMOVE, OP_DEV_NIC, "network-detach");
+    check_verb(lp, OP_DEV_ADD, OP_DEV_VSND, "vsnd-attach");
+    check_verb(lp, OP_DEV_REMOVE, OP_DEV_VDISPL, "vdispl-detach");
+    {
+        struct op *op = op_new(lp, OP_CD_INSERT, "g1", &hooks, NULL);
+
+        check(op && op_set_dev(op, OP_DEV_NIC) < 0,
+              "cd-insert: a drive is a disk, nothing else");
+        check_str(op ? op_verb(op) : "", "cd-insert", "cd-insert's verb");
+        op_free(op);
+        op = op_new(lp, OP_PAUSE, "g1", &hooks, NULL);
+        check(op && op_set_dev(op, OP_DEV_DISK) < 0 && !op_dev(op),
+              "pause: no device");
+        op_free(op);
+    }
     check_left(lp, OP_PAUSE, 5, "a pause leaves nothing to clean up (see "
                "'axl list 5')", "pause: nothing");
     check_left(lp, OP_UNPAUSE, 5, "an unpause leaves nothing to clean up "

@@ -58,6 +58,21 @@ int main(void)
     check(parse_uint("42", 100, &v) == 0 && v == 42, "uint 42");
     check(parse_uint("101", 100, &v) == -1, "uint over max");
     check(parse_uint("-1", 100, &v) == -1, "uint negative");
+    {
+        struct parse_bdf b;
+
+        check(parse_pci_bdf("0000:00:02.1", &b) == 0 && b.domain == 0 &&
+              b.bus == 0 && b.dev == 2 && b.func == 1, "bdf with domain");
+        check(parse_pci_bdf("0a:1f.7", &b) == 0 && b.domain == 0 &&
+              b.bus == 0xa && b.dev == 0x1f && b.func == 7,
+              "bdf without domain");
+        check(parse_pci_bdf("00:20.0", &b) == -1, "bdf: slot over 1f");
+        check(parse_pci_bdf("00:02.8", &b) == -1, "bdf: function over 7");
+        check(parse_pci_bdf("00:02", &b) == -1, "bdf: no function");
+        check(parse_pci_bdf("1:2:3:4.0", &b) == -1, "bdf: too many colons");
+        check(parse_pci_bdf("00:02.1x", &b) == -1, "bdf: trailing junk");
+        check(parse_pci_bdf("web1", &b) == -1, "bdf: a name");
+    }
     check(parse_uint("4x", 100, &v) == -1, "uint trailing junk");
 
     /* Exact, prefix, ambiguous and unknown lookups. */

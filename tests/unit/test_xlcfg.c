@@ -602,6 +602,106 @@ int main(void)
         libxl_device_nic_dispose(&v);
     }
 
+    /* --- the other device kinds from command-line words --- */
+    {
+        const char *t1[] = { "uuid=11111111-2222-4333-8444-555555555555",
+                             "backend=0" };
+        const char *t2[] = { "backend" };
+        const char *k1[] = { "backend-type=linux", "unique-id=k0" };
+        const char *k2[] = { "unique-id=k0" };
+        const char *d1[] = { "backend=0", "connectors=c0:800x600;c1:64x48" };
+        const char *s1[] = { "card, short-name=sc", "pcm, name=p0",
+                             "stream, unique-id=s0, type=p" };
+        const char *u1[] = { "hostbus=1", "hostaddr=3" };
+        const char *c1[] = { "type=pv", "version=2", "ports=4" };
+        const char *p1[] = { "0000:00:02.1,permissive=1" };
+        libxl_device_vtpm t;
+        libxl_device_vkb k;
+        libxl_device_vdispl dp;
+        libxl_device_vsnd sn;
+        libxl_device_usbdev ud;
+        libxl_device_usbctrl uc;
+        libxl_device_pci pc;
+        struct xlcfg_opts o;
+
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+#define SPEC(words, key, dev)                                              \
+    (o.overrides = (words), o.n_overrides = sizeof(words) / sizeof(*words), \
+     msgs[0] = '\0', xlcfg_dev_spec(&o, (key), (dev)))
+        libxl_device_vtpm_init(&t);
+        rc = SPEC(t1, "vtpm", &t);
+        check(rc == 0 && streq(t.backend_domname, "0") && t.devid == -1 &&
+              t.uuid.uuid[0] == 0x11, "vtpm-attach: uuid= and backend=");
+        libxl_device_vtpm_dispose(&t);
+        libxl_device_vtpm_init(&t);
+        o.n_overrides = 0;
+        msgs[0] = '\0';
+        check(xlcfg_dev_spec(&o, "vtpm", &t) == 0,
+              "vtpm-attach: no words, as xl (libxl picks the backend)");
+        libxl_device_vtpm_dispose(&t);
+        libxl_device_vtpm_init(&t);
+        rc = SPEC(t2, "vtpm", &t);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("invalid vtpm parameter 'backend': expected key=value"),
+              "vtpm-attach: a bare word is one error");
+        libxl_device_vtpm_dispose(&t);
+
+        libxl_device_vkb_init(&k);
+        rc = SPEC(k1, "vkb", &k);
+        check(rc == 0 && k.backend_type == LIBXL_VKB_BACKEND_LINUX &&
+              streq(k.unique_id, "k0"), "vkb-attach: backend-type, id");
+        libxl_device_vkb_dispose(&k);
+        libxl_device_vkb_init(&k);
+        rc = SPEC(k2, "vkb", &k);
+        check(rc == -1 && has_msg("backend-type is required"),
+              "vkb-attach: backend-type is required, as in xl");
+        libxl_device_vkb_dispose(&k);
+
+        libxl_device_vdispl_init(&dp);
+        rc = SPEC(d1, "vdispl", &dp);
+        check(rc == 0 && dp.num_connectors == 2 &&
+              streq(dp.connectors[1].unique_id, "c1") &&
+              dp.connectors[1].height == 48, "vdispl-attach: connectors");
+        libxl_device_vdispl_dispose(&dp);
+        libxl_device_vdispl_init(&dp);
+        o.n_overrides = 0;
+        msgs[0] = '\0';
+        check(xlcfg_dev_spec(&o, "vdispl", &dp) == -1 &&
+              has_msg("at least one connector is required"),
+              "vdispl-attach: a connector is required, as in xl");
+        libxl_device_vdispl_dispose(&dp);
+
+        libxl_device_vsnd_init(&sn);
+        rc = SPEC(s1, "vsnd", &sn);
+        check(rc == 0 && streq(sn.short_name, "sc") && sn.num_vsnd_pcms == 1 &&
+              sn.pcms[0].num_vsnd_streams == 1 &&
+              streq(sn.pcms[0].streams[0].unique_id, "s0"),
+              "vsnd-attach: each word one item of the card");
+        libxl_device_vsnd_dispose(&sn);
+
+        libxl_device_usbdev_init(&ud);
+        rc = SPEC(u1, "usbdev", &ud);
+        check(rc == 0 && ud.u.hostdev.hostbus == 1 &&
+              ud.u.hostdev.hostaddr == 3 && ud.ctrl == -1,
+              "usbdev-attach: hostbus, hostaddr; libxl picks the port");
+        libxl_device_usbdev_dispose(&ud);
+        libxl_device_usbctrl_init(&uc);
+        rc = SPEC(c1, "usbctrl", &uc);
+        check(rc == 0 && uc.type == LIBXL_USBCTRL_TYPE_PV &&
+              uc.version == 2 && uc.ports == 4, "usbctrl-attach: type, "
+              "version, ports");
+        libxl_device_usbctrl_dispose(&uc);
+
+        libxl_device_pci_init(&pc);
+        rc = SPEC(p1, "pci", &pc);
+        check(rc == 0 && pc.dev == 2 && pc.func == 1 && pc.permissive,
+              "pci-attach: a PCI specification");
+        libxl_device_pci_dispose(&pc);
+#undef SPEC
+    }
+
     libxl_domain_config_dispose(&c);
     unlink(path);
     unlink(gpath);
