@@ -865,6 +865,13 @@ static void op_dev_done(struct op *op, int rc)
         op_finish(op, OP_RESULT_OK);
         return;
     }
+    if (!op->cancelled && op->force && !op_is_dev_add(op) &&
+        op_dev_present(op) == 0) {
+        /* As for the cleanup: the device is gone, whatever libxl said. */
+        op_note(op, OP_NOTE_PROGRESS, "detached %s", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
     if (!op->cancelled) {
         op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s",
                 op_is_dev_add(op) ? "attach" : "detach", d,
@@ -924,8 +931,13 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
     op->clean_rc = rc;
     if (op_is_dev(op)) {
         op_desc(op, "from", d, sizeof(d));
-        /* libxl may report success for a removal whose script was killed */
-        if (rc == 0 && op_dev_present(op) == 0) {
+        /*
+         * libxl may report success for a removal whose script was
+         * killed, and an error for one of a device whose backend never
+         * came (a vtpm without its backend domain): what counts is
+         * whether the device is still there.
+         */
+        if (rc != ERROR_ABORTED && op_dev_present(op) == 0) {
             op_note(op, OP_NOTE_INFO, "%s cancelled%s; removed %s; nothing "
                     "is left", op_verb(op), op->cancel_phase, d);
             op_finish(op, OP_RESULT_CANCELLED);

@@ -141,6 +141,21 @@ static void op_usbdev_name(const void *d, char *buf, size_t len)
         snprintf(buf, len, "a usbdev");
 }
 
+/* Whether the domain has a USB controller with this index. */
+static bool op_usbctrl_exists(libxl_ctx *ctx, uint32_t domid, int ctrl)
+{
+    libxl_device_usbctrl *c;
+    int i, n = 0;
+    bool found = false;
+
+    c = libxl_device_usbctrl_list(ctx, domid, &n);
+    for (i = 0; c && i < n; i++)
+        found = found || c[i].devid == ctrl;
+    if (c)
+        libxl_device_usbctrl_list_free(c, n);
+    return found;
+}
+
 static int op_usbdev_lookup(libxl_ctx *ctx, uint32_t domid,
                             const struct op_dev_key *key, void *d)
 {
@@ -148,6 +163,12 @@ static int op_usbdev_lookup(libxl_ctx *ctx, uint32_t domid,
 
     if (sscanf(key->word, "%d %d", &ctrl, &port) != 2)
         return -1;
+    /*
+     * libxl 4.17 reads a missing controller's type as NULL and crashes
+     * on it (xl usbdev-detach dies of SIGSEGV): look for it first.
+     */
+    if (!op_usbctrl_exists(ctx, domid, ctrl))
+        return 1;
     return libxl_ctrlport_to_device_usbdev(ctx, domid, ctrl, port, d) != 0;
 }
 

@@ -19,7 +19,7 @@ monitors() {
         c=$(cat "$p/comm" 2>/dev/null) || continue
         case $c in
         axl-*) echo "${p#/proc/}" ;;
-        xl) tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q '^xl create' &&
+        xl) tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q '^xl create' &&
             echo "${p#/proc/}" ;;
         esac
     done
@@ -67,7 +67,7 @@ stop() {
     local p
     kill -9 $(mon_of "$1") 2>/dev/null
     for p in $(monitors); do
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "$1.cfg" &&
+        tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "$1.cfg" &&
             kill -9 "$p"
     done
     xl destroy "$1" >/dev/null 2>&1
