@@ -102,7 +102,7 @@ int main(int argc, char **argv)
             status = AXL_EXIT_FAIL;
             goto out;
         }
-        if (cli.held)
+        if (cli.held && cli.hold_status >= 0)
             status = cli.hold_status;
         else
             status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;

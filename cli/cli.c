@@ -34,6 +34,8 @@ libxl_ctx *cli_libxl(struct cli *cli)
 
 void cli_hold(struct cli *cli)
 {
+    if (!cli->held)
+        cli->hold_status = -1;
     cli->holds++;
     cli->held = true;
 }
@@ -42,7 +44,8 @@ void cli_release(struct cli *cli, int status)
 {
     if (cli->holds > 0)
         cli->holds--;
-    cli->hold_status = status;
+    if (status >= 0)
+        cli->hold_status = status;
 }
 
 bool cli_idle(void *user)

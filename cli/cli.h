@@ -59,8 +59,10 @@ struct cli {
 libxl_ctx *cli_libxl(struct cli *cli);
 
 /*
- * Keep the one-shot run going until the matching cli_release(), whose
- * status becomes the run's exit status.
+ * Keep the one-shot run going until the matching cli_release().  A
+ * status >= 0 given to cli_release() becomes the run's exit status (the
+ * monitor's outcome); -1 leaves it to the jobs (a console that follows a
+ * create).
  */
 void cli_hold(struct cli *cli);
 void cli_release(struct cli *cli, int status);
@@ -74,6 +76,7 @@ bool cli_idle(void *cli);
  */
 struct job *job_new(struct cli *cli, enum op_kind kind, const char *label);
 struct op *job_op(struct job *job);
+struct cli *job_cli(struct job *job);
 
 /* The job's own -q: no progress lines from it. */
 void job_set_quiet(struct job *job, bool quiet);

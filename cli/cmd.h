@@ -298,6 +298,15 @@ int monitor_mark(struct cli *cli, uint32_t domid);
 int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
                          enum op_on_cancel policy, bool foreground);
 
+/*
+ * create -c (cli/cmd_console.c): console_for_create() makes the create
+ * job attach to the console as soon as libxl says it is ready, the
+ * create waiting for the client before it unpauses the domain;
+ * console_create_done() is called when that create is done.
+ */
+void console_for_create(struct job *job);
+void console_create_done(struct op *op);
+
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
@@ -305,7 +314,7 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
-    cmd_config_update_entry, cmd_monitor_entry;
+    cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry;
 
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,

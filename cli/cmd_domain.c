@@ -37,7 +37,8 @@ static const struct cmd_opt cmd_create_opts[] = {
       "in the background (Ctrl-C stops monitoring; the guest runs on)" },
     { 'e', "no-onreboot", NULL, "start no monitor: nothing applies "
       "on_reboot, on_poweroff or on_crash" },
-    { 'c', "console", NULL, "attach to the console (not supported yet)" },
+    { 'c', "console", NULL, "attach to the console as soon as it is ready "
+      "(leave it with Ctrl-]; the guest runs on)" },
     { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
     { 'A', "vncviewer-autopass", NULL,
       "give the VNC viewer the password (not supported yet)" },
@@ -57,6 +58,7 @@ static int cmd_create_done(struct job *job, int status, void *user)
     struct cmd_create_after *a = user;
     struct op *op = job_op(job);
 
+    console_create_done(op);
     if (status == AXL_EXIT_OK && monitor_mark(a->cli, op_domid(op)) == 0 &&
         !a->no_monitor &&
         monitor_after_create(a->cli, op_domid(op), op_label(op), a->policy,
@@ -84,11 +86,9 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
         cmd_dry_run_check(call, "creates") < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_flag(call, "console") || cmd_flag(call, "vncviewer") ||
-        cmd_flag(call, "vncviewer-autopass"))
-        return error("create: %s is not supported yet; nothing was created",
-                     cmd_flag(call, "console") ? "-c (attach to the console)"
-                     : "-V/-A (start a VNC viewer)"), AXL_EXIT_USAGE;
+    if (cmd_flag(call, "vncviewer") || cmd_flag(call, "vncviewer-autopass"))
+        return error("create: -V/-A (start a VNC viewer) is not supported "
+                     "yet; nothing was created"), AXL_EXIT_USAGE;
     if (cmd_flag(call, "foreground") && cli->interactive)
         return error("create: -F is for a one-shot axl, not the shell; "
                      "nothing was created"), AXL_EXIT_USAGE;
@@ -169,6 +169,8 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     after->foreground = cmd_flag(call, "foreground") > 0;
     after->no_monitor = cmd_flag(call, "no-onreboot") > 0;
     job_on_done(job, cmd_create_done, after);
+    if (cmd_flag(call, "console"))
+        console_for_create(job);
     return job_run(job, timeout_ms);
 out:
     job_forget(cli, job);

@@ -44,11 +44,29 @@ static void complete_commands(struct cli *cli, const char *prefix,
             complete_offer(cmd_table[i]->name, prefix, emit, user);
 }
 
-/* A value for option o: only file names are known kinds of values. */
-static enum complete_more complete_value(const struct cmd_opt *o)
+/*
+ * A value for option o: file names for a FILE, each choice of a value
+ * written as choices ("pv|serial|vuart"); nothing else is known.
+ */
+static enum complete_more complete_value(const struct cmd_opt *o,
+                                         const char *prefix,
+                                         complete_emit_fn *emit, void *user)
 {
-    return o->arg && !strcmp(o->arg, "FILE") ? COMPLETE_FILES
-                                             : COMPLETE_DONE;
+    const char *p, *bar;
+    char choice[64];
+
+    if (o->arg && !strcmp(o->arg, "FILE"))
+        return COMPLETE_FILES;
+    if (!o->arg || !strchr(o->arg, '|'))
+        return COMPLETE_DONE;
+    for (p = o->arg; *p; p = *bar ? bar + 1 : bar) {
+        bar = strchr(p, '|');
+        if (!bar)
+            bar = p + strlen(p);
+        snprintf(choice, sizeof(choice), "%.*s", (int)(bar - p), p);
+        complete_offer(choice, prefix, emit, user);
+    }
+    return COMPLETE_DONE;
 }
 
 /* The option a word names: "--name", "--name=...", or "-x". */
@@ -326,7 +344,7 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
             break;
         o = complete_find_opt(&cmd_global_entry, words[i]);
         if (o && o->arg && !strchr(words[i], '=') && ++i == cword)
-            return complete_value(o);
+            return complete_value(o, cur, emit, user);
     }
     if (i == cword) {
         if (cur[0] == '-')
@@ -350,11 +368,11 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
 
         if (prev[1] != '-' ? prev[2] == '\0'
                            : !strchr(prev, '=') || prev[n - 1] == '=')
-            return complete_value(o);
+            return complete_value(o, cur, emit, user);
     }
     if (cword >= 2 && !strcmp(prev, "=") &&
         (o = complete_find_opt(e, words[cword - 2])) && o->arg)
-        return complete_value(o);
+        return complete_value(o, cur, emit, user);
 
     /* Count the positional arguments before the word. */
     for (i++; i < cword; i++) {

@@ -253,6 +253,7 @@ int job_run(struct job *job, uint64_t timeout_ms)
 
 bool job_done(const struct job *job) { return job->done; }
 int job_status(const struct job *job) { return job->status; }
+struct cli *job_cli(struct job *job) { return job->cli; }
 int job_id(const struct job *job) { return job->id; }
 const char *job_cmdline(const struct job *job) { return job->cmdline; }
 bool job_background(const struct job *job) { return job->background; }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -70,6 +71,7 @@ struct shell {
     struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
+    pid_t child;            /* a program that has the terminal (console) */
 };
 
 static struct shell sh;
@@ -101,7 +103,7 @@ static void shell_on_input(struct loop *lp, int fd, short revents,
 /* Read commands again: reinstall readline (which prints the prompt). */
 static void shell_resume(void)
 {
-    if (sh.quit)
+    if (sh.quit || sh.child)
         return;
     if (sh.tty && !sh.prompting) {
         rl_callback_handler_install(sh.prompt, shell_line);
@@ -417,6 +419,35 @@ static int shell_fg_start(bool is_wait, bool quiet)
     return CMD_PENDING;
 }
 
+/* The program that had the terminal has ended: read commands again. */
+static void shell_child_done(struct loop *lp, pid_t pid, int status,
+                             void *user)
+{
+    (void)lp;
+    (void)pid;
+    sh.child = 0;
+    if (user)
+        shell_status(WIFEXITED(status) ? WEXITSTATUS(status)
+                     : AXL_EXIT_SIGNAL + WTERMSIG(status));
+    if (!sh.n_fg)
+        shell_resume();
+}
+
+int shell_child(struct cli *cli, pid_t pid, bool status_counts)
+{
+    if (loop_watch_child(cli->lp, pid, shell_child_done,
+                         status_counts ? &sh : NULL) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return error_errno("cannot wait for process %d", (int)pid),
+               AXL_EXIT_FAIL;
+    }
+    if (!sh.child && pid)
+        sh.child = pid;
+    shell_pause();
+    return CMD_PENDING;
+}
+
 /* cli->job_done_hook: runs inside the op's done callback. */
 static void shell_job_done(struct cli *cli, struct job *job)
 {
@@ -574,6 +605,8 @@ static void shell_exec(const char *line)
     status = cmd_dispatch(cli, w.argc, w.argv);
     cli->background = false;
     cli->cmdline = NULL;
+    if (status == CMD_PENDING && sh.child)
+        goto out;   /* a program has the terminal: see shell_child() */
 
     if (status != CMD_PENDING || sh.n_fg) {
         /* Jobs made and finished at once are done with. */

@@ -6,6 +6,7 @@
 #define AXL_SHELL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "cli.h"
 
@@ -27,6 +28,14 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going);
  * report.
  */
 int shell_wait(struct cli *cli, struct job *job);
+/*
+ * Give the terminal to pid, a child that reads it (a console client):
+ * the shell stops reading until the child ends (and the foreground jobs
+ * are done), then reads on; with status_counts the child's exit status
+ * is the command's.  Background jobs run on meanwhile.  Returns
+ * CMD_PENDING.
+ */
+int shell_child(struct cli *cli, pid_t pid, bool status_counts);
 int shell_quit(struct cli *cli);
 
 #endif

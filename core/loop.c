@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,8 +45,17 @@ struct loop_timer {
     struct loop_timer *next;
 };
 
+/* A child of axl's own (not libxl's), reaped by the loop. */
+struct loop_child {
+    pid_t pid;
+    loop_child_fn *fn;
+    void *user;
+};
+#define LOOP_MAX_CHILDREN 4
+
 struct loop {
     libxl_ctx *ctx;
+    struct loop_child children[LOOP_MAX_CHILDREN];
     xentoollog_logger *lg;
     int sigfd;
     sigset_t caught;
@@ -115,7 +125,6 @@ static pid_t loop_fork(void *user)
 {
     sigset_t cancel, old;
     pid_t pid;
-    size_t i;
 
     (void)user;
     /* Our handler must not run in the child before it is reset. */
@@ -129,10 +138,7 @@ static pid_t loop_fork(void *user)
         return pid;
     }
     setsid();
-    for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
-        signal(loop_default_signals[i], SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+    loop_child_reset();
     return 0;
 }
 
@@ -482,12 +488,57 @@ int loop_catch_signal(struct loop *lp, int signo)
     return signalfd(lp->sigfd, &lp->caught, 0) < 0 ? -1 : 0;
 }
 
+/* Reap axl's own children (libxl reaps its own by their pids). */
+static void loop_reap_children(struct loop *lp)
+{
+    int i, status;
+
+    for (i = 0; i < LOOP_MAX_CHILDREN; i++) {
+        struct loop_child c = lp->children[i];
+
+        if (!c.pid || waitpid(c.pid, &status, WNOHANG) != c.pid)
+            continue;
+        lp->children[i].pid = 0;
+        c.fn(lp, c.pid, status, c.user);
+    }
+}
+
+int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
+                     void *user)
+{
+    int i;
+
+    for (i = 0; i < LOOP_MAX_CHILDREN; i++) {
+        if (lp->children[i].pid)
+            continue;
+        lp->children[i].pid = pid;
+        lp->children[i].fn = fn;
+        lp->children[i].user = user;
+        /* It may have ended before it was watched. */
+        loop_reap_children(lp);
+        return 0;
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
+void loop_child_reset(void)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
+        signal(loop_default_signals[i], SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
+}
+
 static void loop_read_signals(struct loop *lp)
 {
     struct signalfd_siginfo si;
 
     while (read(lp->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (si.ssi_signo == SIGCHLD) {
+            loop_reap_children(lp);
             if (lp->ctx)
                 libxl_childproc_sigchld_occurred(lp->ctx);
             continue;

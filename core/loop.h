@@ -24,6 +24,9 @@ struct loop_timer;
 typedef void loop_fd_fn(struct loop *lp, int fd, short revents, void *user);
 typedef void loop_timer_fn(struct loop *lp, void *user);
 typedef void loop_signal_fn(struct loop *lp, int signo, void *user);
+/* A child of axl's own has ended; status as waitpid() gives it. */
+typedef void loop_child_fn(struct loop *lp, pid_t pid, int status,
+                           void *user);
 /* A libxl event; the callee owns ev (libxl_event_free()). */
 typedef void loop_event_fn(struct loop *lp, libxl_event *ev, void *user);
 
@@ -41,6 +44,19 @@ int loop_init(struct loop **lp_r);
  * the loop.
  */
 int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
+
+/*
+ * Reap a child axl forked itself (a console client) when it ends, and
+ * call fn then, from the loop.  At most a few at once; -1 (EAGAIN) if
+ * full.
+ */
+int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
+                     void *user);
+/*
+ * In a child axl forked, before exec: the signal mask and dispositions
+ * axl started with.
+ */
+void loop_child_reset(void);
 
 /*
  * Where a libxl event goes: everyone who enables one (libxl_evenable_*)

@@ -23,7 +23,11 @@ enum op_phase {
     OP_PHASE_UNPAUSE,   /* create: unpausing the new domain */
     OP_PHASE_TRIGGER,   /* shutdown/reboot -F: the ACPI button instead */
     OP_PHASE_WAIT,      /* shutdown/reboot -w: until the domain is down */
+    OP_PHASE_CONSOLE,   /* create -c: the console client connects */
 };
+
+/* How long a create waits for its console client before unpausing. */
+#define OP_CONSOLE_WAIT_MS 5000
 
 struct op {
     struct loop *lp;
@@ -61,6 +65,11 @@ struct op {
     char *path;               /* OP_CORE_DUMP: the file */
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
+    op_console_fn *console_fn;    /* create -c: the console is ready */
+    void *console_user;
+    libxl_asyncprogress_how console_how;
+    bool console_waiting;         /* the client has not connected yet */
+    struct loop_timer *console_timer;
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
     int rc;                   /* the main ao's rc */
@@ -99,7 +108,7 @@ static int op_call_create(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
     return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
-                                   NULL);
+                                   op->console_fn ? &op->console_how : NULL);
 }
 
 /* The calls that take nothing but the domain. */
@@ -451,8 +460,11 @@ void op_set_wait(struct op *op, int wait)
     op->wait = wait;
 }
 
+static void op_console_stop_wait(struct op *op);
+
 static void op_finish(struct op *op, enum op_result result)
 {
+    op_console_stop_wait(op);
     if (op->tick) {
         loop_timer_cancel(op->lp, op->tick);
         op->tick = NULL;
@@ -472,6 +484,8 @@ static void op_finish(struct op *op, enum op_result result)
 }
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
+static void op_console_wait(struct op *op);
+static void op_create_cancelled(struct op *op, int rc);
 static bool op_req_done(struct op *op, int rc);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
@@ -531,6 +545,10 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
     bool alone = loop_busy_count(op->lp) == 1;
     int i, n;
 
+    if (op->phase == OP_PHASE_CONSOLE) {
+        snprintf(buf, len, "waiting for the console client");
+        return;
+    }
     if (op->phase == OP_PHASE_WAIT) {
         snprintf(buf, len, "waiting for domain %u to %s", op->domid,
                  op->wait == 2 ? "be gone" : "shut down");
@@ -1080,6 +1098,77 @@ static bool op_req_done(struct op *op, int rc)
     return true;
 }
 
+/* ---- create -c: the console ---- */
+
+static void op_console_event(libxl_ctx *ctx, libxl_event *ev,
+                             void *for_callback)
+{
+    struct op *op = for_callback;
+    uint32_t domid = ev->domid;
+
+    libxl_event_free(ctx, ev);
+    if (op->state != OP_RUNNING || !op->console_fn)
+        return;
+    op->console_waiting = true;
+    op->console_fn(op, domid, op->console_user);
+}
+
+void op_set_console(struct op *op, op_console_fn *fn, void *user)
+{
+    op->console_fn = fn;
+    op->console_user = user;
+    op->console_how.callback = op_console_event;
+    op->console_how.for_callback = op;
+}
+
+static void op_console_stop_wait(struct op *op)
+{
+    op->console_waiting = false;
+    if (op->console_timer) {
+        loop_timer_cancel(op->lp, op->console_timer);
+        op->console_timer = NULL;
+    }
+}
+
+/* Unpause the new domain now: the console is there, or will not be. */
+static void op_console_go(struct op *op)
+{
+    op_console_stop_wait(op);
+    op->phase = OP_PHASE_UNPAUSE;
+    op_launch(op);
+}
+
+static void op_console_timeout(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->console_timer = NULL;
+    op_note(op, OP_NOTE_INFO, "the console client did not connect within "
+            "%d s; starting the domain anyway", OP_CONSOLE_WAIT_MS / 1000);
+    op_console_go(op);
+}
+
+/* The build is done: wait (bounded) for the console before unpausing. */
+static void op_console_wait(struct op *op)
+{
+    op->phase = OP_PHASE_CONSOLE;
+    op->console_timer = loop_timer_add(op->lp, OP_CONSOLE_WAIT_MS,
+                                       op_console_timeout, op);
+    if (!op->console_timer)
+        op_console_go(op);
+}
+
+void op_console_connected(struct op *op)
+{
+    if (!op->console_waiting)
+        return;
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE)
+        op_console_go(op);
+    else
+        op_console_stop_wait(op);
+}
+
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
 {
     struct op *op = for_callback;
@@ -1109,6 +1198,10 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
                     "the cancel took effect; nothing was cancelled",
                     op->label);
         if (!op->start_paused) {
+            if (op->console_waiting) {
+                op_console_wait(op);
+                return;
+            }
             op->phase = OP_PHASE_UNPAUSE;
             op_launch(op);
             return;
@@ -1187,6 +1280,13 @@ void op_abort(struct op *op, int why)
     }
     op->why = why;
 
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE) {
+        /* Built, paused, waiting for the console: as a cancelled build. */
+        op_console_stop_wait(op);
+        op->state = OP_ABORTING;
+        op_create_cancelled(op, ERROR_ABORTED);
+        return;
+    }
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_WAIT) {
         /* No ao runs: the request was made; only the wait ends. */
         op_note(op, OP_NOTE_INFO, "%s of %s: no longer waiting; the guest "

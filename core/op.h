@@ -197,6 +197,17 @@ int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
 int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
                 const char *word, int devid);
 
+/*
+ * For OP_CREATE (xl create -c): libxl says the console is ready (a
+ * bootloader's first, then the guest's): fn gets the domain whose
+ * console to attach to.  The create then waits (at most a few seconds)
+ * for op_console_connected() before it unpauses the domain, so that
+ * the client sees the guest from its first line.
+ */
+typedef void op_console_fn(struct op *op, uint32_t domid, void *user);
+void op_set_console(struct op *op, op_console_fn *fn, void *user);
+void op_console_connected(struct op *op);
+
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */
 void op_set_start_paused(struct op *op, bool paused);

@@ -1,0 +1,89 @@
+#!/bin/bash
+# Consoles: axl console and create -c next to xl's in the same boot; bad
+# input; a signal ends the console client with axl; on a terminal
+# (script(1) gives one), Ctrl-] leaves the console and the guest runs on.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+tmp=$(mktemp -d)
+# consoles: pids of console clients still running.
+consoles() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2>/dev/null)" = xenconsole ] && echo "${p#/proc/}"
+    done
+}
+cleanup() {
+    kill -9 $(consoles) 2>/dev/null
+    clean_domains
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# cfg NAME: a guest that boots, says AXL-GUEST-UP and stays up.
+cfg() {
+    sed "s/^name = .*/name = \"$1\"/" tests/guests/pv.cfg >"$tmp/$1.cfg"
+    echo "$tmp/$1.cfg"
+}
+
+# ---- create -c without a terminal: the whole boot is captured ----
+timeout -s TERM 25 axl create -c "$(cfg c-a)" </dev/null >"$tmp/a.out" \
+    2>"$tmp/a.err"
+st=$?
+timeout -s TERM 25 xl create -c "$(cfg c-x)" </dev/null >"$tmp/x.out" \
+    2>&1
+grep -q AXL-GUEST-UP "$tmp/x.out" ||
+    diag "xl create -c did not show the marker: $(tail -3 "$tmp/x.out")"
+ok "create -c shows the guest's console to its marker" \
+    grep -q AXL-GUEST-UP "$tmp/a.out"
+ok "  as xl create -c does" grep -q AXL-GUEST-UP "$tmp/x.out"
+is "$st" 0 "create -c ended by a signal after the create: the create's status"
+ok "  the guest runs on" dom_exists c-a
+ok "  and no console client is left" wait_for 5 eval '[ -z "$(consoles)" ]'
+unlike "$(cat "$tmp/a.err")" "creating domain" \
+    "  no progress line is printed over the console"
+
+# ---- axl console ----
+timeout -s TERM 3 axl console c-a </dev/null >/dev/null 2>"$tmp/c.err"
+is "$?" 143 "console ended by SIGTERM: exit 143"
+ok "  its client ends with it" wait_for 5 eval '[ -z "$(consoles)" ]'
+out=$(axl console -t serial c-a 2>&1); st=$?
+xl console -t serial c-x </dev/null >/dev/null 2>&1; xst=$?
+is "$st:$out" "1:axl: domain 'c-a' has no serial console 0" \
+    "a PV guest has no serial console: one line, exit 1"
+is "$xst" 1 "  xl fails there too"
+out=$(axl console -t bogus c-a 2>&1); st=$?
+is "$st:$out" "2:axl: console: invalid console type 'bogus' (use pv, serial or vuart)" \
+    "a bad type: one line, exit 2"
+out=$(axl console -n x c-a 2>&1); st=$?
+is "$st:$out" "2:axl: console: invalid console number 'x'" \
+    "a bad number: one line, exit 2"
+out=$(axl console nosuch 2>&1); st=$?
+is "$st:$out" "1:axl: no such domain 'nosuch'" "a bad domain: one line, exit 1"
+is "$(axl __complete 3 axl console -t "")" "pv
+serial
+vuart" "completion offers the console types"
+like "$(axl __complete 2 axl console "")" "c-a" \
+    "  and the domains"
+
+# ---- on a terminal (script(1) makes one): Ctrl-] leaves the console ----
+# Ctrl-] (0x1d) once the client runs (and has had a moment to set its
+# terminal raw).
+client_up() { wait_for 10 eval '[ -n "$(consoles)" ]' && sleep 0.5; }
+client_gone() { wait_for 10 eval '[ -z "$(consoles)" ]'; }
+(client_up; printf '\035'; client_gone) |
+    script -q -c "axl console c-a; echo AXL-STATUS=\$?" "$tmp/typescript" \
+        >/dev/null 2>&1
+like "$(tr -d '\r' <"$tmp/typescript")" "AXL-STATUS=0" \
+    "on a terminal, Ctrl-] leaves the console: exit 0"
+ok "  the guest runs on" dom_exists c-a
+(sleep 1; printf 'console c-a\n'; client_up; printf '\035'; client_gone;
+ printf 'list c-a\n'; sleep 1; printf 'quit\n'; sleep 1) |
+    script -q -c "axl shell" "$tmp/shell" >/dev/null 2>&1
+like "$(tr -d '\r' <"$tmp/shell" | sed -n '/list c-a/,$p')" "c-a +[0-9]+ " \
+    "in the shell, console gives the terminal back and the shell reads on"
+
+ok "axl destroy c-a" axl destroy c-a
+ok "xl destroy c-x" xl destroy c-x
+done_testing
