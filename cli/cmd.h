@@ -147,6 +147,13 @@ int cmd_timeout_opt(const struct cmd_call *call, uint64_t *ms_r);
 int cmd_dry_run_check(const struct cmd_call *call, const char *does);
 /* --on-cancel: 0 and *r (destroy if not given), or -1 after reporting. */
 int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
+/*
+ * A create's memory, as xl.conf says (autoballoon, lockfile): arm op
+ * to balloon Domain-0 under xl's lock when autoballoon is on (or auto
+ * and Xen's command line leaves dom0_mem unset).  0, or -1 after
+ * reporting a bad xl.conf.
+ */
+int cmd_create_memory(struct cli *cli, struct op *op);
 /* xlcfg's report callback: errors and warnings as axl's messages. */
 void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 /*

@@ -158,6 +158,10 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
     }
     op_set_on_cancel(job_op(job), on_cancel);
     op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
+    if (cmd_create_memory(cli, job_op(job)) < 0) {
+        status = AXL_EXIT_FAIL;
+        goto out;
+    }
     after = calloc(1, sizeof(*after));
     if (!after) {
         error("create: out of memory");

@@ -970,14 +970,14 @@ static const struct cmd_opt cmd_claims_opts[] = {
 /* xl.conf's claim_mode: 1 or 0, or -1 after reporting a bad xl.conf. */
 static int claims_mode(void)
 {
+    struct xlcfg_host host;
     struct xlcfg_opts xo;
-    int mode = 1;
 
     memset(&xo, 0, sizeof(xo));
     xo.report = cmd_xlcfg_report;
-    if (xlcfg_claim_mode(&xo, &mode) < 0)
+    if (xlcfg_host_read(&xo, &host) < 0)
         return -1;
-    return mode != 0;
+    return host.claim_mode != 0;
 }
 
 /* The claimed memory, in MiB, as xl's Claimed column. */

@@ -53,6 +53,8 @@ struct mon {
     enum op_on_cancel on_cancel;
     libxl_domain_config cfg;    /* the actions, and what a restart makes */
     libxl_evgen_domain_death *deathw;
+    libxl_evgen_disk_eject **ejectw;    /* one per removable disk */
+    int n_ejectw;
     struct loop_event_sink sink;
     unsigned steps;             /* MON_* still to do for this shutdown */
     struct job *job;            /* the step running now */
@@ -156,13 +158,51 @@ static void mon_ready(struct mon *m, bool ok)
 /* ---- watching ---- */
 
 static void mon_event(struct loop *lp, libxl_event *ev, void *user);
+static void mon_eject(struct mon *m, const libxl_device_disk *disk,
+                      const char *vdev);
 
 static void mon_unwatch(struct mon *m)
 {
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    int i;
+
     if (m->deathw) {
-        libxl_evdisable_domain_death(loop_ctx(m->cli->lp), m->deathw);
+        libxl_evdisable_domain_death(ctx, m->deathw);
         m->deathw = NULL;
     }
+    for (i = 0; i < m->n_ejectw; i++)
+        if (m->ejectw[i])
+            libxl_evdisable_disk_eject(ctx, m->ejectw[i]);
+    free(m->ejectw);
+    m->ejectw = NULL;
+    m->n_ejectw = 0;
+}
+
+/*
+ * Watch the domain's removable disks (CD-ROM drives): when the guest
+ * ejects a medium, the drive is left empty in its configuration, as
+ * xl's monitor does.  Returns 0 or a libxl error code.
+ */
+static int mon_watch_ejects(struct mon *m)
+{
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    int i, rc;
+
+    m->ejectw = calloc(m->cfg.num_disks ? m->cfg.num_disks : 1,
+                       sizeof(*m->ejectw));
+    if (!m->ejectw)
+        return ERROR_NOMEM;
+    m->n_ejectw = m->cfg.num_disks;
+    for (i = 0; i < m->cfg.num_disks; i++) {
+        if (!m->cfg.disks[i].removable || !m->cfg.disks[i].vdev)
+            continue;
+        rc = libxl_evenable_disk_eject(ctx, m->domid, m->cfg.disks[i].vdev,
+                                       LOOP_EV_USER(&m->sink),
+                                       &m->ejectw[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* The domain's shutdown reason, if it is shut down now; -1 if not. */
@@ -197,6 +237,8 @@ static void mon_watch(struct mon *m)
     m->sink.user = m;
     rc = libxl_evenable_domain_death(ctx, m->domid, LOOP_EV_USER(&m->sink),
                                      &m->deathw);
+    if (!rc)
+        rc = mon_watch_ejects(m);
     if (rc) {
         error_libxl(rc, "cannot watch domain %u ('%s')", m->domid, m->name);
         mon_end(m, AXL_EXIT_FAIL);
@@ -244,7 +286,8 @@ static void mon_after(struct loop *lp, void *user)
 
     (void)lp;
     free(p);
-    if (fn(m, job, status) == 0)
+    /* Stopping: mon_next() ends the monitor (once, if not done yet). */
+    if (fn(m, job, status) == 0 || m->stopping)
         mon_next(m);
 }
 
@@ -495,6 +538,11 @@ static void mon_next(struct mon *m)
             m->cfg.c_info.name = strdup(m->name);
             libxl_domain_config_copy(loop_ctx(m->cli->lp),
                                      op_config(job_op(job)), &m->cfg);
+            /* A restart makes room as a create does (xl's freemem). */
+            if (cmd_create_memory(m->cli, job_op(job)) < 0) {
+                job_forget(m->cli, job);
+                job = NULL;
+            }
         }
         fn = mon_restarted;
         break;
@@ -508,6 +556,37 @@ static void mon_next(struct mon *m)
     }
     if (!job || mon_start_job(m, job, fn) < 0)
         mon_end(m, AXL_EXIT_FAIL);
+}
+
+static int mon_ejected(struct mon *m, struct job *job, int status)
+{
+    (void)job;
+    if (status != AXL_EXIT_OK)
+        warn("the drive of domain '%s' whose medium was ejected is not "
+             "left empty", m->name);
+    return 1;   /* watching on */
+}
+
+/* The guest ejected the medium of vdev: leave the drive empty. */
+static void mon_eject(struct mon *m, const libxl_device_disk *disk,
+                      const char *vdev)
+{
+    libxl_ctx *ctx = loop_ctx(m->cli->lp);
+    struct job *job;
+
+    note("domain %u ('%s') ejected the medium in %s", m->domid, m->name,
+         vdev ? vdev : "?");
+    if (m->job)
+        return;     /* a step runs: the drive is the step's business */
+    job = mon_job(m, OP_CD_EJECT);
+    if (!job)
+        return;
+    if (op_set_dev(job_op(job), OP_DEV_DISK) < 0) {
+        job_forget(m->cli, job);
+        return;
+    }
+    libxl_device_disk_copy(ctx, op_dev(job_op(job)), disk);
+    mon_start_job(m, job, mon_ejected);
 }
 
 static void mon_shutdown(struct mon *m, libxl_shutdown_reason reason)
@@ -544,6 +623,11 @@ static void mon_event(struct loop *lp, libxl_event *ev, void *user)
 
         libxl_event_free(ctx, ev);
         mon_shutdown(m, reason);
+        return;
+    }
+    if (ev->type == LIBXL_EVENT_TYPE_DISK_EJECT) {
+        mon_eject(m, &ev->u.disk_eject.disk, ev->u.disk_eject.vdev);
+        libxl_event_free(ctx, ev);
         return;
     }
     if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH) {

@@ -13,6 +13,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/balloon.h"
 #include "../core/dom.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
@@ -106,6 +107,23 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
         error("%s", msg);
     else
         warn("%s", msg);
+}
+
+int cmd_create_memory(struct cli *cli, struct op *op)
+{
+    struct xlcfg_host host;
+    struct xlcfg_opts xo;
+    bool on;
+
+    memset(&xo, 0, sizeof(xo));
+    xo.report = cmd_xlcfg_report;
+    if (xlcfg_host_read(&xo, &host) < 0)
+        return -1;
+    on = host.autoballoon > 0 ||
+         (host.autoballoon < 0 && balloon_auto(cli_libxl(cli)));
+    if (on)
+        op_set_balloon(op, host.lockfile);
+    return 0;
 }
 
 /* ---- what the listings of domains, CPUs and pools share ---- */

@@ -9,6 +9,7 @@
 
 #include <libxl_utils.h>
 
+#include "balloon.h"
 #include "dom.h"
 #include "journal.h"
 #include "op.h"
@@ -24,7 +25,14 @@ enum op_phase {
     OP_PHASE_TRIGGER,   /* shutdown/reboot -F: the ACPI button instead */
     OP_PHASE_WAIT,      /* shutdown/reboot -w: until the domain is down */
     OP_PHASE_CONSOLE,   /* create -c: the console client connects */
+    OP_PHASE_LOCK,      /* create, autoballoon: waiting for xl's lock */
+    OP_PHASE_BALLOON,   /* create, autoballoon: Domain-0 gives memory */
 };
+
+/* Autoballoon: how often to look, how long without progress, in all. */
+#define OP_BALLOON_POLL_MS   100
+#define OP_BALLOON_STALL_MS  10000
+#define OP_BALLOON_TOTAL_MS  30000
 
 /* How long a create waits for its console client before unpausing. */
 #define OP_CONSOLE_WAIT_MS 5000
@@ -65,6 +73,16 @@ struct op {
     char *path;               /* OP_CORE_DUMP: the file */
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
+    bool balloon;                 /* create: free memory first */
+    char lockfile[256];           /* xl's lock */
+    bool locked;                  /* this op holds it */
+    pid_t lock_holder;            /* who else does */
+    uint64_t need_kb;             /* what the new domain needs */
+    uint64_t reserved_kb;         /* what it counts on (balloon.h) */
+    uint64_t asked_kb;            /* what Domain-0 was asked to give */
+    uint64_t best_free_kb;        /* the most free memory seen */
+    uint64_t t_balloon_ms, t_progress_ms;
+    struct loop_timer *balloon_timer;
     op_console_fn *console_fn;    /* create -c: the console is ready */
     void *console_user;
     libxl_asyncprogress_how console_how;
@@ -461,10 +479,12 @@ void op_set_wait(struct op *op, int wait)
 }
 
 static void op_console_stop_wait(struct op *op);
+static void op_balloon_release(struct op *op);
 
 static void op_finish(struct op *op, enum op_result result)
 {
     op_console_stop_wait(op);
+    op_balloon_release(op);
     if (op->tick) {
         loop_timer_cancel(op->lp, op->tick);
         op->tick = NULL;
@@ -549,6 +569,19 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
         snprintf(buf, len, "waiting for the console client");
         return;
     }
+    if (op->phase == OP_PHASE_LOCK) {
+        if (op->lock_holder > 0)
+            snprintf(buf, len, "waiting for xl's lock %.100s (held by pid %d)",
+                     op->lockfile, (int)op->lock_holder);
+        else
+            snprintf(buf, len, "waiting for xl's lock %.100s", op->lockfile);
+        return;
+    }
+    if (op->phase == OP_PHASE_BALLOON) {
+        snprintf(buf, len, "waiting for Domain-0 to give back %llu MiB",
+                 (unsigned long long)(op->asked_kb / 1024));
+        return;
+    }
     if (op->phase == OP_PHASE_WAIT) {
         snprintf(buf, len, "waiting for domain %u to %s", op->domid,
                  op->wait == 2 ? "be gone" : "shut down");
@@ -619,6 +652,160 @@ double op_phase_secs(const struct op *op)
     return op->t_phase ? (double)(loop_now_ms() - op->t_phase) / 1000 : 0;
 }
 
+/* ---- autoballoon: xl's lock, then Domain-0 gives memory back ---- */
+
+void op_set_balloon(struct op *op, const char *lockfile)
+{
+    op->balloon = true;
+    snprintf(op->lockfile, sizeof(op->lockfile), "%s", lockfile);
+}
+
+static void op_balloon_release(struct op *op)
+{
+    if (op->balloon_timer) {
+        loop_timer_cancel(op->lp, op->balloon_timer);
+        op->balloon_timer = NULL;
+    }
+    if (op->reserved_kb) {
+        balloon_release(op->reserved_kb);
+        op->reserved_kb = 0;
+    }
+    if (op->locked) {
+        balloon_unlock();
+        op->locked = false;
+    }
+}
+
+/* Domain-0's memory target, in MiB, for messages; 0 if unknown. */
+static unsigned long op_dom0_target_mib(struct op *op)
+{
+    uint64_t kb = 0;
+
+    if (libxl_get_memory_target(loop_ctx(op->lp), 0, &kb))
+        return 0;
+    return (unsigned long)(kb / 1024);
+}
+
+static void op_balloon_step(struct op *op);
+static void op_report_left(struct op *op, enum op_result result);
+
+static void op_balloon_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->balloon_timer = NULL;
+    op_balloon_step(op);
+}
+
+/* The balloon phase failed: nothing was built. */
+static void op_balloon_fail(struct op *op, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void op_balloon_fail(struct op *op, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    op_balloon_release(op);
+    op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s", op->label,
+            msg);
+    op_report_left(op, OP_RESULT_FAILED);
+}
+
+/*
+ * One look: take xl's lock if it is free; then count the free memory
+ * less what other creates of this process count on; enough, and the
+ * build starts; short, and Domain-0 is asked for the rest, and asked
+ * again if someone took memory meanwhile.  No progress for 10 s, or 30 s
+ * in all, is a failure, as xl gives up.
+ */
+static void op_balloon_step(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    uint64_t now = loop_now_ms(), free_kb = 0, others, avail, missing;
+    int r;
+
+    if (op->phase == OP_PHASE_LOCK) {
+        r = balloon_lock(op->lockfile, &op->lock_holder);
+        if (r < 0) {
+            op_balloon_fail(op, "cannot take xl's lock '%s': %s",
+                            op->lockfile, strerror(errno));
+            return;
+        }
+        if (r > 0) {
+            op->balloon_timer = loop_timer_add(op->lp, 50, op_balloon_timer,
+                                               op);
+            return;
+        }
+        op->locked = true;
+        op->phase = OP_PHASE_BALLOON;
+        op->t_balloon_ms = op->t_progress_ms = now;
+        r = libxl_domain_need_memory(ctx, &op->config, INVALID_DOMID,
+                                     &op->need_kb);
+        if (r) {
+            op_balloon_fail(op, "cannot work out the memory it needs: %s",
+                            op_failure(op, r));
+            return;
+        }
+    }
+    r = libxl_get_free_memory(ctx, &free_kb);
+    if (r) {
+        op_balloon_fail(op, "cannot read the host's free memory: %s",
+                        op_failure(op, r));
+        return;
+    }
+    others = balloon_reserved_kb();
+    avail = free_kb > others ? free_kb - others : 0;
+    if (avail >= op->need_kb) {
+        if (op->asked_kb)
+            op_note(op, OP_NOTE_PROGRESS, "Domain-0 gave back memory: its "
+                    "target is now %lu MiB", op_dom0_target_mib(op));
+        op->reserved_kb = op->need_kb;
+        balloon_reserve(op->reserved_kb);
+        op->phase = OP_PHASE_MAIN;
+        op_launch(op);
+        return;
+    }
+    if (free_kb > op->best_free_kb) {
+        op->best_free_kb = free_kb;
+        op->t_progress_ms = now;
+    }
+    missing = op->need_kb - avail;
+    if (missing > op->asked_kb) {
+        r = libxl_set_memory_target(ctx, 0, -(int64_t)(missing -
+                                                       op->asked_kb), 1, 0);
+        if (r) {
+            op_balloon_fail(op, "cannot ask Domain-0 for %llu MiB: %s",
+                            (unsigned long long)(missing / 1024),
+                            op_failure(op, r));
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "asking Domain-0 for %llu MiB "
+                "(%llu MiB free, %llu MiB needed%s)",
+                (unsigned long long)((missing - op->asked_kb) / 1024),
+                (unsigned long long)(free_kb / 1024),
+                (unsigned long long)(op->need_kb / 1024),
+                others ? ", the rest counted on by other creates" : "");
+        op->asked_kb = missing;
+        op->t_progress_ms = now;
+    }
+    if (now - op->t_progress_ms > OP_BALLOON_STALL_MS ||
+        now - op->t_balloon_ms > OP_BALLOON_TOTAL_MS) {
+        op_balloon_fail(op, "Domain-0 did not give back enough memory "
+                        "(%llu MiB free, %llu MiB needed; its target is "
+                        "now %lu MiB)", (unsigned long long)(free_kb / 1024),
+                        (unsigned long long)(op->need_kb / 1024),
+                        op_dom0_target_mib(op));
+        return;
+    }
+    op->balloon_timer = loop_timer_add(op->lp, OP_BALLOON_POLL_MS,
+                                       op_balloon_timer, op);
+}
+
 int op_start(struct op *op)
 {
     int rc;
@@ -644,7 +831,13 @@ int op_start(struct op *op)
         op_note(op, OP_NOTE_PROGRESS, "attaching %s",
                 op_desc(op, NULL, d, sizeof(d)));
     }
-    rc = op_launch(op);
+    if (op->kind == OP_CREATE && op->balloon) {
+        op->phase = OP_PHASE_LOCK;
+        op_balloon_step(op);
+        rc = op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+    } else {
+        rc = op_launch(op);
+    }
     /*
      * libxl picks a device's index (a USB device's port) in the
      * initiating call: record it.
@@ -1178,6 +1371,8 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     if (op->phase == OP_PHASE_MAIN) {
         op->rc = rc;
         op->t_ao_done = loop_now_ns();
+        /* Built (or not): its memory is taken; xl's lock goes, as xl's. */
+        op_balloon_release(op);
         if (op->kind == OP_CREATE && op->domid_out != (uint32_t)INVALID_DOMID)
             op->domid = op->domid_out;
     }
@@ -1280,6 +1475,22 @@ void op_abort(struct op *op, int why)
     }
     op->why = why;
 
+    if (op->state == OP_RUNNING && (op->phase == OP_PHASE_LOCK ||
+                                    op->phase == OP_PHASE_BALLOON)) {
+        /* No ao runs yet: nothing was built. */
+        bool asked = op->asked_kb > 0;
+
+        op_balloon_release(op);
+        if (asked)
+            op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; nothing "
+                    "was built; Domain-0's memory target is now %lu MiB",
+                    op->label, op->cancel_phase, op_dom0_target_mib(op));
+        else
+            op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; nothing "
+                    "was built", op->label, op->cancel_phase);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE) {
         /* Built, paused, waiting for the console: as a cancelled build. */
         op_console_stop_wait(op);

@@ -208,6 +208,14 @@ typedef void op_console_fn(struct op *op, uint32_t domid, void *user);
 void op_set_console(struct op *op, op_console_fn *fn, void *user);
 void op_console_connected(struct op *op);
 
+/*
+ * For OP_CREATE (xl.conf's autoballoon): before the build, take xl's
+ * lock (lockfile) and, if the host lacks free memory, ask Domain-0 to
+ * give back what is missing, waiting (bounded, cancellable) until it
+ * has; the lock is held until the build is done, as xl holds it.
+ */
+void op_set_balloon(struct op *op, const char *lockfile);
+
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */
 void op_set_start_paused(struct op *op, bool paused);

@@ -969,14 +969,17 @@ out:
     return rc;
 }
 
-int xlcfg_claim_mode(const struct xlcfg_opts *opts, int *mode_r)
+int xlcfg_host_read(const struct xlcfg_opts *opts, struct xlcfg_host *h)
 {
     struct xlcfg_st st;
     int rc = -1;
 
     if (xlcfg_spec_open(&st, opts) || xlcfg_global_read(&st))
         goto out;
-    *mode_r = st.g.claim_mode;
+    h->claim_mode = st.g.claim_mode;
+    h->autoballoon = st.g.autoballoon;
+    snprintf(h->lockfile, sizeof(h->lockfile), "%s",
+             st.g.lockfile ? st.g.lockfile : XLCFG_LOCKFILE_DEFAULT);
     rc = 0;
 out:
     xlcfg_spec_close(&st);

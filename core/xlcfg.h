@@ -122,12 +122,23 @@ int xlcfg_nic_spec(const struct xlcfg_opts *opts, libxl_device_nic *nic);
 int xlcfg_dev_spec(const struct xlcfg_opts *opts, const char *key,
                    void *dev);
 
+/* xl's lock, when xl.conf names none. */
+#define XLCFG_LOCKFILE_DEFAULT "/var/lock/xl"
+
+/* What xl.conf says about the host's memory. */
+struct xlcfg_host {
+    int claim_mode;         /* 1 unless claim_mode=0 */
+    int autoballoon;        /* 1 on, 0 off, -1 auto (on unless Xen's
+                             * command line sets dom0_mem) */
+    char lockfile[256];     /* the lock xl's create takes to balloon */
+};
+
 /*
- * xl.conf's claim_mode (opts->global_path as for xlcfg_parse; the other
- * fields but report and user are unused): 0 and *mode_r (1 when the file
- * or the key is missing, as xl), or -1 after reporting.
+ * Read xl.conf (opts->global_path as for xlcfg_parse; the other fields
+ * but report and user are unused) into *h, with xl's defaults where the
+ * file or a key is missing.  0, or -1 after reporting.
  */
-int xlcfg_claim_mode(const struct xlcfg_opts *opts, int *mode_r);
+int xlcfg_host_read(const struct xlcfg_opts *opts, struct xlcfg_host *h);
 
 /*
  * Add the CPUs of str, a CPU list in xl's syntax ("all", "0-3,^2",

@@ -27,6 +27,7 @@ static const struct xlcfg_global_key xlcfg_global_strs[] = {
     { "vif.default.gatewaydev", offsetof(struct xlcfg_global, gatewaydev) },
     { "vif.default.backend", offsetof(struct xlcfg_global, vifbackend) },
     { "blkdev_start", offsetof(struct xlcfg_global, blkdev_start) },
+    { "lockfile", offsetof(struct xlcfg_global, lockfile) },
 };
 
 /* The grant table limits, each a number from 0 to INT_MAX. */
@@ -43,6 +44,7 @@ void xlcfg_global_init(struct xlcfg_global *g)
     memset(g, 0, sizeof(*g));
     g->run_hotplug_scripts = 1;
     g->claim_mode = 1;
+    g->autoballoon = -1;
     g->max_grant_frames = -1;
     g->max_maptrack_frames = -1;
     g->max_grant_version = LIBXL_MAX_GRANT_DEFAULT;
@@ -58,6 +60,7 @@ void xlcfg_global_dispose(struct xlcfg_global *g)
     free(g->gatewaydev);
     free(g->vifbackend);
     free(g->blkdev_start);
+    free(g->lockfile);
     libxl_bitmap_dispose(&g->vm_mask);
     libxl_bitmap_dispose(&g->hvm_mask);
     libxl_bitmap_dispose(&g->pv_mask);
@@ -96,6 +99,18 @@ static int xlcfg_global_keys(struct xlcfg_st *st, XLU_Config *xlu,
     }
     if (!xlu_cfg_get_long(xlu, "claim_mode", &l, 1))
         g->claim_mode = l;
+    if (!xlu_cfg_get_string(xlu, "autoballoon", &buf, 1)) {
+        if (!strcmp(buf, "on") || !strcmp(buf, "1"))
+            g->autoballoon = 1;
+        else if (!strcmp(buf, "off") || !strcmp(buf, "0"))
+            g->autoballoon = 0;
+        else if (!strcmp(buf, "auto"))
+            g->autoballoon = -1;
+        else
+            return xlcfg_err(st, "global config file '%s': invalid value "
+                             "'%s' for 'autoballoon' (use on, off or auto)",
+                             path, buf);
+    }
     for (i = 0; i < XLCFG_ARRAY_SIZE(xlcfg_global_limits); i++) {
         e = xlu_cfg_get_bounded_long(xlu, xlcfg_global_limits[i].key, 0,
                                      INT_MAX, &l, 1);

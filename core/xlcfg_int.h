@@ -33,6 +33,8 @@ struct xlcfg_global {
     char *vifbackend;
     char *blkdev_start;
     int claim_mode;
+    int autoballoon;        /* 1 on, 0 off, -1 auto */
+    char *lockfile;         /* xl's lock; NULL: the default */
     long max_grant_frames;
     long max_maptrack_frames;
     long max_grant_version;

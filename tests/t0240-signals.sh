@@ -113,7 +113,8 @@ t="shutdown -w"
 name=$(cfg_name "$G/pv.cfg")
 # An earlier guest of that name left its marker in the console log.
 : >"/var/log/xen/guest-$name.log"
-axl create -q "$G/pv.cfg" 2>"$tmp/err"
+# -e: no monitor, whose on_poweroff would destroy the domain at once.
+axl create -q -e "$G/pv.cfg" 2>"$tmp/err"
 id=$(dom_id "$name")
 if wait_for 60 grep -q AXL-GUEST-UP "/var/log/xen/guest-$name.log"; then
     axl shutdown -w "$id" >"$tmp/out" 2>"$tmp/err"

@@ -1,0 +1,39 @@
+/*
+ * balloon: making room for a new domain when the host lacks free memory,
+ * as xl's autoballoon does: Domain-0 is asked to give memory back, under
+ * xl's lock (the file xl.conf's lockfile names), so that an axl and an xl
+ * creating at once do not both count on the same free memory.  Within
+ * one axl, creates in flight reserve what they need, so that parallel
+ * jobs do not either.  The waiting itself is the create op's (core/op.c):
+ * these are the facts and the bookkeeping it works from.
+ */
+#ifndef AXL_BALLOON_H
+#define AXL_BALLOON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <libxl.h>
+
+/*
+ * xl's "auto": balloon unless Xen's command line sets dom0_mem (then
+ * Domain-0 has a fixed size and the host keeps the rest free).
+ */
+bool balloon_auto(libxl_ctx *ctx);
+/* Whether a Xen command line sets dom0_mem (balloon_auto()'s rule). */
+bool balloon_cmdline_sets_dom0_mem(const char *cmdline);
+
+/*
+ * Take xl's lock at path for this process, without waiting: 0 when held
+ * (counted: each 0 needs a balloon_unlock()), 1 when another process
+ * holds it (*holder_r its pid, 0 if unknown), -1 with errno set.
+ */
+int balloon_lock(const char *path, pid_t *holder_r);
+void balloon_unlock(void);
+
+/* What creates in flight in this process have counted on (KiB). */
+uint64_t balloon_reserved_kb(void);
+void balloon_reserve(uint64_t kb);
+void balloon_release(uint64_t kb);
+
+#endif

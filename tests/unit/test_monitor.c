@@ -1,0 +1,95 @@
+/*
+ * Unit tests for the domain monitor's decisions (core/monitor.c: reason
+ * to action, action to steps, rename-restart's suffix) and for
+ * autoballoon's reading of Xen's command line (core/balloon.c), and
+ * xl's lock taken once per process.  Prints TAP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "../../core/balloon.h"
+#include "../../core/monitor.h"
+
+int main(void)
+{
+    libxl_domain_config cfg;
+    char buf[32], path[] = "/tmp/axl-test-lock-XXXXXX";
+    pid_t holder;
+    int fd;
+
+    libxl_domain_config_init(&cfg);
+    cfg.on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    cfg.on_reboot = LIBXL_ACTION_ON_SHUTDOWN_RESTART;
+    cfg.on_crash = LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART;
+    cfg.on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME;
+    cfg.on_soft_reset = LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET;
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_POWEROFF) ==
+          LIBXL_ACTION_ON_SHUTDOWN_DESTROY, "poweroff: on_poweroff");
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_REBOOT) ==
+          LIBXL_ACTION_ON_SHUTDOWN_RESTART, "reboot: on_reboot");
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_CRASH) ==
+          LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART, "crash: on_crash");
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_WATCHDOG) ==
+          LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME, "watchdog: on_watchdog");
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_SOFT_RESET) ==
+          LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET, "soft reset: on_soft_reset");
+    check(monitor_action(&cfg, LIBXL_SHUTDOWN_REASON_SUSPEND) ==
+          LIBXL_ACTION_ON_SHUTDOWN_PRESERVE, "suspend: the domain is left");
+    check(monitor_action(&cfg, (libxl_shutdown_reason)99) ==
+          LIBXL_ACTION_ON_SHUTDOWN_DESTROY, "an unknown reason: destroy");
+
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_PRESERVE) == 0,
+          "preserve: no step");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_DESTROY) == MON_DESTROY,
+          "destroy: destroy");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_RESTART) ==
+          (MON_RELOAD | MON_DESTROY | MON_RESTART),
+          "restart: read the config, destroy, create");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME) ==
+          (MON_RELOAD | MON_RENAME | MON_RESTART),
+          "rename-restart: keep the old one renamed, create");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY) ==
+          (MON_COREDUMP | MON_DESTROY), "coredump-destroy: dump first");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART) ==
+          (MON_COREDUMP | MON_RELOAD | MON_DESTROY | MON_RESTART),
+          "coredump-restart: dump, then restart");
+    check(monitor_steps(LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET) ==
+          (MON_RELOAD | MON_SOFT_RESET), "soft-reset: in place");
+    check(MON_COREDUMP < MON_RELOAD && MON_RELOAD < MON_RENAME &&
+          MON_RENAME < MON_DESTROY && MON_DESTROY < MON_RESTART,
+          "the steps run in the order of their bits");
+    check(!strcmp(monitor_action_name(LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME),
+                  "rename-restart"), "action names as config files say");
+    check(!strcmp(monitor_rename_suffix(1795824000, buf, sizeof(buf)),
+                  "-20261128T0000Z"), "rename suffix: -YYYYMMDDTHHMMZ, UTC");
+
+    check(balloon_cmdline_sets_dom0_mem("dom0_mem=512M,max:512M console=com1"),
+          "dom0_mem=512M,max:512M sets it");
+    check(balloon_cmdline_sets_dom0_mem("noreboot dom0_mem=1G"),
+          "dom0_mem at the end sets it");
+    check(balloon_cmdline_sets_dom0_mem("dom0_mem=10%"), "a percentage");
+    check(!balloon_cmdline_sets_dom0_mem("console=com1 noreboot"),
+          "no dom0_mem: autoballoon");
+    check(!balloon_cmdline_sets_dom0_mem("xdom0_mem=1G"),
+          "a key that only ends in dom0_mem does not count");
+
+    fd = mkstemp(path);
+    check(fd >= 0, "a lock file");
+    close(fd);
+    check(balloon_lock(path, &holder) == 0, "xl's lock: taken");
+    check(balloon_lock(path, &holder) == 0, "  again by this process");
+    balloon_unlock();
+    balloon_unlock();
+    balloon_reserve(1024);
+    balloon_reserve(2048);
+    check(balloon_reserved_kb() == 3072, "reservations add up");
+    balloon_release(1024);
+    balloon_release(4096);
+    check(balloon_reserved_kb() == 0, "and never go below 0");
+    unlink(path);
+    libxl_domain_config_dispose(&cfg);
+    return tap_done();
+}
