@@ -350,6 +350,17 @@ static const struct cmd_opt cmd_request_opts[] = {
     { 0 },
 };
 
+static const struct cmd_opt cmd_shutdown_opts[] = {
+    { 'a', "all", NULL, "every guest (not Domain-0), each as a job" },
+    { 'w', "wait", NULL, "wait until the guest has shut down; twice: "
+      "until it is gone" },
+    { 'F', "fallback", NULL, "a guest without PV drivers gets an ACPI "
+      "button event instead" },
+    { 0, "then-destroy", NULL, "with -w and --timeout: destroy a guest "
+      "that has not shut down in time" },
+    { 0 },
+};
+
 /*
  * One op on one domain.  Domain-0 only with destroy -f, as xl.
  * shutdown and reboot take -F and -w.
@@ -372,6 +383,8 @@ static struct job *cmd_domain_one(struct cli *cli, struct cmd_call *call,
     op_set_fallback(job_op(job), cmd_flag(call, "fallback") > 0);
     op_set_wait(job_op(job), cmd_flag(call, "wait") > 1 ? 2
                              : cmd_flag(call, "wait"));
+    if (cmd_flag(call, "then-destroy"))
+        op_set_then_destroy(job_op(job), true);
     return job;
 }
 
@@ -433,6 +446,10 @@ static int cmd_domain_all(struct cli *cli, struct cmd_call *call,
 static int cmd_request_run(struct cli *cli, struct cmd_call *call,
                            enum op_kind kind)
 {
+    if (cmd_flag(call, "then-destroy") &&
+        (!cmd_flag(call, "wait") || !cmd_opt(call, "timeout")))
+        return error("%s: --then-destroy needs -w and --timeout",
+                     call->cmd->name), AXL_EXIT_USAGE;
     if (cmd_flag(call, "all"))
         return cmd_domain_all(cli, call, kind);
     return cmd_domain_simple(cli, call, kind);
@@ -482,7 +499,7 @@ CMD_DOMAIN_SIMPLE(pause, "pause a domain", "[options] <Domain>", NULL, 1);
 CMD_DOMAIN_SIMPLE(unpause, "unpause a domain", "[options] <Domain>", NULL,
                   1);
 CMD_DOMAIN_SIMPLE(shutdown, "ask a domain to shut down",
-                  "[options] <-a|Domain>", cmd_request_opts, 0);
+                  "[options] <-a|Domain>", cmd_shutdown_opts, 0);
 CMD_DOMAIN_SIMPLE(reboot, "ask a domain to reboot", "[options] <-a|Domain>",
                   cmd_request_opts, 0);
 

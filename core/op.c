@@ -65,6 +65,7 @@ struct op {
     bool force;               /* OP_DEV_REMOVE: destroy, not remove */
     bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
     int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
+    bool then_destroy;        /* shutdown -w: destroy on --timeout */
     libxl_bitmap vcpus;       /* OP_VCPU_SET: the vCPUs to have online */
     libxl_trigger trigger;    /* OP_TRIGGER */
     uint32_t trigger_vcpu;
@@ -471,6 +472,11 @@ void op_set_start_paused(struct op *op, bool paused)
 void op_set_fallback(struct op *op, bool fallback)
 {
     op->fallback = fallback;
+}
+
+void op_set_then_destroy(struct op *op, bool then_destroy)
+{
+    op->then_destroy = then_destroy;
 }
 
 void op_set_wait(struct op *op, int wait)
@@ -1161,6 +1167,19 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
         return;
     }
     op_dom_desc(op, d, sizeof(d));
+    if (op_has(op, OPK_REQ)) {
+        /* shutdown --then-destroy: the destroy is the outcome asked for. */
+        if (rc == 0 || dom_state_of(ctx, op->domid) == DOM_GONE) {
+            op_note(op, OP_NOTE_INFO, "%s destroyed after it did not shut "
+                    "down in time", d);
+            op_finish(op, OP_RESULT_OK);
+            return;
+        }
+        op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
+                rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
     if (rc == 0) {
         op_note(op, OP_NOTE_INFO, "%s of '%s' cancelled%s; %s destroyed; "
                 "nothing is left", op_verb(op), op->label, op->cancel_phase,
@@ -1496,6 +1515,20 @@ void op_abort(struct op *op, int why)
         op_console_stop_wait(op);
         op->state = OP_ABORTING;
         op_create_cancelled(op, ERROR_ABORTED);
+        return;
+    }
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_WAIT &&
+        op->then_destroy && why == OP_WHY_TIMEOUT) {
+        /* shutdown --then-destroy: the guest had its time. */
+        op_dom_desc(op, d, sizeof(d));
+        op_note(op, OP_NOTE_INFO, "%s did not shut down in time: destroying "
+                "it", d);
+        op->state = OP_CLEANING;
+        op->clean_how.callback = op_clean_done;
+        op->clean_how.u.for_callback = op;
+        rc = libxl_domain_destroy(ctx, op->domid, &op->clean_how);
+        if (rc && op->state == OP_CLEANING)
+            op_clean_done(ctx, rc, op);
         return;
     }
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_WAIT) {

@@ -226,6 +226,11 @@ void op_set_start_paused(struct op *op, bool paused);
  * event says.  A cancel during the wait ends only the wait.
  */
 void op_set_fallback(struct op *op, bool fallback);
+/*
+ * For OP_SHUTDOWN with a wait: when --timeout ends the wait, destroy the
+ * domain instead of leaving it (the op then succeeds once it is gone).
+ */
+void op_set_then_destroy(struct op *op, bool then_destroy);
 void op_set_wait(struct op *op, int wait);
 
 /*

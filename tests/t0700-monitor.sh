@@ -218,5 +218,25 @@ for policy in destroy keep; do
     stop m-h$policy
 done
 
+# ---- shutdown -w --timeout --then-destroy (beyond xl) ----
+axl create -q "$(cfg m-sa none)"
+cfg m-sb none >/dev/null
+sed -i 's/axl.then=none/axl.then=none axl.noshutdown/' "$tmp/m-sb.cfg"
+axl create -q "$tmp/m-sb.cfg"
+up() { grep -q AXL-GUEST-UP "/var/log/xen/guest-$1.log" 2>/dev/null; }
+wait_for 60 up m-sa; wait_for 60 up m-sb
+axl shutdown -w --timeout=8s --then-destroy m-sa >"$tmp/out" 2>"$tmp/err"
+is "$?" 0 "shutdown --then-destroy of a guest that obeys: exit 0"
+unlike "$(cat "$tmp/err")" "destroy" "  and it needed no destroy"
+axl shutdown -w --timeout=3s --then-destroy m-sb >"$tmp/out" 2>"$tmp/err"
+is "$?" 0 "shutdown --then-destroy of a guest that ignores it: exit 0"
+like "$(cat "$tmp/err")" "domain [0-9]+ \('m-sb'\) destroyed after it did not shut down in time" \
+    "  says it needed the destroy"
+ok "  the guest is gone" gone m-sb
+out=$(axl shutdown --then-destroy m-sa 2>&1); st=$?
+is "$st:$out" "2:axl: shutdown: --then-destroy needs -w and --timeout" \
+    "--then-destroy without -w and --timeout: a usage error"
+stop m-sa; stop m-sb
+
 ok "no monitor is left" test -z "$(monitors)"
 done_testing
