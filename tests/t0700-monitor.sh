@@ -131,6 +131,15 @@ ok "axl wrote a core of more than 96 MiB" test "${sa:-0}" -gt 100663296
 is "$sa" "$sx" "  the size of xl's core for the same guest"
 stop m-da; stop m-dx
 
+# ---- on_crash = coredump-restart ----
+axl create -q "$(cfg m-ra2 crash 'on_crash = "coredump-restart"')"
+ok "coredump-restart: the guest comes back" wait_for 120 ups_at_least m-ra2 2
+ok "  after its core was written" test -s "$DUMP/m-ra2"
+like "$(log_of m-ra2)" "has shut down \(crash\): coredump-restart" \
+    "  the log says what happened"
+stop m-ra2
+rm -f "$DUMP/m-ra2"
+
 # ---- on_reboot = rename-restart ----
 axl create -q "$(cfg m-na reboot 'on_reboot = "rename-restart"')"
 xl create -q "$(cfg m-nx reboot 'on_reboot = "rename-restart"')"
