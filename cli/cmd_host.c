@@ -219,7 +219,8 @@ static int cmd_top_run(struct cli *cli, struct cmd_call *call)
 {
     char *argv[] = { "xentop", NULL };
 
-    loop_exec_prepare(cli->lp);
+    fflush(NULL);
+    loop_child_reset();     /* xentop gets the signals axl started with */
     execvp(argv[0], argv);
     return error_errno("top: cannot run xentop"), AXL_EXIT_FAIL;
 }
@@ -276,7 +277,8 @@ static int cmd_vncviewer_run(struct cli *cli, struct cmd_call *call)
         return error("cannot start a vnc viewer for domain '%s': no "
                      "program '%s' (set VNCVIEWER to the viewer)", spec,
                      viewer), AXL_EXIT_FAIL;
-    loop_exec_prepare(cli->lp);
+    fflush(NULL);
+    loop_child_reset();     /* as for top: the viewer replaces axl */
     log_clear_error(cli->log);
     rc = libxl_vncviewer_exec(cli_libxl(cli), domid,
                               cmd_flag(call, "autopass") > 0);

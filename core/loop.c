@@ -266,25 +266,6 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
     return 0;
 }
 
-/* The dispositions and mask axl started with; the loop takes no more. */
-static void loop_restore_signals(struct loop *lp)
-{
-    size_t i;
-
-    for (i = 0; i < LOOP_N_CANCEL; i++)
-        sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
-    sigaction(SIGPIPE, &loop_orig_pipe, NULL);
-    if (loop_sig_lp == lp)
-        loop_sig_lp = NULL;
-    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
-}
-
-void loop_exec_prepare(struct loop *lp)
-{
-    fflush(NULL);
-    loop_restore_signals(lp);
-}
-
 void loop_dispose(struct loop *lp)
 {
     struct loop_timer *t, *next;
@@ -304,7 +285,12 @@ void loop_dispose(struct loop *lp)
      * one the handler kept that the loop never took is raised again (but
      * a SIGINT meant for synchronous work that is over).
      */
-    loop_restore_signals(lp);
+    for (i = 0; i < LOOP_N_CANCEL; i++)
+        sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
+    sigaction(SIGPIPE, &loop_orig_pipe, NULL);
+    if (loop_sig_lp == lp)
+        loop_sig_lp = NULL;
+    sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
     for (i = 0; i < (size_t)lp->n_pending; i++) {
         int signo = lp->pending[i] & ~LOOP_SIG_SYNC;
 

@@ -79,15 +79,6 @@ struct loop_event_sink {
 void loop_dispose(struct loop *lp);
 
 /*
- * Before this process execs another program (xentop, a VNC viewer):
- * flush stdio and give back the signal mask and dispositions axl started
- * with, so the program gets them, not the loop's.  The loop handles no
- * signal after this; if the exec fails, end the run (loop_dispose() is
- * still due).
- */
-void loop_exec_prepare(struct loop *lp);
-
-/*
  * Synchronous work: calls into libxl outside the loop (opening libxl,
  * listing, a command's preparation), which no ao_abort can interrupt.
  * Between loop_sync_begin() and loop_sync_end(), with nothing in flight
