@@ -29,6 +29,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_dmesg_entry,
     &cmd_claims_entry,
     &cmd_cpupool_list_entry,
+    &cmd_sharing_entry,
     &cmd_block_attach_entry,
     &cmd_block_detach_entry,
     &cmd_block_list_entry,
@@ -74,15 +75,22 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_vcpu_pin_entry,
     &cmd_sched_credit_entry,
     &cmd_sched_credit2_entry,
+    &cmd_sched_rtds_entry,
     &cmd_cpupool_create_entry,
     &cmd_cpupool_destroy_entry,
     &cmd_cpupool_rename_entry,
     &cmd_cpupool_cpu_add_entry,
     &cmd_cpupool_cpu_remove_entry,
     &cmd_cpupool_migrate_entry,
+    &cmd_cpupool_numa_split_entry,
     &cmd_debug_keys_entry,
     &cmd_set_parameters_entry,
     &cmd_sysrq_entry,
+    &cmd_getenforce_entry,
+    &cmd_setenforce_entry,
+    &cmd_loadpolicy_entry,
+    &cmd_top_entry,
+    &cmd_vncviewer_entry,
     &cmd_help_entry,
     &cmd_version_entry,
     &cmd_shell_entry,
@@ -352,6 +360,11 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
         if (idx < 0)
             return error("%scannot parse options", cmd_who(cmd, who,
                                                              sizeof(who)));
+        if (call->n_given == CMD_MAX_GIVEN)
+            return error("%smore than %d options", cmd_who(cmd, who,
+                         sizeof(who)), CMD_MAX_GIVEN);
+        call->given[call->n_given].opt = idx;
+        call->given[call->n_given++].val = optarg;
         call->count[idx]++;
         call->val[idx] = optarg;
     }
@@ -410,6 +423,17 @@ int cmd_flag(const struct cmd_call *call, const char *long_name)
     int i = cmd_opt_index(call, long_name);
 
     return i < 0 ? 0 : call->count[i];
+}
+
+const char *cmd_opt_value(const struct cmd_call *call, const char *long_name,
+                          int i)
+{
+    int k, idx = cmd_opt_index(call, long_name);
+
+    for (k = 0; idx >= 0 && k < call->n_given; k++)
+        if (call->given[k].opt == idx && i-- == 0)
+            return call->given[k].val;
+    return NULL;
 }
 
 /* The options of cmd, one a line, as -h shows them. */
@@ -500,6 +524,11 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
     if ((cmd->flags & CMD_F_SHELL) && !cli->interactive) {
         error("%s: works only inside the shell (run 'axl shell')",
               cmd->name);
+        return AXL_EXIT_USAGE;
+    }
+    if ((cmd->flags & CMD_F_EXEC) && cli->interactive) {
+        error("%s: replaces axl with another program: run it as 'axl %s', "
+              "not in the shell", cmd->name, cmd->name);
         return AXL_EXIT_USAGE;
     }
     /*

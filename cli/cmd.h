@@ -10,6 +10,8 @@
 #include "cli.h"
 
 #define CMD_MAX_OPTS 24
+/* How many option words a command line may hold, for cmd_opt_values(). */
+#define CMD_MAX_GIVEN 64
 
 /* What a positional argument is, for completion and the man page. */
 enum cmd_arg {
@@ -53,6 +55,11 @@ struct cmd_opt {
  * -N is its --dry-run, or it refuses, as for an op.
  */
 #define CMD_F_CHANGES 0x40u
+/*
+ * Replaces axl with another program (xentop, a VNC viewer), as xl does:
+ * a one-shot command only; the shell and batch mode refuse it.
+ */
+#define CMD_F_EXEC    0x80u
 
 struct cmd_call;
 
@@ -76,6 +83,12 @@ struct cmd_call {
     char **argv;
     const char *val[CMD_MAX_OPTS + 2];  /* last value per option */
     int count[CMD_MAX_OPTS + 2];        /* times given */
+    /* Every option given, in order, for options a command repeats. */
+    int n_given;
+    struct {
+        int opt;                        /* index, as for val[] */
+        const char *val;                /* NULL for a flag */
+    } given[CMD_MAX_GIVEN];
 };
 
 /* The table, NULL-terminated, in the order `help` lists it. */
@@ -127,6 +140,13 @@ int cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 const char *cmd_opt(const struct cmd_call *call, const char *long_name);
 /* How many times option long_name was given. */
 int cmd_flag(const struct cmd_call *call, const char *long_name);
+/*
+ * The values option long_name was given, in command-line order: the
+ * i-th (from 0), or NULL past the last.  For options a command takes
+ * more than once (sched-rtds -v 0 -p ... -v 1 -p ...).
+ */
+const char *cmd_opt_value(const struct cmd_call *call, const char *long_name,
+                          int i);
 
 /* Print "usage: axl NAME USAGE" and the options, to stdout. */
 void cmd_print_help(const struct cmd_entry *cmd);
@@ -178,6 +198,8 @@ struct job *cmd_domain_job(struct cli *cli, struct cmd_call *call,
 struct json;
 /* xl list's header, up to Time(s), without a newline. */
 extern const char cmd_dom_header[];
+/* A domain's memory in MiB as xl's Mem columns: current and claimed. */
+unsigned long cmd_dom_mib(const libxl_dominfo *d);
 /* One domain's first six columns as xl list prints them, no newline. */
 void cmd_dom_row(libxl_ctx *ctx, const libxl_dominfo *d);
 /*
@@ -331,17 +353,19 @@ extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,
 extern const struct cmd_entry cmd_info_entry, cmd_uptime_entry,
     cmd_domid_entry, cmd_domname_entry, cmd_vm_list_entry,
     cmd_vcpu_list_entry, cmd_dmesg_entry, cmd_claims_entry,
-    cmd_cpupool_list_entry;
+    cmd_cpupool_list_entry, cmd_sharing_entry;
 
 /* Memory, vCPUs, schedulers, CPU pools (cli/cmd_sched.c) and the host
  * (cli/cmd_host.c). */
 extern const struct cmd_entry cmd_rename_entry, cmd_mem_set_entry,
     cmd_mem_max_entry, cmd_vcpu_pin_entry, cmd_sched_credit_entry,
-    cmd_sched_credit2_entry, cmd_cpupool_create_entry,
+    cmd_sched_credit2_entry, cmd_sched_rtds_entry, cmd_cpupool_create_entry,
     cmd_cpupool_destroy_entry, cmd_cpupool_rename_entry,
     cmd_cpupool_cpu_add_entry, cmd_cpupool_cpu_remove_entry,
-    cmd_cpupool_migrate_entry, cmd_debug_keys_entry,
-    cmd_set_parameters_entry, cmd_sysrq_entry;
+    cmd_cpupool_migrate_entry, cmd_cpupool_numa_split_entry,
+    cmd_debug_keys_entry, cmd_set_parameters_entry, cmd_sysrq_entry,
+    cmd_getenforce_entry, cmd_setenforce_entry, cmd_loadpolicy_entry,
+    cmd_top_entry, cmd_vncviewer_entry;
 
 /* The other device kinds and the cd drive (cli/cmd_vdev.c). */
 extern const struct cmd_entry cmd_vtpm_attach_entry, cmd_vtpm_detach_entry,

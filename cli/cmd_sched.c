@@ -1,15 +1,18 @@
 /*
  * cmd_sched: rename, mem-set, mem-max, vcpu-pin, sched-credit,
- * sched-credit2 and the cpupool commands - xl's syntax and output.
- * Every libxl call here is synchronous (none takes ao_how), made inside
- * the dispatcher's synchronous section; the command line is checked in
- * full before anything changes.
+ * sched-credit2, sched-rtds and the cpupool commands - xl's syntax and
+ * output.  Every libxl call here is synchronous (none takes ao_how), made
+ * inside the dispatcher's synchronous section, but for the one op
+ * cpupool-numa-split may need (Domain-0's vCPUs); the command line is
+ * checked in full before anything changes.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -327,7 +330,10 @@ struct cmd_sched_req {
     int weight, cap, tslice, rate, delay;
 };
 
-/* What differs between the schedulers: one row each. */
+/*
+ * What differs between the schedulers: one row each.  A scheduler
+ * without cpupool parameters (RTDS) has no get, set, apply or to_json.
+ */
 struct cmd_sched_kind {
     libxl_scheduler sched;
     int (*get)(libxl_ctx *ctx, uint32_t poolid, union cmd_sched_params *p);
@@ -337,7 +343,23 @@ struct cmd_sched_kind {
     /* xl's "Cpupool NAME: ..." line, after the name. */
     void (*print)(const union cmd_sched_params *p);
     char *(*to_json)(libxl_ctx *ctx, union cmd_sched_params *p);
+    /* xl's header over the domains, and one domain's row. */
+    void (*header)(void);
+    void (*row)(const char *name, uint32_t domid,
+                const libxl_domain_sched_params *p);
 };
+
+/* The credit schedulers' domain columns. */
+static void cmd_credit_header(void)
+{
+    printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+}
+
+static void cmd_credit_row(const char *name, uint32_t domid,
+                           const libxl_domain_sched_params *p)
+{
+    printf("%-33s %4d %6d %4d\n", name, (int)domid, p->weight, p->cap);
+}
 
 static int cmd_credit_get(libxl_ctx *ctx, uint32_t poolid,
                           union cmd_sched_params *p)
@@ -402,14 +424,41 @@ static char *cmd_credit2_json(libxl_ctx *ctx, union cmd_sched_params *p)
     return libxl_sched_credit2_params_to_json(ctx, &p->credit2);
 }
 
+/* RTDS: no cpupool parameters; a domain's period, budget, extratime. */
+static void cmd_rtds_print(const union cmd_sched_params *p)
+{
+    (void)p;
+    printf("sched=RTDS\n");
+}
+
+static void cmd_rtds_header(void)
+{
+    printf("%-33s %4s %9s %9s %10s\n", "Name", "ID", "Period", "Budget",
+           "Extratime");
+}
+
+static void cmd_rtds_row(const char *name, uint32_t domid,
+                         const libxl_domain_sched_params *p)
+{
+    printf("%-33s %4d %9d %9d %10s\n", name, (int)domid, p->period,
+           p->budget, p->extratime ? "yes" : "no");
+}
+
 static const struct cmd_sched_kind cmd_sched_credit = {
     LIBXL_SCHEDULER_CREDIT, cmd_credit_get, cmd_credit_set,
     cmd_credit_apply, cmd_credit_print, cmd_credit_json,
+    cmd_credit_header, cmd_credit_row,
 };
 
 static const struct cmd_sched_kind cmd_sched_credit2 = {
     LIBXL_SCHEDULER_CREDIT2, cmd_credit2_get, cmd_credit2_set,
     cmd_credit2_apply, cmd_credit2_print, cmd_credit2_json,
+    cmd_credit_header, cmd_credit_row,
+};
+
+static const struct cmd_sched_kind cmd_sched_rtds = {
+    LIBXL_SCHEDULER_RTDS, NULL, NULL, NULL, cmd_rtds_print, NULL,
+    cmd_rtds_header, cmd_rtds_row,
 };
 
 /* The number options and their bits; -1 after reporting a bad one. */
@@ -486,10 +535,11 @@ static void cmd_sched_pool_line(struct cli *cli,
     int rc;
 
     memset(&p, 0, sizeof(p));
-    rc = k->get(cli_libxl(cli), poolid, &p);
+    rc = k->get ? k->get(cli_libxl(cli), poolid, &p) : 0;
     log_clear_error(cli->log);      /* unavailable is said in the line */
     if (j) {
-        char *json = rc ? NULL : k->to_json(cli_libxl(cli), &p);
+        char *json = rc || !k->to_json ? NULL
+                                       : k->to_json(cli_libxl(cli), &p);
 
         json_kstr(j, "cpupool", name);
         json_kuint(j, "poolid", poolid);
@@ -574,31 +624,93 @@ static int cmd_sched_dom_get(struct cli *cli, const struct cmd_sched_kind *k,
     return -1;
 }
 
-/* One domain's row as xl prints it, or its JSON object. */
-static void cmd_sched_dom_out(struct cli *cli, uint32_t domid,
-                              libxl_domain_sched_params *p, struct json *j)
+/* Whether domid is under k's scheduler: 0, or -1 after reporting. */
+static int cmd_sched_dom_check(struct cli *cli, const struct cmd_sched_kind *k,
+                               uint32_t domid, const char *label)
 {
-    char *name = libxl_domid_to_name(cli_libxl(cli), domid), *json;
+    libxl_domain_sched_params p;
 
-    if (!j) {
-        printf("%-33s %4d %6d %4d\n", name ? name : "(null)", (int)domid,
-               p->weight, p->cap);
-        free(name);
-        return;
-    }
-    json = libxl_domain_sched_params_to_json(cli_libxl(cli), p);
+    if (cmd_sched_dom_get(cli, k, domid, label, &p) < 0)
+        return -1;
+    libxl_domain_sched_params_dispose(&p);
+    return 0;
+}
+
+/* A domain's { "name", "domid", "params" } object; json is freed. */
+static void cmd_sched_dom_json(struct json *j, const char *name,
+                               uint32_t domid, char *json)
+{
     json_open(j, '{');
     json_kstr(j, "name", name);
     json_kuint(j, "domid", domid);
     json_kraw(j, "params", json);
     json_close(j);
     free(json);
+}
+
+/* One domain's row as xl prints it, or its JSON object. */
+static void cmd_sched_dom_out(struct cli *cli, const struct cmd_sched_kind *k,
+                              uint32_t domid, libxl_domain_sched_params *p,
+                              struct json *j)
+{
+    char *name = libxl_domid_to_name(cli_libxl(cli), domid);
+
+    if (!j)
+        k->row(name ? name : "(null)", domid, p);
+    else
+        cmd_sched_dom_json(j, name, domid,
+                           libxl_domain_sched_params_to_json(cli_libxl(cli),
+                                                             p));
     free(name);
 }
 
-static void cmd_sched_header(void)
+/*
+ * How a listing shows one domain of a pool: 0, or -1 after reporting
+ * (label names the domain).  A domain's parameters, or (sched-rtds -v)
+ * its vCPUs', user being the view's.
+ */
+typedef int cmd_sched_rows_fn(struct cli *cli, const struct cmd_sched_kind *k,
+                              uint32_t domid, const char *label,
+                              struct json *j, const void *user);
+
+static int cmd_sched_dom_rows(struct cli *cli, const struct cmd_sched_kind *k,
+                              uint32_t domid, const char *label,
+                              struct json *j, const void *user)
 {
-    printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+    libxl_domain_sched_params p;
+
+    if (cmd_sched_dom_get(cli, k, domid, label, &p) < 0)
+        return -1;
+    cmd_sched_dom_out(cli, k, domid, &p, j);
+    libxl_domain_sched_params_dispose(&p);
+    return 0;
+}
+
+/* What a listing prints over a pool's domains, and each domain. */
+struct cmd_sched_view {
+    void (*header)(void);
+    cmd_sched_rows_fn *rows;
+    const void *user;
+};
+
+/* One domain shown (-d): the view's header and rows, or its object. */
+static int cmd_sched_dom_show(struct cli *cli, const struct cmd_sched_kind *k,
+                              const struct cmd_sched_view *v, uint32_t domid,
+                              const char *spec, bool json)
+{
+    struct json j;
+
+    json_init(&j, stdout);
+    /* Checked first: a domain under another scheduler prints nothing. */
+    if (cmd_sched_dom_check(cli, k, domid, spec) < 0)
+        return AXL_EXIT_FAIL;
+    if (!json)
+        v->header();
+    if (v->rows(cli, k, domid, spec, json ? &j : NULL, v->user) < 0)
+        return AXL_EXIT_FAIL;
+    if (json)
+        json_end(&j);
+    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
 }
 
 /* -d: show one domain, or with -w/-c set its values. */
@@ -607,26 +719,18 @@ static int cmd_sched_domain(struct cli *cli, struct cmd_call *call,
                             const struct cmd_sched_req *r)
 {
     const char *spec = cmd_opt(call, "domain");
+    const struct cmd_sched_view v = { k->header, cmd_sched_dom_rows, NULL };
     libxl_domain_sched_params p;
-    struct json j;
     uint32_t domid;
     int rc;
 
-    if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0 ||
-        cmd_sched_dom_get(cli, k, domid, spec, &p) < 0)
+    if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0)
         return AXL_EXIT_FAIL;
-    if (!(r->given & PARSE_SCHED_SETS)) {
-        json_init(&j, stdout);
-        if (!(r->given & PARSE_SCHED_JSON))
-            cmd_sched_header();
-        cmd_sched_dom_out(cli, domid, &p, r->given & PARSE_SCHED_JSON ? &j
-                                                                   : NULL);
-        if (r->given & PARSE_SCHED_JSON)
-            json_end(&j);
-        libxl_domain_sched_params_dispose(&p);
-        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-    }
-    libxl_domain_sched_params_dispose(&p);
+    if (!(r->given & PARSE_SCHED_SETS))
+        return cmd_sched_dom_show(cli, k, &v, domid, spec,
+                                  r->given & PARSE_SCHED_JSON);
+    if (cmd_sched_dom_check(cli, k, domid, spec) < 0)
+        return AXL_EXIT_FAIL;
     libxl_domain_sched_params_init(&p);
     p.sched = k->sched;
     if (r->given & PARSE_SCHED_WEIGHT)
@@ -647,10 +751,10 @@ static int cmd_sched_domain(struct cli *cli, struct cmd_call *call,
 /* The rows of the domains in pool poolid; -1 if one could not be read. */
 static int cmd_sched_pool_doms(struct cli *cli,
                                const struct cmd_sched_kind *k,
+                               const struct cmd_sched_view *v,
                                uint32_t poolid, const libxl_dominfo *info,
                                int n, struct json *j)
 {
-    libxl_domain_sched_params p;
     char label[16];
     int i, rc = 0;
 
@@ -658,44 +762,43 @@ static int cmd_sched_pool_doms(struct cli *cli,
         if (info[i].cpupool != poolid)
             continue;
         snprintf(label, sizeof(label), "%u", info[i].domid);
-        if (cmd_sched_dom_get(cli, k, info[i].domid, label, &p) < 0) {
+        if (v->rows(cli, k, info[i].domid, label, j, v->user) < 0)
             rc = -1;
-            continue;
-        }
-        cmd_sched_dom_out(cli, info[i].domid, &p, j);
-        libxl_domain_sched_params_dispose(&p);
     }
     return rc;
 }
 
 /* One pool of the listing: its line, the header, its domains' rows. */
 static int cmd_sched_pool(struct cli *cli, const struct cmd_sched_kind *k,
-                          uint32_t poolid, const libxl_dominfo *info, int n,
-                          struct json *j)
+                          const struct cmd_sched_view *v, uint32_t poolid,
+                          const libxl_dominfo *info, int n, struct json *j)
 {
     int rc;
 
     if (!j) {
         cmd_sched_pool_line(cli, k, poolid, NULL);
-        cmd_sched_header();
-        return cmd_sched_pool_doms(cli, k, poolid, info, n, NULL);
+        v->header();
+        return cmd_sched_pool_doms(cli, k, v, poolid, info, n, NULL);
     }
     json_open(j, '{');
     cmd_sched_pool_line(cli, k, poolid, j);
     json_key(j, "domains");
     json_open(j, '[');
-    rc = cmd_sched_pool_doms(cli, k, poolid, info, n, j);
+    rc = cmd_sched_pool_doms(cli, k, v, poolid, info, n, j);
     json_close(j);
     json_close(j);
     return rc;
 }
 
-/* No -d, no -s: every pool running k's scheduler (or -p's), as xl. */
+/*
+ * No -d, no -s: every pool running k's scheduler (or only pool, when not
+ * NULL), as xl lists them; with json one array.
+ */
 static int cmd_sched_list(struct cli *cli, struct cmd_call *call,
                           const struct cmd_sched_kind *k,
-                          const struct cmd_sched_req *r)
+                          const struct cmd_sched_view *v, const char *pool,
+                          bool json)
 {
-    const char *pool = cmd_opt(call, "cpupool");
     libxl_cpupoolinfo *pools = NULL;
     libxl_dominfo *info = NULL;
     struct json j, *jp = NULL;
@@ -714,7 +817,7 @@ static int cmd_sched_list(struct cli *cli, struct cmd_call *call,
         goto out;
     }
     json_init(&j, stdout);
-    if (r->given & PARSE_SCHED_JSON) {
+    if (json) {
         jp = &j;
         json_open(jp, '[');
     }
@@ -722,7 +825,7 @@ static int cmd_sched_list(struct cli *cli, struct cmd_call *call,
     for (i = 0; i < np; i++) {
         if (pools[i].sched != k->sched || (pool && pools[i].poolid != poolid))
             continue;
-        if (cmd_sched_pool(cli, k, pools[i].poolid, info, n, jp) < 0)
+        if (cmd_sched_pool(cli, k, v, pools[i].poolid, info, n, jp) < 0)
             status = AXL_EXIT_FAIL;
     }
     if (jp)
@@ -740,6 +843,7 @@ out:
 static int cmd_sched_run(struct cli *cli, struct cmd_call *call,
                          const struct cmd_sched_kind *k)
 {
+    struct cmd_sched_view v = { NULL, cmd_sched_dom_rows, NULL };
     struct cmd_sched_req r;
 
     if (cmd_sched_req(call, &r) < 0)
@@ -748,7 +852,9 @@ static int cmd_sched_run(struct cli *cli, struct cmd_call *call,
         return cmd_sched_param(cli, call, k, &r);
     if (r.given & PARSE_SCHED_DOMAIN)
         return cmd_sched_domain(cli, call, k, &r);
-    return cmd_sched_list(cli, call, k, &r);
+    v.header = k->header;
+    return cmd_sched_list(cli, call, k, &v, cmd_opt(call, "cpupool"),
+                          r.given & PARSE_SCHED_JSON);
 }
 
 static int cmd_sched_credit_run(struct cli *cli, struct cmd_call *call)
@@ -783,6 +889,225 @@ const struct cmd_entry cmd_sched_credit2_entry = {
     .max_args = 0,
     .flags = CMD_F_CHANGES,
     .run = cmd_sched_credit2_run,
+};
+
+/* ---- sched-rtds ---- */
+
+static const struct cmd_opt cmd_sched_rtds_opts[] = {
+    { 'd', "domain", "DOMAIN", "show or set this domain's vcpus" },
+    { 'v', "vcpuid", "VCPUID", "with -d: a vcpu to show or set (repeat "
+      "for more), or 'all'; without -d, 'all' lists every vcpu" },
+    { 'p', "period", "PERIOD", "with -v: the vcpu's period, in "
+      "microseconds (one for each -v)" },
+    { 'b', "budget", "BUDGET", "with -v: the vcpu's budget, in "
+      "microseconds (one for each -v)" },
+    { 'e', "extratime", "EXTRATIME", "with -v: 1 if the vcpu may run "
+      "beyond its budget in idle time, else 0 (one for each -v)" },
+    { 'c', "cpupool", "CPUPOOL", "only this cpupool" },
+    { 0, "json", NULL, "print the listing as one JSON document" },
+    { 0 },
+};
+
+static void cmd_rtds_vcpu_header(void)
+{
+    printf("%-33s %4s %4s %9s %9s %10s\n", "Name", "ID", "VCPU", "Period",
+           "Budget", "Extratime");
+}
+
+/*
+ * A domain's vCPUs: those user (a libxl_vcpu_sched_params) names, or
+ * every one when it names none; as xl's rows or one JSON object.
+ */
+static int cmd_rtds_vcpu_rows(struct cli *cli, const struct cmd_sched_kind *k,
+                              uint32_t domid, const char *label,
+                              struct json *j, const void *user)
+{
+    const libxl_vcpu_sched_params *want = user;
+    libxl_ctx *ctx = cli_libxl(cli);
+    libxl_vcpu_sched_params s;
+    char *name;
+    int i, rc;
+
+    libxl_vcpu_sched_params_init(&s);
+    log_clear_error(cli->log);
+    if (want && want->num_vcpus > 0) {
+        libxl_vcpu_sched_params_copy(ctx, &s, want);
+        rc = libxl_vcpu_sched_params_get(ctx, domid, &s);
+    } else {
+        rc = libxl_vcpu_sched_params_get_all(ctx, domid, &s);
+    }
+    if (rc) {
+        libxl_vcpu_sched_params_dispose(&s);
+        return cmd_libxl_failed(cli, rc, "cannot read the %s parameters of "
+                                "the vcpus of domain '%s'",
+                                libxl_scheduler_to_string(k->sched), label);
+    }
+    name = libxl_domid_to_name(ctx, domid);
+    for (i = 0; !j && i < s.num_vcpus; i++)
+        printf("%-33s %4d %4d %9" PRIu32 " %9" PRIu32 " %10s\n",
+               name ? name : "(null)", (int)domid, s.vcpus[i].vcpuid,
+               (uint32_t)s.vcpus[i].period, (uint32_t)s.vcpus[i].budget,
+               s.vcpus[i].extratime ? "yes" : "no");
+    if (j)
+        cmd_sched_dom_json(j, name, domid,
+                           libxl_vcpu_sched_params_to_json(ctx, &s));
+    free(name);
+    libxl_vcpu_sched_params_dispose(&s);
+    return 0;
+}
+
+/* One number option's i-th value: 0, or -1 after reporting. */
+static int cmd_rtds_num(struct cmd_call *call, const char *opt, int i,
+                        unsigned long max, const char *what, int *v_r)
+{
+    const char *s = cmd_opt_value(call, opt, i);
+    unsigned long v;
+
+    if (!s || parse_uint(s, max, &v) < 0)
+        return error("sched-rtds: invalid value '%s' for --%s (%s)",
+                     s ? s : "", opt, what);
+    *v_r = (int)v;
+    return 0;
+}
+
+/* The vCPUs of -v (and with -p, -b, -e their values) into *s. */
+static int cmd_rtds_vcpus(struct cmd_call *call, const struct parse_rtds *n,
+                          libxl_vcpu_sched_params *s)
+{
+    bool sets = n->period > 0;
+    int i, k = 0;
+
+    s->num_vcpus = n->all ? sets : n->vcpus;
+    s->vcpus = calloc(s->num_vcpus + 1, sizeof(*s->vcpus));
+    if (!s->vcpus)
+        return error("sched-rtds: out of memory");
+    for (i = 0; i < s->num_vcpus; i++)
+        libxl_sched_params_init(&s->vcpus[i]);
+    for (i = 0; cmd_opt_value(call, "vcpuid", i); i++) {
+        if (!strcmp(cmd_opt_value(call, "vcpuid", i), "all"))
+            continue;
+        if (cmd_rtds_num(call, "vcpuid", i, INT32_MAX,
+                         "a vcpu number or 'all'", &s->vcpus[k++].vcpuid))
+            return -1;
+    }
+    for (i = 0; sets && i < s->num_vcpus; i++) {
+        libxl_sched_params *v = &s->vcpus[i];
+
+        if (cmd_rtds_num(call, "period", i, INT32_MAX, "microseconds",
+                         &v->period) < 0 ||
+            cmd_rtds_num(call, "budget", i, INT32_MAX, "microseconds",
+                         &v->budget) < 0 ||
+            cmd_rtds_num(call, "extratime", i, 1, "1 or 0",
+                         &v->extratime) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The options counted, checked, and read into *s: 0, or -1. */
+static int cmd_rtds_req(struct cmd_call *call, struct parse_rtds *n,
+                        libxl_vcpu_sched_params *s)
+{
+    const char *v;
+    char err[256];
+    int i;
+
+    memset(n, 0, sizeof(*n));
+    n->domain = cmd_flag(call, "domain");
+    n->cpupool = cmd_flag(call, "cpupool");
+    n->json = cmd_flag(call, "json");
+    n->period = cmd_flag(call, "period");
+    n->budget = cmd_flag(call, "budget");
+    n->extratime = cmd_flag(call, "extratime");
+    for (i = 0; (v = cmd_opt_value(call, "vcpuid", i)); i++) {
+        if (!strcmp(v, "all"))
+            n->all++;
+        else
+            n->vcpus++;
+    }
+    if (parse_rtds_check(n, err, sizeof(err)) < 0)
+        return error("sched-rtds: %s", err);
+    return cmd_rtds_vcpus(call, n, s);
+}
+
+/* -d with -v and -p, -b, -e: set the vCPUs' values. */
+static int cmd_rtds_set(struct cli *cli, uint32_t domid, const char *spec,
+                        bool all, libxl_vcpu_sched_params *s)
+{
+    int rc;
+
+    if (cmd_sched_dom_check(cli, &cmd_sched_rtds, domid, spec) < 0)
+        return AXL_EXIT_FAIL;
+    s->sched = LIBXL_SCHEDULER_RTDS;
+    log_clear_error(cli->log);
+    if (all)
+        rc = libxl_vcpu_sched_params_set_all(cli_libxl(cli), domid, s);
+    else
+        rc = libxl_vcpu_sched_params_set(cli_libxl(cli), domid, s);
+    if (rc)
+        return cmd_libxl_failed(cli, rc, "cannot set the rtds parameters "
+                                "of the vcpus of domain '%s'", spec),
+               AXL_EXIT_FAIL;
+    return AXL_EXIT_OK;
+}
+
+/* -d: show the domain, or its vCPUs (-v), or set them (-p, -b, -e). */
+static int cmd_rtds_domain(struct cli *cli, struct cmd_call *call,
+                           const struct parse_rtds *n,
+                           libxl_vcpu_sched_params *s)
+{
+    const char *spec = cmd_opt(call, "domain");
+    struct cmd_sched_view v = { cmd_rtds_header, cmd_sched_dom_rows, NULL };
+    uint32_t domid;
+
+    if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0)
+        return AXL_EXIT_FAIL;
+    if (n->period)
+        return cmd_rtds_set(cli, domid, spec, n->all > 0, s);
+    if (n->vcpus || n->all) {
+        v.header = cmd_rtds_vcpu_header;
+        v.rows = cmd_rtds_vcpu_rows;
+        v.user = s;
+    }
+    return cmd_sched_dom_show(cli, &cmd_sched_rtds, &v, domid, spec,
+                              n->json > 0);
+}
+
+static int cmd_sched_rtds_run(struct cli *cli, struct cmd_call *call)
+{
+    struct cmd_sched_view v = { cmd_rtds_header, cmd_sched_dom_rows, NULL };
+    libxl_vcpu_sched_params s;
+    struct parse_rtds n;
+    int status = AXL_EXIT_USAGE;
+
+    libxl_vcpu_sched_params_init(&s);
+    if (cmd_rtds_req(call, &n, &s) < 0)
+        goto out;
+    if (n.domain) {
+        status = cmd_rtds_domain(cli, call, &n, &s);
+        goto out;
+    }
+    if (n.all) {
+        v.header = cmd_rtds_vcpu_header;
+        v.rows = cmd_rtds_vcpu_rows;
+    }
+    status = cmd_sched_list(cli, call, &cmd_sched_rtds, &v,
+                            cmd_opt(call, "cpupool"), n.json > 0);
+out:
+    libxl_vcpu_sched_params_dispose(&s);
+    return status;
+}
+
+const struct cmd_entry cmd_sched_rtds_entry = {
+    .name = "sched-rtds",
+    .summary = "show or set rtds scheduler parameters",
+    .usage = "[-d <Domain> [-v VCPUID|all [-p PERIOD -b BUDGET "
+             "-e EXTRATIME]]...] [-c CPUPOOL] [--json]",
+    .opts = cmd_sched_rtds_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_F_CHANGES,
+    .run = cmd_sched_rtds_run,
 };
 
 /* ---- cpupool-create ---- */
@@ -1126,3 +1451,211 @@ CMD_CPUPOOL("cpupool-cpu-remove", cpupool_cpu_remove,
 CMD_CPUPOOL("cpupool-migrate", cpupool_migrate,
             "move a domain into a CPU pool", "<Domain> <CpuPool>", 2,
             CMD_ARG_DOMAIN, CMD_ARG_CPUPOOL);
+
+/* ---- cpupool-numa-split ---- */
+
+/*
+ * A split under way: the host's CPUs, each node's marked done
+ * (LIBXL_CPUTOPOLOGY_INVALID_ENTRY) once it has its pool, and what the
+ * first pool (Pool-0, renamed) left for Domain-0.
+ */
+struct cmd_numa {
+    struct cli *cli;
+    libxl_cputopology *topo;
+    int n_cpus;
+    libxl_scheduler sched;      /* Pool-0's, for every new pool */
+    int first_cpus;             /* CPUs of Pool-0's node */
+};
+
+static void cmd_numa_free(struct cmd_numa *ns)
+{
+    if (ns->topo)
+        libxl_cputopology_list_free(ns->topo, ns->n_cpus);
+    free(ns);
+}
+
+/* Pool-0 alone (else nothing to split), its scheduler, the topology. */
+static int cmd_numa_read(struct cli *cli, struct cmd_numa *ns)
+{
+    libxl_cpupoolinfo *pools;
+    int np = 0;
+
+    if (!cli_libxl(cli))
+        return -1;
+    pools = libxl_list_cpupool(cli_libxl(cli), &np);
+    if (!pools)
+        return error("cpupool-numa-split: cannot list the cpupools");
+    ns->sched = pools[0].sched;
+    libxl_cpupoolinfo_list_free(pools, np);
+    if (np > 1)
+        return error("cannot split the host into one cpupool per numa "
+                     "node: %d cpupools exist already", np);
+    ns->topo = libxl_get_cpu_topology(cli_libxl(cli), &ns->n_cpus);
+    if (!ns->topo || ns->n_cpus < 1)
+        return error("cpupool-numa-split: cannot read the cpu topology");
+    return 0;
+}
+
+/* The node's pool, "Pool-nodeN": Pool-0 renamed, or a new one. */
+static int cmd_numa_pool(struct cli *cli, struct cmd_numa *ns, int node,
+                         bool first)
+{
+    libxl_ctx *ctx = cli_libxl(cli);
+    uint32_t poolid = first ? 0 : LIBXL_CPUPOOL_POOLID_ANY;
+    libxl_bitmap none;
+    libxl_uuid uuid;
+    char name[32];
+    int c, n = 0, rc = 0;
+
+    snprintf(name, sizeof(name), "Pool-node%d", node);
+    libxl_bitmap_init(&none);
+    log_clear_error(cli->log);
+    if (!first && (rc = libxl_cpupool_cpuremove_node(ctx, 0, node, &n)))
+        return cmd_libxl_failed(cli, rc, "cannot move the cpus of numa node "
+                                "%d out of cpupool 0", node);
+    if (!first && !(rc = libxl_cpu_bitmap_alloc(ctx, &none, 0))) {
+        libxl_uuid_generate(&uuid);
+        rc = libxl_cpupool_create(ctx, name, ns->sched, none, &uuid,
+                                  &poolid);
+    }
+    libxl_bitmap_dispose(&none);
+    if (!rc && !(rc = libxl_cpupool_cpuadd_node(ctx, poolid, node, &n)) &&
+        first)
+        rc = libxl_cpupool_rename(ctx, name, 0);
+    if (rc)
+        return cmd_libxl_failed(cli, rc, "cannot make cpupool '%s' of the "
+                                "cpus of numa node %d", name, node);
+    for (c = 0; c < ns->n_cpus; c++) {
+        if (ns->topo[c].node != (uint32_t)node)
+            continue;
+        ns->topo[c].node = LIBXL_CPUTOPOLOGY_INVALID_ENTRY;
+        ns->first_cpus += first;
+    }
+    return 0;
+}
+
+/* Domain-0's vCPUs online: 0 and *n_r, or -1 after reporting. */
+static int cmd_numa_dom0_vcpus(struct cli *cli, unsigned *n_r)
+{
+    libxl_dominfo info;
+    int rc;
+
+    libxl_dominfo_init(&info);
+    log_clear_error(cli->log);
+    rc = libxl_domain_info(cli_libxl(cli), &info, 0);
+    *n_r = info.vcpu_online;
+    libxl_dominfo_dispose(&info);
+    if (rc)
+        return cmd_libxl_failed(cli, rc, "cpupool-numa-split: cannot read "
+                                "Domain-0");
+    return 0;
+}
+
+/*
+ * After Pool-0 and Domain-0 fit the first node: wait (as xl, up to 10 s)
+ * for Domain-0's kernel to take the other vCPUs offline, then one pool
+ * per other node.  ns is freed.
+ */
+static int cmd_numa_rest(struct cmd_numa *ns)
+{
+    struct cli *cli = ns->cli;
+    unsigned online = 0;
+    int c, tries, status = AXL_EXIT_FAIL;
+
+    for (tries = 0; tries < 10; tries++) {
+        if (cmd_numa_dom0_vcpus(cli, &online) < 0)
+            goto out;
+        if (online <= (unsigned)ns->first_cpus)
+            break;
+        sleep(1);
+    }
+    if (online > (unsigned)ns->first_cpus) {
+        error("cannot split the host into one cpupool per numa node: "
+              "Domain-0 still has %u vcpus online, more than the %d cpus of "
+              "Pool-0's node", online, ns->first_cpus);
+        goto out;
+    }
+    for (c = 0; c < ns->n_cpus; c++)
+        if (ns->topo[c].node != LIBXL_CPUTOPOLOGY_INVALID_ENTRY &&
+            cmd_numa_pool(cli, ns, (int)ns->topo[c].node, false) < 0)
+            goto out;
+    status = AXL_EXIT_OK;
+out:
+    cmd_numa_free(ns);
+    return status;
+}
+
+/* Domain-0's vCPUs were set: the rest, as synchronous work. */
+static int cmd_numa_vcpus_done(struct job *job, int status, void *user)
+{
+    struct cmd_numa *ns = user;
+    struct cli *cli = ns->cli;
+
+    (void)job;
+    if (status != AXL_EXIT_OK) {
+        cmd_numa_free(ns);
+        return status;
+    }
+    loop_sync_begin(cli->lp);
+    status = cmd_numa_rest(ns);
+    loop_sync_end(cli->lp);
+    return status;
+}
+
+/*
+ * Domain-0 keeps as many vCPUs online as Pool-0's node has CPUs: more
+ * are taken offline by an op (libxl_set_vcpuonline takes ao_how), which
+ * goes on with the rest when done.
+ */
+static int cmd_numa_dom0(struct cli *cli, struct cmd_call *call,
+                         struct cmd_numa *ns)
+{
+    uint64_t timeout_ms = 0;
+    unsigned online;
+    uint32_t domid;
+    struct job *job;
+    int status;
+
+    if (cmd_numa_dom0_vcpus(cli, &online) < 0)
+        return cmd_numa_free(ns), AXL_EXIT_FAIL;
+    if (online <= (unsigned)ns->first_cpus)
+        return cmd_numa_rest(ns);
+    cmd_timeout_opt(call, &timeout_ms);     /* checked by the caller */
+    job = cmd_domain_job(cli, call, "0", OP_VCPU_SET, &domid, &status);
+    if (!job)
+        return cmd_numa_free(ns), status;
+    if (op_set_vcpus(job_op(job), (unsigned)ns->first_cpus) < 0) {
+        error("cpupool-numa-split: out of memory");
+        job_forget(cli, job);
+        return cmd_numa_free(ns), AXL_EXIT_FAIL;
+    }
+    job_on_done(job, cmd_numa_vcpus_done, ns);
+    return job_run(job, timeout_ms);
+}
+
+static int cmd_cpupool_numa_split_run(struct cli *cli, struct cmd_call *call)
+{
+    struct cmd_numa *ns;
+    uint64_t timeout_ms;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    ns = calloc(1, sizeof(*ns));
+    if (!ns)
+        return error("cpupool-numa-split: out of memory"), AXL_EXIT_FAIL;
+    ns->cli = cli;
+    if (cmd_numa_read(cli, ns) < 0 ||
+        cmd_numa_pool(cli, ns, (int)ns->topo[0].node, true) < 0)
+        return cmd_numa_free(ns), AXL_EXIT_FAIL;
+    return cmd_numa_dom0(cli, call, ns);
+}
+
+const struct cmd_entry cmd_cpupool_numa_split_entry = {
+    .name = "cpupool-numa-split",
+    .summary = "split the host's CPUs into one CPU pool per NUMA node",
+    .usage = "[--timeout=DURATION]",
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_F_OP,
+    .run = cmd_cpupool_numa_split_run,
+};

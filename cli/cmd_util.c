@@ -154,8 +154,7 @@ const char *cmd_dom_state(const libxl_dominfo *d, char buf[7])
     return buf;
 }
 
-/* The memory column: what the domain has and what it has claimed. */
-static unsigned long cmd_dom_mib(const libxl_dominfo *d)
+unsigned long cmd_dom_mib(const libxl_dominfo *d)
 {
     return (unsigned long)((d->current_memkb + d->outstanding_memkb) / 1024);
 }

@@ -31,7 +31,9 @@ static bool complete_offers_cmd(const struct cli *cli,
 {
     if (e->flags & CMD_F_HIDDEN)
         return false;
-    return cli->interactive || !(e->flags & CMD_F_SHELL);
+    if (cli->interactive)
+        return !(e->flags & CMD_F_EXEC);
+    return !(e->flags & CMD_F_SHELL);
 }
 
 static void complete_commands(struct cli *cli, const char *prefix,

@@ -146,6 +146,31 @@ int parse_sched_check(unsigned given, char *err, size_t len)
     return -1;
 }
 
+int parse_rtds_check(const struct parse_rtds *r, char *err, size_t len)
+{
+    int sets = r->period + r->budget + r->extratime;
+    int per_v = r->all ? 1 : r->vcpus;
+    const char *msg = NULL;
+
+    if (r->cpupool && (r->domain || r->vcpus || r->all || sets))
+        msg = "-c cannot be combined with -d, -v, -p, -b or -e";
+    else if (!r->domain && (r->vcpus || sets))
+        msg = "-v VCPU, -p, -b and -e act on a domain: give it with -d";
+    else if (r->all && r->vcpus)
+        msg = "-v all cannot be combined with -v VCPU";
+    else if (sets && !r->vcpus && !r->all)
+        msg = "-p, -b and -e set vcpus: give them with -v";
+    else if (sets && (r->period != per_v || r->budget != per_v ||
+                      r->extratime != per_v))
+        msg = "give one -p, one -b and one -e for each -v";
+    else if (sets && r->json)
+        msg = "--json goes with a listing, not with -p, -b or -e";
+    if (!msg)
+        return 0;
+    snprintf(err, len, "%s", msg);
+    return -1;
+}
+
 /* One hexadecimal field no greater than max, ending at the character
  * stop ('\0' for the last); *s moves past it. */
 static int parse_hex_field(const char **s, char stop, unsigned max,

@@ -53,6 +53,23 @@ int parse_mem_kb(const char *s, uint64_t *kb_r);
  */
 int parse_sched_check(unsigned given, char *err, size_t len);
 
+/* How often each option of a sched-rtds command line was given. */
+struct parse_rtds {
+    int domain, cpupool, json;  /* -d, -c, --json */
+    int vcpus;                  /* -v with a vCPU number */
+    int all;                    /* -v all */
+    int period, budget, extratime;  /* -p, -b, -e */
+};
+
+/*
+ * Whether the options make one of sched-rtds's forms: list every RTDS
+ * pool's domains [-c], or their vCPUs (-v all); show a domain (-d), some
+ * or all of its vCPUs (-d -v ...); set vCPUs (-d -v ... with one -p, -b
+ * and -e for each -v, or one each with -v all).  Returns 0, or -1 with
+ * what is wrong in err (one lowercase phrase naming the options).
+ */
+int parse_rtds_check(const struct parse_rtds *r, char *err, size_t len);
+
 /* A PCI address: domain, bus, device (slot) and function. */
 struct parse_bdf {
     unsigned domain, bus, dev, func;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The information commands against xl's in the same boot: info, uptime,
-# domid, domname, vm-list, vcpu-list, dmesg, claims, cpupool-list and
-# list print what xl prints (once what changes between two calls is
+# domid, domname, vm-list, vcpu-list, dmesg, claims, cpupool-list,
+# sharing and list print what xl prints (once what changes between two calls is
 # taken out) and exit as xl does; bad input is one line and the right
 # status; every --json is one valid JSON document (checked with
 # tests/lib/json.sh: dom0 has neither python nor jq) whose values are the
@@ -113,6 +113,9 @@ cat       cpupool-list -c
 cat       cpupool-list Pool-0
 norm_list list
 cat       list $B
+cat       sharing
+cat       sharing $B
+cat       sharing 0
 EOF
 
 # ---- bad input: one line, the status, nothing on stdout ----
@@ -135,6 +138,9 @@ bad 1 "$nd" vcpu-list nosuch
 bad 1 "$nd" vcpu-list --json "$A" nosuch
 bad 1 "$nd" list --json nosuch
 bad 1 "$nd" domid nosuch
+bad 1 "$nd" sharing nosuch
+bad 1 "$nd" sharing "$A" nosuch
+bad 1 "$nd" sharing --json "$A" nosuch
 bad 1 "axl: no such domain '0'" domid 0
 ok "xl domid 0 fails too (a name, not an id)" eval '! xl domid 0 >/dev/null 2>&1'
 bad 1 "axl: no such domain '32000'" domname 32000
@@ -213,6 +219,15 @@ is "$(jcol listB dominfo.paused)" true "list --json DOM: dominfo says paused"
 json_of claims claims --json
 is "$(jcol claims name)" "$(col 1 claims)" "claims --json: the names"
 is "$(jcol claims claimed)" "$(col 7 claims)" "claims --json: the claims"
+
+json_of sharing sharing --json
+is "$(jcol sharing name)" "$(col 1 sharing)" "sharing --json: the names"
+is "$(jcol sharing domid)" "$(col 2 sharing)" "sharing --json: the ids"
+is "$(jcol sharing memory)" "$(col 3 sharing)" "sharing --json: the memory"
+is "$(jcol sharing shared)" "$(col 4 sharing)" "sharing --json: the shared"
+json_of sharingAB sharing --json "$A" "$B"
+is "$(jcol sharingAB name)" "$A
+$B" "sharing --json DOM DOM: those domains, in order"
 
 json_of vms vm-list --json
 is "$(jcol vms uuid)" "$(col 1 vm-list)" "vm-list --json: the UUIDs"

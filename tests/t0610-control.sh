@@ -1,11 +1,14 @@
 #!/bin/bash
 # Control commands on a running PV guest and on the host: sysrq, mem-set,
-# mem-max, rename, vcpu-pin, sched-credit2, sched-credit, debug-keys,
-# set-parameters and the cpupool commands.  Each effect is checked
-# through xl in the same boot, each listing against xl's byte for byte;
-# bad domain, bad number, missing argument: status and one line.
-# CPU pools, the scheduler's parameters and Xen's log level are put back
-# as they were found.
+# mem-max, rename, vcpu-pin, sched-credit2, sched-credit, sched-rtds,
+# debug-keys, set-parameters, cpupool-numa-split and the cpupool
+# commands; and what the lab lacks, against xl in the same boot: an RTDS
+# pool, FLASK (getenforce, setenforce, loadpolicy), xentop (top), a VNC
+# display and viewer (vncviewer).  Each effect is checked through xl in
+# the same boot, each listing against xl's byte for byte; bad domain,
+# bad number, missing argument: status and one line.  CPU pools (and
+# Pool-0's name), the scheduler's parameters and Xen's log level are put
+# back as they were found.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -18,9 +21,12 @@ pools_before=$(xl cpupool-list 2>/dev/null)
 pool0_cpus=$(xl cpupool-list -c Pool-0 2>/dev/null | awk 'NR == 2 { print $2 }')
 rate_before=$(xl sched-credit2 -s 2>/dev/null | sed -n 's/.*ratelimit=\([0-9]*\)us.*/\1/p')
 
-# put_back: cpupools, Pool-0's CPUs and the credit2 rate limit as found.
+# put_back: cpupools, Pool-0's name and CPUs and the credit2 rate limit
+# as found (cpupool-numa-split renames Pool-0 after its node).
 put_back() {
     local p c
+    xl cpupool-list Pool-0 >/dev/null 2>&1 ||
+        xl cpupool-rename Pool-node0 Pool-0 >/dev/null 2>&1
     for p in "$P" "$P-b"; do
         xl cpupool-list "$p" >/dev/null 2>&1 || continue
         xl cpupool-migrate "$D" Pool-0 >/dev/null 2>&1
@@ -202,6 +208,136 @@ expect 1 "^axl: cannot send parameters 'axl_t0610_bogus=1' to xen: " \
     "set-parameters of an unknown parameter" -- \
     axl set-parameters axl_t0610_bogus=1
 
+# ---- sched-rtds: the lab has no RTDS pool ----
+is "$(axl sched-rtds)" "$(xl sched-rtds)" \
+    "sched-rtds with no rtds pool prints what xl prints (nothing)"
+is "$(axl sched-rtds -v all)" "$(xl sched-rtds -v all)" \
+    "sched-rtds -v all with no rtds pool prints what xl prints"
+is "$(axl sched-rtds --cpupool=Pool-0)" "$(xl sched-rtds --cpupool=Pool-0)" \
+    "sched-rtds --cpupool of a pool that is not rtds prints what xl prints"
+is "$(axl sched-rtds --json)" "[]" \
+    "sched-rtds --json with no rtds pool: an empty array"
+if [ "$(field 3 xl cpupool-list Pool-0)" = credit2 ]; then
+    expect 1 "^axl: domain '$D' is not under the rtds scheduler: its cpupool runs credit2$" \
+        "sched-rtds -d on a credit2 domain" -- axl sched-rtds -d "$D"
+    is "$(cat "$tmp/out")" "" "  nothing on stdout (xl prints its header first)"
+    xl sched-rtds -d "$D" >/dev/null 2>&1
+    is "$?" 1 "  xl fails too, exit 1"
+    expect 1 "^axl: domain '$D' is not under the rtds scheduler: its cpupool runs credit2$" \
+        "sched-rtds -d -v 0 on a credit2 domain" -- axl sched-rtds -d "$D" -v 0
+    xl sched-rtds -d "$D" -v 0 >/dev/null 2>&1
+    is "$?" 1 "  xl fails too, exit 1"
+    expect 1 "^axl: domain '$D' is not under the rtds scheduler: its cpupool runs credit2$" \
+        "sched-rtds setting a vcpu of a credit2 domain" -- \
+        axl sched-rtds -d "$D" -v 0 -p 10000 -b 4000 -e 1
+    xl sched-rtds -d "$D" -v 0 -p 10000 -b 4000 -e 1 >/dev/null 2>&1
+    is "$?" 1 "  xl fails too, exit 1"
+else
+    pass "# SKIP Pool-0 does not run credit2"
+fi
+expect 1 "^axl: no such cpupool 'nosuch'$" "sched-rtds of no cpupool" -- \
+    axl sched-rtds -c nosuch
+expect 1 "^axl: no such domain 'nosuch'$" "sched-rtds of no domain" -- \
+    axl sched-rtds -d nosuch
+expect 2 "^axl: sched-rtds: give one -p, one -b and one -e for each -v$" \
+    "sched-rtds setting without -e" -- \
+    axl sched-rtds -d "$D" -v 0 -p 10000 -b 4000
+xl sched-rtds -d "$D" -v 0 -p 10000 -b 4000 >/dev/null 2>&1
+is "$?" 1 "  xl refuses it too (exit 1)"
+
+# ---- cpupool-numa-split: on a one-node host, Pool-0 is renamed ----
+nodes=$(xl info | sed -n 's/^nr_nodes *: //p')
+if [ "$nodes" = 1 ] && [ "$(xl cpupool-list | wc -l | tr -d ' ')" = 2 ]; then
+    xl cpupool-numa-split >"$tmp/xl.out" 2>"$tmp/xl.err"
+    xst=$?
+    xl_pools=$(xl cpupool-list)
+    xl cpupool-rename Pool-node0 Pool-0 >/dev/null 2>&1
+    axl cpupool-numa-split >"$tmp/axl.out" 2>"$tmp/axl.err"
+    is "$?" "$xst" "cpupool-numa-split exits as xl ($xst)"
+    is "$(cat "$tmp/axl.out")" "$(cat "$tmp/xl.out")" \
+        "cpupool-numa-split prints what xl prints"
+    is "$(cat "$tmp/axl.err")" "$(cat "$tmp/xl.err")" \
+        "cpupool-numa-split says what xl says on stderr"
+    is "$(xl cpupool-list)" "$xl_pools" \
+        "xl cpupool-list: the pools as after xl's split"
+    like "$(xl cpupool-list)" "^Pool-node0 " "  Pool-0 is now Pool-node0"
+    ok "Pool-node0 is renamed back to Pool-0" \
+        axl cpupool-rename Pool-node0 Pool-0
+else
+    pass "# SKIP not one node and Pool-0 alone (nodes: $nodes)"
+fi
+
+# ---- getenforce, setenforce, loadpolicy: the lab's Xen has no FLASK ----
+xl getenforce >"$tmp/xl.out" 2>&1
+xst=$?
+diag "xl getenforce: exit $xst, '$(head -1 "$tmp/xl.out")'"
+printf 'not a policy\n' >"$tmp/policy"
+if ! grep -qxE 'Enforcing|Permissive' "$tmp/xl.out"; then
+    expect 1 "^axl: cannot read flask's enforcing mode: " \
+        "getenforce without flask" -- axl getenforce
+    is "$(cat "$tmp/out")" "" "  nothing on stdout"
+    if grep -q "Disabled" "$tmp/xl.out"; then
+        like "$(cat "$tmp/err")" "xen has no flask security module" \
+            "  says flask is disabled, as xl"
+    fi
+    expect 1 "^axl: cannot set flask's enforcing mode to permissive: " \
+        "setenforce without flask" -- axl setenforce Permissive
+    xl setenforce Permissive >/dev/null 2>&1
+    xst=$?
+    ok "  xl fails too (exit $xst)" test "$xst" != 0
+    expect 1 "^axl: cannot load flask policy '$tmp/policy': " \
+        "loadpolicy without flask" -- axl loadpolicy "$tmp/policy"
+    xl loadpolicy "$tmp/policy" >/dev/null 2>&1
+    xst=$?
+    ok "  xl fails too (exit $xst)" test "$xst" != 0
+else
+    # xl's status is the mode (Enforcing exits 1); axl's is 0.
+    is "$(axl getenforce)" "$(cat "$tmp/xl.out")" \
+        "getenforce prints what xl prints (this Xen has flask)"
+fi
+expect 2 "^axl: setenforce: invalid mode 'strict' \(1, 0, Enforcing or Permissive\)$" \
+    "setenforce of a bad mode" -- axl setenforce strict
+expect 1 "^axl: cannot read policy file '$tmp/nosuch': No such file or directory$" \
+    "loadpolicy of no file" -- axl loadpolicy "$tmp/nosuch"
+
+# ---- top: xl runs xentop through sh; the lab has no xentop ----
+if command -v xentop >/dev/null 2>&1; then
+    pass "# SKIP xentop is installed"
+else
+    xl top </dev/null >"$tmp/xl.out" 2>"$tmp/xl.err"
+    xst=$?
+    # system()'s 127 << 8, truncated to 8 bits: xl exits 0 here.
+    diag "xl top without xentop: exit $xst, '$(head -1 "$tmp/xl.err")'"
+    like "$(cat "$tmp/xl.err")" "xentop" "xl top cannot run xentop either"
+    expect 1 "^axl: top: cannot run xentop: No such file or directory$" \
+        "top without xentop" -- axl top
+fi
+
+# ---- vncviewer: a PV guest without VNC, and no viewer in the lab ----
+xl vncviewer "$D" </dev/null >/dev/null 2>&1
+xst=$?
+if command -v vncviewer >/dev/null 2>&1; then
+    pass "# SKIP a vncviewer is installed"
+else
+    expect 1 "^axl: cannot start a vnc viewer for domain '$D': no program 'vncviewer' \(set VNCVIEWER to the viewer\)$" \
+        "vncviewer without a viewer" -- axl vncviewer "$D"
+    is "$xst" 1 "  xl fails too (the guest has no vnc-port), exit 1"
+fi
+viewer=$(type -P true)
+if [ -n "$viewer" ]; then
+    # A viewer that exists: what stops it is the guest's missing display,
+    # libxl's to say.
+    expect 1 "^axl: cannot start a vnc viewer for domain '$D': .*vnc-port" \
+        "vncviewer of a guest without VNC" -- \
+        env VNCVIEWER="$viewer" axl vncviewer "$D"
+    VNCVIEWER=$viewer xl vncviewer "$D" </dev/null >/dev/null 2>&1
+    is "$?" 1 "  xl fails too, exit 1"
+else
+    pass "# SKIP no 'true' program on PATH"
+fi
+expect 1 "^axl: no such domain 'nosuch'$" "vncviewer of no domain" -- \
+    axl vncviewer nosuch
+
 # ---- cpupools ----
 ncpu=$(printf '%s\n' "${pool0_cpus//,/ }" | wc -w)
 if [ "$ncpu" -lt 2 ] || ! printf '%s' "$pool0_cpus" | grep -qE '^[0-9,]+$'; then
@@ -245,6 +381,11 @@ expect 1 "^axl: cannot rename cpupool '$P-b' to 'Pool-0': a cpupool of that name
     "cpupool-rename to a name in use" -- axl cpupool-rename "$P-b" Pool-0
 expect 1 "^axl: no such cpupool '$P'$" "cpupool-rename of no cpupool" -- \
     axl cpupool-rename "$P" x
+expect 1 "^axl: cannot split the host into one cpupool per numa node: 2 cpupools exist already$" \
+    "cpupool-numa-split with a second pool" -- axl cpupool-numa-split
+xl cpupool-numa-split >/dev/null 2>&1
+is "$?" 1 "  xl refuses too, exit 1"
+like "$(xl cpupool-list)" "^Pool-0 " "  Pool-0 keeps its name"
 
 ok "cpupool-migrate exits 0" axl cpupool-migrate "$D" "$P-b"
 is "$(xl list -c "$D" | awk 'NR == 2 { print $NF }')" "$P-b" \
@@ -305,5 +446,8 @@ ok "cpupool-cpu-add Pool-0 $cpu exits 0" axl cpupool-cpu-add Pool-0 "$cpu"
 is "$(field 2 xl cpupool-list -c Pool-0)" "$pool0_cpus" \
     "Pool-0 has its cpus back"
 ok "destroy $D" axl destroy "$D"
+# A destroyed domain may linger, dying, for a moment in its pool's count.
+as_found() { [ "$(xl cpupool-list)" = "$pools_before" ]; }
+wait_for 10 as_found
 is "$(xl cpupool-list)" "$pools_before" "the cpupools are as found"
 done_testing

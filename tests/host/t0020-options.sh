@@ -75,6 +75,49 @@ usage_err "axl: cpupool-create: unexpected argument 'b.cfg': one config file (us
     cpupool-create a.cfg b.cfg
 usage_err "axl: cpupool-migrate: missing argument (usage: axl cpupool-migrate <Domain> <CpuPool>)" \
     cpupool-migrate d
+# sched-rtds: xl's forms, one -p, -b and -e for each -v; the values in
+# words before libxl is opened.
+usage_err "axl: sched-rtds: -v VCPU, -p, -b and -e act on a domain: give it with -d" \
+    sched-rtds -v 0
+usage_err "axl: sched-rtds: -p, -b and -e set vcpus: give them with -v" \
+    sched-rtds -d d -p 10000 -b 4000 -e 1
+usage_err "axl: sched-rtds: give one -p, one -b and one -e for each -v" \
+    sched-rtds -d d -v 0 -v 1 -p 10000 -b 4000 -e 1
+usage_err "axl: sched-rtds: give one -p, one -b and one -e for each -v" \
+    sched-rtds -d d -v 0 -p 10000 -b 4000
+usage_err "axl: sched-rtds: -c cannot be combined with -d, -v, -p, -b or -e" \
+    sched-rtds -c Pool-0 -d d
+usage_err "axl: sched-rtds: -v all cannot be combined with -v VCPU" \
+    sched-rtds -d d -v all -v 1
+usage_err "axl: sched-rtds: invalid value '2' for --extratime (1 or 0)" \
+    sched-rtds -d d -v 0 -p 10000 -b 4000 -e 2
+usage_err "axl: sched-rtds: invalid value 'x' for --vcpuid (a vcpu number or 'all')" \
+    sched-rtds -d d -v x
+usage_err "axl: sched-rtds: invalid value '1x' for --budget (microseconds)" \
+    sched-rtds -d d -v 0 -v 1 -p 1 -b 2 -e 0 -p 3 -b 1x -e 0
+usage_err "axl: sched-rtds: --json goes with a listing, not with -p, -b or -e" \
+    sched-rtds -d d -v all -p 100 -b 50 -e 0 --json
+usage_err "axl: setenforce: invalid mode 'strict' (1, 0, Enforcing or Permissive)" \
+    setenforce strict
+usage_err "axl: setenforce: missing argument (usage: axl setenforce <1|0|Enforcing|Permissive>)" \
+    setenforce
+usage_err "axl: top: unexpected argument 'x' (usage: axl top)" top x
+usage_err "axl: cpupool-numa-split: unexpected argument 'x' (usage: axl cpupool-numa-split [--timeout=DURATION])" \
+    cpupool-numa-split x
+usage_err "axl: vncviewer: missing argument (usage: axl vncviewer [options] <Domain>)" \
+    vncviewer
+out=$("$AXL" vncviewer --vncviewer-autopass 2>&1)
+unlike "$out" "unknown option" "vncviewer takes xl's --vncviewer-autopass"
+# top and vncviewer replace axl: the shell and batch mode refuse them.
+f=$(mktemp)
+printf 'top\n' >"$f"
+err=$("$AXL" -f "$f" 2>&1 >/dev/null); rc=$?
+is "$rc:$(printf '%s\n' "$err" | head -1)" \
+    "2:axl: top: replaces axl with another program: run it as 'axl top', not in the shell" \
+    "axl -f: top is refused, exit 2"
+rm -f "$f"
+is "$("$AXL" __complete 1 axl to)" top "one-shot completion offers top"
+
 # The global -N is refused by a command that changes something and has no
 # dry run, as xl refuses it; vcpu-pin's is its --dry-run.
 usage_err "axl: rename: has no dry run (-N); nothing was done" -N rename d e

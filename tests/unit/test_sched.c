@@ -54,6 +54,38 @@ static void check_sched(unsigned given, const char *want, const char *title)
         printf("#   got '%s'\n", err);
 }
 
+/*
+ * sched-rtds's options from a word of letters, one per option given:
+ * d c j (--json), v (-v N), a (-v all), p b e.
+ */
+static void check_rtds(const char *opts, const char *want)
+{
+    struct parse_rtds r = { 0 };
+    char err[256] = "", title[128];
+    const char *o;
+    int rc;
+
+    for (o = opts; *o; o++) {
+        r.domain += *o == 'd';
+        r.cpupool += *o == 'c';
+        r.json += *o == 'j';
+        r.vcpus += *o == 'v';
+        r.all += *o == 'a';
+        r.period += *o == 'p';
+        r.budget += *o == 'b';
+        r.extratime += *o == 'e';
+    }
+    rc = parse_rtds_check(&r, err, sizeof(err));
+    snprintf(title, sizeof(title), "sched-rtds: '%s' %s", opts,
+             want ? "refused" : "accepted");
+    if (!want)
+        check(rc == 0, title);
+    else
+        check(rc == -1 && !strcmp(err, want), title);
+    if (want && strcmp(err, want))
+        printf("#   got '%s'\n", err);
+}
+
 /* A map of 8 CPUs from str (ctx-less); "" when it fails. */
 static const char *cpus(const char *str)
 {
@@ -146,6 +178,28 @@ int main(void)
     check_sched(PARSE_SCHED_DOMAIN | PARSE_SCHED_WEIGHT | PARSE_SCHED_JSON,
                 "--json goes with a listing, not with -w, -c, -t, -r or -m",
                 "sched: --json with a setting");
+
+    check_rtds("", NULL);
+    check_rtds("cj", NULL);
+    check_rtds("a", NULL);
+    check_rtds("d", NULL);
+    check_rtds("dvv", NULL);
+    check_rtds("dvpbe", NULL);
+    check_rtds("dvvppbbee", NULL);
+    check_rtds("dapbe", NULL);
+    check_rtds("dc", "-c cannot be combined with -d, -v, -p, -b or -e");
+    check_rtds("ca", "-c cannot be combined with -d, -v, -p, -b or -e");
+    check_rtds("v",
+               "-v VCPU, -p, -b and -e act on a domain: give it with -d");
+    check_rtds("apbe",
+               "-v VCPU, -p, -b and -e act on a domain: give it with -d");
+    check_rtds("dav", "-v all cannot be combined with -v VCPU");
+    check_rtds("dpbe", "-p, -b and -e set vcpus: give them with -v");
+    check_rtds("dvpb", "give one -p, one -b and one -e for each -v");
+    check_rtds("dvvpbe", "give one -p, one -b and one -e for each -v");
+    check_rtds("dappbbee", "give one -p, one -b and one -e for each -v");
+    check_rtds("dvpbej",
+               "--json goes with a listing, not with -p, -b or -e");
 
     check(!strcmp(cpus("0-3,6"), "0-3,6"), "cpus '0-3,6'");
     check(!strcmp(cpus("all"), "all"), "cpus 'all'");
