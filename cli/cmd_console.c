@@ -73,6 +73,8 @@ static pid_t con_fork(struct cli *cli, uint32_t domid, bool primary,
 
 /* The client of a one-shot axl, for a signal to end it. */
 static pid_t con_pid;
+/* The signal passed on to it, if any: the console's status is then 128+N. */
+static int con_signo;
 
 /*
  * A signal to a one-shot axl whose console client runs: the client (in
@@ -83,8 +85,10 @@ static bool con_signal(struct cli *cli, int signo, void *user)
 {
     (void)cli;
     (void)user;
-    if (con_pid > 0)
+    if (con_pid > 0) {
         kill(con_pid, signo);
+        con_signo = signo;
+    }
     return false;
 }
 
@@ -120,7 +124,11 @@ static void con_child_done(struct loop *lp, pid_t pid, int status,
         close(c->notify_fd);
     }
     con_release_op(c);     /* gone: do not wait for it */
+    /* Ended because axl was told to end (its handler may exit 0). */
+    if (con_signo)
+        st = AXL_EXIT_SIGNAL + con_signo;
     con_pid = 0;
+    con_signo = 0;
     if (c->cli->signal_hook == con_signal)
         c->cli->signal_hook = NULL;
     cli_release(c->cli, c->status_counts ? st : -1);

@@ -11,7 +11,6 @@
 
 static int balloon_fd = -1;
 static int balloon_holds;
-static uint64_t balloon_kb;
 
 bool balloon_cmdline_sets_dom0_mem(const char *cmdline)
 {
@@ -80,19 +79,4 @@ void balloon_unlock(void)
     /* Closing the file drops the lock. */
     close(balloon_fd);
     balloon_fd = -1;
-}
-
-uint64_t balloon_reserved_kb(void)
-{
-    return balloon_kb;
-}
-
-void balloon_reserve(uint64_t kb)
-{
-    balloon_kb += kb;
-}
-
-void balloon_release(uint64_t kb)
-{
-    balloon_kb = kb > balloon_kb ? 0 : balloon_kb - kb;
 }

@@ -3,9 +3,9 @@
  * as xl's autoballoon does: Domain-0 is asked to give memory back, under
  * xl's lock (the file xl.conf's lockfile names), so that an axl and an xl
  * creating at once do not both count on the same free memory.  Within
- * one axl, creates in flight reserve what they need, so that parallel
- * jobs do not either.  The waiting itself is the create op's (core/op.c):
- * these are the facts and the bookkeeping it works from.
+ * one axl, the create op (core/op.c) counts what the creates in flight
+ * still need, so that parallel jobs do not either, and does the waiting:
+ * these are the facts and the lock it works with.
  */
 #ifndef AXL_BALLOON_H
 #define AXL_BALLOON_H
@@ -30,10 +30,5 @@ bool balloon_cmdline_sets_dom0_mem(const char *cmdline);
  */
 int balloon_lock(const char *path, pid_t *holder_r);
 void balloon_unlock(void);
-
-/* What creates in flight in this process have counted on (KiB). */
-uint64_t balloon_reserved_kb(void);
-void balloon_reserve(uint64_t kb);
-void balloon_release(uint64_t kb);
 
 #endif

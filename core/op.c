@@ -79,7 +79,8 @@ struct op {
     bool locked;                  /* this op holds it */
     pid_t lock_holder;            /* who else does */
     uint64_t need_kb;             /* what the new domain needs */
-    uint64_t reserved_kb;         /* what it counts on (balloon.h) */
+    uint64_t reserved_kb;         /* what it counts on, building */
+    struct op *balloon_next;      /* on op_balloon_list while it does */
     uint64_t asked_kb;            /* what Domain-0 was asked to give */
     uint64_t best_free_kb;        /* the most free memory seen */
     uint64_t t_balloon_ms, t_progress_ms;
@@ -666,16 +667,23 @@ void op_set_balloon(struct op *op, const char *lockfile)
     snprintf(op->lockfile, sizeof(op->lockfile), "%s", lockfile);
 }
 
+/* The creates of this process that count on memory while they build. */
+static struct op *op_balloon_list;
+
 static void op_balloon_release(struct op *op)
 {
+    struct op **pp;
+
     if (op->balloon_timer) {
         loop_timer_cancel(op->lp, op->balloon_timer);
         op->balloon_timer = NULL;
     }
-    if (op->reserved_kb) {
-        balloon_release(op->reserved_kb);
-        op->reserved_kb = 0;
-    }
+    for (pp = &op_balloon_list; *pp; pp = &(*pp)->balloon_next)
+        if (*pp == op) {
+            *pp = op->balloon_next;
+            break;
+        }
+    op->reserved_kb = 0;
     if (op->locked) {
         balloon_unlock();
         op->locked = false;
@@ -694,6 +702,35 @@ static unsigned long op_dom0_target_mib(struct op *op)
 
 static void op_balloon_step(struct op *op);
 static void op_report_left(struct op *op, enum op_result result);
+
+/*
+ * What the other creates of this process still count on: each one's
+ * need less what its domain has been given so far (free memory already
+ * shows that part).
+ */
+static uint64_t op_balloon_others(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    uint64_t sum = 0;
+    struct op *o;
+
+    for (o = op_balloon_list; o; o = o->balloon_next) {
+        uint64_t have = 0;
+        uint32_t id;
+        libxl_dominfo info;
+
+        if (o == op)
+            continue;
+        id = op_phase_domid(o);
+        libxl_dominfo_init(&info);
+        if (id != (uint32_t)INVALID_DOMID &&
+            libxl_domain_info(ctx, &info, id) == 0)
+            have = info.current_memkb;
+        libxl_dominfo_dispose(&info);
+        sum += o->reserved_kb > have ? o->reserved_kb - have : 0;
+    }
+    return sum;
+}
 
 static void op_balloon_timer(struct loop *lp, void *user)
 {
@@ -764,14 +801,15 @@ static void op_balloon_step(struct op *op)
                         op_failure(op, r));
         return;
     }
-    others = balloon_reserved_kb();
+    others = op_balloon_others(op);
     avail = free_kb > others ? free_kb - others : 0;
     if (avail >= op->need_kb) {
         if (op->asked_kb)
             op_note(op, OP_NOTE_PROGRESS, "Domain-0 gave back memory: its "
                     "target is now %lu MiB", op_dom0_target_mib(op));
         op->reserved_kb = op->need_kb;
-        balloon_reserve(op->reserved_kb);
+        op->balloon_next = op_balloon_list;
+        op_balloon_list = op;
         op->phase = OP_PHASE_MAIN;
         op_launch(op);
         return;

@@ -31,16 +31,23 @@ cfg() {
 timeout -s TERM 25 axl create -c "$(cfg c-a)" </dev/null >"$tmp/a.out" \
     2>"$tmp/a.err"
 st=$?
+ok "axl's console client ends with it" \
+    wait_for 5 eval '[ -z "$(consoles)" ]'
 timeout -s TERM 25 xl create -c "$(cfg c-x)" </dev/null >"$tmp/x.out" \
     2>&1
 grep -q AXL-GUEST-UP "$tmp/x.out" ||
     diag "xl create -c did not show the marker: $(tail -3 "$tmp/x.out")"
+# xl's console client outlives the xl that timeout killed: count them,
+# then end them, so that what follows sees axl's alone.
+xl_left=$(consoles | wc -l)
+diag "xenconsole clients left by xl create -c after SIGTERM: $xl_left"
+kill $(consoles) 2>/dev/null
+wait_for 5 eval '[ -z "$(consoles)" ]'
 ok "create -c shows the guest's console to its marker" \
     grep -q AXL-GUEST-UP "$tmp/a.out"
 ok "  as xl create -c does" grep -q AXL-GUEST-UP "$tmp/x.out"
 is "$st" 0 "create -c ended by a signal after the create: the create's status"
 ok "  the guest runs on" dom_exists c-a
-ok "  and no console client is left" wait_for 5 eval '[ -z "$(consoles)" ]'
 unlike "$(cat "$tmp/a.err")" "creating domain" \
     "  no progress line is printed over the console"
 
@@ -52,7 +59,7 @@ out=$(axl console -t serial c-a 2>&1); st=$?
 xl console -t serial c-x </dev/null >/dev/null 2>&1; xst=$?
 is "$st:$out" "1:axl: domain 'c-a' has no serial console 0" \
     "a PV guest has no serial console: one line, exit 1"
-is "$xst" 1 "  xl fails there too"
+ok "  xl fails there too (exit $xst)" test "$xst" -ne 0
 out=$(axl console -t bogus c-a 2>&1); st=$?
 is "$st:$out" "2:axl: console: invalid console type 'bogus' (use pv, serial or vuart)" \
     "a bad type: one line, exit 2"

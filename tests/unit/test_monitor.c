@@ -83,12 +83,6 @@ int main(void)
     check(balloon_lock(path, &holder) == 0, "  again by this process");
     balloon_unlock();
     balloon_unlock();
-    balloon_reserve(1024);
-    balloon_reserve(2048);
-    check(balloon_reserved_kb() == 3072, "reservations add up");
-    balloon_release(1024);
-    balloon_release(4096);
-    check(balloon_reserved_kb() == 0, "and never go below 0");
     unlink(path);
     libxl_domain_config_dispose(&cfg);
     return tap_done();
