@@ -805,7 +805,7 @@ static void op_balloon_step(struct op *op)
     avail = free_kb > others ? free_kb - others : 0;
     if (avail >= op->need_kb) {
         if (op->asked_kb)
-            op_note(op, OP_NOTE_PROGRESS, "Domain-0 gave back memory: its "
+            op_note(op, OP_NOTE_INFO, "Domain-0 gave back memory: its "
                     "target is now %lu MiB", op_dom0_target_mib(op));
         op->reserved_kb = op->need_kb;
         op->balloon_next = op_balloon_list;
@@ -828,7 +828,8 @@ static void op_balloon_step(struct op *op)
                             op_failure(op, r));
             return;
         }
-        op_note(op, OP_NOTE_PROGRESS, "asking Domain-0 for %llu MiB "
+        /* Domain-0 shrinks: the user always hears of it. */
+        op_note(op, OP_NOTE_INFO, "asking Domain-0 for %llu MiB "
                 "(%llu MiB free, %llu MiB needed%s)",
                 (unsigned long long)((missing - op->asked_kb) / 1024),
                 (unsigned long long)(free_kb / 1024),

@@ -34,14 +34,15 @@ xl_opts() {
         sed 's/^[ ,]*//' | grep -vx -- '-h' | sort -u
 }
 
-# axl_lists CMD OPT: axl's help lists OPT (any of its spellings).
+# axl_lists COL OPT: the option column COL (help_optcol's, read once
+# per command) lists OPT (any of its spellings).
 axl_lists() {
-    help_optcol "$1" | grep -Eq -- "(^|, )$2(=|,|\$)"
+    printf '%s\n' "$1" | grep -Eq -- "(^|, )$2(=|,|\$)"
 }
 
-# axl_takes_value CMD OPT: the option takes a value in axl's table.
+# axl_takes_value COL OPT: the option takes a value in axl's table.
 axl_takes_value() {
-    help_optcol "$1" | grep -E -- "(^|, )$2(=|,|\$)" | grep -q -- '='
+    printf '%s\n' "$1" | grep -E -- "(^|, )$2(=|,|\$)" | grep -q -- '='
 }
 
 # readme_left_out: the xl commands README.md's list says axl leaves out
@@ -84,9 +85,10 @@ for c in $cmds; do
         is "$?" 0 "$c: xl lists no option; 'axl $c -h' works"
         continue
     fi
+    col=$(help_optcol "$c")
     for o in $opts; do
-        ok "$c: axl's help lists xl's '$o'" axl_lists "$c" "$o"
-        if axl_takes_value "$c" "$o"; then
+        ok "$c: axl's help lists xl's '$o'" axl_lists "$col" "$o"
+        if axl_takes_value "$col" "$o"; then
             err=$(axl "$c" "$o" x -h 2>&1 >/dev/null)
         else
             err=$(axl "$c" "$o" -h 2>&1 >/dev/null)

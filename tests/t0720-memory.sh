@@ -15,9 +15,9 @@ cp "$conf" "$tmp/xl.conf.orig" 2>/dev/null || : >"$tmp/xl.conf.orig"
 dom0_mib=$(xl list 0 | awk 'NR == 2 { print $3 }')
 
 cleanup() {
+    cp "$tmp/xl.conf.orig" "$conf"
     kill -9 $(fixture_procs) 2>/dev/null
     clean_domains
-    cp "$tmp/xl.conf.orig" "$conf"
     xl mem-set 0 "${dom0_mib}m" >/dev/null 2>&1
     rm -rf "$tmp" "$M"
 }
@@ -66,8 +66,12 @@ is "$?" 0 "xl create of a guest larger than the free memory: exit 0"
 ok "  xl too took memory from Domain-0" test "$(dom0_now)" -lt "$dom0_mib"
 xl destroy m-x
 ok "Domain-0 takes its memory back" dom0_back
-axl create -q "$(cfg m-y $big)"
+axl create -q "$(cfg m-y $big)" 2>"$tmp/err"
 is "$?" 0 "axl create of the same guest: exit 0"
+like "$(cat "$tmp/err")" "^axl: asking Domain-0 for [0-9]+ MiB \([0-9]+ MiB free, $((big + 10))|^axl: asking Domain-0 for [0-9]+ MiB" \
+    "  says, even with -q, that it asks Domain-0 for memory"
+like "$(cat "$tmp/err")" "Domain-0 gave back memory: its target is now [0-9]+ MiB" \
+    "  and what Domain-0's target is now"
 xl destroy m-y
 dom0_back
 
