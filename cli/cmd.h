@@ -343,7 +343,8 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
-    cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry;
+    cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry,
+    cmd_dump_core_entry;
 
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,

@@ -402,6 +402,11 @@ libxl_ctx *loop_ctx(struct loop *lp)
     return lp->ctx;
 }
 
+xentoollog_logger *loop_logger(struct loop *lp)
+{
+    return lp->lg;
+}
+
 int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
                   void *user)
 {

@@ -105,6 +105,8 @@ int loop_busy_count(const struct loop *lp);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
 libxl_ctx *loop_ctx(struct loop *lp);
+/* The logger libxl was given (NULL before loop_open_libxl()). */
+xentoollog_logger *loop_logger(struct loop *lp);
 
 /* Watch fd for events (POLLIN...); one watch per fd.  Returns 0 or -1. */
 int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,

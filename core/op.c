@@ -2,10 +2,14 @@
  * op: the operation state machine around libxl's ao.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <libxl_utils.h>
 
@@ -72,6 +76,7 @@ struct op {
     char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
     char *monitor_out;        /* and what the device model answered */
     char *path;               /* OP_CORE_DUMP: the file */
+    pid_t child;              /* OPK_CHILD: the child making the call */
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
     bool balloon;                 /* create: free memory first */
@@ -112,6 +117,11 @@ static void op_journal_dev(struct op *op);
 #define OPK_CD     0x8u   /* changes the medium of a drive (a disk) */
 #define OPK_READ   0x10u  /* reads only: a domain that is gone is no error */
 #define OPK_REQ    0x20u  /* asks the guest (shutdown, reboot): may wait */
+/*
+ * The libxl call blocks inside its ao (the core dump): it runs in a
+ * child of axl's with a libxl context of its own, which a cancel kills.
+ */
+#define OPK_CHILD  0x40u
 
 typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how);
@@ -194,10 +204,41 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
                                       &op->monitor_out, how);
 }
 
+static void op_child_done(struct loop *lp, pid_t pid, int status,
+                          void *user);
+
+/*
+ * libxl writes a core inside the call that starts its ao, where no
+ * abort reaches: the call runs in a child with its own libxl context,
+ * and a cancel kills the child.
+ */
 static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
                              libxl_asyncop_how *how)
 {
-    return libxl_domain_core_dump(ctx, op->domid, op->path, how);
+    pid_t pid;
+
+    (void)how;
+    pid = fork();
+    if (pid < 0)
+        return ERROR_FAIL;
+    if (pid == 0) {
+        libxl_ctx *c = NULL;
+        int rc = ERROR_FAIL;
+
+        loop_child_reset();
+        libxl_postfork_child_noexec(ctx);
+        if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
+            rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
+        _exit(rc ? 1 : 0);
+    }
+    op->child = pid;
+    if (loop_watch_child(op->lp, pid, op_child_done, op) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        op->child = 0;
+        return ERROR_FAIL;
+    }
+    return 0;
 }
 
 static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
@@ -239,9 +280,9 @@ static const struct op_kind_info op_kinds[] = {
     [OP_QEMU_MONITOR] = { "qemu-monitor-command", 0, op_call_qemu_monitor,
                           "the command may have reached the device model of "
                           "domain %u; nothing to clean up" },
-    [OP_CORE_DUMP] = { "dump-core", 0, op_call_core_dump,
-                       "a core file of domain %u may be left partly "
-                       "written" },
+    [OP_CORE_DUMP] = { "dump-core", OPK_CHILD, op_call_core_dump,
+                       "a partly written core file of domain %u may be "
+                       "left (its name ends in .axl-tmp)" },
     [OP_SOFT_RESET] = { "soft-reset", 0, op_call_soft_reset,
                         "domain %u may be left half-reset; check 'axl list "
                         "%u'" },
@@ -574,6 +615,14 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
 
     if (op->phase == OP_PHASE_CONSOLE) {
         snprintf(buf, len, "waiting for the console client");
+        return;
+    }
+    if (op->kind == OP_CORE_DUMP && op->path) {
+        struct stat st;
+
+        snprintf(buf, len, "writing the core of domain %u (%lld MiB so "
+                 "far)", op->domid, stat(op->path, &st) == 0
+                 ? (long long)st.st_size / (1024 * 1024) : 0LL);
         return;
     }
     if (op->phase == OP_PHASE_LOCK) {
@@ -1420,6 +1469,24 @@ void op_console_connected(struct op *op)
         op_console_stop_wait(op);
 }
 
+/* The child making an OPK_CHILD call has ended: the call's "ao" is done. */
+static void op_child_done(struct loop *lp, pid_t pid, int status,
+                          void *user)
+{
+    struct op *op = user;
+    int rc;
+
+    (void)pid;
+    op->child = 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        rc = 0;
+    else if (op->cancelled)
+        rc = ERROR_ABORTED;
+    else
+        rc = ERROR_FAIL;
+    op_main_done(loop_ctx(lp), rc, op);
+}
+
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
 {
     struct op *op = for_callback;
@@ -1577,6 +1644,14 @@ void op_abort(struct op *op, int why)
                 op_desc(op, NULL, d, sizeof(d)),
                 op->kind == OP_REBOOT ? "reboot" : "shut down");
         op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->state == OP_RUNNING && op_has(op, OPK_CHILD)) {
+        op->state = OP_ABORTING;
+        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+                op_desc(op, NULL, d, sizeof(d)));
+        if (op->child > 0)
+            kill(op->child, SIGKILL);
         return;
     }
     if (op->state == OP_RUNNING) {
