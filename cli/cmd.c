@@ -41,6 +41,8 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_button_press_entry,
     &cmd_qemu_monitor_command_entry,
     &cmd_console_entry,
+    &cmd_save_entry,
+    &cmd_restore_entry,
     &cmd_dump_core_entry,
     &cmd_monitor_entry,
     &cmd_vtpm_attach_entry,

@@ -334,6 +334,13 @@ int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
  * console_create_done() is called when that create is done.
  */
 void console_for_create(struct job *job);
+/*
+ * What follows a create or a restore that worked, as call's options say
+ * (-F, -e, -c): the domain's monitor and console.  0, or -1 after
+ * reporting.
+ */
+int cmd_create_follow(struct cli *cli, struct cmd_call *call,
+                      struct job *job, enum op_on_cancel policy);
 void console_create_done(struct op *op);
 
 /* Command group entries. */
@@ -344,7 +351,7 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
     cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry,
-    cmd_dump_core_entry;
+    cmd_dump_core_entry, cmd_save_entry, cmd_restore_entry;
 
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,

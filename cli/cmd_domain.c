@@ -69,9 +69,25 @@ static int cmd_create_done(struct job *job, int status, void *user)
     return status;
 }
 
+int cmd_create_follow(struct cli *cli, struct cmd_call *call,
+                      struct job *job, enum op_on_cancel policy)
+{
+    struct cmd_create_after *after = calloc(1, sizeof(*after));
+
+    if (!after)
+        return error("%s: out of memory", call->cmd->name);
+    after->cli = cli;
+    after->policy = policy;
+    after->foreground = cmd_flag(call, "foreground") > 0;
+    after->no_monitor = cmd_flag(call, "no-onreboot") > 0;
+    job_on_done(job, cmd_create_done, after);
+    if (cmd_flag(call, "console"))
+        console_for_create(job);
+    return 0;
+}
+
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
-    struct cmd_create_after *after;
     const char *path = cmd_opt(call, "config");
     const char *const *overrides;
     enum op_on_cancel on_cancel;
@@ -162,19 +178,10 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         status = AXL_EXIT_FAIL;
         goto out;
     }
-    after = calloc(1, sizeof(*after));
-    if (!after) {
-        error("create: out of memory");
+    if (cmd_create_follow(cli, call, job, on_cancel) < 0) {
         status = AXL_EXIT_FAIL;
         goto out;
     }
-    after->cli = cli;
-    after->policy = on_cancel;
-    after->foreground = cmd_flag(call, "foreground") > 0;
-    after->no_monitor = cmd_flag(call, "no-onreboot") > 0;
-    job_on_done(job, cmd_create_done, after);
-    if (cmd_flag(call, "console"))
-        console_for_create(job);
     return job_run(job, timeout_ms);
 out:
     job_forget(cli, job);

@@ -18,6 +18,7 @@
 #include "journal.h"
 #include "op.h"
 #include "op_device.h"
+#include "savefile.h"
 #include "wait.h"
 
 /* How often an op looks at what it waits on (ms). */
@@ -31,6 +32,10 @@ enum op_phase {
     OP_PHASE_CONSOLE,   /* create -c: the console client connects */
     OP_PHASE_LOCK,      /* create, autoballoon: waiting for xl's lock */
     OP_PHASE_BALLOON,   /* create, autoballoon: Domain-0 gives memory */
+    OP_PHASE_SAVE_CONFIG, /* save: reading the configuration to store */
+    OP_PHASE_SAVE_PAUSE,  /* save -p: pausing before the resume */
+    OP_PHASE_SAVE_RESUME, /* save -c/-p, or after a cancel: resuming */
+    OP_PHASE_SAVE_DESTROY,/* save: the saved domain goes */
 };
 
 /* Autoballoon: how often to look, how long without progress, in all. */
@@ -77,6 +82,13 @@ struct op {
     char *monitor_out;        /* and what the device model answered */
     char *path;               /* OP_CORE_DUMP: the file */
     pid_t child;              /* OPK_CHILD: the child making the call */
+    int fd;                   /* save: the file written; restore: read */
+    bool own_fd;              /* closed when the op is done */
+    enum op_save_after save_after;
+    bool save_have_config;    /* save: op->config given, not retrieved */
+    bool save_undo;           /* save: resuming after a cancel/failure */
+    bool save_keep_domid;     /* save -D: the domid goes in the file */
+    libxl_domain_restore_params restore_params;
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
     bool balloon;                 /* create: free memory first */
@@ -137,6 +149,11 @@ struct op_kind_info {
 static int op_call_create(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
+    if (op->fd >= 0)
+        return libxl_domain_create_restore(ctx, &op->config, &op->domid_out,
+                                           op->fd, -1, &op->restore_params,
+                                           how, op->console_fn
+                                           ? &op->console_how : NULL);
     return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
                                    op->console_fn ? &op->console_how : NULL);
 }
@@ -241,6 +258,12 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
     return 0;
 }
 
+static int op_call_save(struct op *op, libxl_ctx *ctx,
+                        libxl_asyncop_how *how)
+{
+    return libxl_domain_suspend(ctx, op->domid, op->fd, 0, how);
+}
+
 static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
                               libxl_asyncop_how *how)
 {
@@ -283,6 +306,9 @@ static const struct op_kind_info op_kinds[] = {
     [OP_CORE_DUMP] = { "dump-core", OPK_CHILD, op_call_core_dump,
                        "a partly written core file of domain %u may be "
                        "left (its name ends in .axl-tmp)" },
+    [OP_SAVE] = { "save", 0, op_call_save,
+                  "domain %u may be left suspended; 'axl destroy %u' or a "
+                  "restore of an earlier save" },
     [OP_SOFT_RESET] = { "soft-reset", 0, op_call_soft_reset,
                         "domain %u may be left half-reset; check 'axl list "
                         "%u'" },
@@ -389,6 +415,9 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
     }
     libxl_domain_config_init(&op->config);
     libxl_bitmap_init(&op->vcpus);
+    op->fd = -1;
+    libxl_domain_restore_params_init(&op->restore_params);
+    op->restore_params.stream_version = 2;
     if (op_is_dev(op) && op_set_dev(op, OP_DEV_DISK) < 0) {
         free(op->label);
         free(op);
@@ -410,6 +439,7 @@ void op_free(struct op *op)
         return;
     libxl_domain_config_dispose(&op->config);
     libxl_bitmap_dispose(&op->vcpus);
+    libxl_domain_restore_params_dispose(&op->restore_params);
     free(op->monitor_cmd);
     free(op->monitor_out);
     free(op->path);
@@ -533,6 +563,10 @@ static void op_finish(struct op *op, enum op_result result)
 {
     op_console_stop_wait(op);
     op_balloon_release(op);
+    if (op->own_fd && op->fd >= 0) {
+        close(op->fd);
+        op->fd = -1;
+    }
     if (op->tick) {
         loop_timer_cancel(op->lp, op->tick);
         op->tick = NULL;
@@ -552,6 +586,7 @@ static void op_finish(struct op *op, enum op_result result)
 }
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
+static void op_save_config_done(struct op *op, int rc);
 static void op_console_wait(struct op *op);
 static void op_create_cancelled(struct op *op, int rc);
 static bool op_req_done(struct op *op, int rc);
@@ -573,6 +608,15 @@ static int op_call(struct op *op)
         return libxl_send_trigger(ctx, op->domid, op->kind == OP_REBOOT
                                   ? LIBXL_TRIGGER_RESET : LIBXL_TRIGGER_POWER,
                                   0, &op->how);
+    if (op->phase == OP_PHASE_SAVE_CONFIG)
+        return libxl_retrieve_domain_configuration(ctx, op->domid,
+                                                   &op->config, &op->how);
+    if (op->phase == OP_PHASE_SAVE_PAUSE)
+        return libxl_domain_pause(ctx, op->domid, &op->how);
+    if (op->phase == OP_PHASE_SAVE_RESUME)
+        return libxl_domain_resume(ctx, op->domid, 1, &op->how);
+    if (op->phase == OP_PHASE_SAVE_DESTROY)
+        return libxl_domain_destroy(ctx, op->domid, &op->how);
     return op_kinds[op->kind].call(op, ctx, &op->how);
 }
 
@@ -929,6 +973,14 @@ int op_start(struct op *op)
         op->phase = OP_PHASE_LOCK;
         op_balloon_step(op);
         rc = op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+    } else if (op->kind == OP_SAVE) {
+        if (op->save_have_config) {
+            op_save_config_done(op, 0);
+            rc = op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+        } else {
+            op->phase = OP_PHASE_SAVE_CONFIG;
+            rc = op_launch(op);
+        }
     } else {
         rc = op_launch(op);
     }
@@ -1469,6 +1521,166 @@ void op_console_connected(struct op *op)
         op_console_stop_wait(op);
 }
 
+/* ---- save ---- */
+
+void op_set_fd(struct op *op, int fd)
+{
+    op->fd = fd;
+}
+
+void op_own_fd(struct op *op)
+{
+    op->own_fd = true;
+}
+
+void op_set_save_after(struct op *op, enum op_save_after after)
+{
+    op->save_after = after;
+}
+
+void op_set_save_config(struct op *op)
+{
+    op->save_have_config = true;
+}
+
+void op_set_save_keep_domid(struct op *op)
+{
+    op->save_keep_domid = true;
+}
+
+/* Is the domain suspended (by a save that got that far)? */
+static bool op_save_suspended(struct op *op)
+{
+    libxl_dominfo info;
+    bool s = false;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) == 0)
+        s = info.shutdown &&
+            info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
+    libxl_dominfo_dispose(&info);
+    return s;
+}
+
+/*
+ * The configuration is read (or was given): the header with it goes to
+ * the file, then the suspend and the saving.
+ */
+static void op_save_config_done(struct op *op, int rc)
+{
+    char *json;
+
+    if (rc && !op->cancelled) {
+        op_note(op, OP_NOTE_ERROR, "cannot read the configuration of '%s': "
+                "%s", op->label, op_failure(op, rc));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (op->cancelled) {
+        op_note(op, OP_NOTE_INFO, "save of '%s' cancelled%s before the guest "
+                "was suspended; it runs on as it was", op->label,
+                op->cancel_phase);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    /* A restore makes a new domain: the saved id is not kept (but -D). */
+    op->config.c_info.domid = op->save_keep_domid ? op->domid : 0;
+    json = libxl_domain_config_to_json(loop_ctx(op->lp), &op->config);
+    if (!json || savefile_write_header(op->fd, json) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot write the save file of '%s': %s",
+                op->label, json ? strerror(errno) : "out of memory");
+        free(json);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    free(json);
+    op_note(op, OP_NOTE_PROGRESS, "saving domain %u ('%s')", op->domid,
+            op->label);
+    op->phase = OP_PHASE_MAIN;
+    op_launch(op);
+}
+
+static void op_save_done(struct op *op, int rc)
+{
+    char d[160];
+    const char *how;
+    char hw[220];
+
+    op_dom_desc(op, d, sizeof(d));
+    switch (op->phase) {
+    case OP_PHASE_SAVE_CONFIG:
+        op_save_config_done(op, rc);
+        return;
+    case OP_PHASE_MAIN:
+        if (rc == 0) {
+            if (op->cancelled)
+                op_note(op, OP_NOTE_INFO, "save of '%s' had finished before "
+                        "the cancel took effect; it is kept", op->label);
+            op->phase = op->save_after == OP_SAVE_THEN_DESTROY
+                            ? OP_PHASE_SAVE_DESTROY
+                        : op->save_after == OP_SAVE_THEN_PAUSE
+                            ? OP_PHASE_SAVE_PAUSE : OP_PHASE_SAVE_RESUME;
+            op_launch(op);
+            return;
+        }
+        how = op_how(op, op->cancelled ? OP_RESULT_CANCELLED
+                                       : OP_RESULT_FAILED, hw, sizeof(hw));
+        if (!op->cancelled)
+            op_note(op, OP_NOTE_ERROR, "cannot save %s: %s", d,
+                    op_failure(op, rc));
+        if (!op_save_suspended(op)) {
+            op_note(op, OP_NOTE_INFO, "save of '%s' %s; the guest had not "
+                    "been suspended and runs on", op->label, how);
+            op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                        : OP_RESULT_FAILED);
+            return;
+        }
+        op_note(op, OP_NOTE_INFO, "save of '%s' %s; resuming %s", op->label,
+                how, d);
+        op->save_undo = true;
+        op->phase = OP_PHASE_SAVE_RESUME;
+        op_launch(op);
+        return;
+    case OP_PHASE_SAVE_PAUSE:
+        op->phase = OP_PHASE_SAVE_RESUME;
+        op_launch(op);
+        return;
+    case OP_PHASE_SAVE_RESUME:
+        if (op->save_undo) {
+            if (rc)
+                op_note(op, OP_NOTE_ERROR, "cannot resume %s: %s; it is left "
+                        "suspended", d, op_failure(op, rc));
+            else
+                op_note(op, OP_NOTE_INFO, "%s was resumed and runs on", d);
+            op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                        : OP_RESULT_FAILED);
+            return;
+        }
+        if (rc) {
+            op_note(op, OP_NOTE_ERROR, "saved %s, but cannot resume it: %s",
+                    d, op_failure(op, rc));
+            op_finish(op, OP_RESULT_FAILED);
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "saved %s; it runs on%s", d,
+                op->save_after == OP_SAVE_THEN_PAUSE ? ", paused" : "");
+        op_finish(op, OP_RESULT_OK);
+        return;
+    case OP_PHASE_SAVE_DESTROY:
+        if (rc) {
+            op_note(op, OP_NOTE_ERROR, "saved %s, but cannot destroy it: %s",
+                    d, op_failure(op, rc));
+            op_finish(op, OP_RESULT_FAILED);
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "saved %s; it is destroyed", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    default:
+        op_finish(op, OP_RESULT_FAILED);
+    }
+}
+
 /* The child making an OPK_CHILD call has ended: the call's "ao" is done. */
 static void op_child_done(struct loop *lp, pid_t pid, int status,
                           void *user)
@@ -1547,6 +1759,10 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
 
     if (op_is_dev(op)) {
         op_dev_done(op, rc);
+        return;
+    }
+    if (op->kind == OP_SAVE) {
+        op_save_done(op, rc);
         return;
     }
     if (op_has(op, OPK_REQ) && op_req_done(op, rc))

@@ -50,6 +50,7 @@ enum op_kind {
     OP_QEMU_MONITOR,    /* one command to the device model's monitor */
     OP_CORE_DUMP,       /* write the domain's memory to a file */
     OP_SOFT_RESET,      /* reset a domain in place with op_config() */
+    OP_SAVE,            /* save a domain to a file (op_set_fd) */
 };
 
 /* What an OP_DEV_* op attaches or detaches: one row each in op_device.c. */
@@ -215,6 +216,29 @@ void op_console_connected(struct op *op);
  * has; the lock is held until the build is done, as xl holds it.
  */
 void op_set_balloon(struct op *op, const char *lockfile);
+
+/*
+ * OP_SAVE: write xl's save file to fd (the header with the domain's
+ * configuration, read by the op, or op_config() filled by the caller
+ * and op_set_save_config()), then libxl's stream; after it, destroy
+ * the domain (xl save), resume it (save -c) or leave it paused (-p).
+ * A cancel or failure once the guest is suspended resumes it.  The file
+ * is the caller's: the op neither closes nor removes it.
+ * OP_CREATE with op_set_fd(): a restore from fd, positioned at libxl's
+ * stream (core/savefile.h reads the header).
+ */
+enum op_save_after {
+    OP_SAVE_THEN_DESTROY,
+    OP_SAVE_THEN_RESUME,
+    OP_SAVE_THEN_PAUSE,
+};
+void op_set_fd(struct op *op, int fd);
+/* The op closes its fd when it is done (a restore's file). */
+void op_own_fd(struct op *op);
+void op_set_save_after(struct op *op, enum op_save_after after);
+void op_set_save_config(struct op *op);
+/* save -D: the file's configuration keeps the domain's id. */
+void op_set_save_keep_domid(struct op *op);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */

@@ -1,0 +1,126 @@
+#!/bin/bash
+# save and restore, interoperable with xl in both directions, and
+# cancellable: a save cancelled in the middle of the copy leaves the
+# guest running and no file; a restore cancelled leaves what its policy
+# says.  The guest's kernel answers a SysRq after each restore, so it
+# really resumed.  Next to what a Ctrl-C does to xl save in the same boot.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+tmp=$(mktemp -d)
+trap 'clean_domains; rm -rf "$tmp"' EXIT
+N=s-a
+LOG=/var/log/xen/guest-$N.log
+sed "s/^name = .*/name = \"$N\"/" tests/guests/pv.cfg >"$tmp/$N.cfg"
+size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# alive: the guest's kernel runs: it answers a SysRq on its console.
+alive() {
+    local before
+    before=$(grep -c 'sysrq\|SysRq' "$LOG" 2>/dev/null)
+    xl sysrq "$N" h >/dev/null 2>&1 &&
+        wait_for 20 eval '[ "$(grep -c "sysrq\|SysRq" "$LOG")" -gt "${before:-0}" ]'
+}
+running() { dom_state "$N" | grep -q '^[rb-][rb-]-'; }
+
+axl create -q -e "$tmp/$N.cfg" || bail "cannot create $N"
+wait_for 60 grep -q AXL-GUEST-UP "$LOG"
+
+# ---- axl save, xl restore ----
+ok "axl save exits 0" axl save "$N" "$tmp/a.sav"
+ok "  the domain is gone" eval '! dom_exists $N'
+ok "  the file is there" test -s "$tmp/a.sav"
+ok "  no temporary file" test ! -e "$tmp/a.sav.axl-tmp"
+ok "xl restore reads axl's file" xl restore "$tmp/a.sav"
+ok "  the guest runs again" alive
+rm -f "$tmp/a.sav"
+
+# ---- xl save, axl restore ----
+xl save "$N" "$tmp/x.sav" >/dev/null 2>&1
+ok "xl saved it" test -s "$tmp/x.sav"
+ok "axl restore reads xl's file" axl restore -e "$tmp/x.sav"
+ok "  the guest runs again" alive
+rm -f "$tmp/x.sav"
+
+# ---- save -c, save -p ----
+ok "save -c exits 0" axl save -c "$N" "$tmp/c.sav"
+ok "  the guest runs on" running
+ok "  and answers" alive
+ok "save -p exits 0" axl save -p "$N" "$tmp/p.sav"
+like "$(dom_state "$N")" "^..p" "  the guest is left paused"
+axl unpause "$N"
+rm -f "$tmp/c.sav" "$tmp/p.sav"
+
+# ---- a save cancelled in the middle of the copy ----
+writing() { [ "$(size "$tmp/i.sav.axl-tmp")" -gt 1048576 ]; }
+axl save "$N" "$tmp/i.sav" 2>"$tmp/err" &
+pid=$!
+ok "SIGINT: the save is copying memory" wait_for 30 writing
+t0=$(now_us)
+kill -INT $pid
+wait_exit $pid 30
+t1=$(now_us)
+is "$rc" 130 "SIGINT in the middle of the save: exit 130"
+diag "SIGINT to exit: $(( (t1 - t0) / 1000 )) ms"
+ok "  no save file" test ! -e "$tmp/i.sav"
+ok "  no temporary file" test ! -e "$tmp/i.sav.axl-tmp"
+like "$(cat "$tmp/err")" "resumed and runs on|had not been suspended and runs on" \
+    "  says the guest runs on"
+ok "  it does" running
+ok "  and answers" alive
+is "$(xl list | awk -v n="$N" '$1 == n' | wc -l)" 1 "  exactly one copy of it exists"
+
+axl save --timeout=1ms "$N" "$tmp/t.sav" 2>"$tmp/err"
+is "$?" 124 "--timeout: exit 124"
+ok "  no file" eval 'test ! -e "$tmp/t.sav" && test ! -e "$tmp/t.sav.axl-tmp"'
+ok "  the guest runs on" running
+
+# ---- restore: cancelled, under both policies ----
+axl save -c "$N" "$tmp/r.sav" || bail "cannot save $N"
+axl destroy "$N"
+for policy in destroy keep; do
+    axl restore -e -p --on-cancel=$policy "$tmp/r.sav" 2>"$tmp/err" &
+    pid=$!
+    ok "$policy: the restore has made its domain" wait_for 30 dom_exists "$N"
+    kill -INT $pid
+    wait_exit $pid 30
+    if [ "$rc" = 0 ]; then
+        diag "$policy: the restore had finished before the cancel"
+        pass "$policy: cancelled, or finished first"
+        axl destroy "$N"
+        continue
+    fi
+    is "$rc" 130 "$policy: SIGINT: exit 130"
+    if [ $policy = destroy ]; then
+        ok "destroy: no domain is left" wait_for 10 eval '! dom_exists $N'
+    else
+        like "$(dom_state "$N")" "^..p" "keep: the half-restored domain is kept, paused"
+        axl destroy "$N"
+    fi
+done
+ok "the save file is untouched by the cancels" test -s "$tmp/r.sav"
+
+# ---- bad input ----
+echo "not a save file" >"$tmp/bad.sav"
+out=$(axl restore "$tmp/bad.sav" 2>&1); st=$?
+is "$st:$out" "1:axl: cannot restore from '$tmp/bad.sav': not a save file of xl's or axl's" \
+    "a file that is not a save file: one line, exit 1"
+out=$(axl restore "$tmp/none.sav" 2>&1); st=$?
+is "$st" 1 "a missing file: exit 1"
+out=$(axl save nosuch "$tmp/n.sav" 2>&1); st=$?
+is "$st:$out" "1:axl: no such domain 'nosuch'" "save of a bad domain: one line, exit 1"
+out=$(axl save -c -p "$N" "$tmp/n.sav" 2>&1); st=$?
+is "$st" 2 "save -c -p: a usage error"
+
+# ---- what a Ctrl-C does to xl save, same boot ----
+axl restore -e "$tmp/r.sav" >/dev/null 2>&1
+xl save "$N" "$tmp/xi.sav" >/dev/null 2>&1 &
+xpid=$!
+if wait_for 30 eval '[ "$(size "$tmp/xi.sav")" -gt 1048576 ]'; then
+    kill -INT $xpid
+    wait_exit $xpid 60
+    diag "xl save after SIGINT: exit $rc; file $(size "$tmp/xi.sav") bytes; domain $(dom_exists "$N" && echo exists || echo gone)"
+fi
+rm -f "$tmp/xi.sav" "$tmp/r.sav"
+done_testing
