@@ -589,6 +589,37 @@ static void mon_eject(struct mon *m, const libxl_device_disk *disk,
     mon_start_job(m, job, mon_ejected);
 }
 
+/* A suspended domain: gone (saved) or resumed? */
+static void mon_suspended(struct loop *lp, void *user)
+{
+    struct mon *m = user;
+    libxl_ctx *ctx = loop_ctx(lp);
+    enum dom_state st;
+
+    if (m->ended)
+        return;
+    if (m->stopping) {
+        note("stopped monitoring domain %u ('%s')", m->domid, m->name);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    st = dom_state_of(ctx, m->domid);
+    if (st == DOM_GONE) {
+        note("domain %u ('%s') is gone (saved): monitoring is over",
+             m->domid, m->name);
+        mon_end(m, AXL_EXIT_OK);
+        return;
+    }
+    if (st == DOM_RUNNING || st == DOM_PAUSED) {
+        note("domain %u ('%s') was resumed: monitoring on", m->domid,
+             m->name);
+        mon_watch(m);
+        return;
+    }
+    if (!loop_timer_add(lp, 200, mon_suspended, m))
+        mon_end(m, AXL_EXIT_FAIL);
+}
+
 static void mon_shutdown(struct mon *m, libxl_shutdown_reason reason)
 {
     libxl_action_on_shutdown action = monitor_action(&m->cfg, reason);
@@ -597,9 +628,14 @@ static void mon_shutdown(struct mon *m, libxl_shutdown_reason reason)
     note("domain %u ('%s') has shut down (%s): %s", m->domid, m->name,
          monitor_reason_name(reason), monitor_action_name(action));
     if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
-        note("domain %u ('%s') was suspended (saved): monitoring is over",
-             m->domid, m->name);
-        mon_end(m, AXL_EXIT_OK);
+        /*
+         * A save: the domain goes once saved, or is resumed if the save
+         * is cancelled or fails (a checkpoint too).  libxl reports one
+         * shutdown per watch: look until either, then watch afresh.
+         */
+        note("domain %u ('%s') is suspended (being saved)", m->domid,
+             m->name);
+        mon_suspended(m->cli->lp, m);
         return;
     }
     if (action == LIBXL_ACTION_ON_SHUTDOWN_PRESERVE)
