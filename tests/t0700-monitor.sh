@@ -82,7 +82,9 @@ log_of() { cat "/var/log/xen/axl-$1.log" 2>/dev/null; }
 
 # Three pairs at once, axl's and xl's: they boot and end meanwhile.
 ok "axl create: a guest that reboots" axl create -q "$(cfg m-ra reboot)"
+id_a=$(dom_id m-ra)
 ok "xl create: the same guest" xl create -q "$(cfg m-rx reboot)"
+id_x=$(dom_id m-rx)
 ok "axl create: a guest that powers off" axl create -q "$(cfg m-pa poweroff)"
 ok "xl create: the same guest" xl create -q "$(cfg m-px poweroff)"
 ok "axl create: a guest that crashes, preserve" \
@@ -90,7 +92,6 @@ ok "axl create: a guest that crashes, preserve" \
 xl create -q "$(cfg m-cx crash 'on_crash = "preserve"')"
 
 # ---- on_reboot = restart (the default), next to xl ----
-id_a=$(dom_id m-ra); id_x=$(dom_id m-rx)
 ok "axl's monitor runs, named axl-m-ra" test -n "$(mon_of m-ra)"
 ok "axl's guest restarts: up twice" wait_for 90 ups_at_least m-ra 2
 ok "xl's guest restarts: up twice" wait_for 90 ups_at_least m-rx 2
