@@ -777,6 +777,29 @@ int main(void)
         libxl_device_vtpm_dispose(&t);
     }
 
+    /*
+     * Found by tests/fuzz: a disk specification holding the words of
+     * libxlutil's Python guess failed with no message at all.
+     */
+    {
+        const char *w[] = { "vdev=xvdb looks like it contains Python" };
+        libxl_device_disk d;
+        struct xlcfg_opts o;
+
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+        o.overrides = w;
+        o.n_overrides = 1;
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("E: invalid disk specification 'vdev=xvdb looks"),
+              "block-attach: words like a python guess, still one error");
+        libxl_device_disk_dispose(&d);
+    }
+
     libxl_domain_config_dispose(&c);
     unlink(path);
     unlink(gpath);
