@@ -717,6 +717,14 @@ int xlcfg_read_text(struct xlcfg_st *st, const char *data, size_t len)
     size_t total;
     int e, i, rc = -1, lines = 0;
 
+    /*
+     * libxlutil's lexer asserts (and aborts) on a NUL byte inside a
+     * quoted string; refuse any before it sees them.
+     */
+    if (memchr(data, '\0', len)) {
+        xlcfg_err(st, "config file '%s': contains a NUL byte", st->source);
+        goto out;
+    }
     /* the file, then "\n", the overrides one a line, and "\n" */
     total = len + 3;
     for (i = 0; i < opts->n_overrides; i++)
@@ -915,10 +923,9 @@ int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk)
     if (xlcfg_spec_open(&st, opts))
         goto out;
     what[0] = '\0';
-    for (i = 0; i < opts->n_overrides; i++)
-        n += snprintf(what + n, n < sizeof(what) ? sizeof(what) - n : 0,
-                      "%s%s", i ? " " : "disk specification '",
-                      opts->overrides[i]);
+    for (i = 0; i < opts->n_overrides && n < sizeof(what); i++)
+        n += snprintf(what + n, sizeof(what) - n, "%s%s",
+                      i ? " " : "disk specification '", opts->overrides[i]);
     if (n < sizeof(what) - 1)
         strcat(what, "'");
     e = xlu_disk_parse(st.xlu, opts->n_overrides,

@@ -994,9 +994,9 @@ int xlcfg_dev_words(struct xlcfg_st *st, const char *key, void *dev,
 
     libxl_domain_config_init(&d);
     spec[0] = '\0';
-    for (i = 0; i < n; i++)
-        len += snprintf(spec + len, len < sizeof(spec) ? sizeof(spec) - len
-                        : 0, "%s%s", i ? " " : "", words[i]);
+    for (i = 0; i < n && len < sizeof(spec); i++)
+        len += snprintf(spec + len, sizeof(spec) - len, "%s%s",
+                        i ? " " : "", words[i]);
     if (!k)
         goto out;
     for (i = 0; i < n; i++) {

@@ -160,6 +160,11 @@ int xlcfg_global_read(struct xlcfg_st *st)
         xlcfg_err(st, "global config file '%s': too big", path);
         goto out;
     }
+    /* libxlutil aborts on a NUL byte inside a quoted string. */
+    if (data && memchr(data, '\0', len)) {
+        xlcfg_err(st, "global config file '%s': contains a NUL byte", path);
+        goto out;
+    }
     e = xlu_cfg_readdata(xlu, data ? data : "", (int)len);
     fflush(rep);
     if (e) {

@@ -100,10 +100,11 @@ static const char *xlcfg_quote_hint(struct xlcfg_st *st)
 /*
  * Turn one line libxlutil wrote to its report stream into an axl
  * message.  what, if not NULL, names the value being parsed ("disk
- * specification '...'"); is_error says how to report it.
+ * specification '...'"); is_error says how to report it.  Returns 1,
+ * or 0 when the line was dropped as noise (then nothing was reported).
  */
-static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
-                           const char *what, int is_error)
+static int xlcfg_rep_line(struct xlcfg_st *st, char *line,
+                          const char *what, int is_error)
 {
     static const char *const noise[] = {
         "config parsing error in disk specification: ",
@@ -121,7 +122,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
                      p[n - 1] == '.'))
         p[--n] = '\0';
     if (!*p)
-        return;
+        return 0;
 
     if (strstr(p, "looks like it contains Python")) {
         /* An override is one line; the guess is only noise there. */
@@ -129,10 +130,10 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
             xlcfg_warn(st, "config file '%s' looks like python code, "
                        "which xl config files cannot contain", st->source);
         st->py_warned = 1;
-        return;
+        return 0;
     }
     if (!strncmp(p, "warning:  ", 10))
-        return;     /* the rest of the python explanation */
+        return 0;   /* the rest of the python explanation */
 
     if (!strncmp(p, st->source, srclen) && p[srclen] == ':') {
         p += srclen + 1;
@@ -159,7 +160,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
 
         /* The parser goes on after an error; the first one is the one. */
         if (st->syntax_said++)
-            return;
+            return 1;
         p += 26;
         xlcfg_where(st, (int)lineno, where, sizeof(where));
         if (*p == '`') {
@@ -169,7 +170,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
                 end = strstr(p, "'<newline>: ");
             if (!end) {
                 xlcfg_err(st, "%s: syntax error", where);
-                return;
+                return 1;
             }
             *end = '\0';
             msg = strstr(end + 1, ": ") + 2;
@@ -190,7 +191,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
         else
             xlcfg_err(st, "%s: %s near '%s'%s", where, msg, tok,
                       xlcfg_quote_hint(st));
-        return;
+        return 1;
     }
 
     for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++) {
@@ -230,6 +231,7 @@ static void xlcfg_rep_line(struct xlcfg_st *st, char *line,
     } else {
         xlcfg_warn(st, "%s", p);
     }
+    return 1;
 }
 
 /*
@@ -253,9 +255,9 @@ int xlcfg_drain(struct xlcfg_st *st, const char *what, int is_error)
         st->rep_off += len;
         if (!line)
             return n;
-        xlcfg_rep_line(st, line, what, is_error);
+        /* Python noise is dropped: it is no error of its own. */
+        n += xlcfg_rep_line(st, line, what, is_error);
         free(line);
-        n++;
     }
     return n;
 }

@@ -702,6 +702,104 @@ int main(void)
 #undef SPEC
     }
 
+    /*
+     * Found by tests/fuzz: a NUL byte inside a quoted string made
+     * libxlutil's lexer abort on an assertion; it is refused first.
+     */
+    {
+        static const char nul[] = "name = \"a\0b\"\nmemory = 64\n";
+        struct xlcfg_opts o;
+        FILE *f;
+
+        memset(&o, 0, sizeof(o));
+        o.path = "nul.cfg";
+        o.report = collect;
+        o.global_path = "";
+        o.text = nul;
+        o.text_len = sizeof(nul) - 1;
+        libxl_domain_config_dispose(&c);
+        libxl_domain_config_init(&c);
+        msgs[0] = '\0';
+        rc = xlcfg_parse(NULL, &o, &c);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("E: config file 'nul.cfg': contains a NUL byte"),
+              "a NUL byte in a config is one error, not an abort");
+
+        f = fopen(gpath, "w");
+        if (!f || fwrite(nul, 1, sizeof(nul) - 1, f) != sizeof(nul) - 1 ||
+            fclose(f)) {
+            printf("Bail out! cannot write %s\n", gpath);
+            return 1;
+        }
+        o.text = "name = \"g\"\nmemory = 64\n";
+        o.text_len = strlen(o.text);
+        o.global_path = gpath;
+        libxl_domain_config_dispose(&c);
+        libxl_domain_config_init(&c);
+        msgs[0] = '\0';
+        rc = xlcfg_parse(NULL, &o, &c);
+        check(rc == -1 && has_msg("contains a NUL byte"),
+              "a NUL byte in xl.conf is an error, not an abort");
+    }
+
+    /*
+     * Found by tests/fuzz: words longer together than the message buffer
+     * made xlcfg_disk_spec and xlcfg_dev_spec point past it (UBSan).
+     */
+    {
+        char big[400];
+        const char *w[3] = { big, big, big };
+        libxl_device_disk d;
+        libxl_device_vtpm t;
+        struct xlcfg_opts o;
+
+        memset(big, 'x', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        memcpy(big, "vdev=", 5);
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+        o.overrides = w;
+        o.n_overrides = 3;
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("disk specification 'vdev=xxx"),
+              "block-attach: 1200 characters of words, one error");
+        libxl_device_disk_dispose(&d);
+        memcpy(big, "uuid=", 5);
+        libxl_device_vtpm_init(&t);
+        msgs[0] = '\0';
+        rc = xlcfg_dev_spec(&o, "vtpm", &t);
+        check(rc == -1 && count_msg("E: ") == 1,
+              "vtpm-attach: 1200 characters of words, one error");
+        libxl_device_vtpm_dispose(&t);
+    }
+
+    /*
+     * Found by tests/fuzz: a disk specification holding the words of
+     * libxlutil's Python guess failed with no message at all.
+     */
+    {
+        const char *w[] = { "vdev=xvdb looks like it contains Python" };
+        libxl_device_disk d;
+        struct xlcfg_opts o;
+
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+        o.overrides = w;
+        o.n_overrides = 1;
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == -1 && count_msg("E: ") == 1 &&
+              has_msg("E: invalid disk specification 'vdev=xvdb looks"),
+              "block-attach: words like a python guess, still one error");
+        libxl_device_disk_dispose(&d);
+    }
+
     libxl_domain_config_dispose(&c);
     unlink(path);
     unlink(gpath);
