@@ -90,7 +90,7 @@ int savefile_read_header(int fd, char **config_r, bool *json_r, char *err,
     *json_r = false;
     r = savefile_read_all(fd, &h, sizeof(h));
     if (r <= 0 || memcmp(h.magic, savefile_magic, sizeof(h.magic))) {
-        snprintf(err, errlen, r < 0 ? strerror(errno)
+        snprintf(err, errlen, "%s", r < 0 ? strerror(errno)
                  : "not a save file of xl's or axl's");
         return -1;
     }

@@ -928,6 +928,9 @@ int xlcfg_disk_spec(const struct xlcfg_opts *opts, libxl_device_disk *disk)
                       i ? " " : "disk specification '", opts->overrides[i]);
     if (n < sizeof(what) - 1)
         strcat(what, "'");
+    for (i = 0; i < opts->n_overrides; i++)
+        if (xlcfg_no_ctrl(&st, "disk specification", opts->overrides[i]))
+            goto out;
     e = xlu_disk_parse(st.xlu, opts->n_overrides,
                        (const char **)opts->overrides, disk);
     if (xlcfg_xlu_result(&st, what, e, true))

@@ -595,11 +595,115 @@ static const struct xlcfg_field xlcfg_vkb_strs[] = {
 typedef int xlcfg_item_fn(struct xlcfg_st *st, libxl_domain_config *d,
                           void *dev, const char *spec);
 
+/*
+ * libxlutil's disk lexer exits the process on some control characters
+ * (a newline in the words): refuse them before it sees them.
+ */
+int xlcfg_no_ctrl(struct xlcfg_st *st, const char *what, const char *s)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return xlcfg_err(st, "invalid %s: it holds a control character "
+                             "(0x%02x)", what, *p);
+    return 0;
+}
+
+/* n hexadecimal digits at *p, which moves past them. */
+static bool xlcfg_hex(const char **p, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++, (*p)++)
+        if (!isxdigit((unsigned char)**p))
+            return false;
+    return true;
+}
+
+/*
+ * An address as the pci key spells it, "[DDDD:]BB:DD.F[@VSLOT]" (F may
+ * be '*'), up to end: libxlutil's parser crashes on a malformed one.
+ */
+static bool xlcfg_pci_bdf_ok(const char *p, const char *end)
+{
+    const char *q = p;
+
+    if (end - p >= 5 && p[4] == ':' && xlcfg_hex(&q, 4))
+        p = q + 1;
+    q = p;
+    if (!xlcfg_hex(&q, 2) || *q++ != ':' || !xlcfg_hex(&q, 2) ||
+        *q++ != '.')
+        return false;
+    if (*q == '*' || (*q >= '0' && *q <= '7'))
+        q++;
+    else
+        return false;
+    if (q < end && *q == '@') {
+        q++;
+        if (!isxdigit((unsigned char)*q))
+            return false;
+        while (q < end && isxdigit((unsigned char)*q))
+            q++;
+    }
+    return q == end;
+}
+
+/* The keys of a pci specification (xl-pci-configuration(5)). */
+static const char *const xlcfg_pci_keys[] = {
+    "bdf", "vdevfn", "vslot", "name", "permissive", "msitranslate",
+    "seize", "power_mgmt", "rdm_policy", NULL,
+};
+
+/* Is p (up to '=') one of those keys? */
+static bool xlcfg_pci_key_ok(const char *p, const char *eq)
+{
+    int i;
+
+    for (i = 0; xlcfg_pci_keys[i]; i++)
+        if (strlen(xlcfg_pci_keys[i]) == (size_t)(eq - p) &&
+            !strncmp(p, xlcfg_pci_keys[i], (size_t)(eq - p)))
+            return true;
+    return false;
+}
+
+/*
+ * A pci specification's shape: the first item an address or key=value,
+ * the others key=value with known keys, bdf= an address.  libxlutil's
+ * parser crashes on some others.
+ */
+static int xlcfg_pci_spec_ok(struct xlcfg_st *st, const char *spec)
+{
+    const char *p = spec, *end, *eq;
+
+    if (xlcfg_no_ctrl(st, "pci specification", spec))
+        return -1;
+    while (*p) {
+        end = p + strcspn(p, ",");
+        eq = memchr(p, '=', (size_t)(end - p));
+        if (!eq) {
+            if (p != spec || !xlcfg_pci_bdf_ok(p, end))
+                break;
+        } else if (!xlcfg_pci_key_ok(p, eq) ||
+                   (!strncmp(p, "bdf=", 4) && !xlcfg_pci_bdf_ok(eq + 1,
+                                                                end))) {
+            break;
+        }
+        p = *end ? end + 1 : end;
+    }
+    if (*p)
+        return xlcfg_err(st, "invalid pci specification '%s' at '%.*s'",
+                         spec, (int)strcspn(p, ","), p);
+    return 0;
+}
+
 static int xlcfg_disk_item(struct xlcfg_st *st, libxl_domain_config *d,
                            void *dev, const char *spec)
 {
     char what[600];
 
+    if (xlcfg_no_ctrl(st, "disk specification", spec))
+        return -1;
     snprintf(what, sizeof(what), "disk specification '%s'", spec);
     return xlcfg_xlu_result(st, what, xlu_disk_parse(st->xlu, 1, &spec, dev),
                             true);
@@ -621,6 +725,8 @@ static int xlcfg_pci_item(struct xlcfg_st *st, libxl_domain_config *d,
      * lies beyond their union member and is still zero.
      */
     pci->rdm_policy = d->b_info.u.hvm.rdm.policy;
+    if (xlcfg_pci_spec_ok(st, spec))
+        return -1;
     snprintf(what, sizeof(what), "pci specification '%s'", spec);
     if (xlcfg_xlu_result(st, what,
                          xlu_pci_parse_spec_string(st->xlu, pci, spec),

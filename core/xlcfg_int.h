@@ -343,4 +343,7 @@ int xlcfg_dev_words(struct xlcfg_st *st, const char *key, void *dev,
 /* ioports, irqs and iomem. */
 int xlcfg_resources(struct xlcfg_st *st, libxl_domain_build_info *b);
 
+/* -1 after reporting if s holds a control character (what names it). */
+int xlcfg_no_ctrl(struct xlcfg_st *st, const char *what, const char *s);
+
 #endif

@@ -228,14 +228,6 @@ ok "--timeout/destroy: cancelled, then removed, within 20 s" \
 like "$(cat "$tmp/err")" "timed out" "--timeout/destroy: says it timed out"
 ok "--timeout/destroy: no vtpm in xenstore" vtpm_gone
 
-axl vtpm-attach --timeout=3s --on-cancel=keep g-pv 2>"$tmp/err"; st=$?
-is "$st" 124 "--timeout/keep: exit 124"
-like "$(cat "$tmp/err")" "vtpm 0 kept, half-attached" \
-    "--timeout/keep: says it is kept"
-is "$(vtpm_state "$id")" 1 "--timeout/keep: the backend is in xenstore"
-ok "--timeout/keep: vtpm-detach -f removes it" axl vtpm-detach -f g-pv 0
-ok "--timeout/keep: then nothing is left" vtpm_gone
-
 # Left alone, libxl gives up after 10 s: a failure, and what is left is
 # said (libxl leaves the entries: the hint removes them).
 axl vtpm-attach g-pv 2>"$tmp/err"; st=$?

@@ -1,10 +1,8 @@
 #!/bin/bash
-# The domain monitor: guests that power off, reboot or crash by
-# themselves (axl.then= on their kernel command line) under each action,
-# next to xl's monitor with the same configuration in the same boot;
-# create -e and -F; `axl monitor` (refusals, restarting one); a restart
-# that hangs in a hotplug script, cancelled with SIGTERM to the monitor
-# under both policies.
+# The domain monitor's actions: guests that power off, reboot or crash
+# by themselves (axl.then= on their kernel command line) under each
+# action, next to xl's monitor with the same configuration in the same
+# boot; create -e.  (t0705: -F, `axl monitor`, a hanging restart.)
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -136,20 +134,10 @@ ok "axl wrote a core of more than 96 MiB" test "${sa:-0}" -gt 100663296
 is "$sa" "$sx" "  the size of xl's core for the same guest"
 stop m-da; stop m-dx
 
-# ---- on_crash = coredump-restart ----
-# The next three cases' guests go together.
-axl create -q "$(cfg m-ra2 crash 'on_crash = "coredump-restart"')"
+# ---- on_reboot = rename-restart, and create -e: together ----
 axl create -q "$(cfg m-na reboot 'on_reboot = "rename-restart"')"
 xl create -q "$(cfg m-nx reboot 'on_reboot = "rename-restart"')"
 ok "create -e" axl create -q -e "$(cfg m-ea reboot)"
-ok "coredump-restart: the guest comes back" wait_for 120 ups_at_least m-ra2 2
-ok "  after its core was written" test -s "$DUMP/m-ra2"
-like "$(log_of m-ra2)" "has shut down \(crash\): coredump-restart" \
-    "  the log says what happened"
-stop m-ra2
-rm -f "$DUMP/m-ra2"
-
-# ---- on_reboot = rename-restart ----
 renamed() { xl list | awk '{ print $1 }' | grep -q "^$1-20[0-9]*T[0-9]*Z$"; }
 ok "rename-restart: axl kept the old domain as m-na-DATE" wait_for 90 renamed m-na
 ok "  as xl did (m-nx-DATE)" wait_for 90 renamed m-nx
@@ -161,97 +149,6 @@ ok "  starts no monitor" no_mon m-ea
 shut() { dom_state "$1" | grep -q s; }
 ok "  so the rebooted guest stays shut down" wait_for 90 shut m-ea
 stop m-ea
-
-# ---- create -F: the monitor in the foreground ----
-axl create -F "$(cfg m-fa none)" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-watching() { grep -q "monitoring domain" "$tmp/err"; }
-ok "create -F monitors in the foreground" wait_for 30 watching
-ok "  in the same process" kill -0 "$pid"
-kill -INT "$pid"
-wait_exit "$pid" 20
-is "$rc" 0 "Ctrl-C stops monitoring: exit 0"
-like "$(cat "$tmp/err")" "stopped monitoring domain [0-9]+ \('m-fa'\); it is left running" \
-    "  and says the guest runs on"
-ok "  the guest still exists" dom_exists m-fa
-
-# ---- axl monitor ----
-ok "axl monitor starts one for m-fa" axl monitor m-fa
-mp=$(mon_of m-fa)
-ok "  named axl-m-fa" test -n "$mp"
-out=$(axl monitor m-fa 2>&1); st=$?
-is "$st:$out" "1:axl: domain 'm-fa' already has a monitor (pid $mp)" \
-    "a second monitor is refused in one line"
-kill -TERM "$mp"
-ok "SIGTERM stops the monitor" wait_for 10 no_mon m-fa
-like "$(log_of m-fa)" "Terminated: stopped monitoring domain [0-9]+ \('m-fa'\); it is left running" \
-    "  its log says the guest runs on"
-ok "  and the guest does" dom_exists m-fa
-xl create -q -e "$(cfg m-xe none)"
-out=$(axl monitor m-xe 2>&1); st=$?
-is "$st:$out" "1:axl: domain 'm-xe' was not created by axl: an xl monitor may watch it (use -f if none does)" \
-    "a domain xl created is refused without -f"
-ok "  and taken with -f" axl monitor -f m-xe
-ok "  (its monitor runs)" test -n "$(mon_of m-xe)"
-out=$(axl monitor nosuch 2>&1); st=$?
-is "$st:$out" "1:axl: no such domain 'nosuch'" "a bad domain: one line, exit 1"
-axl monitor >/dev/null 2>&1
-is "$?" 2 "no domain: a usage error"
-stop m-fa; stop m-xe
-
-# ---- a restart that hangs, cancelled with SIGTERM to the monitor ----
-rm -rf "$M"; mkdir -p "$M"
-HANGVIF='vif = [ "bridge=xenbr0,script=/axl/tests/fixtures/block-hang" ]'
-in_hotplug() {
-    local p
-    p=$(cat "$M/block-hang.pid" 2>/dev/null) && [ -n "$p" ] &&
-        kill -0 "$p" 2>/dev/null
-}
-for policy in destroy keep; do
-    rm -rf "$M"; mkdir -p "$M"
-    touch "$M/block-hang.pass-once"
-    ok "$policy: a guest whose restart will hang" \
-        axl create -q --on-cancel=$policy "$(cfg m-h$policy reboot "$HANGVIF")"
-    ok "$policy: its restart hangs in the vif's hotplug script" \
-        wait_for 120 in_hotplug
-    mp=$(mon_of m-h$policy)
-    kill -TERM $mp
-    ok "$policy: SIGTERM ends the monitor" wait_for 60 no_mon m-h$policy
-    if [ $policy = destroy ]; then
-        like "$(log_of m-h$policy)" "destroyed; nothing is left" \
-            "destroy: the log says the half-built domain was destroyed"
-        ok "destroy: no domain m-hdestroy is left" gone m-hdestroy
-    else
-        like "$(log_of m-h$policy)" "kept, paused" \
-            "keep: the log says the half-built domain is kept"
-        like "$(dom_state m-hkeep)" "p" "keep: it is there, paused"
-    fi
-    like "$(log_of m-h$policy)" "the restart of domain 'm-h$policy' was cancelled; monitoring stopped" \
-        "$policy: and that monitoring stopped"
-    ok "$policy: no hotplug script is left" \
-        wait_for 10 eval '[ -z "$(fixture_procs)" ]'
-    stop m-h$policy
-done
-
-# ---- shutdown -w --timeout --then-destroy (beyond xl) ----
-axl create -q "$(cfg m-sa none)"
-cfg m-sb none >/dev/null
-sed -i 's/axl.then=none/axl.then=none axl.noshutdown/' "$tmp/m-sb.cfg"
-axl create -q "$tmp/m-sb.cfg"
-up() { grep -q AXL-GUEST-UP "/var/log/xen/guest-$1.log" 2>/dev/null; }
-wait_for 60 up m-sa; wait_for 60 up m-sb
-axl shutdown -w --timeout=8s --then-destroy m-sa >"$tmp/out" 2>"$tmp/err"
-is "$?" 0 "shutdown --then-destroy of a guest that obeys: exit 0"
-unlike "$(cat "$tmp/err")" "destroy" "  and it needed no destroy"
-axl shutdown -w --timeout=3s --then-destroy m-sb >"$tmp/out" 2>"$tmp/err"
-is "$?" 0 "shutdown --then-destroy of a guest that ignores it: exit 0"
-like "$(cat "$tmp/err")" "domain [0-9]+ \('m-sb'\) destroyed after it did not shut down in time" \
-    "  says it needed the destroy"
-ok "  the guest is gone" gone m-sb
-out=$(axl shutdown --then-destroy m-sa 2>&1); st=$?
-is "$st:$out" "2:axl: shutdown: --then-destroy needs -w and --timeout" \
-    "--then-destroy without -w and --timeout: a usage error"
-stop m-sa; stop m-sb
 
 ok "no monitor is left" test -z "$(monitors)"
 done_testing

@@ -778,6 +778,53 @@ int main(void)
     }
 
     /*
+     * Found by tests/fuzz: libxlutil's disk lexer exits the process on a
+     * newline in the words, and its pci parser crashes on a malformed
+     * address or key; both are refused before libxlutil sees them.
+     */
+    {
+        const char *w[] = { "vdev=xvdb\n\n\ntarget=/x" };
+        static const char *const pcis[] = {
+            "pci = [ \"0000:01:0\xcc.0\" ]\n",
+            "pci = [ \"0000:01=1,vnclisten=127.0.0.1\" ]\n",
+            "pci = [ \"01:00.0,colour=blue\" ]\n",
+        };
+        libxl_device_disk d;
+        struct xlcfg_opts o;
+        char text[200];
+        unsigned k;
+
+        memset(&o, 0, sizeof(o));
+        o.report = collect;
+        o.global_path = "";
+        o.overrides = w;
+        o.n_overrides = 1;
+        libxl_device_disk_init(&d);
+        msgs[0] = '\0';
+        rc = xlcfg_disk_spec(&o, &d);
+        check(rc == -1 && has_msg("holds a control character"),
+              "block-attach: a newline in the words is an error, not an "
+              "exit");
+        libxl_device_disk_dispose(&d);
+        for (k = 0; k < sizeof(pcis) / sizeof(pcis[0]); k++) {
+            snprintf(text, sizeof(text), "name = \"p\"\nmemory = 64\n%s",
+                     pcis[k]);
+            memset(&o, 0, sizeof(o));
+            o.path = "pci.cfg";
+            o.report = collect;
+            o.global_path = "";
+            o.text = text;
+            o.text_len = strlen(text);
+            libxl_domain_config_dispose(&c);
+            libxl_domain_config_init(&c);
+            msgs[0] = '\0';
+            rc = xlcfg_parse(NULL, &o, &c);
+            check(rc == -1 && has_msg("invalid pci specification"),
+                  "a malformed pci item is an error, not a crash");
+        }
+    }
+
+    /*
      * Found by tests/fuzz: a disk specification holding the words of
      * libxlutil's Python guess failed with no message at all.
      */
