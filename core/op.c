@@ -88,6 +88,9 @@ struct op {
     bool save_have_config;    /* save: op->config given, not retrieved */
     bool save_undo;           /* save: resuming after a cancel/failure */
     bool save_keep_domid;     /* save -D: the domid goes in the file */
+    off_t save_abort_at;      /* abort once the file has grown past */
+    uint64_t t_save_abort;    /* when the abort was asked for (ms) */
+    struct loop_timer *save_timer;
     libxl_domain_restore_params restore_params;
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
@@ -561,6 +564,10 @@ static void op_balloon_release(struct op *op);
 
 static void op_finish(struct op *op, enum op_result result)
 {
+    if (op->save_timer) {
+        loop_timer_cancel(op->lp, op->save_timer);
+        op->save_timer = NULL;
+    }
     op_console_stop_wait(op);
     op_balloon_release(op);
     if (op->own_fd && op->fd >= 0) {
@@ -587,6 +594,7 @@ static void op_finish(struct op *op, enum op_result result)
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_save_config_done(struct op *op, int rc);
+static void op_save_abort_poll(struct loop *lp, void *user);
 static void op_console_wait(struct op *op);
 static void op_create_cancelled(struct op *op, int rc);
 static bool op_req_done(struct op *op, int rc);
@@ -1548,6 +1556,23 @@ void op_set_save_keep_domid(struct op *op)
     op->save_keep_domid = true;
 }
 
+/* A save's abort, when its copy is under way (see op_abort()). */
+static void op_save_abort_poll(struct loop *lp, void *user)
+{
+    struct op *op = user;
+    struct stat st;
+
+    op->save_timer = NULL;
+    if (op->state != OP_ABORTING || op->phase != OP_PHASE_MAIN)
+        return;
+    if ((fstat(op->fd, &st) == 0 && st.st_size >= op->save_abort_at) ||
+        loop_now_ms() - op->t_save_abort > 30000) {
+        libxl_ao_abort(loop_ctx(lp), &op->how);
+        return;
+    }
+    op->save_timer = loop_timer_add(lp, 10, op_save_abort_poll, op);
+}
+
 /* Is the domain suspended (by a save that got that far)? */
 static bool op_save_suspended(struct op *op)
 {
@@ -1603,6 +1628,11 @@ static void op_save_config_done(struct op *op, int rc)
 static void op_save_done(struct op *op, int rc)
 {
     char d[160];
+
+    if (op->save_timer) {
+        loop_timer_cancel(op->lp, op->save_timer);
+        op->save_timer = NULL;
+    }
     const char *how;
     char hw[220];
 
@@ -1860,6 +1890,24 @@ void op_abort(struct op *op, int why)
                 op_desc(op, NULL, d, sizeof(d)),
                 op->kind == OP_REBOOT ? "reboot" : "shut down");
         op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->state == OP_RUNNING && op->kind == OP_SAVE &&
+        op->phase == OP_PHASE_MAIN) {
+        /*
+         * libxl 4.17 jumps to a NULL callback when a save is aborted
+         * before its stream has begun (the guest suspending): the abort
+         * waits until the copy is under way, a few ms later.
+         */
+        struct stat st;
+
+        op->state = OP_ABORTING;
+        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+                op_desc(op, NULL, d, sizeof(d)));
+        op->save_abort_at = (fstat(op->fd, &st) == 0 ? st.st_size : 0) +
+                            (1 << 20);
+        op->t_save_abort = loop_now_ms();
+        op_save_abort_poll(op->lp, op);
         return;
     }
     if (op->state == OP_RUNNING && op_has(op, OPK_CHILD)) {

@@ -8,11 +8,14 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
 
-tmp=$(mktemp -d)
+# Files of 100 MiB: on the root file system, not the small /tmp.
+mkdir -p /var/tmp
+tmp=$(mktemp -d /var/tmp/axl.XXXXXX)
 trap 'clean_domains; rm -rf "$tmp"' EXIT
 N=s-a
 LOG=/var/log/xen/guest-$N.log
-sed "s/^name = .*/name = \"$N\"/" tests/guests/pv.cfg >"$tmp/$N.cfg"
+sed -e "s/^name = .*/name = \"$N\"/" -e 's/^memory = .*/memory = 96/' \
+    tests/guests/pv.cfg >"$tmp/$N.cfg"
 size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # alive: the guest's kernel runs: it answers a SysRq on its console.
