@@ -35,7 +35,7 @@ ok "axl save exits 0" axl save "$N" "$tmp/a.sav"
 ok "  the domain is gone" eval '! dom_exists $N'
 ok "  the file is there" test -s "$tmp/a.sav"
 ok "  no temporary file" test ! -e "$tmp/a.sav.axl-tmp"
-ok "xl restore reads axl's file" xl restore "$tmp/a.sav"
+ok "xl restore reads axl's file" eval 'xl restore "$tmp/a.sav" >/dev/null 2>&1'
 ok "  the guest runs again" alive
 rm -f "$tmp/a.sav"
 
@@ -50,6 +50,7 @@ rm -f "$tmp/x.sav"
 ok "save -c exits 0" axl save -c "$N" "$tmp/c.sav"
 ok "  the guest runs on" running
 ok "  and answers" alive
+rm -f "$tmp/c.sav"
 ok "save -p exits 0" axl save -p "$N" "$tmp/p.sav"
 like "$(dom_state "$N")" "^..p" "  the guest is left paused"
 axl unpause "$N"
@@ -98,8 +99,15 @@ for policy in destroy keep; do
     if [ $policy = destroy ]; then
         ok "destroy: no domain is left" wait_for 10 eval '! dom_exists $N'
     else
-        like "$(dom_state "$N")" "^..p" "keep: the half-restored domain is kept, paused"
-        axl destroy "$N"
+        # libxl may fail on its way out and destroy the domain itself:
+        # then axl says keep could not be honoured.
+        if dom_exists "$N"; then
+            like "$(dom_state "$N")" "^..p" "keep: the half-restored domain is kept, paused"
+            axl destroy "$N"
+        else
+            like "$(cat "$tmp/err")" "could not be honoured" \
+                "keep: libxl destroyed it, and axl says keep could not be honoured"
+        fi
     fi
 done
 ok "the save file is untouched by the cancels" test -s "$tmp/r.sav"
@@ -121,7 +129,7 @@ axl restore -e "$tmp/r.sav" >/dev/null 2>&1
 xl save "$N" "$tmp/xi.sav" >/dev/null 2>&1 &
 xpid=$!
 if wait_for 30 eval '[ "$(size "$tmp/xi.sav")" -gt 1048576 ]'; then
-    kill -INT $xpid
+    kill -INT $xpid 2>/dev/null
     wait_exit $xpid 60
     diag "xl save after SIGINT: exit $rc; file $(size "$tmp/xi.sav") bytes; domain $(dom_exists "$N" && echo exists || echo gone)"
 fi
