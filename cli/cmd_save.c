@@ -30,39 +30,82 @@ static char *cmd_save_tmp(const char *path)
     return tmp;
 }
 
-struct cmd_dump {
+/* A file written beside its name: what a job's end does with it. */
+struct cmd_outfile {
+    int fd;             /* ours to sync and close; -1 if the op's child */
+    const char *what;   /* "core file", "save file" */
     char *path;
     char *tmp;
 };
 
-/* The core is whole: give it its name; otherwise, leave nothing. */
-static int cmd_dump_done(struct job *job, int status, void *user)
+/* A new one for path (no fd yet); NULL when out of memory. */
+static struct cmd_outfile *cmd_outfile_new(const char *path,
+                                           const char *what)
 {
-    struct cmd_dump *d = user;
+    struct cmd_outfile *o = calloc(1, sizeof(*o));
 
-    if (status == AXL_EXIT_OK && rename(d->tmp, d->path) < 0) {
-        error_errno("cannot rename '%s' to '%s'", d->tmp, d->path);
+    if (!o)
+        return NULL;
+    o->fd = -1;
+    o->what = what;
+    o->path = strdup(path);
+    o->tmp = cmd_save_tmp(path);
+    if (!o->path || !o->tmp) {
+        free(o->path);
+        free(o->tmp);
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void cmd_outfile_free(struct cmd_outfile *o)
+{
+    if (!o)
+        return;
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+/*
+ * The job's end: a whole file gets its name (synced first); otherwise
+ * nothing is left, under either name.  Returns the status to keep.
+ */
+static int cmd_outfile_done(struct job *job, int status, void *user)
+{
+    struct cmd_outfile *o = user;
+
+    (void)job;
+    if (o->fd >= 0) {
+        if (status == AXL_EXIT_OK && fsync(o->fd) < 0) {
+            error_errno("cannot write '%s'", o->tmp);
+            status = AXL_EXIT_FAIL;
+        }
+        if (close(o->fd) < 0 && status == AXL_EXIT_OK) {
+            error_errno("cannot write '%s'", o->tmp);
+            status = AXL_EXIT_FAIL;
+        }
+    }
+    if (status == AXL_EXIT_OK && rename(o->tmp, o->path) < 0) {
+        error_errno("cannot rename '%s' to '%s'", o->tmp, o->path);
         status = AXL_EXIT_FAIL;
     }
     if (status != AXL_EXIT_OK) {
-        if (unlink(d->tmp) == 0 || errno == ENOENT)
-            note("no core file was left (%s)", d->path);
+        if (unlink(o->tmp) == 0 || errno == ENOENT)
+            note("no %s was left (%s)", o->what, o->path);
         else
-            error_errno("cannot remove the partial core '%s'", d->tmp);
-    } else {
-        progress("wrote the core of '%s' to %s", op_label(job_op(job)),
-                 d->path);
+            error_errno("cannot remove the partial %s '%s'", o->what,
+                        o->tmp);
     }
-    free(d->path);
-    free(d->tmp);
-    free(d);
+    cmd_outfile_free(o);
     return status;
 }
 
 static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = call->argv[1];
-    struct cmd_dump *d;
+    struct cmd_outfile *d;
     uint64_t timeout_ms;
     struct job *job;
     struct stat st;
@@ -78,18 +121,13 @@ static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
                          &status);
     if (!job)
         return status;
-    d = calloc(1, sizeof(*d));
-    if (!d || !(d->path = strdup(path)) || !(d->tmp = cmd_save_tmp(path)) ||
-        op_set_path(job_op(job), d->tmp) < 0) {
-        if (d) {
-            free(d->path);
-            free(d->tmp);
-        }
-        free(d);
+    d = cmd_outfile_new(path, "core file");
+    if (!d || op_set_path(job_op(job), d->tmp) < 0) {
+        cmd_outfile_free(d);
         job_forget(cli, job);
         return error("dump-core: out of memory"), AXL_EXIT_FAIL;
     }
-    job_on_done(job, cmd_dump_done, d);
+    job_on_done(job, cmd_outfile_done, d);
     return job_run(job, timeout_ms);
 }
 
@@ -115,47 +153,10 @@ static const struct cmd_opt cmd_save_opts[] = {
     { 0 },
 };
 
-struct cmd_saving {
-    int fd;
-    char *path;
-    char *tmp;
-};
-
-/* Whole: the file gets its name.  Otherwise nothing is left. */
-static int cmd_save_done(struct job *job, int status, void *user)
-{
-    struct cmd_saving *sv = user;
-
-    (void)job;
-    if (status == AXL_EXIT_OK && fsync(sv->fd) < 0) {
-        error_errno("cannot write '%s'", sv->tmp);
-        status = AXL_EXIT_FAIL;
-    }
-    if (close(sv->fd) < 0 && status == AXL_EXIT_OK) {
-        error_errno("cannot write '%s'", sv->tmp);
-        status = AXL_EXIT_FAIL;
-    }
-    if (status == AXL_EXIT_OK && rename(sv->tmp, sv->path) < 0) {
-        error_errno("cannot rename '%s' to '%s'", sv->tmp, sv->path);
-        status = AXL_EXIT_FAIL;
-    }
-    if (status != AXL_EXIT_OK) {
-        if (unlink(sv->tmp) == 0 || errno == ENOENT)
-            note("no save file was left (%s)", sv->path);
-        else
-            error_errno("cannot remove the partial save file '%s'",
-                        sv->tmp);
-    }
-    free(sv->path);
-    free(sv->tmp);
-    free(sv);
-    return status;
-}
-
 static int cmd_save_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = call->argv[1];
-    struct cmd_saving *sv;
+    struct cmd_outfile *sv;
     uint64_t timeout_ms;
     struct job *job;
     struct stat st;
@@ -176,8 +177,8 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
         return error("save: Domain-0 cannot be saved"), AXL_EXIT_FAIL;
     }
     status = AXL_EXIT_FAIL;
-    sv = calloc(1, sizeof(*sv));
-    if (!sv || !(sv->path = strdup(path)) || !(sv->tmp = cmd_save_tmp(path)))
+    sv = cmd_outfile_new(path, "save file");
+    if (!sv)
         goto nomem;
     if (call->argc > 2) {
         /* The configuration to store, instead of the domain's own. */
@@ -201,16 +202,12 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
                       ? OP_SAVE_THEN_PAUSE : OP_SAVE_THEN_DESTROY);
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
-    job_on_done(job, cmd_save_done, sv);
+    job_on_done(job, cmd_outfile_done, sv);
     return job_run(job, timeout_ms);
 nomem:
     error("save: out of memory");
 fail:
-    if (sv) {
-        free(sv->path);
-        free(sv->tmp);
-    }
-    free(sv);
+    cmd_outfile_free(sv);
     job_forget(cli, job);
     return status;
 }

@@ -6,77 +6,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
-
-tmp=$(mktemp -d)
-DUMP=/var/lib/xen/dump
-
-# monitors: pids of axl monitors (comm axl-NAME) and of xl's (xl create).
-monitors() {
-    local p c
-    for p in /proc/[0-9]*; do
-        c=$(cat "$p/comm" 2>/dev/null) || continue
-        case $c in
-        axl-*) echo "${p#/proc/}" ;;
-        xl) tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q '^xl create' &&
-            echo "${p#/proc/}" ;;
-        esac
-    done
-}
-
-cleanup() {
-    kill -9 $(monitors) $(fixture_procs) 2>/dev/null
-    clean_domains
-    rm -rf "$tmp" "$M" "$DUMP"/m-*
-}
-trap cleanup EXIT
-
-# cfg NAME THEN [LINE...]: a guest config that does THEN (poweroff,
-# reboot, crash, none) a second after it is up.
-cfg() {
-    local name=$1 then=$2
-    shift 2
-    {
-        printf 'name = "%s"\ntype = "pv"\n' "$name"
-        printf 'kernel = "/lab/guest/vmlinux"\nramdisk = "/lab/guest/initrd.gz"\n'
-        printf 'extra = "console=hvc0 quiet axl.then=%s"\n' "$then"
-        printf 'memory = 96\nvcpus = 1\n'
-        printf '%s\n' "$@"
-    } >"$tmp/$name.cfg"
-    echo "$tmp/$name.cfg"
-}
-
-# ups NAME: how many times the guest NAME said it was up.
-ups() {
-    local n
-    n=$(grep -c AXL-GUEST-UP "/var/log/xen/guest-$1.log" 2>/dev/null)
-    echo "${n:-0}"
-}
-ups_at_least() { [ "$(ups "$1")" -ge "$2" ]; }
-
-# mon_of NAME: the pid of axl's monitor of NAME (comm axl-NAME).
-mon_of() {
-    local p
-    for p in /proc/[0-9]*; do
-        [ "$(cat "$p/comm" 2>/dev/null)" = "axl-$1" ] && echo "${p#/proc/}"
-    done
-}
-no_mon() { [ -z "$(mon_of "$1")" ]; }
-gone() { ! dom_exists "$1"; }
-# stop NAME: kill NAME's monitors (axl's and xl's), then destroy it.
-stop() {
-    local p
-    kill -9 $(mon_of "$1") 2>/dev/null
-    for p in $(monitors); do
-        tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "$1.cfg" &&
-            kill -9 "$p"
-    done
-    xl destroy "$1" >/dev/null 2>&1
-    for p in $(xl list | awk -v n="$1-" 'index($1, n) == 1 { print $2 }'); do
-        xl destroy "$p" >/dev/null 2>&1
-    done
-    rm -f "/var/log/xen/guest-$1.log"
-}
-log_of() { cat "/var/log/xen/axl-$1.log" 2>/dev/null; }
+. tests/lib/monitor.sh
 
 # ---- create -F: the monitor in the foreground ----
 axl create -F "$(cfg m-fa none)" >"$tmp/out" 2>"$tmp/err" &
