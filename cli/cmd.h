@@ -174,6 +174,11 @@ int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
  * reporting a bad xl.conf.
  */
 int cmd_create_memory(struct cli *cli, struct op *op);
+/*
+ * The end of a child an op forks (op_set_child_exit()): exit 0 when
+ * libxl's call worked, else 1.  Never returns.
+ */
+void cmd_child_exit(int rc) __attribute__((noreturn));
 /* xlcfg's report callback: errors and warnings as axl's messages. */
 void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 /*

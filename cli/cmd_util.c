@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -107,6 +108,11 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
         error("%s", msg);
     else
         warn("%s", msg);
+}
+
+void cmd_child_exit(int rc)
+{
+    _exit(rc ? AXL_EXIT_FAIL : AXL_EXIT_OK);
 }
 
 int cmd_create_memory(struct cli *cli, struct op *op)

@@ -227,6 +227,14 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
 static void op_child_done(struct loop *lp, pid_t pid, int status,
                           void *user);
 
+/* How a child an op forks ends (see op_set_child_exit()). */
+static op_child_exit_fn *op_child_exit;
+
+void op_set_child_exit(op_child_exit_fn *fn)
+{
+    op_child_exit = fn;
+}
+
 /*
  * libxl writes a core inside the call that starts its ao, where no
  * abort reaches: the call runs in a child with its own libxl context,
@@ -238,6 +246,8 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
     pid_t pid;
 
     (void)how;
+    if (!op_child_exit)
+        return ERROR_FAIL;
     pid = fork();
     if (pid < 0)
         return ERROR_FAIL;
@@ -249,7 +259,8 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
         libxl_postfork_child_noexec(ctx);
         if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
             rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
-        _exit(rc ? 1 : 0);
+        op_child_exit(rc);
+        abort();    /* op_child_exit_fn does not return */
     }
     op->child = pid;
     if (loop_watch_child(op->lp, pid, op_child_done, op) < 0) {

@@ -283,6 +283,15 @@ void op_abort(struct op *op, int why);
  */
 const char *op_left(struct op *op, char *buf, size_t len);
 
+/*
+ * How a child an op forks ends (the core dump's writer, which runs
+ * libxl's call in a process of its own): given the call's libxl result,
+ * it must not return.  cli/ sets it, since only cli/ decides exit
+ * statuses; without it such an op fails at once.
+ */
+typedef void op_child_exit_fn(int rc);
+void op_set_child_exit(op_child_exit_fn *fn);
+
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /* The signal or OP_WHY_* that cancelled the op; 0 if none. */
