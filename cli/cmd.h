@@ -175,6 +175,11 @@ int cmd_on_cancel_opt(const struct cmd_call *call, enum op_on_cancel *r);
  */
 int cmd_create_memory(struct cli *cli, struct op *op);
 /*
+ * libxl's JSON text (a -d/--debug configuration) on stderr, as one
+ * message: its final newline is dropped (json is changed).
+ */
+void cmd_json_line(char *json);
+/*
  * The end of a child an op forks (op_set_child_exit()): exit 0 when
  * libxl's call worked, else 1.  Never returns.
  */

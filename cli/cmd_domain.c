@@ -160,11 +160,7 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         if (dry) {
             fputs(json, stdout);
         } else {
-            size_t n = strlen(json);
-
-            if (n && json[n - 1] == '\n')
-                json[n - 1] = '\0';
-            out_line(json);
+            cmd_json_line(json);
         }
         free(json);
         if (dry) {

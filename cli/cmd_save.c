@@ -274,13 +274,8 @@ static int cmd_restore_config(struct cli *cli, struct cmd_call *call,
     if (r == 0 && cmd_flag(call, "debug")) {
         char *j = libxl_domain_config_to_json(cli_libxl(cli), op_config(op));
 
-        if (j) {
-            size_t n = strlen(j);
-
-            if (n && j[n - 1] == '\n')
-                j[n - 1] = '\0';
-            out_line(j);
-        }
+        if (j)
+            cmd_json_line(j);
         free(j);
     }
     return r;

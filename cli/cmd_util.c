@@ -110,6 +110,15 @@ void cmd_xlcfg_report(void *user, int is_error, const char *msg)
         warn("%s", msg);
 }
 
+void cmd_json_line(char *json)
+{
+    size_t n = strlen(json);
+
+    if (n && json[n - 1] == '\n')
+        json[n - 1] = '\0';
+    out_line(json);
+}
+
 void cmd_child_exit(int rc)
 {
     _exit(rc ? AXL_EXIT_FAIL : AXL_EXIT_OK);
