@@ -43,6 +43,8 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_console_entry,
     &cmd_save_entry,
     &cmd_restore_entry,
+    &cmd_migrate_entry,
+    &cmd_migrate_receive_entry,
     &cmd_dump_core_entry,
     &cmd_monitor_entry,
     &cmd_vtpm_attach_entry,

@@ -30,6 +30,7 @@ enum cmd_arg {
     CMD_ARG_VSND,
     CMD_ARG_USBCTRL,
     CMD_ARG_PCI,        /* the address of a PCI device passed through */
+    CMD_ARG_HOST,       /* a host name (from /etc/hosts, ssh's files) */
     CMD_ARG_OTHER,
 };
 
@@ -361,7 +362,8 @@ extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
     cmd_block_list_entry, cmd_network_attach_entry,
     cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
     cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry,
-    cmd_dump_core_entry, cmd_save_entry, cmd_restore_entry;
+    cmd_dump_core_entry, cmd_save_entry, cmd_restore_entry,
+    cmd_migrate_entry, cmd_migrate_receive_entry;
 
 /* Requests to a running guest (cli/cmd_guest.c). */
 extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,

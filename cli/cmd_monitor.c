@@ -39,6 +39,8 @@
 #define MON_DUMP_DIR  "/var/lib/xen/dump"
 /* How long a starting monitor has to say it watches the domain. */
 #define MON_READY_MS  20000
+/* How long a monitor waits for the one of a migration's other copy. */
+#define MON_TWIN_MS   10000
 /* The userdata key that marks a domain axl created (and monitors). */
 #define MON_USERDATA  "axl"
 /* The environment a spawned monitor reads. */
@@ -101,23 +103,61 @@ static pid_t mon_holder(const libxl_uuid *uuid)
     return pid;
 }
 
-/* Take the domain's lock for this process: 0, or -1 after reporting. */
+/*
+ * Another domain with m's uuid: a migration's other copy, here on this
+ * host (the sender's, being destroyed), whose monitor ends with it.
+ */
+static bool mon_twin(struct mon *m)
+{
+    libxl_ctx *ctx = cli_libxl(m->cli);
+    libxl_dominfo *v;
+    bool twin = false;
+    int i, n = 0;
+
+    v = ctx ? libxl_list_domain(ctx, &n) : NULL;
+    for (i = 0; v && i < n; i++)
+        if (v[i].domid != m->domid &&
+            libxl_uuid_compare(&v[i].uuid, &m->uuid) == 0)
+            twin = true;
+    if (v)
+        libxl_dominfo_list_free(v, n);
+    return twin;
+}
+
+/*
+ * Take the domain's lock for this process: 0, or -1 after reporting.
+ * While a twin (mon_twin()) exists, its monitor may hold the lock for a
+ * moment more: wait for it, at most MON_TWIN_MS.
+ */
 static int mon_lock(struct mon *m)
 {
     char path[300], pid[32];
+    uint64_t until = loop_now_ms() + MON_TWIN_MS;
+    struct stat a, b;
     pid_t other;
     int fd;
 
     mkdir(journal_dir(), 0700);
     mon_lock_path(&m->uuid, path, sizeof(path));
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return error_errno("cannot open '%s'", path);
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    for (;;) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return error_errno("cannot open '%s'", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            /* The holder may have removed the file as it let go. */
+            if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+                a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                break;
+            close(fd);
+            continue;
+        }
         close(fd);
-        other = mon_holder(&m->uuid);
-        return error("domain '%s' already has a monitor (pid %d)", m->name,
-                     (int)other);
+        if (loop_now_ms() >= until || !mon_twin(m)) {
+            other = mon_holder(&m->uuid);
+            return error("domain '%s' already has a monitor (pid %d)",
+                         m->name, (int)other);
+        }
+        usleep(50 * 1000);
     }
     snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
     if (ftruncate(fd, 0) < 0 || write(fd, pid, strlen(pid)) < 0) {

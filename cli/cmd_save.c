@@ -1,6 +1,7 @@
 /*
- * cmd_save: a domain's state to a file and back: save, restore and
- * dump-core, as xl's (the same save files), but cancellable.  A file is
+ * cmd_save: a domain's state to a file and back, or to another host:
+ * save, restore, dump-core, migrate and migrate-receive, as xl's (the
+ * same save files, the same migration protocol), but cancellable.  A file is
  * written beside its name under a temporary one and renamed over it only
  * when it is whole, so a cancel or a failure never leaves a partial file
  * under the user's name, and none under the temporary one either.
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/migrate.h"
 #include "../core/savefile.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
@@ -339,4 +341,243 @@ const struct cmd_entry cmd_restore_entry = {
     .rest_args = CMD_ARG_FILE,
     .flags = CMD_F_OP,
     .run = cmd_restore_run,
+};
+
+/* ---- migrate: the sending end ---- */
+
+static const struct cmd_opt cmd_migrate_opts[] = {
+    { 'C', "config", "FILE", "send this configuration instead of the "
+      "domain's own" },
+    { 's', "ssh", "COMMAND", "run 'COMMAND HOST axl migrate-receive' "
+      "(default ssh); with an empty COMMAND, HOST is the whole command "
+      "line" },
+    { 0, "receiver", "PROGRAM", "what the target runs: axl (default) or "
+      "xl" },
+    { 'e', "no-onreboot", NULL, "start no monitor on the target" },
+    { 'F', "foreground", NULL, "as -e (xl's meaning for migrate)" },
+    { 'p', "paused", NULL, "leave the domain paused on the target" },
+    { 'D', "keep-domid", NULL, "keep the domain's id in the configuration "
+      "sent" },
+    { 0, "debug", NULL, "have the target check every page (slow)" },
+    { 0, "live", NULL, "ignored (xm's option; a migration is always live)" },
+    { 0 },
+};
+
+/* The command line that reaches the target (malloc'd), as xl builds it. */
+static char *cmd_migrate_rune(const struct cmd_call *call, const char *host)
+{
+    const char *ssh = cmd_opt(call, "ssh");
+    const char *prog = cmd_opt(call, "receiver");
+    char *rune = NULL;
+
+    if (ssh && !ssh[0])
+        return strdup(host);
+    if (asprintf(&rune, "exec %s %s %s migrate-receive%s%s%s",
+                 ssh ? ssh : "ssh", host, prog ? prog : "axl",
+                 cmd_flag(call, "no-onreboot") || cmd_flag(call, "foreground")
+                     ? " -e" : "",
+                 cmd_flag(call, "debug") ? " -d" : "",
+                 cmd_flag(call, "paused") ? " -p" : "") < 0)
+        return NULL;
+    return rune;
+}
+
+/*
+ * Run rune by sh -c in a child of its own process group (a terminal's
+ * Ctrl-C reaches axl, which ends the migration in order), its stdin
+ * fed by *send_r and its stdout read from *recv_r.  The child's pid, or
+ * -1 after reporting.
+ */
+static pid_t cmd_migrate_spawn(const char *rune, int *send_r, int *recv_r)
+{
+    int to[2] = { -1, -1 }, from[2] = { -1, -1 };
+    pid_t pid;
+
+    if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0) {
+        error_errno("cannot run '%s'", rune);
+        goto fail;
+    }
+    pid = fork();
+    if (pid < 0) {
+        error_errno("cannot run '%s'", rune);
+        goto fail;
+    }
+    if (pid == 0) {
+        /* Between fork and exec: only calls that are safe here. */
+        loop_child_reset();
+        setpgid(0, 0);
+        if (dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0)
+            _exit(127);
+        execl("/bin/sh", "sh", "-c", rune, (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    *send_r = to[1];
+    *recv_r = from[0];
+    return pid;
+fail:
+    if (to[0] >= 0) {
+        close(to[0]);
+        close(to[1]);
+    }
+    if (from[0] >= 0) {
+        close(from[0]);
+        close(from[1]);
+    }
+    return -1;
+}
+
+static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
+{
+    const char *host = call->argv[1], *prog = cmd_opt(call, "receiver");
+    uint64_t timeout_ms;
+    struct job *job;
+    uint32_t domid;
+    char *rune = NULL;
+    int status, send_fd, recv_fd;
+    pid_t child;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (!host[0])
+        return error("migrate: the host is empty"), AXL_EXIT_USAGE;
+    if (prog && (!prog[0] || strpbrk(prog, " \t\n;&|'\"`$<>")))
+        return error("migrate: invalid value '%s' for --receiver (a program "
+                     "name: axl or xl)", prog), AXL_EXIT_USAGE;
+    job = cmd_domain_job(cli, call, call->argv[0], OP_MIGRATE, &domid,
+                         &status);
+    if (!job)
+        return status;
+    status = AXL_EXIT_FAIL;
+    if (domid == 0) {
+        error("migrate: Domain-0 cannot be migrated");
+        goto fail;
+    }
+    if (cmd_opt(call, "config")) {
+        struct xlcfg_opts xo;
+
+        memset(&xo, 0, sizeof(xo));
+        xo.path = cmd_opt(call, "config");
+        xo.report = cmd_xlcfg_report;
+        if (xlcfg_parse(cli_libxl(cli), &xo, op_config(job_op(job))) < 0)
+            goto fail;
+        op_set_save_config(job_op(job));
+    }
+    if (cmd_flag(call, "keep-domid"))
+        op_set_save_keep_domid(job_op(job));
+    rune = cmd_migrate_rune(call, host);
+    if (!rune) {
+        error("migrate: out of memory");
+        goto fail;
+    }
+    progress("migrating domain %u ('%s') through '%s'", domid,
+             op_label(job_op(job)), rune);
+    child = cmd_migrate_spawn(rune, &send_fd, &recv_fd);
+    free(rune);
+    if (child < 0)
+        goto fail;
+    op_set_migrate(job_op(job), send_fd, recv_fd, child);
+    op_set_migrate_name(job_op(job), op_label(job_op(job)));
+    return job_run(job, timeout_ms);
+fail:
+    job_forget(cli, job);
+    return status;
+}
+
+const struct cmd_entry cmd_migrate_entry = {
+    .name = "migrate",
+    .summary = "move a running domain to another host, as xl's migrations "
+               "(cancellable: the guest then runs on here)",
+    .usage = "[options] <Domain> <Host>",
+    .opts = cmd_migrate_opts,
+    .min_args = 2,
+    .max_args = 2,
+    .first_arg = CMD_ARG_DOMAIN,
+    .rest_args = CMD_ARG_HOST,
+    .flags = CMD_F_OP,
+    .run = cmd_migrate_run,
+};
+
+/* ---- migrate-receive: the receiving end, run by the sender ---- */
+
+static const struct cmd_opt cmd_migrate_receive_opts[] = {
+    { 'e', "no-onreboot", NULL, "start no monitor for the domain" },
+    { 'F', "foreground", NULL, "monitor the domain in this process" },
+    { 'd', "debug", NULL, "print the configuration received, as JSON, on "
+      "stderr" },
+    { 'p', "paused", NULL, "leave the domain paused" },
+    { 'r', "remus", NULL, "a Remus stream (not supported)" },
+    { 0, "colo", NULL, "a COLO stream (not supported)" },
+    { 0 },
+};
+
+static int cmd_migrate_receive_run(struct cli *cli, struct cmd_call *call)
+{
+    libxl_domain_config *cfg;
+    struct job *job = NULL;
+    uint64_t timeout_ms;
+    char *name = NULL, *incoming = NULL;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (cmd_flag(call, "remus") || cmd_flag(call, "colo"))
+        return error("migrate-receive: Remus and COLO streams are not "
+                     "supported; nothing was received"), AXL_EXIT_USAGE;
+    if (cli->interactive)
+        return error("migrate-receive: its stdin and stdout are the "
+                     "migration stream: run it as a command, not in the "
+                     "shell"), AXL_EXIT_USAGE;
+    if (!cli_libxl(cli))
+        return AXL_EXIT_FAIL;
+    progress("migration target: ready to receive a domain");
+    if (migrate_send(1, MIGRATE_BANNER, 0) < 0)
+        return error_errno("migrate-receive: cannot answer the sender"),
+               AXL_EXIT_FAIL;
+    job = job_new(cli, OP_CREATE, NULL);
+    if (!job) {
+        error("migrate-receive: out of memory");
+        goto fail;
+    }
+    if (cmd_restore_config(cli, call, NULL, "the migration stream", 0,
+                           job_op(job)) < 0)
+        goto fail;
+    cfg = op_config(job_op(job));
+    name = strdup(cfg->c_info.name ? cfg->c_info.name : "");
+    if (!name || asprintf(&incoming, "%s--incoming", name) < 0) {
+        error("migrate-receive: out of memory");
+        goto fail;
+    }
+    free(cfg->c_info.name);
+    cfg->c_info.name = incoming;
+    if (op_set_migrate_in(job_op(job), 1, name) < 0) {
+        error("migrate-receive: out of memory");
+        goto fail;
+    }
+    free(name);
+    name = NULL;
+    op_set_fd(job_op(job), 0);
+    op_set_on_cancel(job_op(job), OP_ON_CANCEL_DESTROY);
+    op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
+    if (cmd_create_memory(cli, job_op(job)) < 0 ||
+        cmd_create_follow(cli, call, job, OP_ON_CANCEL_DESTROY) < 0)
+        goto fail;
+    return job_run(job, timeout_ms);
+fail:
+    free(name);
+    if (job)
+        job_forget(cli, job);
+    return AXL_EXIT_FAIL;
+}
+
+const struct cmd_entry cmd_migrate_receive_entry = {
+    .name = "migrate-receive",
+    .summary = "receive a migrating domain on stdin (run by migrate on the "
+               "target)",
+    .usage = "[options]",
+    .opts = cmd_migrate_receive_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_F_OP,
+    .run = cmd_migrate_receive_run,
 };

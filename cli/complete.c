@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libxl.h>
@@ -274,6 +275,74 @@ static void complete_cpupools(struct cli *cli, const char *prefix,
     libxl_cpupoolinfo_list_free(pools, n);
 }
 
+/*
+ * Host names from one file: /etc/hosts (every name after the address),
+ * ssh's known_hosts (the plain names before the key; hashed ones cannot
+ * be read) or ssh's config (its Host lines without patterns).
+ */
+enum complete_hosts_file { HOSTS_ETC, HOSTS_KNOWN, HOSTS_SSH_CONFIG };
+
+static void complete_hosts_from(const char *path,
+                                enum complete_hosts_file kind,
+                                const char *prefix, complete_emit_fn *emit,
+                                void *user)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024], *tok, *save, *p;
+    int field;
+
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f)) {
+        if ((p = strchr(line, '#')) && kind != HOSTS_KNOWN)
+            *p = '\0';
+        for (field = 0, tok = strtok_r(line, " \t\r\n", &save); tok;
+             field++, tok = strtok_r(NULL, " \t\r\n", &save)) {
+            if (kind == HOSTS_ETC && field > 0) {
+                complete_offer(tok, prefix, emit, user);
+            } else if (kind == HOSTS_SSH_CONFIG && field == 0) {
+                if (strcasecmp(tok, "host"))
+                    break;
+            } else if (kind == HOSTS_SSH_CONFIG) {
+                if (!strpbrk(tok, "*?!"))
+                    complete_offer(tok, prefix, emit, user);
+            } else if (kind == HOSTS_KNOWN && field == 0) {
+                char *h, *hs;
+
+                if (tok[0] == '|' || tok[0] == '@')
+                    break;
+                for (h = strtok_r(tok, ",", &hs); h;
+                     h = strtok_r(NULL, ",", &hs)) {
+                    if (h[0] == '[') {      /* [host]:port */
+                        h++;
+                        if ((p = strchr(h, ']')))
+                            *p = '\0';
+                    }
+                    if (!strpbrk(h, "*?!"))
+                        complete_offer(h, prefix, emit, user);
+                }
+                break;
+            }
+        }
+    }
+    fclose(f);
+}
+
+static void complete_hosts(const char *prefix, complete_emit_fn *emit,
+                           void *user)
+{
+    const char *home = getenv("HOME");
+    char path[512];
+
+    complete_hosts_from("/etc/hosts", HOSTS_ETC, prefix, emit, user);
+    if (!home)
+        return;
+    snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home);
+    complete_hosts_from(path, HOSTS_KNOWN, prefix, emit, user);
+    snprintf(path, sizeof(path), "%s/.ssh/config", home);
+    complete_hosts_from(path, HOSTS_SSH_CONFIG, prefix, emit, user);
+}
+
 static void complete_jobs(struct cli *cli, const char *prefix,
                           complete_emit_fn *emit, void *user)
 {
@@ -312,6 +381,9 @@ static enum complete_more complete_arg(struct cli *cli,
         break;
     case CMD_ARG_CPUPOOL:
         complete_cpupools(cli, prefix, emit, user);
+        break;
+    case CMD_ARG_HOST:
+        complete_hosts(prefix, emit, user);
         break;
     case CMD_ARG_FILE:
         return COMPLETE_FILES;

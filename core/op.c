@@ -16,6 +16,7 @@
 #include "balloon.h"
 #include "dom.h"
 #include "journal.h"
+#include "migrate.h"
 #include "op.h"
 #include "op_device.h"
 #include "savefile.h"
@@ -36,7 +37,19 @@ enum op_phase {
     OP_PHASE_SAVE_PAUSE,  /* save -p: pausing before the resume */
     OP_PHASE_SAVE_RESUME, /* save -c/-p, or after a cancel: resuming */
     OP_PHASE_SAVE_DESTROY,/* save: the saved domain goes */
+    OP_PHASE_MIG_BANNER,  /* migrate: waiting for the target's banner */
+    OP_PHASE_MIG_READY,   /* migrate: the stream is sent; target builds */
+    OP_PHASE_MIG_REPORT,  /* migrate: told to go; its report to come */
+    OP_PHASE_MIG_BACK,    /* migrate: it failed; its leave to resume */
+    OP_PHASE_MIG_END,     /* migrate: the target's command ends */
+    OP_PHASE_MIG_GO,      /* incoming: built, paused; the go-ahead */
+    OP_PHASE_MIG_DRAIN,   /* incoming: failed; the sender's last words */
 };
+
+/* How long a migration waits for the target's command to end. */
+#define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
+#define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
+#define OP_MIG_DRAIN_MS    10000
 
 /* Autoballoon: how often to look, how long without progress, in all. */
 #define OP_BALLOON_POLL_MS   100
@@ -60,6 +73,7 @@ struct op {
     struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
     char phase_text[160];     /* op_phase() */
     uint64_t t_phase;         /* when it began (ms) */
+    enum op_phase tick_phase; /* op->phase at the last tick */
     char cancel_phase[200];   /* "during X (after N s)", at the cancel */
     uint32_t seen_domid;      /* a create's domain, once seen by name */
     struct loop_timer *tick;
@@ -91,6 +105,22 @@ struct op {
     off_t save_abort_at;      /* abort once the file has grown past */
     uint64_t t_save_abort;    /* when the abort was asked for (ms) */
     struct loop_timer *save_timer;
+    uint64_t stream_bytes;    /* save, migrate: written so far */
+    uint64_t t_stream_ms;     /* when the stream began */
+    int mig_recv_fd;          /* migrate: the target's replies */
+    pid_t mig_child;          /* migrate: the target's command */
+    int mig_child_status;
+    bool mig_go_sent;         /* migrate: past the point of no return */
+    bool mig_ended;           /* migrate: the transport is closed */
+    bool mig_termed;          /* migrate: its command was sent SIGTERM */
+    uint8_t mig_target_rc;    /* migrate: the target's report */
+    enum op_result mig_result;/* held while the target's command ends */
+    struct migrate_wait *mig_wait;
+    struct loop_timer *mig_timer;
+    char *mig_name;           /* the guest's name on both ends */
+    bool mig_in;              /* incoming: a create from a migration */
+    int mig_reply_fd;         /* incoming: to the sender */
+    bool mig_ready_sent, mig_go_seen, mig_failed, mig_reported;
     libxl_domain_restore_params restore_params;
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
@@ -275,7 +305,10 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
 static int op_call_save(struct op *op, libxl_ctx *ctx,
                         libxl_asyncop_how *how)
 {
-    return libxl_domain_suspend(ctx, op->domid, op->fd, 0, how);
+    op->t_stream_ms = loop_now_ms();
+    return libxl_domain_suspend(ctx, op->domid, op->fd,
+                                op->kind == OP_MIGRATE ? LIBXL_SUSPEND_LIVE
+                                                       : 0, how);
 }
 
 static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
@@ -323,6 +356,10 @@ static const struct op_kind_info op_kinds[] = {
     [OP_SAVE] = { "save", 0, op_call_save,
                   "domain %u may be left suspended; 'axl destroy %u' or a "
                   "restore of an earlier save" },
+    [OP_MIGRATE] = { "migrate", 0, op_call_save,
+                     "domain %u may be left suspended here, and the target "
+                     "may have a copy: check both hosts before you resume "
+                     "one ('axl list %u')" },
     [OP_SOFT_RESET] = { "soft-reset", 0, op_call_soft_reset,
                         "domain %u may be left half-reset; check 'axl list "
                         "%u'" },
@@ -430,6 +467,8 @@ struct op *op_new(struct loop *lp, enum op_kind kind, const char *label,
     libxl_domain_config_init(&op->config);
     libxl_bitmap_init(&op->vcpus);
     op->fd = -1;
+    op->mig_recv_fd = -1;
+    op->mig_reply_fd = -1;
     libxl_domain_restore_params_init(&op->restore_params);
     op->restore_params.stream_version = 2;
     if (op_is_dev(op) && op_set_dev(op, OP_DEV_DISK) < 0) {
@@ -457,6 +496,7 @@ void op_free(struct op *op)
     free(op->monitor_cmd);
     free(op->monitor_out);
     free(op->path);
+    free(op->mig_name);
     if (op->dev) {
         op->dk->dispose(op->dev);
         free(op->dev);
@@ -573,8 +613,16 @@ void op_set_wait(struct op *op, int wait)
 static void op_console_stop_wait(struct op *op);
 static void op_balloon_release(struct op *op);
 
+static bool op_mig_finish(struct op *op, enum op_result result);
+
 static void op_finish(struct op *op, enum op_result result)
 {
+    if (op_mig_finish(op, result))
+        return;     /* the migration's last step calls again */
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
     if (op->save_timer) {
         loop_timer_cancel(op->lp, op->save_timer);
         op->save_timer = NULL;
@@ -605,6 +653,10 @@ static void op_finish(struct op *op, enum op_result result)
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 static void op_save_config_done(struct op *op, int rc);
+static uint64_t op_stream_bytes(struct op *op);
+static bool op_mig_no_shadow(struct op *op);
+static const char *op_save_noun(const struct op *op);
+static bool op_mig_abort(struct op *op);
 static void op_save_abort_poll(struct loop *lp, void *user);
 static void op_console_wait(struct op *op);
 static void op_create_cancelled(struct op *op, int rc);
@@ -613,6 +665,10 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
                            size_t len);
 static void op_start_cleanup(struct op *op);
+static int op_mig_start(struct op *op);
+static void op_mig_ready(struct op *op);
+static void op_mig_in_ready(struct op *op);
+static void op_stream_phase(struct op *op, char *buf, size_t len);
 
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
@@ -678,6 +734,11 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
 
     if (op->phase == OP_PHASE_CONSOLE) {
         snprintf(buf, len, "waiting for the console client");
+        return;
+    }
+    if (op->kind == OP_SAVE || op->kind == OP_MIGRATE ||
+        (op->mig_in && op->phase != OP_PHASE_MAIN)) {
+        op_stream_phase(op, buf, len);
         return;
     }
     if (op->kind == OP_CORE_DUMP && op->path) {
@@ -750,7 +811,12 @@ static void op_tick(struct loop *lp, void *user)
     changed = strcmp(now, op->phase_text) != 0;
     if (changed) {
         snprintf(op->phase_text, sizeof(op->phase_text), "%s", now);
-        op->t_phase = loop_now_ms();
+        /* A stream's growing count is still the same phase. */
+        if (op->phase != op->tick_phase ||
+            !(op->phase == OP_PHASE_MAIN &&
+              (op->kind == OP_SAVE || op->kind == OP_MIGRATE)))
+            op->t_phase = loop_now_ms();
+        op->tick_phase = op->phase;
         if (op->jr.path[0]) {
             snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", now);
             journal_write(&op->jr);
@@ -992,6 +1058,8 @@ int op_start(struct op *op)
         op->phase = OP_PHASE_LOCK;
         op_balloon_step(op);
         rc = op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+    } else if (op->kind == OP_MIGRATE) {
+        rc = op_mig_start(op);
     } else if (op->kind == OP_SAVE) {
         if (op->save_have_config) {
             op_save_config_done(op, 0);
@@ -1339,6 +1407,12 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
         op_report_left(op, OP_RESULT_CANCELLED);
         return;
     }
+    if (rc == 0 && op->mig_failed) {
+        op_note(op, OP_NOTE_INFO, "%s of '%s' failed; %s destroyed; nothing "
+                "is left", op_verb(op), op->label, d);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
     if (rc == 0) {
         op_note(op, OP_NOTE_INFO, "%s of '%s' cancelled%s; %s destroyed; "
                 "nothing is left", op_verb(op), op->label, op->cancel_phase,
@@ -1571,12 +1645,11 @@ void op_set_save_keep_domid(struct op *op)
 static void op_save_abort_poll(struct loop *lp, void *user)
 {
     struct op *op = user;
-    struct stat st;
 
     op->save_timer = NULL;
     if (op->state != OP_ABORTING || op->phase != OP_PHASE_MAIN)
         return;
-    if ((fstat(op->fd, &st) == 0 && st.st_size >= op->save_abort_at) ||
+    if (op_stream_bytes(op) >= (uint64_t)op->save_abort_at ||
         loop_now_ms() - op->t_save_abort > 30000) {
         libxl_ao_abort(loop_ctx(lp), &op->how);
         return;
@@ -1613,9 +1686,10 @@ static void op_save_config_done(struct op *op, int rc)
         return;
     }
     if (op->cancelled) {
-        op_note(op, OP_NOTE_INFO, "save of '%s' cancelled%s before the guest "
-                "was suspended; it runs on as it was", op->label,
-                op->cancel_phase);
+        op_note(op, OP_NOTE_INFO, "%s of '%s' cancelled%s before the guest "
+                "was suspended; it runs on as it was%s", op_save_noun(op),
+                op->label, op->cancel_phase,
+                op->kind == OP_MIGRATE ? " here" : "");
         op_finish(op, OP_RESULT_CANCELLED);
         return;
     }
@@ -1623,14 +1697,16 @@ static void op_save_config_done(struct op *op, int rc)
     op->config.c_info.domid = op->save_keep_domid ? op->domid : 0;
     json = libxl_domain_config_to_json(loop_ctx(op->lp), &op->config);
     if (!json || savefile_write_header(op->fd, json) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot write the save file of '%s': %s",
+        op_note(op, OP_NOTE_ERROR, "cannot write the %s of '%s': %s",
+                op->kind == OP_MIGRATE ? "migration stream" : "save file",
                 op->label, json ? strerror(errno) : "out of memory");
         free(json);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
     free(json);
-    op_note(op, OP_NOTE_PROGRESS, "saving domain %u ('%s')", op->domid,
+    op_note(op, OP_NOTE_PROGRESS, "%s domain %u ('%s')",
+            op->kind == OP_MIGRATE ? "sending" : "saving", op->domid,
             op->label);
     op->phase = OP_PHASE_MAIN;
     op_launch(op);
@@ -1653,6 +1729,10 @@ static void op_save_done(struct op *op, int rc)
         op_save_config_done(op, rc);
         return;
     case OP_PHASE_MAIN:
+        if (rc == 0 && op->kind == OP_MIGRATE) {
+            op_mig_ready(op);
+            return;
+        }
         if (rc == 0) {
             if (op->cancelled)
                 op_note(op, OP_NOTE_INFO, "save of '%s' had finished before "
@@ -1667,17 +1747,22 @@ static void op_save_done(struct op *op, int rc)
         how = op_how(op, op->cancelled ? OP_RESULT_CANCELLED
                                        : OP_RESULT_FAILED, hw, sizeof(hw));
         if (!op->cancelled)
-            op_note(op, OP_NOTE_ERROR, "cannot save %s: %s", d,
+            op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s", op_verb(op), d,
                     op_failure(op, rc));
+        if (!op->cancelled && op->kind == OP_MIGRATE && op_mig_no_shadow(op))
+            op_note(op, OP_NOTE_ERROR, "this Xen has no shadow paging "
+                    "(see virt_caps in 'axl info'): a PV guest cannot be "
+                    "migrated live; save and restore it instead");
         if (!op_save_suspended(op)) {
-            op_note(op, OP_NOTE_INFO, "save of '%s' %s; the guest had not "
-                    "been suspended and runs on", op->label, how);
+            op_note(op, OP_NOTE_INFO, "%s of '%s' %s; the guest had not "
+                    "been suspended and runs on%s", op_save_noun(op),
+                    op->label, how, op->kind == OP_MIGRATE ? " here" : "");
             op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
                                         : OP_RESULT_FAILED);
             return;
         }
-        op_note(op, OP_NOTE_INFO, "save of '%s' %s; resuming %s", op->label,
-                how, d);
+        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; resuming %s",
+                op_save_noun(op), op->label, how, d);
         op->save_undo = true;
         op->phase = OP_PHASE_SAVE_RESUME;
         op_launch(op);
@@ -1692,7 +1777,8 @@ static void op_save_done(struct op *op, int rc)
                 op_note(op, OP_NOTE_ERROR, "cannot resume %s: %s; it is left "
                         "suspended", d, op_failure(op, rc));
             else
-                op_note(op, OP_NOTE_INFO, "%s was resumed and runs on", d);
+                op_note(op, OP_NOTE_INFO, "%s was resumed and runs on%s", d,
+                        op->kind == OP_MIGRATE ? " here" : "");
             op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
                                         : OP_RESULT_FAILED);
             return;
@@ -1714,11 +1800,650 @@ static void op_save_done(struct op *op, int rc)
             op_finish(op, OP_RESULT_FAILED);
             return;
         }
-        op_note(op, OP_NOTE_PROGRESS, "saved %s; it is destroyed", d);
+        if (op->kind == OP_MIGRATE)
+            op_note(op, OP_NOTE_PROGRESS, "migrated %s: it runs on the "
+                    "target; the copy here is destroyed", d);
+        else
+            op_note(op, OP_NOTE_PROGRESS, "saved %s; it is destroyed", d);
         op_finish(op, OP_RESULT_OK);
         return;
     default:
         op_finish(op, OP_RESULT_FAILED);
+    }
+}
+
+/* ---- migrate: both ends of xl's protocol (core/migrate.h) ---- */
+
+static const char *op_save_noun(const struct op *op)
+{
+    return op->kind == OP_MIGRATE ? "migration" : "save";
+}
+
+/* A PV domain on a Xen without shadow paging: no live migration. */
+static bool op_mig_no_shadow(struct op *op)
+{
+    libxl_physinfo pi;
+    libxl_dominfo info;
+    bool pv = false, shadow = true;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) == 0)
+        pv = info.domain_type == LIBXL_DOMAIN_TYPE_PV;
+    libxl_dominfo_dispose(&info);
+    libxl_physinfo_init(&pi);
+    if (libxl_get_physinfo(loop_ctx(op->lp), &pi) == 0)
+        shadow = pi.cap_shadow;
+    libxl_physinfo_dispose(&pi);
+    return pv && !shadow;
+}
+
+/* Bytes of the stream written so far: the file's size, or the helper's. */
+static uint64_t op_stream_bytes(struct op *op)
+{
+    struct stat st;
+    int64_t w;
+
+    if (op->kind == OP_SAVE && op->fd >= 0 && fstat(op->fd, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        return (uint64_t)st.st_size;
+    w = wait_save_helper_written(op->domid);
+    if (w > 0 && (uint64_t)w > op->stream_bytes)
+        op->stream_bytes = (uint64_t)w;
+    return op->stream_bytes;
+}
+
+/* The words of a save's or a migration's phase, with bytes and rate. */
+static void op_stream_phase(struct op *op, char *buf, size_t len)
+{
+    uint64_t b, ms;
+    double mib;
+
+    switch (op->phase) {
+    case OP_PHASE_MIG_BANNER:
+        snprintf(buf, len, "waiting for the target to answer");
+        return;
+    case OP_PHASE_SAVE_CONFIG:
+        snprintf(buf, len, "reading the configuration of domain %u",
+                 op->domid);
+        return;
+    case OP_PHASE_MIG_READY:
+        snprintf(buf, len, "sent; the target is restoring domain '%s'",
+                 op->label);
+        return;
+    case OP_PHASE_MIG_REPORT:
+        snprintf(buf, len, "the target was told to start '%s'; waiting for "
+                 "its report", op->label);
+        return;
+    case OP_PHASE_MIG_BACK:
+        snprintf(buf, len, "the target failed to start '%s'; waiting for its "
+                 "leave to resume it here", op->label);
+        return;
+    case OP_PHASE_MIG_END:
+        snprintf(buf, len, "waiting for the target's command (pid %d) to end",
+                 (int)op->mig_child);
+        return;
+    case OP_PHASE_MIG_GO:
+        snprintf(buf, len, "domain %u received, paused; waiting for the "
+                 "sender's go-ahead", op->domid);
+        return;
+    case OP_PHASE_MIG_DRAIN:
+        snprintf(buf, len, "waiting for the sender to read the failure");
+        return;
+    case OP_PHASE_SAVE_PAUSE:
+        snprintf(buf, len, "pausing domain %u", op->domid);
+        return;
+    case OP_PHASE_SAVE_RESUME:
+        snprintf(buf, len, "resuming domain %u", op->domid);
+        return;
+    case OP_PHASE_SAVE_DESTROY:
+        snprintf(buf, len, "destroying domain %u", op->domid);
+        return;
+    default:
+        break;
+    }
+    b = op_stream_bytes(op);
+    ms = op->t_stream_ms ? loop_now_ms() - op->t_stream_ms : 0;
+    mib = (double)b / (1024 * 1024);
+    snprintf(buf, len, "%s%s memory: %.0f MiB%s", op_save_suspended(op)
+             ? "guest suspended; " : "",
+             op->kind == OP_MIGRATE ? "sending" : "writing", mib, "");
+    if (ms >= 500 && b > 0) {
+        size_t l = strlen(buf);
+
+        snprintf(buf + l, len - l, " at %.0f MiB/s", mib * 1000 / ms);
+    }
+}
+
+void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child)
+{
+    op->fd = send_fd;
+    op->mig_recv_fd = recv_fd;
+    op->mig_child = child;
+}
+
+int op_set_migrate_in(struct op *op, int reply_fd, const char *name)
+{
+    op->mig_in = true;
+    op->mig_reply_fd = reply_fd;
+    free(op->mig_name);
+    op->mig_name = strdup(name);
+    return op->mig_name ? 0 : -1;
+}
+
+void op_set_migrate_name(struct op *op, const char *name)
+{
+    free(op->mig_name);
+    op->mig_name = name ? strdup(name) : NULL;
+}
+
+static void op_mig_stop_wait(struct op *op)
+{
+    migrate_wait_free(op->mig_wait);
+    op->mig_wait = NULL;
+}
+
+/* Wait for message m from the other end, in phase ph. */
+static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
+                         enum migrate_msg m, migrate_wait_fn *fn)
+{
+    op_mig_stop_wait(op);
+    op->phase = ph;
+    op->mig_wait = migrate_wait_new(op->lp, fd, m, fn, op);
+    if (!op->mig_wait) {
+        op_note(op, OP_NOTE_ERROR, "cannot wait for the %s: out of memory",
+                migrate_msg_name(m));
+        return -1;
+    }
+    return 0;
+}
+
+/* What a wait got instead of its message, in words. */
+static const char *op_mig_got(int got, enum migrate_msg m, char *buf,
+                              size_t len)
+{
+    if (got > 0)
+        snprintf(buf, len, "the other end sent something else than the %s",
+                 migrate_msg_name(m));
+    else if (errno)
+        snprintf(buf, len, "no %s: %s", migrate_msg_name(m),
+                 strerror(errno));
+    else
+        snprintf(buf, len, "the other end closed the stream before the %s",
+                 migrate_msg_name(m));
+    return buf;
+}
+
+/* Rename the domain, saying so if it cannot be. */
+static int op_mig_rename(struct op *op, const char *from, const char *to)
+{
+    int rc = libxl_domain_rename(loop_ctx(op->lp), op->domid, from, to);
+
+    if (rc)
+        op_note(op, OP_NOTE_ERROR, "cannot rename domain %u from '%s' to "
+                "'%s': %s", op->domid, from, to, op_failure(op, rc));
+    return rc;
+}
+
+/* Sender: the target answered (or not). */
+static void op_mig_banner(struct migrate_wait *w, int got, uint8_t status,
+                          void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "cannot migrate '%s': %s; it runs on here",
+                op->label, op_mig_got(got, MIGRATE_BANNER, why, sizeof(why)));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op_note(op, OP_NOTE_PROGRESS, "the target is ready");
+    if (op->save_have_config) {
+        op_save_config_done(op, 0);
+        return;
+    }
+    op->phase = OP_PHASE_SAVE_CONFIG;
+    op_launch(op);
+}
+
+static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
+                              void *user);
+
+static int op_mig_start(struct op *op)
+{
+    if (op->mig_child > 0 &&
+        loop_watch_child(op->lp, op->mig_child, op_mig_child_done, op) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot watch the target's command");
+        op_finish(op, OP_RESULT_FAILED);
+        return -1;
+    }
+    if (op_mig_expect(op, OP_PHASE_MIG_BANNER, op->mig_recv_fd,
+                      MIGRATE_BANNER, op_mig_banner) < 0) {
+        op_finish(op, OP_RESULT_FAILED);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sender, after a failure before the go-ahead: resume the guest here. */
+static void op_mig_resume(struct op *op)
+{
+    if (!op_save_suspended(op)) {
+        op_note(op, OP_NOTE_INFO, "domain %u ('%s') runs on here", op->domid,
+                op->label);
+        op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                    : OP_RESULT_FAILED);
+        return;
+    }
+    op->save_undo = true;
+    op->phase = OP_PHASE_SAVE_RESUME;
+    op_launch(op);
+}
+
+static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
+                          void *user);
+static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
+                        void *user);
+
+/* Sender: the target says it has the domain, paused. */
+static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
+                             void *user)
+{
+    struct op *op = user;
+    char why[200], away[300];
+    const char *name = op->mig_name;
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed: %s", op->label,
+                op_mig_got(got, MIGRATE_READY, why, sizeof(why)));
+        op_mig_resume(op);
+        return;
+    }
+    /* The point of no return: rename away, then tell the target to go. */
+    if (name) {
+        snprintf(away, sizeof(away), "%s--migratedaway", name);
+        if (op_mig_rename(op, name, away)) {
+            op_mig_resume(op);
+            return;
+        }
+    }
+    if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
+                strerror(errno));
+        op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; "
+                "domain %u is suspended here as '%s'; check the target "
+                "before you resume either", op->label, op->domid,
+                name ? away : op->label);
+        op->mig_go_sent = true;
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op->mig_go_sent = true;
+    op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
+            "start '%s'", op->label);
+    if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
+                      MIGRATE_REPORT, op_mig_report) < 0)
+        op_finish(op, OP_RESULT_FAILED);
+}
+
+static void op_mig_ready(struct op *op)
+{
+    op_note(op, OP_NOTE_PROGRESS, "sent domain %u ('%s'): %.0f MiB in %.1f "
+            "s; waiting for the target", op->domid, op->label,
+            (double)op_stream_bytes(op) / (1024 * 1024),
+            (double)(loop_now_ms() - op->t_stream_ms) / 1000);
+    if (op->cancelled) {
+        /* The copy ended before the abort took effect: stop here. */
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s", op->label,
+                op->cancel_phase);
+        op_mig_resume(op);
+        return;
+    }
+    if (op_mig_expect(op, OP_PHASE_MIG_READY, op->mig_recv_fd,
+                      MIGRATE_READY, op_mig_ready_got) < 0)
+        op_mig_resume(op);
+}
+
+/* Sender: the target's report after the go-ahead. */
+static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
+                          void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed at the very end: "
+                "%s", op->label, op_mig_got(got, MIGRATE_REPORT, why,
+                                            sizeof(why)));
+        op_note(op, OP_NOTE_ERROR, "the target may run '%s'; domain %u is "
+                "suspended here as '%s--migratedaway': check the target; "
+                "never resume both", op->label, op->domid,
+                op->mig_name ? op->mig_name : op->label);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (status == 0) {
+        op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
+                op->label);
+        op->phase = OP_PHASE_SAVE_DESTROY;
+        op_launch(op);
+        return;
+    }
+    op->mig_target_rc = status;
+    op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
+            "%u)", op->label, status);
+    if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig_recv_fd, MIGRATE_GO,
+                      op_mig_back) < 0)
+        op_finish(op, OP_RESULT_FAILED);
+}
+
+/* Sender: after the target's failure, its leave to resume here. */
+static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
+                        void *user)
+{
+    struct op *op = user;
+    char why[200], away[300];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "%s", op_mig_got(got, MIGRATE_GO, why,
+                                                    sizeof(why)));
+        op_note(op, OP_NOTE_ERROR, "the target may still hold a copy of '%s'; "
+                "domain %u is suspended here: check the target before you "
+                "resume it", op->label, op->domid);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (op->mig_name) {
+        snprintf(away, sizeof(away), "%s--migratedaway", op->mig_name);
+        op_mig_rename(op, away, op->mig_name);
+    }
+    op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
+            "domain %u here", op->domid);
+    op->save_undo = true;
+    op->phase = OP_PHASE_SAVE_RESUME;
+    op_launch(op);
+}
+
+/* Sender: how the target's command ended, if it says anything. */
+static void op_mig_child_said(struct op *op)
+{
+    int status = op->mig_child_status;
+
+    if (WIFSIGNALED(status))
+        op_note(op, OP_NOTE_INFO, "the target's command ended by signal %d",
+                WTERMSIG(status));
+    else if (WIFEXITED(status) && WEXITSTATUS(status) &&
+             op->mig_result != OP_RESULT_OK)
+        op_note(op, OP_NOTE_INFO, "the target's command exited with status "
+                "%d", WEXITSTATUS(status));
+}
+
+/* Sender: the target's command has ended (or was made to). */
+static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
+                              void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    (void)pid;
+    op->mig_child = 0;
+    op->mig_child_status = status;
+    if (op->phase != OP_PHASE_MIG_END || op->state == OP_DONE)
+        return;     /* said when the op ends */
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
+    op_mig_child_said(op);
+    op_finish(op, op->mig_result);
+}
+
+static void op_mig_end_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->mig_timer = NULL;
+    if (op->mig_child <= 0)
+        return;
+    if (kill(op->mig_child, 0) < 0)
+        return;
+    /* SIGTERM first: a receiver then cleans up; SIGKILL if it hangs. */
+    if (!op->mig_termed) {
+        op_note(op, OP_NOTE_INFO, "the target's command (pid %d) has not "
+                "ended: terminating it", (int)op->mig_child);
+        kill(op->mig_child, SIGTERM);
+        op->mig_termed = true;
+        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
+                                       OP_MIG_END_TERM_MS, op_mig_end_timer,
+                                       op);
+        return;
+    }
+    op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
+            (int)op->mig_child);
+    kill(op->mig_child, SIGKILL);
+}
+
+/* Receiver: the sender's last words after a failure, or its end. */
+static void op_mig_drained(struct migrate_wait *w, int got, uint8_t status,
+                           void *user)
+{
+    struct op *op = user;
+
+    (void)w;
+    (void)got;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
+    op->mig_go_seen = true;
+    op_finish(op, op->mig_result);
+}
+
+static void op_mig_drain_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->mig_timer = NULL;
+    op_mig_stop_wait(op);
+    op->mig_go_seen = true;
+    op_finish(op, op->mig_result);
+}
+
+/*
+ * Called first by op_finish(): a migration's last steps.  The sender
+ * closes its ends of the transport and waits (bounded) for the target's
+ * command, so that a target cleaning up has done so when the op ends.
+ * The receiver reports to the sender once the domain runs or its copy
+ * is gone, then lets the sender have its say.  True when the op is not
+ * finished yet (op_finish() is called again later).
+ */
+static bool op_mig_finish(struct op *op, enum op_result result)
+{
+    op_mig_stop_wait(op);
+    if (op->kind == OP_MIGRATE && !op->mig_ended) {
+        op->mig_ended = true;
+        op->mig_result = result;
+        if (op->fd >= 0)
+            close(op->fd);
+        if (op->mig_recv_fd >= 0)
+            close(op->mig_recv_fd);
+        op->fd = op->mig_recv_fd = -1;
+        if (op->mig_child <= 0) {
+            op_mig_child_said(op);
+            return false;
+        }
+        op->phase = OP_PHASE_MIG_END;
+        op->state = OP_RUNNING;
+        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_TERM_MS,
+                                       op_mig_end_timer, op);
+        return true;
+    }
+    if (!op->mig_in || !op->mig_ready_sent || op->mig_reported)
+        return false;
+    /* Receiver: the sender waits for a report once it has said go. */
+    op->mig_reported = true;
+    if (result == OP_RESULT_OK) {
+        if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 0) < 0)
+            op_note(op, OP_NOTE_ERROR, "cannot report to the sender: %s; "
+                    "domain %u runs here", strerror(errno), op->domid);
+        return false;
+    }
+    if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 1) < 0 ||
+        migrate_send(op->mig_reply_fd, MIGRATE_GO, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot tell the sender to resume: %s",
+                strerror(errno));
+        return false;
+    }
+    op_note(op, OP_NOTE_INFO, "told the sender to resume its copy");
+    if (op->mig_go_seen)
+        return false;
+    /* Let the sender send its go-ahead, or end, before we go. */
+    op->mig_result = result;
+    op->phase = OP_PHASE_MIG_DRAIN;
+    op->mig_wait = migrate_wait_new(op->lp, op->fd, MIGRATE_GO,
+                                    op_mig_drained, op);
+    if (!op->mig_wait)
+        return false;
+    op->mig_timer = loop_timer_add(op->lp, OP_MIG_DRAIN_MS,
+                                   op_mig_drain_timer, op);
+    return true;
+}
+
+/* Receiver: the sender's go-ahead (or not). */
+static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
+                      void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "incoming migration of '%s' failed: %s",
+                op->mig_name, op_mig_got(got, MIGRATE_GO, why, sizeof(why)));
+        op->mig_go_seen = true;     /* nothing more will come */
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    op->mig_go_seen = true;
+    if (op_mig_rename(op, op->label, op->mig_name)) {
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    free(op->label);
+    op->label = strdup(op->mig_name);
+    if (!op->label)
+        op->label = strdup("?");
+    if (op->start_paused) {
+        char d[160];
+
+        op_note(op, OP_NOTE_PROGRESS, "received %s, paused",
+                op_dom_desc(op, d, sizeof(d)));
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    op->phase = OP_PHASE_UNPAUSE;
+    op_launch(op);
+}
+
+/* Receiver: the domain is built, paused: tell the sender, await go. */
+static void op_mig_in_ready(struct op *op)
+{
+    char d[160];
+
+    op_note(op, OP_NOTE_PROGRESS, "received %s, paused; asking the sender "
+            "for the go-ahead", op_dom_desc(op, d, sizeof(d)));
+    if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",
+                strerror(errno));
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    op->mig_ready_sent = true;
+    if (op_mig_expect(op, OP_PHASE_MIG_GO, op->fd, MIGRATE_GO,
+                      op_mig_go) < 0) {
+        op->mig_failed = true;
+        op_start_cleanup(op);
+    }
+}
+
+/*
+ * A cancel where a migration has its own rules; true when handled.  The
+ * sender's waits for messages end at once (the guest resumes here); past
+ * the go-ahead a cancel is refused, since the target may run the guest.
+ * The receiver's wait for the go-ahead ends as a cancelled build.
+ */
+static bool op_mig_abort(struct op *op)
+{
+    char d[160];
+
+    if (op->state == OP_DONE)
+        return true;
+    if (op->mig_in && op->state == OP_RUNNING &&
+        op->phase == OP_PHASE_MIG_GO) {
+        op_mig_stop_wait(op);
+        op->state = OP_ABORTING;
+        op_create_cancelled(op, ERROR_ABORTED);
+        return true;
+    }
+    if (op->mig_in && op->phase == OP_PHASE_MIG_DRAIN) {
+        op_mig_drain_timer(op->lp, op);
+        return true;
+    }
+    if (op->kind != OP_MIGRATE)
+        return false;
+    switch (op->phase) {
+    case OP_PHASE_MIG_BANNER:
+        op_mig_stop_wait(op);
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; nothing "
+                "was sent; it runs on here", op->label, op->cancel_phase);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return true;
+    case OP_PHASE_MIG_READY:
+        op_mig_stop_wait(op);
+        op_dom_desc(op, d, sizeof(d));
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; the target "
+                "drops its copy; resuming %s here", op->label,
+                op->cancel_phase, d);
+        /* Closing the stream tells the target to drop its copy. */
+        close(op->fd);
+        op->fd = -1;
+        op_mig_resume(op);
+        return true;
+    case OP_PHASE_MIG_REPORT:
+    case OP_PHASE_MIG_BACK:
+        op_note(op, OP_NOTE_INFO, "the target was told to start '%s': a "
+                "cancel now could leave it running at both ends, so axl "
+                "waits for the target's report", op->label);
+        return true;
+    case OP_PHASE_MIG_END:
+        if (op->mig_child > 0) {
+            op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
+                    (int)op->mig_child);
+            kill(op->mig_child, SIGKILL);
+        }
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -1770,6 +2495,10 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
             op_note(op, OP_NOTE_INFO, "create of '%s' had finished before "
                     "the cancel took effect; nothing was cancelled",
                     op->label);
+        if (op->mig_in) {
+            op_mig_in_ready(op);
+            return;
+        }
         if (!op->start_paused) {
             if (op->console_waiting) {
                 op_console_wait(op);
@@ -1792,7 +2521,8 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
             op_report_left(op, OP_RESULT_FAILED);
             return;
         }
-        op_note(op, OP_NOTE_PROGRESS, "created %s, running",
+        op_note(op, OP_NOTE_PROGRESS, "%s %s, running",
+                op->mig_in ? "received" : "created",
                 op_dom_desc(op, d, sizeof(d)));
         op_finish(op, OP_RESULT_OK);
         return;
@@ -1802,7 +2532,7 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
         op_dev_done(op, rc);
         return;
     }
-    if (op->kind == OP_SAVE) {
+    if (op->kind == OP_SAVE || op->kind == OP_MIGRATE) {
         op_save_done(op, rc);
         return;
     }
@@ -1903,20 +2633,20 @@ void op_abort(struct op *op, int why)
         op_finish(op, OP_RESULT_CANCELLED);
         return;
     }
-    if (op->state == OP_RUNNING && op->kind == OP_SAVE &&
+    if (op_mig_abort(op))
+        return;
+    if (op->state == OP_RUNNING &&
+        (op->kind == OP_SAVE || op->kind == OP_MIGRATE) &&
         op->phase == OP_PHASE_MAIN) {
         /*
          * libxl 4.17 jumps to a NULL callback when a save is aborted
          * before its stream has begun (the guest suspending): the abort
          * waits until the copy is under way, a few ms later.
          */
-        struct stat st;
-
         op->state = OP_ABORTING;
-        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_save_noun(op),
                 op_desc(op, NULL, d, sizeof(d)));
-        op->save_abort_at = (fstat(op->fd, &st) == 0 ? st.st_size : 0) +
-                            (1 << 20);
+        op->save_abort_at = (off_t)op_stream_bytes(op) + (1 << 20);
         op->t_save_abort = loop_now_ms();
         op_save_abort_poll(op->lp, op);
         return;
@@ -2002,6 +2732,8 @@ const char *op_label(const struct op *op) { return op->label; }
 
 const char *op_verb(const struct op *op)
 {
+    if (op->mig_in)
+        return "incoming migration";
     if (op_kinds[op->kind].verb)
         return op_kinds[op->kind].verb;
     return op->kind == OP_DEV_ADD ? op->dk->attach : op->dk->detach;

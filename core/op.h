@@ -51,6 +51,7 @@ enum op_kind {
     OP_CORE_DUMP,       /* write the domain's memory to a file */
     OP_SOFT_RESET,      /* reset a domain in place with op_config() */
     OP_SAVE,            /* save a domain to a file (op_set_fd) */
+    OP_MIGRATE,         /* send a domain to another host (op_set_migrate) */
 };
 
 /* What an OP_DEV_* op attaches or detaches: one row each in op_device.c. */
@@ -239,6 +240,29 @@ void op_set_save_after(struct op *op, enum op_save_after after);
 void op_set_save_config(struct op *op);
 /* save -D: the file's configuration keeps the domain's id. */
 void op_set_save_keep_domid(struct op *op);
+
+/*
+ * OP_MIGRATE: a save, live, into the stream to a target speaking xl's
+ * protocol (core/migrate.h), whose command (ssh HOST xl migrate-receive)
+ * is child, writing to send_fd and reading from recv_fd; the op owns
+ * both fds and reaps child.  name: the guest's name, renamed to
+ * NAME--migratedaway here before the target may start it.  Before the
+ * go-ahead, a cancel or failure leaves the guest running here and the
+ * target drops its copy; after it, only the target's report ends the
+ * op.  The op ends once the target's command has (SIGTERM after 5 s,
+ * SIGKILL after 10 s).
+ */
+void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child);
+void op_set_migrate_name(struct op *op, const char *name);
+/*
+ * OP_CREATE with op_set_fd(): the receiving end of a migration.  Once the
+ * domain is built (paused, under its config's name NAME--incoming) the
+ * op tells the sender on reply_fd and waits for its go-ahead on the
+ * stream; then renames it to name and unpauses it (unless paused).  A
+ * failure or cancel destroys the copy and tells the sender to resume
+ * its own.  -1 if out of memory.
+ */
+int op_set_migrate_in(struct op *op, int reply_fd, const char *name);
 
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy);
 /* For OP_CREATE: leave the domain paused (xl create -p). */

@@ -24,7 +24,7 @@ struct savefile_header {
     uint32_t optional_data_len;
 };
 
-static int savefile_write_all(int fd, const void *buf, size_t len)
+int savefile_write(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
 
@@ -71,9 +71,9 @@ int savefile_write_header(int fd, const char *json)
     h.byteorder = SAVEFILE_BYTEORDER;
     h.mandatory_flags = SAVEFILE_FLAG_V2 | SAVEFILE_FLAG_JSON;
     h.optional_data_len = 4 + len;
-    if (savefile_write_all(fd, &h, sizeof(h)) < 0 ||
-        savefile_write_all(fd, &len, 4) < 0 ||
-        savefile_write_all(fd, json, len) < 0)
+    if (savefile_write(fd, &h, sizeof(h)) < 0 ||
+        savefile_write(fd, &len, 4) < 0 ||
+        savefile_write(fd, json, len) < 0)
         return -1;
     return 0;
 }

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Write all of buf (retrying short writes): 0, or -1 with errno set. */
+int savefile_write(int fd, const void *buf, size_t len);
+
 /*
  * Write the header with the configuration json (NUL-terminated; its NUL
  * is written too, as xl writes it).  0, or -1 with errno set.

@@ -151,6 +151,42 @@ int wait_children(struct wait_child *v, int max)
     return k;
 }
 
+int64_t wait_save_helper_written(uint32_t domid)
+{
+    pid_t pids[WAIT_MAX_KIDS];
+    char *cmd, *io, *p, *end, *argv[5];
+    ssize_t len;
+    int64_t written = -1;
+    int i, n, a;
+
+    n = journal_children(pids, WAIT_MAX_KIDS);
+    for (i = 0; i < n && written < 0; i++) {
+        /* libxl-save-helper --save-domain STREAM_FD BACK_FD DOMID ... */
+        cmd = wait_proc_all(pids[i], "cmdline", &len);
+        if (!cmd || len <= 0) {
+            free(cmd);
+            continue;
+        }
+        for (a = 0, p = cmd, end = cmd + len; a < 5 && p < end; a++) {
+            argv[a] = p;
+            p += strlen(p) + 1;
+        }
+        if (a == 5 && !strcmp(argv[1], "--save-domain") &&
+            strtoul(argv[4], NULL, 10) == domid &&
+            (p = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+                                       : argv[0]) &&
+            !strcmp(p, "libxl-save-helper")) {
+            io = wait_proc_all(pids[i], "io", &len);
+            p = io ? strstr(io, "wchar:") : NULL;
+            if (p)
+                written = strtoll(p + 6, NULL, 10);
+            free(io);
+        }
+        free(cmd);
+    }
+    return written;
+}
+
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */
 static char *wait_read(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

@@ -43,6 +43,12 @@ const char *wait_dev_name(const char *type, uint32_t domid, int devid,
  */
 bool wait_backend(uint32_t domid, char *buf, size_t len);
 
+/*
+ * How many bytes libxl's save helper for domid (a child of this process,
+ * saving or migrating it) has written so far; -1 if none runs.
+ */
+int64_t wait_save_helper_written(uint32_t domid);
+
 /* Close the xenstore connection, if one was opened. */
 void wait_dispose(void);
 
