@@ -81,59 +81,62 @@ static void mon_lock_path(const libxl_uuid *uuid, char *buf, size_t len)
 
 /*
  * The pid of the process that monitors the domain with this uuid, or 0
- * if none does.
+ * if none does; *domid_r the domain's id it watches (INVALID_DOMID if
+ * unknown).  The lock file holds "PID DOMID".
  */
-static pid_t mon_holder(const libxl_uuid *uuid)
+static pid_t mon_holder(const libxl_uuid *uuid, uint32_t *domid_r)
 {
     char path[300], buf[32] = "";
     int fd;
     pid_t pid = 0;
     ssize_t n;
 
+    if (domid_r)
+        *domid_r = INVALID_DOMID;
     mon_lock_path(uuid, path, sizeof(path));
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
     if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+        unsigned long d;
+        int p;
+
         n = read(fd, buf, sizeof(buf) - 1);
         buf[n > 0 ? n : 0] = '\0';
         pid = atoi(buf) > 0 ? atoi(buf) : 1;
+        if (domid_r && sscanf(buf, "%d %lu", &p, &d) == 2)
+            *domid_r = (uint32_t)d;
     }
     close(fd);
     return pid;
 }
 
-/*
- * Another domain with m's uuid: a migration's other copy, here on this
- * host (the sender's, being destroyed), whose monitor ends with it.
- */
-static bool mon_twin(struct mon *m)
+/* Write "PID DOMID" into the held lock (again after a restart). */
+static int mon_lock_say(struct mon *m)
 {
-    libxl_ctx *ctx = cli_libxl(m->cli);
-    libxl_dominfo *v;
-    bool twin = false;
-    int i, n = 0;
+    char buf[48];
+    int n = snprintf(buf, sizeof(buf), "%d %u\n", (int)getpid(), m->domid);
 
-    v = ctx ? libxl_list_domain(ctx, &n) : NULL;
-    for (i = 0; v && i < n; i++)
-        if (v[i].domid != m->domid &&
-            libxl_uuid_compare(&v[i].uuid, &m->uuid) == 0)
-            twin = true;
-    if (v)
-        libxl_dominfo_list_free(v, n);
-    return twin;
+    if (m->lock_fd < 0)
+        return 0;
+    if (ftruncate(m->lock_fd, 0) < 0 ||
+        pwrite(m->lock_fd, buf, (size_t)n, 0) != n)
+        return -1;
+    return 0;
 }
 
 /*
  * Take the domain's lock for this process: 0, or -1 after reporting.
- * While a twin (mon_twin()) exists, its monitor may hold the lock for a
- * moment more: wait for it, at most MON_TWIN_MS.
+ * The monitor of another domain with the same uuid (a migration's other
+ * copy on this host, being destroyed) ends with it: wait for that one,
+ * at most MON_TWIN_MS.
  */
 static int mon_lock(struct mon *m)
 {
-    char path[300], pid[32];
+    char path[300];
     uint64_t until = loop_now_ms() + MON_TWIN_MS;
     struct stat a, b;
+    uint32_t watched;
     pid_t other;
     int fd;
 
@@ -152,19 +155,18 @@ static int mon_lock(struct mon *m)
             continue;
         }
         close(fd);
-        if (loop_now_ms() >= until || !mon_twin(m)) {
-            other = mon_holder(&m->uuid);
+        other = mon_holder(&m->uuid, &watched);
+        if (loop_now_ms() >= until || (other && watched == m->domid))
             return error("domain '%s' already has a monitor (pid %d)",
                          m->name, (int)other);
-        }
         usleep(50 * 1000);
     }
-    snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-    if (ftruncate(fd, 0) < 0 || write(fd, pid, strlen(pid)) < 0) {
+    m->lock_fd = fd;
+    if (mon_lock_say(m) < 0) {
+        m->lock_fd = -1;
         close(fd);
         return error_errno("cannot write '%s'", path);
     }
-    m->lock_fd = fd;
     return 0;
 }
 
@@ -435,6 +437,7 @@ static int mon_restarted(struct mon *m, struct job *job, int status)
     if (status != AXL_EXIT_OK)
         return mon_step_failed(m, status, "the restart");
     m->domid = op_domid(job_op(job));
+    mon_lock_say(m);
     note("domain '%s' restarted as domain %u (was %u)", m->name, m->domid,
          old);
     mon_watch(m);
@@ -944,7 +947,7 @@ static int cmd_monitor_run(struct cli *cli, struct cmd_call *call)
     }
     libxl_dominfo_init(&info);
     libxl_domain_info(ctx, &info, domid);
-    other = mon_holder(&info.uuid);
+    other = mon_holder(&info.uuid, NULL);
     libxl_dominfo_dispose(&info);
     if (other) {
         error("domain '%s' already has a monitor (pid %d)", name,

@@ -2223,7 +2223,7 @@ static void op_mig_end_timer(struct loop *lp, void *user)
     if (!op->mig_termed) {
         op_note(op, OP_NOTE_INFO, "the target's command (pid %d) has not "
                 "ended: terminating it", (int)op->mig_child);
-        kill(op->mig_child, SIGTERM);
+        kill(-op->mig_child, SIGTERM);
         op->mig_termed = true;
         op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
                                        OP_MIG_END_TERM_MS, op_mig_end_timer,
@@ -2232,7 +2232,7 @@ static void op_mig_end_timer(struct loop *lp, void *user)
     }
     op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
             (int)op->mig_child);
-    kill(op->mig_child, SIGKILL);
+    kill(-op->mig_child, SIGKILL);
 }
 
 /* Receiver: the sender's last words after a failure, or its end. */
@@ -2289,7 +2289,14 @@ static bool op_mig_finish(struct op *op, enum op_result result)
         }
         op->phase = OP_PHASE_MIG_END;
         op->state = OP_RUNNING;
-        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_TERM_MS,
+        if (result != OP_RESULT_OK) {
+            /* Nothing more to say to the target: end its command now. */
+            kill(-op->mig_child, SIGTERM);
+            op->mig_termed = true;
+        }
+        op->mig_timer = loop_timer_add(op->lp, op->mig_termed
+                                       ? OP_MIG_END_KILL_MS
+                                       : OP_MIG_END_TERM_MS,
                                        op_mig_end_timer, op);
         return true;
     }
@@ -2439,7 +2446,7 @@ static bool op_mig_abort(struct op *op)
         if (op->mig_child > 0) {
             op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
                     (int)op->mig_child);
-            kill(op->mig_child, SIGKILL);
+            kill(-op->mig_child, SIGKILL);
         }
         return true;
     default:

@@ -244,13 +244,14 @@ void op_set_save_keep_domid(struct op *op);
 /*
  * OP_MIGRATE: a save, live, into the stream to a target speaking xl's
  * protocol (core/migrate.h), whose command (ssh HOST xl migrate-receive)
- * is child, writing to send_fd and reading from recv_fd; the op owns
- * both fds and reaps child.  name: the guest's name, renamed to
+ * is child (the leader of its own process group), writing to send_fd
+ * and reading from recv_fd; the op owns both fds and reaps child.  name: the guest's name, renamed to
  * NAME--migratedaway here before the target may start it.  Before the
  * go-ahead, a cancel or failure leaves the guest running here and the
  * target drops its copy; after it, only the target's report ends the
- * op.  The op ends once the target's command has (SIGTERM after 5 s,
- * SIGKILL after 10 s).
+ * op.  The op ends once the target's command has: after a success it
+ * gets 5 s before SIGTERM; after a failure or cancel, SIGTERM at once
+ * (a receiver then drops its copy); SIGKILL 10 s later.
  */
 void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child);
 void op_set_migrate_name(struct op *op, const char *name);

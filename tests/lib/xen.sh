@@ -88,16 +88,19 @@ now_us() {
     echo "$t"
 }
 
-# procs_matching ERE: PIDs whose command line matches ERE, this shell's
-# own pipeline excepted (dom0 has no pgrep).
+# procs_matching ERE: PIDs whose command line (its words joined by
+# spaces, and a space after the last, as /proc's cmdline with its NULs
+# made spaces) matches ERE, this shell excepted.  One ps for all (dom0
+# has no pgrep; reading every /proc/N/cmdline costs seconds under TCG);
+# the pattern travels in the environment, so awk does not match itself.
 procs_matching() {
-    local d cmd
-    for d in /proc/[0-9]*; do
-        [ "${d#/proc/}" = "$$" ] && continue
-        cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
-        case $cmd in *procs_matching*) continue ;; esac
-        printf '%s\n' "$cmd" | grep -Eq -- "$1" && echo "${d#/proc/}"
-    done
+    ps -o pid,args 2>/dev/null | RE=$1 SELF=$$ awk '
+        NR > 1 {
+            pid = $1
+            sub(/^[ \t]*[0-9]+[ \t]+/, "")
+            if (pid != ENVIRON["SELF"] && ($0 " ") ~ ENVIRON["RE"])
+                print pid
+        }'
 }
 
 # median: the median of the integers on stdin (the mean of the middle two

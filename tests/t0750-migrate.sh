@@ -1,0 +1,204 @@
+#!/bin/bash
+# migrate and migrate-receive in one lab host (tests/lib/local-ssh plays
+# ssh to localhost): axl to axl, axl to xl and xl to axl, each time with
+# a guest that prints a counter every second (axl.counter) whose count
+# goes on, so the guest really resumed and did not reboot.  Then cancels
+# at several instants (before anything is sent, in the middle of the
+# memory copy, near its end) by SIGINT, SIGTERM and --timeout, and a
+# SIGINT to the receiver: afterwards exactly one copy of the guest exists
+# and runs, nothing of the target is left (no domain, no process, no
+# helper), and xl list agrees with what axl said.
+#
+# The lab's Xen has no shadow paging, so PV guests cannot be migrated
+# live (xl fails the same way): the guest is PVH, whose log-dirty mode
+# uses HAP.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+tmp=$(mktemp -d)
+trap 'clean_domains; rm -rf "$tmp"' EXIT
+N=m-a
+SSH=$PWD/tests/lib/local-ssh
+sed -e "s/^name = .*/name = \"$N\"/" \
+    -e 's/^extra = .*/extra = "console=hvc0 quiet axl.counter"/' \
+    tests/guests/pvh.cfg >"$tmp/$N.cfg"
+
+# max_count: the highest count the guest has printed, in any of its
+# console logs (the target's copy logs as NAME--incoming).
+max_count() {
+    cat /var/log/xen/guest-$N*.log 2>/dev/null |
+        awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 } END { print m + 0 }'
+}
+# boots: how often the guest has come up (a reboot would print it again).
+boots() {
+    cat /var/log/xen/guest-$N*.log 2>/dev/null | grep -c AXL-GUEST-UP
+}
+# counts_on: the guest prints counts beyond those it had printed before.
+counts_on() {
+    local before
+    before=$(max_count)
+    wait_for 10 eval '[ "$(max_count)" -gt "$before" ]'
+}
+# copies: "NAME STATE" of every domain whose name starts with N.
+copies() {
+    xl list | awk -v n="$N" 'NR > 1 && index($1, n) == 1 { print $1, $5 }'
+}
+# one_running: exactly one copy, called N, running or blocked.
+one_running() {
+    local c
+    c=$(copies)
+    [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
+        printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$"
+}
+# leftovers: processes of a migration still running.
+leftovers() {
+    procs_matching 'migrate-receive|libxl-save-helper|local-ssh'
+}
+# sent_bytes: what the sender's save helper has written (0 if none runs).
+sent_bytes() {
+    local p
+    for p in $(procs_matching 'libxl-save-helper --save-domain'); do
+        awk '$1 == "wchar:" { print $2; exit }' "/proc/$p/io" 2>/dev/null &&
+            return
+    done
+    echo 0
+}
+# after_cancel TITLE OUT: the invariants after a cancelled migration.
+after_cancel() {
+    ok "$1: exactly one copy, '$N', running" one_running
+    ok "$1: no receiver, helper or transport left" \
+        wait_for 10 eval '[ -z "$(leftovers)" ]'
+    ok "$1: the counter goes on" counts_on
+    is "$(boots)" "$booted" "$1: the guest did not reboot"
+    like "$2" "runs on here|resumed and runs on here" \
+        "$1: axl says the guest runs here"
+}
+
+axl create -q "$tmp/$N.cfg" || bail "cannot create $N"
+wait_for 90 grep -q AXL-COUNT "/var/log/xen/guest-$N.log" ||
+    bail "$N does not count"
+booted=$(boots)
+old_id=$(dom_id "$N")
+old_mon=$(procs_matching "^axl-$N monitor")
+
+# ---- axl to axl, with monitors on both ends ----
+out=$(axl -v migrate -s "$SSH" "$N" localhost 2>&1)
+rc=$?
+is "$rc" 0 "axl migrate to axl migrate-receive exits 0"
+like "$out" "migrated domain $old_id \('$N'\): it runs on the target" \
+    "  and says where the guest runs (-v: progress off a terminal)"
+ok "  exactly one copy, '$N', running" one_running
+new_id=$(dom_id "$N")
+ok "  it is a new domain" test -n "$new_id" -a "$new_id" != "$old_id"
+ok "  the counter goes on" counts_on
+is "$(boots)" "$booted" "  the guest did not reboot"
+ok "  the target started a monitor for the new domain" \
+    wait_for 15 eval '[ -n "$(procs_matching "^axl-$N monitor .* $new_id \$")" ]'
+ok "  the old domain's monitor has ended" \
+    wait_for 15 eval '! kill -0 $old_mon 2>/dev/null'
+ok "  no receiver or helper left" wait_for 10 eval '[ -z "$(leftovers)" ]'
+
+# ---- axl to xl ----
+out=$(axl migrate -s "$SSH" --receiver=xl -e "$N" localhost 2>&1)
+is "$?" 0 "axl migrate to xl migrate-receive exits 0"
+ok "  exactly one copy, running" one_running
+ok "  the counter goes on" counts_on
+is "$(boots)" "$booted" "  the guest did not reboot"
+
+# ---- xl to axl ----
+out=$(xl migrate -s '' "$N" "axl migrate-receive -e" 2>&1)
+is "$?" 0 "xl migrate to axl migrate-receive exits 0"
+ok "  exactly one copy, running" one_running
+ok "  the counter goes on" counts_on
+is "$(boots)" "$booted" "  the guest did not reboot"
+ok "  nothing of either end left" wait_for 10 eval '[ -z "$(leftovers)" ]'
+
+# ---- cancels on the sending side ----
+# Before anything is sent: the target is slow to answer.
+axl migrate -s '' "$N" "sleep 30; axl migrate-receive -e" >"$tmp/o" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait_exit $pid 20
+is "$rc" 130 "SIGINT before the target answers: exit 130"
+out=$(cat "$tmp/o")
+like "$out" "cancelled during waiting for the target to answer.*nothing was sent" \
+    "  axl says nothing was sent"
+after_cancel "  before the target answers" "$out"
+ok "  the slow target's command is gone too" \
+    eval '[ -z "$(procs_matching "sleep 30")" ]'
+
+# In the middle of the copy: once 32 MiB are sent.
+cancel_at() {   # BYTES SIGNAL: start a migration, signal it past BYTES
+    at=$1
+    axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
+    pid=$!
+    wait_for 30 eval '[ "$(sent_bytes)" -ge $at ] || ! kill -0 $pid 2>/dev/null'
+    kill "-$2" $pid
+    wait_exit $pid 30
+    out=$(cat "$tmp/o")
+}
+cancel_at $((32 << 20)) INT
+is "$rc" 130 "SIGINT in the middle of the copy: exit 130"
+like "$out" "migration of '$N' cancelled during sending memory" \
+    "  axl names the phase it cancelled"
+after_cancel "  mid-copy SIGINT" "$out"
+
+cancel_at $((120 << 20)) TERM
+is "$rc" 143 "SIGTERM near the end of the copy: exit 143"
+after_cancel "  late SIGTERM" "$out"
+
+# --timeout: wherever it lands, the same invariants.
+out=$(axl migrate -s "$SSH" -e --timeout=1.5 "$N" localhost 2>&1)
+is "$?" 124 "--timeout=1.5 ends the migration: exit 124"
+after_cancel "  --timeout" "$out"
+
+# ---- a cancel on the receiving side ----
+axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
+pid=$!
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((32 << 20)) ]'
+kill -INT $(procs_matching '^axl migrate-receive')
+wait_exit $pid 30
+out=$(cat "$tmp/o")
+is "$rc" 1 "SIGINT to migrate-receive: the sender fails (exit 1)"
+like "$out" "incoming migration of '$N--incoming' cancelled" \
+    "  the receiver says it cancelled"
+after_cancel "  receiver SIGINT" "$out"
+
+# ---- bad input: one line, nonzero, nothing lost ----
+out=$(axl migrate "$N" 2>&1)
+is "$?" 2 "migrate without a host: exit 2"
+out=$(axl migrate --receiver='xl; reboot' "$N" localhost 2>&1)
+is "$?" 2 "a --receiver that is no program name: exit 2"
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "  in one line"
+out=$(axl migrate -s "$SSH" nosuchdomain localhost 2>&1)
+is "$?" 1 "migrate of a domain that does not exist: exit 1"
+out=$(axl migrate -s "$SSH" Domain-0 localhost 2>&1)
+is "$?" 1 "migrate of Domain-0: exit 1"
+out=$(printf 'not a migration stream' | axl migrate-receive 2>"$tmp/e")
+is "$?" 1 "migrate-receive of garbage: exit 1"
+is "$(cat "$tmp/e" | grep -c '^axl: cannot restore')" 1 \
+    "  one line says why"
+like "$out" "^xl migration receiver ready" "  after xl's banner on stdout"
+out=$(axl migrate -s /bin/false -e "$N" localhost 2>&1)
+is "$?" 1 "a transport that fails at once: exit 1"
+like "$out" "closed the stream before the banner" "  axl says the target never answered"
+ok "  the guest runs on" one_running
+out=$(axl migrate-receive -r 2>&1 </dev/null)
+is "$?" 2 "migrate-receive -r (Remus): exit 2, not supported"
+
+# A PV guest: this Xen cannot migrate it live; axl says why.
+P=m-pv
+sed -e "s/^name = .*/name = \"$P\"/" tests/guests/pv.cfg >"$tmp/$P.cfg"
+axl create -q -e -p "$tmp/$P.cfg" || bail "cannot create $P"
+out=$(axl migrate -s "$SSH" -e "$P" localhost 2>&1)
+is "$?" 1 "a PV guest on a Xen without shadow paging: exit 1"
+like "$out" "no shadow paging" "  axl says why"
+is "$(dom_state "$P")" "--p---" "  the guest is as it was (paused)"
+xl destroy "$P"
+
+ok "no receiver, helper or transport left at the end" \
+    eval '[ -z "$(leftovers)" ]'
+axl destroy "$N" >/dev/null 2>&1
+done_testing
