@@ -106,6 +106,8 @@ struct op {
     uint64_t t_save_abort;    /* when the abort was asked for (ms) */
     struct loop_timer *save_timer;
     uint64_t stream_bytes;    /* save, migrate: written so far */
+    pid_t stream_pid;         /* and by which helper */
+    uint64_t stream_bytes0;   /* what was there when the stream began */
     uint64_t t_stream_ms;     /* when the stream began */
     int mig_recv_fd;          /* migrate: the target's replies */
     pid_t mig_child;          /* migrate: the target's command */
@@ -302,10 +304,13 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
     return 0;
 }
 
+static uint64_t op_stream_bytes(struct op *op);
+
 static int op_call_save(struct op *op, libxl_ctx *ctx,
                         libxl_asyncop_how *how)
 {
     op->t_stream_ms = loop_now_ms();
+    op->stream_bytes0 = op_stream_bytes(op);
     return libxl_domain_suspend(ctx, op->domid, op->fd,
                                 op->kind == OP_MIGRATE ? LIBXL_SUSPEND_LIVE
                                                        : 0, how);
@@ -1846,7 +1851,7 @@ static uint64_t op_stream_bytes(struct op *op)
     if (op->kind == OP_SAVE && op->fd >= 0 && fstat(op->fd, &st) == 0 &&
         S_ISREG(st.st_mode))
         return (uint64_t)st.st_size;
-    w = wait_save_helper_written(op->domid);
+    w = wait_save_helper_written(op->domid, &op->stream_pid);
     if (w > 0 && (uint64_t)w > op->stream_bytes)
         op->stream_bytes = (uint64_t)w;
     return op->stream_bytes;
@@ -2653,7 +2658,8 @@ void op_abort(struct op *op, int why)
         op->state = OP_ABORTING;
         op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_save_noun(op),
                 op_desc(op, NULL, d, sizeof(d)));
-        op->save_abort_at = (off_t)op_stream_bytes(op) + (1 << 20);
+        /* Once the stream has 1 MiB, at once; before, when it has. */
+        op->save_abort_at = (off_t)op->stream_bytes0 + (1 << 20);
         op->t_save_abort = loop_now_ms();
         op_save_abort_poll(op->lp, op);
         return;

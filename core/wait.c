@@ -151,39 +151,56 @@ int wait_children(struct wait_child *v, int max)
     return k;
 }
 
-int64_t wait_save_helper_written(uint32_t domid)
+/* Whether pid runs libxl's save helper for domid. */
+static bool wait_is_save_helper(pid_t pid, uint32_t domid)
+{
+    char *cmd, *p, *end, *argv[5];
+    ssize_t len;
+    bool yes = false;
+    int a;
+
+    /* libxl-save-helper --save-domain STREAM_FD BACK_FD DOMID ... */
+    cmd = wait_proc_all(pid, "cmdline", &len);
+    if (!cmd || len <= 0) {
+        free(cmd);
+        return false;
+    }
+    for (a = 0, p = cmd, end = cmd + len; a < 5 && p < end; a++) {
+        argv[a] = p;
+        p += strlen(p) + 1;
+    }
+    if (a == 5 && !strcmp(argv[1], "--save-domain") &&
+        strtoul(argv[4], NULL, 10) == domid) {
+        p = strrchr(argv[0], '/');
+        yes = !strcmp(p ? p + 1 : argv[0], "libxl-save-helper");
+    }
+    free(cmd);
+    return yes;
+}
+
+int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r)
 {
     pid_t pids[WAIT_MAX_KIDS];
-    char *cmd, *io, *p, *end, *argv[5];
-    ssize_t len;
     int64_t written = -1;
-    int i, n, a;
+    ssize_t len;
+    char *io, *p;
+    int i, n;
 
-    n = journal_children(pids, WAIT_MAX_KIDS);
-    for (i = 0; i < n && written < 0; i++) {
-        /* libxl-save-helper --save-domain STREAM_FD BACK_FD DOMID ... */
-        cmd = wait_proc_all(pids[i], "cmdline", &len);
-        if (!cmd || len <= 0) {
-            free(cmd);
-            continue;
-        }
-        for (a = 0, p = cmd, end = cmd + len; a < 5 && p < end; a++) {
-            argv[a] = p;
-            p += strlen(p) + 1;
-        }
-        if (a == 5 && !strcmp(argv[1], "--save-domain") &&
-            strtoul(argv[4], NULL, 10) == domid &&
-            (p = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
-                                       : argv[0]) &&
-            !strcmp(p, "libxl-save-helper")) {
-            io = wait_proc_all(pids[i], "io", &len);
-            p = io ? strstr(io, "wchar:") : NULL;
-            if (p)
-                written = strtoll(p + 6, NULL, 10);
-            free(io);
-        }
-        free(cmd);
+    /* The helper found last time, if it still is one: no scan. */
+    if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid)) {
+        *pid_r = 0;
+        n = journal_children(pids, WAIT_MAX_KIDS);
+        for (i = 0; i < n && !*pid_r; i++)
+            if (wait_is_save_helper(pids[i], domid))
+                *pid_r = pids[i];
     }
+    if (*pid_r <= 0)
+        return -1;
+    io = wait_proc_all(*pid_r, "io", &len);
+    p = io ? strstr(io, "wchar:") : NULL;
+    if (p)
+        written = strtoll(p + 6, NULL, 10);
+    free(io);
     return written;
 }
 

@@ -45,9 +45,10 @@ bool wait_backend(uint32_t domid, char *buf, size_t len);
 
 /*
  * How many bytes libxl's save helper for domid (a child of this process,
- * saving or migrating it) has written so far; -1 if none runs.
+ * saving or migrating it) has written so far; -1 if none runs.  *pid_r
+ * caches the helper's pid between calls (0 at first).
  */
-int64_t wait_save_helper_written(uint32_t domid);
+int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r);
 
 /* Close the xenstore connection, if one was opened. */
 void wait_dispose(void);

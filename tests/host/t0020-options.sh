@@ -118,6 +118,17 @@ is "$rc:$(printf '%s\n' "$err" | head -1)" \
 rm -f "$f"
 is "$("$AXL" __complete 1 axl to)" top "one-shot completion offers top"
 
+# migrate's host: from ssh's known_hosts (plain names, [host]:port, not
+# hashed ones) and config (Host lines without patterns).
+h=$(mktemp -d)
+mkdir "$h/.ssh"
+printf 'web1,10.0.0.1 ssh-ed25519 AAAA\n[web2]:2222 ssh-rsa AAAA\n|1|abc=|def= ssh-rsa AAAA\n' \
+    >"$h/.ssh/known_hosts"
+printf 'Host webcfg *.lab\n  User root\nHost !x web?\n' >"$h/.ssh/config"
+is "$(HOME=$h "$AXL" __complete 3 axl migrate d web | sort | tr '\n' ' ')" \
+    "web1 web2 webcfg " "migrate completes hosts from ssh's files"
+rm -rf "$h"
+
 # The global -N is refused by a command that changes something and has no
 # dry run, as xl refuses it; vcpu-pin's is its --dry-run.
 usage_err "axl: rename: has no dry run (-N); nothing was done" -N rename d e
