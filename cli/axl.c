@@ -119,6 +119,12 @@ int main(int argc, char **argv)
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
 out:
+    /* Its reader gone, axl ends as a pipeline's writer does: SIGPIPE. */
+    if (out_stdout_gone() && !cli.exit_signal &&
+        (status == AXL_EXIT_OK || status == AXL_EXIT_FAIL)) {
+        cli.exit_signal = SIGPIPE;
+        status = AXL_EXIT_SIGNAL + SIGPIPE;
+    }
     out_status(NULL);
     while (cli.jobs)
         job_forget(&cli, cli.jobs);

@@ -196,9 +196,22 @@ void out_set_async_hooks(void (*before)(void), void (*after)(void))
     out_after = after;
 }
 
+static bool out_stdout_gone_flag;
+
 int out_flush_stdout(void)
 {
-    if (fflush(stdout) == EOF || ferror(stdout))
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        /* The reader went away (axl list | head -1): not axl's error. */
+        if (errno == EPIPE) {
+            out_stdout_gone_flag = true;
+            return -1;
+        }
         return error_errno("cannot write to standard output");
+    }
     return 0;
+}
+
+bool out_stdout_gone(void)
+{
+    return out_stdout_gone_flag;
 }

@@ -144,6 +144,17 @@ out=$("$AXL" create --dryrun --defconfig=/nonexistent.cfg 2>&1)
 unlike "$out" "unknown option" "create takes xl's --dryrun and --defconfig"
 out=$("$AXL" create -n --config /nonexistent.cfg 2>&1)
 unlike "$out" "unknown option" "and axl's own --config"
+# A reader that goes away (axl ... | head -1): no message, and either
+# all was written (0) or axl ends as a pipeline's writer does (141).
+bad=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    "$AXL" help 2>"$h.err" | :
+    st=${PIPESTATUS[0]}
+    case $st in 0 | 141) ;; *) bad="$bad status $st" ;; esac
+    [ -s "$h.err" ] && bad="$bad message '$(head -1 "$h.err")'"
+done
+rm -f "$h.err"
+is "$bad" "" "stdout's reader gone: exit 0 or 141, nothing on stderr"
 out=$("$AXL" destroy --help=1 2>&1 | LC_ALL=C tr -d '[:print:]\n')
 is "$out" "" "no unprintable byte in an option error"
 done_testing
