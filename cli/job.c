@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/dom.h"
 #include "../core/status.h"
 #include "cli.h"
 #include "out.h"
@@ -389,10 +390,28 @@ void jobs_report_left(struct cli *cli)
     char left[256];
 
     for (j = cli->jobs; j; j = j->next) {
+        uint32_t domid = op_domid(j->op);
+
         if (j->done)
             continue;
         note("exiting during %s of '%s': %s", op_verb(j->op),
              op_label(j->op) ? op_label(j->op) : "?",
              op_left(j->op, left, sizeof(left)));
+        /*
+         * And what is there now: the loop turns, so libxl answers (a
+         * hypercall; no xenstore).
+         */
+        if (domid != (uint32_t)INVALID_DOMID && domid != 0 && cli->lp &&
+            loop_ctx(cli->lp)) {
+            enum dom_state st = dom_state_of(loop_ctx(cli->lp), domid);
+
+            /* libxl destroys a domain from a child that outlives axl. */
+            if (op_state(j->op) == OP_CLEANING && st != DOM_GONE)
+                note("domain %u is %s now; its destroy was under way and "
+                     "may still complete (see 'axl list')", domid,
+                     dom_state_name(st));
+            else
+                note("domain %u is %s now", domid, dom_state_name(st));
+        }
     }
 }

@@ -28,6 +28,12 @@
 
 #define LOOP_MAX_WATCHES 32
 #define LOOP_MAX_PENDING 8
+/*
+ * Signals pile up while a call into libxl runs.  A third one means the
+ * call is stuck only once the first has waited this long: a burst (a
+ * storm of signals during a short call) is not a stuck axl.
+ */
+#define LOOP_STUCK_NS 1000000000ull
 /* Marks a signal that arrived during synchronous work. */
 #define LOOP_SIG_SYNC 0x1000
 
@@ -70,6 +76,7 @@ struct loop {
     /* Signals caught during synchronous work, for the next iteration. */
     volatile sig_atomic_t pending[LOOP_MAX_PENDING];
     volatile sig_atomic_t n_pending;
+    volatile uint64_t pending_since;  /* when the first of them came (ns) */
     volatile sig_atomic_t in_poll;    /* the loop waits: all is well */
     volatile sig_atomic_t in_sync;    /* depth of loop_sync_begin() */
     int wake[2];                      /* the handler's pipe */
@@ -337,13 +344,15 @@ static void loop_sig_die(int signo)
  * hands it to its handler.  Two cases cannot wait for the loop:
  *  - synchronous work (loop_sync_begin) with nothing in flight and
  *    die_idle: nothing needs cleaning up, so die of the signal now;
- *  - a third signal the loop has not taken: the loop is stuck (in libxl,
- *    on a wedged xenstored), so exit at once, as a third signal does.
+ *  - a third signal the loop has not taken, a second or more after the
+ *    first: the loop is stuck (in libxl, on a wedged xenstored), so exit
+ *    at once, as a third signal does.
  */
 static void loop_on_cancel_signal(int signo)
 {
     struct loop *lp = loop_sig_lp;
     int e = errno, n;
+    uint64_t now;
 
     if (!lp || (lp->in_sync && lp->busy == 0 && lp->die_idle)) {
         loop_sig_die(signo);
@@ -351,10 +360,20 @@ static void loop_on_cancel_signal(int signo)
         return;
     }
     n = lp->n_pending;
-    if ((n >= 2 && !lp->in_poll) || n >= LOOP_MAX_PENDING) {
+    now = loop_now_ns();
+    if (n == 0)
+        lp->pending_since = now;
+    if (n >= 2 && !lp->in_poll && now - lp->pending_since >= LOOP_STUCK_NS) {
         loop_sig_say(esc_signame(signo), ": exiting at once; ",
                      "check 'axl list' for what is left");
         loop_sig_die(signo);
+        errno = e;
+        return;
+    }
+    if (n >= LOOP_MAX_PENDING) {
+        /* A storm: the loop takes these soon; keep the strongest kind. */
+        if (signo != SIGINT)
+            lp->pending[n - 1] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0);
         errno = e;
         return;
     }

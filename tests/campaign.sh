@@ -1,0 +1,287 @@
+#!/bin/bash
+# campaign: cancels at random instants (make campaign; in the lab).
+#
+#   tests/campaign.sh [N] [SEED]      N cases (default 500), SEED random
+#
+# Each case: a random cancellable operation (create with each slow
+# fixture and with none, block-attach into a hanging hotplug script,
+# save, restore, live migration), a random delay from zero to past the
+# operation's natural end, a random way to stop it (SIGINT, SIGTERM,
+# --timeout, two SIGINTs, three SIGINTs, SIGINT to the process group as
+# a terminal sends it, SIGKILL followed by `axl cleanup`) and a random
+# --on-cancel.  After each case, the invariants: the exit status agrees
+# with the signal and with the last message; what axl said is left is
+# what is left; no other domain, no stale xenstore directory, no orphan
+# process (hotplug scripts, save helpers, migration receivers), no
+# temporary file, and Domain-0's free memory back where it was.
+#
+# Prints TAP (one check per case), each failure with the command that
+# reproduces it, then a table of cases by operation, phase reached and
+# stop method, and the signal-to-ao-done distribution by phase.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+N=${1:-${N:-500}}
+SEED=${2:-${SEED:-$(( $(now_us) % 100000 ))}}
+RANDOM=$SEED
+G=tests/guests
+SSH=$PWD/tests/lib/local-ssh
+mkdir -p /var/tmp
+tmp=$(mktemp -d /var/tmp/campaign.XXXXXX)
+trap 'kill -9 $(fixture_procs) 2>/dev/null; clean_domains; rm -rf "$tmp"' EXIT
+rows=$tmp/rows       # op phase stop result
+lat=$tmp/lat         # phase ms
+
+# The victims: a PV guest to save and attach to, a PVH one to migrate.
+PV=c-pv
+PVH=c-pvh
+sed -e "s/^name = .*/name = \"$PV\"/" -e 's/^memory = .*/memory = 96/' \
+    $G/pv.cfg >"$tmp/$PV.cfg"
+sed -e "s/^name = .*/name = \"$PVH\"/" $G/pvh.cfg >"$tmp/$PVH.cfg"
+# One at a time: PVH guests (nested SVM under TCG) boot badly beside
+# another booting guest.
+xl create -q -e "$tmp/$PVH.cfg" || bail "cannot create $PVH"
+wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PVH.log" ||
+    bail "$PVH did not boot: $(tail -3 "/var/log/xen/guest-$PVH.log" | tr '\n' ';')"
+xl create -q -e "$tmp/$PV.cfg" || bail "cannot create $PV"
+wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PV.log" ||
+    bail "$PV did not boot"
+# A save file for the restore cases (the victim is restored at once).
+xl save -c "$PV" "$tmp/r.sav" >/dev/null 2>&1 || bail "cannot save $PV"
+truncate -s 16M "$tmp/d.img"
+# The restore cases restore the PV victim's save under another name.
+sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
+free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
+base_free=$(free_kb)
+
+OPS=(create-none create-hotplug create-bootloader create-backend
+     block-attach save restore migrate)
+STOPS=(INT TERM timeout INT2 INT3 group KILL)
+
+# natural_ms OP: how long OP takes when left alone (ms), about; a hang
+# is given 8 s (its libxl timeout is 40 s, too long to wait for).
+natural_ms() {
+    case $1 in
+    create-none) echo 4500 ;;
+    save) echo 2500 ;;
+    restore) echo 3000 ;;
+    migrate) echo 5000 ;;
+    *) echo 8000 ;;
+    esac
+}
+
+# start_op OP POLICY TIMEOUT: start the operation (in a process group of
+# its own); sets pid and name.
+start_op() {
+    local op=$1 pol=$2 to=$3 targs=()
+    [ -n "$to" ] && targs=(--timeout="${to}ms")
+    rm -rf "$M"
+    mkdir -p "$M"
+    set -m
+    case $op in
+    create-*)
+        local fx=${op#create-}
+        [ "$fx" = none ] && cfg=$G/pv.cfg || cfg=$G/hang-$fx.cfg
+        name=$(cfg_name "$cfg")
+        axl --timings create "${targs[@]}" --on-cancel="$pol" "$cfg" \
+            >"$tmp/out" 2>"$tmp/err" &
+        ;;
+    block-attach)
+        name=$PV
+        axl --timings block-attach "${targs[@]}" --on-cancel="$pol" "$PV" \
+            "format=raw, vdev=xvdc, access=rw, script=/axl/tests/fixtures/block-hang, target=$tmp/d.img" \
+            >"$tmp/out" 2>"$tmp/err" &
+        ;;
+    save)
+        name=$PV
+        axl --timings save -c "${targs[@]}" "$PV" "$tmp/s.sav" \
+            >"$tmp/out" 2>"$tmp/err" &
+        ;;
+    restore)
+        name=$PV-r
+        axl --timings restore -e -p "${targs[@]}" --on-cancel="$pol" \
+            "$tmp/$PV-r.cfg" "$tmp/r.sav" >"$tmp/out" 2>"$tmp/err" &
+        ;;
+    migrate)
+        name=$PVH
+        axl --timings migrate -e -s "$SSH" "${targs[@]}" "$PVH" localhost \
+            >"$tmp/out" 2>"$tmp/err" &
+        ;;
+    esac
+    pid=$!
+    set +m
+}
+
+
+# settle OP: put back the standard state after a case (the victims
+# running, nothing else); echo what had to be done.
+settle() {
+    local d
+    [ -s "$tmp/s.sav" ] && rm -f "$tmp/s.sav"
+    if ! dom_exists "$PV"; then
+        echo "restored $PV"
+        xl restore -e "$tmp/r.sav" >/dev/null 2>&1
+    fi
+    case $(dom_state "$PV") in ??p*) xl unpause "$PV" ;; esac
+    if xl block-list "$PV" 2>/dev/null | awk 'NR > 1 && $1 == 51744' |
+        grep -q .; then
+        xl block-detach "$PV" xvdc >/dev/null 2>&1 ||
+            axl block-detach -f "$PV" xvdc >/dev/null 2>&1
+    fi
+    for d in $(xl list | awk -v a="$PV" -v b="$PVH" \
+        'NR > 2 && $1 != a && $1 != b { print $1 }'); do
+        xl destroy "$d" 2>/dev/null
+    done
+}
+
+# expect_status STOP: the statuses a case may end with (a cancel that
+# comes after the end gives 0).
+expect_status() {
+    case $1 in
+    INT | INT2 | INT3 | group) echo "0 130" ;;
+    TERM) echo "0 143" ;;
+    timeout) echo "0 124" ;;
+    KILL) echo "0 137" ;;
+    esac
+}
+
+# check_case: the invariants; echo one line per breach.
+check_case() {
+    local op=$1 stop=$2 pol=$3 st=$4 err last stale
+    err=$(cat "$tmp/err")
+    last=$(printf '%s\n' "$err" | grep -v '^axl: timing:' | tail -1)
+    case " $(expect_status "$stop") " in
+    *" $st "*) ;;
+    *) echo "exit $st after $stop" ;;
+    esac
+    if [ "$st" = 0 ] && printf '%s\n' "$last" | grep -q cancelled; then
+        echo "exit 0 but the last line says cancelled: $last"
+    fi
+    # A signal during axl's synchronous part, with nothing in flight,
+    # ends it at once and silently: then nothing may have been made.
+    if [ "$st" != 0 ] && [ "$stop" != KILL ] &&
+        ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$'; then
+        if printf '%s\n' "$err" | grep -q .; then
+            echo "exit $st but no word of the cancel"
+        elif [ "${op#create-}" != "$op" ] && dom_exists "$name"; then
+            echo "a silent exit $st, but '$name' exists"
+        fi
+    fi
+    printf '%s\n' "$err" | grep -Eq 'Segmentation|Aborted|AddressSanitizer|runtime error' &&
+        echo "a crash"
+    # What axl said is left.
+    case $op in
+    create-* | restore)
+        if printf '%s\n' "$err" | grep -q "kept,"; then
+            dom_exists "$name" || echo "said kept, but no '$name'"
+            like_paused=$(dom_state "$name")
+            case $like_paused in ??p*) ;; *) echo "kept '$name' is not paused ($like_paused)" ;; esac
+        elif printf '%s\n' "$err" | grep -Eq "nothing is left|no domain is left"; then
+            dom_exists "$name" && echo "said nothing left, but '$name' exists"
+        fi
+        ;;
+    save)
+        dom_exists "$PV" || [ "$st" = 0 ] || echo "save cancelled, but $PV is gone"
+        [ -e "$tmp/s.sav.axl-tmp" ] && echo "a temporary save file is left"
+        [ "$st" != 0 ] && [ -e "$tmp/s.sav" ] && echo "save cancelled, but the file exists"
+        ;;
+    migrate)
+        [ "$(xl list | awk -v n="$PVH" 'index($1, n) == 1' | wc -l)" = 1 ] ||
+            echo "not exactly one copy of $PVH: $(xl list | awk -v n="$PVH" 'index($1, n) == 1 { printf "%s %s; ", $1, $5 }')"
+        case $(dom_state "$PVH") in [rb-][rb-]-*) ;; *) echo "$PVH is not running ($(dom_state "$PVH"))" ;; esac
+        ;;
+    esac
+    # A killed axl: cleanup must remove what it left.
+    if [ "$stop" = KILL ] || printf '%s\n' "$err" | grep -q "may be left"; then
+        axl cleanup >"$tmp/clean" 2>&1 || echo "axl cleanup failed: $(tail -1 "$tmp/clean")"
+    fi
+    wait_for 10 eval '[ -z "$(fixture_procs)" ]' ||
+        echo "fixture processes left: $(fixture_procs | tr '\n' ' ')"
+    wait_for 10 eval '[ -z "$(procs_matching "libxl-save-helper|migrate-receive|local-ssh")" ]' ||
+        echo "helpers left: $(procs_matching 'libxl-save-helper|migrate-receive|local-ssh' | tr '\n' ' ')"
+}
+
+# stale: xenstore directories of domains that do not exist.
+stale() {
+    local live n t
+    live=" 0 $(xl list | awk 'NR > 2 { print $2 }' | tr '\n' ' ') "
+    for n in $(xenstore-list /local/domain 2>/dev/null); do
+        case $live in *" $n "*) ;; *) echo "/local/domain/$n" ;; esac
+    done
+    for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
+        for n in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do
+            case $live in *" $n "*) ;; *) echo "backend/$t/$n" ;; esac
+        done
+    done
+}
+
+t_start=$(now_us)
+for i in $(seq "$N"); do
+    op=${OPS[RANDOM % ${#OPS[@]}]}
+    stop=${STOPS[RANDOM % ${#STOPS[@]}]}
+    pol=$([ $((RANDOM % 2)) = 0 ] && echo destroy || echo keep)
+    nat=$(natural_ms "$op")
+    delay=$(( (RANDOM * 32768 + RANDOM) % (nat * 13 / 10 + 1) ))
+    to=
+    [ "$stop" = timeout ] && to=$((delay + 1))
+    start_op "$op" "$pol" "$to"
+    t0=$(now_us)
+    if [ "$stop" != timeout ]; then
+        while [ $(( ($(now_us) - t0) / 1000 )) -lt "$delay" ] &&
+            kill -0 $pid 2>/dev/null; do
+            sleep 0.05
+        done
+        case $stop in
+        INT | TERM | KILL) kill "-$stop" $pid 2>/dev/null ;;
+        INT2) kill -INT $pid 2>/dev/null; sleep 0.1; kill -INT $pid 2>/dev/null ;;
+        INT3) for k in 1 2 3; do kill -INT $pid 2>/dev/null; sleep 0.05; done ;;
+        group) kill -INT -- "-$pid" 2>/dev/null ;;
+        esac
+    fi
+    wait_exit $pid 120
+    st=$rc
+    # The phase the cancel met, from axl's own words.
+    phase=$(sed -n 's/.*cancelled during \(.*\) (after [0-9].*/\1/p' "$tmp/err" |
+        head -1 | sed 's/[0-9][0-9]* MiB.*/N MiB/; s/(pid [0-9]*)//; s/ *$//;
+            s/[0-9][0-9]*/N/g')
+    [ -n "$phase" ] || phase=$([ "$st" = 0 ] && echo "(finished)" ||
+        echo "(no phase said)")
+    ms=$(sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' "$tmp/err" | head -1)
+    breaches=$(check_case "$op" "$stop" "$pol" "$st")
+    settle >/dev/null
+    # Everything back: no stale xenstore, memory as before.
+    s=$(stale)
+    [ -n "$s" ] && breaches="$breaches
+stale xenstore: $(echo $s)"
+    wait_for 10 eval '[ "$(free_kb)" -ge $((base_free - 2048)) ]' ||
+        breaches="$breaches
+free memory $(free_kb) KiB, was $base_free KiB"
+    repro="SEED=$SEED case $i: op=$op delay=${delay}ms stop=$stop on-cancel=$pol"
+    if [ -z "$breaches" ]; then
+        pass "$repro: exit $st ($phase)"
+    else
+        fail "$repro: exit $st ($phase)" "$breaches" "$(grep -v 'timing:' "$tmp/err" | tail -8)"
+    fi
+    echo "$op|$phase|$stop|$([ -z "$breaches" ] && echo ok || echo FAIL)" >>"$rows"
+    [ -n "$ms" ] && [ "$ms" != "-1.0" ] && echo "$phase|$ms" >>"$lat"
+done
+secs=$(( ($(now_us) - t_start) / 1000000 ))
+
+echo "# $N cases, seed $SEED, $secs s"
+echo "#"
+echo "# | operation | phase reached | stop | cases | failed |"
+echo "# |---|---|---|---|---|"
+sort "$rows" | awk -F'|' '{ k = $1 "|" $2 "|" $3; n[k]++; if ($4 != "ok") f[k]++ }
+    END { for (k in n) { split(k, a, "|");
+        printf "# | %s | %s | %s | %d | %d |\n", a[1], a[2], a[3], n[k], f[k] + 0 } }' |
+    sort
+echo "#"
+echo "# signal to ao done (ms) by phase: | phase | n | p50 | p99 | max |"
+[ -s "$lat" ] && sort -t'|' -k1,1 -k2,2n "$lat" | awk -F'|' '
+    { v[$1, ++n[$1]] = $2 }
+    END { for (p in n) { c = n[p]; p50 = v[p, int((c + 1) / 2)];
+        i99 = int(c * 0.99 + 0.999); if (i99 < 1) i99 = 1;
+        printf "# | %s | %d | %.1f | %.1f | %.1f |\n", p, c, p50, v[p, i99], v[p, c] } }' |
+    sort
+done_testing
