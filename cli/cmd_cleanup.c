@@ -33,7 +33,18 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
         char *name;
 
         if (!libxl_uuid_is_nil(&r->uuid)) {
+            /*
+             * The uuid, unless the domain has another name: a migration
+             * to this host gives its two copies one uuid (NAME and the
+             * recorded NAME--incoming).  A domain whose destroy began may
+             * have no name left: it is the one.
+             */
             found = !libxl_uuid_compare(&info[i].uuid, &r->uuid);
+            if (found) {
+                name = libxl_domid_to_name(ctx, info[i].domid);
+                found = !name || !name[0] || !strcmp(name, r->name);
+                free(name);
+            }
         } else if (r->domid != (uint32_t)INVALID_DOMID) {
             found = info[i].domid == r->domid;
         } else {

@@ -181,9 +181,13 @@ struct op_kind_info {
     const char *left;
 };
 
+static uint64_t op_stream_bytes(struct op *op);
+
 static int op_call_create(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
+    if (op->fd >= 0)
+        op->stream_bytes0 = op_stream_bytes(op);
     if (op->fd >= 0)
         return libxl_domain_create_restore(ctx, &op->config, &op->domid_out,
                                            op->fd, -1, &op->restore_params,
@@ -303,8 +307,6 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
     }
     return 0;
 }
-
-static uint64_t op_stream_bytes(struct op *op);
 
 static int op_call_save(struct op *op, libxl_ctx *ctx,
                         libxl_asyncop_how *how)
@@ -1851,6 +1853,18 @@ static uint64_t op_stream_bytes(struct op *op)
     if (op->kind == OP_SAVE && op->fd >= 0 && fstat(op->fd, &st) == 0 &&
         S_ISREG(st.st_mode))
         return (uint64_t)st.st_size;
+    if (op->kind == OP_CREATE) {
+        /* A restore: the helper shares the file's offset; else its reads. */
+        off_t at;
+
+        if (op->fd >= 0 && fstat(op->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            (at = lseek(op->fd, 0, SEEK_CUR)) >= 0)
+            return (uint64_t)at;
+        w = wait_save_helper_read(op_phase_domid(op), &op->stream_pid);
+        if (w > 0 && (uint64_t)w > op->stream_bytes)
+            op->stream_bytes = (uint64_t)w;
+        return op->stream_bytes;
+    }
     w = wait_save_helper_written(op->domid, &op->stream_pid);
     if (w > 0 && (uint64_t)w > op->stream_bytes)
         op->stream_bytes = (uint64_t)w;
@@ -2682,6 +2696,18 @@ void op_abort(struct op *op, int why)
         op->state = OP_ABORTING;
         op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
                 op_desc(op, NULL, d, sizeof(d)));
+        if (op->kind == OP_CREATE && op->fd >= 0 &&
+            op->phase == OP_PHASE_MAIN) {
+            /*
+             * A restore: libxl 4.17 crashes (SIGSEGV) when one is aborted
+             * before its stream is read, as a save's: abort once the
+             * helper has read 1 MiB (at most 30 s later).
+             */
+            op->save_abort_at = (off_t)op->stream_bytes0 + (1 << 20);
+            op->t_save_abort = loop_now_ms();
+            op_save_abort_poll(op->lp, op);
+            return;
+        }
         rc = libxl_ao_abort(ctx, &op->how);
         if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
             op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "

@@ -151,8 +151,8 @@ int wait_children(struct wait_child *v, int max)
     return k;
 }
 
-/* Whether pid runs libxl's save helper for domid. */
-static bool wait_is_save_helper(pid_t pid, uint32_t domid)
+/* Whether pid runs libxl's save (or restore) helper for domid. */
+static bool wait_is_save_helper(pid_t pid, uint32_t domid, const char *mode)
 {
     char *cmd, *p, *end, *argv[5];
     ssize_t len;
@@ -169,7 +169,7 @@ static bool wait_is_save_helper(pid_t pid, uint32_t domid)
         argv[a] = p;
         p += strlen(p) + 1;
     }
-    if (a == 5 && !strcmp(argv[1], "--save-domain") &&
+    if (a == 5 && !strcmp(argv[1], mode) &&
         strtoul(argv[4], NULL, 10) == domid) {
         p = strrchr(argv[0], '/');
         yes = !strcmp(p ? p + 1 : argv[0], "libxl-save-helper");
@@ -178,7 +178,9 @@ static bool wait_is_save_helper(pid_t pid, uint32_t domid)
     return yes;
 }
 
-int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r)
+/* The helper's count of bytes ("wchar:" or "rchar:") in /proc/PID/io. */
+static int64_t wait_helper_io(uint32_t domid, const char *mode,
+                              const char *field, pid_t *pid_r)
 {
     pid_t pids[WAIT_MAX_KIDS];
     int64_t written = -1;
@@ -187,21 +189,33 @@ int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r)
     int i, n;
 
     /* The helper found last time, if it still is one: no scan. */
-    if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid)) {
+    if (domid == (uint32_t)INVALID_DOMID)
+        return -1;
+    if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid, mode)) {
         *pid_r = 0;
         n = journal_children(pids, WAIT_MAX_KIDS);
         for (i = 0; i < n && !*pid_r; i++)
-            if (wait_is_save_helper(pids[i], domid))
+            if (wait_is_save_helper(pids[i], domid, mode))
                 *pid_r = pids[i];
     }
     if (*pid_r <= 0)
         return -1;
     io = wait_proc_all(*pid_r, "io", &len);
-    p = io ? strstr(io, "wchar:") : NULL;
+    p = io ? strstr(io, field) : NULL;
     if (p)
-        written = strtoll(p + 6, NULL, 10);
+        written = strtoll(p + strlen(field), NULL, 10);
     free(io);
     return written;
+}
+
+int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r)
+{
+    return wait_helper_io(domid, "--save-domain", "wchar:", pid_r);
+}
+
+int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r)
+{
+    return wait_helper_io(domid, "--restore-domain", "rchar:", pid_r);
 }
 
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */

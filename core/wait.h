@@ -49,6 +49,8 @@ bool wait_backend(uint32_t domid, char *buf, size_t len);
  * caches the helper's pid between calls (0 at first).
  */
 int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r);
+/* The same for the restore helper of domid: the bytes it has read. */
+int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r);
 
 /* Close the xenstore connection, if one was opened. */
 void wait_dispose(void);

@@ -124,6 +124,20 @@ settle() {
         xl restore -e "$tmp/r.sav" >/dev/null 2>&1
     fi
     case $(dom_state "$PV") in ??p*) xl unpause "$PV" ;; esac
+    # A victim lost (a case has failed): make it again, so that the
+    # cases after it still test something.
+    if ! dom_exists "$PVH"; then
+        echo "re-created $PVH"
+        rm -f "/var/log/xen/guest-$PVH.log"
+        xl create -q -e "$tmp/$PVH.cfg" >/dev/null 2>&1 &&
+            wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PVH.log"
+    fi
+    if ! dom_exists "$PV"; then
+        echo "re-created $PV"
+        rm -f "/var/log/xen/guest-$PV.log"
+        xl create -q -e "$tmp/$PV.cfg" >/dev/null 2>&1 &&
+            wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PV.log"
+    fi
     if xl block-list "$PV" 2>/dev/null | awk 'NR > 1 && $1 == 51744' |
         grep -q .; then
         xl block-detach "$PV" xvdc >/dev/null 2>&1 ||
