@@ -2462,11 +2462,14 @@ static bool op_mig_abort(struct op *op)
                 "waits for the target's report", op->label);
         return true;
     case OP_PHASE_MIG_END:
-        if (op->mig_child > 0) {
-            op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
-                    (int)op->mig_child);
-            kill(-op->mig_child, SIGKILL);
-        }
+        /*
+         * The target is dropping its copy: killing it now would leave
+         * that copy half-built.  The wait is bounded (OP_MIG_END_KILL_MS);
+         * a third signal exits at once and leaves the target to finish.
+         */
+        if (op->mig_child > 0)
+            op_note(op, OP_NOTE_INFO, "waiting for the target's command (pid "
+                    "%d) to drop its copy and end", (int)op->mig_child);
         return true;
     default:
         return false;
