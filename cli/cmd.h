@@ -181,10 +181,11 @@ int cmd_create_memory(struct cli *cli, struct op *op);
  */
 void cmd_json_line(char *json);
 /*
- * The end of a child an op forks (op_set_child_exit()): exit 0 when
- * libxl's call worked, else 1.  Never returns.
+ * The process an op's call runs in (op_set_child_runner()): fork; the
+ * child makes the call and exits 0 when it worked, else 1.  The child's
+ * pid, or -1.
  */
-void cmd_child_exit(int rc) __attribute__((noreturn));
+pid_t cmd_child_run(struct op *op);
 /* xlcfg's report callback: errors and warnings as axl's messages. */
 void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 /*

@@ -263,12 +263,24 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
 static void op_child_done(struct loop *lp, pid_t pid, int status,
                           void *user);
 
-/* How a child an op forks ends (see op_set_child_exit()). */
-static op_child_exit_fn *op_child_exit;
+/* Who makes the process an OPK_CHILD op runs in (op_set_child_runner()). */
+static op_child_runner_fn *op_child_runner;
 
-void op_set_child_exit(op_child_exit_fn *fn)
+void op_set_child_runner(op_child_runner_fn *fn)
 {
-    op_child_exit = fn;
+    op_child_runner = fn;
+}
+
+int op_child_work(struct op *op)
+{
+    libxl_ctx *c = NULL;
+    int rc = ERROR_FAIL;
+
+    loop_child_reset();
+    libxl_postfork_child_noexec(loop_ctx(op->lp));
+    if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
+        rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
+    return rc;
 }
 
 /*
@@ -281,23 +293,13 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
 {
     pid_t pid;
 
+    (void)ctx;
     (void)how;
-    if (!op_child_exit)
+    if (!op_child_runner)
         return ERROR_FAIL;
-    pid = fork();
+    pid = op_child_runner(op);
     if (pid < 0)
         return ERROR_FAIL;
-    if (pid == 0) {
-        libxl_ctx *c = NULL;
-        int rc = ERROR_FAIL;
-
-        loop_child_reset();
-        libxl_postfork_child_noexec(ctx);
-        if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
-            rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
-        op_child_exit(rc);
-        abort();    /* op_child_exit_fn does not return */
-    }
     op->child = pid;
     if (loop_watch_child(op->lp, pid, op_child_done, op) < 0) {
         kill(pid, SIGKILL);
@@ -493,7 +495,7 @@ void op_free(struct op *op)
     /*
      * libxl still holds a running op (its ao's callback, its death
      * watch): freeing it would hand libxl a dangling pointer.  Only an
-     * exit on a fatal loop error gets here with one; leave it be.
+     * axl ending on a fatal loop error gets here with one; leave it be.
      */
     if (op->state != OP_DONE && op->state != OP_IDLE)
         return;
