@@ -147,6 +147,24 @@ const struct cmd_entry cmd_dump_core_entry = {
 
 /* ---- save ---- */
 
+/*
+ * A save's or a migration's configuration read from path instead of
+ * the domain's own: 0, or -1 after reporting.
+ */
+static int cmd_save_config(struct cli *cli, struct job *job,
+                           const char *path)
+{
+    struct xlcfg_opts xo;
+
+    memset(&xo, 0, sizeof(xo));
+    xo.path = path;
+    xo.report = cmd_xlcfg_report;
+    if (xlcfg_parse(cli_libxl(cli), &xo, op_config(job_op(job))) < 0)
+        return -1;
+    op_set_save_config(job_op(job));
+    return 0;
+}
+
 static const struct cmd_opt cmd_save_opts[] = {
     { 'c', "checkpoint", NULL, "leave the domain running after saving it" },
     { 'p', "paused", NULL, "leave the domain paused after saving it" },
@@ -182,17 +200,9 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
     sv = cmd_outfile_new(path, "save file");
     if (!sv)
         goto nomem;
-    if (call->argc > 2) {
-        /* The configuration to store, instead of the domain's own. */
-        struct xlcfg_opts xo;
-
-        memset(&xo, 0, sizeof(xo));
-        xo.path = call->argv[2];
-        xo.report = cmd_xlcfg_report;
-        if (xlcfg_parse(cli_libxl(cli), &xo, op_config(job_op(job))) < 0)
-            goto fail;
-        op_set_save_config(job_op(job));
-    }
+    /* The configuration to store, instead of the domain's own. */
+    if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0)
+        goto fail;
     sv->fd = open(sv->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (sv->fd < 0) {
         error_errno("cannot create '%s'", sv->tmp);
@@ -454,16 +464,9 @@ static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
         error("migrate: Domain-0 cannot be migrated");
         goto fail;
     }
-    if (cmd_opt(call, "config")) {
-        struct xlcfg_opts xo;
-
-        memset(&xo, 0, sizeof(xo));
-        xo.path = cmd_opt(call, "config");
-        xo.report = cmd_xlcfg_report;
-        if (xlcfg_parse(cli_libxl(cli), &xo, op_config(job_op(job))) < 0)
-            goto fail;
-        op_set_save_config(job_op(job));
-    }
+    if (cmd_opt(call, "config") &&
+        cmd_save_config(cli, job, cmd_opt(call, "config")) < 0)
+        goto fail;
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
     rune = cmd_migrate_rune(call, host);

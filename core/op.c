@@ -186,13 +186,13 @@ static uint64_t op_stream_bytes(struct op *op);
 static int op_call_create(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
-    if (op->fd >= 0)
+    if (op->fd >= 0) {
         op->stream_bytes0 = op_stream_bytes(op);
-    if (op->fd >= 0)
         return libxl_domain_create_restore(ctx, &op->config, &op->domid_out,
                                            op->fd, -1, &op->restore_params,
                                            how, op->console_fn
                                            ? &op->console_how : NULL);
+    }
     return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
                                    op->console_fn ? &op->console_how : NULL);
 }
@@ -494,7 +494,7 @@ void op_free(struct op *op)
         return;
     /*
      * libxl still holds a running op (its ao's callback, its death
-     * watch): freeing it would hand libxl a dangling pointer.  Only an
+     * watch): freeing it would hand libxl a dangling pointer.  Only
      * axl ending on a fatal loop error gets here with one; leave it be.
      */
     if (op->state != OP_DONE && op->state != OP_IDLE)
@@ -2666,16 +2666,20 @@ void op_abort(struct op *op, int why)
     }
     if (op_mig_abort(op))
         return;
-    if (op->state == OP_RUNNING &&
-        (op->kind == OP_SAVE || op->kind == OP_MIGRATE) &&
-        op->phase == OP_PHASE_MAIN) {
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_MAIN &&
+        (op->kind == OP_SAVE || op->kind == OP_MIGRATE ||
+         (op->kind == OP_CREATE && op->fd >= 0))) {
         /*
-         * libxl 4.17 jumps to a NULL callback when a save is aborted
-         * before its stream has begun (the guest suspending): the abort
-         * waits until the copy is under way, a few ms later.
+         * libxl 4.17 crashes when a save or a restore is aborted before
+         * its stream has begun (a save's guest suspending: a jump to a
+         * NULL callback; a restore: SIGSEGV): the abort waits until the
+         * stream has 1 MiB, a few ms later (at most 30 s).
          */
+        if (op->kind == OP_CREATE && op->domid == (uint32_t)INVALID_DOMID)
+            op->domid = op_phase_domid(op);
         op->state = OP_ABORTING;
-        op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_save_noun(op),
+        op_note(op, OP_NOTE_INFO, "cancelling %s of %s",
+                op->kind == OP_CREATE ? op_verb(op) : op_save_noun(op),
                 op_desc(op, NULL, d, sizeof(d)));
         /* Once the stream has 1 MiB, at once; before, when it has. */
         op->save_abort_at = (off_t)op->stream_bytes0 + (1 << 20);
@@ -2692,27 +2696,11 @@ void op_abort(struct op *op, int why)
         return;
     }
     if (op->state == OP_RUNNING) {
-        if (op->domid == (uint32_t)INVALID_DOMID && op->kind == OP_CREATE) {
-            uint32_t id;
-
-            if (libxl_name_to_domid(ctx, op->label, &id) == 0)
-                op->domid = id;
-        }
+        if (op->domid == (uint32_t)INVALID_DOMID && op->kind == OP_CREATE)
+            op->domid = op_phase_domid(op);
         op->state = OP_ABORTING;
         op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
                 op_desc(op, NULL, d, sizeof(d)));
-        if (op->kind == OP_CREATE && op->fd >= 0 &&
-            op->phase == OP_PHASE_MAIN) {
-            /*
-             * A restore: libxl 4.17 crashes (SIGSEGV) when one is aborted
-             * before its stream is read, as a save's: abort once the
-             * helper has read 1 MiB (at most 30 s later).
-             */
-            op->save_abort_at = (off_t)op->stream_bytes0 + (1 << 20);
-            op->t_save_abort = loop_now_ms();
-            op_save_abort_poll(op->lp, op);
-            return;
-        }
         rc = libxl_ao_abort(ctx, &op->how);
         if (rc == ERROR_NOTFOUND && op->state == OP_ABORTING)
             op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it cannot "

@@ -20,17 +20,12 @@ sed -e "s/^name = .*/name = \"$N\"/" -e 's/^memory = .*/memory = 96/' \
     tests/guests/pv.cfg >"$tmp/$N.cfg"
 size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
-# max_count: the highest count the guest has printed.
-max_count() {
-    awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 } END { print m + 0 }' \
-        "$LOG" 2>/dev/null
-}
 # alive: the guest counts on beyond what it had printed, without having
 # booted again (a boot prints AXL-GUEST-UP once more and counts from 0).
 alive() {
     local before
-    before=$(max_count)
-    wait_for 20 eval '[ "$(max_count)" -gt "$before" ]' &&
+    before=$(max_count "$LOG")
+    wait_for 20 eval '[ "$(max_count "$LOG")" -gt "$before" ]' &&
         [ "$(grep -c AXL-GUEST-UP "$LOG")" = 1 ]
 }
 running() { dom_state "$N" | grep -q '^[rb-][rb-]-'; }

@@ -24,11 +24,10 @@ sed -e "s/^name = .*/name = \"$N\"/" \
     -e 's/^extra = .*/extra = "console=hvc0 quiet axl.counter"/' \
     tests/guests/pvh.cfg >"$tmp/$N.cfg"
 
-# max_count: the highest count the guest has printed, in any of its
-# console logs (the target's copy logs as NAME--incoming).
-max_count() {
-    cat /var/log/xen/guest-$N*.log 2>/dev/null |
-        awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 } END { print m + 0 }'
+# counted: the highest count in any of the guest's console logs (the
+# target's copy logs as NAME--incoming).
+counted() {
+    max_count /var/log/xen/guest-$N*.log
 }
 # boots: how often the guest has come up (a reboot would print it again).
 boots() {
@@ -37,8 +36,8 @@ boots() {
 # counts_on: the guest prints counts beyond those it had printed before.
 counts_on() {
     local before
-    before=$(max_count)
-    wait_for 10 eval '[ "$(max_count)" -gt "$before" ]'
+    before=$(counted)
+    wait_for 10 eval '[ "$(counted)" -gt "$before" ]'
 }
 # copies: "NAME STATE" of every domain whose name starts with N.
 copies() {

@@ -80,11 +80,6 @@ downtime() {
             printf "%d", m * 1000
         }'
 }
-# last_count: the highest count printed so far.
-last_count() {
-    cat "$LOGS"/guest-$N*.log | awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 }
-        END { print m + 0 }'
-}
 
 echo "## Live migration to localhost (PVH guest, 128 MiB, medians of $RUNS)"
 echo
@@ -97,7 +92,7 @@ xl create -q -e "$tmp/$N.cfg" && up "$N" || echo "| no PVH guest | | |"
 for r in $(seq "$RUNS"); do
     # Alternate the tools, so that neither always follows the other.
     for tool in xl axl; do
-        since=$(last_count)
+        since=$(max_count "$LOGS"/guest-$N*.log)
         t0=$(now_us)
         if [ "$tool" = xl ]; then
             xl migrate -s '' "$N" "xl migrate-receive -e" >/dev/null 2>&1

@@ -103,6 +103,13 @@ procs_matching() {
         }'
 }
 
+# max_count LOG...: the highest count a guest started with axl.counter
+# has printed in these console logs ("AXL-COUNT N UPTIME"); 0 if none.
+max_count() {
+    cat "$@" 2>/dev/null |
+        awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 } END { print m + 0 }'
+}
+
 # median: the median of the integers on stdin (the mean of the middle two
 # for an even count, rounded down); nothing for no input.
 median() {
