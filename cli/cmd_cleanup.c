@@ -4,12 +4,15 @@
  * and `cleanup`, which applies the policy the op was started with.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/dom.h"
 #include "../core/journal.h"
 #include "../core/status.h"
 #include "cmd.h"
@@ -62,6 +65,55 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
     return op_dev_recorded(ctx, *domid_r, r);
 }
 
+/*
+ * A save's, migration's or core dump's leftovers (journal.h, stream):
+ * the file it was writing, and its domain if suspended.  *suspended_r
+ * is set when the domain is; returns as cleanup_left() does.
+ */
+static int cleanup_stream_left(libxl_ctx *ctx, const struct journal_rec *r,
+                               uint32_t *domid_r, bool *suspended_r)
+{
+    int found = cleanup_left(ctx, r, domid_r);
+
+    if (found < 0)
+        return -1;
+    *suspended_r = found && dom_suspended(ctx, *domid_r);
+    return *suspended_r || (r->file[0] && access(r->file, F_OK) == 0);
+}
+
+/* What a stream left, and what cleanup does with it, in words. */
+static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
+                               bool suspended)
+{
+    bool file = r->file[0] && access(r->file, F_OK) == 0;
+    char what[900], todo[700];
+    size_t n = 0;
+
+    what[0] = todo[0] = '\0';
+    if (suspended)
+        n += snprintf(what, sizeof(what), "domain %u ('%s') was left "
+                      "suspended", domid, r->name);
+    if (file)
+        snprintf(what + n, sizeof(what) - n, "%s'%s' was left %s",
+                 suspended ? " and " : "", r->file,
+                 r->saved ? "whole" : "partly written");
+    n = 0;
+    if (suspended)
+        n += snprintf(todo, sizeof(todo), "%s", r->resume
+                      ? "resumes the domain"
+                      : "leaves the domain (the guest may run on the target: "
+                        "check there before you destroy this copy)");
+    if (file && r->saved)
+        snprintf(todo + n, sizeof(todo) - n, "%sgives the file its name "
+                 "'%s'", n ? " and " : "", r->final);
+    else if (file)
+        snprintf(todo + n, sizeof(todo) - n, "%sremoves the file",
+                 n ? " and " : "");
+    note("%s by 'axl %s' (pid %d, killed%s%s); 'axl cleanup' %s", what,
+         r->verb, (int)r->pid, r->phase[0] ? " during " : "", r->phase,
+         todo);
+}
+
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
 static void cleanup_say(const struct journal_rec *r, uint32_t domid)
 {
@@ -89,7 +141,9 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
 {
     struct cleanup_scan *sc = user;
     uint32_t domid;
-    int left = cleanup_left(sc->ctx, r, &domid);
+    bool susp = false;
+    int left = r->stream ? cleanup_stream_left(sc->ctx, r, &domid, &susp)
+                         : cleanup_left(sc->ctx, r, &domid);
 
     if (left < 0)
         return;                 /* libxl cannot tell: keep it for later */
@@ -97,6 +151,11 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
         /* Nothing left but maybe its helpers: stop them, forget it. */
         journal_kill_children(r, true);
         journal_remove(r);
+        return;
+    }
+    if (r->stream) {
+        if (sc->say)
+            cleanup_stream_say(r, domid, susp);
         return;
     }
     if (sc->say)
@@ -170,6 +229,99 @@ static int cleanup_done(struct job *job, int status, void *user)
     return status;
 }
 
+/* A resume's job is done: forget the record if nothing is left. */
+static int cleanup_resumed(struct job *job, int status, void *user)
+{
+    struct cleanup_item *it = user;
+    uint32_t domid = INVALID_DOMID;
+    bool susp;
+
+    (void)job;
+    if (status == AXL_EXIT_OK)
+        note("domain %u ('%s') was resumed", it->rec.domid, it->rec.name);
+    if (status == AXL_EXIT_OK ||
+        !cleanup_stream_left(it->ctx, &it->rec, &domid, &susp))
+        journal_remove(&it->rec);
+    free(it);
+    return status;
+}
+
+/*
+ * What a killed save, migration or core dump left: its file is removed
+ * (or named, if whole) at once; a suspended domain is resumed by a job,
+ * unless a migration's target may run the guest.
+ */
+static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r)
+{
+    libxl_ctx *ctx = cli_libxl(cc->cli);
+    uint32_t domid = INVALID_DOMID;
+    struct cleanup_item *it;
+    struct job *job;
+    bool susp;
+    int left = cleanup_stream_left(ctx, r, &domid, &susp);
+
+    if (left < 0) {
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: cannot list domains; nothing was removed");
+        return;
+    }
+    if (!left) {
+        journal_kill_children(r, true);
+        journal_remove(r);
+        return;
+    }
+    if (cc->only && domid != cc->only_domid)
+        return;
+    journal_kill_children(r, !cc->keep);   /* the save helper first */
+    if (cc->keep) {
+        note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
+             "record is removed", r->verb, r->name);
+        journal_remove(r);
+        return;
+    }
+    if (r->file[0] && r->saved && access(r->file, F_OK) == 0) {
+        if (rename(r->file, r->final) < 0) {
+            cc->status = AXL_EXIT_FAIL;
+            error_errno("cleanup: cannot rename '%s' to '%s'", r->file,
+                        r->final);
+            return;
+        }
+        note("'%s' was whole: it is now '%s'", r->file, r->final);
+    } else if (r->file[0]) {
+        if (unlink(r->file) == 0)
+            note("removed the partly written '%s'", r->file);
+        else if (errno != ENOENT) {
+            cc->status = AXL_EXIT_FAIL;
+            error_errno("cleanup: cannot remove '%s'", r->file);
+            return;
+        }
+    }
+    if (!susp || !r->resume) {
+        if (susp)
+            note("domain %u ('%s') is left suspended: 'axl %s' was killed "
+                 "after the target was told to start the guest; check the "
+                 "target, then 'axl destroy %u' here if it runs there",
+                 domid, r->name, r->verb, domid);
+        journal_remove(r);
+        return;
+    }
+    it = malloc(sizeof(*it));
+    job = it ? job_new(cc->cli, OP_RESUME, r->name) : NULL;
+    if (!job) {
+        free(it);
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: out of memory");
+        return;
+    }
+    it->rec = *r;
+    it->rec.domid = domid;
+    it->ctx = ctx;
+    op_set_domid(job_op(job), domid);
+    job_on_done(job, cleanup_resumed, it);
+    job_run(job, cc->timeout_ms);
+    cc->started++;
+}
+
 static void cleanup_one(struct journal_rec *r, void *user)
 {
     struct cleanup_ctx *cc = user;
@@ -177,9 +329,13 @@ static void cleanup_one(struct journal_rec *r, void *user)
     struct cleanup_item *it;
     struct job *job;
     uint32_t domid;
+    int left;
 
-    int left = cleanup_left(ctx, r, &domid);
-
+    if (r->stream) {
+        cleanup_stream(cc, r);
+        return;
+    }
+    left = cleanup_left(ctx, r, &domid);
     if (left < 0) {
         cc->status = AXL_EXIT_FAIL;
         error("cleanup: cannot list domains; nothing was removed");

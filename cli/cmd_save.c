@@ -22,92 +22,9 @@
 #include "cmd.h"
 #include "out.h"
 
-/* The temporary name beside path (malloc'd), as op_left() names it. */
-static char *cmd_save_tmp(const char *path)
-{
-    char *tmp = NULL;
-
-    if (asprintf(&tmp, "%s.axl-tmp", path) < 0)
-        return NULL;
-    return tmp;
-}
-
-/* A file written beside its name: what a job's end does with it. */
-struct cmd_outfile {
-    int fd;             /* ours to sync and close; -1 if the op's child */
-    const char *what;   /* "core file", "save file" */
-    char *path;
-    char *tmp;
-};
-
-/* A new one for path (no fd yet); NULL when out of memory. */
-static struct cmd_outfile *cmd_outfile_new(const char *path,
-                                           const char *what)
-{
-    struct cmd_outfile *o = calloc(1, sizeof(*o));
-
-    if (!o)
-        return NULL;
-    o->fd = -1;
-    o->what = what;
-    o->path = strdup(path);
-    o->tmp = cmd_save_tmp(path);
-    if (!o->path || !o->tmp) {
-        free(o->path);
-        free(o->tmp);
-        free(o);
-        return NULL;
-    }
-    return o;
-}
-
-static void cmd_outfile_free(struct cmd_outfile *o)
-{
-    if (!o)
-        return;
-    free(o->path);
-    free(o->tmp);
-    free(o);
-}
-
-/*
- * The job's end: a whole file gets its name (synced first); otherwise
- * nothing is left, under either name.  Returns the status to keep.
- */
-static int cmd_outfile_done(struct job *job, int status, void *user)
-{
-    struct cmd_outfile *o = user;
-
-    (void)job;
-    if (o->fd >= 0) {
-        if (status == AXL_EXIT_OK && fsync(o->fd) < 0) {
-            error_errno("cannot write '%s'", o->tmp);
-            status = AXL_EXIT_FAIL;
-        }
-        if (close(o->fd) < 0 && status == AXL_EXIT_OK) {
-            error_errno("cannot write '%s'", o->tmp);
-            status = AXL_EXIT_FAIL;
-        }
-    }
-    if (status == AXL_EXIT_OK && rename(o->tmp, o->path) < 0) {
-        error_errno("cannot rename '%s' to '%s'", o->tmp, o->path);
-        status = AXL_EXIT_FAIL;
-    }
-    if (status != AXL_EXIT_OK) {
-        if (unlink(o->tmp) == 0 || errno == ENOENT)
-            note("no %s was left (%s)", o->what, o->path);
-        else
-            error_errno("cannot remove the partial %s '%s'", o->what,
-                        o->tmp);
-    }
-    cmd_outfile_free(o);
-    return status;
-}
-
 static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = call->argv[1];
-    struct cmd_outfile *d;
     uint64_t timeout_ms;
     struct job *job;
     struct stat st;
@@ -123,13 +40,10 @@ static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
                          &status);
     if (!job)
         return status;
-    d = cmd_outfile_new(path, "core file");
-    if (!d || op_set_path(job_op(job), d->tmp) < 0) {
-        cmd_outfile_free(d);
+    if (op_set_out_file(job_op(job), path) < 0) {
         job_forget(cli, job);
         return error("dump-core: out of memory"), AXL_EXIT_FAIL;
     }
-    job_on_done(job, cmd_outfile_done, d);
     return job_run(job, timeout_ms);
 }
 
@@ -176,7 +90,6 @@ static const struct cmd_opt cmd_save_opts[] = {
 static int cmd_save_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = call->argv[1];
-    struct cmd_outfile *sv;
     uint64_t timeout_ms;
     struct job *job;
     struct stat st;
@@ -196,32 +109,25 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
         job_forget(cli, job);
         return error("save: Domain-0 cannot be saved"), AXL_EXIT_FAIL;
     }
-    status = AXL_EXIT_FAIL;
-    sv = cmd_outfile_new(path, "save file");
-    if (!sv)
-        goto nomem;
     /* The configuration to store, instead of the domain's own. */
-    if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0)
-        goto fail;
-    sv->fd = open(sv->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (sv->fd < 0) {
-        error_errno("cannot create '%s'", sv->tmp);
-        goto fail;
+    if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0) {
+        job_forget(cli, job);
+        return AXL_EXIT_FAIL;
     }
-    op_set_fd(job_op(job), sv->fd);
+    if (op_set_out_file(job_op(job), path) < 0) {
+        if (op_out_tmp(job_op(job)))
+            error_errno("cannot create '%s'", op_out_tmp(job_op(job)));
+        else
+            error("save: out of memory");
+        job_forget(cli, job);
+        return AXL_EXIT_FAIL;
+    }
     op_set_save_after(job_op(job), cmd_flag(call, "checkpoint")
                       ? OP_SAVE_THEN_RESUME : cmd_flag(call, "paused")
                       ? OP_SAVE_THEN_PAUSE : OP_SAVE_THEN_DESTROY);
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
-    job_on_done(job, cmd_outfile_done, sv);
     return job_run(job, timeout_ms);
-nomem:
-    error("save: out of memory");
-fail:
-    cmd_outfile_free(sv);
-    job_forget(cli, job);
-    return status;
 }
 
 const struct cmd_entry cmd_save_entry = {

@@ -75,3 +75,16 @@ const char *dom_state_name(enum dom_state st)
     default: return "in an unknown state";
     }
 }
+
+bool dom_suspended(libxl_ctx *ctx, uint32_t domid)
+{
+    libxl_dominfo info;
+    bool s = false;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(ctx, &info, domid) == 0)
+        s = info.shutdown &&
+            info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
+    libxl_dominfo_dispose(&info);
+    return s;
+}

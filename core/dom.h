@@ -4,6 +4,7 @@
 #ifndef AXL_DOM_H
 #define AXL_DOM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libxl.h>
@@ -26,6 +27,9 @@ int dom_resolve(libxl_ctx *ctx, const char *spec, uint32_t *domid_r);
 
 /* The state of domid right now. */
 enum dom_state dom_state_of(libxl_ctx *ctx, uint32_t domid);
+
+/* Whether domid is suspended (shut down for a save or migration). */
+bool dom_suspended(libxl_ctx *ctx, uint32_t domid);
 
 /* A short word for a state: "running", "paused", "gone", ... */
 const char *dom_state_name(enum dom_state st);

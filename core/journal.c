@@ -132,6 +132,9 @@ int journal_write(struct journal_rec *rec)
     for (char *p = rec->name; *p; p++)
         if ((unsigned char)*p < ' ')
             *p = ' ';
+    /* A file name with a newline cannot be written: none is better. */
+    if (strchr(rec->file, '\n') || strchr(rec->final, '\n'))
+        rec->file[0] = rec->final[0] = '\0';
     f = fopen(tmp, "we");
     if (!f)
         return -1;
@@ -140,6 +143,9 @@ int journal_write(struct journal_rec *rec)
             rec->verb, rec->name, uuid, rec->domid, rec->dev, rec->vdev,
             rec->devid, rec->keep, rec->phase, (int)rec->pid, rec->start,
             rec->children);
+    if (rec->stream)
+        fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n",
+                rec->resume, rec->saved, rec->file, rec->final);
     if (fclose(f) == EOF || rename(tmp, rec->path) < 0) {
         e = errno;
         unlink(tmp);
@@ -231,7 +237,7 @@ static void journal_val(char *dst, size_t len, const char *v)
 /* Read one record; 0, or -1 if it is not one of ours. */
 static int journal_read(const char *path, struct journal_rec *rec)
 {
-    char line[512];
+    char line[1200];
     FILE *f = fopen(path, "re");
     int fields = 0;
 
@@ -274,6 +280,16 @@ static int journal_read(const char *path, struct journal_rec *rec)
             rec->start = strtoull(v, NULL, 10);
         else if (!strcmp(line, "children"))
             journal_val(rec->children, sizeof(rec->children), v);
+        else if (!strcmp(line, "stream"))
+            rec->stream = atoi(v) != 0;
+        else if (!strcmp(line, "resume"))
+            rec->resume = atoi(v) != 0;
+        else if (!strcmp(line, "saved"))
+            rec->saved = atoi(v) != 0;
+        else if (!strcmp(line, "file"))
+            journal_val(rec->file, sizeof(rec->file), v);
+        else if (!strcmp(line, "final"))
+            journal_val(rec->final, sizeof(rec->final), v);
         else
             fields--;
     }

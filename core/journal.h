@@ -41,6 +41,19 @@ struct journal_rec {
     char path[512];         /* where the record is; "" if none */
     /* The owner's children (hotplug scripts, bootloaders), pid:start. */
     char children[256];
+    /*
+     * A save, migrate or dump-core (stream): the domain may be left
+     * suspended, and a file half-written.  resume: a cleanup resumes a
+     * suspended domain (false once a migration's target was told to
+     * start the guest: it may run there).  file: the temporary file
+     * being written, final: its name once whole; saved: it is whole, so
+     * a cleanup gives it that name instead of removing it.
+     */
+    bool stream;
+    bool resume;
+    bool saved;
+    char file[512];
+    char final[512];
 };
 
 /*

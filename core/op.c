@@ -2,6 +2,7 @@
  * op: the operation state machine around libxl's ao.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,6 +96,8 @@ struct op {
     char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
     char *monitor_out;        /* and what the device model answered */
     char *path;               /* OP_CORE_DUMP: the file */
+    char *out_path;           /* op_set_out_file(): the file's name, */
+    char *out_tmp;            /* and its name while it is written */
     pid_t child;              /* OPK_CHILD: the child making the call */
     int fd;                   /* save: the file written; restore: read */
     bool own_fd;              /* closed when the op is done */
@@ -301,6 +304,7 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
     if (pid < 0)
         return ERROR_FAIL;
     op->child = pid;
+    journal_child(pid);     /* a cleanup after a killed axl stops it */
     if (loop_watch_child(op->lp, pid, op_child_done, op) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -318,6 +322,12 @@ static int op_call_save(struct op *op, libxl_ctx *ctx,
     return libxl_domain_suspend(ctx, op->domid, op->fd,
                                 op->kind == OP_MIGRATE ? LIBXL_SUSPEND_LIVE
                                                        : 0, how);
+}
+
+static int op_call_resume(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how)
+{
+    return libxl_domain_resume(ctx, op->domid, 1, how);
 }
 
 static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
@@ -369,6 +379,8 @@ static const struct op_kind_info op_kinds[] = {
                      "domain %u may be left suspended here, and the target "
                      "may have a copy: check both hosts before you resume "
                      "one ('axl list %u')" },
+    [OP_RESUME] = { "resume", 0, op_call_resume,
+                    "domain %u may be left suspended; check 'axl list %u'" },
     [OP_SOFT_RESET] = { "soft-reset", 0, op_call_soft_reset,
                         "domain %u may be left half-reset; check 'axl list "
                         "%u'" },
@@ -505,6 +517,13 @@ void op_free(struct op *op)
     free(op->monitor_cmd);
     free(op->monitor_out);
     free(op->path);
+    if (op->state == OP_IDLE && op->out_tmp && op->kind == OP_SAVE &&
+        op->fd >= 0) {
+        unlink(op->out_tmp);        /* made, never started */
+        close(op->fd);
+    }
+    free(op->out_path);
+    free(op->out_tmp);
     free(op->mig_name);
     if (op->dev) {
         op->dk->dispose(op->dev);
@@ -589,6 +608,90 @@ int op_set_path(struct op *op, const char *path)
     return op->path ? 0 : -1;
 }
 
+int op_set_out_file(struct op *op, const char *path)
+{
+    int fd = -1;
+
+    free(op->out_path);
+    free(op->out_tmp);
+    op->out_tmp = NULL;
+    op->out_path = strdup(path);
+    if (!op->out_path || asprintf(&op->out_tmp, "%s.axl-tmp", path) < 0) {
+        op->out_tmp = NULL;
+        errno = ENOMEM;
+        return -1;
+    }
+    if (op->kind == OP_CORE_DUMP)
+        return op_set_path(op, op->out_tmp) < 0 ? (errno = ENOMEM, -1) : 0;
+    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    op->fd = fd;
+    op->own_fd = true;
+    return 0;
+}
+
+const char *op_out_tmp(const struct op *op)
+{
+    return op->out_tmp;
+}
+
+static const char *op_out_noun(const struct op *op)
+{
+    return op->kind == OP_CORE_DUMP ? "core file" : "save file";
+}
+
+/*
+ * The file is whole: sync it and give it its name.  -1 (said) if that
+ * fails; the whole file is then left under its temporary name, since it
+ * may be all there is of the guest.
+ */
+static int op_out_whole(struct op *op)
+{
+    int e;
+
+    op->jr.saved = true;
+    if (op->jr.path[0])
+        journal_write(&op->jr);
+    if (op->fd >= 0 && op->own_fd && fsync(op->fd) < 0) {
+        e = errno;
+        op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
+                strerror(e));
+        op->jr.saved = false;   /* not whole after all: removed */
+        return -1;
+    }
+    if (rename(op->out_tmp, op->out_path) < 0) {
+        e = errno;
+        op_note(op, OP_NOTE_ERROR, "cannot rename '%s' to '%s': %s; the "
+                "whole %s is left as '%s'", op->out_tmp, op->out_path,
+                strerror(e), op_out_noun(op), op->out_tmp);
+        return -1;
+    }
+    free(op->out_tmp);
+    op->out_tmp = NULL;     /* done with: nothing to remove */
+    return 0;
+}
+
+/* The op ends: a file not whole is removed. */
+static void op_out_end(struct op *op, enum op_result *result)
+{
+    if (!op->out_tmp)
+        return;
+    if (*result == OP_RESULT_OK && op->kind == OP_CORE_DUMP) {
+        if (op_out_whole(op) < 0)
+            *result = OP_RESULT_FAILED;
+        return;
+    }
+    if (op->jr.saved)
+        return;             /* whole, said by op_out_whole() */
+    if (unlink(op->out_tmp) == 0 || errno == ENOENT)
+        op_note(op, OP_NOTE_INFO, "no %s was left (%s)", op_out_noun(op),
+                op->out_path);
+    else
+        op_note(op, OP_NOTE_ERROR, "cannot remove the partial %s '%s': %s",
+                op_out_noun(op), op->out_tmp, strerror(errno));
+}
+
 const char *op_monitor_output(const struct op *op)
 {
     return op->monitor_out;
@@ -638,6 +741,7 @@ static void op_finish(struct op *op, enum op_result result)
     }
     op_console_stop_wait(op);
     op_balloon_release(op);
+    op_out_end(op, &result);
     if (op->own_fd && op->fd >= 0) {
         close(op->fd);
         op->fd = -1;
@@ -1122,8 +1226,17 @@ static void op_journal(struct op *op)
 {
     struct journal_rec *jr = &op->jr;
 
-    if (!op_has(op, OPK_BUILD | OPK_ADD))
+    jr->stream = op->kind == OP_SAVE || op->kind == OP_MIGRATE ||
+                 op->out_tmp;
+    if (!op_has(op, OPK_BUILD | OPK_ADD) && !jr->stream)
         return;
+    if (jr->stream) {
+        jr->resume = op->kind == OP_SAVE || op->kind == OP_MIGRATE;
+        if (op->out_tmp) {
+            snprintf(jr->file, sizeof(jr->file), "%s", op->out_tmp);
+            snprintf(jr->final, sizeof(jr->final), "%s", op->out_path);
+        }
+    }
     snprintf(jr->verb, sizeof(jr->verb), "%s", op_verb(op));
     snprintf(jr->name, sizeof(jr->name), "%s", op->label);
     if (op->kind == OP_CREATE) {
@@ -1669,15 +1782,7 @@ static void op_save_abort_poll(struct loop *lp, void *user)
 /* Is the domain suspended (by a save that got that far)? */
 static bool op_save_suspended(struct op *op)
 {
-    libxl_dominfo info;
-    bool s = false;
-
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) == 0)
-        s = info.shutdown &&
-            info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
-    libxl_dominfo_dispose(&info);
-    return s;
+    return dom_suspended(loop_ctx(op->lp), op->domid);
 }
 
 /*
@@ -1740,6 +1845,14 @@ static void op_save_done(struct op *op, int rc)
     case OP_PHASE_MAIN:
         if (rc == 0 && op->kind == OP_MIGRATE) {
             op_mig_ready(op);
+            return;
+        }
+        if (rc == 0 && op->out_tmp && op_out_whole(op) < 0) {
+            /* Not safely written: the guest goes on, as for a failure. */
+            op_note(op, OP_NOTE_INFO, "resuming %s", d);
+            op->save_undo = true;
+            op->phase = OP_PHASE_SAVE_RESUME;
+            op_launch(op);
             return;
         }
         if (rc == 0) {
@@ -2094,6 +2207,18 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
             return;
         }
     }
+    /*
+     * From here the guest may run on the target: a cleanup after a
+     * killed axl must not resume the copy here.
+     */
+    if (op->jr.path[0]) {
+        snprintf(op->jr.name, sizeof(op->jr.name), "%.63s", name ? away
+                                                              : op->label);
+        op->jr.resume = false;
+        snprintf(op->jr.phase, sizeof(op->jr.phase), "the go-ahead to the "
+                 "target");
+        journal_write(&op->jr);
+    }
     if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
                 strerror(errno));
@@ -2188,6 +2313,12 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
     if (op->mig_name) {
         snprintf(away, sizeof(away), "%s--migratedaway", op->mig_name);
         op_mig_rename(op, away, op->mig_name);
+    }
+    if (op->jr.path[0]) {
+        /* The target has no copy: this one is the guest again. */
+        snprintf(op->jr.name, sizeof(op->jr.name), "%s", op->label);
+        op->jr.resume = true;
+        journal_write(&op->jr);
     }
     op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
             "domain %u here", op->domid);

@@ -52,6 +52,7 @@ enum op_kind {
     OP_SOFT_RESET,      /* reset a domain in place with op_config() */
     OP_SAVE,            /* save a domain to a file (op_set_fd) */
     OP_MIGRATE,         /* send a domain to another host (op_set_migrate) */
+    OP_RESUME,          /* resume a suspended domain (a cleanup's) */
 };
 
 /* What an OP_DEV_* op attaches or detaches: one row each in op_device.c. */
@@ -170,6 +171,17 @@ int op_set_vcpus(struct op *op, unsigned n);
 void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
 /* For OP_CORE_DUMP: the file to write (copied; -1 if it cannot be). */
 int op_set_path(struct op *op, const char *path);
+/*
+ * For OP_SAVE and OP_CORE_DUMP: the file the op writes, under the name
+ * path.axl-tmp until it is whole (made here for a save: -1 with errno
+ * if it cannot be).  Whole, it is synced and renamed to path before the
+ * save's domain is destroyed; otherwise it is removed when the op ends.
+ * The op's journal record names it, so that a cleanup after a killed
+ * axl removes it, or names it if it was whole.
+ */
+int op_set_out_file(struct op *op, const char *path);
+/* The name the file is written under (NULL without op_set_out_file). */
+const char *op_out_tmp(const struct op *op);
 /*
  * For OP_QEMU_MONITOR: the command (copied; -1 if it cannot be); once
  * the op is done, its output, or NULL if the device model gave none.

@@ -163,6 +163,7 @@ expect_status() {
 # check_case: the invariants; echo one line per breach.
 check_case() {
     local op=$1 stop=$2 pol=$3 st=$4 err last stale
+    rm -f "$tmp/clean"
     err=$(cat "$tmp/err")
     last=$(printf '%s\n' "$err" | grep -v '^axl: timing:' | tail -1)
     case " $(expect_status "$stop") " in
@@ -184,6 +185,11 @@ check_case() {
     fi
     printf '%s\n' "$err" | grep -Eq 'Segmentation|Aborted|AddressSanitizer|runtime error' &&
         echo "a crash"
+    # A killed axl: cleanup must put right what it left (first, so that
+    # the checks below see what it did).
+    if [ "$stop" = KILL ] || printf '%s\n' "$err" | grep -q "may be left"; then
+        axl cleanup >"$tmp/clean" 2>&1 || echo "axl cleanup failed: $(tail -1 "$tmp/clean")"
+    fi
     # What axl said is left.
     case $op in
     create-* | restore)
@@ -198,18 +204,23 @@ check_case() {
     save)
         dom_exists "$PV" || [ "$st" = 0 ] || echo "save cancelled, but $PV is gone"
         [ -e "$tmp/s.sav.axl-tmp" ] && echo "a temporary save file is left"
+        case $(dom_state "$PV") in ???s*) echo "$PV is left suspended" ;; esac
         [ "$st" != 0 ] && [ -e "$tmp/s.sav" ] && echo "save cancelled, but the file exists"
         ;;
     migrate)
+        # Killed after the go-ahead: the guest runs on the target, and
+        # cleanup leaves the suspended copy here, saying so.
+        if grep -q "killed after the target was told" "$tmp/clean" 2>/dev/null; then
+            case $(dom_state "$PVH--migratedaway") in
+            ???s*) xl destroy "$PVH--migratedaway" ;;
+            *) echo "cleanup said a suspended copy is left, but: $(dom_state "$PVH--migratedaway")" ;;
+            esac
+        fi
         [ "$(xl list | awk -v n="$PVH" 'index($1, n) == 1' | wc -l)" = 1 ] ||
             echo "not exactly one copy of $PVH: $(xl list | awk -v n="$PVH" 'index($1, n) == 1 { printf "%s %s; ", $1, $5 }')"
         case $(dom_state "$PVH") in [rb-][rb-]-*) ;; *) echo "$PVH is not running ($(dom_state "$PVH"))" ;; esac
         ;;
     esac
-    # A killed axl: cleanup must remove what it left.
-    if [ "$stop" = KILL ] || printf '%s\n' "$err" | grep -q "may be left"; then
-        axl cleanup >"$tmp/clean" 2>&1 || echo "axl cleanup failed: $(tail -1 "$tmp/clean")"
-    fi
     wait_for 10 eval '[ -z "$(fixture_procs)" ]' ||
         echo "fixture processes left: $(fixture_procs | tr '\n' ' ')"
     wait_for 10 eval '[ -z "$(procs_matching "libxl-save-helper|migrate-receive|local-ssh")" ]' ||

@@ -83,6 +83,30 @@ is "$?" 124 "--timeout: exit 124"
 ok "  no file" eval 'test ! -e "$tmp/t.sav" && test ! -e "$tmp/t.sav.axl-tmp"'
 ok "  the guest runs on" running
 
+# ---- a save killed (SIGKILL): the journal lets cleanup put it right ----
+axl save "$N" "$tmp/k.sav" 2>"$tmp/err" &
+pid=$!
+writing() { [ "$(size "$tmp/k.sav.axl-tmp")" -gt 1048576 ]; }
+ok "SIGKILL: the save is copying memory" wait_for 30 writing
+kill -KILL $pid
+wait_exit $pid 30
+is "$rc" 137 "SIGKILL in the middle of the save: exit 137"
+like "$(dom_state "$N")" "^...s" "  the guest is left suspended"
+out=$(axl list 2>&1 >/dev/null)
+like "$out" "domain [0-9]+ \('$N'\) was left suspended and '$tmp/k.sav.axl-tmp' was left partly written by 'axl save' \(pid $pid, killed during .*\); 'axl cleanup' resumes the domain and removes the file" \
+    "  the next command says what was left and what cleanup does"
+out=$(axl cleanup 2>&1)
+is "$?" 0 "  axl cleanup exits 0"
+like "$out" "removed the partly written '$tmp/k.sav.axl-tmp'" "  it says it removed the file"
+like "$out" "domain [0-9]+ \('$N'\) was resumed" "  and that it resumed the domain"
+ok "  no file under either name" eval 'test ! -e "$tmp/k.sav" && test ! -e "$tmp/k.sav.axl-tmp"'
+ok "  the guest runs" running
+ok "  and answers" alive
+ok "  no save helper is left" eval '[ -z "$(procs_matching libxl-save-helper)" ]'
+ok "  no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+out=$(axl list 2>&1 >/dev/null)
+is "$out" "" "  and nothing more is said"
+
 # ---- restore: cancelled, under both policies ----
 axl save -c "$N" "$tmp/r.sav" || bail "cannot save $N"
 axl destroy "$N"

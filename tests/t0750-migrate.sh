@@ -153,6 +153,15 @@ out=$(axl migrate -s "$SSH" -e --timeout=1.5 "$N" localhost 2>&1)
 is "$?" 124 "--timeout=1.5 ends the migration: exit 124"
 after_cancel "  --timeout" "$out"
 
+# ---- SIGKILL: what the journal lets 'axl cleanup' put right ----
+cancel_at $((32 << 20)) KILL
+is "$rc" 137 "SIGKILL in the middle of the copy: exit 137"
+out=$(axl cleanup 2>&1)
+is "$?" 0 "  axl cleanup exits 0"
+after_cancel "  SIGKILL, then cleanup" "the guest runs on here"
+diag "cleanup said: $out"
+ok "  no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+
 # ---- a cancel on the receiving side ----
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
 pid=$!
