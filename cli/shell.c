@@ -68,6 +68,7 @@ struct shell {
     bool quit;              /* leave once the foreground is done */
     bool confirm;           /* the next line answers "quit anyway?" */
     int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
+    bool hung_up;           /* the terminal has gone */
     struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
@@ -105,7 +106,7 @@ static void shell_resume(void)
 {
     if (sh.quit || sh.child)
         return;
-    if (sh.tty && !sh.prompting) {
+    if (sh.tty && !sh.prompting && !sh.hung_up) {
         rl_callback_handler_install(sh.prompt, shell_line);
         sh.prompting = true;
     }
@@ -392,7 +393,8 @@ static void shell_fg_finish(struct loop *lp, void *user)
     sh.fg_wait = sh.fg_quiet = false;
     if (sh.die_signal)
         return;
-    if (!sh.tty && ((sh.eof && !sh.len) || sh.stopped) && !sh.quit) {
+    if ((!sh.tty || sh.hung_up) && ((sh.eof && !sh.len) || sh.stopped) &&
+        !sh.quit) {
         shell_wait_rest();
         return;
     }
@@ -636,9 +638,43 @@ out:
     words_free(&w);
 }
 
+static void shell_die(int signo);
+
+/*
+ * The terminal has gone (its window closed, the ssh link dropped): no
+ * more commands can come, and reading would only meet its end again and
+ * again.  This is the SIGHUP that comes with it, whichever is seen
+ * first: every job is cancelled and the shell exits 129.  With SIGHUP
+ * ignored (nohup), it is the end of input instead: the jobs run to
+ * their end, then the shell exits.
+ */
+static void shell_hangup(void)
+{
+    struct sigaction sa;
+
+    if (sh.hung_up)
+        return;
+    sh.hung_up = true;
+    sh.eof = true;
+    sh.confirm = false;
+    shell_pause();
+    if (sh.die_signal)
+        return;                 /* a SIGHUP or SIGTERM came first */
+    if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+        if (!sh.n_fg)
+            shell_wait_rest();
+        return;
+    }
+    shell_die(SIGHUP);
+}
+
 /* Readline's line handler; line is NULL on Ctrl-D. */
 static void shell_line(char *line)
 {
+    if (!line && !isatty(sh.fd)) {
+        shell_hangup();
+        return;
+    }
     if (!line) {
         printf("\n");
         fflush(stdout);
@@ -721,8 +757,11 @@ static void shell_on_input(struct loop *lp, int fd, short revents,
 {
     (void)lp;
     (void)fd;
-    (void)revents;
     (void)user;
+    if (sh.tty && (revents & (POLLHUP | POLLERR | POLLNVAL))) {
+        shell_hangup();
+        return;
+    }
     if (sh.tty) {
         rl_callback_read_char();
         return;
@@ -847,6 +886,10 @@ static void shell_on_signal(struct loop *lp, int signo, void *user)
             rl_resize_terminal();
         return;
     }
+    if (signo == SIGHUP && sh.hung_up)
+        return;     /* the hang-up was seen on the terminal: taken */
+    if (signo == SIGHUP)
+        sh.hung_up = true;
     if (signo != SIGINT || sh.die_signal) {
         shell_die(signo);
         return;

@@ -3,6 +3,10 @@
 #
 #   tests/campaign.sh [N] [SEED]      N cases (default 500), SEED random
 #
+# MODE=oneshot|job|mixed (default mixed): each case runs its operation
+# as a one-shot command, or as a background job of a batch-mode shell
+# (`axl -f` with `OP &` and `wait`) that the signal reaches instead.
+#
 # Each case: a random cancellable operation (create with each slow
 # fixture and with none, block-attach into a hanging hotplug script,
 # save, restore, live migration), a random delay from zero to past the
@@ -55,6 +59,7 @@ sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
 free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
 
+MODE=${MODE:-mixed}
 OPS=(create-none create-hotplug create-bootloader create-backend
      block-attach save restore migrate)
 STOPS=(INT TERM timeout INT2 INT3 group KILL)
@@ -71,44 +76,46 @@ natural_ms() {
     esac
 }
 
-# start_op OP POLICY TIMEOUT: start the operation (in a process group of
-# its own); sets pid and name.
+# start_op OP POLICY TIMEOUT HOW: start the operation (in a process group
+# of its own), one-shot or as a shell job (HOW); sets pid and name.
 start_op() {
-    local op=$1 pol=$2 to=$3 targs=()
+    local op=$1 pol=$2 to=$3 how=$4 targs=() w=()
     [ -n "$to" ] && targs=(--timeout="${to}ms")
     rm -rf "$M"
     mkdir -p "$M"
-    set -m
     case $op in
     create-*)
         local fx=${op#create-}
         [ "$fx" = none ] && cfg=$G/pv.cfg || cfg=$G/hang-$fx.cfg
         name=$(cfg_name "$cfg")
-        axl --timings create "${targs[@]}" --on-cancel="$pol" "$cfg" \
-            >"$tmp/out" 2>"$tmp/err" &
+        w=(create "${targs[@]}" --on-cancel="$pol" "$cfg")
         ;;
     block-attach)
         name=$PV
-        axl --timings block-attach "${targs[@]}" --on-cancel="$pol" "$PV" \
-            "format=raw, vdev=xvdc, access=rw, script=/axl/tests/fixtures/block-hang, target=$tmp/d.img" \
-            >"$tmp/out" 2>"$tmp/err" &
+        w=(block-attach "${targs[@]}" --on-cancel="$pol" "$PV"
+           "format=raw, vdev=xvdc, access=rw, script=/axl/tests/fixtures/block-hang, target=$tmp/d.img")
         ;;
     save)
         name=$PV
-        axl --timings save -c "${targs[@]}" "$PV" "$tmp/s.sav" \
-            >"$tmp/out" 2>"$tmp/err" &
+        w=(save -c "${targs[@]}" "$PV" "$tmp/s.sav")
         ;;
     restore)
         name=$PV-r
-        axl --timings restore -e -p "${targs[@]}" --on-cancel="$pol" \
-            "$tmp/$PV-r.cfg" "$tmp/r.sav" >"$tmp/out" 2>"$tmp/err" &
+        w=(restore -e -p "${targs[@]}" --on-cancel="$pol" "$tmp/$PV-r.cfg"
+           "$tmp/r.sav")
         ;;
     migrate)
         name=$PVH
-        axl --timings migrate -e -s "$SSH" "${targs[@]}" "$PVH" localhost \
-            >"$tmp/out" 2>"$tmp/err" &
+        w=(migrate -e -s "$SSH" "${targs[@]}" "$PVH" localhost)
         ;;
     esac
+    set -m
+    if [ "$how" = job ]; then
+        { printf "'%s' " "${w[@]}"; printf '&\nwait\n'; } >"$tmp/cmds"
+        axl --timings -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
+    else
+        axl --timings "${w[@]}" >"$tmp/out" 2>"$tmp/err" &
+    fi
     pid=$!
     set +m
 }
@@ -162,7 +169,7 @@ expect_status() {
 
 # check_case: the invariants; echo one line per breach.
 check_case() {
-    local op=$1 stop=$2 pol=$3 st=$4 err last stale
+    local op=$1 stop=$2 pol=$3 st=$4 how=$5 err last stale
     rm -f "$tmp/clean"
     err=$(cat "$tmp/err")
     last=$(printf '%s\n' "$err" | grep -v '^axl: timing:' | tail -1)
@@ -175,8 +182,11 @@ check_case() {
     fi
     # A signal during axl's synchronous part, with nothing in flight,
     # ends it at once and silently: then nothing may have been made.
+    # In a shell, a signal after its job has ended and before it exits
+    # ends the shell as it ends any program: silently.
     if [ "$st" != 0 ] && [ "$stop" != KILL ] &&
-        ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$'; then
+        ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$' &&
+        ! { [ "$how" = job ] && grep -q '\[1\] done' "$tmp/err" "$tmp/out"; }; then
         if printf '%s\n' "$err" | grep -q .; then
             echo "exit $st but no word of the cancel"
         elif [ "${op#create-}" != "$op" ] && dom_exists "$name"; then
@@ -250,7 +260,9 @@ for i in $(seq "$N"); do
     delay=$(( (RANDOM * 32768 + RANDOM) % (nat * 13 / 10 + 1) ))
     to=
     [ "$stop" = timeout ] && to=$((delay + 1))
-    start_op "$op" "$pol" "$to"
+    how=$MODE
+    [ "$how" = mixed ] && how=$([ $((RANDOM % 2)) = 0 ] && echo oneshot || echo job)
+    start_op "$op" "$pol" "$to" "$how"
     t0=$(now_us)
     if [ "$stop" != timeout ]; then
         while [ $(( ($(now_us) - t0) / 1000 )) -lt "$delay" ] &&
@@ -273,7 +285,7 @@ for i in $(seq "$N"); do
     [ -n "$phase" ] || phase=$([ "$st" = 0 ] && echo "(finished)" ||
         echo "(no phase said)")
     ms=$(sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' "$tmp/err" | head -1)
-    breaches=$(check_case "$op" "$stop" "$pol" "$st")
+    breaches=$(check_case "$op" "$stop" "$pol" "$st" "$how")
     settle >/dev/null
     # Everything back: no stale xenstore, memory as before.
     s=$(stale)
@@ -282,7 +294,7 @@ stale xenstore: $(echo $s)"
     wait_for 10 eval '[ "$(free_kb)" -ge $((base_free - 2048)) ]' ||
         breaches="$breaches
 free memory $(free_kb) KiB, was $base_free KiB"
-    repro="SEED=$SEED case $i: op=$op delay=${delay}ms stop=$stop on-cancel=$pol"
+    repro="SEED=$SEED case $i: op=$op how=$how delay=${delay}ms stop=$stop on-cancel=$pol"
     if [ -z "$breaches" ]; then
         pass "$repro: exit $st ($phase)"
     else

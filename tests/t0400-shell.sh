@@ -354,6 +354,65 @@ ok "SIGHUP: the create was cancelled, nothing left" \
 ok "SIGHUP: no hotplug script left" \
     wait_for 10 eval '[ -z "$(fixture_procs)" ]'
 
+# ---- the terminal goes away: the tmux pane is killed ----
+# pane RUN: a fresh pane running RUN under an sh that outlives the
+# hang-up (a trap, reset to the default in axl by exec) and writes axl's
+# exit status to $tmp/st.
+pane() {
+    rm -f "$tmp/st"
+    rm -rf "$M"
+    $T kill-server 2>/dev/null
+    $T new-session -d -x 200 -y 50 -s sh "trap : INT; $1; echo \$? >$tmp/st"
+}
+# hung_up TITLE STATUS: kill the pane; axl ends with STATUS, leaves nothing.
+hung_up() {
+    $T kill-pane -t sh
+    ok "$1: axl ends" wait_for 60 test -s "$tmp/st"
+    is "$(cat "$tmp/st" 2>/dev/null)" "$2" "$1: exit $2"
+    ok "$1: no axl process is left" eval '[ -z "$(axl_pid)" ]'
+    ok "$1: no hotplug script left" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+    ok "$1: no journal record left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+}
+SHELL_CMD="XDG_STATE_HOME=$tmp/state axl shell"
+
+pane "trap : HUP; $SHELL_CMD"
+wait_screen '^axl> ?$'
+type "create $HANG"; enter
+ok "pane killed, create in the foreground: it hangs in its hotplug script" \
+    wait_for 60 in_hotplug
+hung_up "pane killed, create in the foreground" 129
+ok "pane killed, create in the foreground: the create was cancelled" \
+    eval "! dom_exists $HANG_NAME"
+
+pane "trap : HUP; $SHELL_CMD"
+wait_screen '^axl> ?$'
+type "create $HANG &"; enter
+ok "pane killed, background job: it hangs in its hotplug script" \
+    wait_for 60 in_hotplug
+wait_for 10 at_prompt
+hung_up "pane killed, background job" 129
+ok "pane killed, background job: the create was cancelled" \
+    eval "! dom_exists $HANG_NAME"
+
+# SIGHUP ignored (nohup): only the terminal's end is seen.  The shell
+# must not spin on it: the jobs run to their end, then it exits, with 1
+# since what it wrote to the terminal was lost (EIO).
+pane "trap '' HUP; $SHELL_CMD"
+wait_screen '^axl> ?$'
+type "create $G/pv.cfg &"; enter
+wait_for 10 at_prompt
+hung_up "pane killed, SIGHUP ignored, a job running" 1
+ok "pane killed, SIGHUP ignored: the job ran to its end" dom_exists "$name"
+clean_domains
+
+# A one-shot command in the pane.
+pane "trap : HUP; axl create $HANG"
+ok "pane killed, one-shot create: it hangs in its hotplug script" \
+    wait_for 60 in_hotplug
+hung_up "pane killed, one-shot create" 129
+ok "pane killed, one-shot create: the create was cancelled" \
+    eval "! dom_exists $HANG_NAME"
+
 # ---- batch mode ----
 printf 'create %s\nbogus\nlist\n' "$G/pv.cfg" >"$tmp/cmds"
 axl -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err"

@@ -92,11 +92,7 @@ out=$(bash -c ". completions/axl.bash; COMP_WORDS=(axl cre);
 is "$out" create "completions/axl.bash completes through axl"
 
 # The interactive shell under tmux.
-if ! command -v tmux >/dev/null; then
-    pass "interactive shell # skip no tmux"
-    done_testing
-    exit
-fi
+command -v tmux >/dev/null || bail "no tmux ('scripts/lab deps' installs it)"
 T="tmux -L axltest"
 export XDG_STATE_HOME=$tmp/state
 $T new-session -d -x 200 -y 50 -s sh \
@@ -155,4 +151,27 @@ is "$(stat -c %a "$h" 2>/dev/null)" 600 "history file mode is 0600"
 like "$(cat "$h" 2>/dev/null)" "^version" "history holds the commands"
 like "$(cat "$h" 2>/dev/null)" "^bogus$" "history holds failed commands"
 unlike "$(cat "$h" 2>/dev/null)" "tests/gue" "history lacks cancelled lines"
+
+# ---- the terminal goes away: the pane is killed ----
+# hangup TRAP STATUS TITLE: a shell in a pane (a tmux server of its own)
+# under an sh that outlives the hang-up (TRAP) and writes axl's status;
+# kill the pane.
+$T kill-server 2>/dev/null
+n_hup=0
+hangup() {
+    n_hup=$((n_hup + 1))
+    T="tmux -L axlhup$$-$n_hup"
+    rm -f "$tmp/st"
+    $T new-session -d -x 200 -y 50 -s sh \
+        "$1; trap : INT; '$AXL' shell; echo \$? >$tmp/st"
+    wait_screen '^axl> ?$' || diag "no prompt: $(screen | tail -3)"
+    $T kill-pane -t sh
+    ok "$3: the shell ends" wait_until test -s "$tmp/st"
+    is "$(cat "$tmp/st" 2>/dev/null)" "$2" "$3: exit $2"
+    $T kill-server 2>/dev/null
+}
+hangup "trap : HUP" 129 "pane killed"
+# With SIGHUP ignored, only the terminal's end is seen: the shell must
+# end, not read its end again and again (what it wrote was lost: 1).
+hangup "trap '' HUP" 1 "pane killed, SIGHUP ignored"
 done_testing

@@ -1,0 +1,190 @@
+#!/bin/bash
+# bench-scale: axl against xl at scale, in one lab boot.
+#
+#  1. What one operation costs the process that runs it: user+sys CPU
+#     and peak RSS of create (-p), destroy, list and block-attach, each
+#     run under time(1), median of RUNS.  CPU counts what the process
+#     waited for too (a hotplug script libxl forked and reaped), for both
+#     tools alike.
+#  2. N creates at once (N in JOBS, default "8 32"): one axl shell with N
+#     `create -p ... &` lines and `wait`, against N `xl create -p` started
+#     together.  Wall time to all N created and paused; total CPU
+#     (user+sys) and total peak RSS of the toolstack processes (the sum
+#     over the xl processes; the one axl process).
+#  3. MANY (default 100) paused domains, each with one disk: the wall
+#     time of `list`, `list -l`, `list --json` (axl; xl has -l only) and
+#     `block-list` of all of them, median of RUNS.
+#
+# The guests are the lab's PV kernel with 96 MiB (the kernel needs
+# about 64): 100 of them need a lab of 12 GiB.  Their disks' hotplug
+# script is /usr/bin/true, so that 100 disks do not wait on 100 bash
+# scripts under TCG; libxl runs it as it runs any script.
+#
+# Run:  LAB_MEM=12288 scripts/lab run -- tests/bench/bench-scale.sh
+# and, with dom0 given both CPUs (hotplug scripts and domain builds can
+# then overlap):
+#       LAB_MEM=12288 LAB_XEN_OPTS=dom0_max_vcpus=2 \
+#           scripts/lab run -- tests/bench/bench-scale.sh
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/xen.sh
+
+G=tests/guests
+RUNS=${RUNS:-5}
+JOBS=${JOBS:-"8 32"}
+MANY=${MANY:-100}
+MEM=96
+TIME=/usr/bin/time
+mkdir -p /var/tmp
+tmp=$(mktemp -d /var/tmp/scale.XXXXXX)
+trap 'clean_domains; rm -rf "$tmp"' EXIT
+truncate -s 1M "$tmp/d.img"
+DISK="format=raw, vdev=xvda, access=ro, script=/usr/bin/true, target=$tmp/d.img"
+
+echo "# dom0: $(grep -c ^processor /proc/cpuinfo) vCPU(s);" \
+    "Xen: $(xl info | awk '$1 == "total_memory" { print $3 }') MiB"
+
+settle() {
+    clean_domains
+    wait_for 60 eval '[ "$(ndomains)" -eq 1 ]'
+    sleep 1
+}
+# cost FILE CMD...: run CMD under time(1), append "wall user sys rss".
+cost() {
+    local f=$1
+    shift
+    $TIME -a -o "$f" -f "%e %U %S %M" "$@" >/dev/null 2>>"$tmp/err"
+}
+# med FILE COLUMN: the median of a column.
+med() { awk -v c="$2" '{ print $c }' "$1" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }'; }
+cpu_ms() {      # FILE: median of user+sys, ms
+    awk '{ printf "%d\n", ($2 + $3) * 1000 }' "$1" | median
+}
+
+# ---- 1. per-operation cost ----
+rows1=
+for tool in xl axl; do : >"$tmp/$tool.create"; : >"$tmp/$tool.destroy"
+    : >"$tmp/$tool.list"; : >"$tmp/$tool.battach"; done
+settle
+for r in $(seq "$RUNS"); do
+    for tool in xl axl; do
+        cost "$tmp/$tool.create" $tool create -q -p -e "$G/pv.cfg" \
+            'name="g-cost"' "memory=$MEM"
+        cost "$tmp/$tool.list" $tool list
+        if [ $tool = xl ]; then
+            cost "$tmp/$tool.battach" xl block-attach g-cost "$DISK"
+        else
+            cost "$tmp/$tool.battach" axl block-attach g-cost "$DISK"
+        fi
+        cost "$tmp/$tool.destroy" $tool destroy g-cost
+        settle
+    done
+done
+for op in create destroy list battach; do
+    x=$(cpu_ms "$tmp/xl.$op"); a=$(cpu_ms "$tmp/axl.$op")
+    xr=$(med "$tmp/xl.$op" 4); ar=$(med "$tmp/axl.$op" 4)
+    name=$op; [ $op = battach ] && name=block-attach
+    [ $op = create ] && name="create -p"
+    rows1+="| $name | $x | $a | $(ratio "$a" "$x") | $xr | $ar |"$'\n'
+done
+
+# ---- 2. N creates at once ----
+rows2=
+for n in $JOBS; do
+    for tool in xl axl; do : >"$tmp/$tool.jobs"; : >"$tmp/$tool.wall"; done
+    for r in $(seq 2); do
+        for tool in xl axl; do
+            settle
+            : >"$tmp/one"
+            t0=$(now_us)
+            if [ $tool = xl ]; then
+                for i in $(seq "$n"); do
+                    cost "$tmp/one" xl create -q -p -e "$G/pv.cfg" \
+                        "name=\"g-j$i\"" "memory=$MEM" &
+                done
+                wait
+            else
+                for i in $(seq "$n"); do
+                    printf "create -q -p -e %s 'name=\"g-j%s\"' memory=%s &\n" \
+                        "$G/pv.cfg" "$i" "$MEM"
+                done >"$tmp/cmds"
+                echo wait >>"$tmp/cmds"
+                cost "$tmp/one" axl -f "$tmp/cmds"
+            fi
+            t1=$(now_us)
+            [ "$(ndomains)" -eq $((n + 1)) ] ||
+                echo "# $tool, $n at once, run $r: $(($(ndomains) - 1)) created:" \
+                    "$(tail -2 "$tmp/err")"
+            echo $(( (t1 - t0) / 1000 )) >>"$tmp/$tool.wall"
+            # Totals over the processes of this run.
+            awk '{ c += ($2 + $3) * 1000; m += $4 } END { printf "%d %d\n", c, m }' \
+                "$tmp/one" >>"$tmp/$tool.jobs"
+            echo "# $n at once, run $r, $tool: $(( (t1 - t0) / 1000 )) ms," \
+                "$(tail -1 "$tmp/$tool.jobs")"
+        done
+    done
+    xw=$(median <"$tmp/xl.wall"); aw=$(median <"$tmp/axl.wall")
+    xc=$(med "$tmp/xl.jobs" 1); ac=$(med "$tmp/axl.jobs" 1)
+    xm=$(med "$tmp/xl.jobs" 2); am=$(med "$tmp/axl.jobs" 2)
+    rows2+="| $n | $xw | $aw | $(ratio "$aw" "$xw") | $xc | $ac | $(ratio "$ac" "$xc") | $((xm / 1024)) | $((am / 1024)) | $(ratio "$am" "$xm") |"$'\n'
+done
+
+# ---- 3. MANY paused domains ----
+settle
+for i in $(seq "$MANY"); do
+    printf "create -q -p -e %s 'name=\"g-m%s\"' memory=%s 'disk=[\"%s\"]' &\n" \
+        "$G/pv.cfg" "$i" "$MEM" "$DISK"
+done >"$tmp/cmds"
+echo wait >>"$tmp/cmds"
+t0=$(now_us)
+cost "$tmp/many.axl" axl -f "$tmp/cmds"
+t1=$(now_us)
+made=$(( $(ndomains) - 1 ))
+echo "# $made of $MANY paused domains made by one axl shell in" \
+    "$(( (t1 - t0) / 1000 )) ms; its peak RSS $(awk '{ print $4 }' "$tmp/many.axl") KiB"
+[ "$made" -eq "$MANY" ] || echo "# short of $MANY: $(tail -3 "$tmp/err")"
+names=$(xl list | awk 'NR > 2 { print $1 }')
+rows3=
+measure() {     # TITLE XL-CMD AXL-CMD (AXL-CMD alone if XL-CMD is -)
+    local title=$1 xc=$2 ac=$3 r
+    : >"$tmp/m.xl"; : >"$tmp/m.axl"
+    for r in $(seq "$RUNS"); do
+        [ "$xc" != - ] && cost "$tmp/m.xl" $xc
+        cost "$tmp/m.axl" $ac
+    done
+    local x=- a
+    [ "$xc" != - ] && x=$(awk '{ printf "%d\n", $1 * 1000 }' "$tmp/m.xl" | median)
+    a=$(awk '{ printf "%d\n", $1 * 1000 }' "$tmp/m.axl" | median)
+    rows3+="| $title | $x | $a | $([ "$x" = - ] && echo - || ratio "$a" "$x") |"$'\n'
+}
+measure "list" "xl list" "axl list"
+measure "list -l (JSON)" "xl list -l" "axl list -l"
+measure "list --json (the columns)" - "axl list --json"
+# shellcheck disable=SC2086
+measure "block-list of all $made" "xl block-list $(echo $names)" \
+    "axl block-list $(echo $names)"
+[ "$(xl block-list $(echo $names) | grep -c 51712)" -eq "$made" ] ||
+    echo "# xl block-list does not show $made disks"
+[ "$(axl block-list $(echo $names) | grep -c 51712)" -eq "$made" ] ||
+    echo "# axl block-list does not show $made disks"
+
+echo
+echo "## What one operation costs its process (median of $RUNS)"
+echo
+echo "| operation | xl CPU ms | axl CPU ms | axl/xl | xl peak RSS KiB | axl peak RSS KiB |"
+echo "|---|---|---|---|---|---|"
+printf '%s' "$rows1"
+echo
+echo "## N creates (-p) at once: N xl processes against one axl shell (median of 2)"
+echo
+echo "| N | xl wall ms | axl wall ms | axl/xl | xl CPU ms | axl CPU ms | axl/xl | xl RSS MiB | axl RSS MiB | axl/xl |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+printf '%s' "$rows2"
+echo
+echo "## $made paused domains, one disk each (wall ms, median of $RUNS)"
+echo
+echo "| command | xl | axl | axl/xl |"
+echo "|---|---|---|---|"
+printf '%s' "$rows3"
+[ -s "$tmp/err" ] && { echo; echo "# errors:"; sort "$tmp/err" | uniq -c | sort -rn | head -5 | sed 's/^/# /'; }
+true
