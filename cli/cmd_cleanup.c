@@ -229,6 +229,49 @@ static int cleanup_done(struct job *job, int status, void *user)
     return status;
 }
 
+/*
+ * A job of kind on domid for record r, whose end done is handed a
+ * struct cleanup_item; NULL (said) when out of memory.
+ */
+static struct job *cleanup_job(struct cleanup_ctx *cc,
+                               const struct journal_rec *r,
+                               enum op_kind kind, uint32_t domid,
+                               int (*done)(struct job *, int, void *))
+{
+    struct cleanup_item *it = malloc(sizeof(*it));
+    struct job *job = it ? job_new(cc->cli, kind, r->name) : NULL;
+
+    if (!job) {
+        free(it);
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: out of memory");
+        return NULL;
+    }
+    it->rec = *r;
+    it->rec.domid = domid;
+    it->ctx = cli_libxl(cc->cli);
+    op_set_domid(job_op(job), domid);
+    if (kind == OP_DEV_REMOVE) {
+        op_set_force(job_op(job), true);
+        /* cleanup_left() found the kind: this cannot fail but for memory */
+        if (op_set_dev_recorded(job_op(job), it->ctx, r) < 0) {
+            job_forget(cc->cli, job);
+            free(it);
+            cc->status = AXL_EXIT_FAIL;
+            error("cleanup: out of memory");
+            return NULL;
+        }
+    }
+    job_on_done(job, done, it);
+    return job;
+}
+
+static void cleanup_run(struct cleanup_ctx *cc, struct job *job)
+{
+    job_run(job, cc->timeout_ms);
+    cc->started++;
+}
+
 /* A resume's job is done: forget the record if nothing is left. */
 static int cleanup_resumed(struct job *job, int status, void *user)
 {
@@ -251,27 +294,11 @@ static int cleanup_resumed(struct job *job, int status, void *user)
  * (or named, if whole) at once; a suspended domain is resumed by a job,
  * unless a migration's target may run the guest.
  */
-static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r)
+static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
+                           uint32_t domid, bool susp)
 {
-    libxl_ctx *ctx = cli_libxl(cc->cli);
-    uint32_t domid = INVALID_DOMID;
-    struct cleanup_item *it;
     struct job *job;
-    bool susp;
-    int left = cleanup_stream_left(ctx, r, &domid, &susp);
 
-    if (left < 0) {
-        cc->status = AXL_EXIT_FAIL;
-        error("cleanup: cannot list domains; nothing was removed");
-        return;
-    }
-    if (!left) {
-        journal_kill_children(r, true);
-        journal_remove(r);
-        return;
-    }
-    if (cc->only && domid != cc->only_domid)
-        return;
     journal_kill_children(r, !cc->keep);   /* the save helper first */
     if (cc->keep) {
         note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
@@ -305,49 +332,49 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r)
         journal_remove(r);
         return;
     }
-    it = malloc(sizeof(*it));
-    job = it ? job_new(cc->cli, OP_RESUME, r->name) : NULL;
-    if (!job) {
-        free(it);
+    job = cleanup_job(cc, r, OP_RESUME, domid, cleanup_resumed);
+    if (job)
+        cleanup_run(cc, job);
+}
+
+/*
+ * Where r's leftovers are: 1 to act on them (*domid_r, and for a stream
+ * *susp_r, set), 0 if there is nothing to do here; a record with nothing
+ * left is forgotten.
+ */
+static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
+                        uint32_t *domid_r, bool *susp_r)
+{
+    libxl_ctx *ctx = cli_libxl(cc->cli);
+    int left = r->stream ? cleanup_stream_left(ctx, r, domid_r, susp_r)
+                         : cleanup_left(ctx, r, domid_r);
+
+    if (left < 0) {
         cc->status = AXL_EXIT_FAIL;
-        error("cleanup: out of memory");
-        return;
+        error("cleanup: cannot list domains; nothing was removed");
+        return 0;
     }
-    it->rec = *r;
-    it->rec.domid = domid;
-    it->ctx = ctx;
-    op_set_domid(job_op(job), domid);
-    job_on_done(job, cleanup_resumed, it);
-    job_run(job, cc->timeout_ms);
-    cc->started++;
+    if (!left) {
+        journal_kill_children(r, true);
+        journal_remove(r);
+        return 0;
+    }
+    return !cc->only || *domid_r == cc->only_domid;
 }
 
 static void cleanup_one(struct journal_rec *r, void *user)
 {
     struct cleanup_ctx *cc = user;
-    libxl_ctx *ctx = cli_libxl(cc->cli);
-    struct cleanup_item *it;
     struct job *job;
-    uint32_t domid;
-    int left;
+    uint32_t domid = INVALID_DOMID;
+    bool susp = false;
 
+    if (!cleanup_find(cc, r, &domid, &susp))
+        return;
     if (r->stream) {
-        cleanup_stream(cc, r);
+        cleanup_stream(cc, r, domid, susp);
         return;
     }
-    left = cleanup_left(ctx, r, &domid);
-    if (left < 0) {
-        cc->status = AXL_EXIT_FAIL;
-        error("cleanup: cannot list domains; nothing was removed");
-        return;
-    }
-    if (!left) {
-        journal_kill_children(r, true);
-        journal_remove(r);
-        return;
-    }
-    if (cc->only && domid != cc->only_domid)
-        return;
     /*
      * The killed axl's helpers (a hung hotplug script) go first; with
      * keep, only they, not whatever they started (a device model).
@@ -360,32 +387,10 @@ static void cleanup_one(struct journal_rec *r, void *user)
         journal_remove(r);
         return;
     }
-    it = malloc(sizeof(*it));
-    job = it ? job_new(cc->cli, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY,
-                       r->name) : NULL;
-    if (!job) {
-        free(it);
-        cc->status = AXL_EXIT_FAIL;
-        error("cleanup: out of memory");
-        return;
-    }
-    it->rec = *r;
-    it->ctx = ctx;
-    op_set_domid(job_op(job), domid);
-    if (r->dev[0]) {
-        op_set_force(job_op(job), true);
-        /* cleanup_left() found the kind: this cannot fail but for memory */
-        if (op_set_dev_recorded(job_op(job), ctx, r) < 0) {
-            job_forget(cc->cli, job);
-            free(it);
-            cc->status = AXL_EXIT_FAIL;
-            error("cleanup: out of memory");
-            return;
-        }
-    }
-    job_on_done(job, cleanup_done, it);
-    job_run(job, cc->timeout_ms);
-    cc->started++;
+    job = cleanup_job(cc, r, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY, domid,
+                      cleanup_done);
+    if (job)
+        cleanup_run(cc, job);
 }
 
 static int cmd_cleanup_run(struct cli *cli, struct cmd_call *call)

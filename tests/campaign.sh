@@ -3,6 +3,8 @@
 #
 #   tests/campaign.sh [N] [SEED]      N cases (default 500), SEED random
 #
+# OPS="op ..." limits the operations drawn from (default: all of them;
+# without migrate, no PVH victim is booted).
 # MODE=oneshot|job|mixed (default mixed): each case runs its operation
 # as a one-shot command, or as a background job of a batch-mode shell
 # (`axl -f` with `OP &` and `wait`) that the signal reaches instead.
@@ -37,17 +39,26 @@ trap 'kill -9 $(fixture_procs) 2>/dev/null; clean_domains; rm -rf "$tmp"' EXIT
 rows=$tmp/rows       # op phase stop result
 lat=$tmp/lat         # phase ms
 
+MODE=${MODE:-mixed}
+# shellcheck disable=SC2206
+OPS=(${OPS:-create-none create-hotplug create-bootloader create-backend
+     block-attach save restore migrate network-attach})
+case " ${OPS[*]} " in *" migrate "*) need_pvh=1 ;; *) need_pvh= ;; esac
+
 # The victims: a PV guest to save and attach to, a PVH one to migrate.
 PV=c-pv
+MAC=00:16:3e:0c:a0:01       # network-attach's vif
 PVH=c-pvh
 sed -e "s/^name = .*/name = \"$PV\"/" -e 's/^memory = .*/memory = 96/' \
     $G/pv.cfg >"$tmp/$PV.cfg"
 sed -e "s/^name = .*/name = \"$PVH\"/" $G/pvh.cfg >"$tmp/$PVH.cfg"
-# One at a time: PVH guests (nested SVM under TCG) boot badly beside
-# another booting guest.
-xl create -q -e "$tmp/$PVH.cfg" || bail "cannot create $PVH"
-wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PVH.log" ||
-    bail "$PVH did not boot: $(tail -3 "/var/log/xen/guest-$PVH.log" | tr '\n' ';')"
+if [ -n "$need_pvh" ]; then
+    # One at a time: PVH guests (nested SVM under TCG) boot badly beside
+    # another booting guest.
+    xl create -q -e "$tmp/$PVH.cfg" || bail "cannot create $PVH"
+    wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PVH.log" ||
+        bail "$PVH did not boot: $(tail -3 "/var/log/xen/guest-$PVH.log" | tr '\n' ';')"
+fi
 xl create -q -e "$tmp/$PV.cfg" || bail "cannot create $PV"
 wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PV.log" ||
     bail "$PV did not boot"
@@ -59,9 +70,6 @@ sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
 free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
 
-MODE=${MODE:-mixed}
-OPS=(create-none create-hotplug create-bootloader create-backend
-     block-attach save restore migrate)
 STOPS=(INT TERM timeout INT2 INT3 group KILL)
 
 # natural_ms OP: how long OP takes when left alone (ms), about; a hang
@@ -69,6 +77,7 @@ STOPS=(INT TERM timeout INT2 INT3 group KILL)
 natural_ms() {
     case $1 in
     create-none) echo 4500 ;;
+    network-attach) echo 8000 ;;
     save) echo 2500 ;;
     restore) echo 3000 ;;
     migrate) echo 5000 ;;
@@ -94,6 +103,11 @@ start_op() {
         name=$PV
         w=(block-attach "${targs[@]}" --on-cancel="$pol" "$PV"
            "format=raw, vdev=xvdc, access=rw, script=/axl/tests/fixtures/block-hang, target=$tmp/d.img")
+        ;;
+    network-attach)
+        name=$PV
+        w=(network-attach "${targs[@]}" --on-cancel="$pol" "$PV"
+           "bridge=xenbr0, mac=$MAC, script=/axl/tests/fixtures/block-hang")
         ;;
     save)
         name=$PV
@@ -133,7 +147,7 @@ settle() {
     case $(dom_state "$PV") in ??p*) xl unpause "$PV" ;; esac
     # A victim lost (a case has failed): make it again, so that the
     # cases after it still test something.
-    if ! dom_exists "$PVH"; then
+    if [ -n "$need_pvh" ] && ! dom_exists "$PVH"; then
         echo "re-created $PVH"
         rm -f "/var/log/xen/guest-$PVH.log"
         xl create -q -e "$tmp/$PVH.cfg" >/dev/null 2>&1 &&
@@ -150,6 +164,11 @@ settle() {
         xl block-detach "$PV" xvdc >/dev/null 2>&1 ||
             axl block-detach -f "$PV" xvdc >/dev/null 2>&1
     fi
+    for d in $(xl network-list "$PV" 2>/dev/null |
+        awk -v m="$MAC" 'NR > 1 && $3 == m { print $1 }'); do
+        xl network-detach "$PV" "$d" >/dev/null 2>&1 ||
+            axl network-detach -f "$PV" "$d" >/dev/null 2>&1
+    done
     for d in $(xl list | awk -v a="$PV" -v b="$PVH" \
         'NR > 2 && $1 != a && $1 != b { print $1 }'); do
         xl destroy "$d" 2>/dev/null
@@ -210,6 +229,23 @@ check_case() {
         elif printf '%s\n' "$err" | grep -Eq "nothing is left|no domain is left"; then
             dom_exists "$name" && echo "said nothing left, but '$name' exists"
         fi
+        ;;
+    block-attach | network-attach)
+        if [ $op = block-attach ]; then
+            has_dev() { xl block-list "$PV" 2>/dev/null | awk 'NR > 1 && $1 == 51744' | grep -q .; }
+        else
+            has_dev() { xl network-list "$PV" 2>/dev/null | awk -v m="$MAC" 'NR > 1 && $3 == m' | grep -q .; }
+        fi
+        if [ "$st" != 0 ] && [ "$stop" != KILL ]; then
+            if printf '%s\n' "$err" | grep -q "kept, half-attached"; then
+                has_dev || echo "said the device is kept, but it is not there"
+            elif printf '%s\n' "$err" | grep -q "no device is left"; then
+                has_dev && echo "said no device is left, but it is there"
+            fi
+        fi
+        [ "$stop" = KILL ] && [ "$pol" = destroy ] && has_dev &&
+            ! grep -q "kept" "$tmp/clean" 2>/dev/null &&
+            echo "after SIGKILL and cleanup, the device is still there"
         ;;
     save)
         dom_exists "$PV" || [ "$st" = 0 ] || echo "save cancelled, but $PV is gone"
