@@ -1,0 +1,135 @@
+/*
+ * Unit tests for the journal (core/journal.c): a record written by a
+ * process that has gone reads back whole, with a save's or migration's
+ * fields; a live owner's record is not an orphan; a record of an axl
+ * from before those fields reads as no stream; a file name that cannot
+ * be written on one line is left out rather than written torn.  Prints
+ * TAP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "../../core/journal.h"
+
+struct found {
+    struct journal_rec rec[4];
+    int n;
+};
+
+static void collect(struct journal_rec *rec, void *user)
+{
+    struct found *f = user;
+
+    if (f->n < 4)
+        f->rec[f->n] = *rec;
+    f->n++;
+}
+
+static struct found orphans(void)
+{
+    struct found f;
+
+    memset(&f, 0, sizeof(f));
+    journal_each_orphan(collect, &f);
+    return f;
+}
+
+/* Write rec from a child process that then exits: an orphan. */
+static int write_in_child(struct journal_rec *rec)
+{
+    int status;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(journal_write(rec) == 0 ? 0 : 1);
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/axl-test-journal-XXXXXX", cmd[300];
+    struct journal_rec rec, mine;
+    struct found f;
+    FILE *fp;
+
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    setenv("AXL_JOURNAL_DIR", dir, 1);
+
+    /* A save killed half-way: its record, written by a process gone. */
+    memset(&rec, 0, sizeof(rec));
+    snprintf(rec.verb, sizeof(rec.verb), "save");
+    snprintf(rec.name, sizeof(rec.name), "web1");
+    libxl_uuid_generate(&rec.uuid);
+    rec.domid = 7;
+    rec.devid = -1;
+    snprintf(rec.phase, sizeof(rec.phase), "writing\nmemory");
+    rec.stream = rec.resume = true;
+    snprintf(rec.file, sizeof(rec.file), "/var/lib/a b.sav.axl-tmp");
+    snprintf(rec.final, sizeof(rec.final), "/var/lib/a b.sav");
+    check(write_in_child(&rec) == 0, "a record is written");
+    f = orphans();
+    check(f.n == 1, "its owner gone, it is an orphan");
+    check(f.n >= 1 && !strcmp(f.rec[0].verb, "save") &&
+          !strcmp(f.rec[0].name, "web1") && f.rec[0].domid == 7,
+          "verb, name and domid read back");
+    check(f.n >= 1 && !libxl_uuid_compare(&f.rec[0].uuid, &rec.uuid),
+          "the uuid reads back");
+    check(f.n >= 1 && f.rec[0].stream && f.rec[0].resume && !f.rec[0].saved,
+          "stream, resume and saved read back");
+    check(f.n >= 1 && !strcmp(f.rec[0].file, "/var/lib/a b.sav.axl-tmp") &&
+          !strcmp(f.rec[0].final, "/var/lib/a b.sav"),
+          "the file and its final name read back, spaces and all");
+    check(f.n >= 1 && !strcmp(f.rec[0].phase, "writing memory"),
+          "a newline in the phase cannot start a line of its own");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+    check(orphans().n == 0, "removed, it is gone");
+
+    /* The same record, this process's own: not an orphan. */
+    mine = rec;
+    check(journal_write(&mine) == 0 && orphans().n == 0,
+          "a live owner's record is no orphan");
+    mine.saved = true;
+    mine.resume = false;
+    check(journal_write(&mine) == 0, "rewritten in place");
+    journal_remove(&mine);
+    check(orphans().n == 0 && !mine.path[0], "removed by its owner");
+
+    /* A file name with a newline: left out, not written torn. */
+    rec.phase[0] = '\0';
+    snprintf(rec.file, sizeof(rec.file), "/tmp/x\nkeep=1.axl-tmp");
+    check(write_in_child(&rec) == 0, "a record with a newline in a name");
+    f = orphans();
+    check(f.n == 1 && !f.rec[0].file[0] && !f.rec[0].final[0] &&
+          !f.rec[0].keep, "the names are left out, and make no key");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+
+    /* A record of an axl from before streams were recorded. */
+    snprintf(cmd, sizeof(cmd), "%s/1-1-1.op", dir);
+    fp = fopen(cmd, "w");
+    if (fp) {
+        fprintf(fp, "verb=create\nname=old\nuuid=%s\ndomid=3\ndev=\n"
+                "vdev=\ndevid=-1\nkeep=0\nphase=\npid=999999999\n"
+                "start=1\nchildren=\n",
+                "00000000-0000-0000-0000-000000000000");
+        fclose(fp);
+    }
+    f = orphans();
+    check(f.n == 1 && !strcmp(f.rec[0].name, "old") && !f.rec[0].stream &&
+          !f.rec[0].file[0], "an older record reads as no stream");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+
+    rmdir(dir);
+    return tap_done();
+}
