@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,14 @@
 #include "../core/status.h"
 #include "cmd.h"
 #include "out.h"
+
+/* A migration's copy here, renamed at the go-ahead: NAME--migratedaway. */
+static bool cleanup_away(const char *name, const char *recorded)
+{
+    size_t n = strlen(recorded);
+
+    return !strncmp(name, recorded, n) && !strcmp(name + n, "--migratedaway");
+}
 
 /*
  * Where a record's leftovers are now: 1 and *domid_r if its domain (and
@@ -45,7 +54,8 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
             found = !libxl_uuid_compare(&info[i].uuid, &r->uuid);
             if (found) {
                 name = libxl_domid_to_name(ctx, info[i].domid);
-                found = !name || !name[0] || !strcmp(name, r->name);
+                found = !name || !name[0] || !strcmp(name, r->name) ||
+                        (r->stream && cleanup_away(name, r->name));
                 free(name);
             }
         } else if (r->domid != (uint32_t)INVALID_DOMID) {
@@ -65,44 +75,71 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
     return op_dev_recorded(ctx, *domid_r, r);
 }
 
+/* What cleanup does with the domain a save or migration left. */
+enum cleanup_act {
+    CLEANUP_NONE,
+    CLEANUP_RESUME,         /* suspended, the save or migration undone */
+    CLEANUP_RESUME_PAUSED,  /* the same, paused: the save had asked so */
+    CLEANUP_DESTROY,        /* the save was whole: its destroy goes on */
+    CLEANUP_LEAVE,          /* the guest may run on a migration's target */
+};
+
 /*
  * A save's, migration's or core dump's leftovers (journal.h, stream):
- * the file it was writing, and its domain if suspended.  *suspended_r
- * is set when the domain is; returns as cleanup_left() does.
+ * the file it was writing, and its domain.  *act_r says what is to be
+ * done with the domain; returns as cleanup_left() does.
  */
 static int cleanup_stream_left(libxl_ctx *ctx, const struct journal_rec *r,
-                               uint32_t *domid_r, bool *suspended_r)
+                               uint32_t *domid_r, enum cleanup_act *act_r)
 {
     int found = cleanup_left(ctx, r, domid_r);
+    bool susp;
 
     if (found < 0)
         return -1;
-    *suspended_r = found && dom_suspended(ctx, *domid_r);
-    return *suspended_r || (r->file[0] && access(r->file, F_OK) == 0);
+    susp = found && strcmp(r->verb, "dump-core") &&
+           dom_suspended(ctx, *domid_r);
+    if (r->saved && !strcmp(r->after, "destroy"))
+        *act_r = found ? CLEANUP_DESTROY : CLEANUP_NONE;
+    else if (!susp)
+        *act_r = CLEANUP_NONE;
+    else if (!r->resume)
+        *act_r = CLEANUP_LEAVE;
+    else if (r->saved && !strcmp(r->after, "pause"))
+        *act_r = CLEANUP_RESUME_PAUSED;
+    else
+        *act_r = CLEANUP_RESUME;
+    return *act_r != CLEANUP_NONE || (r->file[0] && access(r->file, F_OK) == 0);
 }
-
 /* What a stream left, and what cleanup does with it, in words. */
 static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
-                               bool suspended)
+                               enum cleanup_act act)
 {
+    static const char *const todo_dom[] = {
+        [CLEANUP_RESUME] = "resumes the domain",
+        [CLEANUP_RESUME_PAUSED] = "resumes the domain, paused, as the save "
+                                  "asked",
+        [CLEANUP_DESTROY] = "destroys the domain, as the save asked",
+        [CLEANUP_LEAVE] = "leaves the domain (the guest may run on the "
+                          "target: check there before you destroy this "
+                          "copy)",
+    };
     bool file = r->file[0] && access(r->file, F_OK) == 0;
     char what[900], todo[700];
     size_t n = 0;
 
     what[0] = todo[0] = '\0';
-    if (suspended)
-        n += snprintf(what, sizeof(what), "domain %u ('%s') was left "
-                      "suspended", domid, r->name);
+    if (act != CLEANUP_NONE)
+        n += snprintf(what, sizeof(what), "domain %u ('%s') was left %s",
+                      domid, r->name, act == CLEANUP_DESTROY
+                      ? "saved, not yet destroyed" : "suspended");
     if (file)
         snprintf(what + n, sizeof(what) - n, "%s'%s' was left %s",
-                 suspended ? " and " : "", r->file,
+                 n ? " and " : "", r->file,
                  r->saved ? "whole" : "partly written");
     n = 0;
-    if (suspended)
-        n += snprintf(todo, sizeof(todo), "%s", r->resume
-                      ? "resumes the domain"
-                      : "leaves the domain (the guest may run on the target: "
-                        "check there before you destroy this copy)");
+    if (act != CLEANUP_NONE)
+        n += snprintf(todo, sizeof(todo), "%s", todo_dom[act]);
     if (file && r->saved)
         snprintf(todo + n, sizeof(todo) - n, "%sgives the file its name "
                  "'%s'", n ? " and " : "", r->final);
@@ -113,7 +150,6 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
          r->verb, (int)r->pid, r->phase[0] ? " during " : "", r->phase,
          todo);
 }
-
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
 static void cleanup_say(const struct journal_rec *r, uint32_t domid)
 {
@@ -141,8 +177,8 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
 {
     struct cleanup_scan *sc = user;
     uint32_t domid;
-    bool susp = false;
-    int left = r->stream ? cleanup_stream_left(sc->ctx, r, &domid, &susp)
+    enum cleanup_act act = CLEANUP_NONE;
+    int left = r->stream ? cleanup_stream_left(sc->ctx, r, &domid, &act)
                          : cleanup_left(sc->ctx, r, &domid);
 
     if (left < 0)
@@ -155,7 +191,7 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
     }
     if (r->stream) {
         if (sc->say)
-            cleanup_stream_say(r, domid, susp);
+            cleanup_stream_say(r, domid, act);
         return;
     }
     if (sc->say)
@@ -277,13 +313,13 @@ static int cleanup_resumed(struct job *job, int status, void *user)
 {
     struct cleanup_item *it = user;
     uint32_t domid = INVALID_DOMID;
-    bool susp;
+    enum cleanup_act act;
 
     (void)job;
     if (status == AXL_EXIT_OK)
         note("domain %u ('%s') was resumed", it->rec.domid, it->rec.name);
     if (status == AXL_EXIT_OK ||
-        !cleanup_stream_left(it->ctx, &it->rec, &domid, &susp))
+        !cleanup_stream_left(it->ctx, &it->rec, &domid, &act))
         journal_remove(&it->rec);
     free(it);
     return status;
@@ -295,9 +331,10 @@ static int cleanup_resumed(struct job *job, int status, void *user)
  * unless a migration's target may run the guest.
  */
 static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
-                           uint32_t domid, bool susp)
+                           uint32_t domid, enum cleanup_act act)
 {
     struct job *job;
+    int fd;
 
     journal_kill_children(r, !cc->keep);   /* the save helper first */
     if (cc->keep) {
@@ -307,14 +344,19 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         return;
     }
     if (r->file[0] && r->saved && access(r->file, F_OK) == 0) {
-        if (rename(r->file, r->final) < 0) {
+        /* Whole as its writer left it: synced before it is named. */
+        fd = open(r->file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0 || rename(r->file, r->final) < 0) {
             cc->status = AXL_EXIT_FAIL;
-            error_errno("cleanup: cannot rename '%s' to '%s'", r->file,
+            error_errno("cleanup: cannot give '%s' its name '%s'", r->file,
                         r->final);
+            if (fd >= 0)
+                close(fd);
             return;
         }
+        close(fd);
         note("'%s' was whole: it is now '%s'", r->file, r->final);
-    } else if (r->file[0]) {
+    } else if (r->file[0] && !r->saved) {
         if (unlink(r->file) == 0)
             note("removed the partly written '%s'", r->file);
         else if (errno != ENOENT) {
@@ -323,8 +365,8 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
             return;
         }
     }
-    if (!susp || !r->resume) {
-        if (susp)
+    if (act == CLEANUP_NONE || act == CLEANUP_LEAVE) {
+        if (act == CLEANUP_LEAVE)
             note("domain %u ('%s') is left suspended: 'axl %s' was killed "
                  "after the target was told to start the guest; check the "
                  "target, then 'axl destroy %u' here if it runs there",
@@ -332,21 +374,24 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         journal_remove(r);
         return;
     }
-    job = cleanup_job(cc, r, OP_RESUME, domid, cleanup_resumed);
-    if (job)
-        cleanup_run(cc, job);
+    job = cleanup_job(cc, r, act == CLEANUP_DESTROY ? OP_DESTROY : OP_RESUME,
+                      domid, act == CLEANUP_DESTROY ? cleanup_done
+                                                    : cleanup_resumed);
+    if (!job)
+        return;
+    op_set_start_paused(job_op(job), act == CLEANUP_RESUME_PAUSED);
+    cleanup_run(cc, job);
 }
-
 /*
  * Where r's leftovers are: 1 to act on them (*domid_r, and for a stream
- * *susp_r, set), 0 if there is nothing to do here; a record with nothing
+ * *act_r, set), 0 if there is nothing to do here; a record with nothing
  * left is forgotten.
  */
 static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
-                        uint32_t *domid_r, bool *susp_r)
+                        uint32_t *domid_r, enum cleanup_act *act_r)
 {
     libxl_ctx *ctx = cli_libxl(cc->cli);
-    int left = r->stream ? cleanup_stream_left(ctx, r, domid_r, susp_r)
+    int left = r->stream ? cleanup_stream_left(ctx, r, domid_r, act_r)
                          : cleanup_left(ctx, r, domid_r);
 
     if (left < 0) {
@@ -367,12 +412,12 @@ static void cleanup_one(struct journal_rec *r, void *user)
     struct cleanup_ctx *cc = user;
     struct job *job;
     uint32_t domid = INVALID_DOMID;
-    bool susp = false;
+    enum cleanup_act act = CLEANUP_NONE;
 
-    if (!cleanup_find(cc, r, &domid, &susp))
+    if (!cleanup_find(cc, r, &domid, &act))
         return;
     if (r->stream) {
-        cleanup_stream(cc, r, domid, susp);
+        cleanup_stream(cc, r, domid, act);
         return;
     }
     /*

@@ -1,10 +1,11 @@
 /*
  * cmd_save: a domain's state to a file and back, or to another host:
  * save, restore, dump-core, migrate and migrate-receive, as xl's (the
- * same save files, the same migration protocol), but cancellable.  A file is
- * written beside its name under a temporary one and renamed over it only
- * when it is whole, so a cancel or a failure never leaves a partial file
- * under the user's name, and none under the temporary one either.
+ * same save files, the same migration protocol), but cancellable.  The
+ * op writes a file beside its name under a temporary one and renames it
+ * only once it is whole and synced (op_set_out_file()), so a cancel or a
+ * failure never leaves a partial file under the user's name; a whole
+ * file that cannot be renamed stays under the temporary one, and says so.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -110,17 +111,18 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
         return error("save: Domain-0 cannot be saved"), AXL_EXIT_FAIL;
     }
     /* The configuration to store, instead of the domain's own. */
-    if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0) {
-        job_forget(cli, job);
-        return AXL_EXIT_FAIL;
-    }
+    if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0)
+        goto fail;
     if (op_set_out_file(job_op(job), path) < 0) {
-        if (op_out_tmp(job_op(job)))
-            error_errno("cannot create '%s'", op_out_tmp(job_op(job)));
+        if (!op_out_tmp(job_op(job)))
+            error_errno("save: cannot make the file's name");
+        else if (errno == EEXIST)
+            error("cannot create '%s': it exists (another save to '%s' "
+                  "runs, or one that was killed left it: see 'axl "
+                  "cleanup')", op_out_tmp(job_op(job)), path);
         else
-            error("save: out of memory");
-        job_forget(cli, job);
-        return AXL_EXIT_FAIL;
+            error_errno("cannot create '%s'", op_out_tmp(job_op(job)));
+        goto fail;
     }
     op_set_save_after(job_op(job), cmd_flag(call, "checkpoint")
                       ? OP_SAVE_THEN_RESUME : cmd_flag(call, "paused")
@@ -128,6 +130,9 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
     return job_run(job, timeout_ms);
+fail:
+    job_forget(cli, job);
+    return AXL_EXIT_FAIL;
 }
 
 const struct cmd_entry cmd_save_entry = {

@@ -69,6 +69,7 @@ struct shell {
     bool confirm;           /* the next line answers "quit anyway?" */
     int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
     bool hung_up;           /* the terminal has gone */
+    bool hup_watch;         /* paused: the terminal watched for its end */
     struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
@@ -110,6 +111,10 @@ static void shell_resume(void)
         rl_callback_handler_install(sh.prompt, shell_line);
         sh.prompting = true;
     }
+    if (sh.hup_watch) {
+        loop_unwatch_fd(sh.cli->lp, sh.fd);
+        sh.hup_watch = false;
+    }
     if (!sh.reading && !sh.eof && !sh.stopped) {
         if (loop_watch_fd(sh.cli->lp, sh.fd, POLLIN, shell_on_input,
                           NULL) == 0)
@@ -131,6 +136,21 @@ static void shell_pause(void)
     if (sh.reading) {
         loop_unwatch_fd(sh.cli->lp, sh.fd);
         sh.reading = false;
+    }
+    /*
+     * Paused (a foreground command runs), a terminal is still watched
+     * for its end: poll reports a hang-up without asking for input, so
+     * the end is seen even when no SIGHUP reaches axl (a session leader
+     * that catches it and does not pass it on).
+     */
+    if (sh.hup_watch && (sh.hung_up || sh.quit || sh.die_signal)) {
+        loop_unwatch_fd(sh.cli->lp, sh.fd);
+        sh.hup_watch = false;
+    } else if (!sh.hup_watch && sh.tty && !sh.hung_up && !sh.quit &&
+               !sh.die_signal &&
+               loop_watch_fd(sh.cli->lp, sh.fd, 0, shell_on_input,
+                             NULL) == 0) {
+        sh.hup_watch = true;
     }
 }
 
@@ -762,6 +782,8 @@ static void shell_on_input(struct loop *lp, int fd, short revents,
         shell_hangup();
         return;
     }
+    if (!sh.reading)
+        return;             /* watched for its end only */
     if (sh.tty) {
         rl_callback_read_char();
         return;

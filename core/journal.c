@@ -144,8 +144,9 @@ int journal_write(struct journal_rec *rec)
             rec->devid, rec->keep, rec->phase, (int)rec->pid, rec->start,
             rec->children);
     if (rec->stream)
-        fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n",
-                rec->resume, rec->saved, rec->file, rec->final);
+        fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n"
+                "after=%s\n", rec->resume, rec->saved, rec->file, rec->final,
+                rec->after);
     if (fclose(f) == EOF || rename(tmp, rec->path) < 0) {
         e = errno;
         unlink(tmp);
@@ -290,6 +291,8 @@ static int journal_read(const char *path, struct journal_rec *rec)
             journal_val(rec->file, sizeof(rec->file), v);
         else if (!strcmp(line, "final"))
             journal_val(rec->final, sizeof(rec->final), v);
+        else if (!strcmp(line, "after"))
+            journal_val(rec->after, sizeof(rec->after), v);
         else
             fields--;
     }

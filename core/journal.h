@@ -54,6 +54,11 @@ struct journal_rec {
     bool saved;
     char file[512];
     char final[512];
+    /*
+     * What a save does once its file is whole: "destroy", "pause" or
+     * "resume" (-c), so that a cleanup finishes it as asked.
+     */
+    char after[12];
 };
 
 /*

@@ -98,6 +98,8 @@ struct op {
     char *path;               /* OP_CORE_DUMP: the file */
     char *out_path;           /* op_set_out_file(): the file's name, */
     char *out_tmp;            /* and its name while it is written */
+    bool out_whole;           /* it is whole (synced) */
+    bool resume_paused;       /* OP_RESUME with start_paused: paused */
     pid_t child;              /* OPK_CHILD: the child making the call */
     int fd;                   /* save: the file written; restore: read */
     bool own_fd;              /* closed when the op is done */
@@ -324,9 +326,12 @@ static int op_call_save(struct op *op, libxl_ctx *ctx,
                                                        : 0, how);
 }
 
+/* With op_set_start_paused(): pause first, so that it stays paused. */
 static int op_call_resume(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
+    if (op->start_paused && !op->resume_paused)
+        return libxl_domain_pause(ctx, op->domid, how);
     return libxl_domain_resume(ctx, op->domid, 1, how);
 }
 
@@ -610,20 +615,34 @@ int op_set_path(struct op *op, const char *path)
 
 int op_set_out_file(struct op *op, const char *path)
 {
-    int fd = -1;
+    char *cwd = NULL;
+    int fd = -1, n;
 
     free(op->out_path);
     free(op->out_tmp);
-    op->out_tmp = NULL;
-    op->out_path = strdup(path);
-    if (!op->out_path || asprintf(&op->out_tmp, "%s.axl-tmp", path) < 0) {
-        op->out_tmp = NULL;
+    op->out_path = op->out_tmp = NULL;
+    /*
+     * Absolute, as the journal records it: a cleanup run from another
+     * directory must find this file, not one of the same name there.
+     */
+    if (path[0] != '/' && !(cwd = getcwd(NULL, 0)))
+        return -1;
+    n = asprintf(&op->out_path, "%s%s%s", cwd ? cwd : "", cwd ? "/" : "",
+                 path);
+    free(cwd);
+    if (n < 0 || asprintf(&op->out_tmp, "%s.axl-tmp", op->out_path) < 0) {
+        free(n < 0 ? NULL : op->out_path);
+        op->out_path = op->out_tmp = NULL;
         errno = ENOMEM;
         return -1;
     }
     if (op->kind == OP_CORE_DUMP)
         return op_set_path(op, op->out_tmp) < 0 ? (errno = ENOMEM, -1) : 0;
-    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /*
+     * Never over another's: a second save to the same file, or what a
+     * killed one left (axl cleanup removes that).
+     */
+    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return -1;
     op->fd = fd;
@@ -643,23 +662,30 @@ static const char *op_out_noun(const struct op *op)
 
 /*
  * The file is whole: sync it and give it its name.  -1 (said) if that
- * fails; the whole file is then left under its temporary name, since it
- * may be all there is of the guest.
+ * fails: not synced, it is removed at the end; not renamed, the whole
+ * file is left under its temporary name, since it may be all there is
+ * of the guest.  The record follows each step, for a cleanup after a
+ * kill between them.
  */
 static int op_out_whole(struct op *op)
 {
-    int e;
+    int fd = op->fd >= 0 && op->own_fd ? op->fd
+             : open(op->out_tmp, O_RDONLY | O_CLOEXEC);
+    int e = 0;
 
+    if (fd < 0 || fsync(fd) < 0)
+        e = errno;
+    if (fd >= 0 && fd != op->fd)
+        close(fd);
+    if (e) {
+        op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
+                strerror(e));
+        return -1;
+    }
+    op->out_whole = true;
     op->jr.saved = true;
     if (op->jr.path[0])
         journal_write(&op->jr);
-    if (op->fd >= 0 && op->own_fd && fsync(op->fd) < 0) {
-        e = errno;
-        op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
-                strerror(e));
-        op->jr.saved = false;   /* not whole after all: removed */
-        return -1;
-    }
     if (rename(op->out_tmp, op->out_path) < 0) {
         e = errno;
         op_note(op, OP_NOTE_ERROR, "cannot rename '%s' to '%s': %s; the "
@@ -669,6 +695,10 @@ static int op_out_whole(struct op *op)
     }
     free(op->out_tmp);
     op->out_tmp = NULL;     /* done with: nothing to remove */
+    /* Named: nothing of it is a cleanup's to touch any more. */
+    op->jr.file[0] = op->jr.final[0] = '\0';
+    if (op->jr.path[0])
+        journal_write(&op->jr);
     return 0;
 }
 
@@ -682,7 +712,7 @@ static void op_out_end(struct op *op, enum op_result *result)
             *result = OP_RESULT_FAILED;
         return;
     }
-    if (op->jr.saved)
+    if (op->out_whole)
         return;             /* whole, said by op_out_whole() */
     if (unlink(op->out_tmp) == 0 || errno == ENOENT)
         op_note(op, OP_NOTE_INFO, "no %s was left (%s)", op_out_noun(op),
@@ -1232,7 +1262,15 @@ static void op_journal(struct op *op)
         return;
     if (jr->stream) {
         jr->resume = op->kind == OP_SAVE || op->kind == OP_MIGRATE;
-        if (op->out_tmp) {
+        /* What the save does once whole; a migration destroys its copy. */
+        snprintf(jr->after, sizeof(jr->after), "%s",
+                 op->kind == OP_SAVE &&
+                 op->save_after == OP_SAVE_THEN_RESUME ? "resume"
+                 : op->kind == OP_SAVE &&
+                   op->save_after == OP_SAVE_THEN_PAUSE ? "pause"
+                 : "destroy");
+        /* A name that does not fit is left out, never cut short. */
+        if (op->out_tmp && strlen(op->out_tmp) < sizeof(jr->file)) {
             snprintf(jr->file, sizeof(jr->file), "%s", op->out_tmp);
             snprintf(jr->final, sizeof(jr->final), "%s", op->out_path);
         }
@@ -2199,25 +2237,37 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
         op_mig_resume(op);
         return;
     }
+    /*
+     * From here the guest may run on the target: a cleanup after a
+     * killed axl must not resume the copy here.  A record that cannot
+     * say so must not stay to say otherwise.
+     */
+    if (op->jr.path[0]) {
+        char rec[sizeof(op->jr.path)];
+
+        op->jr.resume = false;
+        if (journal_write(&op->jr) < 0) {
+            snprintf(rec, sizeof(rec), "%s", op->jr.path);
+            journal_remove(&op->jr);
+            if (access(rec, F_OK) == 0) {
+                op_note(op, OP_NOTE_ERROR, "cannot update the journal record "
+                        "'%s'; not telling the target to go", rec);
+                op_mig_resume(op);
+                return;
+            }
+        }
+    }
     /* The point of no return: rename away, then tell the target to go. */
     if (name) {
         snprintf(away, sizeof(away), "%s--migratedaway", name);
         if (op_mig_rename(op, name, away)) {
+            if (op->jr.path[0]) {
+                op->jr.resume = true;
+                journal_write(&op->jr);
+            }
             op_mig_resume(op);
             return;
         }
-    }
-    /*
-     * From here the guest may run on the target: a cleanup after a
-     * killed axl must not resume the copy here.
-     */
-    if (op->jr.path[0]) {
-        snprintf(op->jr.name, sizeof(op->jr.name), "%.63s", name ? away
-                                                              : op->label);
-        op->jr.resume = false;
-        snprintf(op->jr.phase, sizeof(op->jr.phase), "the go-ahead to the "
-                 "target");
-        journal_write(&op->jr);
     }
     if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
@@ -2316,7 +2366,6 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
     }
     if (op->jr.path[0]) {
         /* The target has no copy: this one is the guest again. */
-        snprintf(op->jr.name, sizeof(op->jr.name), "%s", op->label);
         op->jr.resume = true;
         journal_write(&op->jr);
     }
@@ -2700,6 +2749,13 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     }
     if (op_has(op, OPK_REQ) && op_req_done(op, rc))
         return;
+
+    if (op->kind == OP_RESUME && op->start_paused && !op->resume_paused &&
+        rc == 0) {
+        op->resume_paused = true;   /* paused: now the resume itself */
+        op_launch(op);
+        return;
+    }
 
     /* Every other kind: one ao, nothing to clean up. */
     if (rc == 0) {

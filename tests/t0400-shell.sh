@@ -355,14 +355,27 @@ ok "SIGHUP: no hotplug script left" \
     wait_for 10 eval '[ -z "$(fixture_procs)" ]'
 
 # ---- the terminal goes away: the tmux pane is killed ----
-# pane RUN: a fresh pane running RUN under an sh that outlives the
-# hang-up (a trap, reset to the default in axl by exec) and writes axl's
-# exit status to $tmp/st.
+# pane LEADER CMD: a fresh pane whose session leader (tmux's sh) runs
+# $tmp/pane.sh, an sh that outlives the hang-up (a trap, reset to the
+# default in axl by exec) and writes axl's exit status to $tmp/st.
+#   dies:  the leader dies of the SIGHUP, and the kernel passes it on to
+#          the foreground process group, axl's, as it does when a login
+#          shell or ssh session ends;
+#   traps: the leader catches it and passes nothing on: axl sees only
+#          the terminal's end;
+#   nohup: the leader ignores SIGHUP, and so does axl (inherited).
 pane() {
     rm -f "$tmp/st"
     rm -rf "$M"
+    # (An ignored SIGHUP is not trapped again: it stays ignored.)
+    printf 'trap : INT %s\n%s\necho $? >%s\n' \
+        "$([ "$1" = nohup ] || echo HUP)" "$2" "$tmp/st" >"$tmp/pane.sh"
     $T kill-server 2>/dev/null
-    $T new-session -d -x 200 -y 50 -s sh "trap : INT; $1; echo \$? >$tmp/st"
+    case $1 in
+    dies) $T new-session -d -x 200 -y 50 -s sh "sh $tmp/pane.sh; true" ;;
+    traps) $T new-session -d -x 200 -y 50 -s sh "trap : HUP; sh $tmp/pane.sh" ;;
+    nohup) $T new-session -d -x 200 -y 50 -s sh "trap '' HUP; sh $tmp/pane.sh" ;;
+    esac
 }
 # hung_up TITLE STATUS: kill the pane; axl ends with STATUS, leaves nothing.
 hung_up() {
@@ -375,16 +388,20 @@ hung_up() {
 }
 SHELL_CMD="XDG_STATE_HOME=$tmp/state axl shell"
 
-pane "trap : HUP; $SHELL_CMD"
+# No SIGHUP reaches axl: the shell sees its terminal end while a
+# foreground create waits in its hotplug script.
+pane traps "$SHELL_CMD"
 wait_screen '^axl> ?$'
 type "create $HANG"; enter
-ok "pane killed, create in the foreground: it hangs in its hotplug script" \
+ok "pane killed, no SIGHUP, create in the foreground: it hangs in its hotplug script" \
     wait_for 60 in_hotplug
-hung_up "pane killed, create in the foreground" 129
-ok "pane killed, create in the foreground: the create was cancelled" \
+t0=$(now_us)
+hung_up "pane killed, no SIGHUP, create in the foreground" 129
+diag "pane killed to axl's exit: $(( ($(now_us) - t0) / 1000 )) ms"
+ok "pane killed, no SIGHUP, create in the foreground: the create was cancelled" \
     eval "! dom_exists $HANG_NAME"
 
-pane "trap : HUP; $SHELL_CMD"
+pane dies "$SHELL_CMD"
 wait_screen '^axl> ?$'
 type "create $HANG &"; enter
 ok "pane killed, background job: it hangs in its hotplug script" \
@@ -395,18 +412,20 @@ ok "pane killed, background job: the create was cancelled" \
     eval "! dom_exists $HANG_NAME"
 
 # SIGHUP ignored (nohup): only the terminal's end is seen.  The shell
-# must not spin on it: the jobs run to their end, then it exits, with 1
-# since what it wrote to the terminal was lost (EIO).
-pane "trap '' HUP; $SHELL_CMD"
+# must not spin on it: the job runs to its end, then the shell exits
+# (1: what it wrote to the terminal was lost).  The pane goes while the
+# job has only begun.
+pane nohup "$SHELL_CMD"
 wait_screen '^axl> ?$'
 type "create $G/pv.cfg &"; enter
-wait_for 10 at_prompt
+wait_screen 'started: create'
 hung_up "pane killed, SIGHUP ignored, a job running" 1
-ok "pane killed, SIGHUP ignored: the job ran to its end" dom_exists "$name"
+ok "pane killed, SIGHUP ignored: the job ran to its end" \
+    eval "dom_state $name | grep -q '^[rb-][rb-]-'"
 clean_domains
 
 # A one-shot command in the pane.
-pane "trap : HUP; axl create $HANG"
+pane dies "axl create $HANG"
 ok "pane killed, one-shot create: it hangs in its hotplug script" \
     wait_for 60 in_hotplug
 hung_up "pane killed, one-shot create" 129

@@ -54,11 +54,15 @@ cost() {
     shift
     $TIME -a -o "$f" -f "%e %U %S %M" "$@" >/dev/null 2>>"$tmp/err"
 }
+# rows FILE: time(1)'s lines (not its "Command exited with ..." notes).
+rows() { awk 'NF == 4 && $1 ~ /^[0-9.]+$/' "$1"; }
 # med FILE COLUMN: the median of a column.
-med() { awk -v c="$2" '{ print $c }' "$1" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }'; }
+med() { rows "$1" | awk -v c="$2" '{ print $c }' | median; }
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'
+}
 cpu_ms() {      # FILE: median of user+sys, ms
-    awk '{ printf "%d\n", ($2 + $3) * 1000 }' "$1" | median
+    rows "$1" | awk '{ printf "%d\n", ($2 + $3) * 1000 }' | median
 }
 
 # ---- 1. per-operation cost ----
@@ -117,8 +121,9 @@ for n in $JOBS; do
                     "$(tail -2 "$tmp/err")"
             echo $(( (t1 - t0) / 1000 )) >>"$tmp/$tool.wall"
             # Totals over the processes of this run.
-            awk '{ c += ($2 + $3) * 1000; m += $4 } END { printf "%d %d\n", c, m }' \
-                "$tmp/one" >>"$tmp/$tool.jobs"
+            rows "$tmp/one" |
+                awk '{ c += ($2 + $3) * 1000; m += $4 } END { printf "%d %d\n", c, m }' \
+                >>"$tmp/$tool.jobs"
             echo "# $n at once, run $r, $tool: $(( (t1 - t0) / 1000 )) ms," \
                 "$(tail -1 "$tmp/$tool.jobs")"
         done
@@ -153,8 +158,8 @@ measure() {     # TITLE XL-CMD AXL-CMD (AXL-CMD alone if XL-CMD is -)
         cost "$tmp/m.axl" $ac
     done
     local x=- a
-    [ "$xc" != - ] && x=$(awk '{ printf "%d\n", $1 * 1000 }' "$tmp/m.xl" | median)
-    a=$(awk '{ printf "%d\n", $1 * 1000 }' "$tmp/m.axl" | median)
+    [ "$xc" != - ] && x=$(rows "$tmp/m.xl" | awk '{ printf "%d\n", $1 * 1000 }' | median)
+    a=$(rows "$tmp/m.axl" | awk '{ printf "%d\n", $1 * 1000 }' | median)
     rows3+="| $title | $x | $a | $([ "$x" = - ] && echo - || ratio "$a" "$x") |"$'\n'
 }
 measure "list" "xl list" "axl list"
