@@ -63,7 +63,10 @@ xl create -q -e "$tmp/$PV.cfg" || bail "cannot create $PV"
 wait_for 90 grep -q AXL-GUEST-UP "/var/log/xen/guest-$PV.log" ||
     bail "$PV did not boot"
 # A save file for the restore cases (the victim is restored at once).
-xl save -c "$PV" "$tmp/r.sav" >/dev/null 2>&1 || bail "cannot save $PV"
+case " ${OPS[*]} " in
+*" restore "*) xl save -c "$PV" "$tmp/r.sav" >/dev/null 2>&1 ||
+    bail "cannot save $PV" ;;
+esac
 truncate -s 16M "$tmp/d.img"
 # The restore cases restore the PV victim's save under another name.
 sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
