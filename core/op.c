@@ -48,6 +48,7 @@ enum op_phase {
 };
 
 /* How long a migration waits for the target's command to end. */
+#define OP_SUSPEND_SETTLE_MS 10000  /* a guest asked to suspend, at most */
 #define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
 #define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
 #define OP_MIG_DRAIN_MS    10000
@@ -99,6 +100,8 @@ struct op {
     char *out_path;           /* op_set_out_file(): the file's name, */
     char *out_tmp;            /* and its name while it is written */
     bool out_whole;           /* it is whole (synced) */
+    void (*settled)(struct op *op);  /* op_save_settle(): then this */
+    uint64_t t_settle;        /* when the settling began (ms) */
     bool resume_paused;       /* OP_RESUME with start_paused: paused */
     pid_t child;              /* OPK_CHILD: the child making the call */
     int fd;                   /* save: the file written; restore: read */
@@ -1823,6 +1826,40 @@ static bool op_save_suspended(struct op *op)
     return dom_suspended(loop_ctx(op->lp), op->domid);
 }
 
+static void op_save_settle_poll(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    op->save_timer = NULL;
+    if (op_save_suspended(op) || !wait_suspend_asked(op->domid) ||
+        loop_now_ms() - op->t_settle > OP_SUSPEND_SETTLE_MS) {
+        op->settled(op);
+        return;
+    }
+    op->save_timer = loop_timer_add(lp, 20, op_save_settle_poll, op);
+}
+
+/*
+ * A save or migration has stopped: then(op) once the guest is either
+ * suspended or not about to be.  libxl asks a PV guest to suspend
+ * through xenstore, and an abort does not take the request back: a
+ * guest that had not acted on it yet suspends a moment later, and would
+ * be left so if "not suspended" were read too soon.  Bounded by
+ * OP_SUSPEND_SETTLE_MS.
+ */
+static void op_save_settle(struct op *op, void (*then)(struct op *op))
+{
+    if (op_save_suspended(op) || !wait_suspend_asked(op->domid)) {
+        then(op);
+        return;
+    }
+    op->settled = then;
+    op->t_settle = loop_now_ms();
+    op->save_timer = loop_timer_add(op->lp, 20, op_save_settle_poll, op);
+    if (!op->save_timer)
+        then(op);
+}
+
 /*
  * The configuration is read (or was given): the header with it goes to
  * the file, then the suspend and the saving.
@@ -1864,6 +1901,32 @@ static void op_save_config_done(struct op *op, int rc)
     op_launch(op);
 }
 
+/* A save or migration stopped in its copy: the guest runs on, resumed. */
+static void op_save_stopped(struct op *op)
+{
+    char d[160], hw[220];
+    const char *how = op_how(op, op->cancelled ? OP_RESULT_CANCELLED
+                                               : OP_RESULT_FAILED,
+                             hw, sizeof(hw));
+
+    op_dom_desc(op, d, sizeof(d));
+    if (!op_save_suspended(op)) {
+        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; the guest had not been "
+                "suspended and runs on%s%s", op_save_noun(op), op->label,
+                how, op->kind == OP_MIGRATE ? " here" : "",
+                wait_suspend_asked(op->domid) ? " (it was asked to, and "
+                "may still: see 'axl list')" : "");
+        op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                    : OP_RESULT_FAILED);
+        return;
+    }
+    op_note(op, OP_NOTE_INFO, "%s of '%s' %s; resuming %s",
+            op_save_noun(op), op->label, how, d);
+    op->save_undo = true;
+    op->phase = OP_PHASE_SAVE_RESUME;
+    op_launch(op);
+}
+
 static void op_save_done(struct op *op, int rc)
 {
     char d[160];
@@ -1872,9 +1935,6 @@ static void op_save_done(struct op *op, int rc)
         loop_timer_cancel(op->lp, op->save_timer);
         op->save_timer = NULL;
     }
-    const char *how;
-    char hw[220];
-
     op_dom_desc(op, d, sizeof(d));
     switch (op->phase) {
     case OP_PHASE_SAVE_CONFIG:
@@ -1904,8 +1964,6 @@ static void op_save_done(struct op *op, int rc)
             op_launch(op);
             return;
         }
-        how = op_how(op, op->cancelled ? OP_RESULT_CANCELLED
-                                       : OP_RESULT_FAILED, hw, sizeof(hw));
         if (!op->cancelled)
             op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s", op_verb(op), d,
                     op_failure(op, rc));
@@ -1913,19 +1971,7 @@ static void op_save_done(struct op *op, int rc)
             op_note(op, OP_NOTE_ERROR, "this Xen has no shadow paging "
                     "(see virt_caps in 'axl info'): a PV guest cannot be "
                     "migrated live; save and restore it instead");
-        if (!op_save_suspended(op)) {
-            op_note(op, OP_NOTE_INFO, "%s of '%s' %s; the guest had not "
-                    "been suspended and runs on%s", op_save_noun(op),
-                    op->label, how, op->kind == OP_MIGRATE ? " here" : "");
-            op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
-                                        : OP_RESULT_FAILED);
-            return;
-        }
-        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; resuming %s",
-                op_save_noun(op), op->label, how, d);
-        op->save_undo = true;
-        op->phase = OP_PHASE_SAVE_RESUME;
-        op_launch(op);
+        op_save_settle(op, op_save_stopped);
         return;
     case OP_PHASE_SAVE_PAUSE:
         op->phase = OP_PHASE_SAVE_RESUME;
@@ -2200,8 +2246,15 @@ static int op_mig_start(struct op *op)
     return 0;
 }
 
+static void op_mig_resume_now(struct op *op);
+
 /* Sender, after a failure before the go-ahead: resume the guest here. */
 static void op_mig_resume(struct op *op)
+{
+    op_save_settle(op, op_mig_resume_now);
+}
+
+static void op_mig_resume_now(struct op *op)
 {
     if (!op_save_suspended(op)) {
         op_note(op, OP_NOTE_INFO, "domain %u ('%s') runs on here", op->domid,

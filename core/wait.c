@@ -237,6 +237,15 @@ static char *wait_read(const char *fmt, ...)
     return xs_read(h, XBT_NULL, path, &len);
 }
 
+bool wait_suspend_asked(uint32_t domid)
+{
+    char *v = wait_read("/local/domain/%u/control/shutdown", domid);
+    bool asked = v && !strcmp(v, "suspend");
+
+    free(v);
+    return asked;
+}
+
 const char *wait_dev_name(const char *type, uint32_t domid, int devid,
                           char *buf, size_t len)
 {

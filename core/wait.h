@@ -52,6 +52,13 @@ int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r);
 /* The same for the restore helper of domid: the bytes it has read. */
 int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r);
 
+/*
+ * Whether domid has been asked to suspend and has not yet acted on it:
+ * libxl's request through xenstore (control/shutdown = "suspend") is
+ * still there.
+ */
+bool wait_suspend_asked(uint32_t domid);
+
 /* Close the xenstore connection, if one was opened. */
 void wait_dispose(void);
 
