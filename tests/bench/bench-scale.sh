@@ -32,8 +32,8 @@ G=tests/guests
 RUNS=${RUNS:-5}
 JOBS=${JOBS:-"8 32"}
 MANY=${MANY:-100}
-PARTS=${PARTS:-"1 2 3"}   # which of the three to run
-part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+PARTS=${PARTS:-1,2,3}     # which of the three to run (commas)
+part() { case ",$PARTS," in *",$1,"*) return 0 ;; esac; return 1; }
 MEM=96
 TIME=/usr/bin/time
 mkdir -p /var/tmp
