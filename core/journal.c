@@ -79,6 +79,21 @@ static bool journal_zombie(pid_t pid)
     return p && *p == 'Z';
 }
 
+int journal_sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+    if (fd < 0)
+        return -1;
+    if (fsync(fd) < 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return close(fd);
+}
+
 bool journal_owner_alive(const struct journal_rec *rec)
 {
     if (rec->pid <= 0 || (kill(rec->pid, 0) < 0 && errno == ESRCH))
@@ -156,17 +171,20 @@ int journal_write(struct journal_rec *rec)
     return 0;
 }
 
-void journal_remove(struct journal_rec *rec)
+int journal_remove(struct journal_rec *rec)
 {
     size_t i;
+    int rc = 0;
 
     for (i = 0; i < JOURNAL_MAX_LIVE; i++)
         if (journal_live[i] == rec)
             journal_live[i] = NULL;
     if (!rec->path[0])
-        return;
-    unlink(rec->path);
+        return 0;
+    if (unlink(rec->path) < 0 && errno != ENOENT)
+        rc = -1;
     rec->path[0] = '\0';
+    return rc;
 }
 
 void journal_child(pid_t pid)

@@ -74,8 +74,11 @@ const char *journal_dir(void);
  */
 int journal_write(struct journal_rec *rec);
 
-/* Remove rec's file, if any. */
-void journal_remove(struct journal_rec *rec);
+/*
+ * Remove rec's file, if any: 0, or -1 if it could not be (it stays on
+ * disk for a cleanup to read; rec no longer names it).
+ */
+int journal_remove(struct journal_rec *rec);
 
 /*
  * A child this process forked for libxl: every live record of the
@@ -96,6 +99,12 @@ int journal_children(pid_t *pids, int max);
  * Returns how many were killed.
  */
 int journal_kill_children(const struct journal_rec *rec, bool group);
+
+/*
+ * Sync the file at path (a record's file, whole) to disk: 0, or -1 with
+ * errno.  Its writer's descriptor may be gone: this opens it anew.
+ */
+int journal_sync_file(const char *path);
 
 /* Whether rec's owner is still running (the same process, not a reuse). */
 bool journal_owner_alive(const struct journal_rec *rec);

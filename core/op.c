@@ -102,7 +102,6 @@ struct op {
     bool out_whole;           /* it is whole (synced) */
     void (*settled)(struct op *op);  /* op_save_settle(): then this */
     uint64_t t_settle;        /* when the settling began (ms) */
-    bool resume_paused;       /* OP_RESUME with start_paused: paused */
     pid_t child;              /* OPK_CHILD: the child making the call */
     int fd;                   /* save: the file written; restore: read */
     bool own_fd;              /* closed when the op is done */
@@ -329,12 +328,9 @@ static int op_call_save(struct op *op, libxl_ctx *ctx,
                                                        : 0, how);
 }
 
-/* With op_set_start_paused(): pause first, so that it stays paused. */
 static int op_call_resume(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
-    if (op->start_paused && !op->resume_paused)
-        return libxl_domain_pause(ctx, op->domid, how);
     return libxl_domain_resume(ctx, op->domid, 1, how);
 }
 
@@ -672,17 +668,11 @@ static const char *op_out_noun(const struct op *op)
  */
 static int op_out_whole(struct op *op)
 {
-    int fd = op->fd >= 0 && op->own_fd ? op->fd
-             : open(op->out_tmp, O_RDONLY | O_CLOEXEC);
-    int e = 0;
+    int e;
 
-    if (fd < 0 || fsync(fd) < 0)
-        e = errno;
-    if (fd >= 0 && fd != op->fd)
-        close(fd);
-    if (e) {
+    if (journal_sync_file(op->out_tmp) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
-                strerror(e));
+                strerror(errno));
         return -1;
     }
     op->out_whole = true;
@@ -1215,6 +1205,9 @@ int op_start(struct op *op)
             rc = op_launch(op);
         }
     } else {
+        /* A resume that must leave it paused pauses first, as a save. */
+        if (op->kind == OP_RESUME && op->start_paused)
+            op->phase = OP_PHASE_SAVE_PAUSE;
         rc = op_launch(op);
     }
     /*
@@ -1820,6 +1813,14 @@ static void op_save_abort_poll(struct loop *lp, void *user)
     op->save_timer = loop_timer_add(lp, 10, op_save_abort_poll, op);
 }
 
+/* Undo a save's or migration's suspend: resume the guest, then finish. */
+static void op_save_undo(struct op *op)
+{
+    op->save_undo = true;
+    op->phase = OP_PHASE_SAVE_RESUME;
+    op_launch(op);
+}
+
 /* Is the domain suspended (by a save that got that far)? */
 static bool op_save_suspended(struct op *op)
 {
@@ -1922,9 +1923,7 @@ static void op_save_stopped(struct op *op)
     }
     op_note(op, OP_NOTE_INFO, "%s of '%s' %s; resuming %s",
             op_save_noun(op), op->label, how, d);
-    op->save_undo = true;
-    op->phase = OP_PHASE_SAVE_RESUME;
-    op_launch(op);
+    op_save_undo(op);
 }
 
 static void op_save_done(struct op *op, int rc)
@@ -1948,9 +1947,7 @@ static void op_save_done(struct op *op, int rc)
         if (rc == 0 && op->out_tmp && op_out_whole(op) < 0) {
             /* Not safely written: the guest goes on, as for a failure. */
             op_note(op, OP_NOTE_INFO, "resuming %s", d);
-            op->save_undo = true;
-            op->phase = OP_PHASE_SAVE_RESUME;
-            op_launch(op);
+            op_save_undo(op);
             return;
         }
         if (rc == 0) {
@@ -2263,9 +2260,7 @@ static void op_mig_resume_now(struct op *op)
                                     : OP_RESULT_FAILED);
         return;
     }
-    op->save_undo = true;
-    op->phase = OP_PHASE_SAVE_RESUME;
-    op_launch(op);
+    op_save_undo(op);
 }
 
 static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
@@ -2295,20 +2290,13 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
      * killed axl must not resume the copy here.  A record that cannot
      * say so must not stay to say otherwise.
      */
-    if (op->jr.path[0]) {
-        char rec[sizeof(op->jr.path)];
-
-        op->jr.resume = false;
-        if (journal_write(&op->jr) < 0) {
-            snprintf(rec, sizeof(rec), "%s", op->jr.path);
-            journal_remove(&op->jr);
-            if (access(rec, F_OK) == 0) {
-                op_note(op, OP_NOTE_ERROR, "cannot update the journal record "
-                        "'%s'; not telling the target to go", rec);
-                op_mig_resume(op);
-                return;
-            }
-        }
+    op->jr.resume = false;
+    if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
+        journal_remove(&op->jr) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal "
+                "record of '%s'; not telling the target to go", op->label);
+        op_mig_resume(op);
+        return;
     }
     /* The point of no return: rename away, then tell the target to go. */
     if (name) {
@@ -2424,9 +2412,7 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
     }
     op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
             "domain %u here", op->domid);
-    op->save_undo = true;
-    op->phase = OP_PHASE_SAVE_RESUME;
-    op_launch(op);
+    op_save_undo(op);
 }
 
 /* Sender: how the target's command ended, if it says anything. */
@@ -2803,9 +2789,9 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     if (op_has(op, OPK_REQ) && op_req_done(op, rc))
         return;
 
-    if (op->kind == OP_RESUME && op->start_paused && !op->resume_paused &&
+    if (op->kind == OP_RESUME && op->phase == OP_PHASE_SAVE_PAUSE &&
         rc == 0) {
-        op->resume_paused = true;   /* paused: now the resume itself */
+        op->phase = OP_PHASE_MAIN;  /* paused: now the resume itself */
         op_launch(op);
         return;
     }
