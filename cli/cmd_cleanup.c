@@ -5,7 +5,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +110,15 @@ static int cleanup_stream_left(libxl_ctx *ctx, const struct journal_rec *r,
         *act_r = CLEANUP_RESUME;
     return *act_r != CLEANUP_NONE || (r->file[0] && access(r->file, F_OK) == 0);
 }
+/* Either kind of record's leftovers (*act_r: CLEANUP_NONE for a build). */
+static int cleanup_rec_left(libxl_ctx *ctx, const struct journal_rec *r,
+                            uint32_t *domid_r, enum cleanup_act *act_r)
+{
+    *act_r = CLEANUP_NONE;
+    return r->stream ? cleanup_stream_left(ctx, r, domid_r, act_r)
+                     : cleanup_left(ctx, r, domid_r);
+}
+
 /* What a stream left, and what cleanup does with it, in words. */
 static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
                                enum cleanup_act act)
@@ -177,9 +185,8 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
 {
     struct cleanup_scan *sc = user;
     uint32_t domid;
-    enum cleanup_act act = CLEANUP_NONE;
-    int left = r->stream ? cleanup_stream_left(sc->ctx, r, &domid, &act)
-                         : cleanup_left(sc->ctx, r, &domid);
+    enum cleanup_act act;
+    int left = cleanup_rec_left(sc->ctx, r, &domid, &act);
 
     if (left < 0)
         return;                 /* libxl cannot tell: keep it for later */
@@ -250,29 +257,33 @@ struct cleanup_ctx {
 struct cleanup_item {
     struct journal_rec rec;
     libxl_ctx *ctx;
+    bool resume;        /* the job resumes the domain (else removes) */
 };
 
 /* A removal's job is done: forget the record if nothing is left. */
 static int cleanup_done(struct job *job, int status, void *user)
 {
     struct cleanup_item *it = user;
+    enum cleanup_act act;
     uint32_t domid;
 
     (void)job;
-    if (status == AXL_EXIT_OK || !cleanup_left(it->ctx, &it->rec, &domid))
+    if (status == AXL_EXIT_OK && it->resume)
+        note("domain %u ('%s') was resumed", it->rec.domid, it->rec.name);
+    if (status == AXL_EXIT_OK ||
+        !cleanup_rec_left(it->ctx, &it->rec, &domid, &act))
         journal_remove(&it->rec);
     free(it);
     return status;
 }
 
 /*
- * A job of kind on domid for record r, whose end done is handed a
- * struct cleanup_item; NULL (said) when out of memory.
+ * A job of kind on domid for record r, ending in cleanup_done(); NULL
+ * (said) when out of memory.
  */
 static struct job *cleanup_job(struct cleanup_ctx *cc,
                                const struct journal_rec *r,
-                               enum op_kind kind, uint32_t domid,
-                               int (*done)(struct job *, int, void *))
+                               enum op_kind kind, uint32_t domid)
 {
     struct cleanup_item *it = malloc(sizeof(*it));
     struct job *job = it ? job_new(cc->cli, kind, r->name) : NULL;
@@ -286,6 +297,7 @@ static struct job *cleanup_job(struct cleanup_ctx *cc,
     it->rec = *r;
     it->rec.domid = domid;
     it->ctx = cli_libxl(cc->cli);
+    it->resume = kind == OP_RESUME;
     op_set_domid(job_op(job), domid);
     if (kind == OP_DEV_REMOVE) {
         op_set_force(job_op(job), true);
@@ -298,7 +310,7 @@ static struct job *cleanup_job(struct cleanup_ctx *cc,
             return NULL;
         }
     }
-    job_on_done(job, done, it);
+    job_on_done(job, cleanup_done, it);
     return job;
 }
 
@@ -306,23 +318,6 @@ static void cleanup_run(struct cleanup_ctx *cc, struct job *job)
 {
     job_run(job, cc->timeout_ms);
     cc->started++;
-}
-
-/* A resume's job is done: forget the record if nothing is left. */
-static int cleanup_resumed(struct job *job, int status, void *user)
-{
-    struct cleanup_item *it = user;
-    uint32_t domid = INVALID_DOMID;
-    enum cleanup_act act;
-
-    (void)job;
-    if (status == AXL_EXIT_OK)
-        note("domain %u ('%s') was resumed", it->rec.domid, it->rec.name);
-    if (status == AXL_EXIT_OK ||
-        !cleanup_stream_left(it->ctx, &it->rec, &domid, &act))
-        journal_remove(&it->rec);
-    free(it);
-    return status;
 }
 
 /*
@@ -334,7 +329,6 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
                            uint32_t domid, enum cleanup_act act)
 {
     struct job *job;
-    int fd;
 
     journal_kill_children(r, !cc->keep);   /* the save helper first */
     if (cc->keep) {
@@ -345,16 +339,13 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
     }
     if (r->file[0] && r->saved && access(r->file, F_OK) == 0) {
         /* Whole as its writer left it: synced before it is named. */
-        fd = open(r->file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0 || rename(r->file, r->final) < 0) {
+        if (journal_sync_file(r->file) < 0 ||
+            rename(r->file, r->final) < 0) {
             cc->status = AXL_EXIT_FAIL;
             error_errno("cleanup: cannot give '%s' its name '%s'", r->file,
                         r->final);
-            if (fd >= 0)
-                close(fd);
             return;
         }
-        close(fd);
         note("'%s' was whole: it is now '%s'", r->file, r->final);
     } else if (r->file[0] && !r->saved) {
         if (unlink(r->file) == 0)
@@ -375,8 +366,7 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         return;
     }
     job = cleanup_job(cc, r, act == CLEANUP_DESTROY ? OP_DESTROY : OP_RESUME,
-                      domid, act == CLEANUP_DESTROY ? cleanup_done
-                                                    : cleanup_resumed);
+                      domid);
     if (!job)
         return;
     op_set_start_paused(job_op(job), act == CLEANUP_RESUME_PAUSED);
@@ -390,9 +380,7 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
 static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
                         uint32_t *domid_r, enum cleanup_act *act_r)
 {
-    libxl_ctx *ctx = cli_libxl(cc->cli);
-    int left = r->stream ? cleanup_stream_left(ctx, r, domid_r, act_r)
-                         : cleanup_left(ctx, r, domid_r);
+    int left = cleanup_rec_left(cli_libxl(cc->cli), r, domid_r, act_r);
 
     if (left < 0) {
         cc->status = AXL_EXIT_FAIL;
@@ -432,8 +420,7 @@ static void cleanup_one(struct journal_rec *r, void *user)
         journal_remove(r);
         return;
     }
-    job = cleanup_job(cc, r, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY, domid,
-                      cleanup_done);
+    job = cleanup_job(cc, r, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY, domid);
     if (job)
         cleanup_run(cc, job);
 }
