@@ -23,6 +23,24 @@
 #include "cmd.h"
 #include "out.h"
 
+/* The op's file at path (op_set_out_file()): 0, or -1 after saying why. */
+static int cmd_out_file(struct job *job, const char *path)
+{
+    const char *tmp;
+
+    if (op_set_out_file(job_op(job), path) == 0)
+        return 0;
+    tmp = op_out_tmp(job_op(job));
+    if (!tmp)
+        error_errno("cannot make the name of '%s'", path);
+    else if (errno == EEXIST)
+        error("cannot create '%s': it exists (another save to '%s' runs, or "
+              "one that was killed left it: see 'axl cleanup')", tmp, path);
+    else
+        error_errno("cannot create '%s'", tmp);
+    return -1;
+}
+
 static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = call->argv[1];
@@ -41,9 +59,9 @@ static int cmd_dump_core_run(struct cli *cli, struct cmd_call *call)
                          &status);
     if (!job)
         return status;
-    if (op_set_out_file(job_op(job), path) < 0) {
+    if (cmd_out_file(job, path) < 0) {
         job_forget(cli, job);
-        return error("dump-core: out of memory"), AXL_EXIT_FAIL;
+        return AXL_EXIT_FAIL;
     }
     return job_run(job, timeout_ms);
 }
@@ -113,17 +131,8 @@ static int cmd_save_run(struct cli *cli, struct cmd_call *call)
     /* The configuration to store, instead of the domain's own. */
     if (call->argc > 2 && cmd_save_config(cli, job, call->argv[2]) < 0)
         goto fail;
-    if (op_set_out_file(job_op(job), path) < 0) {
-        if (!op_out_tmp(job_op(job)))
-            error_errno("save: cannot make the file's name");
-        else if (errno == EEXIST)
-            error("cannot create '%s': it exists (another save to '%s' "
-                  "runs, or one that was killed left it: see 'axl "
-                  "cleanup')", op_out_tmp(job_op(job)), path);
-        else
-            error_errno("cannot create '%s'", op_out_tmp(job_op(job)));
+    if (cmd_out_file(job, path) < 0)
         goto fail;
-    }
     op_set_save_after(job_op(job), cmd_flag(call, "checkpoint")
                       ? OP_SAVE_THEN_RESUME : cmd_flag(call, "paused")
                       ? OP_SAVE_THEN_PAUSE : OP_SAVE_THEN_DESTROY);
