@@ -45,7 +45,8 @@ struct shell {
     const char *src;        /* its name, for messages */
     int lineno;
 
-    bool reading;           /* fd is watched */
+    int watch;              /* fd watched for: POLLIN (reading), 0 (a
+                               terminal's end only), or -1 (not) */
     bool prompting;         /* the readline handler is installed */
     bool in_line;           /* running the line just accepted */
     const char *prompt;
@@ -69,7 +70,6 @@ struct shell {
     bool confirm;           /* the next line answers "quit anyway?" */
     int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
     bool hung_up;           /* the terminal has gone */
-    bool hup_watch;         /* paused: the terminal watched for its end */
     struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
@@ -102,6 +102,23 @@ static void shell_show_line(void)
 static void shell_on_input(struct loop *lp, int fd, short revents,
                            void *user);
 
+/* Watch the input for events (POLLIN, 0 or -1: see sh.watch). */
+static void shell_watch(int events)
+{
+    if (sh.watch == events)
+        return;
+    if (sh.watch >= 0)
+        loop_unwatch_fd(sh.cli->lp, sh.fd);
+    sh.watch = -1;
+    if (events < 0)
+        return;
+    if (loop_watch_fd(sh.cli->lp, sh.fd, (short)events, shell_on_input,
+                      NULL) == 0)
+        sh.watch = events;
+    else if (events)
+        error_errno("cannot watch %s", sh.src);
+}
+
 /* Read commands again: reinstall readline (which prints the prompt). */
 static void shell_resume(void)
 {
@@ -111,17 +128,10 @@ static void shell_resume(void)
         rl_callback_handler_install(sh.prompt, shell_line);
         sh.prompting = true;
     }
-    if (sh.hup_watch) {
-        loop_unwatch_fd(sh.cli->lp, sh.fd);
-        sh.hup_watch = false;
-    }
-    if (!sh.reading && !sh.eof && !sh.stopped) {
-        if (loop_watch_fd(sh.cli->lp, sh.fd, POLLIN, shell_on_input,
-                          NULL) == 0)
-            sh.reading = true;
-        else
-            error_errno("cannot watch %s", sh.src);
-    }
+    if (!sh.eof && !sh.stopped)
+        shell_watch(POLLIN);
+    else if (sh.watch == 0)
+        shell_watch(-1);
     if (!sh.tty)
         shell_batch_pump();
 }
@@ -133,25 +143,14 @@ static void shell_pause(void)
         rl_callback_handler_remove();
         sh.prompting = false;
     }
-    if (sh.reading) {
-        loop_unwatch_fd(sh.cli->lp, sh.fd);
-        sh.reading = false;
-    }
     /*
      * Paused (a foreground command runs), a terminal is still watched
      * for its end: poll reports a hang-up without asking for input, so
      * the end is seen even when no SIGHUP reaches axl (a session leader
      * that catches it and does not pass it on).
      */
-    if (sh.hup_watch && (sh.hung_up || sh.quit || sh.die_signal)) {
-        loop_unwatch_fd(sh.cli->lp, sh.fd);
-        sh.hup_watch = false;
-    } else if (!sh.hup_watch && sh.tty && !sh.hung_up && !sh.quit &&
-               !sh.die_signal &&
-               loop_watch_fd(sh.cli->lp, sh.fd, 0, shell_on_input,
-                             NULL) == 0) {
-        sh.hup_watch = true;
-    }
+    shell_watch(sh.tty && !sh.hung_up && !sh.quit && !sh.die_signal ? 0
+                                                                     : -1);
 }
 
 static void shell_set_prompt(const char *prompt)
@@ -387,10 +386,7 @@ static void shell_status(int status)
         note("%s:%d: stopping after status %d (--keep-going runs every "
              "line)", sh.src, sh.lineno, status);
         sh.stopped = true;  /* read no further */
-        if (sh.reading) {
-            loop_unwatch_fd(sh.cli->lp, sh.fd);
-            sh.reading = false;
-        }
+        shell_watch(-1);
     }
 }
 
@@ -765,8 +761,7 @@ static void shell_batch_read(void)
         error_errno("cannot read %s", sh.src);
     if (n <= 0) {
         sh.eof = true;
-        loop_unwatch_fd(sh.cli->lp, sh.fd);
-        sh.reading = false;
+        shell_watch(-1);
         return;
     }
     sh.len += n;
@@ -782,7 +777,7 @@ static void shell_on_input(struct loop *lp, int fd, short revents,
         shell_hangup();
         return;
     }
-    if (!sh.reading)
+    if (sh.watch != POLLIN)
         return;             /* watched for its end only */
     if (sh.tty) {
         rl_callback_read_char();
@@ -956,6 +951,7 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
     int status = AXL_EXIT_FAIL;
 
     memset(&sh, 0, sizeof(sh));
+    sh.watch = -1;
     sh.cli = cli;
     sh.keep_going = keep_going;
     sh.fd = STDIN_FILENO;
