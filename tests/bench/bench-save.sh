@@ -36,7 +36,6 @@ up() {
     wait_for 120 grep -q AXL-GUEST-UP "$LOGS/guest-$1.log"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 
 echo "## Save and restore (PV guest, medians of $RUNS)"
 echo

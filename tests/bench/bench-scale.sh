@@ -60,9 +60,6 @@ cost() {
 rows() { awk 'NF == 4 && $1 ~ /^[0-9.]+$/' "$1"; }
 # med FILE COLUMN: the median of a column.
 med() { rows "$1" | awk -v c="$2" '{ print $c }' | median; }
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'
-}
 cpu_ms() {      # FILE: median of user+sys, ms
     rows "$1" | awk '{ printf "%d\n", ($2 + $3) * 1000 }' | median
 }

@@ -110,6 +110,11 @@ max_count() {
         awk '$1 == "AXL-COUNT" && $2 + 0 > m { m = $2 + 0 } END { print m + 0 }'
 }
 
+# ratio A B: A/B to two decimals; "-" when B is 0 or missing.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
 # median: the median of the integers on stdin (the mean of the middle two
 # for an even count, rounded down); nothing for no input.
 median() {
