@@ -119,6 +119,14 @@ static int cleanup_rec_left(libxl_ctx *ctx, const struct journal_rec *r,
                      : cleanup_left(ctx, r, domid_r);
 }
 
+/* The two answers to a copy a killed migration left suspended. */
+static void cleanup_leave_say(uint32_t domid)
+{
+    note("check the target: if the guest runs there, 'axl destroy %u' "
+         "here; if not, 'axl cleanup --resume %u' resumes it here", domid,
+         domid);
+}
+
 /* What a stream left, and what cleanup does with it, in words. */
 static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
                                enum cleanup_act act)
@@ -128,9 +136,8 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
         [CLEANUP_RESUME_PAUSED] = "resumes the domain, paused, as the save "
                                   "asked",
         [CLEANUP_DESTROY] = "destroys the domain, as the save asked",
-        [CLEANUP_LEAVE] = "leaves the domain (the guest may run on the "
-                          "target: check there before you destroy this "
-                          "copy)",
+        [CLEANUP_LEAVE] = "leaves the domain to you (the guest may run "
+                          "on the target)",
     };
     bool file = r->file[0] && access(r->file, F_OK) == 0;
     char what[900], todo[700];
@@ -157,6 +164,8 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
     note("%s by 'axl %s' (pid %d, killed%s%s); 'axl cleanup' %s", what,
          r->verb, (int)r->pid, r->phase[0] ? " during " : "", r->phase,
          todo);
+    if (act == CLEANUP_LEAVE)
+        cleanup_leave_say(domid);
 }
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
 static void cleanup_say(const struct journal_rec *r, uint32_t domid)
@@ -240,6 +249,9 @@ static const struct cmd_opt cmd_cleanup_opts[] = {
     { 'a', "all", NULL, "everything a killed axl left (the default)" },
     { 'k', "keep", NULL, "keep what was left and forget the record: "
       "the domain or device is yours to use or remove" },
+    { 'r', "resume", NULL, "resume the Domain a migration killed after its "
+      "go-ahead left suspended here (the guest does not run on the "
+      "target)" },
     { 0 },
 };
 
@@ -248,6 +260,8 @@ struct cleanup_ctx {
     const char *only;       /* the domain asked for, or NULL */
     uint32_t only_domid;
     bool keep;
+    bool resume;            /* --resume: the Domain's copy is the guest */
+    bool resumed;           /* a record of the Domain was resumed */
     uint64_t timeout_ms;
     int status;
     int started;
@@ -321,6 +335,26 @@ static void cleanup_run(struct cleanup_ctx *cc, struct job *job)
 }
 
 /*
+ * A copy about to be resumed that a migration had renamed away gets its
+ * name back (the target never started the guest, or destroyed its copy).
+ */
+static void cleanup_name_back(libxl_ctx *ctx, const struct journal_rec *r,
+                              uint32_t domid)
+{
+    char *name = libxl_domid_to_name(ctx, domid);
+
+    if (name && cleanup_away(name, r->name)) {
+        if (libxl_domain_rename(ctx, domid, name, r->name) == 0)
+            note("domain %u is '%s' again", domid, r->name);
+        else
+            warn("cannot rename domain %u from '%s' back to '%s' (is the "
+                 "name taken?); it is resumed as '%s'", domid, name,
+                 r->name, name);
+    }
+    free(name);
+}
+
+/*
  * What a killed save, migration or core dump left: its file is removed
  * (or named, if whole) at once; a suspended domain is resumed by a job,
  * unless a migration's target may run the guest.
@@ -356,14 +390,31 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
             return;
         }
     }
-    if (act == CLEANUP_NONE || act == CLEANUP_LEAVE) {
-        if (act == CLEANUP_LEAVE)
-            note("domain %u ('%s') is left suspended: 'axl %s' was killed "
-                 "after the target was told to start the guest; check the "
-                 "target, then 'axl destroy %u' here if it runs there",
-                 domid, r->name, r->verb, domid);
+    if (act == CLEANUP_LEAVE && cc->resume)
+        act = CLEANUP_RESUME;
+    if (act == CLEANUP_LEAVE) {
+        /*
+         * Only the user can tell whether the guest runs on the target:
+         * the record stays (every command says so) until the copy here
+         * is destroyed or resumed, and the status says it needs them.
+         */
+        char *now = libxl_domid_to_name(cli_libxl(cc->cli), domid);
+
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: domain %u ('%s') is left suspended: 'axl %s' of "
+              "'%s' was killed after the target was told to start the "
+              "guest", domid, now ? now : r->name, r->verb, r->name);
+        cleanup_leave_say(domid);
+        free(now);
+        return;
+    }
+    if (act == CLEANUP_NONE) {
         journal_remove(r);
         return;
+    }
+    if (act != CLEANUP_DESTROY) {
+        cleanup_name_back(cli_libxl(cc->cli), r, domid);
+        cc->resumed = true;
     }
     job = cleanup_job(cc, r, act == CLEANUP_DESTROY ? OP_DESTROY : OP_RESUME,
                       domid);
@@ -414,9 +465,13 @@ static void cleanup_one(struct journal_rec *r, void *user)
      */
     journal_kill_children(r, !(cc->keep || r->keep));
     if (cc->keep || r->keep) {
-        note("%s of '%s' kept as it is, as %s; the record is removed",
-             r->dev[0] ? r->dev : "the domain", r->name,
-             cc->keep ? "asked" : "its create asked (--on-cancel=keep)");
+        if (cc->keep)
+            note("%s of '%s' kept as it is, as asked; the record is "
+                 "removed", r->dev[0] ? r->dev : "the domain", r->name);
+        else
+            note("%s of '%s' kept as it is, as 'axl %s --on-cancel=keep' "
+                 "asked; the record is removed",
+                 r->dev[0] ? r->dev : "the domain", r->name, r->verb);
         journal_remove(r);
         return;
     }
@@ -435,6 +490,11 @@ static int cmd_cleanup_run(struct cli *cli, struct cmd_call *call)
         return error("cleanup: give a domain or --all, not both"),
                AXL_EXIT_USAGE;
     cc.keep = cmd_flag(call, "keep") > 0;
+    cc.resume = cmd_flag(call, "resume") > 0;
+    if (cc.resume && (cc.keep || !call->argc))
+        return error("cleanup: --resume needs the Domain%s",
+                     cc.keep ? ", and not --keep" : ""),
+               AXL_EXIT_USAGE;
     cli->quiet_orphans = true;      /* cleanup says what it does itself */
     if (!cli_libxl(cli))
         return AXL_EXIT_FAIL;
@@ -444,6 +504,11 @@ static int cmd_cleanup_run(struct cli *cli, struct cmd_call *call)
             return AXL_EXIT_FAIL;
     }
     journal_each_orphan(cleanup_one, &cc);
+    if (cc.resume && !cc.resumed && cc.status == AXL_EXIT_OK) {
+        error("cleanup: no killed save or migration left '%s' suspended; "
+              "nothing was resumed", cc.only);
+        return AXL_EXIT_FAIL;
+    }
     if (cc.status != AXL_EXIT_OK || !cc.started)
         return cc.status;
     return CMD_PENDING;

@@ -2286,29 +2286,31 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
         return;
     }
     /*
-     * From here the guest may run on the target: a cleanup after a
-     * killed axl must not resume the copy here.  A record that cannot
-     * say so must not stay to say otherwise.
+     * The point of no return: rename away, then record that the guest
+     * may run on the target (a cleanup after a killed axl must not
+     * resume the copy here), then tell the target to go.  Renamed first,
+     * so that the record says "may run there" for as short a time as
+     * can be before the go-ahead: a kill before it leaves a record a
+     * cleanup resumes from, under the name it renames back.  A record
+     * that cannot say so must not stay to say otherwise.
      */
+    if (name) {
+        snprintf(away, sizeof(away), "%s--migratedaway", name);
+        if (op_mig_rename(op, name, away)) {
+            op_mig_resume(op);
+            return;
+        }
+    }
     op->jr.resume = false;
     if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
         journal_remove(&op->jr) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal "
                 "record of '%s'; not telling the target to go", op->label);
+        op->jr.resume = true;
+        if (name)
+            op_mig_rename(op, away, name);
         op_mig_resume(op);
         return;
-    }
-    /* The point of no return: rename away, then tell the target to go. */
-    if (name) {
-        snprintf(away, sizeof(away), "%s--migratedaway", name);
-        if (op_mig_rename(op, name, away)) {
-            if (op->jr.path[0]) {
-                op->jr.resume = true;
-                journal_write(&op->jr);
-            }
-            op_mig_resume(op);
-            return;
-        }
     }
     if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",

@@ -3,15 +3,16 @@
 #
 #   tests/campaign.sh [N] [SEED]      N cases (default 500), SEED random
 #
-# OPS="op ..." limits the operations drawn from (default: all of them;
+# OPS="op ..." (or op,op,...) limits the operations drawn from (default: all of them;
 # without migrate, no PVH victim is booted).
 # MODE=oneshot|job|mixed (default mixed): each case runs its operation
 # as a one-shot command, or as a background job of a batch-mode shell
 # (`axl -f` with `OP &` and `wait`) that the signal reaches instead.
 #
 # Each case: a random cancellable operation (create with each slow
-# fixture and with none, block-attach into a hanging hotplug script,
-# save, restore, live migration), a random delay from zero to past the
+# fixture and with none, block-attach and network-attach into a hanging
+# hotplug script, save, restore, live migration, shutdown -w, and the
+# cleanup of what a killed axl left), a random delay from zero to past the
 # operation's natural end, a random way to stop it (SIGINT, SIGTERM,
 # --timeout, two SIGINTs, three SIGINTs, SIGINT to the process group as
 # a terminal sends it, SIGKILL followed by `axl cleanup`) and a random
@@ -19,7 +20,8 @@
 # with the signal and with the last message; what axl said is left is
 # what is left; no other domain, no stale xenstore directory, no orphan
 # process (hotplug scripts, save helpers, migration receivers), no
-# temporary file, and Domain-0's free memory back where it was.
+# temporary file, no journal record, and Domain-0's free memory back
+# where it was.
 #
 # Prints TAP (one check per case), each failure with the command that
 # reproduces it, then a table of cases by operation, phase reached and
@@ -41,8 +43,9 @@ lat=$tmp/lat         # phase ms
 
 MODE=${MODE:-mixed}
 # shellcheck disable=SC2206
-OPS=(${OPS:-create-none create-hotplug create-bootloader create-backend
-     block-attach save restore migrate network-attach})
+OPS=(${OPS//,/ })
+[ ${#OPS[@]} -gt 0 ] || OPS=(create-none create-hotplug create-bootloader create-backend
+     block-attach save restore migrate network-attach shutdown-w cleanup)
 case " ${OPS[*]} " in *" migrate "*) need_pvh=1 ;; *) need_pvh= ;; esac
 
 # The victims: a PV guest to save and attach to, a PVH one to migrate.
@@ -74,6 +77,7 @@ free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
 
 STOPS=(INT TERM timeout INT2 INT3 group KILL)
+PREPS=(create block-attach save)
 
 # natural_ms OP: how long OP takes when left alone (ms), about; a hang
 # is given 8 s (its libxl timeout is 40 s, too long to wait for).
@@ -84,8 +88,53 @@ natural_ms() {
     save) echo 1500 ;;
     restore) echo 3000 ;;
     migrate) echo 5000 ;;
+    shutdown-w) echo 1800 ;;
+    cleanup) echo 1000 ;;
     *) echo 8000 ;;
     esac
+}
+
+# J: the journal's records.
+J=/run/axl
+records() { ls "$J"/*.op 2>/dev/null; }
+
+# killed_prep POLICY: what the cleanup cases clean up.  An axl create,
+# block-attach (in a hanging hotplug script) or save (while it writes),
+# SIGKILLed; sets prep and name.
+killed_prep() {
+    local pol=$1 p size
+    prep=${PREPS[RANDOM % ${#PREPS[@]}]}
+    case $prep in
+    create)
+        name=$(cfg_name "$G/hang-hotplug.cfg")
+        axl create --on-cancel="$pol" "$G/hang-hotplug.cfg" >/dev/null 2>&1 &
+        ;;
+    block-attach)
+        name=$PV
+        axl block-attach --on-cancel="$pol" "$PV" \
+            "format=raw, vdev=xvdc, access=rw, script=/axl/tests/fixtures/block-hang, target=$tmp/d.img" \
+            >/dev/null 2>&1 &
+        ;;
+    save)
+        # A whole save destroys the guest: killed late, the file may be
+        # whole and the destroy left to cleanup.
+        name=$PV
+        axl save "$PV" "$tmp/s.sav" >/dev/null 2>&1 &
+        ;;
+    esac
+    p=$!
+    if [ "$prep" = save ]; then
+        # Killed while it writes, after 1 to 100 MiB of the file.
+        size=$(( (1 + RANDOM % 100) << 20 ))
+        wait_for 30 eval '! kill -0 $p 2>/dev/null ||
+            [ "$(stat -c %s "$tmp/s.sav.axl-tmp" 2>/dev/null || echo 0)" -gt $size ]'
+    else
+        # Killed in the hung script, once the journal has seen it.
+        wait_for 60 eval '! kill -0 $p 2>/dev/null || test -s "$M/block-hang.pid"' &&
+            wait_for 5 eval 'grep -q "^phase=hotplug script" "$J"/*.op 2>/dev/null'
+    fi
+    kill -9 $p 2>/dev/null
+    wait $p 2>/dev/null
 }
 
 # start_op OP POLICY TIMEOUT HOW: start the operation (in a process group
@@ -125,6 +174,16 @@ start_op() {
         name=$PVH
         w=(migrate -e -s "$SSH" "${targs[@]}" "$PVH" localhost)
         ;;
+    shutdown-w)
+        name=$PV
+        w=(shutdown -w "${targs[@]}" "$PV")
+        # With --timeout, half the cases destroy a guest still up.
+        [ -n "$to" ] && (( RANDOM % 2 )) && w+=(--then-destroy)
+        ;;
+    cleanup)
+        killed_prep "$pol"
+        w=(cleanup "${targs[@]}")
+        ;;
     *) bail "no such operation in OPS: $op" ;;
     esac
     set -m
@@ -143,11 +202,13 @@ start_op() {
 # running, nothing else); echo what had to be done.
 settle() {
     local d
-    [ -s "$tmp/s.sav" ] && rm -f "$tmp/s.sav"
-    # A victim left suspended (a case has failed): start it afresh, so
-    # that the cases after it still test something.
+    # A leftover save file (a breach already counted) would fail the
+    # next save.
+    rm -f "$tmp/s.sav" "$tmp/s.sav.axl-tmp"
+    # A victim shut down (shutdown -w), or left suspended (a case has
+    # failed): start it afresh, so that the cases after it test something.
     case $(dom_state "$PV") in
-    ???s*) echo "destroyed a suspended $PV"; xl destroy "$PV" ;;
+    ???s* | ????c*) echo "destroyed $PV ($(dom_state "$PV"))"; xl destroy "$PV" ;;
     esac
     if ! dom_exists "$PV"; then
         echo "restored $PV"
@@ -197,9 +258,17 @@ expect_status() {
 
 # check_case: the invariants; echo one line per breach.
 check_case() {
-    local op=$1 stop=$2 pol=$3 st=$4 how=$5 err last stale
+    local op=$1 stop=$2 pol=$3 st=$4 how=$5 err last stale ost left cst
     rm -f "$tmp/clean"
     err=$(cat "$tmp/err")
+    # The operation's own status: a job's, as its shell reported it (a
+    # signal after the job is done ends the shell, not the job).
+    ost=$st
+    if [ "$how" = job ]; then
+        left=$(sed -n 's/.*\[1\] done: .*(status \([0-9]*\))$/\1/p' \
+            "$tmp/err" "$tmp/out" | tail -1)
+        [ -n "$left" ] && ost=$left
+    fi
     last=$(printf '%s\n' "$err" | grep -v '^axl: timing:' | tail -1)
     # An operation that failed by itself before the stop (exit 1) is no
     # breach if it said so; the state checks below still hold it to it.
@@ -216,23 +285,44 @@ check_case() {
     # In a shell, a signal after its job has ended and before it exits
     # ends the shell as it ends any program: silently.
     if [ "$st" != 0 ] && [ "$stop" != KILL ] &&
-        ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$|cannot ' &&
+        ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$|cannot |no longer' &&
         ! { [ "$how" = job ] && grep -q '\[1\] done' "$tmp/err" "$tmp/out"; }; then
         if printf '%s\n' "$err" | grep -q .; then
             echo "exit $st but no word of the cancel"
         elif [ "${op#create-}" != "$op" ] && dom_exists "$name"; then
             echo "a silent exit $st, but '$name' exists"
+        elif [ "$op" = shutdown-w ] && sleep 2 && ! is_up "$PV"; then
+            echo "a silent exit $st, but $PV is not up ($(dom_state "$PV"))"
         fi
     fi
     printf '%s\n' "$err" | grep -Eq 'Segmentation|Aborted|AddressSanitizer|runtime error' &&
         echo "a crash"
     # A killed axl: cleanup must put right what it left (first, so that
     # the checks below see what it did).
-    if [ "$stop" = KILL ] || printf '%s\n' "$err" | grep -q "may be left"; then
-        axl cleanup >"$tmp/clean" 2>&1 || echo "axl cleanup failed: $(tail -1 "$tmp/clean")"
+    if [ "$stop" = KILL ] || [ "$op" = cleanup ] ||
+        printf '%s\n' "$err" | grep -q "may be left"; then
+        axl cleanup >"$tmp/clean" 2>&1
+        cst=$?
+        # Exit 1 with a copy left suspended is its answer: see migrate.
+        [ $cst = 0 ] || { [ $cst = 1 ] && grep -q "is left suspended" "$tmp/clean"; } ||
+            echo "axl cleanup failed ($cst): $(tail -1 "$tmp/clean")"
     fi
     # What axl said is left.
     case $op in
+    shutdown-w)
+        # Asked (or destroyed): the guest goes down, whatever the stop.
+        if [ "$st" = 0 ] || printf '%s\n' "$err" | grep -Eq 'was asked|has shut down|is gone|destroying'; then
+            wait_for 30 eval '! is_up "$PV"' ||
+                echo "axl said $PV was asked to shut down, but it runs ($(dom_state "$PV"))"
+        fi
+        if printf '%s\n' "$err" | grep -q 'destroying'; then
+            wait_for 10 eval '! dom_exists "$PV"' ||
+                echo "axl said it destroys $PV, but it is there ($(dom_state "$PV"))"
+        fi
+        ;;
+    cleanup)
+        check_cleanup "$pol"
+        ;;
     create-* | restore)
         if printf '%s\n' "$err" | grep -q "kept,"; then
             dom_exists "$name" || echo "said kept, but no '$name'"
@@ -260,32 +350,91 @@ check_case() {
             echo "after SIGKILL and cleanup, the device is still there"
         ;;
     save)
-        dom_exists "$PV" || [ "$st" = 0 ] || echo "save cancelled, but $PV is gone"
+        dom_exists "$PV" || [ "$ost" = 0 ] || echo "save cancelled, but $PV is gone"
         [ -e "$tmp/s.sav.axl-tmp" ] && echo "a temporary save file is left"
         case $(dom_state "$PV") in ???s*) echo "$PV is left suspended" ;; esac
         # A file whole before the stop is kept (the op or cleanup says so).
-        [ "$st" != 0 ] && [ -e "$tmp/s.sav" ] &&
+        [ "$ost" != 0 ] && [ -e "$tmp/s.sav" ] &&
             ! grep -Eq "it is kept|was whole|saved domain" "$tmp/err" "$tmp/clean" 2>/dev/null &&
             echo "save cancelled, but the file exists"
         ;;
     migrate)
-        # Killed after the go-ahead: the guest runs on the target, and
-        # cleanup leaves the suspended copy here, saying so.
+        # Killed after the go-ahead (or just before it): the guest may
+        # run on the target, and cleanup leaves the suspended copy here,
+        # saying so, until it is answered as a user would: destroy it if
+        # the target runs the guest, else cleanup --resume it.
         if grep -q "killed after the target was told" "$tmp/clean" 2>/dev/null; then
-            case $(dom_state "$PVH--migratedaway") in
-            ???s*) xl destroy "$PVH--migratedaway" ;;
-            *) echo "cleanup said a suspended copy is left, but: $(dom_state "$PVH--migratedaway")" ;;
+            wait_for 10 eval '[ -z "$(procs_matching migrate-receive)" ]'
+            left=$(sed -n 's/.*cleanup: domain \([0-9]*\) (.*is left suspended.*/\1/p' \
+                "$tmp/clean" | head -1)
+            case $(dom_state "$left") in
+            ???s*)
+                if [ "$(xl domid "$PVH" 2>/dev/null)" != "$left" ] && is_up "$PVH"; then
+                    axl destroy "$left" >>"$tmp/clean" 2>&1 ||
+                        echo "cannot destroy the copy left: $(tail -1 "$tmp/clean")"
+                else
+                    axl cleanup --resume "$left" >>"$tmp/clean" 2>&1 ||
+                        echo "cleanup --resume failed: $(tail -1 "$tmp/clean")"
+                fi
+                axl cleanup >>"$tmp/clean" 2>&1 ||
+                    echo "after the answer, cleanup still fails: $(tail -1 "$tmp/clean")"
+                ;;
+            *) echo "cleanup said domain '$left' is left suspended, but: $(dom_state "$left")" ;;
             esac
         fi
         [ "$(xl list | awk -v n="$PVH" 'index($1, n) == 1' | wc -l)" = 1 ] ||
             echo "not exactly one copy of $PVH: $(xl list | awk -v n="$PVH" 'index($1, n) == 1 { printf "%s %s; ", $1, $5 }')"
-        case $(dom_state "$PVH") in [rb-][rb-]-*) ;; *) echo "$PVH is not running ($(dom_state "$PVH"))" ;; esac
+        case $(dom_state "$PVH") in [rb-][rb-]--*) ;; *) echo "$PVH is not running ($(dom_state "$PVH"))" ;; esac
         ;;
     esac
     wait_for 10 eval '[ -z "$(fixture_procs)" ]' ||
         echo "fixture processes left: $(fixture_procs | tr '\n' ' ')"
     wait_for 10 eval '[ -z "$(procs_matching "libxl-save-helper|migrate-receive|local-ssh")" ]' ||
         echo "helpers left: $(procs_matching 'libxl-save-helper|migrate-receive|local-ssh' | tr '\n' ' ')"
+}
+
+# is_up NAME: NAME exists and has neither shut down nor crashed.
+is_up() {
+    case $(dom_state "$1") in ""|???s*|????c*|?????d) return 1 ;; esac
+}
+
+# check_cleanup POLICY: after a cleanup case (and a second cleanup), what
+# the killed axl left is gone, or kept as its --on-cancel asked.
+check_cleanup() {
+    local pol=$1 all
+    all=$(cat "$tmp/err" "$tmp/clean" 2>/dev/null)
+    case $prep in
+    create)
+        if [ "$pol" = keep ]; then
+            case $(dom_state "$name") in
+            ??p*) ;;
+            *) echo "a kept '$name' is not there paused ($(dom_state "$name"))" ;;
+            esac
+            printf '%s\n' "$all" | grep -q "kept" ||
+                echo "'$name' kept, but neither cleanup said so"
+        else
+            dom_exists "$name" && echo "after cleanup, '$name' exists"
+        fi
+        ;;
+    block-attach)
+        if xl block-list "$PV" 2>/dev/null | awk 'NR > 1 && $1 == 51744' | grep -q .; then
+            [ "$pol" = keep ] || echo "after cleanup, the device is still there"
+            printf '%s\n' "$all" | grep -q "kept" ||
+                echo "the device is kept, but neither cleanup said so"
+        else
+            [ "$pol" = destroy ] || echo "--on-cancel=keep, but the device is gone"
+        fi
+        ;;
+    save)
+        [ -e "$tmp/s.sav.axl-tmp" ] && echo "a temporary save file is left"
+        if [ -e "$tmp/s.sav" ]; then
+            # Whole: the save's destroy is done (by the save or cleanup).
+            dom_exists "$PV" && echo "a whole save, but $PV is there ($(dom_state "$PV"))"
+        else
+            is_up "$PV" || echo "after cleanup, $PV is not up ($(dom_state "$PV"))"
+        fi
+        ;;
+    esac
 }
 
 # stale: xenstore directories of domains that do not exist.
@@ -343,6 +492,9 @@ for i in $(seq "$N"); do
     s=$(stale)
     [ -n "$s" ] && breaches="$breaches
 stale xenstore: $(echo $s)"
+    r=$(records)
+    [ -n "$r" ] && breaches="$breaches
+journal records left: $(echo $r)" && rm -f $r
     wait_for 10 eval '[ "$(free_kb)" -ge $((base_free - 2048)) ]' ||
         breaches="$breaches
 free memory $(free_kb) KiB, was $base_free KiB"

@@ -48,7 +48,9 @@ one_running() {
     local c
     c=$(copies)
     [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
-        printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$"
+        printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$" && return
+    diag "copies of $N: $(echo $c)"
+    return 1
 }
 # leftovers: processes of a migration still running.
 leftovers() {
@@ -164,6 +166,58 @@ is "$?" 0 "  axl cleanup exits 0"
 after_cancel "  SIGKILL, then cleanup" "$out" "^$|domain [0-9]+ \\('$N'\\) was resumed"
 diag "cleanup said: $out"
 ok "  no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+
+# ---- SIGKILL at the go-ahead: the copy here waits for the user ----
+# The receiver is stopped the moment the sender records that the target
+# may run the guest, then the sender is killed, then the receiver too
+# (it never starts the guest) or let go on (it starts it), at random:
+# whichever the kill met, cleanup must say which copy is left, leave the
+# decision to the user until it is answered, and the answer (destroy
+# here if the target runs the guest, cleanup --resume if not) must end
+# with one copy running.
+for variant in KILL CONT; do
+    axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
+    pid=$!
+    wait_for 30 eval '[ -n "$(procs_matching "^axl migrate-receive")" ]'
+    recv=$(procs_matching '^axl migrate-receive')
+    # The sender's own record (the receiver has one too).
+    until grep -qs '^resume=0' /run/axl/$pid-*.op || ! kill -0 $pid 2>/dev/null; do :; done
+    kill -STOP $recv 2>/dev/null
+    kill -KILL $pid
+    wait_exit $pid 10
+    kill "-$variant" $recv 2>/dev/null
+    wait_for 20 eval '[ -z "$(procs_matching "^axl migrate-receive")" ]'
+    out=$(axl cleanup 2>&1)
+    st=$?
+    diag "receiver $variant; cleanup said: $out"
+    left=$(printf '%s\n' "$out" | sed -n 's/.*cleanup: domain \([0-9]*\) (.*is left suspended.*/\1/p')
+    if [ -n "$left" ]; then
+        is "$st" 1 "  [$variant] cleanup leaves the suspended copy $left to the user: exit 1"
+        like "$out" "axl destroy $left.*axl cleanup --resume $left" \
+            "  [$variant] and says both answers"
+        again=$(axl list 2>&1 >/dev/null)
+        like "$again" "domain $left .*was left suspended" \
+            "  [$variant] every command says so until it is answered"
+        if [ "$(dom_id "$N")" != "$left" ] && dom_exists "$N"; then
+            out=$(axl destroy "$left" 2>&1)
+            is "$?" 0 "  [$variant] the target runs the guest: the copy here is destroyed"
+        else
+            out=$(axl cleanup --resume "$left" 2>&1)
+            is "$?" 0 "  [$variant] the target does not: cleanup --resume resumes it"
+            like "$out" "domain $left \\('$N'\\) was resumed" "  [$variant] and says so"
+        fi
+        out=$(axl cleanup 2>&1)
+        is "$?" 0 "  [$variant] after the answer, cleanup exits 0"
+    else
+        # The kill came too early or too late: nothing is left to decide.
+        is "$st" 0 "  [$variant] nothing left to decide: cleanup exits 0"
+    fi
+    after_cancel "  SIGKILL at the go-ahead, receiver $variant" "$out" "^"
+    ok "  [$variant] no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+done
+out=$(axl cleanup --resume "$N" 2>&1)
+is "$?" 1 "cleanup --resume of a domain no migration left: exit 1"
+like "$out" "nothing was resumed" "  and says nothing was resumed"
 
 # ---- a cancel on the receiving side ----
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
