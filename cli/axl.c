@@ -97,6 +97,13 @@ int main(int argc, char **argv)
 
     cli.cmdline = g.argv[0];
     status = cmd_dispatch(&cli, g.argc, g.argv);
+    /*
+     * A command that says its status while jobs it started still run
+     * waits for them: libxl's children are not left behind.
+     */
+    if (status != CMD_PENDING && !jobs_all_done(&cli) &&
+        loop_run_until(cli.lp, cli_idle, &cli) < 0)
+        error_errno("event loop failed");
     if (status == CMD_PENDING) {
         if (loop_run_until(cli.lp, cli_idle, &cli) < 0) {
             error_errno("event loop failed");
@@ -116,6 +123,14 @@ int main(int argc, char **argv)
             status = AXL_EXIT_SIGNAL + cli.exit_signal;
         }
     }
+    /*
+     * A signal after the work was done cancels nothing: say so, and keep
+     * the status, rather than die of it with the work's outcome unsaid.
+     */
+    r = loop_end_signals(cli.lp);
+    if (r && !cli.exit_signal)
+        note("%s after the work was done: nothing was cancelled",
+             esc_signame(r));
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
 out:

@@ -265,13 +265,35 @@ struct cleanup_ctx {
     uint64_t timeout_ms;
     int status;
     int started;
+    struct cleanup_run *run;
 };
+
+/*
+ * What the command said itself (a copy left to the user) outlives it:
+ * the last of its jobs to end carries it into the run's status.
+ */
+struct cleanup_run {
+    int status;
+    int refs;               /* the jobs running, and the command */
+};
+
+/* Drops a reference; the last one's status, worse of the two, is kept. */
+static int cleanup_run_put(struct cleanup_run *run, int status)
+{
+    if (--run->refs == 0) {
+        if (status == AXL_EXIT_OK)
+            status = run->status;
+        free(run);
+    }
+    return status;
+}
 
 /* A record being cleaned up, with what its job's end needs. */
 struct cleanup_item {
     struct journal_rec rec;
     libxl_ctx *ctx;
     bool resume;        /* the job resumes the domain (else removes) */
+    struct cleanup_run *run;
 };
 
 /* A removal's job is done: forget the record if nothing is left. */
@@ -287,6 +309,7 @@ static int cleanup_done(struct job *job, int status, void *user)
     if (status == AXL_EXIT_OK ||
         !cleanup_rec_left(it->ctx, &it->rec, &domid, &act))
         journal_remove(&it->rec);
+    status = cleanup_run_put(it->run, status);
     free(it);
     return status;
 }
@@ -324,6 +347,8 @@ static struct job *cleanup_job(struct cleanup_ctx *cc,
             return NULL;
         }
     }
+    it->run = cc->run;
+    cc->run->refs++;
     job_on_done(job, cleanup_done, it);
     return job;
 }
@@ -503,15 +528,26 @@ static int cmd_cleanup_run(struct cli *cli, struct cmd_call *call)
         if (cmd_resolve_domain(cli, cc.only, &cc.only_domid, NULL) < 0)
             return AXL_EXIT_FAIL;
     }
+    cc.run = calloc(1, sizeof(*cc.run));
+    if (!cc.run)
+        return error("cleanup: out of memory"), AXL_EXIT_FAIL;
+    cc.run->refs = 1;
     journal_each_orphan(cleanup_one, &cc);
     if (cc.resume && !cc.resumed && cc.status == AXL_EXIT_OK) {
         error("cleanup: no killed save or migration left '%s' suspended; "
               "nothing was resumed", cc.only);
-        return AXL_EXIT_FAIL;
+        cc.status = AXL_EXIT_FAIL;
     }
+    /* Jobs still running report the command's own failure at their end. */
+    cc.run->status = cc.status;
+    if (cc.run->refs > 1) {
+        cc.run->refs--;
+        return CMD_PENDING;
+    }
+    free(cc.run);
     if (cc.status != AXL_EXIT_OK || !cc.started)
         return cc.status;
-    return CMD_PENDING;
+    return CMD_PENDING;     /* its jobs are done: theirs is the status */
 }
 
 const struct cmd_entry cmd_cleanup_entry = {

@@ -73,6 +73,7 @@ struct loop {
     int pfds_alloc;
     volatile sig_atomic_t busy;       /* operations in flight */
     volatile sig_atomic_t die_idle;   /* see loop_sync_rules() */
+    volatile sig_atomic_t worked;     /* an operation has ended */
     /* Signals caught during synchronous work, for the next iteration. */
     volatile sig_atomic_t pending[LOOP_MAX_PENDING];
     volatile sig_atomic_t n_pending;
@@ -354,7 +355,8 @@ static void loop_on_cancel_signal(int signo)
     int e = errno, n;
     uint64_t now;
 
-    if (!lp || (lp->in_sync && lp->busy == 0 && lp->die_idle)) {
+    if (!lp ||
+        (lp->in_sync && lp->busy == 0 && lp->die_idle && !lp->worked)) {
         loop_sig_die(signo);
         errno = e;
         return;
@@ -409,6 +411,27 @@ void loop_sync_rules(struct loop *lp, bool die_idle)
 void loop_busy(struct loop *lp, int delta)
 {
     lp->busy += delta;
+    if (delta < 0 && lp->busy == 0)
+        lp->worked = 1;
+}
+
+int loop_end_signals(struct loop *lp)
+{
+    static const struct timespec now = { 0, 0 };
+    sigset_t cancel;
+    int i, signo, first = 0;
+
+    loop_cancel_set(&cancel);
+    sigprocmask(SIG_BLOCK, &cancel, NULL);
+    sigorset(&loop_orig_mask, &loop_orig_mask, &cancel);
+    for (i = 0; i < lp->n_pending; i++)
+        if (!first)
+            first = lp->pending[i] & ~LOOP_SIG_SYNC;
+    lp->n_pending = 0;
+    while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
+        if (!first)
+            first = signo;
+    return first;
 }
 
 int loop_busy_count(const struct loop *lp)

@@ -82,8 +82,10 @@ void loop_dispose(struct loop *lp);
  * Synchronous work: calls into libxl outside the loop (opening libxl,
  * listing, a command's preparation), which no ao_abort can interrupt.
  * Between loop_sync_begin() and loop_sync_end(), with nothing in flight
- * (see loop_busy()) and die_idle, a cancelling signal ends axl at once
- * with 128+N: there is nothing to clean up.  Otherwise it is kept for the
+ * (see loop_busy()), none ended yet and die_idle, a cancelling signal
+ * ends axl at once with 128+N: there is nothing to clean up.  Once an
+ * operation has ended, its outcome is not to be lost to a silent death:
+ * see loop_end_signals().  Otherwise it is kept for the
  * loop, as always (a SIGINT is dropped if nothing is in flight by then),
  * and the user is told the call cannot be interrupted.  Wherever axl is
  * stuck, a third signal the loop has not taken exits at once.  Sections
@@ -101,6 +103,14 @@ void loop_sync_rules(struct loop *lp, bool die_idle);
 
 /* Operations in flight: +1 when one starts, -1 when it is done. */
 void loop_busy(struct loop *lp, int delta);
+
+/*
+ * The one-shot run is over: the cancelling signals are held off until
+ * the process exits (loop_die_of_signal() still works), and the first
+ * that came too late to cancel anything is taken and returned (0: none),
+ * for the caller to say so rather than die of it with the work done.
+ */
+int loop_end_signals(struct loop *lp);
 int loop_busy_count(const struct loop *lp);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
