@@ -98,13 +98,13 @@ int main(int argc, char **argv)
     cli.cmdline = g.argv[0];
     status = cmd_dispatch(&cli, g.argc, g.argv);
     /*
-     * A command that says its status while jobs it started still run
-     * waits for them: libxl's children are not left behind.
+     * Jobs running: wait for them.  A command that said its own status
+     * while jobs it started still ran (libxl's children are never left
+     * behind) keeps it unless theirs is worse.
      */
-    if (status != CMD_PENDING && !jobs_all_done(&cli) &&
-        loop_run_until(cli.lp, cli_idle, &cli) < 0)
-        error_errno("event loop failed");
-    if (status == CMD_PENDING) {
+    if (status == CMD_PENDING || !jobs_all_done(&cli)) {
+        int own = status;
+
         if (loop_run_until(cli.lp, cli_idle, &cli) < 0) {
             error_errno("event loop failed");
             status = AXL_EXIT_FAIL;
@@ -114,6 +114,8 @@ int main(int argc, char **argv)
             status = cli.hold_status;
         else
             status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;
+        if (own != CMD_PENDING && status == AXL_EXIT_OK)
+            status = own;
         /*
          * Cancelled by a signal: die of it, so callers see 128+N.  With
          * several jobs and two signals, the ranking of esc.h decides.
@@ -123,16 +125,17 @@ int main(int argc, char **argv)
             status = AXL_EXIT_SIGNAL + cli.exit_signal;
         }
     }
+    if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
+        status = AXL_EXIT_FAIL;
     /*
      * A signal after the work was done cancels nothing: say so, and keep
      * the status, rather than die of it with the work's outcome unsaid.
      */
+    out_status(NULL);
     r = loop_end_signals(cli.lp);
     if (r && !cli.exit_signal)
         note("%s after the work was done: nothing was cancelled",
              esc_signame(r));
-    if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
-        status = AXL_EXIT_FAIL;
 out:
     /* Its reader gone, axl ends as a pipeline's writer does: SIGPIPE. */
     if (out_stdout_gone() && !cli.exit_signal &&

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 /* The op's file at path (op_set_out_file()): 0, or -1 after saying why. */
 static int cmd_out_file(struct job *job, const char *path)
 {
+    char why[PATH_MAX * 2 + 160];
     const char *tmp;
 
     if (op_set_out_file(job_op(job), path) == 0)
@@ -33,11 +35,8 @@ static int cmd_out_file(struct job *job, const char *path)
     tmp = op_out_tmp(job_op(job));
     if (!tmp)
         error_errno("cannot make the name of '%s'", path);
-    else if (errno == EEXIST)
-        error("cannot create '%s': it exists (another save to '%s' runs, or "
-              "one that was killed left it: see 'axl cleanup')", tmp, path);
     else
-        error_errno("cannot create '%s'", tmp);
+        error("%s", op_out_cannot(job_op(job), errno, why, sizeof(why)));
     return -1;
 }
 

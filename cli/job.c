@@ -244,8 +244,10 @@ int job_run(struct job *job, uint64_t timeout_ms)
             /* Never started: done, failed, so that no one waits for it. */
             job->done = true;
             job->status = AXL_EXIT_FAIL;
-            return error("cannot set a timer: out of memory"),
-                   AXL_EXIT_FAIL;
+            error("cannot set a timer: out of memory");
+            if (job->done_fn)
+                job->status = job->done_fn(job, job->status, job->done_user);
+            return job->status;
         }
     }
     op_start(job->op);

@@ -36,6 +36,8 @@
 #define LOOP_STUCK_NS 1000000000ull
 /* Marks a signal that arrived during synchronous work. */
 #define LOOP_SIG_SYNC 0x1000
+/* ... and came once the work was done (see loop_end_signals()) */
+#define LOOP_SIG_LATE 0x2000
 
 struct loop_watch {
     int fd;                 /* -1: free slot */
@@ -300,7 +302,7 @@ void loop_dispose(struct loop *lp)
         loop_sig_lp = NULL;
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
     for (i = 0; i < (size_t)lp->n_pending; i++) {
-        int signo = lp->pending[i] & ~LOOP_SIG_SYNC;
+        int signo = lp->pending[i] & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
 
         if (!((lp->pending[i] & LOOP_SIG_SYNC) && signo == SIGINT)) {
             fflush(NULL);
@@ -352,7 +354,7 @@ static void loop_sig_die(int signo)
 static void loop_on_cancel_signal(int signo)
 {
     struct loop *lp = loop_sig_lp;
-    int e = errno, n;
+    int e = errno, n, late;
     uint64_t now;
 
     if (!lp ||
@@ -361,6 +363,7 @@ static void loop_on_cancel_signal(int signo)
         errno = e;
         return;
     }
+    late = lp->in_sync && lp->busy == 0 && lp->die_idle;
     n = lp->n_pending;
     now = loop_now_ns();
     if (n == 0)
@@ -375,16 +378,18 @@ static void loop_on_cancel_signal(int signo)
     if (n >= LOOP_MAX_PENDING) {
         /* A storm: the loop takes these soon; keep the strongest kind. */
         if (signo != SIGINT)
-            lp->pending[n - 1] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0);
+            lp->pending[n - 1] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0) |
+                                 (late ? LOOP_SIG_LATE : 0);
         errno = e;
         return;
     }
-    lp->pending[n] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0);
+    lp->pending[n] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0) |
+                     (late ? LOOP_SIG_LATE : 0);
     lp->n_pending = n + 1;
     if (write(lp->wake[1], "", 1) < 0) {
         /* the pipe is full: the loop is woken already */
     }
-    if (!lp->in_poll && (lp->in_sync || n == 1))
+    if (!lp->in_poll && !late && (lp->in_sync || n == 1))
         loop_sig_say(esc_signame(signo), ": waiting for a call into libxl "
                      "that cannot be interrupted; ",
                      n == 0 ? "twice more to exit at once"
@@ -410,24 +415,29 @@ void loop_sync_rules(struct loop *lp, bool die_idle)
 
 void loop_busy(struct loop *lp, int delta)
 {
+    if (delta < 0 && lp->busy + delta == 0)
+        lp->worked = 1;     /* first: never a moment of dying at once */
     lp->busy += delta;
-    if (delta < 0 && lp->busy == 0)
-        lp->worked = 1;
 }
 
 int loop_end_signals(struct loop *lp)
 {
     static const struct timespec now = { 0, 0 };
     sigset_t cancel;
-    int i, signo, first = 0;
+    int i, k, signo, first = 0;
 
     loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, NULL);
-    sigorset(&loop_orig_mask, &loop_orig_mask, &cancel);
-    for (i = 0; i < lp->n_pending; i++)
-        if (!first)
-            first = lp->pending[i] & ~LOOP_SIG_SYNC;
-    lp->n_pending = 0;
+    /* The late ones are taken; any other is for loop_dispose(). */
+    for (i = k = 0; i < lp->n_pending; i++) {
+        int v = lp->pending[i];
+
+        if (!(v & LOOP_SIG_LATE))
+            lp->pending[k++] = v;
+        else if (!first)
+            first = v & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
+    }
+    lp->n_pending = k;
     while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
         if (!first)
             first = signo;
@@ -644,7 +654,7 @@ static int loop_deliver_pending(struct loop *lp)
         ;
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (i = 0; i < n; i++) {
-        int signo = sigs[i] & ~LOOP_SIG_SYNC;
+        int signo = sigs[i] & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
 
         if ((sigs[i] & LOOP_SIG_SYNC) && signo == SIGINT && lp->busy == 0)
             continue;

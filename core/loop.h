@@ -105,10 +105,11 @@ void loop_sync_rules(struct loop *lp, bool die_idle);
 void loop_busy(struct loop *lp, int delta);
 
 /*
- * The one-shot run is over: the cancelling signals are held off until
- * the process exits (loop_die_of_signal() still works), and the first
- * that came too late to cancel anything is taken and returned (0: none),
- * for the caller to say so rather than die of it with the work done.
+ * The one-shot run is over, just before loop_dispose(): the cancelling
+ * signals are held off from now on (loop_dispose() restores the mask),
+ * and the first that came once the work was done (no operation in
+ * flight, one ended) is taken and returned (0: none), for the caller to
+ * say so rather than die of it with the work's outcome unsaid.
  */
 int loop_end_signals(struct loop *lp);
 int loop_busy_count(const struct loop *lp);

@@ -2,7 +2,9 @@
  * op: the operation state machine around libxl's ao.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,6 +103,7 @@ struct op {
     char *out_tmp;            /* and its name while it is written */
     bool out_whole;           /* it is whole (synced) */
     void (*settled)(struct op *op);  /* op_save_settle(): then this */
+    bool suspend_watched;     /* wait_suspend_watch() on domid */
     uint64_t t_settle;        /* when the settling began (ms) */
     pid_t child;              /* OPK_CHILD: the child making the call */
     int fd;                   /* save: the file written; restore: read */
@@ -521,11 +524,6 @@ void op_free(struct op *op)
     free(op->monitor_cmd);
     free(op->monitor_out);
     free(op->path);
-    if (op->state == OP_IDLE && op->out_tmp && op->kind == OP_SAVE &&
-        op->fd >= 0) {
-        unlink(op->out_tmp);        /* made, never started */
-        close(op->fd);
-    }
     free(op->out_path);
     free(op->out_tmp);
     free(op->mig_name);
@@ -615,7 +613,7 @@ int op_set_path(struct op *op, const char *path)
 int op_set_out_file(struct op *op, const char *path)
 {
     char *cwd = NULL;
-    int fd = -1, n;
+    int n;
 
     free(op->out_path);
     free(op->out_tmp);
@@ -639,14 +637,52 @@ int op_set_out_file(struct op *op, const char *path)
         return op_set_path(op, op->out_tmp) < 0 ? (errno = ENOMEM, -1) : 0;
     /*
      * Never over another's: a second save to the same file, or what a
-     * killed one left (axl cleanup removes that).
+     * killed one left (axl cleanup removes that).  Made once the record
+     * names it (op_out_open()), so that a kill never leaves it unnamed.
      */
-    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (access(op->out_tmp, F_OK) == 0) {
+        errno = EEXIST;
         return -1;
-    op->fd = fd;
-    op->own_fd = true;
+    }
     return 0;
+}
+
+const char *op_out_cannot(const struct op *op, int e, char *buf,
+                          size_t len)
+{
+    if (e == EEXIST)
+        snprintf(buf, len, "cannot create '%s': it exists (another save to "
+                 "'%s' runs, or one that was killed left it: see 'axl "
+                 "cleanup')", op->out_tmp, op->out_path);
+    else
+        snprintf(buf, len, "cannot create '%s': %s", op->out_tmp,
+                 strerror(e));
+    return buf;
+}
+
+/*
+ * A save's file, made after its record: 0, or -1 (said, the op is to
+ * fail) if it cannot be, nothing of another's then touched.
+ */
+static int op_out_open(struct op *op)
+{
+    char why[PATH_MAX * 2 + 160];
+    int fd;
+
+    if (op->kind != OP_SAVE || !op->out_tmp || op->fd >= 0)
+        return 0;
+    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        op->fd = fd;
+        op->own_fd = true;
+        return 0;
+    }
+    op_note(op, OP_NOTE_ERROR, "%s", op_out_cannot(op, errno, why,
+                                                   sizeof(why)));
+    free(op->out_tmp);
+    op->out_tmp = NULL;         /* not ours: never removed */
+    op->jr.file[0] = op->jr.final[0] = '\0';
+    return -1;
 }
 
 const char *op_out_tmp(const struct op *op)
@@ -764,6 +800,10 @@ static void op_finish(struct op *op, enum op_result result)
     }
     op_console_stop_wait(op);
     op_balloon_release(op);
+    if (op->suspend_watched) {
+        wait_suspend_unwatch(op->domid);
+        op->suspend_watched = false;
+    }
     op_out_end(op, &result);
     if (op->own_fd && op->fd >= 0) {
         close(op->fd);
@@ -1180,6 +1220,10 @@ int op_start(struct op *op)
     snprintf(op->phase_text, sizeof(op->phase_text), "waiting on libxl");
     snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", op->phase_text);
     op_journal(op);
+    /* Whether the guest takes libxl's suspend request: see op_save_settle(). */
+    if ((op->kind == OP_SAVE || op->kind == OP_MIGRATE) &&
+        wait_suspend_watch(op->domid) == 0)
+        op->suspend_watched = true;
     op->t_phase = loop_now_ms();
     op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
     if (op->kind == OP_CREATE)
@@ -1190,7 +1234,10 @@ int op_start(struct op *op)
         op_note(op, OP_NOTE_PROGRESS, "attaching %s",
                 op_desc(op, NULL, d, sizeof(d)));
     }
-    if (op->kind == OP_CREATE && op->balloon) {
+    if (op_out_open(op) < 0) {
+        op_finish(op, OP_RESULT_FAILED);
+        rc = -1;
+    } else if (op->kind == OP_CREATE && op->balloon) {
         op->phase = OP_PHASE_LOCK;
         op_balloon_step(op);
         rc = op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
@@ -1827,12 +1874,23 @@ static bool op_save_suspended(struct op *op)
     return dom_suspended(loop_ctx(op->lp), op->domid);
 }
 
+/*
+ * Not suspended, but about to be: libxl's request waits in xenstore, or
+ * the guest has taken it (emptied the node) and is on its way.
+ */
+static bool op_save_suspending(struct op *op)
+{
+    return !op_save_suspended(op) &&
+           (wait_suspend_asked(op->domid) ||
+            (op->suspend_watched && wait_suspend_acked(op->domid)));
+}
+
 static void op_save_settle_poll(struct loop *lp, void *user)
 {
     struct op *op = user;
 
     op->save_timer = NULL;
-    if (op_save_suspended(op) || !wait_suspend_asked(op->domid) ||
+    if (!op_save_suspending(op) ||
         loop_now_ms() - op->t_settle > OP_SUSPEND_SETTLE_MS) {
         op->settled(op);
         return;
@@ -1850,7 +1908,7 @@ static void op_save_settle_poll(struct loop *lp, void *user)
  */
 static void op_save_settle(struct op *op, void (*then)(struct op *op))
 {
-    if (op_save_suspended(op) || !wait_suspend_asked(op->domid)) {
+    if (!op_save_suspending(op)) {
         then(op);
         return;
     }
@@ -1915,8 +1973,8 @@ static void op_save_stopped(struct op *op)
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; the guest had not been "
                 "suspended and runs on%s%s", op_save_noun(op), op->label,
                 how, op->kind == OP_MIGRATE ? " here" : "",
-                wait_suspend_asked(op->domid) ? " (it was asked to, and "
-                "may still: see 'axl list')" : "");
+                op_save_suspending(op) ? " (it was asked to, and may "
+                "still: see 'axl list')" : "");
         op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
                                     : OP_RESULT_FAILED);
         return;

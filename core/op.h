@@ -173,8 +173,8 @@ void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
 int op_set_path(struct op *op, const char *path);
 /*
  * For OP_SAVE and OP_CORE_DUMP: the file the op writes, under the name
- * path.axl-tmp until it is whole (made here for a save: -1 with errno
- * if it cannot be).  Whole, it is synced and renamed to path before the
+ * path.axl-tmp until it is whole (for a save: -1 with errno EEXIST if
+ * that name is taken; made when the op starts).  Whole, it is synced and renamed to path before the
  * save's domain is destroyed; otherwise it is removed when the op ends.
  * The op's journal record names it, so that a cleanup after a killed
  * axl removes it, or names it if it was whole.
@@ -182,6 +182,9 @@ int op_set_path(struct op *op, const char *path);
 int op_set_out_file(struct op *op, const char *path);
 /* The name the file is written under (NULL without op_set_out_file). */
 const char *op_out_tmp(const struct op *op);
+/* Why the file cannot be made (errno e), in buf: one line, no prefix. */
+const char *op_out_cannot(const struct op *op, int e, char *buf,
+                          size_t len);
 /*
  * For OP_QEMU_MONITOR: the command (copied; -1 if it cannot be); once
  * the op is done, its output, or NULL if the device model gave none.

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,27 @@ static struct xs_handle *wait_xsh(void)
     return wait_xs;
 }
 
+/*
+ * The suspend watches (wait_suspend_watch()): a connection of their own,
+ * and how many times each domain's control/shutdown was written.
+ */
+#define WAIT_MAX_WATCHES 8
+static struct xs_handle *wait_wx;
+static struct {
+    uint32_t domid;
+    bool used;
+    unsigned writes;        /* events, the one on registering included */
+} wait_w[WAIT_MAX_WATCHES];
+
 void wait_dispose(void)
 {
     if (wait_xs)
         xs_close(wait_xs);
     wait_xs = NULL;
+    if (wait_wx)
+        xs_close(wait_wx);
+    wait_wx = NULL;
+    memset(wait_w, 0, sizeof(wait_w));
 }
 
 
@@ -244,6 +261,89 @@ bool wait_suspend_asked(uint32_t domid)
 
     free(v);
     return asked;
+}
+
+static void wait_w_path(uint32_t domid, char *path, size_t len,
+                        char *token, size_t tlen)
+{
+    snprintf(path, len, "/local/domain/%u/control/shutdown", domid);
+    snprintf(token, tlen, "axl-suspend-%u", domid);
+}
+
+int wait_suspend_watch(uint32_t domid)
+{
+    char path[64], token[32];
+    int i, free_i = -1;
+
+    for (i = 0; i < WAIT_MAX_WATCHES; i++) {
+        if (wait_w[i].used && wait_w[i].domid == domid)
+            return 0;
+        if (!wait_w[i].used && free_i < 0)
+            free_i = i;
+    }
+    if (free_i < 0)
+        return -1;
+    if (!wait_wx && !(wait_wx = xs_open(0)))
+        return -1;
+    wait_w_path(domid, path, sizeof(path), token, sizeof(token));
+    if (!xs_watch(wait_wx, path, token))
+        return -1;
+    wait_w[free_i].used = true;
+    wait_w[free_i].domid = domid;
+    wait_w[free_i].writes = 0;
+    return 0;
+}
+
+void wait_suspend_unwatch(uint32_t domid)
+{
+    char path[64], token[32];
+    int i;
+
+    for (i = 0; i < WAIT_MAX_WATCHES; i++) {
+        if (!wait_w[i].used || wait_w[i].domid != domid)
+            continue;
+        wait_w_path(domid, path, sizeof(path), token, sizeof(token));
+        xs_unwatch(wait_wx, path, token);
+        wait_w[i].used = false;
+    }
+}
+
+bool wait_suspend_acked(uint32_t domid)
+{
+    char path[64], token[32], **ev;
+    unsigned int len, i;
+    char *v;
+    bool acked;
+
+    for (i = 0; i < WAIT_MAX_WATCHES; i++)
+        if (wait_w[i].used && wait_w[i].domid == domid)
+            break;
+    if (i == WAIT_MAX_WATCHES || !wait_wx)
+        return false;
+    wait_w_path(domid, path, sizeof(path), token, sizeof(token));
+    /* Read first: every write before it has its event queued by then. */
+    v = xs_read(wait_wx, XBT_NULL, path, &len);
+    while ((ev = xs_check_watch(wait_wx))) {
+        unsigned int k;
+
+        for (k = 0; k < WAIT_MAX_WATCHES; k++) {
+            char t[32], p[64];
+
+            if (!wait_w[k].used)
+                continue;
+            wait_w_path(wait_w[k].domid, p, sizeof(p), t, sizeof(t));
+            if (!strcmp(ev[XS_WATCH_TOKEN], t))
+                wait_w[k].writes++;
+        }
+        free(ev);
+    }
+    /*
+     * Registering is one event, libxl's request a second, the guest's
+     * answer (it empties the node) a third: it was taken.
+     */
+    acked = wait_w[i].writes >= 3 && !(v && !strcmp(v, "suspend"));
+    free(v);
+    return acked;
 }
 
 const char *wait_dev_name(const char *type, uint32_t domid, int devid,

@@ -59,6 +59,17 @@ int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r);
  */
 bool wait_suspend_asked(uint32_t domid);
 
+/*
+ * A guest that has taken the request empties the node, then takes a
+ * while (its devices, its processes) before it is suspended: watch the
+ * node from before the request (0, or -1 if it cannot be watched) to
+ * learn, once libxl is stopped, whether the guest took it
+ * (wait_suspend_acked()): it is then suspending, asked or not.
+ */
+int wait_suspend_watch(uint32_t domid);
+bool wait_suspend_acked(uint32_t domid);
+void wait_suspend_unwatch(uint32_t domid);
+
 /* Close the xenstore connection, if one was opened. */
 void wait_dispose(void);
 

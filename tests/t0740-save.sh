@@ -83,6 +83,16 @@ is "$?" 124 "--timeout: exit 124"
 ok "  no file" eval 'test ! -e "$tmp/t.sav" && test ! -e "$tmp/t.sav.axl-tmp"'
 ok "  the guest runs on" running
 
+# A name taken (another save's, or a killed one's): refused, untouched.
+echo other >"$tmp/e.sav.axl-tmp"
+axl save "$N" "$tmp/e.sav" 2>"$tmp/err"
+is "$?" 1 "a save whose temporary name is taken: exit 1"
+like "$(cat "$tmp/err")" "cannot create '$tmp/e.sav.axl-tmp': it exists .*axl cleanup" \
+    "  says why, in one line"
+is "$(cat "$tmp/e.sav.axl-tmp")" other "  the other file is untouched"
+ok "  no file of its own" test ! -e "$tmp/e.sav"
+ok "  the guest runs on" running
+
 # ---- a save killed (SIGKILL): the journal lets cleanup put it right ----
 axl save "$N" "$tmp/k.sav" 2>"$tmp/err" &
 pid=$!

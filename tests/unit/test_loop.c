@@ -85,6 +85,39 @@ int main(void)
     check(got == SIGINT, "sync work with an op in flight: kept for the loop");
     loop_busy(lp, -1);
 
+    /*
+     * Once an op has ended, a signal does not kill: it is taken at the
+     * run's end, for axl to say that it cancelled nothing.
+     */
+    for (i = 0; i < 2; i++) {
+        int signo = i ? SIGTERM : SIGINT;
+
+        pid = fork();
+        if (pid == 0) {
+            loop_sync_begin(lp);
+            raise(signo);
+            _exit(loop_end_signals(lp) == signo ? 0 : 1);
+        }
+        waitpid(pid, &status, 0);
+        check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              i ? "after the work, SIGTERM is taken, not died of"
+                : "after the work, SIGINT is taken, not died of");
+    }
+    /* Not late (an op in flight): left for loop_dispose() to act on. */
+    pid = fork();
+    if (pid == 0) {
+        loop_busy(lp, +1);
+        loop_sync_begin(lp);
+        raise(SIGTERM);
+        if (loop_end_signals(lp) != 0)
+            _exit(1);
+        loop_dispose(lp);
+        _exit(2);
+    }
+    waitpid(pid, &status, 0);
+    check(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+          "a signal during work in flight is not taken as late");
+
     loop_dispose(lp);
     check(!blocked(SIGINT) && !blocked(SIGCHLD),
           "after loop_dispose: the mask axl started with");
