@@ -92,6 +92,7 @@ int main(void)
     for (i = 0; i < 2; i++) {
         int signo = i ? SIGTERM : SIGINT;
 
+        fflush(stdout);     /* the child's exit must not print it again */
         pid = fork();
         if (pid == 0) {
             loop_sync_begin(lp);
@@ -104,6 +105,7 @@ int main(void)
                 : "after the work, SIGINT is taken, not died of");
     }
     /* Not late (an op in flight): left for loop_dispose() to act on. */
+    fflush(stdout);
     pid = fork();
     if (pid == 0) {
         loop_busy(lp, +1);
