@@ -38,6 +38,7 @@
 #define LOOP_SIG_SYNC 0x1000
 /* ... and came once the work was done (see loop_end_signals()) */
 #define LOOP_SIG_LATE 0x2000
+#define LOOP_SIG_NO(v) ((v) & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE))
 
 struct loop_watch {
     int fd;                 /* -1: free slot */
@@ -302,7 +303,7 @@ void loop_dispose(struct loop *lp)
         loop_sig_lp = NULL;
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
     for (i = 0; i < (size_t)lp->n_pending; i++) {
-        int signo = lp->pending[i] & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
+        int signo = LOOP_SIG_NO(lp->pending[i]);
 
         if (!((lp->pending[i] & LOOP_SIG_SYNC) && signo == SIGINT)) {
             fflush(NULL);
@@ -354,16 +355,17 @@ static void loop_sig_die(int signo)
 static void loop_on_cancel_signal(int signo)
 {
     struct loop *lp = loop_sig_lp;
-    int e = errno, n, late;
+    int e = errno, n, idle, kind;
     uint64_t now;
 
-    if (!lp ||
-        (lp->in_sync && lp->busy == 0 && lp->die_idle && !lp->worked)) {
+    idle = lp && lp->in_sync && lp->busy == 0 && lp->die_idle;
+    if (!lp || (idle && !lp->worked)) {
         loop_sig_die(signo);
         errno = e;
         return;
     }
-    late = lp->in_sync && lp->busy == 0 && lp->die_idle;
+    /* idle once an op has ended: late (see loop_end_signals()) */
+    kind = (lp->in_sync ? LOOP_SIG_SYNC : 0) | (idle ? LOOP_SIG_LATE : 0);
     n = lp->n_pending;
     now = loop_now_ns();
     if (n == 0)
@@ -378,18 +380,16 @@ static void loop_on_cancel_signal(int signo)
     if (n >= LOOP_MAX_PENDING) {
         /* A storm: the loop takes these soon; keep the strongest kind. */
         if (signo != SIGINT)
-            lp->pending[n - 1] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0) |
-                                 (late ? LOOP_SIG_LATE : 0);
+            lp->pending[n - 1] = signo | kind;
         errno = e;
         return;
     }
-    lp->pending[n] = signo | (lp->in_sync ? LOOP_SIG_SYNC : 0) |
-                     (late ? LOOP_SIG_LATE : 0);
+    lp->pending[n] = signo | kind;
     lp->n_pending = n + 1;
     if (write(lp->wake[1], "", 1) < 0) {
         /* the pipe is full: the loop is woken already */
     }
-    if (!lp->in_poll && !late && (lp->in_sync || n == 1))
+    if (!lp->in_poll && !idle && (lp->in_sync || n == 1))
         loop_sig_say(esc_signame(signo), ": waiting for a call into libxl "
                      "that cannot be interrupted; ",
                      n == 0 ? "twice more to exit at once"
@@ -435,7 +435,7 @@ int loop_end_signals(struct loop *lp)
         if (!(v & LOOP_SIG_LATE))
             lp->pending[k++] = v;
         else if (!first)
-            first = v & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
+            first = LOOP_SIG_NO(v);
     }
     lp->n_pending = k;
     while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
@@ -654,7 +654,7 @@ static int loop_deliver_pending(struct loop *lp)
         ;
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (i = 0; i < n; i++) {
-        int signo = sigs[i] & ~(LOOP_SIG_SYNC | LOOP_SIG_LATE);
+        int signo = LOOP_SIG_NO(sigs[i]);
 
         if ((sigs[i] & LOOP_SIG_SYNC) && signo == SIGINT && lp->busy == 0)
             continue;

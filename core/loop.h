@@ -103,6 +103,7 @@ void loop_sync_rules(struct loop *lp, bool die_idle);
 
 /* Operations in flight: +1 when one starts, -1 when it is done. */
 void loop_busy(struct loop *lp, int delta);
+int loop_busy_count(const struct loop *lp);
 
 /*
  * The one-shot run is over, just before loop_dispose(): the cancelling
@@ -112,7 +113,6 @@ void loop_busy(struct loop *lp, int delta);
  * say so rather than die of it with the work's outcome unsaid.
  */
 int loop_end_signals(struct loop *lp);
-int loop_busy_count(const struct loop *lp);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
 libxl_ctx *loop_ctx(struct loop *lp);
