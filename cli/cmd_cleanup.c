@@ -45,16 +45,19 @@ static int cleanup_left(libxl_ctx *ctx, const struct journal_rec *r,
 
         if (!libxl_uuid_is_nil(&r->uuid)) {
             /*
-             * The uuid, unless the domain has another name: a migration
-             * to this host gives its two copies one uuid (NAME and the
-             * recorded NAME--incoming).  A domain whose destroy began may
-             * have no name left: it is the one.
+             * The uuid (and the id, once recorded), unless the domain has
+             * another name: a migration to this host gives its two copies
+             * one uuid (NAME and the recorded NAME--incoming).  A domain
+             * whose destroy began may have no name left: it is the one.
              */
-            found = !libxl_uuid_compare(&info[i].uuid, &r->uuid);
+            found = !libxl_uuid_compare(&info[i].uuid, &r->uuid) &&
+                    (r->domid == (uint32_t)INVALID_DOMID ||
+                     info[i].domid == r->domid);
             if (found) {
                 name = libxl_domid_to_name(ctx, info[i].domid);
                 found = !name || !name[0] || !strcmp(name, r->name) ||
-                        (r->stream && cleanup_away(name, r->name));
+                        (r->stream && cleanup_away(name, r->name)) ||
+                        (r->go && !strcmp(name, r->to));
                 free(name);
             }
         } else if (r->domid != (uint32_t)INVALID_DOMID) {
@@ -81,6 +84,7 @@ enum cleanup_act {
     CLEANUP_RESUME_PAUSED,  /* the same, paused: the save had asked so */
     CLEANUP_DESTROY,        /* the save was whole: its destroy goes on */
     CLEANUP_LEAVE,          /* the guest may run on a migration's target */
+    CLEANUP_START,          /* handed over to a receiver: name, unpause */
 };
 
 /*
@@ -110,11 +114,37 @@ static int cleanup_stream_left(libxl_ctx *ctx, const struct journal_rec *r,
         *act_r = CLEANUP_RESUME;
     return *act_r != CLEANUP_NONE || (r->file[0] && access(r->file, F_OK) == 0);
 }
-/* Either kind of record's leftovers (*act_r: CLEANUP_NONE for a build). */
+/*
+ * A receiver killed after the sender handed the guest over (journal.h,
+ * go): 1 with *act_r CLEANUP_START while its copy lacks its name or, as
+ * asked, its unpause; 0 when there is nothing left to finish.
+ */
+static int cleanup_go_left(libxl_ctx *ctx, const struct journal_rec *r,
+                           uint32_t *domid_r, enum cleanup_act *act_r)
+{
+    int found = cleanup_left(ctx, r, domid_r);
+    char *name;
+    bool named;
+
+    if (found <= 0)
+        return found;
+    name = libxl_domid_to_name(ctx, *domid_r);
+    named = name && !strcmp(name, r->to);
+    free(name);
+    if (named && (strcmp(r->after, "unpause") ||
+                  dom_state_of(ctx, *domid_r) != DOM_PAUSED))
+        return 0;
+    *act_r = CLEANUP_START;
+    return 1;
+}
+
+/* Any kind of record's leftovers (*act_r: CLEANUP_NONE for a build). */
 static int cleanup_rec_left(libxl_ctx *ctx, const struct journal_rec *r,
                             uint32_t *domid_r, enum cleanup_act *act_r)
 {
     *act_r = CLEANUP_NONE;
+    if (r->go)
+        return cleanup_go_left(ctx, r, domid_r, act_r);
     return r->stream ? cleanup_stream_left(ctx, r, domid_r, act_r)
                      : cleanup_left(ctx, r, domid_r);
 }
@@ -135,7 +165,8 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
         [CLEANUP_RESUME] = "resumes the domain",
         [CLEANUP_RESUME_PAUSED] = "resumes the domain, paused, as the save "
                                   "asked",
-        [CLEANUP_DESTROY] = "destroys the domain, as the save asked",
+        [CLEANUP_DESTROY] = "destroys the domain, as the save or "
+                            "migration asked",
         [CLEANUP_LEAVE] = "leaves the domain to you (the guest may run "
                           "on the target)",
     };
@@ -146,8 +177,10 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
     what[0] = todo[0] = '\0';
     if (act != CLEANUP_NONE)
         n += snprintf(what, sizeof(what), "domain %u ('%s') was left %s",
-                      domid, r->name, act == CLEANUP_DESTROY
-                      ? "saved, not yet destroyed" : "suspended");
+                      domid, r->name, act != CLEANUP_DESTROY ? "suspended"
+                      : !strcmp(r->verb, "migrate")
+                      ? "suspended (the target runs the guest)"
+                      : "saved, not yet destroyed");
     if (file)
         snprintf(what + n, sizeof(what) - n, "%s'%s' was left %s",
                  n ? " and " : "", r->file,
@@ -161,12 +194,23 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
     else if (file)
         snprintf(todo + n, sizeof(todo) - n, "%sremoves the file",
                  n ? " and " : "");
-    note("%s by 'axl %s' (pid %d, killed%s%s); 'axl cleanup' %s", what,
-         r->verb, (int)r->pid, r->phase[0] ? " during " : "", r->phase,
-         todo);
+    note("%s by 'axl %s' (pid %d, %s%s%s); 'axl cleanup' %s", what,
+         r->verb, (int)r->pid, r->left ? "which lost its target" : "killed",
+         r->phase[0] ? " during " : "", r->phase, todo);
     if (act == CLEANUP_LEAVE)
         cleanup_leave_say(domid);
 }
+/* What a receiver killed after the handover left, in words. */
+static void cleanup_go_say(const struct journal_rec *r, uint32_t domid)
+{
+    note("domain %u ('%s') was handed over by its migration's sender, but "
+         "'axl %s' (pid %d) was killed%s%s before it %s; 'axl cleanup' "
+         "names it '%s'%s", domid, r->name, r->verb, (int)r->pid,
+         r->phase[0] ? " during " : "", r->phase,
+         strcmp(r->after, "unpause") ? "named it" : "started it", r->to,
+         strcmp(r->after, "unpause") ? "" : " and unpauses it");
+}
+
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
 static void cleanup_say(const struct journal_rec *r, uint32_t domid)
 {
@@ -200,13 +244,19 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
     if (left < 0)
         return;                 /* libxl cannot tell: keep it for later */
     if (!left) {
-        /* Nothing left but maybe its helpers: stop them, forget it. */
-        journal_kill_children(r, true);
+        /*
+         * Nothing left but maybe its helpers: stop them, forget it.  A
+         * guest handed over runs: what its receiver started is its own.
+         */
+        if (!r->go)
+            journal_kill_children(r, true);
         journal_remove(r);
         return;
     }
-    if (r->stream) {
-        if (sc->say)
+    if (r->stream || r->go) {
+        if (sc->say && r->go)
+            cleanup_go_say(r, domid);
+        else if (sc->say)
             cleanup_stream_say(r, domid, act);
         return;
     }
@@ -292,7 +342,7 @@ static int cleanup_run_put(struct cleanup_run *run, int status)
 struct cleanup_item {
     struct journal_rec rec;
     libxl_ctx *ctx;
-    bool resume;        /* the job resumes the domain (else removes) */
+    const char *said;   /* what a job that worked did ("resumed"), or NULL */
     struct cleanup_run *run;
 };
 
@@ -304,8 +354,9 @@ static int cleanup_done(struct job *job, int status, void *user)
     uint32_t domid;
 
     (void)job;
-    if (status == AXL_EXIT_OK && it->resume)
-        note("domain %u ('%s') was resumed", it->rec.domid, it->rec.name);
+    if (status == AXL_EXIT_OK && it->said)
+        note("domain %u ('%s') was %s", it->rec.domid,
+             it->rec.go ? it->rec.to : it->rec.name, it->said);
     if (status == AXL_EXIT_OK ||
         !cleanup_rec_left(it->ctx, &it->rec, &domid, &act))
         journal_remove(&it->rec);
@@ -334,7 +385,9 @@ static struct job *cleanup_job(struct cleanup_ctx *cc,
     it->rec = *r;
     it->rec.domid = domid;
     it->ctx = cli_libxl(cc->cli);
-    it->resume = kind == OP_RESUME;
+    it->said = kind == OP_RESUME ? "resumed"
+               : kind == OP_UNPAUSE ? "started: the migration is complete"
+               : NULL;
     op_set_domid(job_op(job), domid);
     if (kind == OP_DEV_REMOVE) {
         op_set_force(job_op(job), true);
@@ -427,8 +480,9 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
 
         cc->status = AXL_EXIT_FAIL;
         error("cleanup: domain %u ('%s') is left suspended: 'axl %s' of "
-              "'%s' was killed after the target was told to start the "
-              "guest", domid, now ? now : r->name, r->verb, r->name);
+              "'%s' %s after the target was told to start the guest",
+              domid, now ? now : r->name, r->verb, r->name,
+              r->left ? "lost its target" : "was killed");
         cleanup_leave_say(domid);
         free(now);
         return;
@@ -464,11 +518,57 @@ static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
         return 0;
     }
     if (!left) {
-        journal_kill_children(r, true);
+        if (!r->go)
+            journal_kill_children(r, true);
         journal_remove(r);
         return 0;
     }
     return !cc->only || *domid_r == cc->only_domid;
+}
+
+/*
+ * What a receiver killed after the handover left: the guest, paused or
+ * without its name.  It is the only copy (its sender destroys its own or
+ * leaves it to the user): give it its name now, and unpause it by a job
+ * unless the receiver was to leave it paused.  Nothing is killed: its
+ * helpers are done, and a device model it started is the guest's.
+ */
+static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
+                       uint32_t domid)
+{
+    libxl_ctx *ctx = cli_libxl(cc->cli);
+    char *name = libxl_domid_to_name(ctx, domid);
+    struct job *job;
+
+    if (cc->keep) {
+        note("domain %u of '%s' kept as it is, as asked; the record is "
+             "removed", domid, r->to);
+        free(name);
+        journal_remove(r);
+        return;
+    }
+    if (name && strcmp(name, r->to)) {
+        if (libxl_domain_rename(ctx, domid, name, r->to) != 0) {
+            cc->status = AXL_EXIT_FAIL;
+            error("cleanup: cannot rename domain %u from '%s' to '%s' (is the "
+                  "name taken?); 'axl rename %u %s' and 'axl unpause %u' "
+                  "finish the migration", domid, name, r->to, domid, r->to,
+                  domid);
+            free(name);
+            return;
+        }
+        note("domain %u is now '%s', as its migration's sender asked", domid,
+             r->to);
+    }
+    free(name);
+    if (strcmp(r->after, "unpause") ||
+        dom_state_of(ctx, domid) != DOM_PAUSED) {
+        journal_remove(r);
+        return;
+    }
+    job = cleanup_job(cc, r, OP_UNPAUSE, domid);
+    if (job)
+        cleanup_run(cc, job);
 }
 
 static void cleanup_one(struct journal_rec *r, void *user)
@@ -480,6 +580,10 @@ static void cleanup_one(struct journal_rec *r, void *user)
 
     if (!cleanup_find(cc, r, &domid, &act))
         return;
+    if (r->go) {
+        cleanup_go(cc, r, domid);
+        return;
+    }
     if (r->stream) {
         cleanup_stream(cc, r, domid, act);
         return;

@@ -147,6 +147,9 @@ int journal_write(struct journal_rec *rec)
     for (char *p = rec->name; *p; p++)
         if ((unsigned char)*p < ' ')
             *p = ' ';
+    for (char *p = rec->to; *p; p++)
+        if ((unsigned char)*p < ' ')
+            *p = ' ';
     /* A file name with a newline cannot be written: none is better. */
     if (strchr(rec->file, '\n') || strchr(rec->final, '\n'))
         rec->file[0] = rec->final[0] = '\0';
@@ -159,9 +162,14 @@ int journal_write(struct journal_rec *rec)
             rec->devid, rec->keep, rec->phase, (int)rec->pid, rec->start,
             rec->children);
     if (rec->stream)
-        fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n"
-                "after=%s\n", rec->resume, rec->saved, rec->file, rec->final,
-                rec->after);
+        fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n",
+                rec->resume, rec->saved, rec->file, rec->final);
+    if (rec->after[0])
+        fprintf(f, "after=%s\n", rec->after);
+    if (rec->go)
+        fprintf(f, "go=1\nto=%s\n", rec->to);
+    if (rec->left)
+        fprintf(f, "left=1\n");
     if (fclose(f) == EOF || rename(tmp, rec->path) < 0) {
         e = errno;
         unlink(tmp);
@@ -183,6 +191,23 @@ int journal_remove(struct journal_rec *rec)
         return 0;
     if (unlink(rec->path) < 0 && errno != ENOENT)
         rc = -1;
+    rec->path[0] = '\0';
+    return rc;
+}
+
+int journal_leave(struct journal_rec *rec)
+{
+    size_t i;
+    int rc;
+
+    if (!rec->path[0])
+        return 0;
+    rec->left = true;
+    /* Unwritten, the record as it was stays: an orphan once we exit. */
+    rc = journal_write(rec);
+    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
+        if (journal_live[i] == rec)
+            journal_live[i] = NULL;
     rec->path[0] = '\0';
     return rc;
 }
@@ -311,6 +336,12 @@ static int journal_read(const char *path, struct journal_rec *rec)
             journal_val(rec->final, sizeof(rec->final), v);
         else if (!strcmp(line, "after"))
             journal_val(rec->after, sizeof(rec->after), v);
+        else if (!strcmp(line, "go"))
+            rec->go = atoi(v) != 0;
+        else if (!strcmp(line, "to"))
+            journal_val(rec->to, sizeof(rec->to), v);
+        else if (!strcmp(line, "left"))
+            rec->left = atoi(v) != 0;
         else
             fields--;
     }
@@ -349,7 +380,8 @@ void journal_each_orphan(void (*fn)(struct journal_rec *rec, void *user),
         if (n < 4 || strcmp(de->d_name + n - 3, ".op"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", journal_dir(), de->d_name);
-        if (journal_read(path, &rec) < 0 || journal_owner_alive(&rec))
+        if (journal_read(path, &rec) < 0 ||
+            (!rec.left && journal_owner_alive(&rec)))
             continue;
         fn(&rec, user);
     }

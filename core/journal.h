@@ -59,6 +59,22 @@ struct journal_rec {
      * "resume" (-c), so that a cleanup finishes it as asked.
      */
     char after[12];
+    /*
+     * A migration's receiver, once the sender has handed the guest over
+     * (go): the copy here is the guest, and a cleanup finishes what the
+     * receiver was told to do: give it its name, to (until then it is
+     * NAME--incoming, the record's name), and unpause it unless after
+     * says "pause" (migrate-receive -p).
+     */
+    bool go;
+    char to[64];
+    /*
+     * The owner left what the record names to the user and went on (a
+     * migration whose target may or may not run the guest): the record
+     * is an orphan even while its owner lives, so that every command
+     * says so until the user answers.
+     */
+    bool left;
 };
 
 /*
@@ -105,6 +121,14 @@ int journal_kill_children(const struct journal_rec *rec, bool group);
  * errno.  Its writer's descriptor may be gone: this opens it anew.
  */
 int journal_sync_file(const char *path);
+
+/*
+ * Leave rec's file on disk for the user (rec->left is written first):
+ * this process forgets it.  0, or -1 with errno if it could not be
+ * rewritten (the file stays as it was: an orphan once this process
+ * ends).
+ */
+int journal_leave(struct journal_rec *rec);
 
 /* Whether rec's owner is still running (the same process, not a reuse). */
 bool journal_owner_alive(const struct journal_rec *rec);

@@ -23,6 +23,7 @@
 #include "op.h"
 #include "op_device.h"
 #include "savefile.h"
+#include "testpoint.h"
 #include "wait.h"
 
 /* How often an op looks at what it waits on (ms). */
@@ -2302,6 +2303,7 @@ static int op_mig_start(struct op *op)
 }
 
 static void op_mig_resume_now(struct op *op);
+static void op_mig_left(struct op *op);
 
 /* Sender, after a failure before the go-ahead: resume the guest here. */
 static void op_mig_resume(struct op *op)
@@ -2359,6 +2361,7 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
             return;
         }
     }
+    testpoint("send-renamed");
     op->jr.resume = false;
     if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
         journal_remove(&op->jr) < 0) {
@@ -2370,23 +2373,45 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
         op_mig_resume(op);
         return;
     }
+    testpoint("send-committed");
     if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
                 strerror(errno));
-        op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; "
-                "domain %u is suspended here as '%s'; check the target "
-                "before you resume either", op->label, op->domid,
-                name ? away : op->label);
         op->mig_go_sent = true;
+        op_mig_left(op);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
+    testpoint("send-go-sent");
     op->mig_go_sent = true;
     op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
             "start '%s'", op->label);
     if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
                       MIGRATE_REPORT, op_mig_report) < 0)
         op_finish(op, OP_RESULT_FAILED);
+}
+
+/*
+ * Sender: the target may or may not run the guest, and the copy here is
+ * suspended.  Only the user can tell which: the record stays for them
+ * (every command says so, and 'axl cleanup --resume' can resume the
+ * copy here), and the two answers are said now.
+ */
+static void op_mig_left(struct op *op)
+{
+    char *now = libxl_domid_to_name(loop_ctx(op->lp), op->domid);
+
+    op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; domain "
+            "%u is left suspended here as '%s'", op->label, op->domid,
+            now ? now : op->label);
+    op_note(op, OP_NOTE_ERROR, "check the target: if the guest runs there, "
+            "'axl destroy %u' here; if not, 'axl cleanup --resume %u' "
+            "resumes it here", op->domid, op->domid);
+    free(now);
+    if (op->jr.path[0] && journal_leave(&op->jr) < 0)
+        op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
+                "as left to you: 'axl cleanup' shows it once this axl has "
+                "ended", op->label);
 }
 
 static void op_mig_ready(struct op *op)
@@ -2420,16 +2445,18 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         op_note(op, OP_NOTE_ERROR, "migration of '%s' failed at the very end: "
                 "%s", op->label, op_mig_got(got, MIGRATE_REPORT, why,
                                             sizeof(why)));
-        op_note(op, OP_NOTE_ERROR, "the target may run '%s'; domain %u is "
-                "suspended here as '%s--migratedaway': check the target; "
-                "never resume both", op->label, op->domid,
-                op->mig_name ? op->mig_name : op->label);
+        op_mig_left(op);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
     if (status == 0) {
         op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
                 op->label);
+        /* A cleanup after a kill now destroys the copy here, as asked. */
+        op->jr.saved = true;
+        if (op->jr.path[0])
+            journal_write(&op->jr);
+        testpoint("send-reported");
         op->phase = OP_PHASE_SAVE_DESTROY;
         op_launch(op);
         return;
@@ -2455,9 +2482,7 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
     if (got) {
         op_note(op, OP_NOTE_ERROR, "%s", op_mig_got(got, MIGRATE_GO, why,
                                                     sizeof(why)));
-        op_note(op, OP_NOTE_ERROR, "the target may still hold a copy of '%s'; "
-                "domain %u is suspended here: check the target before you "
-                "resume it", op->label, op->domid);
+        op_mig_left(op);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
@@ -2608,6 +2633,8 @@ static bool op_mig_finish(struct op *op, enum op_result result)
         if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 0) < 0)
             op_note(op, OP_NOTE_ERROR, "cannot report to the sender: %s; "
                     "domain %u runs here", strerror(errno), op->domid);
+        else
+            testpoint("recv-reported");
         return false;
     }
     if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 1) < 0 ||
@@ -2631,6 +2658,41 @@ static bool op_mig_finish(struct op *op, enum op_result result)
     return true;
 }
 
+/*
+ * Receiver: record that the sender has handed the guest over (journal.h,
+ * go).  0, or -1 (said) if no record can say so and one that says
+ * otherwise is still there.
+ */
+static int op_mig_in_commit(struct op *op)
+{
+    if (!op->jr.path[0])
+        return 0;
+    op->jr.go = true;
+    snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
+    snprintf(op->jr.after, sizeof(op->jr.after), "%s",
+             op->start_paused ? "pause" : "unpause");
+    if (strlen(op->mig_name) < sizeof(op->jr.to) &&
+        journal_write(&op->jr) == 0)
+        return 0;
+    op->jr.go = false;
+    if (journal_remove(&op->jr) == 0)
+        return 0;
+    op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal record "
+            "of '%s'; not starting the guest", op->label);
+    return -1;
+}
+
+/* Receiver: the handover failed here; the copy is half-built again. */
+static void op_mig_in_uncommit(struct op *op)
+{
+    if (!op->jr.go)
+        return;
+    op->jr.go = false;
+    op->jr.to[0] = op->jr.after[0] = '\0';
+    if (op->jr.path[0])
+        journal_write(&op->jr);
+}
+
 /* Receiver: the sender's go-ahead (or not). */
 static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
                       void *user)
@@ -2650,11 +2712,28 @@ static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
         return;
     }
     op->mig_go_seen = true;
-    if (op_mig_rename(op, op->label, op->mig_name)) {
+    testpoint("recv-go");
+    /*
+     * The sender has handed the guest over: from here the copy here is
+     * the guest, and a cleanup after a killed receiver must finish the
+     * handover (name it, unpause it), never destroy it.  The record says
+     * so before anything changes; one that cannot say so must not stay
+     * to say otherwise (the copy would be destroyed as half-built).
+     */
+    if (op_mig_in_commit(op) < 0) {
         op->mig_failed = true;
         op_start_cleanup(op);
         return;
     }
+    testpoint("recv-go-recorded");
+    if (op_mig_rename(op, op->label, op->mig_name)) {
+        /* The sender resumes its copy: this one goes. */
+        op_mig_in_uncommit(op);
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    testpoint("recv-renamed");
     free(op->label);
     op->label = strdup(op->mig_name);
     if (!op->label)
@@ -2678,6 +2757,11 @@ static void op_mig_in_ready(struct op *op)
 
     op_note(op, OP_NOTE_PROGRESS, "received %s, paused; asking the sender "
             "for the go-ahead", op_dom_desc(op, d, sizeof(d)));
+    /* Its id: on one host, the sender's copy has the same uuid. */
+    if (op->jr.path[0]) {
+        op->jr.domid = op->domid;
+        journal_write(&op->jr);
+    }
     if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",
                 strerror(errno));
@@ -2714,6 +2798,13 @@ static bool op_mig_abort(struct op *op)
     }
     if (op->mig_in && op->phase == OP_PHASE_MIG_DRAIN) {
         op_mig_drain_timer(op->lp, op);
+        return true;
+    }
+    if (op->mig_in && op->mig_go_seen && !op->mig_failed) {
+        /* The sender has handed the guest over: it must run here. */
+        op_note(op, OP_NOTE_INFO, "the sender has handed '%s' over: a "
+                "cancel now could leave it running nowhere, so axl "
+                "starts it here", op->mig_name);
         return true;
     }
     if (op->kind != OP_MIGRATE)
@@ -2825,12 +2916,23 @@ static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     }
 
     if (op->phase == OP_PHASE_UNPAUSE) {
+        if (rc && op->mig_in) {
+            /* The sender is told to resume its copy: this one goes. */
+            op_note(op, OP_NOTE_ERROR, "cannot unpause received %s: %s",
+                    op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
+            op_mig_in_uncommit(op);
+            op->mig_failed = true;
+            op_start_cleanup(op);
+            return;
+        }
         if (rc) {
             op_note(op, OP_NOTE_ERROR, "cannot unpause new %s: %s",
                     op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
             op_report_left(op, OP_RESULT_FAILED);
             return;
         }
+        if (op->mig_in)
+            testpoint("recv-unpaused");
         op_note(op, OP_NOTE_PROGRESS, "%s %s, running",
                 op->mig_in ? "received" : "created",
                 op_dom_desc(op, d, sizeof(d)));

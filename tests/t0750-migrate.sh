@@ -52,6 +52,27 @@ one_running() {
     diag "copies of $N: $(echo $c)"
     return 1
 }
+# fresh: a case starts from one copy, running and counting, with no
+# record and nothing of a migration left; a case that failed may leave
+# another state, put right here (and said), so that one defect reads as
+# one failure and not as every later case's.
+fresh() {
+    if one_running >/dev/null && [ -z "$(leftovers)" ] &&
+        [ -z "$(ls /run/axl/*.op 2>/dev/null)" ]; then
+        return 0
+    fi
+    diag "the last case left $(echo $(copies)); starting from a new '$N'"
+    kill -KILL $(leftovers) 2>/dev/null
+    for d in $(xl list | awk -v n="$N" 'NR > 1 && index($1, n) == 1 {
+            print $2 }'); do
+        xl destroy "$d"
+    done
+    rm -f /run/axl/*.op /var/log/xen/guest-$N*.log
+    axl create -q -e "$tmp/$N.cfg" &&
+        wait_for 90 grep -q AXL-COUNT "/var/log/xen/guest-$N.log" ||
+        bail "cannot create $N again"
+    booted=$(boots)
+}
 # leftovers: processes of a migration still running.
 leftovers() {
     procs_matching 'migrate-receive|libxl-save-helper|local-ssh'
@@ -102,6 +123,7 @@ ok "  the old domain's monitor has ended" \
 ok "  no receiver or helper left" wait_for 10 eval '[ -z "$(leftovers)" ]'
 
 # ---- axl to xl ----
+fresh
 out=$(axl migrate -s "$SSH" --receiver=xl -e "$N" localhost 2>&1)
 is "$?" 0 "axl migrate to xl migrate-receive exits 0"
 ok "  exactly one copy, running" one_running
@@ -109,6 +131,7 @@ ok "  the counter goes on" counts_on
 is "$(boots)" "$booted" "  the guest did not reboot"
 
 # ---- xl to axl ----
+fresh
 out=$(xl migrate -s '' "$N" "axl migrate-receive -e" 2>&1)
 is "$?" 0 "xl migrate to axl migrate-receive exits 0"
 ok "  exactly one copy, running" one_running
@@ -118,6 +141,7 @@ ok "  nothing of either end left" wait_for 10 eval '[ -z "$(leftovers)" ]'
 
 # ---- cancels on the sending side ----
 # Before anything is sent: the target is slow to answer.
+fresh
 axl migrate -s '' "$N" "sleep 30; axl migrate-receive -e" >"$tmp/o" 2>&1 &
 pid=$!
 sleep 1
@@ -134,6 +158,7 @@ ok "  the slow target's command is gone too" \
 # In the middle of the copy: once 32 MiB are sent.
 cancel_at() {   # BYTES SIGNAL: start a migration, signal it past BYTES
     at=$1
+    fresh
     axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
     pid=$!
     wait_for 30 eval '[ "$(sent_bytes)" -ge $at ] || ! kill -0 $pid 2>/dev/null'
@@ -152,6 +177,7 @@ is "$rc" 143 "SIGTERM near the end of the copy: exit 143"
 after_cancel "  late SIGTERM" "$out"
 
 # --timeout: wherever it lands, the same invariants.
+fresh
 out=$(axl migrate -s "$SSH" -e --timeout=1.5 "$N" localhost 2>&1)
 is "$?" 124 "--timeout=1.5 ends the migration: exit 124"
 after_cancel "  --timeout" "$out"
@@ -167,59 +193,115 @@ after_cancel "  SIGKILL, then cleanup" "$out" "^$|domain [0-9]+ \\('$N'\\) was r
 diag "cleanup said: $out"
 ok "  no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
 
-# ---- SIGKILL at the go-ahead: the copy here waits for the user ----
-# The receiver is stopped the moment the sender records that the target
-# may run the guest, then the sender is killed, then the receiver too
-# (it never starts the guest) or let go on (it starts it), at random:
-# whichever the kill met, cleanup must say which copy is left, leave the
-# decision to the user until it is answered, and the answer (destroy
-# here if the target runs the guest, cleanup --resume if not) must end
-# with one copy running.
-for variant in KILL CONT; do
-    axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
-    pid=$!
-    wait_for 30 eval '[ -n "$(procs_matching "^axl migrate-receive")" ]'
-    recv=$(procs_matching '^axl migrate-receive')
-    # The sender's own record (the receiver has one too).
-    until grep -qs '^resume=0' /run/axl/$pid-*.op || ! kill -0 $pid 2>/dev/null; do :; done
-    kill -STOP $recv 2>/dev/null
-    kill -KILL $pid
-    wait_exit $pid 10
-    kill "-$variant" $recv 2>/dev/null
-    wait_for 20 eval '[ -z "$(procs_matching "^axl migrate-receive")" ]'
+# ---- kills around the go-ahead, at each step of either end ----
+# AXL_TEST_STOP=POINT stops the end that reaches POINT (core/testpoint.h)
+# exactly there; then one end or both are killed, or the other goes on.
+# Whatever was killed, 'axl cleanup' and the answer a user gives to what
+# it says must end with one copy, running, and no record:
+#   sender:   send-renamed (the copy here is NAME--migratedaway; its
+#             record still says resume), send-committed (the record says
+#             the target may run the guest; no go-ahead sent),
+#             send-go-sent, send-reported (the target runs the guest)
+#   receiver: recv-go (the go-ahead read, nothing done), recv-go-recorded
+#             (its record says the guest was handed over), recv-renamed
+#             (named NAME, paused), recv-unpaused, recv-reported
+# Variants: both killed; the stopped end killed and the other let go on.
+
+# stopped PID: PID is stopped (state T).
+stopped() {
+    [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = T ]
+}
+# answer OUT EXPECT: what a user does with cleanup's word (OUT) of a copy
+# it left suspended here: destroy it if the target runs the guest, else
+# resume it.  EXPECT: "leave" (cleanup must leave one, and say both
+# answers), "none" (it must not), "any" (the kill raced the last message).
+answer() {
+    local left
+    left=$(printf '%s\n' "$1" | sed -n 's/.*cleanup: domain \([0-9]*\) (.*is left suspended.*/\1/p')
+    case $2:${left:+left} in
+    leave:left|any:left)
+        like "$1" "axl destroy $left.*axl cleanup --resume $left" \
+            "  $title: cleanup leaves domain $left to the user, with both answers" ;;
+    none:|any:)
+        is "$left" "" "  $title: cleanup leaves nothing to the user" ;;
+    *)
+        fail "  $title: cleanup leaves ${left:-no} domain to the user" ;;
+    esac
+    [ -n "$left" ] || return 0
+    if [ "$(dom_id "$N")" != "$left" ] && dom_exists "$N"; then
+        axl destroy "$left" >/dev/null 2>&1
+    else
+        axl cleanup --resume "$left" >/dev/null 2>&1
+    fi
+}
+# go_case POINT VARIANT: one migration stopped at POINT, then VARIANT
+# (both: kill both ends; stopped: kill the stopped end, the other goes on).
+go_case() {
+    local point=$1 variant=$2 send recv stop other out st expect
+    title="$point, $variant killed"
+    fresh
+    AXL_TEST_STOP=$point axl migrate -s "$SSH" -e "$N" localhost \
+        >"$tmp/o" 2>&1 &
+    send=$!
+    recv=
+    wait_for 60 eval '{ recv=$(procs_matching "^axl migrate-receive");
+        case $point in send-*) stopped $send ;; *) [ -n "$recv" ] &&
+        stopped $recv ;; esac; } || ! kill -0 $send 2>/dev/null'
+    case $point in
+    send-*) stop=$send other=$recv ;;
+    *) stop=$recv other=$send ;;
+    esac
+    if ! stopped "$stop"; then
+        fail "  $title: the migration stops at $point"
+        diag "$(cat "$tmp/o")"
+        kill -KILL $send $recv 2>/dev/null
+        wait_exit $send 10
+        return
+    fi
+    pass "  $title: the migration stops at $point"
+    if [ "$variant" = both ]; then
+        # The running end first: it never sees the stopped one end.
+        [ -n "$other" ] && kill -KILL "$other" 2>/dev/null
+        kill -KILL "$stop"
+    else
+        kill -KILL "$stop"
+        kill -CONT "$other" 2>/dev/null
+    fi
+    wait_exit $send 30
+    wait_for 30 eval '[ -z "$(procs_matching "^axl migrate-receive")" ]'
+    diag "$title; the sender said: $(tail -3 "$tmp/o" | tr '\n' ' ')"
     out=$(axl cleanup 2>&1)
     st=$?
-    diag "receiver $variant; cleanup said: $out"
-    left=$(printf '%s\n' "$out" | sed -n 's/.*cleanup: domain \([0-9]*\) (.*is left suspended.*/\1/p')
-    if [ -n "$left" ]; then
-        is "$st" 1 "  [$variant] cleanup leaves the suspended copy $left to the user: exit 1"
-        like "$out" "axl destroy $left.*axl cleanup --resume $left" \
-            "  [$variant] and says both answers"
-        again=$(axl list 2>&1 >/dev/null)
-        like "$again" "domain $left .*was left suspended" \
-            "  [$variant] every command says so until it is answered"
-        if [ "$(dom_id "$N")" != "$left" ] && dom_exists "$N"; then
-            out=$(axl destroy "$left" 2>&1)
-            is "$?" 0 "  [$variant] the target runs the guest: the copy here is destroyed"
-        else
-            out=$(axl cleanup --resume "$left" 2>&1)
-            is "$?" 0 "  [$variant] the target does not: cleanup --resume resumes it"
-            like "$out" "domain $left \\('$N'\\) was resumed" "  [$variant] and says so"
-        fi
-        out=$(axl cleanup 2>&1)
-        is "$?" 0 "  [$variant] after the answer, cleanup exits 0"
-    else
-        # The kill came too early or too late: nothing is left to decide.
-        is "$st" 0 "  [$variant] nothing left to decide: cleanup exits 0"
-    fi
-    after_cancel "  SIGKILL at the go-ahead, receiver $variant" "$out" "^"
-    ok "  [$variant] no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+    diag "$title; cleanup said: $out"
+    case $point:$variant in
+    recv-go-recorded:*|recv-renamed:*)
+        like "$out" "'$N'\\) was started: the migration is complete" \
+            "  $title: cleanup finishes what the receiver was told" ;;
+    esac
+    case $point:$variant in
+    send-renamed:*|send-reported:*|recv-reported:stopped) expect=none ;;
+    recv-reported:both) expect=any ;;
+    *) expect=leave ;;
+    esac
+    answer "$out" $expect
+    is "$(axl cleanup 2>&1; echo "status $?")" "status 0" \
+        "  $title: after the answer, cleanup has nothing to say"
+    after_cancel "  $title" "$out" "^"
+    ok "  $title: no record is left" \
+        eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
+}
+for point in send-renamed send-committed send-go-sent send-reported \
+             recv-go recv-go-recorded recv-renamed recv-unpaused \
+             recv-reported; do
+    go_case $point both
+    go_case $point stopped
 done
 out=$(axl cleanup --resume "$N" 2>&1)
 is "$?" 1 "cleanup --resume of a domain no migration left: exit 1"
 like "$out" "nothing was resumed" "  and says nothing was resumed"
 
 # ---- a cancel on the receiving side ----
+fresh
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
 pid=$!
 wait_for 30 eval '[ "$(sent_bytes)" -ge $((32 << 20)) ]'
@@ -232,6 +314,7 @@ like "$out" "incoming migration of '$N--incoming' cancelled" \
 after_cancel "  receiver SIGINT" "$out"
 
 # ---- bad input: one line, nonzero, nothing lost ----
+fresh
 out=$(axl migrate "$N" 2>&1)
 is "$?" 2 "migrate without a host: exit 2"
 out=$(axl migrate --receiver='xl; reboot' "$N" localhost 2>&1)
