@@ -104,6 +104,38 @@ int main(void)
     journal_remove(&mine);
     check(orphans().n == 0 && !mine.path[0], "removed by its owner");
 
+    /* A receiver handed the guest over: go, its name to be, after. */
+    memset(&mine, 0, sizeof(mine));
+    snprintf(mine.verb, sizeof(mine.verb), "migrate-receive");
+    snprintf(mine.name, sizeof(mine.name), "web1--incoming");
+    mine.domid = 9;
+    mine.devid = -1;
+    mine.go = true;
+    snprintf(mine.to, sizeof(mine.to), "web1\nkeep=1");
+    snprintf(mine.after, sizeof(mine.after), "unpause");
+    check(write_in_child(&mine) == 0, "a receiver's record is written");
+    f = orphans();
+    check(f.n == 1 && f.rec[0].go && !strcmp(f.rec[0].to, "web1 keep=1") &&
+          !strcmp(f.rec[0].after, "unpause") && !f.rec[0].stream &&
+          !f.rec[0].keep && !f.rec[0].left,
+          "go, to and after read back; a newline in to makes no key");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+
+    /* Left to the user by a live owner: an orphan all the same. */
+    mine = rec;
+    mine.file[0] = mine.final[0] = '\0';
+    check(journal_write(&mine) == 0 && orphans().n == 0,
+          "before it is left, a live owner's record is no orphan");
+    check(journal_leave(&mine) == 0 && !mine.path[0],
+          "left, this process forgets it");
+    f = orphans();
+    check(f.n == 1 && f.rec[0].left && f.rec[0].pid == getpid(),
+          "left, it is an orphan while its owner lives");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+    check(orphans().n == 0, "and is gone once removed");
+
     /* A file name with a newline: left out, not written torn. */
     rec.phase[0] = '\0';
     snprintf(rec.file, sizeof(rec.file), "/tmp/x\nkeep=1.axl-tmp");
