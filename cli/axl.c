@@ -52,7 +52,6 @@ int main(int argc, char **argv)
     esc_reset(&cli.esc);
     loop_sync_rules(cli.lp, true);
     loop_on_signal(cli.lp, axl_on_signal, &cli);
-    op_set_child_runner(cmd_child_run);
     /* Until the loop runs, a signal ends axl at once: nothing runs yet. */
     loop_sync_begin(cli.lp);
 

@@ -12,8 +12,13 @@
 #include "../core/loop.h"
 #include "../core/op.h"
 
-/* A handler's return value when it started a job that is still running. */
-#define CMD_PENDING (-1)
+/*
+ * A handler's return value when it started a job that is still running:
+ * a value of its own, never an exit status and never what error()
+ * returns (-1), so that a handler returning error() by mistake fails
+ * (status 1) instead of waiting for a job that never started.
+ */
+#define CMD_PENDING (-4096)
 
 struct job;
 

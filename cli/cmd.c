@@ -543,5 +543,8 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
     loop_sync_begin(cli->lp);
     r = cmd->run(cli, &call);
     loop_sync_end(cli->lp);
+    /* An exit status is 0 to 255; anything else but pending fails. */
+    if (r != CMD_PENDING && (r < 0 || r > 255))
+        r = AXL_EXIT_FAIL;
     return r;
 }

@@ -180,12 +180,6 @@ int cmd_create_memory(struct cli *cli, struct op *op);
  * message: its final newline is dropped (json is changed).
  */
 void cmd_json_line(char *json);
-/*
- * The process an op's call runs in (op_set_child_runner()): fork; the
- * child makes the call and exits 0 when it worked, else 1.  The child's
- * pid, or -1.
- */
-pid_t cmd_child_run(struct op *op);
 /* xlcfg's report callback: errors and warnings as axl's messages. */
 void cmd_xlcfg_report(void *user, int is_error, const char *msg);
 /*

@@ -123,6 +123,7 @@ static int cleanup_go_left(libxl_ctx *ctx, const struct journal_rec *r,
                            uint32_t *domid_r, enum cleanup_act *act_r)
 {
     int found = cleanup_left(ctx, r, domid_r);
+    enum dom_state st;
     char *name;
     bool named;
 
@@ -131,8 +132,10 @@ static int cleanup_go_left(libxl_ctx *ctx, const struct journal_rec *r,
     name = libxl_domid_to_name(ctx, *domid_r);
     named = name && !strcmp(name, r->to);
     free(name);
-    if (named && (strcmp(r->after, "unpause") ||
-                  dom_state_of(ctx, *domid_r) != DOM_PAUSED))
+    st = dom_state_of(ctx, *domid_r);
+    if (st == DOM_UNKNOWN)
+        return -1;      /* libxl cannot tell: kept for later */
+    if (named && (strcmp(r->after, "unpause") || st != DOM_PAUSED))
         return 0;
     *act_r = CLEANUP_START;
     return 1;
@@ -152,9 +155,9 @@ static int cleanup_rec_left(libxl_ctx *ctx, const struct journal_rec *r,
 /* The two answers to a copy a killed migration left suspended. */
 static void cleanup_leave_say(uint32_t domid)
 {
-    note("check the target: if the guest runs there, 'axl destroy %u' "
-         "here; if not, 'axl cleanup --resume %u' resumes it here", domid,
-         domid);
+    note("run 'axl cleanup' on the target first; if the guest then runs "
+         "there, 'axl destroy %u' here; if the target has no copy of it, "
+         "'axl cleanup --resume %u' resumes it here", domid, domid);
 }
 
 /* What a stream left, and what cleanup does with it, in words. */
@@ -169,6 +172,7 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
                             "migration asked",
         [CLEANUP_LEAVE] = "leaves the domain to you (the guest may run "
                           "on the target)",
+        [CLEANUP_START] = "names the domain and starts it",
     };
     bool file = r->file[0] && access(r->file, F_OK) == 0;
     char what[900], todo[700];
@@ -204,8 +208,9 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
 static void cleanup_go_say(const struct journal_rec *r, uint32_t domid)
 {
     note("domain %u ('%s') was handed over by its migration's sender, but "
-         "'axl %s' (pid %d) was killed%s%s before it %s; 'axl cleanup' "
-         "names it '%s'%s", domid, r->name, r->verb, (int)r->pid,
+         "'axl %s' (pid %d) was killed%s%s before it %s; it is the guest "
+         "(never resume the sender's copy): 'axl cleanup' names it '%s'%s",
+         domid, r->name, r->verb, (int)r->pid,
          r->phase[0] ? " during " : "", r->phase,
          strcmp(r->after, "unpause") ? "named it" : "started it", r->to,
          strcmp(r->after, "unpause") ? "" : " and unpauses it");
@@ -214,7 +219,7 @@ static void cleanup_go_say(const struct journal_rec *r, uint32_t domid)
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
 static void cleanup_say(const struct journal_rec *r, uint32_t domid)
 {
-    char what[160];
+    char what[400];
 
     if (r->dev[0])
         snprintf(what, sizeof(what), "%s of domain %u ('%s') was left "
@@ -374,7 +379,8 @@ static struct job *cleanup_job(struct cleanup_ctx *cc,
                                enum op_kind kind, uint32_t domid)
 {
     struct cleanup_item *it = malloc(sizeof(*it));
-    struct job *job = it ? job_new(cc->cli, kind, r->name) : NULL;
+    struct job *job = it ? job_new(cc->cli, kind, r->go ? r->to : r->name)
+                         : NULL;
 
     if (!job) {
         free(it);
@@ -538,6 +544,7 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
 {
     libxl_ctx *ctx = cli_libxl(cc->cli);
     char *name = libxl_domid_to_name(ctx, domid);
+    enum dom_state st;
     struct job *job;
 
     if (cc->keep) {
@@ -551,9 +558,11 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
         if (libxl_domain_rename(ctx, domid, name, r->to) != 0) {
             cc->status = AXL_EXIT_FAIL;
             error("cleanup: cannot rename domain %u from '%s' to '%s' (is the "
-                  "name taken?); 'axl rename %u %s' and 'axl unpause %u' "
-                  "finish the migration", domid, name, r->to, domid, r->to,
-                  domid);
+                  "name taken?); if a domain '%s' runs the guest (its "
+                  "sender's copy was resumed), 'axl destroy %u' this copy; "
+                  "if not, 'axl rename %u %s' and 'axl unpause %u' finish "
+                  "the migration", domid, name, r->to, r->to, domid, domid,
+                  r->to, domid);
             free(name);
             return;
         }
@@ -561,8 +570,14 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
              r->to);
     }
     free(name);
-    if (strcmp(r->after, "unpause") ||
-        dom_state_of(ctx, domid) != DOM_PAUSED) {
+    st = dom_state_of(ctx, domid);
+    if (st == DOM_UNKNOWN) {
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: cannot tell the state of domain %u; its record is "
+              "kept", domid);
+        return;
+    }
+    if (strcmp(r->after, "unpause") || st != DOM_PAUSED) {
         journal_remove(r);
         return;
     }

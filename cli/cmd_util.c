@@ -119,15 +119,6 @@ void cmd_json_line(char *json)
     out_line(json);
 }
 
-pid_t cmd_child_run(struct op *op)
-{
-    pid_t pid = fork();
-
-    if (pid == 0)
-        _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
-    return pid;
-}
-
 int cmd_create_memory(struct cli *cli, struct op *op)
 {
     struct xlcfg_host host;

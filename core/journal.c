@@ -16,13 +16,47 @@
 
 static unsigned journal_seq;
 
-/* This process's records on disk, and its children, for journal_child. */
-#define JOURNAL_MAX_LIVE 64
-#define JOURNAL_MAX_KIDS 12
-static struct journal_rec *journal_live[JOURNAL_MAX_LIVE];
-static struct { pid_t pid; unsigned long long start; } journal_kids[
-    JOURNAL_MAX_KIDS];
-static size_t journal_next_kid;
+/*
+ * This process's records on disk, and its children, for journal_child:
+ * as many as there are (a storm of creates has hundreds of each).
+ */
+static struct journal_rec **journal_live;
+static size_t journal_n_live, journal_live_alloc;
+static struct journal_kid {
+    pid_t pid;
+    unsigned long long start;
+} *journal_kids;
+static size_t journal_n_kids, journal_kids_alloc;
+
+/* Make room for one more of n elements of size sz in *v: 0, or -1. */
+static int journal_room(void *v_r, size_t n, size_t *alloc, size_t sz)
+{
+    void **v = v_r;
+    size_t want = *alloc ? *alloc * 2 : 16;
+    void *p;
+
+    if (n < *alloc)
+        return 0;
+    p = realloc(*v, want * sz);
+    if (!p)
+        return -1;
+    *v = p;
+    *alloc = want;
+    return 0;
+}
+
+/* Forget rec as one of this process's live records. */
+static void journal_unlive(const struct journal_rec *rec)
+{
+    size_t i;
+
+    for (i = 0; i < journal_n_live; i++) {
+        if (journal_live[i] == rec) {
+            journal_live[i] = journal_live[--journal_n_live];
+            return;
+        }
+    }
+}
 
 const char *journal_dir(void)
 {
@@ -117,25 +151,28 @@ int journal_write(struct journal_rec *rec)
                  journal_dir(), (int)rec->pid, rec->start, ++journal_seq);
     }
     {
-        size_t i, free_slot = JOURNAL_MAX_LIVE, k = 0;
+        size_t i, k = 0;
 
-        for (i = 0; i < JOURNAL_MAX_LIVE; i++) {
-            if (journal_live[i] == rec)
-                break;
-            if (!journal_live[i] && free_slot == JOURNAL_MAX_LIVE)
-                free_slot = i;
-        }
-        if (i == JOURNAL_MAX_LIVE && free_slot < JOURNAL_MAX_LIVE)
-            journal_live[free_slot] = rec;
+        for (i = 0; i < journal_n_live && journal_live[i] != rec; i++)
+            ;
+        /* Without room it is written all the same, only not rewritten. */
+        if (i == journal_n_live &&
+            journal_room(&journal_live, journal_n_live, &journal_live_alloc,
+                         sizeof(*journal_live)) == 0)
+            journal_live[journal_n_live++] = rec;
+        /* The newest children first: the ones most likely still there. */
         rec->children[0] = '\0';
-        for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
-            if (!journal_kids[i].pid)
-                continue;
-            k += snprintf(rec->children + k, sizeof(rec->children) - k,
-                          "%s%d:%llu", k ? " " : "",
-                          (int)journal_kids[i].pid, journal_kids[i].start);
-            if (k >= sizeof(rec->children))
+        for (i = rec->left ? 0 : journal_n_kids; i-- > 0;) {
+            int w = snprintf(rec->children + k, sizeof(rec->children) - k,
+                             "%s%d:%llu", k ? " " : "",
+                             (int)journal_kids[i].pid,
+                             journal_kids[i].start);
+
+            if (w < 0 || (size_t)w >= sizeof(rec->children) - k) {
+                rec->children[k] = '\0';   /* whole entries only */
                 break;
+            }
+            k += (size_t)w;
         }
     }
     snprintf(tmp, sizeof(tmp), "%s.tmp", rec->path);
@@ -181,12 +218,9 @@ int journal_write(struct journal_rec *rec)
 
 int journal_remove(struct journal_rec *rec)
 {
-    size_t i;
     int rc = 0;
 
-    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
-        if (journal_live[i] == rec)
-            journal_live[i] = NULL;
+    journal_unlive(rec);
     if (!rec->path[0])
         return 0;
     if (unlink(rec->path) < 0 && errno != ENOENT)
@@ -197,7 +231,6 @@ int journal_remove(struct journal_rec *rec)
 
 int journal_leave(struct journal_rec *rec)
 {
-    size_t i;
     int rc;
 
     if (!rec->path[0])
@@ -205,46 +238,43 @@ int journal_leave(struct journal_rec *rec)
     rec->left = true;
     /* Unwritten, the record as it was stays: an orphan once we exit. */
     rc = journal_write(rec);
-    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
-        if (journal_live[i] == rec)
-            journal_live[i] = NULL;
+    journal_unlive(rec);
     rec->path[0] = '\0';
     return rc;
 }
 
 void journal_child(pid_t pid)
 {
-    size_t i, slot = 0;
+    size_t i, k;
 
-    /* Forget children gone; take a free slot, else the next in turn. */
-    for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
-        if (journal_kids[i].pid &&
-            journal_proc_start(journal_kids[i].pid) != journal_kids[i].start)
-            journal_kids[i].pid = 0;
+    /* Forget children gone (their start time is another process's). */
+    for (i = k = 0; i < journal_n_kids; i++)
+        if (journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
+            journal_kids[k++] = journal_kids[i];
+    journal_n_kids = k;
+    if (journal_room(&journal_kids, journal_n_kids, &journal_kids_alloc,
+                     sizeof(*journal_kids)) == 0) {
+        journal_kids[journal_n_kids].pid = pid;
+        journal_kids[journal_n_kids].start = journal_proc_start(pid);
+        journal_n_kids++;
     }
-    slot = journal_next_kid;
-    for (i = 0; i < JOURNAL_MAX_KIDS; i++) {
-        if (!journal_kids[i].pid) {
-            slot = i;
-            break;
-        }
-    }
-    journal_next_kid = (slot + 1) % JOURNAL_MAX_KIDS;
-    journal_kids[slot].pid = pid;
-    journal_kids[slot].start = journal_proc_start(pid);
-    for (i = 0; i < JOURNAL_MAX_LIVE; i++)
-        if (journal_live[i] && journal_live[i]->path[0])
+    for (i = 0; i < journal_n_live; i++)
+        if (journal_live[i]->path[0])
             journal_write(journal_live[i]);
 }
 
-int journal_children(pid_t *pids, int max)
+int journal_children(pid_t **pids_r)
 {
-    int i, n = 0;
+    pid_t *v = malloc(sizeof(*v) * (journal_n_kids ? journal_n_kids : 1));
+    size_t i;
+    int n = 0;
 
-    for (i = 0; i < JOURNAL_MAX_KIDS && n < max; i++)
-        if (journal_kids[i].pid &&
-            journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
-            pids[n++] = journal_kids[i].pid;
+    *pids_r = v;
+    if (!v)
+        return 0;
+    for (i = 0; i < journal_n_kids; i++)
+        if (journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
+            v[n++] = journal_kids[i].pid;
     return n;
 }
 
@@ -281,7 +311,7 @@ static void journal_val(char *dst, size_t len, const char *v)
 /* Read one record; 0, or -1 if it is not one of ours. */
 static int journal_read(const char *path, struct journal_rec *rec)
 {
-    char line[1200];
+    char line[sizeof(rec->children) + 600];
     FILE *f = fopen(path, "re");
     int fields = 0;
 

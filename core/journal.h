@@ -23,7 +23,7 @@
 
 struct journal_rec {
     char verb[24];          /* "create", "block-attach", ... */
-    char name[64];          /* the domain's name */
+    char name[256];         /* the domain's name */
     libxl_uuid uuid;        /* a create's domain, if known (else nil) */
     uint32_t domid;         /* INVALID_DOMID until known */
     char dev[32];           /* a device op: "xvdb", "vif 1", "vtpm 0" */
@@ -39,8 +39,11 @@ struct journal_rec {
     pid_t pid;              /* the owner */
     unsigned long long start;   /* the owner's start time (clock ticks) */
     char path[512];         /* where the record is; "" if none */
-    /* The owner's children (hotplug scripts, bootloaders), pid:start. */
-    char children[256];
+    /*
+     * The owner's children (hotplug scripts, bootloaders), pid:start,
+     * newest first, as many as fit.
+     */
+    char children[2048];
     /*
      * A save, migrate or dump-core (stream): the domain may be left
      * suspended, and a file half-written.  resume: a cleanup resumes a
@@ -67,12 +70,13 @@ struct journal_rec {
      * says "pause" (migrate-receive -p).
      */
     bool go;
-    char to[64];
+    char to[256];
     /*
      * The owner left what the record names to the user and went on (a
      * migration whose target may or may not run the guest): the record
      * is an orphan even while its owner lives, so that every command
-     * says so until the user answers.
+     * says so until the user answers.  It names no children: those of
+     * a live owner are its other operations'.
      */
     bool left;
 };
@@ -104,10 +108,11 @@ int journal_remove(struct journal_rec *rec);
 void journal_child(pid_t pid);
 
 /*
- * The children journal_child() was told of that still run: up to max
- * pids in pids.  Returns how many.
+ * The children journal_child() was told of that still run, in *pids_r
+ * (malloc'd; the caller frees it, even when none is counted).  Returns
+ * how many.
  */
-int journal_children(pid_t *pids, int max);
+int journal_children(pid_t **pids_r);
 
 /*
  * Kill (SIGKILL) each child rec names that is still the same process,

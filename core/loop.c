@@ -26,7 +26,6 @@
 #include "loop.h"
 #include "wait.h"
 
-#define LOOP_MAX_WATCHES 32
 #define LOOP_MAX_PENDING 8
 /*
  * Signals pile up while a call into libxl runs.  A third one means the
@@ -43,6 +42,13 @@
 struct loop_watch {
     int fd;                 /* -1: free slot */
     short events;
+    /*
+     * Which watching this is: each loop_watch_fd() takes a new one, so
+     * that an iteration never hands a poll result to a watch that was
+     * dropped and made again meanwhile (the fd number reused, the user
+     * pointer another).
+     */
+    unsigned gen;
     loop_fd_fn *fn;
     void *user;
 };
@@ -56,21 +62,25 @@ struct loop_timer {
 
 /* A child of axl's own (not libxl's), reaped by the loop. */
 struct loop_child {
-    pid_t pid;
+    pid_t pid;              /* 0: free slot */
     loop_child_fn *fn;
     void *user;
 };
-#define LOOP_MAX_CHILDREN 4
 
 struct loop {
     libxl_ctx *ctx;
-    struct loop_child children[LOOP_MAX_CHILDREN];
+    struct loop_child *children;      /* as many as are watched */
+    int n_children;
     xentoollog_logger *lg;
     int sigfd;
     sigset_t caught;
     loop_signal_fn *on_signal;
     void *signal_user;
-    struct loop_watch watches[LOOP_MAX_WATCHES];
+    struct loop_watch *watches;       /* as many as are watched */
+    int n_watches;
+    unsigned watch_gen;
+    struct loop_watch *snap;          /* an iteration's copy of them */
+    int snap_alloc;
     struct loop_timer *timers;        /* sorted by deadline */
     struct pollfd *pfds;
     int pfds_alloc;
@@ -132,12 +142,11 @@ uint64_t loop_now_ms(void)
  * save helper.  A new session (not just a process group) keeps
  * login_tty() working for libxl's bootloader child.
  */
-static pid_t loop_fork(void *user)
+pid_t loop_fork_child(void)
 {
     sigset_t cancel, old;
     pid_t pid;
 
-    (void)user;
     /* Our handler must not run in the child before it is reset. */
     loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, &old);
@@ -151,6 +160,12 @@ static pid_t loop_fork(void *user)
     setsid();
     loop_child_reset();
     return 0;
+}
+
+static pid_t loop_fork(void *user)
+{
+    (void)user;
+    return loop_fork_child();
 }
 
 static const libxl_childproc_hooks loop_child_hooks = {
@@ -206,8 +221,6 @@ int loop_init(struct loop **lp_r)
     lp->sigfd = -1;
     lp->wake[0] = lp->wake[1] = -1;
     lp->die_idle = 1;
-    for (i = 0; i < LOOP_MAX_WATCHES; i++)
-        lp->watches[i].fd = -1;
     if (pipe2(lp->wake, O_NONBLOCK | O_CLOEXEC) < 0)
         goto out;
 
@@ -315,6 +328,9 @@ void loop_dispose(struct loop *lp)
     close(lp->wake[0]);
     close(lp->wake[1]);
     free(lp->pfds);
+    free(lp->watches);
+    free(lp->snap);
+    free(lp->children);
     free(lp);
 }
 
@@ -459,38 +475,56 @@ xentoollog_logger *loop_logger(struct loop *lp)
     return lp->lg;
 }
 
+/*
+ * Make *v (of *n elements of size sz) one element longer, the new one
+ * zeroed: a pointer to it, or NULL (errno ENOMEM).
+ */
+static void *loop_append(void *v_r, int *n, size_t sz)
+{
+    void **v = v_r;
+    char *p = realloc(*v, sz * (size_t)(*n + 1));
+
+    if (!p) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    *v = p;
+    memset(p + sz * (size_t)*n, 0, sz);
+    return p + sz * (size_t)(*n)++;
+}
+
 int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
                   void *user)
 {
-    struct loop_watch *free_slot = NULL;
-    size_t i;
+    struct loop_watch *slot = NULL;
+    int i;
 
-    for (i = 0; i < LOOP_MAX_WATCHES; i++) {
+    for (i = 0; i < lp->n_watches; i++) {
         struct loop_watch *w = &lp->watches[i];
 
         if (w->fd == fd) {
-            free_slot = w;
+            slot = w;
             break;
         }
-        if (w->fd < 0 && !free_slot)
-            free_slot = w;
+        if (w->fd < 0 && !slot)
+            slot = w;
     }
-    if (!free_slot) {
-        errno = ENOSPC;
+    if (!slot && !(slot = loop_append(&lp->watches, &lp->n_watches,
+                                      sizeof(*slot))))
         return -1;
-    }
-    free_slot->fd = fd;
-    free_slot->events = events;
-    free_slot->fn = fn;
-    free_slot->user = user;
+    slot->fd = fd;
+    slot->events = events;
+    slot->gen = ++lp->watch_gen;
+    slot->fn = fn;
+    slot->user = user;
     return 0;
 }
 
 void loop_unwatch_fd(struct loop *lp, int fd)
 {
-    size_t i;
+    int i;
 
-    for (i = 0; i < LOOP_MAX_WATCHES; i++)
+    for (i = 0; i < lp->n_watches; i++)
         if (lp->watches[i].fd == fd)
             lp->watches[i].fd = -1;
 }
@@ -550,7 +584,7 @@ static void loop_reap_children(struct loop *lp)
 {
     int i, status;
 
-    for (i = 0; i < LOOP_MAX_CHILDREN; i++) {
+    for (i = 0; i < lp->n_children; i++) {
         struct loop_child c = lp->children[i];
 
         if (!c.pid || waitpid(c.pid, &status, WNOHANG) != c.pid)
@@ -563,20 +597,21 @@ static void loop_reap_children(struct loop *lp)
 int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
                      void *user)
 {
+    struct loop_child *slot = NULL;
     int i;
 
-    for (i = 0; i < LOOP_MAX_CHILDREN; i++) {
-        if (lp->children[i].pid)
-            continue;
-        lp->children[i].pid = pid;
-        lp->children[i].fn = fn;
-        lp->children[i].user = user;
-        /* It may have ended before it was watched. */
-        loop_reap_children(lp);
-        return 0;
-    }
-    errno = EAGAIN;
-    return -1;
+    for (i = 0; i < lp->n_children && !slot; i++)
+        if (!lp->children[i].pid)
+            slot = &lp->children[i];
+    if (!slot && !(slot = loop_append(&lp->children, &lp->n_children,
+                                      sizeof(*slot))))
+        return -1;
+    slot->pid = pid;
+    slot->fn = fn;
+    slot->user = user;
+    /* It may have ended before it was watched. */
+    loop_reap_children(lp);
+    return 0;
 }
 
 void loop_child_reset(void)
@@ -681,12 +716,21 @@ int loop_iterate(struct loop *lp, int timeout_ms)
 
 static int loop_iterate_now(struct loop *lp, int timeout_ms)
 {
-    struct loop_watch snap[LOOP_MAX_WATCHES];
-    int nown = 0, nxl = 0, timeout = timeout_ms, r, i;
+    struct loop_watch *snap;
+    int nown = 0, nxl = 0, timeout = timeout_ms, r, i, nsnap;
     struct timeval now;
 
-    if (loop_grow(lp, LOOP_MAX_WATCHES + 2 + 16) < 0)
+    if (loop_grow(lp, lp->n_watches + 2 + 16) < 0)
         return -1;
+    if (lp->n_watches > lp->snap_alloc) {
+        snap = realloc(lp->snap, sizeof(*snap) * lp->n_watches);
+        if (!snap)
+            return -1;
+        lp->snap = snap;
+        lp->snap_alloc = lp->n_watches;
+    }
+    snap = lp->snap;
+    nsnap = lp->n_watches;
     if (lp->n_pending && loop_deliver_pending(lp))
         timeout = 0;        /* the handler may have finished the work */
 
@@ -699,7 +743,7 @@ static int loop_iterate_now(struct loop *lp, int timeout_ms)
     lp->pfds[nown].events = POLLIN;
     lp->pfds[nown].revents = 0;
     nown++;
-    for (i = 0; i < LOOP_MAX_WATCHES; i++) {
+    for (i = 0; i < nsnap; i++) {
         snap[i] = lp->watches[i];
         if (snap[i].fd < 0)
             continue;
@@ -754,18 +798,19 @@ static int loop_iterate_now(struct loop *lp, int timeout_ms)
 
     /*
      * Dispatch watches from the snapshot, skipping any that a callback
-     * removed or replaced in the meantime.
+     * removed or made anew in the meantime (a callback may also add
+     * watches, which moves lp->watches but not the snapshot).
      */
-    for (i = 0, r = 2; i < LOOP_MAX_WATCHES; i++) {
+    for (i = 0, r = 2; i < nsnap; i++) {
+        struct loop_watch w = snap[i];
         short rev;
 
-        if (snap[i].fd < 0)
+        if (w.fd < 0)
             continue;
         rev = lp->pfds[r++].revents;
-        if (!rev || lp->watches[i].fd != snap[i].fd ||
-            lp->watches[i].fn != snap[i].fn)
+        if (!rev || lp->watches[i].fd != w.fd || lp->watches[i].gen != w.gen)
             continue;
-        snap[i].fn(lp, snap[i].fd, rev, snap[i].user);
+        w.fn(lp, w.fd, rev, w.user);
     }
     loop_run_timers(lp);
     return 0;

@@ -47,8 +47,8 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
 
 /*
  * Reap a child axl forked itself (a console client) when it ends, and
- * call fn then, from the loop.  At most a few at once; -1 (EAGAIN) if
- * full.
+ * call fn then, from the loop.  As many as memory allows; -1 (ENOMEM)
+ * if it does not.
  */
 int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
                      void *user);
@@ -57,6 +57,15 @@ int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
  * axl started with.
  */
 void loop_child_reset(void);
+/*
+ * Fork a child the way libxl's children are forked (its fork hook): in a
+ * session of its own, so that a terminal's Ctrl-C reaches axl alone and
+ * axl decides; with the signal mask and dispositions axl started with;
+ * named in this process's journal records, so that a cleanup after a
+ * killed axl stops it.  As fork(): the child's pid, 0 in the child, or
+ * -1.
+ */
+pid_t loop_fork_child(void);
 
 /*
  * Where a libxl event goes: everyone who enables one (libxl_evenable_*)
@@ -119,7 +128,12 @@ libxl_ctx *loop_ctx(struct loop *lp);
 /* The logger libxl was given (NULL before loop_open_libxl()). */
 xentoollog_logger *loop_logger(struct loop *lp);
 
-/* Watch fd for events (POLLIN...); one watch per fd.  Returns 0 or -1. */
+/*
+ * Watch fd for events (POLLIN...); one watch per fd, as many as memory
+ * allows.  Returns 0 or -1.  Watching an fd anew (after an unwatch, or
+ * over a watch of it) starts a new watch: a poll result the loop holds
+ * for the old one is never handed to the new one.
+ */
 int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
                   void *user);
 void loop_unwatch_fd(struct loop *lp, int fd);

@@ -23,6 +23,7 @@
 #include "op.h"
 #include "op_device.h"
 #include "savefile.h"
+#include "status.h"
 #include "testpoint.h"
 #include "wait.h"
 
@@ -274,20 +275,12 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
 static void op_child_done(struct loop *lp, pid_t pid, int status,
                           void *user);
 
-/* Who makes the process an OPK_CHILD op runs in (op_set_child_runner()). */
-static op_child_runner_fn *op_child_runner;
-
-void op_set_child_runner(op_child_runner_fn *fn)
-{
-    op_child_runner = fn;
-}
-
-int op_child_work(struct op *op)
+/* In the child of an OPK_CHILD op: its libxl call; its libxl result. */
+static int op_child_work(struct op *op)
 {
     libxl_ctx *c = NULL;
     int rc = ERROR_FAIL;
 
-    loop_child_reset();
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
         rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
@@ -306,13 +299,12 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
 
     (void)ctx;
     (void)how;
-    if (!op_child_runner)
-        return ERROR_FAIL;
-    pid = op_child_runner(op);
+    pid = loop_fork_child();
+    if (pid == 0)
+        _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
     if (pid < 0)
         return ERROR_FAIL;
     op->child = pid;
-    journal_child(pid);     /* a cleanup after a killed axl stops it */
     if (loop_watch_child(op->lp, pid, op_child_done, op) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -2404,9 +2396,10 @@ static void op_mig_left(struct op *op)
     op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; domain "
             "%u is left suspended here as '%s'", op->label, op->domid,
             now ? now : op->label);
-    op_note(op, OP_NOTE_ERROR, "check the target: if the guest runs there, "
-            "'axl destroy %u' here; if not, 'axl cleanup --resume %u' "
-            "resumes it here", op->domid, op->domid);
+    op_note(op, OP_NOTE_ERROR, "run 'axl cleanup' on the target first; if "
+            "the guest then runs there, 'axl destroy %u' here; if the target "
+            "has no copy of it, 'axl cleanup --resume %u' resumes it here",
+            op->domid, op->domid);
     free(now);
     if (op->jr.path[0] && journal_leave(&op->jr) < 0)
         op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
@@ -2671,8 +2664,14 @@ static int op_mig_in_commit(struct op *op)
     snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
     snprintf(op->jr.after, sizeof(op->jr.after), "%s",
              op->start_paused ? "pause" : "unpause");
-    if (strlen(op->mig_name) < sizeof(op->jr.to) &&
-        journal_write(&op->jr) == 0)
+    if (strlen(op->mig_name) >= sizeof(op->jr.to)) {
+        /* Cut short, it would name no domain: the handover is refused. */
+        op_note(op, OP_NOTE_ERROR, "the name '%s' is too long for the "
+                "journal; not starting the guest", op->mig_name);
+        op->jr.go = false;
+        return -1;
+    }
+    if (journal_write(&op->jr) == 0)
         return 0;
     op->jr.go = false;
     if (journal_remove(&op->jr) == 0)
@@ -2689,8 +2688,9 @@ static void op_mig_in_uncommit(struct op *op)
         return;
     op->jr.go = false;
     op->jr.to[0] = op->jr.after[0] = '\0';
-    if (op->jr.path[0])
-        journal_write(&op->jr);
+    /* A record still saying go must not outlive the copy: none, then. */
+    if (op->jr.path[0] && journal_write(&op->jr) < 0)
+        journal_remove(&op->jr);
 }
 
 /* Receiver: the sender's go-ahead (or not). */

@@ -323,18 +323,6 @@ void op_abort(struct op *op, int why);
  */
 const char *op_left(struct op *op, char *buf, size_t len);
 
-/*
- * The core dump runs libxl's call in a process of its own.  cli/ makes
- * that process (only cli/ decides how a process ends): the runner forks;
- * in the child it calls op_child_work() and ends by its libxl result;
- * to the parent it returns the child's pid, or -1.  Without a runner
- * such an op fails at once.
- */
-typedef pid_t op_child_runner_fn(struct op *op);
-void op_set_child_runner(op_child_runner_fn *fn);
-/* In the runner's child: the op's libxl call; its libxl result. */
-int op_child_work(struct op *op);
-
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /* The signal or OP_WHY_* that cancelled the op; 0 if none. */

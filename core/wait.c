@@ -15,8 +15,6 @@
 #include "journal.h"
 #include "wait.h"
 
-#define WAIT_MAX_KIDS 12
-
 /* Read-only, opened on first use: libxl's own handle is not ours. */
 static struct xs_handle *wait_xs;
 
@@ -29,15 +27,16 @@ static struct xs_handle *wait_xsh(void)
 
 /*
  * The suspend watches (wait_suspend_watch()): a connection of their own,
- * and how many times each domain's control/shutdown was written.
+ * and how many times each domain's control/shutdown was written; as many
+ * as there are saves and migrations at once.
  */
-#define WAIT_MAX_WATCHES 8
 static struct xs_handle *wait_wx;
-static struct {
+static struct wait_w {
     uint32_t domid;
     bool used;
     unsigned writes;        /* events, the one on registering included */
-} wait_w[WAIT_MAX_WATCHES];
+} *wait_w;
+static int wait_n_w;
 
 void wait_dispose(void)
 {
@@ -47,7 +46,9 @@ void wait_dispose(void)
     if (wait_wx)
         xs_close(wait_wx);
     wait_wx = NULL;
-    memset(wait_w, 0, sizeof(wait_w));
+    free(wait_w);
+    wait_w = NULL;
+    wait_n_w = 0;
 }
 
 
@@ -123,12 +124,12 @@ static bool wait_interpreter(const char *prog)
 
 int wait_children(struct wait_child *v, int max)
 {
-    pid_t pids[WAIT_MAX_KIDS];
+    pid_t *pids;
     char *self, *cmd, *env, *argv0;
     ssize_t len, self_len = 0, env_len;
     int i, n, k = 0;
 
-    n = journal_children(pids, WAIT_MAX_KIDS);
+    n = journal_children(&pids);
     self = wait_proc_all(getpid(), "cmdline", &self_len);
     for (i = 0; i < n && k < max; i++) {
         struct wait_child *c = &v[k];
@@ -165,6 +166,7 @@ int wait_children(struct wait_child *v, int max)
         k++;
     }
     free(self);
+    free(pids);
     return k;
 }
 
@@ -199,7 +201,7 @@ static bool wait_is_save_helper(pid_t pid, uint32_t domid, const char *mode)
 static int64_t wait_helper_io(uint32_t domid, const char *mode,
                               const char *field, pid_t *pid_r)
 {
-    pid_t pids[WAIT_MAX_KIDS];
+    pid_t *pids;
     int64_t written = -1;
     ssize_t len;
     char *io, *p;
@@ -210,10 +212,11 @@ static int64_t wait_helper_io(uint32_t domid, const char *mode,
         return -1;
     if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid, mode)) {
         *pid_r = 0;
-        n = journal_children(pids, WAIT_MAX_KIDS);
+        n = journal_children(&pids);
         for (i = 0; i < n && !*pid_r; i++)
             if (wait_is_save_helper(pids[i], domid, mode))
                 *pid_r = pids[i];
+        free(pids);
     }
     if (*pid_r <= 0)
         return -1;
@@ -275,14 +278,21 @@ int wait_suspend_watch(uint32_t domid)
     char path[64], token[32];
     int i, free_i = -1;
 
-    for (i = 0; i < WAIT_MAX_WATCHES; i++) {
+    for (i = 0; i < wait_n_w; i++) {
         if (wait_w[i].used && wait_w[i].domid == domid)
             return 0;
         if (!wait_w[i].used && free_i < 0)
             free_i = i;
     }
-    if (free_i < 0)
-        return -1;
+    if (free_i < 0) {
+        struct wait_w *v = realloc(wait_w, sizeof(*v) * (wait_n_w + 1));
+
+        if (!v)
+            return -1;
+        wait_w = v;
+        free_i = wait_n_w++;
+        wait_w[free_i].used = false;
+    }
     if (!wait_wx && !(wait_wx = xs_open(0)))
         return -1;
     wait_w_path(domid, path, sizeof(path), token, sizeof(token));
@@ -299,7 +309,7 @@ void wait_suspend_unwatch(uint32_t domid)
     char path[64], token[32];
     int i;
 
-    for (i = 0; i < WAIT_MAX_WATCHES; i++) {
+    for (i = 0; i < wait_n_w; i++) {
         if (!wait_w[i].used || wait_w[i].domid != domid)
             continue;
         wait_w_path(domid, path, sizeof(path), token, sizeof(token));
@@ -311,22 +321,23 @@ void wait_suspend_unwatch(uint32_t domid)
 bool wait_suspend_acked(uint32_t domid)
 {
     char path[64], token[32], **ev;
-    unsigned int len, i;
+    unsigned int len;
+    int i;
     char *v;
     bool acked;
 
-    for (i = 0; i < WAIT_MAX_WATCHES; i++)
+    for (i = 0; i < wait_n_w; i++)
         if (wait_w[i].used && wait_w[i].domid == domid)
             break;
-    if (i == WAIT_MAX_WATCHES || !wait_wx)
+    if (i == wait_n_w || !wait_wx)
         return false;
     wait_w_path(domid, path, sizeof(path), token, sizeof(token));
     /* Read first: every write before it has its event queued by then. */
     v = xs_read(wait_wx, XBT_NULL, path, &len);
     while ((ev = xs_check_watch(wait_wx))) {
-        unsigned int k;
+        int k;
 
-        for (k = 0; k < WAIT_MAX_WATCHES; k++) {
+        for (k = 0; k < wait_n_w; k++) {
             char t[32], p[64];
 
             if (!wait_w[k].used)

@@ -56,6 +56,20 @@ ok "  and no temporary one" test ! -e "$tmp/c.core.axl-tmp"
 like "$(cat "$tmp/err")" "no core file was left" "  it says so"
 like "$(dom_state d-a)" "^[rb-]{2}-" "  the guest runs on"
 
+# A terminal's Ctrl-C reaches the whole foreground process group: axl
+# and, unless it has a session of its own, the child writing the core.
+# axl leads its own group here (setsid), and the SIGINT goes to the group.
+setsid axl dump-core d-a "$tmp/g.core" 2>"$tmp/err" &
+pid=$!
+ok "SIGINT to the group: the core is being written" \
+    wait_for 30 writing "$tmp/g.core.axl-tmp"
+kill -INT -- -$pid
+wait_exit $pid 30
+is "$rc" 130 "  exit 130 (the writer is not in the terminal's group)"
+like "$(cat "$tmp/err")" "no core file was left" "  it says the core is gone"
+ok "  no temporary file" test ! -e "$tmp/g.core.axl-tmp"
+like "$(dom_state d-a)" "^[rb-]{2}-" "  the guest runs on"
+
 echo old >"$tmp/t.core"
 axl dump-core --timeout=1ms d-a "$tmp/t.core" 2>"$tmp/err"
 is "$?" 124 "--timeout: exit 124"

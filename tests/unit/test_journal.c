@@ -6,6 +6,7 @@
  * be written on one line is left out rather than written torn.  Prints
  * TAP.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,54 @@ int main(void)
     if (f.n >= 1)
         journal_remove(&f.rec[0]);
     check(orphans().n == 0, "and is gone once removed");
+
+    /*
+     * No fixed tables: 100 live records and 30 children at once; each
+     * new child is written into every live record.
+     */
+    {
+        static struct journal_rec many[100];
+        pid_t kids[30], *now = NULL;
+        int k, nk = 0, listed, all = 1;
+
+        fflush(stdout);
+        for (k = 0; k < 100; k++) {
+            many[k] = rec;
+            many[k].file[0] = many[k].final[0] = '\0';
+            many[k].path[0] = '\0';
+            if (journal_write(&many[k]) < 0)
+                all = 0;
+        }
+        for (k = 0; k < 30; k++) {
+            kids[k] = fork();
+            if (kids[k] == 0) {
+                pause();
+                _exit(0);
+            }
+            if (kids[k] > 0) {
+                journal_child(kids[k]);
+                nk++;
+            }
+        }
+        check(all && nk == 30 && journal_children(&now) == 30,
+              "30 children of 100 live records, all of them counted");
+        free(now);
+        for (k = 0, listed = 0; k < 100; k++) {
+            char want[32];
+
+            snprintf(want, sizeof(want), "%d:", (int)kids[0]);
+            listed += strstr(many[k].children, want) != NULL;
+        }
+        check(listed == 100, "every live record names the first child too");
+        for (k = 0; k < 30; k++)
+            if (kids[k] > 0) {
+                kill(kids[k], SIGKILL);
+                waitpid(kids[k], NULL, 0);
+            }
+        for (k = 0; k < 100; k++)
+            journal_remove(&many[k]);
+        check(orphans().n == 0, "and all 100 are removed");
+    }
 
     /* A file name with a newline: left out, not written torn. */
     rec.phase[0] = '\0';
