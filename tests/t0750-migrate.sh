@@ -259,12 +259,13 @@ go_case() {
         return
     fi
     pass "  $title: the migration stops at $point"
+    # The stopped end first: killing the sender while the receiver is
+    # stopped would orphan the receiver's process group, and the kernel
+    # then wakes it (SIGHUP, SIGCONT) before it could be killed.
+    kill -KILL "$stop"
     if [ "$variant" = both ]; then
-        # The running end first: it never sees the stopped one end.
         [ -n "$other" ] && kill -KILL "$other" 2>/dev/null
-        kill -KILL "$stop"
     else
-        kill -KILL "$stop"
         kill -CONT "$other" 2>/dev/null
     fi
     wait_exit $send 30
