@@ -30,6 +30,7 @@
 #include "../core/dom.h"
 #include "../core/journal.h"
 #include "../core/monitor.h"
+#include "../core/names.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
@@ -398,13 +399,34 @@ static int mon_step_failed(struct mon *m, int status, const char *what)
     return -1;
 }
 
+/*
+ * DIR/PREFIXNAMESUFFIX for domain NAME (domid), in buf: a name that
+ * could not be a file name of its own (axl refuses such names, xl does
+ * not) gives "domain-ID" instead, so that no name leaves DIR.
+ */
+static const char *mon_path(char *buf, size_t len, const char *dir,
+                            const char *prefix, const char *name,
+                            uint32_t domid, const char *suffix)
+{
+    char id[32];
+
+    if (names_path(buf, len, dir, prefix, name, suffix) < 0) {
+        snprintf(id, sizeof(id), "domain-%u", domid);
+        names_path(buf, len, dir, prefix, id, suffix);
+    }
+    return buf;
+}
+
 static int mon_dumped(struct mon *m, struct job *job, int status)
 {
+    char path[300];
+
     (void)job;
     /* As xl: a failed dump is said, and the action goes on. */
     if (status == AXL_EXIT_OK)
-        note("core of domain %u ('%s') written to %s/%s", m->domid, m->name,
-             MON_DUMP_DIR, m->name);
+        note("core of domain %u ('%s') written to %s", m->domid, m->name,
+             mon_path(path, sizeof(path), MON_DUMP_DIR, "", m->name,
+                      m->domid, ""));
     else if (status >= AXL_EXIT_SIGNAL)
         return mon_step_failed(m, status, "the core dump");
     return 0;
@@ -553,7 +575,7 @@ static void mon_next(struct mon *m)
         char path[300];
 
         mkdir(MON_DUMP_DIR, 0755);
-        snprintf(path, sizeof(path), "%s/%s", MON_DUMP_DIR, m->name);
+        mon_path(path, sizeof(path), MON_DUMP_DIR, "", m->name, m->domid, "");
         job = mon_job(m, OP_CORE_DUMP);
         if (job && op_set_path(job_op(job), path) < 0) {
             job_forget(m->cli, job);
@@ -829,7 +851,7 @@ static int mon_spawn(uint32_t domid, const char *name,
     struct pollfd p;
     pid_t pid;
 
-    snprintf(log, sizeof(log), "%s/axl-%s.log", MON_LOG_DIR, name);
+    mon_path(log, sizeof(log), MON_LOG_DIR, "axl-", name, domid, ".log");
     snprintf(title, sizeof(title), "axl-%s", name);
     snprintf(id, sizeof(id), "%u", domid);
     mkdir(MON_LOG_DIR, 0755);
@@ -852,7 +874,9 @@ static int mon_spawn(uint32_t domid, const char *name,
             _exit(0);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        /* Root's own log: never through a symlink someone planted. */
+        fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                  0600);
         nul = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (nul >= 0)
             dup2(nul, 0);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../core/migrate.h"
+#include "../core/names.h"
 #include "../core/savefile.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
@@ -278,8 +279,8 @@ static const struct cmd_opt cmd_migrate_opts[] = {
     { 'C', "config", "FILE", "send this configuration instead of the "
       "domain's own" },
     { 's', "ssh", "COMMAND", "run 'COMMAND HOST axl migrate-receive' "
-      "(default ssh); with an empty COMMAND, HOST is the whole command "
-      "line" },
+      "(default: ssh -o BatchMode=yes, which never asks for a password); "
+      "with an empty COMMAND, HOST is the whole command line" },
     { 0, "receiver", "PROGRAM", "what the target runs: axl (default) or "
       "xl" },
     { 'e', "no-onreboot", NULL, "start no monitor on the target" },
@@ -292,43 +293,107 @@ static const struct cmd_opt cmd_migrate_opts[] = {
     { 0 },
 };
 
-/* The command line that reaches the target (malloc'd), as xl builds it. */
-static char *cmd_migrate_rune(const struct cmd_call *call, const char *host)
+/*
+ * What runs to reach the target: an argument vector, and the same in
+ * words for the messages.  Without -s: ssh itself, never prompting
+ * (BatchMode), HOST after "--" so that it is never an option.  With -s
+ * COMMAND: COMMAND is the user's own shell text, and HOST reaches it as
+ * one argument ("$1"), never as shell text.  With -s '': HOST is the
+ * user's whole command line (xl's meaning), run by sh -c.
+ */
+struct cmd_migrate_argv {
+    char *argv[16];
+    char *text;         /* for the messages (malloc'd) */
+    char *script;       /* -s COMMAND: the script sh runs (malloc'd) */
+};
+
+static void cmd_migrate_argv_free(struct cmd_migrate_argv *a)
+{
+    free(a->text);
+    free(a->script);
+}
+
+/* 0, or -1 (said) when out of memory. */
+static int cmd_migrate_argv(const struct cmd_call *call, const char *host,
+                            struct cmd_migrate_argv *a)
 {
     const char *ssh = cmd_opt(call, "ssh");
     const char *prog = cmd_opt(call, "receiver");
-    char *rune = NULL;
+    const char *flags[3];
+    char fl[16] = "";
+    int n = 0, k = 0, i;
 
-    if (ssh && !ssh[0])
-        return strdup(host);
-    if (asprintf(&rune, "exec %s %s %s migrate-receive%s%s%s",
-                 ssh ? ssh : "ssh", host, prog ? prog : "axl",
-                 cmd_flag(call, "no-onreboot") || cmd_flag(call, "foreground")
-                     ? " -e" : "",
-                 cmd_flag(call, "debug") ? " -d" : "",
-                 cmd_flag(call, "paused") ? " -p" : "") < 0)
-        return NULL;
-    return rune;
+    memset(a, 0, sizeof(*a));
+    if (!prog)
+        prog = "axl";
+    if (cmd_flag(call, "no-onreboot") || cmd_flag(call, "foreground"))
+        flags[k++] = "-e";
+    if (cmd_flag(call, "debug"))
+        flags[k++] = "-d";
+    if (cmd_flag(call, "paused"))
+        flags[k++] = "-p";
+    for (i = 0; i < k; i++) {
+        strcat(fl, " ");
+        strcat(fl, flags[i]);
+    }
+    if (ssh && !ssh[0]) {
+        a->argv[n++] = (char *)"/bin/sh";
+        a->argv[n++] = (char *)"-c";
+        a->argv[n++] = (char *)host;
+        a->text = strdup(host);
+    } else if (ssh) {
+        a->argv[n++] = (char *)"/bin/sh";
+        a->argv[n++] = (char *)"-c";
+        if (asprintf(&a->script, "exec %s \"$1\" %s migrate-receive%s", ssh,
+                     prog, fl) < 0)
+            a->script = NULL;
+        a->argv[n++] = a->script;
+        a->argv[n++] = (char *)"sh";
+        a->argv[n++] = (char *)host;
+        if (asprintf(&a->text, "%s %s %s migrate-receive%s", ssh, host, prog,
+                     fl) < 0)
+            a->text = NULL;
+    } else {
+        a->argv[n++] = (char *)"ssh";
+        a->argv[n++] = (char *)"-o";
+        a->argv[n++] = (char *)"BatchMode=yes";
+        a->argv[n++] = (char *)"--";
+        a->argv[n++] = (char *)host;
+        a->argv[n++] = (char *)prog;
+        a->argv[n++] = (char *)"migrate-receive";
+        for (i = 0; i < k; i++)
+            a->argv[n++] = (char *)flags[i];
+        if (asprintf(&a->text, "ssh -o BatchMode=yes -- %s %s "
+                     "migrate-receive%s", host, prog, fl) < 0)
+            a->text = NULL;
+    }
+    a->argv[n] = NULL;
+    if (!a->text || (ssh && ssh[0] && !a->script)) {
+        cmd_migrate_argv_free(a);
+        return error("migrate: out of memory");
+    }
+    return 0;
 }
 
 /*
- * Run rune by sh -c in a child of its own process group (a terminal's
+ * Run a's command in a child of its own process group (a terminal's
  * Ctrl-C reaches axl, which ends the migration in order), its stdin
  * fed by *send_r and its stdout read from *recv_r.  The child's pid, or
  * -1 after reporting.
  */
-static pid_t cmd_migrate_spawn(const char *rune, int *send_r, int *recv_r)
+static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
+                               int *send_r, int *recv_r)
 {
     int to[2] = { -1, -1 }, from[2] = { -1, -1 };
     pid_t pid;
 
     if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0) {
-        error_errno("cannot run '%s'", rune);
+        error_errno("cannot run '%s'", a->text);
         goto fail;
     }
     pid = fork();
     if (pid < 0) {
-        error_errno("cannot run '%s'", rune);
+        error_errno("cannot run '%s'", a->text);
         goto fail;
     }
     if (pid == 0) {
@@ -337,9 +402,11 @@ static pid_t cmd_migrate_spawn(const char *rune, int *send_r, int *recv_r)
         setpgid(0, 0);
         if (dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0)
             _exit(127);
-        execl("/bin/sh", "sh", "-c", rune, (char *)NULL);
+        execvp(a->argv[0], a->argv);
         _exit(127);
     }
+    /* Here too: a kill of its group must not race the child's setpgid. */
+    setpgid(pid, pid);
     close(to[0]);
     close(from[1]);
     *send_r = to[1];
@@ -360,10 +427,11 @@ fail:
 static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
 {
     const char *host = call->argv[1], *prog = cmd_opt(call, "receiver");
+    const char *why;
+    struct cmd_migrate_argv a;
     uint64_t timeout_ms;
     struct job *job;
     uint32_t domid;
-    char *rune = NULL;
     int status, send_fd, recv_fd;
     pid_t child;
 
@@ -371,6 +439,11 @@ static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
         return AXL_EXIT_USAGE;
     if (!host[0])
         return error("migrate: the host is empty"), AXL_EXIT_USAGE;
+    /* Unless -s '' makes it the user's whole command line. */
+    if ((!cmd_opt(call, "ssh") || cmd_opt(call, "ssh")[0]) &&
+        (why = names_host_invalid(host)))
+        return error("migrate: invalid host '%s': %s", host, why),
+               AXL_EXIT_USAGE;
     if (prog && (!prog[0] || strpbrk(prog, " \t\n;&|'\"`$<>")))
         return error("migrate: invalid value '%s' for --receiver (a program "
                      "name: axl or xl)", prog), AXL_EXIT_USAGE;
@@ -388,15 +461,12 @@ static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
         goto fail;
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
-    rune = cmd_migrate_rune(call, host);
-    if (!rune) {
-        error("migrate: out of memory");
+    if (cmd_migrate_argv(call, host, &a) < 0)
         goto fail;
-    }
     progress("migrating domain %u ('%s') through '%s'", domid,
-             op_label(job_op(job)), rune);
-    child = cmd_migrate_spawn(rune, &send_fd, &recv_fd);
-    free(rune);
+             op_label(job_op(job)), a.text);
+    child = cmd_migrate_spawn(&a, &send_fd, &recv_fd);
+    cmd_migrate_argv_free(&a);
     if (child < 0)
         goto fail;
     op_set_migrate(job_op(job), send_fd, recv_fd, child);

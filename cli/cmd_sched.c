@@ -16,6 +16,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/names.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
@@ -27,13 +28,15 @@
 
 static int cmd_rename_run(struct cli *cli, struct cmd_call *call)
 {
-    const char *spec = call->argv[0], *to = call->argv[1];
+    const char *spec = call->argv[0], *to = call->argv[1], *why;
     char *old = NULL;
     uint32_t domid;
     int rc;
 
     if (!*to)
         return error("rename: the new name is empty"), AXL_EXIT_USAGE;
+    if ((why = names_domain_invalid(to)))
+        return error("rename: invalid domain name: %s", why), AXL_EXIT_USAGE;
     if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0)
         return AXL_EXIT_FAIL;
     /* The name it has now: libxl renames only if it still has it. */

@@ -12,6 +12,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/names.h"
 #include "cmd.h"
 #include "complete.h"
 
@@ -282,6 +283,14 @@ static void complete_cpupools(struct cli *cli, const char *prefix,
  */
 enum complete_hosts_file { HOSTS_ETC, HOSTS_KNOWN, HOSTS_SSH_CONFIG };
 
+/* A host name is offered only if migrate would take it. */
+static void complete_host(const char *host, const char *prefix,
+                          complete_emit_fn *emit, void *user)
+{
+    if (!names_host_invalid(host))
+        complete_offer(host, prefix, emit, user);
+}
+
 static void complete_hosts_from(const char *path,
                                 enum complete_hosts_file kind,
                                 const char *prefix, complete_emit_fn *emit,
@@ -299,13 +308,13 @@ static void complete_hosts_from(const char *path,
         for (field = 0, tok = strtok_r(line, " \t\r\n", &save); tok;
              field++, tok = strtok_r(NULL, " \t\r\n", &save)) {
             if (kind == HOSTS_ETC && field > 0) {
-                complete_offer(tok, prefix, emit, user);
+                complete_host(tok, prefix, emit, user);
             } else if (kind == HOSTS_SSH_CONFIG && field == 0) {
                 if (strcasecmp(tok, "host"))
                     break;
             } else if (kind == HOSTS_SSH_CONFIG) {
                 if (!strpbrk(tok, "*?!"))
-                    complete_offer(tok, prefix, emit, user);
+                    complete_host(tok, prefix, emit, user);
             } else if (kind == HOSTS_KNOWN && field == 0) {
                 char *h, *hs;
 
@@ -319,7 +328,7 @@ static void complete_hosts_from(const char *path,
                             *p = '\0';
                     }
                     if (!strpbrk(h, "*?!"))
-                        complete_offer(h, prefix, emit, user);
+                        complete_host(h, prefix, emit, user);
                 }
                 break;
             }

@@ -179,12 +179,68 @@ static int shell_mkdirs(char *path)
     return 0;
 }
 
+/*
+ * Why path's directories are not safe for a file root writes by name
+ * (readline opens the history by its name), or NULL: each, from / down,
+ * must be a real directory (no symlink) that the effective user or root
+ * owns and nobody else can write.  Under 'sudo -E' or 'su' without '-',
+ * HOME is another user's: that user could swap a file there for a
+ * symlink to any file root would then append to or truncate.
+ */
+static const char *shell_history_unsafe(const char *path, char *why,
+                                        size_t len)
+{
+    char *dir = strdup(path), *p;
+    struct stat st;
+    const char *bad = NULL;
+
+    if (!dir)
+        return "out of memory";
+    p = strrchr(dir, '/');
+    if (p)
+        *p = '\0';
+    for (p = dir; p; p = strchr(p + 1, '/')) {
+        char c = *p;
+
+        *p = '\0';
+        if (lstat(dir[0] ? dir : "/", &st) < 0)
+            bad = strerror(errno);
+        else if (!S_ISDIR(st.st_mode))
+            bad = "it is not a directory (a symlink?)";
+        else if (st.st_uid != 0 && st.st_uid != geteuid())
+            bad = "another user owns it";
+        else if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))
+            bad = "others can write to it";
+        *p = c;
+        if (bad) {
+            *p = '\0';
+            snprintf(why, len, "'%s': %s", dir[0] ? dir : "/", bad);
+            break;
+        }
+    }
+    if (!bad) {
+        if (lstat(dir, &st) < 0)
+            bad = strerror(errno);
+        else if (!S_ISDIR(st.st_mode))
+            bad = "it is not a directory (a symlink?)";
+        else if (st.st_uid != geteuid())
+            bad = "another user owns it";
+        else if (st.st_mode & 022)
+            bad = "others can write to it";
+        if (bad)
+            snprintf(why, len, "'%s': %s", dir, bad);
+    }
+    free(dir);
+    return bad ? why : NULL;
+}
+
 /* $XDG_STATE_HOME/axl/history, made if need be with mode 0600. */
 static void shell_history_open(void)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
-    char *path = NULL;
+    char *path = NULL, why[600];
+    struct stat st;
     int fd;
 
     stifle_history(SHELL_HISTORY_MAX);
@@ -201,10 +257,22 @@ static void shell_history_open(void)
              path, strerror(errno));
         goto fail;
     }
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (shell_history_unsafe(path, why, sizeof(why))) {
+        warn("no history is kept in %s: %s", path, why);
+        goto fail;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+              0600);
     if (fd < 0) {
         warn("cannot open %s: %s; no history is kept", path,
              strerror(errno));
+        goto fail;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        st.st_uid != geteuid() || st.st_nlink != 1) {
+        warn("no history is kept in %s: it is not a file of this user's "
+             "alone", path);
+        close(fd);
         goto fail;
     }
     fchmod(fd, 0600);

@@ -17,6 +17,7 @@
 
 #include <libxl_utils.h>
 
+#include "names.h"
 #include "xlcfg_int.h"
 
 const char *const xlcfg_keys[] = {
@@ -802,6 +803,29 @@ out:
     return rc;
 }
 
+/*
+ * A domain's name becomes part of paths (its console log, its monitor's
+ * log, its core dumps), and axl runs as root: a name that would leave
+ * its directory is refused, whoever chose it (a config, a save file, a
+ * migration's sender).
+ */
+static int xlcfg_check_name(struct xlcfg_st *st, const char *name)
+{
+    const char *why = name ? names_domain_invalid(name) : NULL;
+    char shown[64];
+    size_t i;
+
+    if (!why)
+        return 0;
+    /* Shown on one line, whatever it holds. */
+    for (i = 0; name[i] && i < sizeof(shown) - 4; i++)
+        shown[i] = (unsigned char)name[i] < ' ' || name[i] == 0x7f ? '?'
+                                                                : name[i];
+    snprintf(shown + i, sizeof(shown) - i, "%s", name[i] ? "..." : "");
+    return xlcfg_err(st, "config file '%s': invalid domain name '%s': %s",
+                     st->source, shown, why);
+}
+
 int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg)
 {
@@ -844,6 +868,8 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
         ;
     if (*p == '{') {
         rc = xlcfg_json(&st, data, cfg);
+        if (rc == 0 && xlcfg_check_name(&st, cfg->c_info.name))
+            rc = -1;
         goto out;
     }
 
@@ -868,6 +894,7 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
     }
 
     if (xlcfg_domain(&st, cfg) ||
+        xlcfg_check_name(&st, cfg->c_info.name) ||
         (!opts->ignore_global_masks &&
          xlcfg_global_masks(&st, &cfg->b_info)))
         goto out;

@@ -152,6 +152,43 @@ like "$(cat "$h" 2>/dev/null)" "^version" "history holds the commands"
 like "$(cat "$h" 2>/dev/null)" "^bogus$" "history holds failed commands"
 unlike "$(cat "$h" 2>/dev/null)" "tests/gue" "history lacks cancelled lines"
 
+# ---- the history as root in a HOME that is not root's ----
+# A symlink planted at the history file, and a state directory another
+# user owns (sudo -E keeps the user's HOME): root writes nothing there.
+# history_refused STATE TITLE: a shell with that state directory warns,
+# keeps no history, and leaves the victim file as it was.
+# Each on a tmux server of its own (a server just killed may still be
+# answering on the old socket).
+n_hist=0
+history_refused() {
+    local state=$1 title=$2 T0=$T
+    echo precious >"$tmp/victim"
+    n_hist=$((n_hist + 1))
+    T="tmux -L axltest-hist$n_hist"
+    $T new-session -d -x 200 -y 50 -s sh \
+        "XDG_STATE_HOME=$state '$AXL' shell; echo EXIT=\$?; sleep 60"
+    ok "$title: the shell starts" wait_screen '^axl> ?$'
+    ok "$title: it says no history is kept" \
+        screen_has 'no history is kept'
+    $T send-keys -t sh 'version' Enter C-d
+    wait_screen '^EXIT=0$'
+    $T kill-server 2>/dev/null
+    T=$T0
+    is "$(cat "$tmp/victim")" precious "$title: the file it names is untouched"
+}
+mkdir -p "$tmp/evil1/axl"
+ln -s "$tmp/victim" "$tmp/evil1/axl/history"
+history_refused "$tmp/evil1" "a symlink at the history file"
+mkdir -p "$tmp/evil2/axl"
+ln -s "$tmp/victim" "$tmp/evil2/axl/history"
+chown -R nobody "$tmp/evil2"
+history_refused "$tmp/evil2" "a state directory another user owns"
+mkdir -p "$tmp/real"
+ln -s "$tmp/real" "$tmp/evil3"
+mkdir -p "$tmp/real/axl"
+ln -s "$tmp/victim" "$tmp/real/axl/history"
+history_refused "$tmp/evil3" "a symlink on the way to the history"
+
 # ---- the terminal goes away: the pane is killed ----
 # hangup TRAP STATUS TITLE: a shell in a pane (a tmux server of its own)
 # under an sh that outlives the hang-up (TRAP) and writes axl's status;

@@ -257,6 +257,16 @@ int main(void)
     check(!has_msg("'nope'") && !has_msg("'memry'") && !has_msg("'quiet'"),
           "no key found inside strings or comments");
     check(count_msg("frobnicate") == 1, "each unknown key is reported once");
+
+    /* A name that would be a path: refused, whoever wrote it. */
+    rc = parse(&c, "name = \"../../etc/cron.d/x\"\nkernel = \"/k\"\n");
+    check(rc < 0 && has_msg("invalid domain name '../../etc/cron.d/x'") &&
+          has_msg("it starts with '.'"), "a name with '..' and '/' is refused");
+    rc = parse(&c, pv, "name=\"a/b\"");
+    check(rc < 0 && has_msg("it holds '/'"), "so is one set by an override");
+    rc = parse(&c, "name = \"x\\ny\"\nkernel = \"/k\"\n");
+    check(rc < 0 && has_msg("invalid domain name 'x?y'"),
+          "a control character is refused, and not printed");
     rc = parse(&c, pv, "colour=\"red\"");
     check(rc == 0 && has_msg("W: unknown key 'colour' in override "
                              "'colour=\"red\"' (ignored)"),
