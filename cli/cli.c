@@ -3,6 +3,7 @@
  */
 #include <unistd.h>
 
+#include "../core/journal.h"
 #include "cli.h"
 #include "cmd.h"
 #include "out.h"
@@ -29,6 +30,13 @@ libxl_ctx *cli_libxl(struct cli *cli)
     /* What a killed axl left is said once, by the next one to look. */
     if (!cli->quiet_orphans)
         cleanup_report(loop_ctx(cli->lp));
+    {
+        char why[600];
+
+        if (journal_dir_untrusted(why, sizeof(why)))
+            warn("the journal is not used: %s; a killed axl's leftovers "
+                 "cannot be found", why);
+    }
     return loop_ctx(cli->lp);
 }
 

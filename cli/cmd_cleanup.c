@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -439,6 +440,23 @@ static void cleanup_name_back(libxl_ctx *ctx, const struct journal_rec *r,
 }
 
 /*
+ * Whether the file a record names is its own: FINAL.axl-tmp, and (if it
+ * is there) a regular file of root's (ours), not a symlink.  A record
+ * that says otherwise is not acted on.
+ */
+static bool cleanup_file_ours(const struct journal_rec *r)
+{
+    size_t n = strlen(r->final);
+    struct stat st;
+
+    if (!n || strncmp(r->file, r->final, n) || strcmp(r->file + n, ".axl-tmp"))
+        return false;
+    if (lstat(r->file, &st) < 0)
+        return errno == ENOENT;
+    return S_ISREG(st.st_mode) && st.st_uid == geteuid();
+}
+
+/*
  * What a killed save, migration or core dump left: its file is removed
  * (or named, if whole) at once; a suspended domain is resumed by a job,
  * unless a migration's target may run the guest.
@@ -453,6 +471,13 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
              "record is removed", r->verb, r->name);
         journal_remove(r);
+        return;
+    }
+    if (r->file[0] && !cleanup_file_ours(r)) {
+        cc->status = AXL_EXIT_FAIL;
+        error("cleanup: the record of 'axl %s' of '%s' names '%s', which is "
+              "not its own temporary file; it is left alone", r->verb,
+              r->name, r->file);
         return;
     }
     if (r->file[0] && r->saved && access(r->file, F_OK) == 0) {

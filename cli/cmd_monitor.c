@@ -95,7 +95,7 @@ static pid_t mon_holder(const libxl_uuid *uuid, uint32_t *domid_r)
     if (domid_r)
         *domid_r = INVALID_DOMID;
     mon_lock_path(uuid, path, sizeof(path));
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return 0;
     if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
@@ -134,19 +134,26 @@ static int mon_lock_say(struct mon *m)
  */
 static int mon_lock(struct mon *m)
 {
-    char path[300];
+    char path[300], why[600];
     uint64_t until = loop_now_ms() + MON_TWIN_MS;
     struct stat a, b;
     uint32_t watched;
     pid_t other;
     int fd;
 
-    mkdir(journal_dir(), 0700);
+    if (journal_dir_untrusted(why, sizeof(why)))
+        return error("cannot lock the monitor of '%s': %s", m->name, why);
     mon_lock_path(&m->uuid, path, sizeof(path));
     for (;;) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+                  O_NONBLOCK, 0600);
         if (fd < 0)
             return error_errno("cannot open '%s'", path);
+        if (fstat(fd, &a) < 0 || !S_ISREG(a.st_mode)) {
+            close(fd);
+            return error("cannot lock the monitor of '%s': '%s' is not a "
+                         "file", m->name, path);
+        }
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
             /* The holder may have removed the file as it let go. */
             if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&

@@ -172,8 +172,41 @@ static const struct cmd_opt cmd_restore_opts[] = {
     { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
     { 'A', "vncviewer-autopass", NULL,
       "give the VNC viewer the password (not supported yet)" },
+    { 0, "no-programs", NULL, "refuse a configuration that names a "
+      "program to run in Domain-0: a bootloader, a device model or a "
+      "hotplug script" },
     { 0 },
 };
+
+/*
+ * The first program cfg would have Domain-0 run, in words ("bootloader
+ * '/usr/bin/pygrub'"), in buf; NULL if it names none.  The default
+ * device model and hotplug scripts are not counted: only what the
+ * configuration itself names.
+ */
+static const char *cmd_config_program(const libxl_domain_config *cfg,
+                                      char *buf, size_t len)
+{
+    const libxl_domain_build_info *b = &cfg->b_info;
+    int i;
+
+    if (b->bootloader && b->bootloader[0])
+        snprintf(buf, len, "bootloader '%s'", b->bootloader);
+    else if (b->device_model && b->device_model[0])
+        snprintf(buf, len, "device model '%s'", b->device_model);
+    else
+        buf[0] = '\0';
+    for (i = 0; !buf[0] && i < cfg->num_disks; i++)
+        if (cfg->disks[i].script && cfg->disks[i].script[0])
+            snprintf(buf, len, "hotplug script '%s' (disk %s)",
+                     cfg->disks[i].script, cfg->disks[i].vdev
+                     ? cfg->disks[i].vdev : "?");
+    for (i = 0; !buf[0] && i < cfg->num_nics; i++)
+        if (cfg->nics[i].script && cfg->nics[i].script[0])
+            snprintf(buf, len, "hotplug script '%s' (vif %d)",
+                     cfg->nics[i].script, i);
+    return buf[0] ? buf : NULL;
+}
 
 /* The file's configuration (or the one given) into op's. */
 static int cmd_restore_config(struct cli *cli, struct cmd_call *call,
@@ -203,6 +236,11 @@ static int cmd_restore_config(struct cli *cli, struct cmd_call *call,
     r = xlcfg_parse(cli_libxl(cli), &xo, op_config(op));
     free(text);
     (void)json;
+    if (r == 0 && cmd_flag(call, "no-programs") &&
+        cmd_config_program(op_config(op), err, sizeof(err)))
+        return error("%s: the configuration of '%s' names a %s, and "
+                     "--no-programs refuses it; nothing was restored",
+                     call->cmd->name, path, err);
     if (r == 0 && cmd_flag(call, "debug")) {
         char *j = libxl_domain_config_to_json(cli_libxl(cli), op_config(op));
 
@@ -501,6 +539,9 @@ static const struct cmd_opt cmd_migrate_receive_opts[] = {
     { 'p', "paused", NULL, "leave the domain paused" },
     { 'r', "remus", NULL, "a Remus stream (not supported)" },
     { 0, "colo", NULL, "a COLO stream (not supported)" },
+    { 0, "no-programs", NULL, "refuse a configuration that names a "
+      "program to run in Domain-0: a bootloader, a device model or a "
+      "hotplug script" },
     { 0 },
 };
 

@@ -65,6 +65,30 @@ const char *journal_dir(void)
     return d && d[0] == '/' ? d : JOURNAL_DIR_DEFAULT;
 }
 
+const char *journal_dir_untrusted(char *why, size_t len)
+{
+    const char *dir = journal_dir();
+    struct stat st;
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        snprintf(why, len, "cannot make '%s': %s", dir, strerror(errno));
+        return why;
+    }
+    if (lstat(dir, &st) < 0)
+        snprintf(why, len, "cannot read '%s': %s", dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        snprintf(why, len, "'%s' is not a directory", dir);
+    else if (st.st_uid != geteuid())
+        snprintf(why, len, "'%s' belongs to another user (uid %u)", dir,
+                 (unsigned)st.st_uid);
+    else if (st.st_mode & 077)
+        snprintf(why, len, "'%s' is open to others (mode %03o, not 700)",
+                 dir, (unsigned)(st.st_mode & 0777));
+    else
+        return NULL;
+    return why;
+}
+
 /*
  * pid's /proc/PID/stat from its third field on (the state), in buf; NULL
  * if it cannot be read.  The command before it may hold spaces and ')':
@@ -115,7 +139,7 @@ static bool journal_zombie(pid_t pid)
 
 int journal_sync_file(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), e;
 
     if (fd < 0)
         return -1;
@@ -143,8 +167,12 @@ int journal_write(struct journal_rec *rec)
     int e;
 
     if (!rec->path[0]) {
-        if (mkdir(journal_dir(), 0700) < 0 && errno != EEXIST)
+        char why[600];
+
+        if (journal_dir_untrusted(why, sizeof(why))) {
+            errno = EPERM;
             return -1;
+        }
         rec->pid = getpid();
         rec->start = journal_proc_start(rec->pid);
         snprintf(rec->path, sizeof(rec->path), "%s/%d-%llu-%u.op",
@@ -291,7 +319,12 @@ int journal_kill_children(const struct journal_rec *rec, bool group)
         if (end == p || *end != ':')
             break;
         start = strtoull(end + 1, &end, 10);
-        if (pid > 1 && journal_proc_start((pid_t)pid) == start) {
+        /*
+         * Still the process the record names: the same start time, and
+         * (as every child axl forks) the leader of a session of its own.
+         */
+        if (pid > 1 && journal_proc_start((pid_t)pid) == start &&
+            getsid((pid_t)pid) == (pid_t)pid) {
             if (group)
                 kill((pid_t)-pid, SIGKILL);     /* its session's group */
             kill((pid_t)pid, SIGKILL);
@@ -312,11 +345,19 @@ static void journal_val(char *dst, size_t len, const char *v)
 static int journal_read(const char *path, struct journal_rec *rec)
 {
     char line[sizeof(rec->children) + 600];
-    FILE *f = fopen(path, "re");
+    struct stat st;
+    FILE *f = NULL;
     int fields = 0;
+    /* No symlink, no FIFO to hang on, only root's (our) own files. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
-    if (!f)
+    if (fd < 0)
         return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        st.st_uid != geteuid() || !(f = fdopen(fd, "r"))) {
+        close(fd);
+        return -1;
+    }
     memset(rec, 0, sizeof(*rec));
     rec->devid = -1;
     rec->domid = (uint32_t)INVALID_DOMID;
@@ -384,8 +425,12 @@ void journal_each_orphan(void (*fn)(struct journal_rec *rec, void *user),
                          void *user)
 {
     struct dirent *de;
-    DIR *d = opendir(journal_dir());
+    char why[600];
+    DIR *d;
 
+    if (journal_dir_untrusted(why, sizeof(why)))
+        return;
+    d = opendir(journal_dir());
     if (!d)
         return;
     while ((de = readdir(d))) {

@@ -88,6 +88,15 @@ struct journal_rec {
 const char *journal_dir(void);
 
 /*
+ * Why the journal's directory cannot be trusted (made first if missing),
+ * in why, or NULL if it can: a real directory of the effective user's
+ * (root's) own, mode 0700.  Untrusted, axl neither writes records there
+ * nor acts on any it finds (journal_write() fails with EPERM,
+ * journal_each_orphan() finds none); the caller says so.
+ */
+const char *journal_dir_untrusted(char *why, size_t len);
+
+/*
  * Write rec (first time: give it a file of its own, made from this
  * process's pid, start time and a counter) whole, atomically.  Returns 0
  * or -1 with errno set; the op goes on without a record then.

@@ -626,12 +626,11 @@ int op_set_out_file(struct op *op, const char *path)
         errno = ENOMEM;
         return -1;
     }
-    if (op->kind == OP_CORE_DUMP)
-        return op_set_path(op, op->out_tmp) < 0 ? (errno = ENOMEM, -1) : 0;
     /*
-     * Never over another's: a second save to the same file, or what a
-     * killed one left (axl cleanup removes that).  Made once the record
-     * names it (op_out_open()), so that a kill never leaves it unnamed.
+     * Never over another's: a second save or dump to the same file, or
+     * what a killed one left (axl cleanup removes that).  Made once the
+     * record names it (op_out_open()), so that a kill never leaves it
+     * unnamed.
      */
     if (access(op->out_tmp, F_OK) == 0) {
         errno = EEXIST;
@@ -654,21 +653,32 @@ const char *op_out_cannot(const struct op *op, int e, char *buf,
 }
 
 /*
- * A save's file, made after its record: 0, or -1 (said, the op is to
- * fail) if it cannot be, nothing of another's then touched.
+ * A save's or core dump's file, made after its record: 0, or -1 (said,
+ * the op is to fail) if it cannot be, nothing of another's then touched.
+ * Made new (never through a symlink, never over a file), readable by
+ * root alone (a guest's memory), and written through its descriptor:
+ * the core dump's child hands libxl /proc/self/fd/N, which is this file
+ * whatever its name comes to name meanwhile.
  */
 static int op_out_open(struct op *op)
 {
-    char why[PATH_MAX * 2 + 160];
+    char why[PATH_MAX * 2 + 160], fdpath[64];
     int fd;
 
-    if (op->kind != OP_SAVE || !op->out_tmp || op->fd >= 0)
+    if ((op->kind != OP_SAVE && op->kind != OP_CORE_DUMP) || !op->out_tmp ||
+        op->fd >= 0)
         return 0;
-    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+              O_CLOEXEC, 0600);
     if (fd >= 0) {
         op->fd = fd;
         op->own_fd = true;
-        return 0;
+        if (op->kind != OP_CORE_DUMP)
+            return 0;
+        snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+        if (op_set_path(op, fdpath) == 0)
+            return 0;
+        errno = ENOMEM;
     }
     op_note(op, OP_NOTE_ERROR, "%s", op_out_cannot(op, errno, why,
                                                    sizeof(why)));
@@ -697,11 +707,25 @@ static const char *op_out_noun(const struct op *op)
  */
 static int op_out_whole(struct op *op)
 {
+    struct stat a, b;
     int e;
 
-    if (journal_sync_file(op->out_tmp) < 0) {
+    if (op->fd < 0 || fsync(op->fd) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
-                strerror(errno));
+                op->fd < 0 ? "it is not open" : strerror(errno));
+        return -1;
+    }
+    /* The name must still be the file written, or it is not renamed. */
+    if (fstat(op->fd, &a) < 0 || lstat(op->out_tmp, &b) < 0 ||
+        a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+        op_note(op, OP_NOTE_ERROR, "'%s' is no longer the %s axl wrote "
+                "(removed or replaced meanwhile); nothing is named '%s'",
+                op->out_tmp, op_out_noun(op), op->out_path);
+        free(op->out_tmp);
+        op->out_tmp = NULL;         /* not ours any more: left alone */
+        op->jr.file[0] = op->jr.final[0] = '\0';
+        if (op->jr.path[0])
+            journal_write(&op->jr);
         return -1;
     }
     op->out_whole = true;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,6 +211,59 @@ int main(void)
           !f.rec[0].file[0], "an older record reads as no stream");
     if (f.n >= 1)
         journal_remove(&f.rec[0]);
+
+    /*
+     * What the journal does not trust: a FIFO among the records (which
+     * would hang a reader), a symlink, a record another user owns, and a
+     * directory others can write.
+     */
+    {
+        char p[600], target[600], cp[2000];
+        char why[600];
+
+        memset(&mine, 0, sizeof(mine));
+        snprintf(mine.verb, sizeof(mine.verb), "create");
+        snprintf(mine.name, sizeof(mine.name), "forged");
+        mine.domid = 3;
+        mine.devid = -1;
+        check(write_in_child(&mine) == 0, "a record to copy is written");
+        f = orphans();
+        snprintf(target, sizeof(target), "%s", f.n ? f.rec[0].path : "");
+        snprintf(p, sizeof(p), "%s/fifo.op", dir);
+        mkfifo(p, 0600);
+        snprintf(p, sizeof(p), "%s/link.op", dir);
+        if (symlink(target, p) < 0)
+            perror("symlink");
+        snprintf(p, sizeof(p), "%s/other.op", dir);
+        snprintf(cp, sizeof(cp), "cp '%s' '%s' && chown nobody '%s'",
+                 target, p, p);
+        if (system(cp) != 0)
+            printf("# cannot make a record another user owns\n");
+        f = orphans();
+        check(f.n == 1 && !strcmp(f.rec[0].name, "forged") &&
+              !strcmp(f.rec[0].path, target),
+              "a FIFO, a symlink and another user's record are not read");
+        snprintf(p, sizeof(p), "%s/fifo.op", dir);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s/link.op", dir);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s/other.op", dir);
+        unlink(p);
+
+        chmod(dir, 0755);
+        check(journal_dir_untrusted(why, sizeof(why)) != NULL &&
+              strstr(why, "mode 755") != NULL,
+              "a directory others can read or write is not trusted");
+        check(orphans().n == 0, "and no record in it is acted on");
+        mine.path[0] = '\0';
+        check(journal_write(&mine) < 0, "nor is one written there");
+        chmod(dir, 0700);
+        check(journal_dir_untrusted(why, sizeof(why)) == NULL,
+              "root's own, mode 700: trusted");
+        f = orphans();
+        if (f.n >= 1)
+            journal_remove(&f.rec[0]);
+    }
 
     rmdir(dir);
     return tap_done();
