@@ -474,11 +474,11 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         return;
     }
     if (r->file[0] && !cleanup_file_ours(r)) {
-        cc->status = AXL_EXIT_FAIL;
-        error("cleanup: the record of 'axl %s' of '%s' names '%s', which is "
-              "not its own temporary file; it is left alone", r->verb,
-              r->name, r->file);
-        return;
+        /* The file is left alone; the domain is still seen to. */
+        warn("cleanup: the record of 'axl %s' of '%s' names '%s', which is "
+             "not its own temporary file; it is left alone", r->verb,
+             r->name, r->file);
+        r->file[0] = r->final[0] = '\0';
     }
     if (r->file[0] && r->saved && access(r->file, F_OK) == 0) {
         /* Whole as its writer left it: synced before it is named. */

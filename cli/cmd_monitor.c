@@ -584,7 +584,11 @@ static void mon_next(struct mon *m)
         mkdir(MON_DUMP_DIR, 0755);
         mon_path(path, sizeof(path), MON_DUMP_DIR, "", m->name, m->domid, "");
         job = mon_job(m, OP_CORE_DUMP);
-        if (job && op_set_path(job_op(job), path) < 0) {
+        if (job && op_set_out_file(job_op(job), path) < 0) {
+            char why[700];
+
+            warn("no core of domain '%s' is written: %s", m->name,
+                 op_out_cannot(job_op(job), errno, why, sizeof(why)));
             job_forget(m->cli, job);
             job = NULL;
         }

@@ -179,30 +179,57 @@ static const struct cmd_opt cmd_restore_opts[] = {
 };
 
 /*
+ * A hotplug script of Xen's own: a bare name (libxl looks for it in
+ * Xen's scripts directory) or a path in that directory.  Any other is a
+ * program the configuration chose.
+ */
+static bool cmd_script_ours(const char *script)
+{
+    static const char dir[] = "/etc/xen/scripts/";
+
+    if (!script || !script[0])
+        return true;
+    if (!strchr(script, '/'))
+        return !strstr(script, "..");
+    return !strncmp(script, dir, sizeof(dir) - 1) &&
+           !strchr(script + sizeof(dir) - 1, '/') && !strstr(script, "..");
+}
+
+/*
  * The first program cfg would have Domain-0 run, in words ("bootloader
- * '/usr/bin/pygrub'"), in buf; NULL if it names none.  The default
- * device model and hotplug scripts are not counted: only what the
- * configuration itself names.
+ * '/usr/bin/pygrub'"), in buf; NULL if it names none.  Counted: a
+ * bootloader (either field libxl reads), a device model or arguments to
+ * it (which can name programs of their own), a hotplug script outside
+ * Xen's scripts directory.  Not a sandbox: see axl(1), SECURITY.
  */
 static const char *cmd_config_program(const libxl_domain_config *cfg,
                                       char *buf, size_t len)
 {
     const libxl_domain_build_info *b = &cfg->b_info;
+    const char *pv_boot = b->type == LIBXL_DOMAIN_TYPE_PV
+                              ? b->u.pv.bootloader : NULL;
     int i;
 
+    buf[0] = '\0';
     if (b->bootloader && b->bootloader[0])
         snprintf(buf, len, "bootloader '%s'", b->bootloader);
+    else if (pv_boot && pv_boot[0])
+        snprintf(buf, len, "bootloader '%s'", pv_boot);
     else if (b->device_model && b->device_model[0])
         snprintf(buf, len, "device model '%s'", b->device_model);
-    else
-        buf[0] = '\0';
+    else if ((b->extra && b->extra[0]) || (b->extra_pv && b->extra_pv[0]) ||
+             (b->extra_hvm && b->extra_hvm[0]))
+        snprintf(buf, len, "device model argument '%s'",
+                 b->extra && b->extra[0] ? b->extra[0]
+                 : b->extra_pv && b->extra_pv[0] ? b->extra_pv[0]
+                 : b->extra_hvm[0]);
     for (i = 0; !buf[0] && i < cfg->num_disks; i++)
-        if (cfg->disks[i].script && cfg->disks[i].script[0])
+        if (!cmd_script_ours(cfg->disks[i].script))
             snprintf(buf, len, "hotplug script '%s' (disk %s)",
                      cfg->disks[i].script, cfg->disks[i].vdev
                      ? cfg->disks[i].vdev : "?");
     for (i = 0; !buf[0] && i < cfg->num_nics; i++)
-        if (cfg->nics[i].script && cfg->nics[i].script[0])
+        if (!cmd_script_ours(cfg->nics[i].script))
             snprintf(buf, len, "hotplug script '%s' (vif %d)",
                      cfg->nics[i].script, i);
     return buf[0] ? buf : NULL;
@@ -436,11 +463,16 @@ static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
     }
     if (pid == 0) {
         /* Between fork and exec: only calls that are safe here. */
+        static const char no[] = "axl: migrate: cannot run the transport "
+                                 "(no such program?)\n";
+
         loop_child_reset();
         setpgid(0, 0);
         if (dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0)
             _exit(127);
         execvp(a->argv[0], a->argv);
+        if (write(2, no, sizeof(no) - 1) < 0)
+            _exit(127);
         _exit(127);
     }
     /* Here too: a kill of its group must not race the child's setpgid. */

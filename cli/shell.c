@@ -179,56 +179,72 @@ static int shell_mkdirs(char *path)
     return 0;
 }
 
+/* Why directory dir (st, from lstat) is not safe, or NULL. */
+static const char *shell_dir_unsafe(const char *dir, struct stat *st,
+                                    bool last)
+{
+    /* A symlink of root's (or ours) in a safe directory: where it goes. */
+    if (S_ISLNK(st->st_mode)) {
+        if (st->st_uid != 0 && st->st_uid != geteuid())
+            return "it is another user's symlink";
+        if (stat(dir, st) < 0)
+            return strerror(errno);
+    }
+    if (!S_ISDIR(st->st_mode))
+        return "it is not a directory";
+    if (st->st_uid != geteuid() && (last || st->st_uid != 0))
+        return "another user owns it";
+    if ((st->st_mode & 022) && (last || !(st->st_mode & S_ISVTX)))
+        return "others can write to it";
+    return NULL;
+}
+
 /*
  * Why path's directories are not safe for a file root writes by name
  * (readline opens the history by its name), or NULL: each, from / down,
- * must be a real directory (no symlink) that the effective user or root
- * owns and nobody else can write.  Under 'sudo -E' or 'su' without '-',
- * HOME is another user's: that user could swap a file there for a
- * symlink to any file root would then append to or truncate.
+ * must be a directory (or root's own symlink to one) that the effective
+ * user or root owns and nobody else can write, the last one the user's
+ * own.  Under 'sudo -E' or 'su' without '-', HOME is another user's:
+ * that user could swap a file there for a symlink to any file root
+ * would then append to or truncate.  With made, a directory that does
+ * not exist yet ends the check (it is to be made, by this user).
  */
-static const char *shell_history_unsafe(const char *path, char *why,
-                                        size_t len)
+static const char *shell_history_unsafe(const char *path, bool made,
+                                        char *why, size_t len)
 {
-    char *dir = strdup(path), *p;
+    char *dir = strdup(path), *p, *next;
     struct stat st;
     const char *bad = NULL;
 
     if (!dir)
         return "out of memory";
-    p = strrchr(dir, '/');
-    if (p)
-        *p = '\0';
-    for (p = dir; p; p = strchr(p + 1, '/')) {
-        char c = *p;
-
-        *p = '\0';
-        if (lstat(dir[0] ? dir : "/", &st) < 0)
-            bad = strerror(errno);
-        else if (!S_ISDIR(st.st_mode))
-            bad = "it is not a directory (a symlink?)";
-        else if (st.st_uid != 0 && st.st_uid != geteuid())
-            bad = "another user owns it";
-        else if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))
-            bad = "others can write to it";
-        *p = c;
-        if (bad) {
-            *p = '\0';
-            snprintf(why, len, "'%s': %s", dir[0] ? dir : "/", bad);
-            break;
-        }
+    if (dir[0] != '/') {
+        free(dir);
+        snprintf(why, len, "'%s' is not an absolute path", path);
+        return why;
     }
-    if (!bad) {
-        if (lstat(dir, &st) < 0)
+    p = strrchr(dir, '/');
+    *p = '\0';
+    for (p = dir; p && !bad; p = next) {
+        char c;
+
+        next = strchr(p + 1, '/');
+        c = next ? *next : '\0';
+        if (next)
+            *next = '\0';
+        if (lstat(dir[0] ? dir : "/", &st) < 0) {
+            if (errno == ENOENT && !made) {
+                free(dir);
+                return NULL;        /* the rest is ours to make */
+            }
             bad = strerror(errno);
-        else if (!S_ISDIR(st.st_mode))
-            bad = "it is not a directory (a symlink?)";
-        else if (st.st_uid != geteuid())
-            bad = "another user owns it";
-        else if (st.st_mode & 022)
-            bad = "others can write to it";
+        } else {
+            bad = shell_dir_unsafe(dir[0] ? dir : "/", &st, !next);
+        }
         if (bad)
-            snprintf(why, len, "'%s': %s", dir, bad);
+            snprintf(why, len, "'%s': %s", dir[0] ? dir : "/", bad);
+        if (next)
+            *next = c;
     }
     free(dir);
     return bad ? why : NULL;
@@ -252,12 +268,17 @@ static void shell_history_open(void)
         return;
     if (fd < 0)
         return;
+    /* Checked before anything is made there, and again after. */
+    if (shell_history_unsafe(path, false, why, sizeof(why))) {
+        warn("no history is kept in %s: %s", path, why);
+        goto fail;
+    }
     if (shell_mkdirs(path) < 0) {
         warn("cannot make the directory for %s: %s; no history is kept",
              path, strerror(errno));
         goto fail;
     }
-    if (shell_history_unsafe(path, why, sizeof(why))) {
+    if (shell_history_unsafe(path, true, why, sizeof(why))) {
         warn("no history is kept in %s: %s", path, why);
         goto fail;
     }

@@ -678,6 +678,7 @@ static int op_out_open(struct op *op)
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
         if (op_set_path(op, fdpath) == 0)
             return 0;
+        unlink(op->out_tmp);    /* ours, just made: not left behind */
         errno = ENOMEM;
     }
     op_note(op, OP_NOTE_ERROR, "%s", op_out_cannot(op, errno, why,

@@ -811,10 +811,14 @@ out:
  */
 static int xlcfg_check_name(struct xlcfg_st *st, const char *name)
 {
-    const char *why = name ? names_domain_invalid(name) : NULL;
+    const char *why;
     char shown[64];
     size_t i;
 
+    if (!name)
+        return xlcfg_err(st, "config file '%s': 'name' is not set",
+                         st->source);
+    why = names_domain_invalid(name);
     if (!why)
         return 0;
     /* Shown on one line, whatever it holds. */

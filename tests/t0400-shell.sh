@@ -377,9 +377,11 @@ pane() {
     nohup) $T new-session -d -x 200 -y 50 -s sh "trap '' HUP; sh $tmp/pane.sh" ;;
     esac
 }
-# hung_up TITLE STATUS: kill the pane; axl ends with STATUS, leaves nothing.
+# hung_up TITLE STATUS [CMD...]: kill the pane (then run CMD); axl ends
+# with STATUS, leaves nothing.
 hung_up() {
     $T kill-pane -t sh
+    [ $# -gt 2 ] && "${@:3}"
     ok "$1: axl ends" wait_for 60 test -s "$tmp/st"
     is "$(cat "$tmp/st" 2>/dev/null)" "$2" "$1: exit $2"
     ok "$1: no axl process is left" eval '[ -z "$(axl_pid)" ]'
@@ -414,14 +416,17 @@ ok "pane killed, background job: the create was cancelled" \
 # SIGHUP ignored (nohup): only the terminal's end is seen.  The shell
 # must not spin on it: the job runs to its end, then the shell exits
 # (1: what it wrote to the terminal was lost).  The pane goes while the
-# job has only begun.
+# job waits in its hotplug script, which is let go only then.
 pane nohup "$SHELL_CMD"
 wait_screen '^axl> ?$'
-type "create $G/pv.cfg &"; enter
-wait_screen 'started: create'
-hung_up "pane killed, SIGHUP ignored, a job running" 1
+rm -f "$M/block-hang.pid" "$M/block-hang.release"
+type "create $HANG &"; enter
+ok "pane killed, SIGHUP ignored: the job waits in its hotplug script" \
+    wait_for 60 in_hotplug
+hung_up "pane killed, SIGHUP ignored, a job running" 1 \
+    touch "$M/block-hang.release"
 ok "pane killed, SIGHUP ignored: the job ran to its end" \
-    eval "dom_state $name | grep -q '^[rb-][rb-]-'"
+    eval "dom_state $HANG_NAME | grep -q '^[rb-][rb-]-'"
 clean_domains
 
 # A one-shot command in the pane.

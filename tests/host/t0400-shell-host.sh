@@ -183,11 +183,12 @@ mkdir -p "$tmp/evil2/axl"
 ln -s "$tmp/victim" "$tmp/evil2/axl/history"
 chown -R nobody "$tmp/evil2"
 history_refused "$tmp/evil2" "a state directory another user owns"
-mkdir -p "$tmp/real"
-ln -s "$tmp/real" "$tmp/evil3"
+# Another user's symlink on the way (it could point anywhere next).
 mkdir -p "$tmp/real/axl"
-ln -s "$tmp/victim" "$tmp/real/axl/history"
-history_refused "$tmp/evil3" "a symlink on the way to the history"
+ln -s "$tmp/real" "$tmp/evil3"
+chown -h nobody "$tmp/evil3"
+history_refused "$tmp/evil3" "another user's symlink on the way"
+ok "  nothing was written where it points" test ! -e "$tmp/real/axl/history"
 
 # ---- the terminal goes away: the pane is killed ----
 # hangup TRAP STATUS TITLE: a shell in a pane (a tmux server of its own)
