@@ -1079,6 +1079,9 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
         status = sh.first_fail;     /* batch: what failed, even if -k */
     else
         status = sh.status;
+    /* After its terminal went: what the jobs said there was lost. */
+    if (sh.hung_up && status == AXL_EXIT_OK && ferror(stderr))
+        status = AXL_EXIT_FAIL;
     if (sh.die_signal)
         note("%s: every job is finished; exiting", strsignal(sh.die_signal));
 out:
