@@ -180,11 +180,23 @@ static void job_tick(struct op *op, bool changed, void *user)
     jobs_status_line(job->cli);
 }
 
+/* The process a core dump's call runs in: it exits 0 if the call worked. */
+static pid_t job_child(struct op *op, void *user)
+{
+    pid_t pid = loop_fork_child();
+
+    (void)user;
+    if (pid == 0)
+        _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
+    return pid;
+}
+
 static const struct op_hooks job_hooks = {
     .note = job_note,
     .done = job_op_done,
     .tick = job_tick,
     .cause = job_cause,
+    .child = job_child,
 };
 
 struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)

@@ -23,7 +23,6 @@
 #include "op.h"
 #include "op_device.h"
 #include "savefile.h"
-#include "status.h"
 #include "testpoint.h"
 #include "wait.h"
 
@@ -275,8 +274,7 @@ static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
 static void op_child_done(struct loop *lp, pid_t pid, int status,
                           void *user);
 
-/* In the child of an OPK_CHILD op: its libxl call; its libxl result. */
-static int op_child_work(struct op *op)
+int op_child_work(struct op *op)
 {
     libxl_ctx *c = NULL;
     int rc = ERROR_FAIL;
@@ -299,9 +297,7 @@ static int op_call_core_dump(struct op *op, libxl_ctx *ctx,
 
     (void)ctx;
     (void)how;
-    pid = loop_fork_child();
-    if (pid == 0)
-        _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
+    pid = op->hooks->child ? op->hooks->child(op, op->user) : -1;
     if (pid < 0)
         return ERROR_FAIL;
     op->child = pid;

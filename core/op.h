@@ -119,7 +119,19 @@ struct op_hooks {
      * NULL if not.  Asked only for an error line.  May be NULL.
      */
     const char *(*cause)(struct op *op, void *user);
+    /*
+     * The core dump's libxl call blocks where no abort reaches, so it
+     * runs in a process of its own, which only cli/ ends (it decides
+     * how a process exits): fork with loop_fork_child(), call
+     * op_child_work() in the child and end it by that result (0: the
+     * call worked); return the child's pid, or -1.  May be NULL: such an
+     * op then fails at once.
+     */
+    pid_t (*child)(struct op *op, void *user);
 };
+
+/* In the child hooks->child made: the op's libxl call; its libxl result. */
+int op_child_work(struct op *op);
 
 /*
  * Make an op of the given kind.  label names the domain for messages
