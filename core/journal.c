@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "vec.h"
 
 static unsigned journal_seq;
 
@@ -27,23 +28,6 @@ static struct journal_kid {
     unsigned long long start;
 } *journal_kids;
 static size_t journal_n_kids, journal_kids_alloc;
-
-/* Make room for one more of n elements of size sz in *v: 0, or -1. */
-static int journal_room(void *v_r, size_t n, size_t *alloc, size_t sz)
-{
-    void **v = v_r;
-    size_t want = *alloc ? *alloc * 2 : 16;
-    void *p;
-
-    if (n < *alloc)
-        return 0;
-    p = realloc(*v, want * sz);
-    if (!p)
-        return -1;
-    *v = p;
-    *alloc = want;
-    return 0;
-}
 
 /* Forget rec as one of this process's live records. */
 static void journal_unlive(const struct journal_rec *rec)
@@ -185,7 +169,7 @@ int journal_write(struct journal_rec *rec)
             ;
         /* Without room it is written all the same, only not rewritten. */
         if (i == journal_n_live &&
-            journal_room(&journal_live, journal_n_live, &journal_live_alloc,
+            vec_room(&journal_live, journal_n_live, &journal_live_alloc,
                          sizeof(*journal_live)) == 0)
             journal_live[journal_n_live++] = rec;
         /* The newest children first: the ones most likely still there. */
@@ -280,7 +264,7 @@ void journal_child(pid_t pid)
         if (journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
             journal_kids[k++] = journal_kids[i];
     journal_n_kids = k;
-    if (journal_room(&journal_kids, journal_n_kids, &journal_kids_alloc,
+    if (vec_room(&journal_kids, journal_n_kids, &journal_kids_alloc,
                      sizeof(*journal_kids)) == 0) {
         journal_kids[journal_n_kids].pid = pid;
         journal_kids[journal_n_kids].start = journal_proc_start(pid);

@@ -24,6 +24,7 @@
 
 #include "journal.h"
 #include "loop.h"
+#include "vec.h"
 #include "wait.h"
 
 #define LOOP_MAX_PENDING 8
@@ -70,14 +71,14 @@ struct loop_child {
 struct loop {
     libxl_ctx *ctx;
     struct loop_child *children;      /* as many as are watched */
-    int n_children;
+    size_t n_children, children_alloc;
     xentoollog_logger *lg;
     int sigfd;
     sigset_t caught;
     loop_signal_fn *on_signal;
     void *signal_user;
     struct loop_watch *watches;       /* as many as are watched */
-    int n_watches;
+    size_t n_watches, watches_alloc;
     unsigned watch_gen;
     struct loop_watch *snap;          /* an iteration's copy of them */
     int snap_alloc;
@@ -475,31 +476,13 @@ xentoollog_logger *loop_logger(struct loop *lp)
     return lp->lg;
 }
 
-/*
- * Make *v (of *n elements of size sz) one element longer, the new one
- * zeroed: a pointer to it, or NULL (errno ENOMEM).
- */
-static void *loop_append(void *v_r, int *n, size_t sz)
-{
-    void **v = v_r;
-    char *p = realloc(*v, sz * (size_t)(*n + 1));
-
-    if (!p) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    *v = p;
-    memset(p + sz * (size_t)*n, 0, sz);
-    return p + sz * (size_t)(*n)++;
-}
-
 int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
                   void *user)
 {
     struct loop_watch *slot = NULL;
     int i;
 
-    for (i = 0; i < lp->n_watches; i++) {
+    for (i = 0; i < (int)lp->n_watches; i++) {
         struct loop_watch *w = &lp->watches[i];
 
         if (w->fd == fd) {
@@ -509,9 +492,12 @@ int loop_watch_fd(struct loop *lp, int fd, short events, loop_fd_fn *fn,
         if (w->fd < 0 && !slot)
             slot = w;
     }
-    if (!slot && !(slot = loop_append(&lp->watches, &lp->n_watches,
-                                      sizeof(*slot))))
-        return -1;
+    if (!slot) {
+        if (vec_room(&lp->watches, lp->n_watches, &lp->watches_alloc,
+                     sizeof(*slot)) < 0)
+            return -1;
+        slot = &lp->watches[lp->n_watches++];
+    }
     slot->fd = fd;
     slot->events = events;
     slot->gen = ++lp->watch_gen;
@@ -524,7 +510,7 @@ void loop_unwatch_fd(struct loop *lp, int fd)
 {
     int i;
 
-    for (i = 0; i < lp->n_watches; i++)
+    for (i = 0; i < (int)lp->n_watches; i++)
         if (lp->watches[i].fd == fd)
             lp->watches[i].fd = -1;
 }
@@ -584,7 +570,7 @@ static void loop_reap_children(struct loop *lp)
 {
     int i, status;
 
-    for (i = 0; i < lp->n_children; i++) {
+    for (i = 0; i < (int)lp->n_children; i++) {
         struct loop_child c = lp->children[i];
 
         if (!c.pid || waitpid(c.pid, &status, WNOHANG) != c.pid)
@@ -600,12 +586,15 @@ int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
     struct loop_child *slot = NULL;
     int i;
 
-    for (i = 0; i < lp->n_children && !slot; i++)
+    for (i = 0; i < (int)lp->n_children && !slot; i++)
         if (!lp->children[i].pid)
             slot = &lp->children[i];
-    if (!slot && !(slot = loop_append(&lp->children, &lp->n_children,
-                                      sizeof(*slot))))
-        return -1;
+    if (!slot) {
+        if (vec_room(&lp->children, lp->n_children, &lp->children_alloc,
+                     sizeof(*slot)) < 0)
+            return -1;
+        slot = &lp->children[lp->n_children++];
+    }
     slot->pid = pid;
     slot->fn = fn;
     slot->user = user;
@@ -720,17 +709,17 @@ static int loop_iterate_now(struct loop *lp, int timeout_ms)
     int nown = 0, nxl = 0, timeout = timeout_ms, r, i, nsnap;
     struct timeval now;
 
-    if (loop_grow(lp, lp->n_watches + 2 + 16) < 0)
+    if (loop_grow(lp, (int)lp->n_watches + 2 + 16) < 0)
         return -1;
-    if (lp->n_watches > lp->snap_alloc) {
+    if ((int)lp->n_watches > lp->snap_alloc) {
         snap = realloc(lp->snap, sizeof(*snap) * lp->n_watches);
         if (!snap)
             return -1;
         lp->snap = snap;
-        lp->snap_alloc = lp->n_watches;
+        lp->snap_alloc = (int)lp->n_watches;
     }
     snap = lp->snap;
-    nsnap = lp->n_watches;
+    nsnap = (int)lp->n_watches;
     if (lp->n_pending && loop_deliver_pending(lp))
         timeout = 0;        /* the handler may have finished the work */
 

@@ -13,6 +13,7 @@
 #include <xenstore.h>
 
 #include "journal.h"
+#include "vec.h"
 #include "wait.h"
 
 /* Read-only, opened on first use: libxl's own handle is not ours. */
@@ -36,7 +37,7 @@ static struct wait_w {
     bool used;
     unsigned writes;        /* events, the one on registering included */
 } *wait_w;
-static int wait_n_w;
+static size_t wait_n_w, wait_w_alloc;
 
 void wait_dispose(void)
 {
@@ -48,7 +49,7 @@ void wait_dispose(void)
     wait_wx = NULL;
     free(wait_w);
     wait_w = NULL;
-    wait_n_w = 0;
+    wait_n_w = wait_w_alloc = 0;
 }
 
 
@@ -278,20 +279,16 @@ int wait_suspend_watch(uint32_t domid)
     char path[64], token[32];
     int i, free_i = -1;
 
-    for (i = 0; i < wait_n_w; i++) {
+    for (i = 0; i < (int)wait_n_w; i++) {
         if (wait_w[i].used && wait_w[i].domid == domid)
             return 0;
         if (!wait_w[i].used && free_i < 0)
             free_i = i;
     }
     if (free_i < 0) {
-        struct wait_w *v = realloc(wait_w, sizeof(*v) * (wait_n_w + 1));
-
-        if (!v)
+        if (vec_room(&wait_w, wait_n_w, &wait_w_alloc, sizeof(*wait_w)) < 0)
             return -1;
-        wait_w = v;
-        free_i = wait_n_w++;
-        wait_w[free_i].used = false;
+        free_i = (int)wait_n_w++;
     }
     if (!wait_wx && !(wait_wx = xs_open(0)))
         return -1;
@@ -309,7 +306,7 @@ void wait_suspend_unwatch(uint32_t domid)
     char path[64], token[32];
     int i;
 
-    for (i = 0; i < wait_n_w; i++) {
+    for (i = 0; i < (int)wait_n_w; i++) {
         if (!wait_w[i].used || wait_w[i].domid != domid)
             continue;
         wait_w_path(domid, path, sizeof(path), token, sizeof(token));
@@ -326,10 +323,10 @@ bool wait_suspend_acked(uint32_t domid)
     char *v;
     bool acked;
 
-    for (i = 0; i < wait_n_w; i++)
+    for (i = 0; i < (int)wait_n_w; i++)
         if (wait_w[i].used && wait_w[i].domid == domid)
             break;
-    if (i == wait_n_w || !wait_wx)
+    if (i == (int)wait_n_w || !wait_wx)
         return false;
     wait_w_path(domid, path, sizeof(path), token, sizeof(token));
     /* Read first: every write before it has its event queued by then. */
@@ -337,7 +334,7 @@ bool wait_suspend_acked(uint32_t domid)
     while ((ev = xs_check_watch(wait_wx))) {
         int k;
 
-        for (k = 0; k < wait_n_w; k++) {
+        for (k = 0; k < (int)wait_n_w; k++) {
             char t[32], p[64];
 
             if (!wait_w[k].used)
