@@ -15,6 +15,7 @@
 
 #include "../core/dom.h"
 #include "../core/journal.h"
+#include "../core/migrate.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "out.h"
@@ -156,9 +157,9 @@ static int cleanup_rec_left(libxl_ctx *ctx, const struct journal_rec *r,
 /* The two answers to a copy a killed migration left suspended. */
 static void cleanup_leave_say(uint32_t domid)
 {
-    note("run 'axl cleanup' on the target first; if the guest then runs "
-         "there, 'axl destroy %u' here; if the target has no copy of it, "
-         "'axl cleanup --resume %u' resumes it here", domid, domid);
+    char answers[300];
+
+    note("%s", migrate_left_answers(domid, answers, sizeof(answers)));
 }
 
 /* What a stream left, and what cleanup does with it, in words. */

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,4 +128,13 @@ void migrate_wait_free(struct migrate_wait *w)
     if (w->fd >= 0)
         loop_unwatch_fd(w->lp, w->fd);
     free(w);
+}
+
+const char *migrate_left_answers(uint32_t domid, char *buf, size_t len)
+{
+    snprintf(buf, len, "run 'axl cleanup' on the target first; if the guest "
+             "then runs there, 'axl destroy %u' here; if the target has no "
+             "copy of it, 'axl cleanup --resume %u' resumes it here", domid,
+             domid);
+    return buf;
 }

@@ -57,4 +57,11 @@ struct migrate_wait *migrate_wait_new(struct loop *lp, int fd,
                                       migrate_wait_fn *fn, void *user);
 void migrate_wait_free(struct migrate_wait *w);
 
+/*
+ * The two answers to a copy a migration left suspended here once the
+ * target may run the guest (domid: the copy here), in buf: what the
+ * sender and 'axl cleanup' both say.
+ */
+const char *migrate_left_answers(uint32_t domid, char *buf, size_t len);
+
 #endif

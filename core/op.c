@@ -2413,14 +2413,13 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
 static void op_mig_left(struct op *op)
 {
     char *now = libxl_domid_to_name(loop_ctx(op->lp), op->domid);
+    char answers[300];
 
     op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; domain "
             "%u is left suspended here as '%s'", op->label, op->domid,
             now ? now : op->label);
-    op_note(op, OP_NOTE_ERROR, "run 'axl cleanup' on the target first; if "
-            "the guest then runs there, 'axl destroy %u' here; if the target "
-            "has no copy of it, 'axl cleanup --resume %u' resumes it here",
-            op->domid, op->domid);
+    op_note(op, OP_NOTE_ERROR, "%s", migrate_left_answers(op->domid, answers,
+                                                         sizeof(answers)));
     free(now);
     if (op->jr.path[0] && journal_leave(&op->jr) < 0)
         op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
