@@ -9,6 +9,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/names.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
@@ -796,4 +797,42 @@ const struct cmd_entry cmd_list_entry = {
     .first_arg = CMD_ARG_DOMAIN,
     .rest_args = CMD_ARG_DOMAIN,
     .run = cmd_list_run,
+};
+
+/* ---- rename ---- */
+
+static int cmd_rename_run(struct cli *cli, struct cmd_call *call)
+{
+    const char *spec = call->argv[0], *to = call->argv[1], *why;
+    char *old = NULL;
+    uint32_t domid;
+    int rc;
+
+    if (!*to)
+        return error("rename: the new name is empty"), AXL_EXIT_USAGE;
+    if ((why = names_domain_invalid(to)))
+        return error("rename: invalid domain name: %s", why), AXL_EXIT_USAGE;
+    if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0)
+        return AXL_EXIT_FAIL;
+    /* The name it has now: libxl renames only if it still has it. */
+    old = libxl_domid_to_name(cli_libxl(cli), domid);
+    log_clear_error(cli->log);
+    rc = libxl_domain_rename(cli_libxl(cli), domid, old, to);
+    free(old);
+    if (rc)
+        return cmd_libxl_failed(cli, rc, "cannot rename domain '%s' to "
+                                "'%s'", spec, to), AXL_EXIT_FAIL;
+    return AXL_EXIT_OK;
+}
+
+const struct cmd_entry cmd_rename_entry = {
+    .name = "rename",
+    .summary = "rename a domain",
+    .usage = "<Domain> <NewName>",
+    .min_args = 2,
+    .max_args = 2,
+    .first_arg = CMD_ARG_DOMAIN,
+    .rest_args = CMD_ARG_OTHER,
+    .flags = CMD_F_CHANGES,
+    .run = cmd_rename_run,
 };

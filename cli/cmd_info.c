@@ -24,22 +24,6 @@
 #include "out.h"
 #include "parse.h"
 
-/* The status to return once stdout is flushed. */
-static int info_flush(int status)
-{
-    if (out_flush_stdout() < 0)
-        return AXL_EXIT_FAIL;
-    return status;
-}
-
-/* A libxl text as key's value (no key: an array's item), freed. */
-static void info_kraw_free(struct json *j, const char *key, char *text)
-{
-    if (key)
-        json_key(j, key);
-    json_raw(j, text);
-    free(text);
-}
 
 /* ---- info ---- */
 
@@ -327,7 +311,7 @@ static void info_json_topology(libxl_ctx *ctx, struct json *j,
     json_open(j, '[');
     for (i = 0; i < d->n_pci; i++)
         if (d->pci[i].node != LIBXL_PCITOPOLOGY_INVALID_ENTRY)
-            info_kraw_free(j, NULL, libxl_pcitopology_to_json(ctx,
+            json_raw_free(j, NULL, libxl_pcitopology_to_json(ctx,
                                                               &d->pci[i]));
     json_close(j);
 }
@@ -362,9 +346,9 @@ static void info_json(libxl_ctx *ctx, const struct info_data *d)
     else
         json_null(&j);
     json_kint(&j, "xend_config_format", 4);
-    info_kraw_free(&j, "physinfo",
+    json_raw_free(&j, "physinfo",
                    libxl_physinfo_to_json(ctx, (libxl_physinfo *)p));
-    info_kraw_free(&j, "version_info", libxl_version_info_to_json(
+    json_raw_free(&j, "version_info", libxl_version_info_to_json(
                        ctx, (libxl_version_info *)d->ver));
     if (d->numa)
         info_json_topology(ctx, &j, d);
@@ -405,7 +389,7 @@ static int cmd_info_run(struct cli *cli, struct cmd_call *call)
         error("info: out of memory");
         status = AXL_EXIT_FAIL;
     }
-    status = info_flush(status);
+    status = out_status_flushed(status);
 out:
     info_dispose(&d);
     return status;
@@ -595,7 +579,7 @@ static int cmd_uptime_run(struct cli *cli, struct cmd_call *call)
         uptime_json(rows, nrows);
     else
         uptime_print(rows, nrows, cmd_flag(call, "short") > 0, now);
-    status = info_flush(AXL_EXIT_OK);
+    status = out_status_flushed(AXL_EXIT_OK);
 out:
     for (i = 0; rows && i < nrows; i++)
         free(rows[i].name);
@@ -629,7 +613,7 @@ static int cmd_domid_run(struct cli *cli, struct cmd_call *call)
     if (libxl_name_to_domid(ctx, call->argv[0], &domid))
         return error("no such domain '%s'", call->argv[0]), AXL_EXIT_FAIL;
     printf("%u\n", domid);
-    return info_flush(AXL_EXIT_OK);
+    return out_status_flushed(AXL_EXIT_OK);
 }
 
 const struct cmd_entry cmd_domid_entry = {
@@ -659,7 +643,7 @@ static int cmd_domname_run(struct cli *cli, struct cmd_call *call)
         return error("no such domain '%s'", call->argv[0]), AXL_EXIT_FAIL;
     printf("%s\n", name);
     free(name);
-    return info_flush(AXL_EXIT_OK);
+    return out_status_flushed(AXL_EXIT_OK);
 }
 
 const struct cmd_entry cmd_domname_entry = {
@@ -697,7 +681,7 @@ static void vm_list_json(libxl_ctx *ctx, libxl_vminfo *vms, int n)
         json_kstr(&j, "uuid", uuid);
         json_kuint(&j, "domid", vms[i].domid);
         json_kstr(&j, "name", name);
-        info_kraw_free(&j, "vminfo", libxl_vminfo_to_json(ctx, &vms[i]));
+        json_raw_free(&j, "vminfo", libxl_vminfo_to_json(ctx, &vms[i]));
         json_close(&j);
         free(name);
     }
@@ -729,7 +713,7 @@ static int cmd_vm_list_run(struct cli *cli, struct cmd_call *call)
         }
     }
     libxl_vminfo_list_free(vms, n);
-    return info_flush(AXL_EXIT_OK);
+    return out_status_flushed(AXL_EXIT_OK);
 }
 
 const struct cmd_entry cmd_vm_list_entry = {
@@ -740,182 +724,6 @@ const struct cmd_entry cmd_vm_list_entry = {
     .min_args = 0,
     .max_args = 0,
     .run = cmd_vm_list_run,
-};
-
-/* ---- vcpu-list ---- */
-
-static const struct cmd_opt cmd_vcpu_list_opts[] = {
-    { 0, "json", NULL, "print the vCPUs as a JSON array (schema in "
-      "axl(1))" },
-    { 0 },
-};
-
-/* What the vCPU rows of one command share. */
-struct vcpu_list {
-    libxl_ctx *ctx;
-    int nr_cpus;                /* bits of a map shown: max_cpu_id + 1 */
-    struct json *j;             /* NULL: text */
-    bool oom;
-};
-
-/* xl's State column: running or blocked, or "--p" when offline. */
-static const char *vcpu_state(const libxl_vcpuinfo *v, char buf[4])
-{
-    if (!v->online)
-        return "--p";
-    buf[0] = v->running ? 'r' : '-';
-    buf[1] = v->blocked ? 'b' : '-';
-    buf[2] = '-';
-    buf[3] = '\0';
-    return buf;
-}
-
-static void vcpu_row(struct vcpu_list *l, uint32_t domid, const char *name,
-                     libxl_vcpuinfo *v)
-{
-    char *hard = cmd_bitmap_text(&v->cpumap, l->nr_cpus);
-    char *soft = cmd_bitmap_text(&v->cpumap_soft, l->nr_cpus);
-    char st[4];
-
-    if (!hard || !soft) {
-        l->oom = true;
-    } else if (!l->j) {
-        const char *s = vcpu_state(v, st);
-
-        printf("%-32s %5u %5u", name ? name : "(null)", domid, v->vcpuid);
-        if (v->online)
-            printf("%5u %3c%c%c ", v->cpu, s[0], s[1], s[2]);
-        else
-            printf("%5c %3c%c%c ", '-', s[0], s[1], s[2]);
-        printf("%9.1f  %s / %s\n", cmd_cpu_seconds(v->vcpu_time), hard,
-               soft);
-    } else {
-        json_open(l->j, '{');
-        json_kstr(l->j, "name", name);
-        json_kuint(l->j, "domid", domid);
-        json_kuint(l->j, "vcpu", v->vcpuid);
-        json_key(l->j, "cpu");
-        if (v->online)
-            json_uint(l->j, v->cpu);
-        else
-            json_null(l->j);
-        json_kstr(l->j, "state", vcpu_state(v, st));
-        json_kdouble(l->j, "time", cmd_cpu_seconds(v->vcpu_time), 1);
-        json_kstr(l->j, "affinity_hard", hard);
-        json_kstr(l->j, "affinity_soft", soft);
-        info_kraw_free(l->j, "vcpuinfo", libxl_vcpuinfo_to_json(l->ctx, v));
-        json_close(l->j);
-    }
-    free(hard);
-    free(soft);
-}
-
-/* One domain's vCPUs; a domain gone meanwhile has none, as in xl. */
-static void vcpu_domain(struct vcpu_list *l, uint32_t domid)
-{
-    libxl_vcpuinfo *v;
-    char *name;
-    int i, n = 0, nr_cpus = 0;
-
-    v = libxl_list_vcpu(l->ctx, domid, &n, &nr_cpus);
-    if (!v)
-        return;
-    name = libxl_domid_to_name(l->ctx, domid);
-    for (i = 0; i < n; i++)
-        vcpu_row(l, domid, name, &v[i]);
-    free(name);
-    libxl_vcpuinfo_list_free(v, n);
-}
-
-/* The domains asked for (resolved before anything is printed), or all. */
-static int vcpu_domids(struct cli *cli, struct cmd_call *call,
-                       uint32_t **ids_r, int *n_r)
-{
-    libxl_dominfo *info = NULL;
-    uint32_t *ids;
-    int i, n = 0;
-
-    if (call->argc == 0) {
-        info = libxl_list_domain(cli_libxl(cli), &n);
-        if (!info)
-            return error("vcpu-list: cannot list domains");
-    } else {
-        n = call->argc;
-    }
-    ids = calloc(n + 1, sizeof(*ids));
-    for (i = 0; ids && i < n; i++) {
-        if (info)
-            ids[i] = info[i].domid;
-        else if (cmd_resolve_domain(cli, call->argv[i], &ids[i], NULL) < 0)
-            break;
-    }
-    if (info)
-        libxl_dominfo_list_free(info, n);
-    if (!ids)
-        return error("vcpu-list: out of memory");
-    if (i < n) {
-        free(ids);
-        return -1;
-    }
-    *ids_r = ids;
-    *n_r = n;
-    return 0;
-}
-
-static int cmd_vcpu_list_run(struct cli *cli, struct cmd_call *call)
-{
-    struct vcpu_list l = { .ctx = cli_libxl(cli) };
-    libxl_physinfo phys;
-    struct json j;
-    uint32_t *ids = NULL;
-    int i, n = 0, rc, status = AXL_EXIT_FAIL;
-
-    if (!l.ctx)
-        return AXL_EXIT_FAIL;
-    libxl_physinfo_init(&phys);
-    rc = libxl_get_physinfo(l.ctx, &phys);
-    if (rc) {
-        error_libxl(rc, "vcpu-list: cannot read the host's CPUs");
-        goto out;
-    }
-    l.nr_cpus = (int)phys.max_cpu_id + 1;
-    if (vcpu_domids(cli, call, &ids, &n) < 0)
-        goto out;
-    if (cmd_flag(call, "json")) {
-        l.j = &j;
-        json_init(&j, stdout);
-        json_open(&j, '[');
-    } else {
-        printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU",
-               "State", "Time(s)", "Affinity (Hard / Soft)");
-    }
-    for (i = 0; i < n; i++)
-        vcpu_domain(&l, ids[i]);
-    if (l.j)
-        json_end(&j);
-    status = AXL_EXIT_OK;
-    if (l.oom) {
-        error("vcpu-list: out of memory");
-        status = AXL_EXIT_FAIL;
-    }
-    status = info_flush(status);
-out:
-    free(ids);
-    libxl_physinfo_dispose(&phys);
-    return status;
-}
-
-const struct cmd_entry cmd_vcpu_list_entry = {
-    .name = "vcpu-list",
-    .summary = "list the vCPUs of domains: where they run, their "
-               "affinity",
-    .usage = "[options] [<Domain> ...]",
-    .opts = cmd_vcpu_list_opts,
-    .min_args = 0,
-    .max_args = -1,
-    .first_arg = CMD_ARG_DOMAIN,
-    .rest_args = CMD_ARG_DOMAIN,
-    .run = cmd_vcpu_list_run,
 };
 
 /* ---- dmesg ---- */
@@ -946,7 +754,7 @@ static int cmd_dmesg_run(struct cli *cli, struct cmd_call *call)
         error_libxl(rc, "dmesg: cannot read Xen's console ring");
         return AXL_EXIT_FAIL;
     }
-    return info_flush(AXL_EXIT_OK);
+    return out_status_flushed(AXL_EXIT_OK);
 }
 
 const struct cmd_entry cmd_dmesg_entry = {
@@ -1026,7 +834,7 @@ static int cmd_claims_run(struct cli *cli, struct cmd_call *call)
         }
     }
     libxl_dominfo_list_free(info, n);
-    return info_flush(AXL_EXIT_OK);
+    return out_status_flushed(AXL_EXIT_OK);
 }
 
 const struct cmd_entry cmd_claims_entry = {
@@ -1038,102 +846,6 @@ const struct cmd_entry cmd_claims_entry = {
     .min_args = 0,
     .max_args = 0,
     .run = cmd_claims_run,
-};
-
-/* ---- cpupool-list ---- */
-
-static const struct cmd_opt cmd_cpupool_list_opts[] = {
-    { 'c', "cpus", NULL, "list each pool's CPUs instead of its counts" },
-    { 0, "json", NULL, "print the pools as a JSON array (schema in "
-      "axl(1))" },
-    { 0 },
-};
-
-static void cpupool_row(const libxl_cpupoolinfo *p, bool cpus)
-{
-    int c, n = 0;
-
-    printf("%-19s", p->pool_name ? p->pool_name : "(null)");
-    for (c = 0; c < (int)p->cpumap.size * 8; c++) {
-        if (!libxl_bitmap_test(&p->cpumap, c))
-            continue;
-        if (cpus)
-            printf(n ? ",%d" : "%d", c);
-        n++;
-    }
-    if (!cpus)
-        printf("%3d %9s       y       %4u", n,
-               libxl_scheduler_to_string(p->sched), p->n_dom);
-    printf("\n");
-}
-
-static void cpupool_json(libxl_ctx *ctx, struct json *j,
-                         libxl_cpupoolinfo *p)
-{
-    int c;
-
-    json_open(j, '{');
-    json_kstr(j, "name", p->pool_name);
-    json_kuint(j, "poolid", p->poolid);
-    json_key(j, "cpus");
-    json_open(j, '[');
-    for (c = 0; c < (int)p->cpumap.size * 8; c++)
-        if (libxl_bitmap_test(&p->cpumap, c))
-            json_int(j, c);
-    json_close(j);
-    json_kstr(j, "sched", libxl_scheduler_to_string(p->sched));
-    json_kbool(j, "active", true);
-    json_kuint(j, "n_dom", p->n_dom);
-    info_kraw_free(j, "cpupoolinfo", libxl_cpupoolinfo_to_json(ctx, p));
-    json_close(j);
-}
-
-static int cmd_cpupool_list_run(struct cli *cli, struct cmd_call *call)
-{
-    libxl_ctx *ctx = cli_libxl(cli);
-    libxl_cpupoolinfo *pools;
-    bool cpus = cmd_flag(call, "cpus") > 0, json = cmd_flag(call, "json");
-    uint32_t poolid = 0;
-    struct json j;
-    int i, n = 0;
-
-    if (!ctx)
-        return AXL_EXIT_FAIL;
-    if (call->argc && cmd_resolve_cpupool(cli, call->argv[0], &poolid) < 0)
-        return AXL_EXIT_FAIL;
-    pools = libxl_list_cpupool(ctx, &n);
-    if (!pools)
-        return error("cpupool-list: cannot list CPU pools"), AXL_EXIT_FAIL;
-    if (json) {
-        json_init(&j, stdout);
-        json_open(&j, '[');
-    } else {
-        printf("%-19s%s\n", "Name", cpus ? "CPU list"
-               : "CPUs   Sched     Active   Domain count");
-    }
-    for (i = 0; i < n; i++) {
-        if (call->argc && pools[i].poolid != poolid)
-            continue;
-        if (json)
-            cpupool_json(ctx, &j, &pools[i]);
-        else
-            cpupool_row(&pools[i], cpus);
-    }
-    if (json)
-        json_end(&j);
-    libxl_cpupoolinfo_list_free(pools, n);
-    return info_flush(AXL_EXIT_OK);
-}
-
-const struct cmd_entry cmd_cpupool_list_entry = {
-    .name = "cpupool-list",
-    .summary = "list CPU pools: their CPUs, scheduler and domains",
-    .usage = "[options] [<CpuPool>]",
-    .opts = cmd_cpupool_list_opts,
-    .min_args = 0,
-    .max_args = 1,
-    .first_arg = CMD_ARG_CPUPOOL,
-    .run = cmd_cpupool_list_run,
 };
 
 /* ---- sharing ---- */
@@ -1232,7 +944,7 @@ static int cmd_sharing_run(struct cli *cli, struct cmd_call *call)
         goto out;
     }
     sharing_out(ctx, info, n, cmd_flag(call, "json") > 0);
-    status = info_flush(AXL_EXIT_OK);
+    status = out_status_flushed(AXL_EXIT_OK);
 out:
     if (info)
         libxl_dominfo_list_free(info, n);

@@ -2,6 +2,7 @@
  * json: the writer behind every --json listing.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -205,4 +206,12 @@ void json_kraw(struct json *j, const char *key, const char *text)
 {
     json_key(j, key);
     json_raw(j, text);
+}
+
+void json_raw_free(struct json *j, const char *key, char *text)
+{
+    if (key)
+        json_key(j, key);
+    json_raw(j, text);
+    free(text);
 }

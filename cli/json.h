@@ -43,6 +43,8 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* A value that is JSON already (libxl_*_to_json); NULL writes null. */
 void json_raw(struct json *j, const char *text);
+/* text (malloc'd, freed here) as key's value; no key: an array's item. */
+void json_raw_free(struct json *j, const char *key, char *text);
 /* End the document: a final newline. */
 void json_end(struct json *j);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <libxl.h>
 
+#include "../core/status.h"
 #include "out.h"
 
 static bool out_stamps;
@@ -209,6 +210,11 @@ int out_flush_stdout(void)
         return error_errno("cannot write to standard output");
     }
     return 0;
+}
+
+int out_status_flushed(int status)
+{
+    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : status;
 }
 
 bool out_stdout_gone(void)

@@ -49,6 +49,8 @@ void out_set_async_hooks(void (*before)(void), void (*after)(void));
 
 /* Flush stdout; returns -1 after reporting a write error on it. */
 int out_flush_stdout(void);
+/* status, once stdout is flushed; 1 (said) if it cannot be. */
+int out_status_flushed(int status);
 /*
  * Whether stdout's reader has gone (EPIPE: `axl list | head -1`): the
  * flush then said nothing, and axl ends as if killed by SIGPIPE (141).
