@@ -19,148 +19,14 @@
 #include "balloon.h"
 #include "dom.h"
 #include "journal.h"
-#include "migrate.h"
 #include "op.h"
 #include "op_device.h"
 #include "savefile.h"
 #include "testpoint.h"
 #include "wait.h"
 
-/* How often an op looks at what it waits on (ms). */
-#define OP_TICK_MS 250
+#include "op_int.h"
 
-enum op_phase {
-    OP_PHASE_MAIN,      /* the libxl call the op is named after */
-    OP_PHASE_UNPAUSE,   /* create: unpausing the new domain */
-    OP_PHASE_TRIGGER,   /* shutdown/reboot -F: the ACPI button instead */
-    OP_PHASE_WAIT,      /* shutdown/reboot -w: until the domain is down */
-    OP_PHASE_CONSOLE,   /* create -c: the console client connects */
-    OP_PHASE_LOCK,      /* create, autoballoon: waiting for xl's lock */
-    OP_PHASE_BALLOON,   /* create, autoballoon: Domain-0 gives memory */
-    OP_PHASE_SAVE_CONFIG, /* save: reading the configuration to store */
-    OP_PHASE_SAVE_PAUSE,  /* save -p: pausing before the resume */
-    OP_PHASE_SAVE_RESUME, /* save -c/-p, or after a cancel: resuming */
-    OP_PHASE_SAVE_DESTROY,/* save: the saved domain goes */
-    OP_PHASE_MIG_BANNER,  /* migrate: waiting for the target's banner */
-    OP_PHASE_MIG_READY,   /* migrate: the stream is sent; target builds */
-    OP_PHASE_MIG_REPORT,  /* migrate: told to go; its report to come */
-    OP_PHASE_MIG_BACK,    /* migrate: it failed; its leave to resume */
-    OP_PHASE_MIG_END,     /* migrate: the target's command ends */
-    OP_PHASE_MIG_GO,      /* incoming: built, paused; the go-ahead */
-    OP_PHASE_MIG_DRAIN,   /* incoming: failed; the sender's last words */
-};
-
-/* How long a migration waits for the target's command to end. */
-#define OP_SUSPEND_SETTLE_MS 10000  /* a guest asked to suspend, at most */
-#define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
-#define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
-#define OP_MIG_DRAIN_MS    10000
-
-/* Autoballoon: how often to look, how long without progress, in all. */
-#define OP_BALLOON_POLL_MS   100
-#define OP_BALLOON_STALL_MS  10000
-#define OP_BALLOON_TOTAL_MS  30000
-
-/* How long a create waits for its console client before unpausing. */
-#define OP_CONSOLE_WAIT_MS 5000
-
-struct op {
-    struct loop *lp;
-    enum op_kind kind;
-    enum op_state state;
-    enum op_phase phase;
-    enum op_result result;
-    enum op_on_cancel on_cancel;
-    bool start_paused;
-    bool abandon_cleanup;     /* second cancel: leave the domain be */
-    bool cancelled;           /* a cancel was asked for */
-    bool gone;                /* OPK_READ: the domain had vanished */
-    struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
-    char phase_text[160];     /* op_phase() */
-    uint64_t t_phase;         /* when it began (ms) */
-    enum op_phase tick_phase; /* op->phase at the last tick */
-    char cancel_phase[200];   /* "during X (after N s)", at the cancel */
-    uint32_t seen_domid;      /* a create's domain, once seen by name */
-    struct loop_timer *tick;
-    int why;
-    char *label;
-    uint32_t domid;
-    uint32_t domid_out;       /* libxl writes the new domid here */
-    libxl_domain_config config;
-    enum op_dev_kind dev_kind;          /* OPK_DEV: the device's kind */
-    const struct op_dev_kind_info *dk;  /* and its row */
-    void *dev;                /* OPK_DEV: a libxl_device_<kind> */
-    bool force;               /* OP_DEV_REMOVE: destroy, not remove */
-    bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
-    int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
-    bool then_destroy;        /* shutdown -w: destroy on --timeout */
-    libxl_bitmap vcpus;       /* OP_VCPU_SET: the vCPUs to have online */
-    libxl_trigger trigger;    /* OP_TRIGGER */
-    uint32_t trigger_vcpu;
-    char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
-    char *monitor_out;        /* and what the device model answered */
-    char *path;               /* OP_CORE_DUMP: the file */
-    char *out_path;           /* op_set_out_file(): the file's name, */
-    char *out_tmp;            /* and its name while it is written */
-    bool out_whole;           /* it is whole (synced) */
-    void (*settled)(struct op *op);  /* op_save_settle(): then this */
-    bool suspend_watched;     /* wait_suspend_watch() on domid */
-    uint64_t t_settle;        /* when the settling began (ms) */
-    pid_t child;              /* OPK_CHILD: the child making the call */
-    int fd;                   /* save: the file written; restore: read */
-    bool own_fd;              /* closed when the op is done */
-    enum op_save_after save_after;
-    bool save_have_config;    /* save: op->config given, not retrieved */
-    bool save_undo;           /* save: resuming after a cancel/failure */
-    bool save_keep_domid;     /* save -D: the domid goes in the file */
-    off_t save_abort_at;      /* abort once the file has grown past */
-    uint64_t t_save_abort;    /* when the abort was asked for (ms) */
-    struct loop_timer *save_timer;
-    uint64_t stream_bytes;    /* save, migrate: written so far */
-    pid_t stream_pid;         /* and by which helper */
-    uint64_t stream_bytes0;   /* what was there when the stream began */
-    uint64_t t_stream_ms;     /* when the stream began */
-    int mig_recv_fd;          /* migrate: the target's replies */
-    pid_t mig_child;          /* migrate: the target's command */
-    int mig_child_status;
-    bool mig_go_sent;         /* migrate: past the point of no return */
-    bool mig_ended;           /* migrate: the transport is closed */
-    bool mig_termed;          /* migrate: its command was sent SIGTERM */
-    uint8_t mig_target_rc;    /* migrate: the target's report */
-    enum op_result mig_result;/* held while the target's command ends */
-    struct migrate_wait *mig_wait;
-    struct loop_timer *mig_timer;
-    char *mig_name;           /* the guest's name on both ends */
-    bool mig_in;              /* incoming: a create from a migration */
-    int mig_reply_fd;         /* incoming: to the sender */
-    bool mig_ready_sent, mig_go_seen, mig_failed, mig_reported;
-    libxl_domain_restore_params restore_params;
-    libxl_evgen_domain_death *deathw;
-    struct loop_event_sink sink;  /* where the death watch reports */
-    bool balloon;                 /* create: free memory first */
-    char lockfile[256];           /* xl's lock */
-    bool locked;                  /* this op holds it */
-    pid_t lock_holder;            /* who else does */
-    uint64_t need_kb;             /* what the new domain needs */
-    uint64_t reserved_kb;         /* what it counts on, building */
-    struct op *balloon_next;      /* on op_balloon_list while it does */
-    uint64_t asked_kb;            /* what Domain-0 was asked to give */
-    uint64_t best_free_kb;        /* the most free memory seen */
-    uint64_t t_balloon_ms, t_progress_ms;
-    struct loop_timer *balloon_timer;
-    op_console_fn *console_fn;    /* create -c: the console is ready */
-    void *console_user;
-    libxl_asyncprogress_how console_how;
-    bool console_waiting;         /* the client has not connected yet */
-    struct loop_timer *console_timer;
-    libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
-    libxl_asyncop_how clean_how;
-    int rc;                   /* the main ao's rc */
-    int clean_rc;
-    uint64_t t_start, t_abort, t_ao_done, t_done;
-    const struct op_hooks *hooks;
-    void *user;
-};
 
 static int op_dev_destroy(struct op *op, libxl_asyncop_how *how);
 static const char *op_dev_name(struct op *op, char *buf, size_t len);
@@ -192,7 +58,6 @@ struct op_kind_info {
     const char *left;
 };
 
-static uint64_t op_stream_bytes(struct op *op);
 
 static int op_call_create(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
@@ -397,12 +262,7 @@ static bool op_is_dev(const struct op *op)
     return op_has(op, OPK_DEV);
 }
 
-static void op_note(struct op *op, enum op_note_level level,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void op_note(struct op *op, enum op_note_level level,
-                    const char *fmt, ...)
+void op_note(struct op *op, enum op_note_level level, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -415,7 +275,7 @@ static void op_note(struct op *op, enum op_note_level level,
 }
 
 /* "domain 5 ('g1')", or "'g1'" while the id is unknown. */
-static const char *op_dom_desc(struct op *op, char *buf, size_t len)
+const char *op_dom_desc(struct op *op, char *buf, size_t len)
 {
     if (op->domid == (uint32_t)INVALID_DOMID)
         snprintf(buf, len, "'%s'", op->label);
@@ -451,7 +311,7 @@ static const char *op_rc_text(int rc)
  * knows (the first error libxl logged), else libxl's error code in
  * words.
  */
-static const char *op_failure(struct op *op, int rc)
+const char *op_failure(struct op *op, int rc)
 {
     const char *why = op->hooks->cause ? op->hooks->cause(op, op->user)
                                        : NULL;
@@ -798,9 +658,8 @@ void op_set_wait(struct op *op, int wait)
 static void op_console_stop_wait(struct op *op);
 static void op_balloon_release(struct op *op);
 
-static bool op_mig_finish(struct op *op, enum op_result result);
 
-static void op_finish(struct op *op, enum op_result result)
+void op_finish(struct op *op, enum op_result result)
 {
     if (op_mig_finish(op, result))
         return;     /* the migration's last step calls again */
@@ -842,22 +701,14 @@ static void op_finish(struct op *op, enum op_result result)
 }
 
 static void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
-static void op_save_config_done(struct op *op, int rc);
-static uint64_t op_stream_bytes(struct op *op);
 static bool op_mig_no_shadow(struct op *op);
 static const char *op_save_noun(const struct op *op);
-static bool op_mig_abort(struct op *op);
 static void op_save_abort_poll(struct loop *lp, void *user);
 static void op_console_wait(struct op *op);
-static void op_create_cancelled(struct op *op, int rc);
 static bool op_req_done(struct op *op, int rc);
 static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback);
 static const char *op_desc(struct op *op, const char *prep, char *buf,
                            size_t len);
-static void op_start_cleanup(struct op *op);
-static int op_mig_start(struct op *op);
-static void op_mig_ready(struct op *op);
-static void op_mig_in_ready(struct op *op);
 static void op_stream_phase(struct op *op, char *buf, size_t len);
 
 /* Issue the libxl call for the op's current phase. */
@@ -886,7 +737,7 @@ static int op_call(struct op *op)
 }
 
 /* Start the current phase; on a synchronous failure, finish the op. */
-static int op_launch(struct op *op)
+int op_launch(struct op *op)
 {
     enum op_phase phase = op->phase;
     int rc;
@@ -1561,7 +1412,7 @@ static void op_dev_done(struct op *op, int rc)
  * The on-cancel cleanup, as an ao of its own: destroy the half-built
  * domain, or remove the half-attached device by force.
  */
-static void op_start_cleanup(struct op *op)
+void op_start_cleanup(struct op *op)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
     char d[200];
@@ -1643,7 +1494,7 @@ static void op_clean_done(libxl_ctx *ctx, int rc, void *for_callback)
 }
 
 /* A create's ao has completed after a cancel was asked for. */
-static void op_create_cancelled(struct op *op, int rc)
+void op_create_cancelled(struct op *op, int rc)
 {
     char d[160];
 
@@ -1875,7 +1726,7 @@ static void op_save_abort_poll(struct loop *lp, void *user)
 }
 
 /* Undo a save's or migration's suspend: resume the guest, then finish. */
-static void op_save_undo(struct op *op)
+void op_save_undo(struct op *op)
 {
     op->save_undo = true;
     op->phase = OP_PHASE_SAVE_RESUME;
@@ -1883,7 +1734,7 @@ static void op_save_undo(struct op *op)
 }
 
 /* Is the domain suspended (by a save that got that far)? */
-static bool op_save_suspended(struct op *op)
+bool op_save_suspended(struct op *op)
 {
     return dom_suspended(loop_ctx(op->lp), op->domid);
 }
@@ -1920,7 +1771,7 @@ static void op_save_settle_poll(struct loop *lp, void *user)
  * be left so if "not suspended" were read too soon.  Bounded by
  * OP_SUSPEND_SETTLE_MS.
  */
-static void op_save_settle(struct op *op, void (*then)(struct op *op))
+void op_save_settle(struct op *op, void (*then)(struct op *op))
 {
     if (!op_save_suspending(op)) {
         then(op);
@@ -1937,7 +1788,7 @@ static void op_save_settle(struct op *op, void (*then)(struct op *op))
  * The configuration is read (or was given): the header with it goes to
  * the file, then the suspend and the saving.
  */
-static void op_save_config_done(struct op *op, int rc)
+void op_save_config_done(struct op *op, int rc)
 {
     char *json;
 
@@ -2113,7 +1964,7 @@ static bool op_mig_no_shadow(struct op *op)
 }
 
 /* Bytes of the stream written so far: the file's size, or the helper's. */
-static uint64_t op_stream_bytes(struct op *op)
+uint64_t op_stream_bytes(struct op *op)
 {
     struct stat st;
     int64_t w;
@@ -2198,673 +2049,6 @@ static void op_stream_phase(struct op *op, char *buf, size_t len)
         size_t l = strlen(buf);
 
         snprintf(buf + l, len - l, " at %.0f MiB/s", mib * 1000 / ms);
-    }
-}
-
-void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child)
-{
-    op->fd = send_fd;
-    op->mig_recv_fd = recv_fd;
-    op->mig_child = child;
-}
-
-int op_set_migrate_in(struct op *op, int reply_fd, const char *name)
-{
-    op->mig_in = true;
-    op->mig_reply_fd = reply_fd;
-    free(op->mig_name);
-    op->mig_name = strdup(name);
-    return op->mig_name ? 0 : -1;
-}
-
-void op_set_migrate_name(struct op *op, const char *name)
-{
-    free(op->mig_name);
-    op->mig_name = name ? strdup(name) : NULL;
-}
-
-static void op_mig_stop_wait(struct op *op)
-{
-    migrate_wait_free(op->mig_wait);
-    op->mig_wait = NULL;
-}
-
-/* Wait for message m from the other end, in phase ph. */
-static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
-                         enum migrate_msg m, migrate_wait_fn *fn)
-{
-    op_mig_stop_wait(op);
-    op->phase = ph;
-    op->mig_wait = migrate_wait_new(op->lp, fd, m, fn, op);
-    if (!op->mig_wait) {
-        op_note(op, OP_NOTE_ERROR, "cannot wait for the %s: out of memory",
-                migrate_msg_name(m));
-        return -1;
-    }
-    return 0;
-}
-
-/* What a wait got instead of its message, in words. */
-static const char *op_mig_got(int got, enum migrate_msg m, char *buf,
-                              size_t len)
-{
-    if (got > 0)
-        snprintf(buf, len, "the other end sent something else than the %s",
-                 migrate_msg_name(m));
-    else if (errno)
-        snprintf(buf, len, "no %s: %s", migrate_msg_name(m),
-                 strerror(errno));
-    else
-        snprintf(buf, len, "the other end closed the stream before the %s",
-                 migrate_msg_name(m));
-    return buf;
-}
-
-/* Rename the domain, saying so if it cannot be. */
-static int op_mig_rename(struct op *op, const char *from, const char *to)
-{
-    int rc = libxl_domain_rename(loop_ctx(op->lp), op->domid, from, to);
-
-    if (rc)
-        op_note(op, OP_NOTE_ERROR, "cannot rename domain %u from '%s' to "
-                "'%s': %s", op->domid, from, to, op_failure(op, rc));
-    return rc;
-}
-
-/* Sender: the target answered (or not). */
-static void op_mig_banner(struct migrate_wait *w, int got, uint8_t status,
-                          void *user)
-{
-    struct op *op = user;
-    char why[200];
-
-    (void)w;
-    (void)status;
-    op_mig_stop_wait(op);
-    if (got) {
-        op_note(op, OP_NOTE_ERROR, "cannot migrate '%s': %s; it runs on here",
-                op->label, op_mig_got(got, MIGRATE_BANNER, why, sizeof(why)));
-        op_finish(op, OP_RESULT_FAILED);
-        return;
-    }
-    op_note(op, OP_NOTE_PROGRESS, "the target is ready");
-    if (op->save_have_config) {
-        op_save_config_done(op, 0);
-        return;
-    }
-    op->phase = OP_PHASE_SAVE_CONFIG;
-    op_launch(op);
-}
-
-static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
-                              void *user);
-
-static int op_mig_start(struct op *op)
-{
-    if (op->mig_child > 0 &&
-        loop_watch_child(op->lp, op->mig_child, op_mig_child_done, op) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot watch the target's command");
-        op_finish(op, OP_RESULT_FAILED);
-        return -1;
-    }
-    if (op_mig_expect(op, OP_PHASE_MIG_BANNER, op->mig_recv_fd,
-                      MIGRATE_BANNER, op_mig_banner) < 0) {
-        op_finish(op, OP_RESULT_FAILED);
-        return -1;
-    }
-    return 0;
-}
-
-static void op_mig_resume_now(struct op *op);
-static void op_mig_left(struct op *op);
-
-/* Sender, after a failure before the go-ahead: resume the guest here. */
-static void op_mig_resume(struct op *op)
-{
-    op_save_settle(op, op_mig_resume_now);
-}
-
-static void op_mig_resume_now(struct op *op)
-{
-    if (!op_save_suspended(op)) {
-        op_note(op, OP_NOTE_INFO, "domain %u ('%s') runs on here", op->domid,
-                op->label);
-        op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
-                                    : OP_RESULT_FAILED);
-        return;
-    }
-    op_save_undo(op);
-}
-
-static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
-                          void *user);
-static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
-                        void *user);
-
-/* Sender: the target says it has the domain, paused. */
-static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
-                             void *user)
-{
-    struct op *op = user;
-    char why[200], away[300];
-    const char *name = op->mig_name;
-
-    (void)w;
-    (void)status;
-    op_mig_stop_wait(op);
-    if (got) {
-        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed: %s", op->label,
-                op_mig_got(got, MIGRATE_READY, why, sizeof(why)));
-        op_mig_resume(op);
-        return;
-    }
-    /*
-     * The point of no return: rename away, then record that the guest
-     * may run on the target (a cleanup after a killed axl must not
-     * resume the copy here), then tell the target to go.  Renamed first,
-     * so that the record says "may run there" for as short a time as
-     * can be before the go-ahead: a kill before it leaves a record a
-     * cleanup resumes from, under the name it renames back.  A record
-     * that cannot say so must not stay to say otherwise.
-     */
-    if (name) {
-        snprintf(away, sizeof(away), "%s--migratedaway", name);
-        if (op_mig_rename(op, name, away)) {
-            op_mig_resume(op);
-            return;
-        }
-    }
-    testpoint("send-renamed");
-    op->jr.resume = false;
-    if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
-        journal_remove(&op->jr) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal "
-                "record of '%s'; not telling the target to go", op->label);
-        op->jr.resume = true;
-        if (name)
-            op_mig_rename(op, away, name);
-        op_mig_resume(op);
-        return;
-    }
-    testpoint("send-committed");
-    if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
-                strerror(errno));
-        op->mig_go_sent = true;
-        op_mig_left(op);
-        op_finish(op, OP_RESULT_FAILED);
-        return;
-    }
-    testpoint("send-go-sent");
-    op->mig_go_sent = true;
-    op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
-            "start '%s'", op->label);
-    if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
-                      MIGRATE_REPORT, op_mig_report) < 0)
-        op_finish(op, OP_RESULT_FAILED);
-}
-
-/*
- * Sender: the target may or may not run the guest, and the copy here is
- * suspended.  Only the user can tell which: the record stays for them
- * (every command says so, and 'axl cleanup --resume' can resume the
- * copy here), and the two answers are said now.
- */
-static void op_mig_left(struct op *op)
-{
-    char *now = libxl_domid_to_name(loop_ctx(op->lp), op->domid);
-    char answers[300];
-
-    op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; domain "
-            "%u is left suspended here as '%s'", op->label, op->domid,
-            now ? now : op->label);
-    op_note(op, OP_NOTE_ERROR, "%s", migrate_left_answers(op->domid, answers,
-                                                         sizeof(answers)));
-    free(now);
-    if (op->jr.path[0] && journal_leave(&op->jr) < 0)
-        op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
-                "as left to you: 'axl cleanup' shows it once this axl has "
-                "ended", op->label);
-}
-
-static void op_mig_ready(struct op *op)
-{
-    op_note(op, OP_NOTE_PROGRESS, "sent domain %u ('%s'): %.0f MiB in %.1f "
-            "s; waiting for the target", op->domid, op->label,
-            (double)op_stream_bytes(op) / (1024 * 1024),
-            (double)(loop_now_ms() - op->t_stream_ms) / 1000);
-    if (op->cancelled) {
-        /* The copy ended before the abort took effect: stop here. */
-        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s", op->label,
-                op->cancel_phase);
-        op_mig_resume(op);
-        return;
-    }
-    if (op_mig_expect(op, OP_PHASE_MIG_READY, op->mig_recv_fd,
-                      MIGRATE_READY, op_mig_ready_got) < 0)
-        op_mig_resume(op);
-}
-
-/* Sender: the target's report after the go-ahead. */
-static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
-                          void *user)
-{
-    struct op *op = user;
-    char why[200];
-
-    (void)w;
-    op_mig_stop_wait(op);
-    if (got) {
-        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed at the very end: "
-                "%s", op->label, op_mig_got(got, MIGRATE_REPORT, why,
-                                            sizeof(why)));
-        op_mig_left(op);
-        op_finish(op, OP_RESULT_FAILED);
-        return;
-    }
-    if (status == 0) {
-        op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
-                op->label);
-        /* A cleanup after a kill now destroys the copy here, as asked. */
-        op->jr.saved = true;
-        if (op->jr.path[0])
-            journal_write(&op->jr);
-        testpoint("send-reported");
-        op->phase = OP_PHASE_SAVE_DESTROY;
-        op_launch(op);
-        return;
-    }
-    op->mig_target_rc = status;
-    op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
-            "%u)", op->label, status);
-    if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig_recv_fd, MIGRATE_GO,
-                      op_mig_back) < 0)
-        op_finish(op, OP_RESULT_FAILED);
-}
-
-/* Sender: after the target's failure, its leave to resume here. */
-static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
-                        void *user)
-{
-    struct op *op = user;
-    char why[200], away[300];
-
-    (void)w;
-    (void)status;
-    op_mig_stop_wait(op);
-    if (got) {
-        op_note(op, OP_NOTE_ERROR, "%s", op_mig_got(got, MIGRATE_GO, why,
-                                                    sizeof(why)));
-        op_mig_left(op);
-        op_finish(op, OP_RESULT_FAILED);
-        return;
-    }
-    if (op->mig_name) {
-        snprintf(away, sizeof(away), "%s--migratedaway", op->mig_name);
-        op_mig_rename(op, away, op->mig_name);
-    }
-    if (op->jr.path[0]) {
-        /* The target has no copy: this one is the guest again. */
-        op->jr.resume = true;
-        journal_write(&op->jr);
-    }
-    op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
-            "domain %u here", op->domid);
-    op_save_undo(op);
-}
-
-/* Sender: how the target's command ended, if it says anything. */
-static void op_mig_child_said(struct op *op)
-{
-    int status = op->mig_child_status;
-
-    if (WIFSIGNALED(status))
-        op_note(op, OP_NOTE_INFO, "the target's command ended by signal %d",
-                WTERMSIG(status));
-    else if (WIFEXITED(status) && WEXITSTATUS(status) &&
-             op->mig_result != OP_RESULT_OK)
-        op_note(op, OP_NOTE_INFO, "the target's command exited with status "
-                "%d", WEXITSTATUS(status));
-}
-
-/* Sender: the target's command has ended (or was made to). */
-static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
-                              void *user)
-{
-    struct op *op = user;
-
-    (void)lp;
-    (void)pid;
-    op->mig_child = 0;
-    op->mig_child_status = status;
-    if (op->phase != OP_PHASE_MIG_END || op->state == OP_DONE)
-        return;     /* said when the op ends */
-    if (op->mig_timer) {
-        loop_timer_cancel(op->lp, op->mig_timer);
-        op->mig_timer = NULL;
-    }
-    op_mig_child_said(op);
-    op_finish(op, op->mig_result);
-}
-
-static void op_mig_end_timer(struct loop *lp, void *user)
-{
-    struct op *op = user;
-
-    (void)lp;
-    op->mig_timer = NULL;
-    if (op->mig_child <= 0)
-        return;
-    if (kill(op->mig_child, 0) < 0)
-        return;
-    /* SIGTERM first: a receiver then cleans up; SIGKILL if it hangs. */
-    if (!op->mig_termed) {
-        op_note(op, OP_NOTE_INFO, "the target's command (pid %d) has not "
-                "ended: terminating it", (int)op->mig_child);
-        kill(-op->mig_child, SIGTERM);
-        op->mig_termed = true;
-        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
-                                       OP_MIG_END_TERM_MS, op_mig_end_timer,
-                                       op);
-        return;
-    }
-    op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
-            (int)op->mig_child);
-    kill(-op->mig_child, SIGKILL);
-}
-
-/* Receiver: the sender's last words after a failure, or its end. */
-static void op_mig_drained(struct migrate_wait *w, int got, uint8_t status,
-                           void *user)
-{
-    struct op *op = user;
-
-    (void)w;
-    (void)got;
-    (void)status;
-    op_mig_stop_wait(op);
-    if (op->mig_timer) {
-        loop_timer_cancel(op->lp, op->mig_timer);
-        op->mig_timer = NULL;
-    }
-    op->mig_go_seen = true;
-    op_finish(op, op->mig_result);
-}
-
-static void op_mig_drain_timer(struct loop *lp, void *user)
-{
-    struct op *op = user;
-
-    (void)lp;
-    op->mig_timer = NULL;
-    op_mig_stop_wait(op);
-    op->mig_go_seen = true;
-    op_finish(op, op->mig_result);
-}
-
-/*
- * Called first by op_finish(): a migration's last steps.  The sender
- * closes its ends of the transport and waits (bounded) for the target's
- * command, so that a target cleaning up has done so when the op ends.
- * The receiver reports to the sender once the domain runs or its copy
- * is gone, then lets the sender have its say.  True when the op is not
- * finished yet (op_finish() is called again later).
- */
-static bool op_mig_finish(struct op *op, enum op_result result)
-{
-    op_mig_stop_wait(op);
-    if (op->kind == OP_MIGRATE && !op->mig_ended) {
-        op->mig_ended = true;
-        op->mig_result = result;
-        if (op->fd >= 0)
-            close(op->fd);
-        if (op->mig_recv_fd >= 0)
-            close(op->mig_recv_fd);
-        op->fd = op->mig_recv_fd = -1;
-        if (op->mig_child <= 0) {
-            op_mig_child_said(op);
-            return false;
-        }
-        op->phase = OP_PHASE_MIG_END;
-        op->state = OP_RUNNING;
-        if (result != OP_RESULT_OK) {
-            /* Nothing more to say to the target: end its command now. */
-            kill(-op->mig_child, SIGTERM);
-            op->mig_termed = true;
-        }
-        op->mig_timer = loop_timer_add(op->lp, op->mig_termed
-                                       ? OP_MIG_END_KILL_MS
-                                       : OP_MIG_END_TERM_MS,
-                                       op_mig_end_timer, op);
-        return true;
-    }
-    if (!op->mig_in || !op->mig_ready_sent || op->mig_reported)
-        return false;
-    /* Receiver: the sender waits for a report once it has said go. */
-    op->mig_reported = true;
-    if (result == OP_RESULT_OK) {
-        if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 0) < 0)
-            op_note(op, OP_NOTE_ERROR, "cannot report to the sender: %s; "
-                    "domain %u runs here", strerror(errno), op->domid);
-        else
-            testpoint("recv-reported");
-        return false;
-    }
-    if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 1) < 0 ||
-        migrate_send(op->mig_reply_fd, MIGRATE_GO, 0) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot tell the sender to resume: %s",
-                strerror(errno));
-        return false;
-    }
-    op_note(op, OP_NOTE_INFO, "told the sender to resume its copy");
-    if (op->mig_go_seen)
-        return false;
-    /* Let the sender send its go-ahead, or end, before we go. */
-    op->mig_result = result;
-    op->phase = OP_PHASE_MIG_DRAIN;
-    op->mig_wait = migrate_wait_new(op->lp, op->fd, MIGRATE_GO,
-                                    op_mig_drained, op);
-    if (!op->mig_wait)
-        return false;
-    op->mig_timer = loop_timer_add(op->lp, OP_MIG_DRAIN_MS,
-                                   op_mig_drain_timer, op);
-    return true;
-}
-
-/*
- * Receiver: record that the sender has handed the guest over (journal.h,
- * go).  0, or -1 (said) if no record can say so and one that says
- * otherwise is still there.
- */
-static int op_mig_in_commit(struct op *op)
-{
-    if (!op->jr.path[0])
-        return 0;
-    op->jr.go = true;
-    snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
-    snprintf(op->jr.after, sizeof(op->jr.after), "%s",
-             op->start_paused ? "pause" : "unpause");
-    if (strlen(op->mig_name) >= sizeof(op->jr.to)) {
-        /* Cut short, it would name no domain: the handover is refused. */
-        op_note(op, OP_NOTE_ERROR, "the name '%s' is too long for the "
-                "journal; not starting the guest", op->mig_name);
-        op->jr.go = false;
-        return -1;
-    }
-    if (journal_write(&op->jr) == 0)
-        return 0;
-    op->jr.go = false;
-    if (journal_remove(&op->jr) == 0)
-        return 0;
-    op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal record "
-            "of '%s'; not starting the guest", op->label);
-    return -1;
-}
-
-/* Receiver: the handover failed here; the copy is half-built again. */
-static void op_mig_in_uncommit(struct op *op)
-{
-    if (!op->jr.go)
-        return;
-    op->jr.go = false;
-    op->jr.to[0] = op->jr.after[0] = '\0';
-    /* A record still saying go must not outlive the copy: none, then. */
-    if (op->jr.path[0] && journal_write(&op->jr) < 0)
-        journal_remove(&op->jr);
-}
-
-/* Receiver: the sender's go-ahead (or not). */
-static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
-                      void *user)
-{
-    struct op *op = user;
-    char why[200];
-
-    (void)w;
-    (void)status;
-    op_mig_stop_wait(op);
-    if (got) {
-        op_note(op, OP_NOTE_ERROR, "incoming migration of '%s' failed: %s",
-                op->mig_name, op_mig_got(got, MIGRATE_GO, why, sizeof(why)));
-        op->mig_go_seen = true;     /* nothing more will come */
-        op->mig_failed = true;
-        op_start_cleanup(op);
-        return;
-    }
-    op->mig_go_seen = true;
-    testpoint("recv-go");
-    /*
-     * The sender has handed the guest over: from here the copy here is
-     * the guest, and a cleanup after a killed receiver must finish the
-     * handover (name it, unpause it), never destroy it.  The record says
-     * so before anything changes; one that cannot say so must not stay
-     * to say otherwise (the copy would be destroyed as half-built).
-     */
-    if (op_mig_in_commit(op) < 0) {
-        op->mig_failed = true;
-        op_start_cleanup(op);
-        return;
-    }
-    testpoint("recv-go-recorded");
-    if (op_mig_rename(op, op->label, op->mig_name)) {
-        /* The sender resumes its copy: this one goes. */
-        op_mig_in_uncommit(op);
-        op->mig_failed = true;
-        op_start_cleanup(op);
-        return;
-    }
-    testpoint("recv-renamed");
-    free(op->label);
-    op->label = strdup(op->mig_name);
-    if (!op->label)
-        op->label = strdup("?");
-    if (op->start_paused) {
-        char d[160];
-
-        op_note(op, OP_NOTE_PROGRESS, "received %s, paused",
-                op_dom_desc(op, d, sizeof(d)));
-        op_finish(op, OP_RESULT_OK);
-        return;
-    }
-    op->phase = OP_PHASE_UNPAUSE;
-    op_launch(op);
-}
-
-/* Receiver: the domain is built, paused: tell the sender, await go. */
-static void op_mig_in_ready(struct op *op)
-{
-    char d[160];
-
-    op_note(op, OP_NOTE_PROGRESS, "received %s, paused; asking the sender "
-            "for the go-ahead", op_dom_desc(op, d, sizeof(d)));
-    /* Its id: on one host, the sender's copy has the same uuid. */
-    if (op->jr.path[0]) {
-        op->jr.domid = op->domid;
-        journal_write(&op->jr);
-    }
-    if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",
-                strerror(errno));
-        op->mig_failed = true;
-        op_start_cleanup(op);
-        return;
-    }
-    op->mig_ready_sent = true;
-    if (op_mig_expect(op, OP_PHASE_MIG_GO, op->fd, MIGRATE_GO,
-                      op_mig_go) < 0) {
-        op->mig_failed = true;
-        op_start_cleanup(op);
-    }
-}
-
-/*
- * A cancel where a migration has its own rules; true when handled.  The
- * sender's waits for messages end at once (the guest resumes here); past
- * the go-ahead a cancel is refused, since the target may run the guest.
- * The receiver's wait for the go-ahead ends as a cancelled build.
- */
-static bool op_mig_abort(struct op *op)
-{
-    char d[160];
-
-    if (op->state == OP_DONE)
-        return true;
-    if (op->mig_in && op->state == OP_RUNNING &&
-        op->phase == OP_PHASE_MIG_GO) {
-        op_mig_stop_wait(op);
-        op->state = OP_ABORTING;
-        op_create_cancelled(op, ERROR_ABORTED);
-        return true;
-    }
-    if (op->mig_in && op->phase == OP_PHASE_MIG_DRAIN) {
-        op_mig_drain_timer(op->lp, op);
-        return true;
-    }
-    if (op->mig_in && op->mig_go_seen && !op->mig_failed) {
-        /* The sender has handed the guest over: it must run here. */
-        op_note(op, OP_NOTE_INFO, "the sender has handed '%s' over: a "
-                "cancel now could leave it running nowhere, so axl "
-                "starts it here", op->mig_name);
-        return true;
-    }
-    if (op->kind != OP_MIGRATE)
-        return false;
-    switch (op->phase) {
-    case OP_PHASE_MIG_BANNER:
-        op_mig_stop_wait(op);
-        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; nothing "
-                "was sent; it runs on here", op->label, op->cancel_phase);
-        op_finish(op, OP_RESULT_CANCELLED);
-        return true;
-    case OP_PHASE_MIG_READY:
-        op_mig_stop_wait(op);
-        op_dom_desc(op, d, sizeof(d));
-        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; the target "
-                "drops its copy; resuming %s here", op->label,
-                op->cancel_phase, d);
-        /* Closing the stream tells the target to drop its copy. */
-        close(op->fd);
-        op->fd = -1;
-        op_mig_resume(op);
-        return true;
-    case OP_PHASE_MIG_REPORT:
-    case OP_PHASE_MIG_BACK:
-        op_note(op, OP_NOTE_INFO, "the target was told to start '%s': a "
-                "cancel now could leave it running at both ends, so axl "
-                "waits for the target's report", op->label);
-        return true;
-    case OP_PHASE_MIG_END:
-        /*
-         * The target is dropping its copy: killing it now would leave
-         * that copy half-built.  The wait is bounded (OP_MIG_END_KILL_MS);
-         * a third signal exits at once and leaves the target to finish.
-         */
-        if (op->mig_child > 0)
-            op_note(op, OP_NOTE_INFO, "waiting for the target's command (pid "
-                    "%d) to drop its copy and end", (int)op->mig_child);
-        return true;
-    default:
-        return false;
     }
 }
 

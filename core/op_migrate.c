@@ -1,0 +1,689 @@
+/*
+ * op_migrate: a migration's two ends, as op kinds: the sender (OP_MIGRATE:
+ * banner, stream, the go-ahead, the report) and the receiver (a create
+ * from a migration stream: ready, the go-ahead, the handover).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libxl_utils.h>
+
+#include "dom.h"
+#include "journal.h"
+#include "migrate.h"
+#include "op_int.h"
+#include "testpoint.h"
+
+void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child)
+{
+    op->fd = send_fd;
+    op->mig_recv_fd = recv_fd;
+    op->mig_child = child;
+}
+
+int op_set_migrate_in(struct op *op, int reply_fd, const char *name)
+{
+    op->mig_in = true;
+    op->mig_reply_fd = reply_fd;
+    free(op->mig_name);
+    op->mig_name = strdup(name);
+    return op->mig_name ? 0 : -1;
+}
+
+void op_set_migrate_name(struct op *op, const char *name)
+{
+    free(op->mig_name);
+    op->mig_name = name ? strdup(name) : NULL;
+}
+
+static void op_mig_stop_wait(struct op *op)
+{
+    migrate_wait_free(op->mig_wait);
+    op->mig_wait = NULL;
+}
+
+/* Wait for message m from the other end, in phase ph. */
+static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
+                         enum migrate_msg m, migrate_wait_fn *fn)
+{
+    op_mig_stop_wait(op);
+    op->phase = ph;
+    op->mig_wait = migrate_wait_new(op->lp, fd, m, fn, op);
+    if (!op->mig_wait) {
+        op_note(op, OP_NOTE_ERROR, "cannot wait for the %s: out of memory",
+                migrate_msg_name(m));
+        return -1;
+    }
+    return 0;
+}
+
+/* What a wait got instead of its message, in words. */
+static const char *op_mig_got(int got, enum migrate_msg m, char *buf,
+                              size_t len)
+{
+    if (got > 0)
+        snprintf(buf, len, "the other end sent something else than the %s",
+                 migrate_msg_name(m));
+    else if (errno)
+        snprintf(buf, len, "no %s: %s", migrate_msg_name(m),
+                 strerror(errno));
+    else
+        snprintf(buf, len, "the other end closed the stream before the %s",
+                 migrate_msg_name(m));
+    return buf;
+}
+
+/* Rename the domain, saying so if it cannot be. */
+static int op_mig_rename(struct op *op, const char *from, const char *to)
+{
+    int rc = libxl_domain_rename(loop_ctx(op->lp), op->domid, from, to);
+
+    if (rc)
+        op_note(op, OP_NOTE_ERROR, "cannot rename domain %u from '%s' to "
+                "'%s': %s", op->domid, from, to, op_failure(op, rc));
+    return rc;
+}
+
+/* Sender: the target answered (or not). */
+static void op_mig_banner(struct migrate_wait *w, int got, uint8_t status,
+                          void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "cannot migrate '%s': %s; it runs on here",
+                op->label, op_mig_got(got, MIGRATE_BANNER, why, sizeof(why)));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op_note(op, OP_NOTE_PROGRESS, "the target is ready");
+    if (op->save_have_config) {
+        op_save_config_done(op, 0);
+        return;
+    }
+    op->phase = OP_PHASE_SAVE_CONFIG;
+    op_launch(op);
+}
+
+static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
+                              void *user);
+
+int op_mig_start(struct op *op)
+{
+    if (op->mig_child > 0 &&
+        loop_watch_child(op->lp, op->mig_child, op_mig_child_done, op) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot watch the target's command");
+        op_finish(op, OP_RESULT_FAILED);
+        return -1;
+    }
+    if (op_mig_expect(op, OP_PHASE_MIG_BANNER, op->mig_recv_fd,
+                      MIGRATE_BANNER, op_mig_banner) < 0) {
+        op_finish(op, OP_RESULT_FAILED);
+        return -1;
+    }
+    return 0;
+}
+
+static void op_mig_resume_now(struct op *op);
+static void op_mig_left(struct op *op);
+
+/* Sender, after a failure before the go-ahead: resume the guest here. */
+static void op_mig_resume(struct op *op)
+{
+    op_save_settle(op, op_mig_resume_now);
+}
+
+static void op_mig_resume_now(struct op *op)
+{
+    if (!op_save_suspended(op)) {
+        op_note(op, OP_NOTE_INFO, "domain %u ('%s') runs on here", op->domid,
+                op->label);
+        op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                    : OP_RESULT_FAILED);
+        return;
+    }
+    op_save_undo(op);
+}
+
+static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
+                          void *user);
+static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
+                        void *user);
+
+/* Sender: the target says it has the domain, paused. */
+static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
+                             void *user)
+{
+    struct op *op = user;
+    char why[200], away[300];
+    const char *name = op->mig_name;
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed: %s", op->label,
+                op_mig_got(got, MIGRATE_READY, why, sizeof(why)));
+        op_mig_resume(op);
+        return;
+    }
+    /*
+     * The point of no return: rename away, then record that the guest
+     * may run on the target (a cleanup after a killed axl must not
+     * resume the copy here), then tell the target to go.  Renamed first,
+     * so that the record says "may run there" for as short a time as
+     * can be before the go-ahead: a kill before it leaves a record a
+     * cleanup resumes from, under the name it renames back.  A record
+     * that cannot say so must not stay to say otherwise.
+     */
+    if (name) {
+        snprintf(away, sizeof(away), "%s--migratedaway", name);
+        if (op_mig_rename(op, name, away)) {
+            op_mig_resume(op);
+            return;
+        }
+    }
+    testpoint("send-renamed");
+    op->jr.resume = false;
+    if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
+        journal_remove(&op->jr) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal "
+                "record of '%s'; not telling the target to go", op->label);
+        op->jr.resume = true;
+        if (name)
+            op_mig_rename(op, away, name);
+        op_mig_resume(op);
+        return;
+    }
+    testpoint("send-committed");
+    if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
+                strerror(errno));
+        op->mig_go_sent = true;
+        op_mig_left(op);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    testpoint("send-go-sent");
+    op->mig_go_sent = true;
+    op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
+            "start '%s'", op->label);
+    if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
+                      MIGRATE_REPORT, op_mig_report) < 0)
+        op_finish(op, OP_RESULT_FAILED);
+}
+
+/*
+ * Sender: the target may or may not run the guest, and the copy here is
+ * suspended.  Only the user can tell which: the record stays for them
+ * (every command says so, and 'axl cleanup --resume' can resume the
+ * copy here), and the two answers are said now.
+ */
+static void op_mig_left(struct op *op)
+{
+    char *now = libxl_domid_to_name(loop_ctx(op->lp), op->domid);
+    char answers[300];
+
+    op_note(op, OP_NOTE_ERROR, "the target may or may not run '%s'; domain "
+            "%u is left suspended here as '%s'", op->label, op->domid,
+            now ? now : op->label);
+    op_note(op, OP_NOTE_ERROR, "%s", migrate_left_answers(op->domid, answers,
+                                                         sizeof(answers)));
+    free(now);
+    if (op->jr.path[0] && journal_leave(&op->jr) < 0)
+        op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
+                "as left to you: 'axl cleanup' shows it once this axl has "
+                "ended", op->label);
+}
+
+void op_mig_ready(struct op *op)
+{
+    op_note(op, OP_NOTE_PROGRESS, "sent domain %u ('%s'): %.0f MiB in %.1f "
+            "s; waiting for the target", op->domid, op->label,
+            (double)op_stream_bytes(op) / (1024 * 1024),
+            (double)(loop_now_ms() - op->t_stream_ms) / 1000);
+    if (op->cancelled) {
+        /* The copy ended before the abort took effect: stop here. */
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s", op->label,
+                op->cancel_phase);
+        op_mig_resume(op);
+        return;
+    }
+    if (op_mig_expect(op, OP_PHASE_MIG_READY, op->mig_recv_fd,
+                      MIGRATE_READY, op_mig_ready_got) < 0)
+        op_mig_resume(op);
+}
+
+/* Sender: the target's report after the go-ahead. */
+static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
+                          void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "migration of '%s' failed at the very end: "
+                "%s", op->label, op_mig_got(got, MIGRATE_REPORT, why,
+                                            sizeof(why)));
+        op_mig_left(op);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (status == 0) {
+        op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
+                op->label);
+        /* A cleanup after a kill now destroys the copy here, as asked. */
+        op->jr.saved = true;
+        if (op->jr.path[0])
+            journal_write(&op->jr);
+        testpoint("send-reported");
+        op->phase = OP_PHASE_SAVE_DESTROY;
+        op_launch(op);
+        return;
+    }
+    op->mig_target_rc = status;
+    op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
+            "%u)", op->label, status);
+    if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig_recv_fd, MIGRATE_GO,
+                      op_mig_back) < 0)
+        op_finish(op, OP_RESULT_FAILED);
+}
+
+/* Sender: after the target's failure, its leave to resume here. */
+static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
+                        void *user)
+{
+    struct op *op = user;
+    char why[200], away[300];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "%s", op_mig_got(got, MIGRATE_GO, why,
+                                                    sizeof(why)));
+        op_mig_left(op);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (op->mig_name) {
+        snprintf(away, sizeof(away), "%s--migratedaway", op->mig_name);
+        op_mig_rename(op, away, op->mig_name);
+    }
+    if (op->jr.path[0]) {
+        /* The target has no copy: this one is the guest again. */
+        op->jr.resume = true;
+        journal_write(&op->jr);
+    }
+    op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
+            "domain %u here", op->domid);
+    op_save_undo(op);
+}
+
+/* Sender: how the target's command ended, if it says anything. */
+static void op_mig_child_said(struct op *op)
+{
+    int status = op->mig_child_status;
+
+    if (WIFSIGNALED(status))
+        op_note(op, OP_NOTE_INFO, "the target's command ended by signal %d",
+                WTERMSIG(status));
+    else if (WIFEXITED(status) && WEXITSTATUS(status) &&
+             op->mig_result != OP_RESULT_OK)
+        op_note(op, OP_NOTE_INFO, "the target's command exited with status "
+                "%d", WEXITSTATUS(status));
+}
+
+/* Sender: the target's command has ended (or was made to). */
+static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
+                              void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    (void)pid;
+    op->mig_child = 0;
+    op->mig_child_status = status;
+    if (op->phase != OP_PHASE_MIG_END || op->state == OP_DONE)
+        return;     /* said when the op ends */
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
+    op_mig_child_said(op);
+    op_finish(op, op->mig_result);
+}
+
+static void op_mig_end_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->mig_timer = NULL;
+    if (op->mig_child <= 0)
+        return;
+    if (kill(op->mig_child, 0) < 0)
+        return;
+    /* SIGTERM first: a receiver then cleans up; SIGKILL if it hangs. */
+    if (!op->mig_termed) {
+        op_note(op, OP_NOTE_INFO, "the target's command (pid %d) has not "
+                "ended: terminating it", (int)op->mig_child);
+        kill(-op->mig_child, SIGTERM);
+        op->mig_termed = true;
+        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
+                                       OP_MIG_END_TERM_MS, op_mig_end_timer,
+                                       op);
+        return;
+    }
+    op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
+            (int)op->mig_child);
+    kill(-op->mig_child, SIGKILL);
+}
+
+/* Receiver: the sender's last words after a failure, or its end. */
+static void op_mig_drained(struct migrate_wait *w, int got, uint8_t status,
+                           void *user)
+{
+    struct op *op = user;
+
+    (void)w;
+    (void)got;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
+    op->mig_go_seen = true;
+    op_finish(op, op->mig_result);
+}
+
+static void op_mig_drain_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->mig_timer = NULL;
+    op_mig_stop_wait(op);
+    op->mig_go_seen = true;
+    op_finish(op, op->mig_result);
+}
+
+/*
+ * Called first by op_finish(): a migration's last steps.  The sender
+ * closes its ends of the transport and waits (bounded) for the target's
+ * command, so that a target cleaning up has done so when the op ends.
+ * The receiver reports to the sender once the domain runs or its copy
+ * is gone, then lets the sender have its say.  True when the op is not
+ * finished yet (op_finish() is called again later).
+ */
+bool op_mig_finish(struct op *op, enum op_result result)
+{
+    op_mig_stop_wait(op);
+    if (op->kind == OP_MIGRATE && !op->mig_ended) {
+        op->mig_ended = true;
+        op->mig_result = result;
+        if (op->fd >= 0)
+            close(op->fd);
+        if (op->mig_recv_fd >= 0)
+            close(op->mig_recv_fd);
+        op->fd = op->mig_recv_fd = -1;
+        if (op->mig_child <= 0) {
+            op_mig_child_said(op);
+            return false;
+        }
+        op->phase = OP_PHASE_MIG_END;
+        op->state = OP_RUNNING;
+        if (result != OP_RESULT_OK) {
+            /* Nothing more to say to the target: end its command now. */
+            kill(-op->mig_child, SIGTERM);
+            op->mig_termed = true;
+        }
+        op->mig_timer = loop_timer_add(op->lp, op->mig_termed
+                                       ? OP_MIG_END_KILL_MS
+                                       : OP_MIG_END_TERM_MS,
+                                       op_mig_end_timer, op);
+        return true;
+    }
+    if (!op->mig_in || !op->mig_ready_sent || op->mig_reported)
+        return false;
+    /* Receiver: the sender waits for a report once it has said go. */
+    op->mig_reported = true;
+    if (result == OP_RESULT_OK) {
+        if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 0) < 0)
+            op_note(op, OP_NOTE_ERROR, "cannot report to the sender: %s; "
+                    "domain %u runs here", strerror(errno), op->domid);
+        else
+            testpoint("recv-reported");
+        return false;
+    }
+    if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 1) < 0 ||
+        migrate_send(op->mig_reply_fd, MIGRATE_GO, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot tell the sender to resume: %s",
+                strerror(errno));
+        return false;
+    }
+    op_note(op, OP_NOTE_INFO, "told the sender to resume its copy");
+    if (op->mig_go_seen)
+        return false;
+    /* Let the sender send its go-ahead, or end, before we go. */
+    op->mig_result = result;
+    op->phase = OP_PHASE_MIG_DRAIN;
+    op->mig_wait = migrate_wait_new(op->lp, op->fd, MIGRATE_GO,
+                                    op_mig_drained, op);
+    if (!op->mig_wait)
+        return false;
+    op->mig_timer = loop_timer_add(op->lp, OP_MIG_DRAIN_MS,
+                                   op_mig_drain_timer, op);
+    return true;
+}
+
+/*
+ * Receiver: record that the sender has handed the guest over (journal.h,
+ * go).  0, or -1 (said) if no record can say so and one that says
+ * otherwise is still there.
+ */
+static int op_mig_in_commit(struct op *op)
+{
+    if (!op->jr.path[0])
+        return 0;
+    op->jr.go = true;
+    snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
+    snprintf(op->jr.after, sizeof(op->jr.after), "%s",
+             op->start_paused ? "pause" : "unpause");
+    if (strlen(op->mig_name) >= sizeof(op->jr.to)) {
+        /* Cut short, it would name no domain: the handover is refused. */
+        op_note(op, OP_NOTE_ERROR, "the name '%s' is too long for the "
+                "journal; not starting the guest", op->mig_name);
+        op->jr.go = false;
+        return -1;
+    }
+    if (journal_write(&op->jr) == 0)
+        return 0;
+    op->jr.go = false;
+    if (journal_remove(&op->jr) == 0)
+        return 0;
+    op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal record "
+            "of '%s'; not starting the guest", op->label);
+    return -1;
+}
+
+/* Receiver: the handover failed here; the copy is half-built again. */
+void op_mig_in_uncommit(struct op *op)
+{
+    if (!op->jr.go)
+        return;
+    op->jr.go = false;
+    op->jr.to[0] = op->jr.after[0] = '\0';
+    /* A record still saying go must not outlive the copy: none, then. */
+    if (op->jr.path[0] && journal_write(&op->jr) < 0)
+        journal_remove(&op->jr);
+}
+
+/* Receiver: the sender's go-ahead (or not). */
+static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
+                      void *user)
+{
+    struct op *op = user;
+    char why[200];
+
+    (void)w;
+    (void)status;
+    op_mig_stop_wait(op);
+    if (got) {
+        op_note(op, OP_NOTE_ERROR, "incoming migration of '%s' failed: %s",
+                op->mig_name, op_mig_got(got, MIGRATE_GO, why, sizeof(why)));
+        op->mig_go_seen = true;     /* nothing more will come */
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    op->mig_go_seen = true;
+    testpoint("recv-go");
+    /*
+     * The sender has handed the guest over: from here the copy here is
+     * the guest, and a cleanup after a killed receiver must finish the
+     * handover (name it, unpause it), never destroy it.  The record says
+     * so before anything changes; one that cannot say so must not stay
+     * to say otherwise (the copy would be destroyed as half-built).
+     */
+    if (op_mig_in_commit(op) < 0) {
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    testpoint("recv-go-recorded");
+    if (op_mig_rename(op, op->label, op->mig_name)) {
+        /* The sender resumes its copy: this one goes. */
+        op_mig_in_uncommit(op);
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    testpoint("recv-renamed");
+    free(op->label);
+    op->label = strdup(op->mig_name);
+    if (!op->label)
+        op->label = strdup("?");
+    if (op->start_paused) {
+        char d[160];
+
+        op_note(op, OP_NOTE_PROGRESS, "received %s, paused",
+                op_dom_desc(op, d, sizeof(d)));
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    op->phase = OP_PHASE_UNPAUSE;
+    op_launch(op);
+}
+
+/* Receiver: the domain is built, paused: tell the sender, await go. */
+void op_mig_in_ready(struct op *op)
+{
+    char d[160];
+
+    op_note(op, OP_NOTE_PROGRESS, "received %s, paused; asking the sender "
+            "for the go-ahead", op_dom_desc(op, d, sizeof(d)));
+    /* Its id: on one host, the sender's copy has the same uuid. */
+    if (op->jr.path[0]) {
+        op->jr.domid = op->domid;
+        journal_write(&op->jr);
+    }
+    if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",
+                strerror(errno));
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    op->mig_ready_sent = true;
+    if (op_mig_expect(op, OP_PHASE_MIG_GO, op->fd, MIGRATE_GO,
+                      op_mig_go) < 0) {
+        op->mig_failed = true;
+        op_start_cleanup(op);
+    }
+}
+
+/*
+ * A cancel where a migration has its own rules; true when handled.  The
+ * sender's waits for messages end at once (the guest resumes here); past
+ * the go-ahead a cancel is refused, since the target may run the guest.
+ * The receiver's wait for the go-ahead ends as a cancelled build.
+ */
+bool op_mig_abort(struct op *op)
+{
+    char d[160];
+
+    if (op->state == OP_DONE)
+        return true;
+    if (op->mig_in && op->state == OP_RUNNING &&
+        op->phase == OP_PHASE_MIG_GO) {
+        op_mig_stop_wait(op);
+        op->state = OP_ABORTING;
+        op_create_cancelled(op, ERROR_ABORTED);
+        return true;
+    }
+    if (op->mig_in && op->phase == OP_PHASE_MIG_DRAIN) {
+        op_mig_drain_timer(op->lp, op);
+        return true;
+    }
+    if (op->mig_in && op->mig_go_seen && !op->mig_failed) {
+        /* The sender has handed the guest over: it must run here. */
+        op_note(op, OP_NOTE_INFO, "the sender has handed '%s' over: a "
+                "cancel now could leave it running nowhere, so axl "
+                "starts it here", op->mig_name);
+        return true;
+    }
+    if (op->kind != OP_MIGRATE)
+        return false;
+    switch (op->phase) {
+    case OP_PHASE_MIG_BANNER:
+        op_mig_stop_wait(op);
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; nothing "
+                "was sent; it runs on here", op->label, op->cancel_phase);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return true;
+    case OP_PHASE_MIG_READY:
+        op_mig_stop_wait(op);
+        op_dom_desc(op, d, sizeof(d));
+        op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s; the target "
+                "drops its copy; resuming %s here", op->label,
+                op->cancel_phase, d);
+        /* Closing the stream tells the target to drop its copy. */
+        close(op->fd);
+        op->fd = -1;
+        op_mig_resume(op);
+        return true;
+    case OP_PHASE_MIG_REPORT:
+    case OP_PHASE_MIG_BACK:
+        op_note(op, OP_NOTE_INFO, "the target was told to start '%s': a "
+                "cancel now could leave it running at both ends, so axl "
+                "waits for the target's report", op->label);
+        return true;
+    case OP_PHASE_MIG_END:
+        /*
+         * The target is dropping its copy: killing it now would leave
+         * that copy half-built.  The wait is bounded (OP_MIG_END_KILL_MS);
+         * a third signal exits at once and leaves the target to finish.
+         */
+        if (op->mig_child > 0)
+            op_note(op, OP_NOTE_INFO, "waiting for the target's command (pid "
+                    "%d) to drop its copy and end", (int)op->mig_child);
+        return true;
+    default:
+        return false;
+    }
+}
+
