@@ -35,6 +35,9 @@ id=$(dom_id g-pv)
 is "$(axl -N block-attach g-pv "$DISK")" \
     "$(xl -N block-attach g-pv "$DISK")" "block-attach -N prints what xl -N does"
 ok "block-attach exits 0" axl block-attach g-pv "$DISK"
+# The attach returns once the backend is ready; the guest connects its
+# frontend afterwards, and the lists print that state.
+ok "  the guest connects xvdb" wait_for 20 dev_connected "$id" vbd 51728
 is "$(axl block-list g-pv)" "$(xl block-list g-pv)" \
     "block-list prints what xl block-list prints"
 like "$(axl block-list g-pv)" "^51728 +0 +$id " "block-list shows xvdb"
@@ -61,6 +64,7 @@ unlike "$(axl block-list g-pv)" "^51728 " "xvdb is gone"
 
 # ---- network ----
 ok "network-attach exits 0" axl network-attach g-pv bridge=xenbr0
+ok "  the guest connects vif 0" wait_for 20 dev_connected "$id" vif 0
 is "$(axl network-list g-pv)" "$(xl network-list g-pv)" \
     "network-list prints what xl network-list prints"
 like "$(axl network-list g-pv)" "^0 +0 +00:16:3e:" "network-list shows vif 0"

@@ -54,6 +54,14 @@ wait_for() {
     return 0
 }
 
+# dev_connected DOMID KIND DEVID: the guest's frontend and dom0's backend
+# of device KIND/DEVID (vbd, vif) are both Connected (4), so what the
+# list commands print of it no longer changes.
+dev_connected() {
+    [ "$(xenstore-read "/local/domain/$1/device/$2/$3/state" 2>/dev/null)" = 4 ] &&
+        [ "$(xenstore-read "/local/domain/0/backend/$2/$1/$3/state" 2>/dev/null)" = 4 ]
+}
+
 # wait_exit PID SECS: wait for background PID; sets $rc, false on timeout
 # (the process is then killed).
 wait_exit() {
