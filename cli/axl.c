@@ -22,13 +22,23 @@
 static void axl_on_signal(struct loop *lp, int signo, void *user)
 {
     struct cli *cli = user;
+    bool taken = cli_sig_hooks_run(cli, signo);
+    enum esc_step step = ESC_NONE;
 
     (void)lp;
-    if (cli->signal_hook &&
-        cli->signal_hook(cli, signo, cli->signal_hook_user))
-        return;
-    if (jobs_signal(cli, &cli->esc, signo, NULL, 0, "exiting at once") !=
-        ESC_FINAL)
+    if (!taken)
+        step = jobs_signal(cli, &cli->esc, signo, NULL, 0,
+                           "exiting at once");
+    if (step == ESC_NONE) {
+        /*
+         * Taken by a hook, or nothing to cancel while something holds
+         * the run: it counts all the same, so a third always ends axl.
+         */
+        step = esc_count(&cli->esc, signo);
+        if (step == ESC_FINAL)
+            note("%s: exiting at once", esc_words(&cli->esc));
+    }
+    if (step != ESC_FINAL)
         return;
     jobs_exit_now(cli, esc_status_signal(&cli->esc));
 }

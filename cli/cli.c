@@ -56,6 +56,37 @@ void cli_release(struct cli *cli, int status)
         cli->hold_status = status;
 }
 
+void cli_sig_hook_add(struct cli *cli, struct cli_sig_hook *h)
+{
+    h->next = cli->sig_hooks;
+    cli->sig_hooks = h;
+}
+
+void cli_sig_hook_remove(struct cli *cli, struct cli_sig_hook *h)
+{
+    struct cli_sig_hook **pp;
+
+    for (pp = &cli->sig_hooks; *pp; pp = &(*pp)->next)
+        if (*pp == h) {
+            *pp = h->next;
+            h->next = NULL;
+            return;
+        }
+}
+
+bool cli_sig_hooks_run(struct cli *cli, int signo)
+{
+    struct cli_sig_hook *h, *next;
+    bool taken = false;
+
+    /* A hook may remove itself (its holder ends): next is read first. */
+    for (h = cli->sig_hooks; h; h = next) {
+        next = h->next;
+        taken |= h->fn(cli, signo, h->user);
+    }
+    return taken;
+}
+
 bool cli_idle(void *user)
 {
     struct cli *cli = user;

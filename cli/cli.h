@@ -26,6 +26,9 @@ struct job;
  * What lasts for the whole run.  A command's own options belong to its
  * call and its job (job_set_quiet(), job_set_verbose()), never here.
  */
+struct con_child;
+struct cli_sig_hook;
+
 struct cli {
     struct loop *lp;
     struct log_sink *log;
@@ -47,12 +50,10 @@ struct cli {
     int holds;
     bool held;              /* something held: its status is the run's */
     int hold_status;
-    /*
-     * A say on a cancelling signal before the jobs get it (the monitor
-     * stops watching): returns true if it took the signal.  NULL: none.
-     */
-    bool (*signal_hook)(struct cli *cli, int signo, void *user);
-    void *signal_hook_user;
+    /* What has a say on a signal before the jobs: cli_sig_hook_add(). */
+    struct cli_sig_hook *sig_hooks;
+    /* Console clients creates wait on (cmd_console.c), newest first. */
+    struct con_child *con_waiting;
     /* The shell sets this to learn when a background job finishes. */
     void (*job_done_hook)(struct cli *cli, struct job *job);
 };
@@ -62,6 +63,23 @@ struct cli {
  * why it cannot be opened (e.g. not running on a Xen host).
  */
 libxl_ctx *cli_libxl(struct cli *cli);
+
+/*
+ * A say on a cancelling signal before the jobs get it, for work that
+ * holds the run (the monitor stops watching, a console client is ended):
+ * fn returns true if it took the signal.  Each holder adds its own hook
+ * (owned by it) and removes it when it ends; newest first.  A signal a
+ * hook took still counts toward the third, which ends axl at once.
+ */
+struct cli_sig_hook {
+    bool (*fn)(struct cli *cli, int signo, void *user);
+    void *user;
+    struct cli_sig_hook *next;
+};
+void cli_sig_hook_add(struct cli *cli, struct cli_sig_hook *h);
+void cli_sig_hook_remove(struct cli *cli, struct cli_sig_hook *h);
+/* Ask every hook; true if one took the signal (each is asked). */
+bool cli_sig_hooks_run(struct cli *cli, int signo);
 
 /*
  * Keep the one-shot run going until the matching cli_release().  A

@@ -347,7 +347,7 @@ void console_for_create(struct job *job);
  */
 int cmd_create_follow(struct cli *cli, struct cmd_call *call,
                       struct job *job, enum op_on_cancel policy);
-void console_create_done(struct op *op);
+void console_create_done(struct cli *cli, struct op *op);
 
 /* Command group entries. */
 extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,

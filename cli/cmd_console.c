@@ -30,6 +30,10 @@ struct con_child {
     bool status_counts;     /* its exit status is the command's */
     struct op *op;          /* create -c: the create waiting on it */
     int notify_fd;          /* where xenconsole says it is connected */
+    pid_t pid;              /* one-shot: the client, for a signal */
+    int signo;              /* the signal passed on to it, if any */
+    struct cli_sig_hook hook;
+    struct con_child *next; /* on cli->con_waiting while op is set */
 };
 
 /*
@@ -71,41 +75,36 @@ static pid_t con_fork(struct cli *cli, uint32_t domid, bool primary,
     return pid;
 }
 
-/* The client of a one-shot axl, for a signal to end it. */
-static pid_t con_pid;
-/* The signal passed on to it, if any: the console's status is then 128+N. */
-static int con_signo;
-
 /*
  * A signal to a one-shot axl whose console client runs: the client (in
  * raw mode, the terminal's Ctrl-C is the guest's) ends too, and axl
- * with it.  The jobs (a create -c still running) get the signal as well.
+ * with it (its status is then 128+N).  The jobs (a create -c still
+ * running) get the signal as well.
  */
 static bool con_signal(struct cli *cli, int signo, void *user)
 {
+    struct con_child *c = user;
+
     (void)cli;
-    (void)user;
-    if (con_pid > 0) {
-        kill(con_pid, signo);
-        con_signo = signo;
+    if (c->pid > 0) {
+        kill(c->pid, signo);
+        c->signo = signo;
     }
     return false;
 }
 
-/*
- * The client a create waits on, while it does: the create's end forgets
- * it (console_create_done), so that nothing here touches a finished op.
- */
-static struct con_child *con_waiting;
-
 /* The create need wait no longer: the client connected, or is gone. */
 static void con_release_op(struct con_child *c)
 {
+    struct con_child **pp;
     struct op *op = c->op;
 
     c->op = NULL;
-    if (con_waiting == c)
-        con_waiting = NULL;
+    for (pp = &c->cli->con_waiting; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
     if (op)
         op_console_connected(op);
 }
@@ -125,12 +124,9 @@ static void con_child_done(struct loop *lp, pid_t pid, int status,
     }
     con_release_op(c);     /* gone: do not wait for it */
     /* Ended because axl was told to end (its handler may exit 0). */
-    if (con_signo)
-        st = AXL_EXIT_SIGNAL + con_signo;
-    con_pid = 0;
-    con_signo = 0;
-    if (c->cli->signal_hook == con_signal)
-        c->cli->signal_hook = NULL;
+    if (c->signo)
+        st = AXL_EXIT_SIGNAL + c->signo;
+    cli_sig_hook_remove(c->cli, &c->hook);
     cli_release(c->cli, c->status_counts ? st : -1);
     free(c);
 }
@@ -147,14 +143,25 @@ static int con_hand_over(struct cli *cli, pid_t pid, struct con_child *c)
         return r;
     }
     cli_hold(cli);
-    con_pid = pid;
-    if (!cli->signal_hook)
-        cli->signal_hook = con_signal;
+    c->pid = pid;
+    c->hook.fn = con_signal;
+    c->hook.user = c;
+    cli_sig_hook_add(cli, &c->hook);
     if (loop_watch_child(cli->lp, pid, con_child_done, c) < 0) {
+        int e = errno;
+
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        cli_sig_hook_remove(cli, &c->hook);
         cli_release(cli, AXL_EXIT_FAIL);
+        /* Nothing may use c once freed: its pipe, its create's wait. */
+        if (c->notify_fd >= 0) {
+            loop_unwatch_fd(cli->lp, c->notify_fd);
+            close(c->notify_fd);
+        }
+        con_release_op(c);
         free(c);
+        errno = e;
         return error_errno("cannot wait for the console client"),
                AXL_EXIT_FAIL;
     }
@@ -273,7 +280,8 @@ static void con_for_create(struct op *op, uint32_t domid, void *user)
     c->cli = cli;
     c->op = op;
     c->notify_fd = pfd[0];
-    con_waiting = c;
+    c->next = cli->con_waiting;
+    cli->con_waiting = c;
     /* The client has the terminal: no progress lines over it. */
     job_set_quiet(job, true);
     pid = con_fork(cli, domid, true, LIBXL_CONSOLE_TYPE_UNKNOWN, 0, pfd[1]);
@@ -293,10 +301,15 @@ void console_for_create(struct job *job)
     op_set_console(job_op(job), con_for_create, job);
 }
 
-void console_create_done(struct op *op)
+/* Whichever client the create waited on forgets it: the op is done. */
+void console_create_done(struct cli *cli, struct op *op)
 {
-    if (con_waiting && con_waiting->op == op) {
-        con_waiting->op = NULL;
-        con_waiting = NULL;
-    }
+    struct con_child **pp, *c;
+
+    for (pp = &cli->con_waiting; (c = *pp); pp = &c->next)
+        if (c->op == op) {
+            c->op = NULL;
+            *pp = c->next;
+            return;
+        }
 }

@@ -59,7 +59,7 @@ static int cmd_create_done(struct job *job, int status, void *user)
     struct cmd_create_after *a = user;
     struct op *op = job_op(job);
 
-    console_create_done(op);
+    console_create_done(a->cli, op);
     if (status == AXL_EXIT_OK && monitor_mark(a->cli, op_domid(op)) == 0 &&
         !a->no_monitor &&
         monitor_after_create(a->cli, op_domid(op), op_label(op), a->policy,

@@ -49,6 +49,7 @@
 #define MON_ENV_READY  "AXL_MONITOR_READY_FD"
 
 struct mon {
+    struct cli_sig_hook hook;   /* a signal: stop watching */
     struct cli *cli;
     uint32_t domid;
     char *name;
@@ -762,7 +763,7 @@ static void mon_end(struct mon *m, int status)
     mon_unwatch(m);
     mon_ready(m, false);
     mon_unlock(m);
-    m->cli->signal_hook = NULL;
+    cli_sig_hook_remove(m->cli, &m->hook);
     cli_release(m->cli, status);
 }
 
@@ -837,8 +838,9 @@ static int mon_begin(struct cli *cli, uint32_t domid, const char *name,
         return -1;
     }
     cli_hold(cli);
-    cli->signal_hook = mon_signal;
-    cli->signal_hook_user = m;
+    m->hook.fn = mon_signal;
+    m->hook.user = m;
+    cli_sig_hook_add(cli, &m->hook);
     /* The actions come from libxl's record of the configuration. */
     job = mon_job(m, OP_RETRIEVE);
     if (!job || mon_start_job(m, job, mon_first_cfg) < 0)
@@ -851,18 +853,18 @@ static int mon_begin(struct cli *cli, uint32_t domid, const char *name,
 
 /*
  * Start `axl monitor` for domid in a process of its own (a new session,
- * its output to /var/log/xen/axl-NAME.log, named axl-NAME) and wait until
- * it watches the domain.  Returns 0, or -1 after reporting.
+ * its output to /var/log/xen/axl-NAME.log, named axl-NAME).  It writes
+ * '1' to *ready_fd's pipe once it watches the domain.  Returns 0, or -1
+ * after reporting.
  */
-static int mon_spawn(uint32_t domid, const char *name,
-                     enum op_on_cancel on_cancel)
+static int mon_fork(uint32_t domid, const char *name,
+                    enum op_on_cancel on_cancel, const char *log,
+                    int *ready_fd)
 {
-    char log[300], title[64], id[16], fdnum[16], ok = 0;
+    char title[64], id[16], fdnum[16];
     int pfd[2], status;
-    struct pollfd p;
     pid_t pid;
 
-    mon_path(log, sizeof(log), MON_LOG_DIR, "axl-", name, domid, ".log");
     snprintf(title, sizeof(title), "axl-%s", name);
     snprintf(id, sizeof(id), "%u", domid);
     mkdir(MON_LOG_DIR, 0755);
@@ -905,18 +907,51 @@ static int mon_spawn(uint32_t domid, const char *name,
         _exit(127);
     }
     close(pfd[1]);
-    waitpid(pid, &status, 0);   /* the first child exits at once */
-    p.fd = pfd[0];
-    p.events = POLLIN;
-    if (poll(&p, 1, MON_READY_MS) == 1 && read(pfd[0], &ok, 1) == 1 &&
-        ok == '1') {
-        close(pfd[0]);
+    /* The first child exits at once, having forked the monitor. */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    *ready_fd = pfd[0];
+    return 0;
+}
+
+/* The monitor said it watches (0), or did not in time (-1, said). */
+static int mon_said(const char *name, const char *log, bool ok)
+{
+    if (ok) {
         progress("domain '%s' is monitored (log %s)", name, log);
         return 0;
     }
-    close(pfd[0]);
     return error("the monitor of domain '%s' did not start (see %s)", name,
                  log);
+}
+
+/*
+ * Start a monitor and wait (bounded, normally milliseconds) until it
+ * watches the domain, so that a command after a create finds it
+ * watched.  A signal meanwhile is handled by the loop afterwards: it
+ * does not make a monitor that started look as if it had not.
+ */
+static int mon_spawn(uint32_t domid, const char *name,
+                     enum op_on_cancel on_cancel)
+{
+    uint64_t end = loop_now_ms() + MON_READY_MS, now;
+    struct pollfd p;
+    char log[300], ok = 0;
+    int fd = -1, r = 0;
+
+    mon_path(log, sizeof(log), MON_LOG_DIR, "axl-", name, domid, ".log");
+    if (mon_fork(domid, name, on_cancel, log, &fd) < 0)
+        return -1;
+    p.fd = fd;
+    p.events = POLLIN;
+    while ((now = loop_now_ms()) < end &&
+           (r = poll(&p, 1, (int)(end - now))) < 0 && errno == EINTR)
+        ;
+    if (r == 1)
+        while (read(fd, &ok, 1) < 0 && errno == EINTR)
+            ;
+    close(fd);
+    return mon_said(name, log, ok == '1');
 }
 
 /* ---- the command ---- */

@@ -172,15 +172,15 @@ int op_set_dev(struct op *op, enum op_dev_kind kind);
  */
 void *op_dev(struct op *op);
 /* For OP_DEV_REMOVE: remove at once, without the guest's cooperation. */
-void op_set_force(struct op *op, bool force);
+int op_set_force(struct op *op, bool force);
 
 /*
  * For OP_VCPU_SET: vCPUs 0 to n-1 online, the others offline.  -1 if the
  * map cannot be allocated.
  */
 int op_set_vcpus(struct op *op, unsigned n);
-/* For OP_TRIGGER: the trigger and the vCPU it is sent to. */
-void op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
+/* For OP_TRIGGER: the trigger and the vCPU it is sent to (-1: not one). */
+int op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
 /* For OP_CORE_DUMP: the file to write (copied; -1 if it cannot be). */
 int op_set_path(struct op *op, const char *path);
 /*

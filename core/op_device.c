@@ -1,6 +1,9 @@
 /*
  * op_device: the device kinds, one row each: libxl's calls for the kind,
- * how a device is named and found again.  core/op.c runs them.
+ * how a device is named and found again; and the op kinds that attach,
+ * detach, insert or eject one (block-attach, vtpm-detach, cd-insert, ...).
+ * A cancelled attach removes what it half-attached (--on-cancel=destroy)
+ * or says how to (keep).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -9,8 +12,12 @@
 
 #include <libxl_utils.h>
 
+#include "dom.h"
 #include "journal.h"
+#include "loop.h"
 #include "op_device.h"
+
+#include "op_int.h"
 
 /* init, dispose and the three ao calls of libxl_device_<k>, untyped. */
 #define OP_DEV_CALLS(k, rm, destroy)                                       \
@@ -365,4 +372,332 @@ int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
     snprintf(k.word, sizeof(k.word), "%s", word ? word : "");
     k.devid = devid;
     return op_dev_take(op, ctx, kind, &k);
+}
+
+/* ---- the op that attaches or detaches one device ---- */
+
+/* "xvdb"; "vif 1", or "a vif" until libxl has chosen its id. */
+const char *op_dev_name(struct op *op, char *buf, size_t len)
+{
+    op->dk->name(op->dev, buf, len);
+    return buf;
+}
+
+static int op_dev_destroy(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how);
+
+/* Attach the op's device. */
+static int op_call_dev_add(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return op->dk->add(ctx, op->domid, op->dev, how);
+}
+
+/* Detach it with the guest's help, or by force (-f). */
+static int op_call_dev_remove(struct op *op, libxl_ctx *ctx,
+                              libxl_asyncop_how *how)
+{
+    if (op->force)
+        return op_dev_destroy(op, ctx, how);
+    return op->dk->remove(ctx, op->domid, op->dev, how);
+}
+
+/* Put the op's disk, a medium or none, into the drive it names. */
+static int op_call_cd(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
+{
+    return libxl_cdrom_insert(ctx, op->domid, op->dev, how);
+}
+
+/*
+ * The record's device: its name for messages, and its key (a disk by its
+ * vdev, a nic by its index, ...: see struct op_dev_key).
+ */
+static void op_dev_journal_key(struct op *op, struct journal_rec *jr)
+{
+    struct op_dev_key k;
+
+    op_dev_name(op, jr->dev, sizeof(jr->dev));
+    op->dk->key(op->dev, &k);
+    snprintf(jr->vdev, sizeof(jr->vdev), "%s", k.word);
+    jr->devid = k.devid;
+}
+
+/* An attach is recorded: a kill may leave its device half-attached. */
+static bool op_dev_journal(struct op *op, struct journal_rec *jr)
+{
+    if (!op_has(op, OPK_ADD))
+        return false;
+    op_dev_journal_key(op, jr);
+    return true;
+}
+
+static int op_dev_start(struct op *op)
+{
+    struct op_dev_key k;
+    char d[200];
+    int rc;
+
+    if (op_has(op, OPK_ADD))
+        op_note(op, OP_NOTE_PROGRESS, "attaching %s",
+                op_desc(op, NULL, d, sizeof(d)));
+    rc = op_launch(op);
+    /*
+     * libxl picks a device's index (a USB device's port) in the
+     * initiating call: record it.
+     */
+    if (op->state != OP_DONE && op->jr.path[0]) {
+        op->dk->key(op->dev, &k);
+        if (k.devid != op->jr.devid || strcmp(k.word, op->jr.vdev)) {
+            op_dev_journal_key(op, &op->jr);
+            journal_write(&op->jr);
+        }
+    }
+    return rc;
+}
+
+static const char *op_dev_left(struct op *op, char *buf, size_t len)
+{
+    char n[64], hint[120];
+
+    if (op_has(op, OPK_CD))
+        snprintf(buf, len, "the drive %s of domain %u may be left empty; "
+                 "check with 'axl block-list %u'",
+                 op_dev_name(op, n, sizeof(n)), op->domid, op->domid);
+    else if (op_has(op, OPK_ADD))
+        snprintf(buf, len, "%s may be left half-attached to domain %u; "
+                 "remove it with '%s'", op_dev_name(op, n, sizeof(n)),
+                 op->domid, op_dev_remove_hint(op, hint, sizeof(hint)));
+    else
+        snprintf(buf, len, "%s may still be attached to domain %u; check "
+                 "with 'axl %s %u'", op_dev_name(op, n, sizeof(n)),
+                 op->domid, op->dk->list, op->domid);
+    return buf;
+}
+
+/* Remove the op's device by force, as an ao reporting to how. */
+static int op_dev_destroy(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how)
+{
+    return op->dk->destroy(ctx, op->domid, op->dev, how);
+}
+
+/* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
+static int op_dev_present(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    struct op_dev_key k;
+
+    if (dom_state_of(ctx, op->domid) == DOM_GONE)
+        return 0;
+    op->dk->key(op->dev, &k);
+    return op_dev_find(ctx, op->dev_kind, op->domid, &k);
+}
+
+/*
+ * The command that removes the op's device whatever its state: "axl
+ * block-detach -f 5 xvdb", "axl usbdev-detach 5 0 1".
+ */
+const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
+{
+    struct op_dev_key k;
+
+    op->dk->key(op->dev, &k);
+    if (!k.word[0] && k.devid >= 0)
+        snprintf(k.word, sizeof(k.word), "%d", k.devid);
+    snprintf(buf, len, "axl %s %s%u %s", op->dk->detach, op->dk->force_flag,
+             op->domid, k.word[0] ? k.word : "?");
+    return buf;
+}
+
+/* After a device op was cancelled or failed: say what is left, finish. */
+static void op_dev_report_left(struct op *op, enum op_result result)
+{
+    char d[200], hint[120], n[64], hw[220];
+    const char *how = op_how(op, result, hw, sizeof(hw));
+    int present;
+
+    op_desc(op, NULL, d, sizeof(d));
+    if (dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; the domain is gone",
+                op_verb(op), d, how);
+    else if ((present = op_dev_present(op)) < 0)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; check what is left with "
+                "'axl %s %u'", op_verb(op), d, how, op->dk->list,
+                op->domid);
+    else if (!present)
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s", op_verb(op), d, how,
+                op_has(op, OPK_ADD) ? "no device is left"
+                                  : "the device is gone");
+    else if (op_has(op, OPK_ADD))
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s is left half-attached "
+                "(remove it with '%s')", op_verb(op), d, how,
+                op_dev_name(op, n, sizeof(n)),
+                op_dev_remove_hint(op, hint, sizeof(hint)));
+    else
+        op_note(op, OP_NOTE_INFO, "%s of %s %s; %s is still attached",
+                op_verb(op), d, how, op_dev_name(op, n, sizeof(n)));
+    op_finish(op, result);
+}
+
+/* A cd-insert's or cd-eject's ao has completed: nothing to clean up. */
+static void op_cd_done(struct op *op, int rc)
+{
+    libxl_device_disk *disk = op->dev;
+    bool eject = op->k == &op_kind_cd_eject;
+    char d[200];
+
+    op_desc(op, NULL, d, sizeof(d));
+    if (rc == 0) {
+        if (op->cancelled)
+            op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
+                    "cancel took effect; nothing was cancelled",
+                    op_verb(op), d);
+        if (eject)
+            op_note(op, OP_NOTE_PROGRESS, "ejected the medium of %s", d);
+        else
+            op_note(op, OP_NOTE_PROGRESS, "inserted '%s' into %s",
+                    disk->pdev_path ? disk->pdev_path : "", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (!op->cancelled) {
+        op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s", eject
+                ? "eject the medium of" : "change the medium of", d,
+                op_failure(op, rc));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op_note(op, OP_NOTE_INFO, "%s of %s cancelled%s; the drive may be "
+            "empty (check with 'axl block-list %u')", op_verb(op), d,
+            op->cancel_phase, op->domid);
+    op_finish(op, OP_RESULT_CANCELLED);
+}
+
+/* A device op's ao has completed. */
+static void op_dev_done(struct op *op, int rc)
+{
+    char d[200], hint[120], n[64];
+
+    op_desc(op, NULL, d, sizeof(d));
+    if (rc == 0) {
+        if (op->cancelled)
+            op_note(op, OP_NOTE_INFO, "%s of %s had finished before the "
+                    "cancel took effect; nothing was cancelled",
+                    op_verb(op), d);
+        op_note(op, OP_NOTE_PROGRESS, "%s %s", op_has(op, OPK_ADD)
+                ? "attached" : "detached", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (!op->cancelled && op->force && !op_has(op, OPK_ADD) &&
+        op_dev_present(op) == 0) {
+        /* As for the cleanup: the device is gone, whatever libxl said. */
+        op_note(op, OP_NOTE_PROGRESS, "detached %s", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    if (!op->cancelled) {
+        op_note(op, OP_NOTE_ERROR, "cannot %s %s: %s",
+                op_has(op, OPK_ADD) ? "attach" : "detach", d,
+                op_failure(op, rc));
+        op_dev_report_left(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (!op_has(op, OPK_ADD) || op->abandon_cleanup ||
+        op_dev_present(op) == 0) {
+        op_dev_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->on_cancel == OP_ON_CANCEL_KEEP) {
+        op_note(op, OP_NOTE_INFO, "%s of %s cancelled%s; %s kept, "
+                "half-attached (remove it with '%s')", op_verb(op), d,
+                op->cancel_phase,
+                op_dev_name(op, n, sizeof(n)),
+                op_dev_remove_hint(op, hint, sizeof(hint)));
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_start_cleanup(op);
+}
+
+/* The forced removal of a half-attached device has completed (rc). */
+static void op_dev_clean_done(struct op *op, int rc)
+{
+    char d[160];
+
+    op_desc(op, "from", d, sizeof(d));
+    /*
+     * libxl may report success for a removal whose script was killed,
+     * and an error for one of a device whose backend never came (a vtpm
+     * without its backend domain): what counts is whether the device is
+     * still there.
+     */
+    if (rc != ERROR_ABORTED && op_dev_present(op) == 0) {
+        op_note(op, OP_NOTE_INFO, "%s cancelled%s; removed %s; nothing is "
+                "left", op_verb(op), op->cancel_phase, d);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (rc)
+        op_note(op, OP_NOTE_ERROR, "cannot remove %s: %s", d,
+                rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
+    op_dev_report_left(op, OP_RESULT_CANCELLED);
+}
+
+const struct op_kind_row op_kind_dev_add = {
+    .flags = OPK_DEV | OPK_ADD, .call = op_call_dev_add,
+    .start = op_dev_start, .done = op_dev_done, .journal = op_dev_journal,
+    .clean = op_dev_destroy, .clean_done = op_dev_clean_done,
+    .left_words = op_dev_left,
+};
+
+const struct op_kind_row op_kind_dev_remove = {
+    .flags = OPK_DEV, .call = op_call_dev_remove, .start = op_dev_start,
+    .done = op_dev_done, .left_words = op_dev_left,
+};
+
+const struct op_kind_row op_kind_cd_insert = {
+    .verb = "cd-insert", .flags = OPK_DEV | OPK_CD, .call = op_call_cd,
+    .start = op_dev_start, .done = op_cd_done, .left_words = op_dev_left,
+};
+
+const struct op_kind_row op_kind_cd_eject = {
+    .verb = "cd-eject", .flags = OPK_DEV | OPK_CD, .call = op_call_cd,
+    .start = op_dev_start, .done = op_cd_done, .left_words = op_dev_left,
+};
+
+int op_set_dev(struct op *op, enum op_dev_kind kind)
+{
+    const struct op_dev_kind_info *dk = op_dev_kind_info(kind);
+    void *dev;
+
+    /* A drive is a disk, whatever the caller says. */
+    if (!dk || !op_has(op, OPK_DEV) ||
+        (op_has(op, OPK_CD) && kind != OP_DEV_DISK))
+        return -1;
+    dev = calloc(1, dk->size);
+    if (!dev)
+        return -1;
+    dk->init(dev);
+    if (op->dev) {
+        op->dk->dispose(op->dev);
+        free(op->dev);
+    }
+    op->dev_kind = kind;
+    op->dk = dk;
+    op->dev = dev;
+    return 0;
+}
+
+void *op_dev(struct op *op)
+{
+    return op->dev;
+}
+
+int op_set_force(struct op *op, bool force)
+{
+    if (!op_has(op, OPK_DEV))
+        return -1;
+    op->force = force;
+    return 0;
 }

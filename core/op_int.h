@@ -1,7 +1,18 @@
 /*
- * op_int: the op's state and the calls its files share (core/op.c, the
- * state machine; core/op_migrate.c, a migration's two ends).  Not for
- * anything outside core/op*.c.
+ * op_int: the op's state, the row each kind fills in, and the calls the
+ * op files share.  core/op.c is the state machine every kind shares;
+ * each kind is a row (struct op_kind_row) in a file of its own:
+ *
+ *   op_create.c    create, restore, incoming migration (and create -c)
+ *   op_balloon.c   create's autoballoon: xl's lock, Domain-0's memory
+ *   op_device.c    attach, detach, cd-insert, cd-eject
+ *   op_save.c      save, resume, and the stream and file a save writes
+ *   op_migrate.c   a migration's two ends
+ *   op_coredump.c  dump-core, whose call runs in a child
+ *   op_request.c   shutdown and reboot: -F, -w, --then-destroy
+ *   op_simple.c    the kinds that are one ao and nothing else
+ *
+ * Not for anything outside core/op*.c.
  */
 #ifndef AXL_OP_INT_H
 #define AXL_OP_INT_H
@@ -54,9 +65,67 @@ enum op_phase {
 /* How long a create waits for its console client before unpausing. */
 #define OP_CONSOLE_WAIT_MS 5000
 
+/* ---- a kind's row ---- */
+
+#define OPK_BUILD  0x1u   /* builds a domain: a cancel may leave it */
+#define OPK_DEV    0x2u   /* acts on one device of the domain */
+#define OPK_ADD    0x4u   /* attaches it: a cancel may leave it */
+#define OPK_CD     0x8u   /* changes the medium of a drive (a disk) */
+#define OPK_READ   0x10u  /* reads only: a domain that is gone is no error */
+#define OPK_REQ    0x20u  /* asks the guest (shutdown, reboot): may wait */
+#define OPK_STREAM 0x40u  /* writes a stream of the guest (save, migrate) */
+#define OPK_MIGRATE 0x80u /* to another host: a migration's sending end */
+
+typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
+                       libxl_asyncop_how *how);
+
+/*
+ * What a kind does at each step of the state machine (see op.c).  Every
+ * hook but call may be NULL: op.c then does what a one-ao kind does.
+ */
+struct op_kind_row {
+    const char *verb;       /* NULL: the device kind's */
+    unsigned flags;         /* OPK_* */
+    /* The libxl call of the op's phase, OP_PHASE_MAIN or its own. */
+    op_call_fn *call;
+    /* After op_start()'s common steps: launch; -1 if it ended at once. */
+    int (*start)(struct op *op);
+    /* The ao of the op's phase has completed with rc. */
+    void (*done)(struct op *op, int rc);
+    /*
+     * A cancel the kind answers itself, before op.c aborts the running
+     * ao: true when answered.
+     */
+    bool (*abort)(struct op *op, int why);
+    /* op_finish()'s first step: true if the op is not finished yet. */
+    bool (*finish)(struct op *op, enum op_result *result);
+    /* The phase in words, if the kind has its own: true when said. */
+    bool (*phase_words)(struct op *op, char *buf, size_t len);
+    /* The on-cancel cleanup's call (NULL: destroy the domain). */
+    op_call_fn *clean;
+    /* The on-cancel cleanup's ao has completed with rc. */
+    void (*clean_done)(struct op *op, int rc);
+    /*
+     * Whether the op is recorded in the journal (journal.h) while it
+     * runs, and the record's fields of the kind's own; NULL: never.
+     */
+    bool (*journal)(struct op *op, struct journal_rec *jr);
+    /* What axl leaves if it exits before the ao ends (%u: the domid), */
+    const char *left;
+    /* or, in words of the kind's own, into buf. */
+    const char *(*left_words)(struct op *op, char *buf, size_t len);
+};
+
+extern const struct op_kind_row op_kind_create, op_kind_destroy, op_kind_pause,
+    op_kind_unpause, op_kind_shutdown, op_kind_reboot, op_kind_dev_add,
+    op_kind_dev_remove, op_kind_cd_insert, op_kind_cd_eject,
+    op_kind_retrieve, op_kind_vcpu_set, op_kind_trigger,
+    op_kind_qemu_monitor, op_kind_core_dump, op_kind_soft_reset,
+    op_kind_save, op_kind_migrate, op_kind_resume;
+
 struct op {
     struct loop *lp;
-    enum op_kind kind;
+    const struct op_kind_row *k;  /* the kind's row */
     enum op_state state;
     enum op_phase phase;
     enum op_result result;
@@ -113,10 +182,8 @@ struct op {
     int mig_recv_fd;          /* migrate: the target's replies */
     pid_t mig_child;          /* migrate: the target's command */
     int mig_child_status;
-    bool mig_go_sent;         /* migrate: past the point of no return */
     bool mig_ended;           /* migrate: the transport is closed */
     bool mig_termed;          /* migrate: its command was sent SIGTERM */
-    uint8_t mig_target_rc;    /* migrate: the target's report */
     enum op_result mig_result;/* held while the target's command ends */
     struct migrate_wait *mig_wait;
     struct loop_timer *mig_timer;
@@ -145,14 +212,38 @@ struct op {
     struct loop_timer *console_timer;
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
-    int rc;                   /* the main ao's rc */
-    int clean_rc;
     uint64_t t_start, t_abort, t_ao_done, t_done;
     const struct op_hooks *hooks;
     void *user;
 };
 
-/* ---- op.c, for op_migrate.c ---- */
+/* ---- op.c, for the kinds ---- */
+
+/* op_new() for a row of one's own (the host tests' kind). */
+struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
+                      const char *label, const struct op_hooks *hooks,
+                      void *user);
+
+/* Whether the op's kind has one of flags (OPK_*). */
+bool op_has(const struct op *op, unsigned flags);
+/* The ao of the op's phase has completed (a libxl ao callback). */
+void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
+/* What the op acts on, its device joined by prep ("to", "from"). */
+const char *op_desc(struct op *op, const char *prep, char *buf,
+                    size_t len);
+/* "failed", or "cancelled during X (after N s)". */
+const char *op_how(struct op *op, enum op_result result, char *buf,
+                   size_t len);
+/* After a cancelled or failed create: say what is left and finish. */
+void op_report_left(struct op *op, enum op_result result);
+/* libxl's rc in words. */
+const char *op_rc_text(int rc);
+/* The domain a create is making, once libxl has made it. */
+uint32_t op_phase_domid(struct op *op);
+/* The common answer to a one-ao kind's end (rc). */
+void op_simple_done(struct op *op, int rc);
+/* Run the kind's cleanup call (a destroy by default) as an ao. */
+void op_cleanup_ao(struct op *op);
 
 /* A message for the user through the op's hooks. */
 void op_note(struct op *op, enum op_note_level level, const char *fmt, ...)
@@ -180,7 +271,50 @@ void op_save_config_done(struct op *op, int rc);
 /* What the op's stream has carried so far, in bytes. */
 uint64_t op_stream_bytes(struct op *op);
 
-/* ---- op_migrate.c, for op.c ---- */
+/* ---- the kinds' files, for each other ---- */
+
+/* op_create.c: create -c's console wait ends with the op. */
+void op_console_stop_wait(struct op *op);
+
+/* op_device.c: "xvdb", "vif 1", or "a vif" while libxl has not chosen. */
+const char *op_dev_name(struct op *op, char *buf, size_t len);
+/* op_device.c: the command that removes the op's device, in buf. */
+const char *op_dev_remove_hint(struct op *op, char *buf, size_t len);
+
+/* op_balloon.c: start a create that frees memory first. */
+int op_balloon_start(struct op *op);
+/* op_balloon.c: its lock and reservation go (built, or not). */
+void op_balloon_release(struct op *op);
+/* op_balloon.c: a cancel while no ao runs yet; true when answered. */
+bool op_balloon_abort(struct op *op);
+/* op_balloon.c: the lock or memory waited for, in words. */
+bool op_balloon_phase(struct op *op, char *buf, size_t len);
+
+/* op_save.c: open the save's or core dump's file; -1 if it failed. */
+int op_out_open(struct op *op);
+/* op_save.c: the file is whole: sync and name it; -1 (said) if not. */
+int op_out_whole(struct op *op);
+/* op_save.c: the op ends: a file not whole is removed. */
+void op_out_end(struct op *op, enum op_result *result);
+/* op_save.c: the libxl call that writes the stream. */
+int op_call_save(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how);
+/* op_save.c: a save's or migration's ao of a phase has completed. */
+void op_save_done(struct op *op, int rc);
+/* op_save.c: the stream's phase in words, with bytes and rate. */
+void op_stream_phase(struct op *op, char *buf, size_t len);
+/* op_save.c: cancel a stream once it is safe to (libxl 4.17). */
+void op_stream_abort(struct op *op);
+/* op_save.c: a stream's record (the save's and migration's hook). */
+bool op_save_journal(struct op *op, struct journal_rec *jr);
+/* op_save.c: the file being written, in the record. */
+void op_out_journal(struct op *op, struct journal_rec *jr);
+/* op_save.c: watch whether the guest takes the suspend request. */
+void op_save_watch(struct op *op);
+/* op_save.c: "save" or "migration". */
+const char *op_save_noun(const struct op *op);
+/* op_save.c: a stream's ends: its timer, the suspend watch. */
+void op_stream_end(struct op *op);
+
 
 /* Sender: wait for the target's banner; -1 (said) if it cannot. */
 int op_mig_start(struct op *op);
@@ -197,5 +331,9 @@ void op_mig_in_uncommit(struct op *op);
 bool op_mig_finish(struct op *op, enum op_result result);
 /* A cancel where a migration has its own rules; true when handled. */
 bool op_mig_abort(struct op *op);
+/* A PV domain on a Xen without shadow paging: no live migration. */
+bool op_mig_no_shadow(struct op *op);
+/* The handover's timer goes (the op ends). */
+void op_mig_timer_stop(struct op *op);
 
 #endif

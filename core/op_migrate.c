@@ -209,13 +209,11 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
     if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
                 strerror(errno));
-        op->mig_go_sent = true;
         op_mig_left(op);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
     testpoint("send-go-sent");
-    op->mig_go_sent = true;
     op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
             "start '%s'", op->label);
     if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
@@ -293,7 +291,6 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         op_launch(op);
         return;
     }
-    op->mig_target_rc = status;
     op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
             "%u)", op->label, status);
     if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig_recv_fd, MIGRATE_GO,
@@ -432,7 +429,7 @@ static void op_mig_drain_timer(struct loop *lp, void *user)
 bool op_mig_finish(struct op *op, enum op_result result)
 {
     op_mig_stop_wait(op);
-    if (op->kind == OP_MIGRATE && !op->mig_ended) {
+    if (op->k == &op_kind_migrate && !op->mig_ended) {
         op->mig_ended = true;
         op->mig_result = result;
         if (op->fd >= 0)
@@ -646,7 +643,7 @@ bool op_mig_abort(struct op *op)
                 "starts it here", op->mig_name);
         return true;
     }
-    if (op->kind != OP_MIGRATE)
+    if (op->k != &op_kind_migrate)
         return false;
     switch (op->phase) {
     case OP_PHASE_MIG_BANNER:
@@ -687,3 +684,72 @@ bool op_mig_abort(struct op *op)
     }
 }
 
+/* A PV domain on a Xen without shadow paging: no live migration. */
+bool op_mig_no_shadow(struct op *op)
+{
+    libxl_physinfo pi;
+    libxl_dominfo info;
+    bool pv = false, shadow = true;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) == 0)
+        pv = info.domain_type == LIBXL_DOMAIN_TYPE_PV;
+    libxl_dominfo_dispose(&info);
+    libxl_physinfo_init(&pi);
+    if (libxl_get_physinfo(loop_ctx(op->lp), &pi) == 0)
+        shadow = pi.cap_shadow;
+    libxl_physinfo_dispose(&pi);
+    return pv && !shadow;
+}
+
+void op_mig_timer_stop(struct op *op)
+{
+    if (op->mig_timer) {
+        loop_timer_cancel(op->lp, op->mig_timer);
+        op->mig_timer = NULL;
+    }
+}
+
+/* ---- the sending end's row ---- */
+
+static int op_migrate_start(struct op *op)
+{
+    op_save_watch(op);
+    return op_mig_start(op);
+}
+
+static bool op_migrate_abort(struct op *op, int why)
+{
+    (void)why;
+    if (op_mig_abort(op))
+        return true;
+    if (op->state != OP_RUNNING || op->phase != OP_PHASE_MAIN)
+        return false;
+    op_stream_abort(op);
+    return true;
+}
+
+static bool op_migrate_finish(struct op *op, enum op_result *result)
+{
+    if (op_mig_finish(op, *result))
+        return true;    /* the target's command ends first */
+    op_mig_timer_stop(op);
+    op_stream_end(op);
+    return false;
+}
+
+static bool op_migrate_phase(struct op *op, char *buf, size_t len)
+{
+    op_stream_phase(op, buf, len);
+    return true;
+}
+
+const struct op_kind_row op_kind_migrate = {
+    .verb = "migrate", .flags = OPK_STREAM | OPK_MIGRATE,
+    .call = op_call_save, .start = op_migrate_start, .done = op_save_done,
+    .abort = op_migrate_abort, .finish = op_migrate_finish,
+    .phase_words = op_migrate_phase, .journal = op_save_journal,
+    .left = "domain %u may be left suspended here, and the target may "
+            "have a copy: check both hosts before you resume one ('axl "
+            "list %u')",
+};

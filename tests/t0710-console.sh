@@ -51,6 +51,29 @@ ok "  the guest runs on" dom_exists c-a
 unlike "$(cat "$tmp/a.err")" "creating domain" \
     "  no progress line is printed over the console"
 
+# ---- create -c -F: one signal ends the monitor and the console alike ----
+# The console client and the foreground monitor each have a say on a
+# signal; one SIGTERM must reach both, or axl runs on with its client.
+axl create -c -F "$(cfg c-f)" </dev/null >"$tmp/f.out" 2>"$tmp/f.err" &
+pid=$!
+if wait_for 30 grep -q AXL-GUEST-UP "$tmp/f.out"; then
+    kill -TERM "$pid"
+    wait_exit "$pid" 10
+    ok "create -c -F: one SIGTERM ends axl (monitor and console)" \
+        test "$rc" != timeout
+    diag "create -c -F after SIGTERM: status $rc"
+    like "$(cat "$tmp/f.err")" "stopped monitoring domain [0-9]+ \('c-f'\)" \
+        "  the monitor says it stopped"
+    ok "  its console client ends with it" \
+        wait_for 5 eval '[ -z "$(consoles)" ]'
+    ok "  the guest runs on" dom_exists c-f
+else
+    fail "create -c -F: the guest's console shows its marker" \
+        "$(tail -3 "$tmp/f.err")"
+    kill -9 "$pid"
+fi
+axl destroy c-f 2>/dev/null
+
 # ---- axl console ----
 timeout -s TERM 3 axl console c-a </dev/null >/dev/null 2>"$tmp/c.err"
 is "$?" 143 "console ended by SIGTERM: exit 143"

@@ -1,0 +1,254 @@
+/*
+ * op_balloon: a create that frees memory first, as xl's autoballoon
+ * does.  Two phases come before the build (MAIN): LOCK, waiting for
+ * xl's lock (shared with xl, so that the two never count the same free
+ * memory twice), then BALLOON, Domain-0 asked to give back what the new
+ * domain needs.  A cancel in either leaves nothing built.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "balloon.h"
+#include "loop.h"
+#include "op.h"
+
+#include "op_int.h"
+
+void op_set_balloon(struct op *op, const char *lockfile)
+{
+    op->balloon = true;
+    snprintf(op->lockfile, sizeof(op->lockfile), "%s", lockfile);
+}
+
+/* The creates of this process that count on memory while they build. */
+static struct op *op_balloon_list;
+
+void op_balloon_release(struct op *op)
+{
+    struct op **pp;
+
+    if (op->balloon_timer) {
+        loop_timer_cancel(op->lp, op->balloon_timer);
+        op->balloon_timer = NULL;
+    }
+    for (pp = &op_balloon_list; *pp; pp = &(*pp)->balloon_next)
+        if (*pp == op) {
+            *pp = op->balloon_next;
+            break;
+        }
+    op->reserved_kb = 0;
+    if (op->locked) {
+        balloon_unlock();
+        op->locked = false;
+    }
+}
+
+/* Domain-0's memory target, in MiB, for messages; 0 if unknown. */
+static unsigned long op_dom0_target_mib(struct op *op)
+{
+    uint64_t kb = 0;
+
+    if (libxl_get_memory_target(loop_ctx(op->lp), 0, &kb))
+        return 0;
+    return (unsigned long)(kb / 1024);
+}
+
+static void op_balloon_step(struct op *op);
+
+/*
+ * What the other creates of this process still count on: each one's
+ * need less what its domain has been given so far (free memory already
+ * shows that part).
+ */
+static uint64_t op_balloon_others(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    uint64_t sum = 0;
+    struct op *o;
+
+    for (o = op_balloon_list; o; o = o->balloon_next) {
+        uint64_t have = 0;
+        uint32_t id;
+        libxl_dominfo info;
+
+        if (o == op)
+            continue;
+        id = op_phase_domid(o);
+        libxl_dominfo_init(&info);
+        if (id != (uint32_t)INVALID_DOMID &&
+            libxl_domain_info(ctx, &info, id) == 0)
+            have = info.current_memkb;
+        libxl_dominfo_dispose(&info);
+        sum += o->reserved_kb > have ? o->reserved_kb - have : 0;
+    }
+    return sum;
+}
+
+static void op_balloon_timer(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->balloon_timer = NULL;
+    op_balloon_step(op);
+}
+
+/* The balloon phase failed: nothing was built. */
+static void op_balloon_fail(struct op *op, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void op_balloon_fail(struct op *op, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    op_balloon_release(op);
+    op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s", op->label,
+            msg);
+    op_report_left(op, OP_RESULT_FAILED);
+}
+
+/*
+ * One look: take xl's lock if it is free; then count the free memory
+ * less what other creates of this process count on; enough, and the
+ * build starts; short, and Domain-0 is asked for the rest, and asked
+ * again if someone took memory meanwhile.  No progress for 10 s, or 30 s
+ * in all, is a failure, as xl gives up.
+ */
+static void op_balloon_step(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    uint64_t now = loop_now_ms(), free_kb = 0, others, avail, missing;
+    int r;
+
+    if (op->phase == OP_PHASE_LOCK) {
+        r = balloon_lock(op->lockfile, &op->lock_holder);
+        if (r < 0) {
+            op_balloon_fail(op, "cannot take xl's lock '%s': %s",
+                            op->lockfile, strerror(errno));
+            return;
+        }
+        if (r > 0) {
+            op->balloon_timer = loop_timer_add(op->lp, 50, op_balloon_timer,
+                                               op);
+            return;
+        }
+        op->locked = true;
+        op->phase = OP_PHASE_BALLOON;
+        op->t_balloon_ms = op->t_progress_ms = now;
+        r = libxl_domain_need_memory(ctx, &op->config, INVALID_DOMID,
+                                     &op->need_kb);
+        if (r) {
+            op_balloon_fail(op, "cannot work out the memory it needs: %s",
+                            op_failure(op, r));
+            return;
+        }
+    }
+    r = libxl_get_free_memory(ctx, &free_kb);
+    if (r) {
+        op_balloon_fail(op, "cannot read the host's free memory: %s",
+                        op_failure(op, r));
+        return;
+    }
+    others = op_balloon_others(op);
+    avail = free_kb > others ? free_kb - others : 0;
+    if (avail >= op->need_kb) {
+        if (op->asked_kb)
+            op_note(op, OP_NOTE_INFO, "Domain-0 gave back memory: its "
+                    "target is now %lu MiB", op_dom0_target_mib(op));
+        op->reserved_kb = op->need_kb;
+        op->balloon_next = op_balloon_list;
+        op_balloon_list = op;
+        op->phase = OP_PHASE_MAIN;
+        op_launch(op);
+        return;
+    }
+    if (free_kb > op->best_free_kb) {
+        op->best_free_kb = free_kb;
+        op->t_progress_ms = now;
+    }
+    missing = op->need_kb - avail;
+    if (missing > op->asked_kb) {
+        r = libxl_set_memory_target(ctx, 0, -(int64_t)(missing -
+                                                       op->asked_kb), 1, 0);
+        if (r) {
+            op_balloon_fail(op, "cannot ask Domain-0 for %llu MiB: %s",
+                            (unsigned long long)(missing / 1024),
+                            op_failure(op, r));
+            return;
+        }
+        /* Domain-0 shrinks: the user always hears of it. */
+        op_note(op, OP_NOTE_INFO, "asking Domain-0 for %llu MiB "
+                "(%llu MiB free, %llu MiB needed%s)",
+                (unsigned long long)((missing - op->asked_kb) / 1024),
+                (unsigned long long)(free_kb / 1024),
+                (unsigned long long)(op->need_kb / 1024),
+                others ? ", the rest counted on by other creates" : "");
+        op->asked_kb = missing;
+        op->t_progress_ms = now;
+    }
+    if (now - op->t_progress_ms > OP_BALLOON_STALL_MS ||
+        now - op->t_balloon_ms > OP_BALLOON_TOTAL_MS) {
+        op_balloon_fail(op, "Domain-0 did not give back enough memory "
+                        "(%llu MiB free, %llu MiB needed; its target is "
+                        "now %lu MiB)", (unsigned long long)(free_kb / 1024),
+                        (unsigned long long)(op->need_kb / 1024),
+                        op_dom0_target_mib(op));
+        return;
+    }
+    op->balloon_timer = loop_timer_add(op->lp, OP_BALLOON_POLL_MS,
+                                       op_balloon_timer, op);
+}
+
+int op_balloon_start(struct op *op)
+{
+    op->phase = OP_PHASE_LOCK;
+    op_balloon_step(op);
+    return op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+}
+
+/* A cancel before the build: no ao runs yet, and nothing was built. */
+bool op_balloon_abort(struct op *op)
+{
+    bool asked = op->asked_kb > 0;
+
+    if (op->state != OP_RUNNING || (op->phase != OP_PHASE_LOCK &&
+                                    op->phase != OP_PHASE_BALLOON))
+        return false;
+    op_balloon_release(op);
+    if (asked)
+        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; nothing was "
+                "built; Domain-0's memory target is now %lu MiB", op->label,
+                op->cancel_phase, op_dom0_target_mib(op));
+    else
+        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; nothing was "
+                "built", op->label, op->cancel_phase);
+    op_finish(op, OP_RESULT_CANCELLED);
+    return true;
+}
+
+bool op_balloon_phase(struct op *op, char *buf, size_t len)
+{
+    if (op->phase == OP_PHASE_LOCK) {
+        if (op->lock_holder > 0)
+            snprintf(buf, len, "waiting for xl's lock %.100s (held by pid "
+                     "%d)", op->lockfile, (int)op->lock_holder);
+        else
+            snprintf(buf, len, "waiting for xl's lock %.100s", op->lockfile);
+        return true;
+    }
+    if (op->phase == OP_PHASE_BALLOON) {
+        snprintf(buf, len, "waiting for Domain-0 to give back %llu MiB",
+                 (unsigned long long)(op->asked_kb / 1024));
+        return true;
+    }
+    return false;
+}

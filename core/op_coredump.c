@@ -1,0 +1,142 @@
+/*
+ * op_coredump: dump-core.  libxl writes a core inside the call that
+ * starts its ao, where no abort reaches: the call runs in a child of
+ * axl's (the front end's child hook makes it) with a libxl context of
+ * its own, and a cancel kills the child.  The file is op_save.c's
+ * (op_out_*): made new, written under a temporary name, named once
+ * whole.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <libxl_utils.h>
+
+#include "loop.h"
+#include "op.h"
+
+#include "op_int.h"
+
+int op_child_work(struct op *op)
+{
+    libxl_ctx *c = NULL;
+    int rc = ERROR_FAIL;
+
+    libxl_postfork_child_noexec(loop_ctx(op->lp));
+    if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
+        rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
+    return rc;
+}
+
+/* The child making the call has ended: the call's "ao" is done. */
+static void op_dump_child_done(struct loop *lp, pid_t pid, int status,
+                               void *user)
+{
+    struct op *op = user;
+    int rc;
+
+    (void)pid;
+    op->child = 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        rc = 0;
+    else if (op->cancelled)
+        rc = ERROR_ABORTED;
+    else
+        rc = ERROR_FAIL;
+    op_main_done(loop_ctx(lp), rc, op);
+}
+
+static int op_dump_call(struct op *op, libxl_ctx *ctx,
+                        libxl_asyncop_how *how)
+{
+    pid_t pid;
+
+    (void)ctx;
+    (void)how;
+    pid = op->hooks->child ? op->hooks->child(op, op->user) : -1;
+    if (pid < 0)
+        return ERROR_FAIL;
+    op->child = pid;
+    if (loop_watch_child(op->lp, pid, op_dump_child_done, op) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        op->child = 0;
+        return ERROR_FAIL;
+    }
+    return 0;
+}
+
+/* Before the file: its record names it, so a kill never leaves it. */
+static int op_dump_start(struct op *op)
+{
+    if (op_out_open(op) < 0) {
+        op_finish(op, OP_RESULT_FAILED);
+        return -1;
+    }
+    return op_launch(op);
+}
+
+/* No ao to abort: the child is killed, and its end is the ao's. */
+static bool op_dump_abort(struct op *op, int why)
+{
+    char d[160];
+
+    (void)why;
+    if (op->state != OP_RUNNING)
+        return false;
+    op->state = OP_ABORTING;
+    op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+            op_desc(op, NULL, d, sizeof(d)));
+    if (op->child > 0)
+        kill(op->child, SIGKILL);
+    return true;
+}
+
+static bool op_dump_phase(struct op *op, char *buf, size_t len)
+{
+    struct stat st;
+
+    if (!op->path)
+        return false;
+    snprintf(buf, len, "writing the core of domain %u (%lld MiB so far)",
+             op->domid, stat(op->path, &st) == 0
+             ? (long long)st.st_size / (1024 * 1024) : 0LL);
+    return true;
+}
+
+/* A whole core file is named; one that is not is removed. */
+static bool op_dump_finish(struct op *op, enum op_result *result)
+{
+    op_out_end(op, result);
+    return false;
+}
+
+/* A file being written is recorded, for a cleanup after a kill. */
+static bool op_dump_journal(struct op *op, struct journal_rec *jr)
+{
+    if (!op->out_tmp)
+        return false;
+    jr->stream = true;
+    snprintf(jr->after, sizeof(jr->after), "destroy");
+    op_out_journal(op, jr);
+    return true;
+}
+
+const struct op_kind_row op_kind_core_dump = {
+    .verb = "dump-core", .call = op_dump_call, .start = op_dump_start,
+    .abort = op_dump_abort, .phase_words = op_dump_phase,
+    .finish = op_dump_finish, .journal = op_dump_journal,
+    .left = "a partly written core file of domain %u may be left (its "
+            "name ends in .axl-tmp)",
+};
+
+int op_set_path(struct op *op, const char *path)
+{
+    free(op->path);
+    op->path = strdup(path);
+    return op->path ? 0 : -1;
+}

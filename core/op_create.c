@@ -1,0 +1,321 @@
+/*
+ * op_create: a domain built, from a configuration (create), from a save
+ * file (restore: op_set_fd), or from a migration's stream (incoming:
+ * op_set_migrate_in, whose handover is op_migrate.c's).
+ *
+ * Phases: [LOCK -> BALLOON (op_balloon.c)] -> MAIN, the build, which
+ * leaves the domain paused -> [CONSOLE: create -c waits for its client]
+ * -> UNPAUSE (unless -p).  An incoming migration waits for the sender's
+ * go-ahead (MIG_GO) between MAIN and UNPAUSE.  A cancel during the build
+ * aborts it; what libxl leaves is destroyed, or kept (--on-cancel=keep).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "dom.h"
+#include "journal.h"
+#include "loop.h"
+#include "op.h"
+#include "testpoint.h"
+
+#include "op_int.h"
+
+static int op_create_call(struct op *op, libxl_ctx *ctx,
+                          libxl_asyncop_how *how)
+{
+    if (op->phase == OP_PHASE_UNPAUSE)
+        return libxl_domain_unpause(ctx, op->domid, how);
+    if (op->fd >= 0) {
+        op->stream_bytes0 = op_stream_bytes(op);
+        return libxl_domain_create_restore(ctx, &op->config, &op->domid_out,
+                                           op->fd, -1, &op->restore_params,
+                                           how, op->console_fn
+                                           ? &op->console_how : NULL);
+    }
+    return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
+                                   op->console_fn ? &op->console_how : NULL);
+}
+
+static int op_create_start(struct op *op)
+{
+    op_note(op, OP_NOTE_PROGRESS, "creating domain '%s'", op->label);
+    if (op->balloon)
+        return op_balloon_start(op);
+    return op_launch(op);
+}
+
+/* ---- create -c: the console ---- */
+
+static void op_console_event(libxl_ctx *ctx, libxl_event *ev,
+                             void *for_callback)
+{
+    struct op *op = for_callback;
+    uint32_t domid = ev->domid;
+
+    libxl_event_free(ctx, ev);
+    if (op->state != OP_RUNNING || !op->console_fn)
+        return;
+    op->console_waiting = true;
+    op->console_fn(op, domid, op->console_user);
+}
+
+void op_set_console(struct op *op, op_console_fn *fn, void *user)
+{
+    op->console_fn = fn;
+    op->console_user = user;
+    op->console_how.callback = op_console_event;
+    op->console_how.for_callback = op;
+}
+
+void op_console_stop_wait(struct op *op)
+{
+    op->console_waiting = false;
+    if (op->console_timer) {
+        loop_timer_cancel(op->lp, op->console_timer);
+        op->console_timer = NULL;
+    }
+}
+
+/* Unpause the new domain now: the console is there, or will not be. */
+static void op_console_go(struct op *op)
+{
+    op_console_stop_wait(op);
+    op->phase = OP_PHASE_UNPAUSE;
+    op_launch(op);
+}
+
+static void op_console_timeout(struct loop *lp, void *user)
+{
+    struct op *op = user;
+
+    (void)lp;
+    op->console_timer = NULL;
+    op_note(op, OP_NOTE_INFO, "the console client did not connect within "
+            "%d s; starting the domain anyway", OP_CONSOLE_WAIT_MS / 1000);
+    op_console_go(op);
+}
+
+/* The build is done: wait (bounded) for the console before unpausing. */
+static void op_console_wait(struct op *op)
+{
+    op->phase = OP_PHASE_CONSOLE;
+    op->console_timer = loop_timer_add(op->lp, OP_CONSOLE_WAIT_MS,
+                                       op_console_timeout, op);
+    if (!op->console_timer)
+        op_console_go(op);
+}
+
+void op_console_connected(struct op *op)
+{
+    if (!op->console_waiting)
+        return;
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE)
+        op_console_go(op);
+    else
+        op_console_stop_wait(op);
+}
+
+void op_create_cancelled(struct op *op, int rc)
+{
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc != ERROR_ABORTED) {
+        /* libxl failed on its way out and destroyed the domain itself. */
+        op_note(op, OP_NOTE_INFO, "create of '%s' stopped (%s); "
+                "libxl destroyed what it had built%s", op->label,
+                op_rc_text(rc),
+                op->on_cancel == OP_ON_CANCEL_KEEP
+                    ? ", so --on-cancel=keep could not be honoured" : "");
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->domid == (uint32_t)INVALID_DOMID) {
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->abandon_cleanup) {
+        op_report_left(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    if (op->on_cancel == OP_ON_CANCEL_KEEP) {
+        enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
+
+        op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; %s kept, %s",
+                op->label, op->cancel_phase, d, dom_state_name(st));
+        op_note(op, OP_NOTE_INFO, "inspect it with 'axl list %u', "
+                "start it with 'axl unpause %u', remove it with "
+                "'axl destroy %u'", op->domid, op->domid, op->domid);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_start_cleanup(op);
+}
+
+/* The build's ao has completed (rc). */
+static void op_create_built(struct op *op, int rc)
+{
+    char d[160];
+
+    /* Built (or not): its memory is taken; xl's lock goes, as xl's. */
+    op_balloon_release(op);
+    if (op->domid_out != (uint32_t)INVALID_DOMID)
+        op->domid = op->domid_out;
+    if (op->cancelled && rc) {
+        op_create_cancelled(op, rc);
+        return;
+    }
+    if (rc) {
+        op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s",
+                op->label, op_failure(op, rc));
+        op_report_left(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (op->cancelled)
+        op_note(op, OP_NOTE_INFO, "create of '%s' had finished before the "
+                "cancel took effect; nothing was cancelled", op->label);
+    if (op->mig_in) {
+        op_mig_in_ready(op);
+        return;
+    }
+    if (!op->start_paused) {
+        if (op->console_waiting) {
+            op_console_wait(op);
+            return;
+        }
+        op->phase = OP_PHASE_UNPAUSE;
+        op_launch(op);
+        return;
+    }
+    op_note(op, OP_NOTE_PROGRESS, "created %s, paused",
+            op_dom_desc(op, d, sizeof(d)));
+    op_finish(op, OP_RESULT_OK);
+}
+
+static void op_create_done(struct op *op, int rc)
+{
+    char d[160];
+
+    if (op->phase == OP_PHASE_MAIN) {
+        op_create_built(op, rc);
+        return;
+    }
+    /* OP_PHASE_UNPAUSE */
+    if (rc && op->mig_in) {
+        /* The sender is told to resume its copy: this one goes. */
+        op_note(op, OP_NOTE_ERROR, "cannot unpause received %s: %s",
+                op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
+        op_mig_in_uncommit(op);
+        op->mig_failed = true;
+        op_start_cleanup(op);
+        return;
+    }
+    if (rc) {
+        op_note(op, OP_NOTE_ERROR, "cannot unpause new %s: %s",
+                op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
+        op_report_left(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (op->mig_in)
+        testpoint("recv-unpaused");
+    op_note(op, OP_NOTE_PROGRESS, "%s %s, running",
+            op->mig_in ? "received" : "created",
+            op_dom_desc(op, d, sizeof(d)));
+    op_finish(op, OP_RESULT_OK);
+}
+
+static bool op_create_abort(struct op *op, int why)
+{
+    (void)why;
+    if (op_balloon_abort(op))
+        return true;
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE) {
+        /* Built, paused, waiting for the console: as a cancelled build. */
+        op_console_stop_wait(op);
+        op->state = OP_ABORTING;
+        op_create_cancelled(op, ERROR_ABORTED);
+        return true;
+    }
+    if (op->mig_in && op_mig_abort(op))
+        return true;
+    if (op->state == OP_RUNNING && op->phase == OP_PHASE_MAIN &&
+        op->fd >= 0) {
+        op_stream_abort(op);    /* a restore's */
+        return true;
+    }
+    return false;
+}
+
+static bool op_create_finish(struct op *op, enum op_result *result)
+{
+    if (op->mig_in && op_mig_finish(op, *result))
+        return true;    /* the handover's last step calls again */
+    op_mig_timer_stop(op);
+    op_stream_end(op);
+    op_console_stop_wait(op);
+    op_balloon_release(op);
+    return false;
+}
+
+static bool op_create_phase(struct op *op, char *buf, size_t len)
+{
+    if (op->phase == OP_PHASE_CONSOLE) {
+        snprintf(buf, len, "waiting for the console client");
+        return true;
+    }
+    if (op->mig_in && op->phase != OP_PHASE_MAIN) {
+        op_stream_phase(op, buf, len);
+        return true;
+    }
+    return op_balloon_phase(op, buf, len);
+}
+
+/* The record names the domain by its uuid, known before it exists. */
+static bool op_create_journal(struct op *op, struct journal_rec *jr)
+{
+    libxl_uuid_copy(loop_ctx(op->lp), &jr->uuid, &op->config.c_info.uuid);
+    return true;
+}
+
+/* The on-cancel destroy of the half-built domain has completed. */
+static void op_create_clean_done(struct op *op, int rc)
+{
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc == 0 && op->mig_failed) {
+        op_note(op, OP_NOTE_INFO, "%s of '%s' failed; %s destroyed; nothing "
+                "is left", op_verb(op), op->label, d);
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (rc == 0) {
+        op_note(op, OP_NOTE_INFO, "%s of '%s' cancelled%s; %s destroyed; "
+                "nothing is left", op_verb(op), op->label, op->cancel_phase,
+                d);
+        op_finish(op, OP_RESULT_CANCELLED);
+        return;
+    }
+    op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
+            rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
+    op_report_left(op, OP_RESULT_CANCELLED);
+}
+
+const struct op_kind_row op_kind_create = {
+    .verb = "create", .flags = OPK_BUILD, .call = op_create_call,
+    .start = op_create_start, .done = op_create_done,
+    .abort = op_create_abort, .finish = op_create_finish,
+    .phase_words = op_create_phase, .journal = op_create_journal,
+    .clean_done = op_create_clean_done,
+    .left = "domain %u may be left half-built; remove it with 'axl "
+            "destroy %u'",
+};
+
+void op_set_start_paused(struct op *op, bool paused)
+{
+    op->start_paused = paused;
+}

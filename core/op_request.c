@@ -1,0 +1,200 @@
+/*
+ * op_request: shutdown and reboot.  The guest is asked through its PV
+ * drivers; without them, -F presses its ACPI button instead (the
+ * trigger phase).  -w then waits until the domain has shut down (1) or
+ * is gone (2), and shutdown --then-destroy destroys a domain that did
+ * not shut down before --timeout.
+ */
+#include <stdio.h>
+
+#include <libxl_utils.h>
+
+#include "dom.h"
+#include "loop.h"
+#include "op.h"
+
+#include "op_int.h"
+
+static bool op_req_reboot(const struct op *op)
+{
+    return op->k == &op_kind_reboot;
+}
+
+static int op_req_call(struct op *op, libxl_ctx *ctx,
+                       libxl_asyncop_how *how)
+{
+    if (op->phase == OP_PHASE_TRIGGER)
+        return libxl_send_trigger(ctx, op->domid, op_req_reboot(op)
+                                  ? LIBXL_TRIGGER_RESET : LIBXL_TRIGGER_POWER,
+                                  0, how);
+    if (op_req_reboot(op))
+        return libxl_domain_reboot(ctx, op->domid, how);
+    return libxl_domain_shutdown(ctx, op->domid, how);
+}
+
+/* A domain's death or shutdown, for an op waiting on it. */
+static void op_req_event(struct loop *lp, libxl_event *ev, void *user)
+{
+    struct op *op = user;
+    char d[160];
+
+    if (op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
+        (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH ||
+         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && op->wait == 1))) {
+        op_note(op, OP_NOTE_PROGRESS, "%s %s",
+                op_dom_desc(op, d, sizeof(d)),
+                ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH
+                    ? "is gone" : op_req_reboot(op)
+                    ? "has shut down to reboot" : "has shut down");
+        op_finish(op, OP_RESULT_OK);
+    }
+    libxl_event_free(loop_ctx(lp), ev);
+}
+
+/* The request is made: wait (-w) for the domain to go down. */
+static void op_req_wait(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    enum dom_state st;
+    char d[160];
+    int rc;
+
+    op_dom_desc(op, d, sizeof(d));
+    op->sink.fn = op_req_event;
+    op->sink.user = op;
+    rc = libxl_evenable_domain_death(ctx, op->domid, LOOP_EV_USER(&op->sink),
+                                     &op->deathw);
+    if (rc) {
+        op_note(op, OP_NOTE_ERROR, "cannot wait for %s: %s", d,
+                op_failure(op, rc));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op->phase = OP_PHASE_WAIT;
+    /*
+     * libxl checks a new watcher only when @releaseDomain fires next: a
+     * domain already down would never be reported.  Look once now.
+     */
+    st = dom_state_of(ctx, op->domid);
+    if (st == DOM_GONE || (op->wait == 1 && (st == DOM_SHUTDOWN ||
+                                              st == DOM_DYING))) {
+        op_note(op, OP_NOTE_PROGRESS, "%s %s", d,
+                st == DOM_GONE ? "is gone" : "has shut down");
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    op_note(op, OP_NOTE_PROGRESS, "waiting for %s to %s", d,
+            op->wait == 2 ? "be gone" : op_req_reboot(op)
+            ? "shut down to reboot" : "shut down");
+}
+
+/*
+ * The request's ao is done: fall back to the ACPI button for a guest
+ * without PV drivers (-F), then wait (-w).
+ */
+static void op_req_done(struct op *op, int rc)
+{
+    const char *button = op_req_reboot(op) ? "reset" : "power";
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc == ERROR_NOPARAVIRT && !op->cancelled &&
+        op->phase == OP_PHASE_MAIN) {
+        if (!op->fallback) {
+            op_note(op, OP_NOTE_ERROR, "cannot %s %s: it has no PV drivers "
+                    "(-F presses its ACPI %s button instead)", op_verb(op),
+                    d, button);
+            op_finish(op, OP_RESULT_FAILED);
+            return;
+        }
+        op_note(op, OP_NOTE_PROGRESS, "%s has no PV drivers: pressing its "
+                "ACPI %s button", d, button);
+        op->phase = OP_PHASE_TRIGGER;
+        op_launch(op);
+        return;
+    }
+    if (rc || op->cancelled || !op->wait) {
+        op_simple_done(op, rc);
+        return;
+    }
+    op_req_wait(op);
+}
+
+static bool op_req_abort(struct op *op, int why)
+{
+    char d[160];
+
+    if (op->state != OP_RUNNING || op->phase != OP_PHASE_WAIT)
+        return false;
+    if (op->then_destroy && why == OP_WHY_TIMEOUT) {
+        /* shutdown --then-destroy: the guest had its time. */
+        op_note(op, OP_NOTE_INFO, "%s did not shut down in time: destroying "
+                "it", op_dom_desc(op, d, sizeof(d)));
+        op_cleanup_ao(op);
+        return true;
+    }
+    /* No ao runs: the request was made; only the wait ends. */
+    op_note(op, OP_NOTE_INFO, "%s of %s: no longer waiting; the guest was "
+            "asked and may still %s", op_verb(op),
+            op_desc(op, NULL, d, sizeof(d)),
+            op_req_reboot(op) ? "reboot" : "shut down");
+    op_finish(op, OP_RESULT_CANCELLED);
+    return true;
+}
+
+static bool op_req_phase(struct op *op, char *buf, size_t len)
+{
+    if (op->phase != OP_PHASE_WAIT)
+        return false;
+    snprintf(buf, len, "waiting for domain %u to %s", op->domid,
+             op->wait == 2 ? "be gone" : "shut down");
+    return true;
+}
+
+/* shutdown --then-destroy: the destroy is the outcome asked for. */
+static void op_req_clean_done(struct op *op, int rc)
+{
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (rc == 0 || dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE) {
+        op_note(op, OP_NOTE_INFO, "%s destroyed after it did not shut down "
+                "in time", d);
+        op_finish(op, OP_RESULT_OK);
+        return;
+    }
+    op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
+            rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
+    op_report_left(op, OP_RESULT_CANCELLED);
+}
+
+const struct op_kind_row op_kind_shutdown = {
+    .verb = "shutdown", .flags = OPK_REQ, .call = op_req_call,
+    .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
+    .clean_done = op_req_clean_done,
+    .left = "the shutdown request may have reached domain %u; nothing to "
+            "clean up",
+};
+
+const struct op_kind_row op_kind_reboot = {
+    .verb = "reboot", .flags = OPK_REQ, .call = op_req_call,
+    .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
+    .clean_done = op_req_clean_done,
+    .left = "the reboot request may have reached domain %u; nothing to "
+            "clean up",
+};
+
+void op_set_fallback(struct op *op, bool fallback)
+{
+    op->fallback = fallback;
+}
+
+void op_set_then_destroy(struct op *op, bool then_destroy)
+{
+    op->then_destroy = then_destroy;
+}
+
+void op_set_wait(struct op *op, int wait)
+{
+    op->wait = wait;
+}

@@ -1,0 +1,140 @@
+/*
+ * op_simple: the kinds that are one libxl ao and nothing else: destroy,
+ * pause, unpause, retrieve, vcpu-set, trigger, qemu-monitor-command and
+ * soft-reset.  op.c's common answers serve them all (op_simple_done()).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "loop.h"
+#include "op.h"
+
+#include "op_int.h"
+
+/* The calls that take nothing but the domain. */
+#define OP_CALL_DOMID(NAME, FN)                                           \
+    static int op_call_##NAME(struct op *op, libxl_ctx *ctx,              \
+                              libxl_asyncop_how *how)                     \
+    {                                                                     \
+        return FN(ctx, op->domid, how);                                   \
+    }
+
+OP_CALL_DOMID(destroy, libxl_domain_destroy)
+OP_CALL_DOMID(pause, libxl_domain_pause)
+OP_CALL_DOMID(unpause, libxl_domain_unpause)
+
+static int op_call_retrieve(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_retrieve_domain_configuration(ctx, op->domid, &op->config,
+                                               how);
+}
+
+static int op_call_vcpu_set(struct op *op, libxl_ctx *ctx,
+                            libxl_asyncop_how *how)
+{
+    return libxl_set_vcpuonline(ctx, op->domid, &op->vcpus, how);
+}
+
+static int op_call_trigger(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    return libxl_send_trigger(ctx, op->domid, op->trigger, op->trigger_vcpu,
+                              how);
+}
+
+static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
+                                libxl_asyncop_how *how)
+{
+    return libxl_qemu_monitor_command(ctx, op->domid, op->monitor_cmd,
+                                      &op->monitor_out, how);
+}
+
+static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
+                              libxl_asyncop_how *how)
+{
+    return libxl_domain_soft_reset(ctx, &op->config, op->domid, how, NULL);
+}
+
+const struct op_kind_row op_kind_destroy = {
+    .verb = "destroy", .call = op_call_destroy,
+    .left = "domain %u may be partly destroyed; run 'axl destroy %u' "
+            "again",
+};
+
+const struct op_kind_row op_kind_pause = {
+    .verb = "pause", .call = op_call_pause,
+    .left = "a pause leaves nothing to clean up (see 'axl list %u')",
+};
+
+const struct op_kind_row op_kind_unpause = {
+    .verb = "unpause", .call = op_call_unpause,
+    .left = "an unpause leaves nothing to clean up (see 'axl list %u')",
+};
+
+const struct op_kind_row op_kind_retrieve = {
+    .verb = "retrieve", .flags = OPK_READ, .call = op_call_retrieve,
+    .left = "reading a configuration leaves nothing to clean up",
+};
+
+const struct op_kind_row op_kind_vcpu_set = {
+    .verb = "vcpu-set", .call = op_call_vcpu_set,
+    .left = "some vCPUs of domain %u may have changed; check with 'axl "
+            "vcpu-list %u'",
+};
+
+const struct op_kind_row op_kind_trigger = {
+    .verb = "trigger", .call = op_call_trigger,
+    .left = "the trigger may have reached domain %u; nothing to clean up",
+};
+
+const struct op_kind_row op_kind_qemu_monitor = {
+    .verb = "qemu-monitor-command", .call = op_call_qemu_monitor,
+    .left = "the command may have reached the device model of domain %u; "
+            "nothing to clean up",
+};
+
+const struct op_kind_row op_kind_soft_reset = {
+    .verb = "soft-reset", .call = op_call_soft_reset,
+    .left = "domain %u may be left half-reset; check 'axl list %u'",
+};
+
+int op_set_vcpus(struct op *op, unsigned n)
+{
+    unsigned i;
+
+    if (op->k != &op_kind_vcpu_set)
+        return -1;
+    libxl_bitmap_dispose(&op->vcpus);
+    libxl_bitmap_init(&op->vcpus);
+    if (libxl_cpu_bitmap_alloc(loop_ctx(op->lp), &op->vcpus, (int)n))
+        return -1;
+    for (i = 0; i < n; i++)
+        libxl_bitmap_set(&op->vcpus, i);
+    return 0;
+}
+
+int op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu)
+{
+    if (op->k != &op_kind_trigger)
+        return -1;
+    op->trigger = trigger;
+    op->trigger_vcpu = vcpu;
+    return 0;
+}
+
+int op_set_monitor_command(struct op *op, const char *command)
+{
+    if (op->k != &op_kind_qemu_monitor)
+        return -1;
+    free(op->monitor_cmd);
+    op->monitor_cmd = strdup(command);
+    return op->monitor_cmd ? 0 : -1;
+}
+
+const char *op_monitor_output(const struct op *op)
+{
+    return op->monitor_out;
+}
