@@ -20,6 +20,10 @@
 #define MON_DESTROY    0x8u
 #define MON_RESTART    0x10u /* create it again */
 #define MON_SOFT_RESET 0x20u /* reset it in place */
+/* The monitor runs the steps lowest bit first: their bits are their order. */
+_Static_assert(MON_COREDUMP < MON_RELOAD && MON_RELOAD < MON_RENAME &&
+               MON_RENAME < MON_DESTROY && MON_DESTROY < MON_RESTART,
+               "the monitor's steps run in the order of their bits");
 
 /*
  * The action cfg gives for a shutdown with this reason.  A suspend is

@@ -96,8 +96,10 @@ int main(void)
     check(w.open_quote && w.ends_in_word,
           "an open quote is the word being typed");
     words_free(&w);
+    check(w.argc == 0 && !w.argv && !w.open_quote,
+          "words_free leaves the words empty");
     words_free(&w);
-    check(1, "words_free twice is harmless");
+    check(w.argc == 0 && !w.argv, "words_free twice is harmless");
     check(!strcmp(words_strerror(WORDS_EQUOTE), "unterminated quote"),
           "words_strerror names an open quote");
 
