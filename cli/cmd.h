@@ -349,54 +349,9 @@ int cmd_create_follow(struct cli *cli, struct cmd_call *call,
                       struct job *job, enum op_on_cancel policy);
 void console_create_done(struct cli *cli, struct op *op);
 
-/* Command group entries. */
-extern const struct cmd_entry cmd_create_entry, cmd_destroy_entry,
-    cmd_list_entry, cmd_pause_entry, cmd_unpause_entry,
-    cmd_shutdown_entry, cmd_reboot_entry, cmd_help_entry,
-    cmd_version_entry, cmd_block_attach_entry, cmd_block_detach_entry,
-    cmd_block_list_entry, cmd_network_attach_entry,
-    cmd_network_detach_entry, cmd_network_list_entry, cmd_cleanup_entry,
-    cmd_config_update_entry, cmd_monitor_entry, cmd_console_entry,
-    cmd_dump_core_entry, cmd_save_entry, cmd_restore_entry,
-    cmd_migrate_entry, cmd_migrate_receive_entry;
-
-/* Requests to a running guest (cli/cmd_guest.c). */
-extern const struct cmd_entry cmd_vcpu_set_entry, cmd_trigger_entry,
-    cmd_button_press_entry, cmd_qemu_monitor_command_entry;
-
-/* The information commands (cli/cmd_info.c). */
-extern const struct cmd_entry cmd_info_entry, cmd_uptime_entry,
-    cmd_domid_entry, cmd_domname_entry, cmd_vm_list_entry,
-    cmd_vcpu_list_entry, cmd_dmesg_entry, cmd_claims_entry,
-    cmd_cpupool_list_entry, cmd_sharing_entry;
-
-/* Memory, vCPUs, schedulers, CPU pools (cli/cmd_sched.c) and the host
- * (cli/cmd_host.c). */
-extern const struct cmd_entry cmd_rename_entry, cmd_mem_set_entry,
-    cmd_mem_max_entry, cmd_vcpu_pin_entry, cmd_sched_credit_entry,
-    cmd_sched_credit2_entry, cmd_sched_rtds_entry, cmd_cpupool_create_entry,
-    cmd_cpupool_destroy_entry, cmd_cpupool_rename_entry,
-    cmd_cpupool_cpu_add_entry, cmd_cpupool_cpu_remove_entry,
-    cmd_cpupool_migrate_entry, cmd_cpupool_numa_split_entry,
-    cmd_debug_keys_entry, cmd_set_parameters_entry, cmd_sysrq_entry,
-    cmd_getenforce_entry, cmd_setenforce_entry, cmd_loadpolicy_entry,
-    cmd_top_entry, cmd_vncviewer_entry;
-
-/* The other device kinds and the cd drive (cli/cmd_vdev.c). */
-extern const struct cmd_entry cmd_vtpm_attach_entry, cmd_vtpm_detach_entry,
-    cmd_vtpm_list_entry, cmd_vkb_attach_entry, cmd_vkb_detach_entry,
-    cmd_vkb_list_entry, cmd_vdispl_attach_entry, cmd_vdispl_detach_entry,
-    cmd_vdispl_list_entry, cmd_vsnd_attach_entry, cmd_vsnd_detach_entry,
-    cmd_vsnd_list_entry, cmd_usbctrl_attach_entry, cmd_usbctrl_detach_entry,
-    cmd_usbdev_attach_entry, cmd_usbdev_detach_entry, cmd_usb_list_entry,
-    cmd_pci_attach_entry, cmd_pci_detach_entry, cmd_pci_list_entry,
-    cmd_pci_assignable_add_entry, cmd_pci_assignable_remove_entry,
-    cmd_pci_assignable_list_entry, cmd_channel_list_entry,
-    cmd_cd_insert_entry, cmd_cd_eject_entry;
-
-/* The shell's commands (cli/cmd_shell.c) and the completion helper. */
-extern const struct cmd_entry cmd_shell_entry, cmd_jobs_entry,
-    cmd_abort_entry, cmd_wait_entry, cmd_quit_entry, cmd_exit_entry,
-    cmd_complete_entry;
+/* Every command's entry, each in the cli/cmd_*.c of its subject. */
+#define CMD(id) extern const struct cmd_entry cmd_##id##_entry;
+#include "cmd_list.h"
+#undef CMD
 
 #endif
