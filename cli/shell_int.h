@@ -1,0 +1,109 @@
+/*
+ * shell_int: the shell's state and what its files share: cli/shell.c
+ * (running lines, batch input, the loop), cli/shell_rl.c (readline: the
+ * prompt, asynchronous output, history, completion) and cli/shell_fg.c
+ * (the foreground jobs, and signals).  Not for anything else.
+ */
+#ifndef AXL_SHELL_INT_H
+#define AXL_SHELL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../core/esc.h"
+#include "cli.h"
+
+#define SHELL_PROMPT       "axl> "
+#define SHELL_HISTORY_MAX  1000
+
+struct shell {
+    struct cli *cli;
+    bool tty;               /* readline on a terminal */
+    bool keep_going;
+    int fd;                 /* where commands come from */
+    const char *src;        /* its name, for messages */
+    int lineno;
+
+    int watch;              /* fd watched for: POLLIN (reading), 0 (a
+                               terminal's end only), or -1 (not) */
+    bool prompting;         /* the readline handler is installed */
+    bool in_line;           /* running the line just accepted */
+    const char *prompt;
+
+    char *buf;              /* batch: bytes read, not yet run */
+    size_t len, cap;
+    bool eof;
+    bool stopped;           /* batch: a command failed; run no more */
+
+    /* The foreground: jobs the shell waits for before reading on. */
+    struct job **fg;
+    int n_fg, cap_fg;
+    bool fg_wait;           /* set by `wait`: status of the first failure */
+    bool fg_quiet;          /* the end-of-input wait: status unchanged */
+    struct esc fg_esc;      /* SIGINTs during this foreground */
+    struct loop_timer *fg_timer;
+
+    int status;             /* the last command's */
+    int first_fail;         /* batch --keep-going: the first failure's */
+    bool quit;              /* leave once the foreground is done */
+    bool confirm;           /* the next line answers "quit anyway?" */
+    int die_signal;         /* SIGTERM/SIGHUP: cancel all, then exit */
+    bool hung_up;           /* the terminal has gone */
+    struct esc die_esc;
+
+    char *history;          /* the history file, or NULL */
+    pid_t child;            /* a program that has the terminal (console) */
+};
+
+/* The one shell of this process. */
+extern struct shell sh;
+
+/* ---- shell_rl.c ---- */
+
+/* Hide the prompt and the line being typed; show them again. */
+void shell_hide_line(void);
+void shell_show_line(void);
+/* Read input when events (POLLIN), or only watch for its end (0). */
+void shell_watch(int events);
+/* Prompt and read again; stop reading (a foreground command runs). */
+void shell_resume(void);
+void shell_pause(void);
+void shell_set_prompt(const char *prompt);
+/* Readline's completion of the word text at start..end. */
+char **shell_complete(const char *text, int start, int end);
+void shell_cands_clear(void);
+/* The history file: read it if it is safe to; add a line to it. */
+void shell_history_open(void);
+void shell_history_add(const char *line);
+
+/* ---- shell_fg.c ---- */
+
+/* Whether job is one the shell waits for before reading on. */
+bool shell_in_fg(const struct job *job);
+int shell_fg_add(struct job *job);
+/* Run the foreground: `wait` (is_wait), or the end of input (quiet). */
+int shell_fg_start(bool is_wait, bool quiet);
+/* The last command's status: $? of the shell, and batch's stop. */
+void shell_status(int status);
+/* At the end of input: wait for the jobs still running. */
+void shell_wait_rest(void);
+/* The answer to "quit anyway?". */
+void shell_confirm(const char *line);
+/* A job has finished (cli->job_done_hook). */
+void shell_job_done(struct cli *cli, struct job *job);
+/* A signal, from the loop. */
+void shell_on_signal(struct loop *lp, int signo, void *user);
+/* SIGTERM or SIGHUP: cancel everything, then exit by signo. */
+void shell_die(int signo);
+
+/* ---- shell.c ---- */
+
+/* A line the user typed (readline's handler), or NULL at the end. */
+void shell_line(char *line);
+/* Batch: run the complete lines read so far. */
+void shell_batch_pump(void);
+/* Input is readable (or gone). */
+void shell_on_input(struct loop *lp, int fd, short revents, void *user);
+
+#endif
