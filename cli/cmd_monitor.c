@@ -599,7 +599,7 @@ static bool mon_signal(struct cli *cli, int signo, void *user)
     if (m->job)
         return false;
     note("%s: stopped monitoring domain %u ('%s'); it is left %s (monitor "
-         "it again with 'axl monitor %s')", strsignal(signo), m->domid,
+         "it again with 'axl monitor %s')", esc_signame(signo), m->domid,
          m->name, dom_state_name(dom_state_of(loop_ctx(m->cli->lp),
                                               m->domid)), m->name);
     mon_end(m, AXL_EXIT_OK);

@@ -330,7 +330,7 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
     if (sh.hung_up && status == AXL_EXIT_OK && ferror(stderr))
         status = AXL_EXIT_FAIL;
     if (sh.die_signal)
-        note("%s: every job is finished; exiting", strsignal(sh.die_signal));
+        note("%s: every job is finished; exiting", esc_signame(sh.die_signal));
 out:
     shell_pause();
     if (sh.tty) {
