@@ -156,7 +156,11 @@ out:
     while (cli.jobs)
         job_forget(&cli, cli.jobs);
     loop_sync_end(cli.lp);
-    loop_dispose(cli.lp);
+    r = loop_dispose(cli.lp);
+    if (r) {
+        fflush(NULL);
+        raise(r);   /* the dispositions axl started with act on it */
+    }
     log_dispose(cli.log);
     /*
      * Only a signal that cancelled the work is re-raised: a shell that

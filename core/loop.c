@@ -291,13 +291,14 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
     return 0;
 }
 
-void loop_dispose(struct loop *lp)
+int loop_dispose(struct loop *lp)
 {
     struct loop_timer *t, *next;
+    int kept = 0;
     size_t i;
 
     if (!lp)
-        return;
+        return 0;
     if (lp->ctx)
         libxl_ctx_free(lp->ctx);
     wait_dispose();
@@ -307,8 +308,8 @@ void loop_dispose(struct loop *lp)
     }
     /*
      * Dispositions first: a signal still pending then acts as usual, and
-     * one the handler kept that the loop never took is raised again (but
-     * a SIGINT meant for synchronous work that is over).
+     * one the handler kept that the loop never took is the caller's to
+     * raise (but a SIGINT meant for synchronous work that is over).
      */
     for (i = 0; i < LOOP_N_CANCEL; i++)
         sigaction(loop_default_signals[i], &loop_orig_act[i], NULL);
@@ -319,10 +320,8 @@ void loop_dispose(struct loop *lp)
     for (i = 0; i < (size_t)lp->n_pending; i++) {
         int signo = LOOP_SIG_NO(lp->pending[i]);
 
-        if (!((lp->pending[i] & LOOP_SIG_SYNC) && signo == SIGINT)) {
-            fflush(NULL);
-            raise(signo);
-        }
+        if (!kept && !((lp->pending[i] & LOOP_SIG_SYNC) && signo == SIGINT))
+            kept = signo;
     }
     if (lp->sigfd >= 0)
         close(lp->sigfd);
@@ -333,6 +332,7 @@ void loop_dispose(struct loop *lp)
     free(lp->snap);
     free(lp->children);
     free(lp);
+    return kept;
 }
 
 /* ---- signals ---- */

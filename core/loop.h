@@ -82,10 +82,12 @@ struct loop_event_sink {
 
 /*
  * Free the libxl context, if any, and the loop; restores the signal mask
- * and dispositions axl started with.  A signal that arrived and was not
- * read then acts as it would have without axl.
+ * and dispositions axl started with.  A signal still pending then acts
+ * as it would have without axl; one the loop's handler kept and never
+ * handed over is returned (0: none), for the caller to raise once it has
+ * said and flushed what it must.
  */
-void loop_dispose(struct loop *lp);
+int loop_dispose(struct loop *lp);
 
 /*
  * Synchronous work: calls into libxl outside the loop (opening libxl,

@@ -255,8 +255,10 @@ int main(void)
         raise(SIGTERM);
         if (loop_end_signals(lp) != 0)
             _exit(1);
-        loop_dispose(lp);
-        _exit(2);
+        if (loop_dispose(lp) != SIGTERM)
+            _exit(2);
+        raise(SIGTERM);
+        _exit(3);
     }
     waitpid(pid, &status, 0);
     check(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
