@@ -102,15 +102,15 @@ static int cleanup_stream_left(libxl_ctx *ctx, const struct journal_rec *r,
 
     if (found < 0)
         return -1;
-    susp = found && strcmp(r->verb, "dump-core") &&
+    susp = found && r->kind != JOURNAL_DUMP &&
            dom_suspended(ctx, *domid_r);
-    if (r->saved && !strcmp(r->after, "destroy"))
+    if (r->saved && r->after == JOURNAL_AFTER_DESTROY)
         *act_r = found ? CLEANUP_DESTROY : CLEANUP_NONE;
     else if (!susp)
         *act_r = CLEANUP_NONE;
     else if (!r->resume)
         *act_r = CLEANUP_LEAVE;
-    else if (r->saved && !strcmp(r->after, "pause"))
+    else if (r->saved && r->after == JOURNAL_AFTER_PAUSE)
         *act_r = CLEANUP_RESUME_PAUSED;
     else
         *act_r = CLEANUP_RESUME;
@@ -137,7 +137,7 @@ static int cleanup_go_left(libxl_ctx *ctx, const struct journal_rec *r,
     st = dom_state_of(ctx, *domid_r);
     if (st == DOM_UNKNOWN)
         return -1;      /* libxl cannot tell: kept for later */
-    if (named && (strcmp(r->after, "unpause") || st != DOM_PAUSED))
+    if (named && (r->after != JOURNAL_AFTER_UNPAUSE || st != DOM_PAUSED))
         return 0;
     *act_r = CLEANUP_START;
     return 1;
@@ -184,7 +184,7 @@ static void cleanup_stream_say(const struct journal_rec *r, uint32_t domid,
     if (act != CLEANUP_NONE)
         n += snprintf(what, sizeof(what), "domain %u ('%s') was left %s",
                       domid, r->name, act != CLEANUP_DESTROY ? "suspended"
-                      : !strcmp(r->verb, "migrate")
+                      : r->kind == JOURNAL_MIGRATE
                       ? "suspended (the target runs the guest)"
                       : "saved, not yet destroyed");
     if (file)
@@ -214,8 +214,8 @@ static void cleanup_go_say(const struct journal_rec *r, uint32_t domid)
          "(never resume the sender's copy): 'axl cleanup' names it '%s'%s",
          domid, r->name, r->verb, (int)r->pid,
          r->phase[0] ? " during " : "", r->phase,
-         strcmp(r->after, "unpause") ? "named it" : "started it", r->to,
-         strcmp(r->after, "unpause") ? "" : " and unpauses it");
+         r->after != JOURNAL_AFTER_UNPAUSE ? "named it" : "started it",
+         r->to, r->after != JOURNAL_AFTER_UNPAUSE ? "" : " and unpauses it");
 }
 
 /* "domain 7 ('web') was left half-built by 'axl create' (pid ...)". */
@@ -603,7 +603,7 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
               "kept", domid);
         return;
     }
-    if (strcmp(r->after, "unpause") || st != DOM_PAUSED) {
+    if (r->after != JOURNAL_AFTER_UNPAUSE || st != DOM_PAUSED) {
         journal_remove(r);
         return;
     }

@@ -206,15 +206,18 @@ int journal_write(struct journal_rec *rec)
     if (!f)
         return -1;
     fprintf(f, "verb=%s\nname=%s\nuuid=%s\ndomid=%u\ndev=%s\nvdev=%s\n"
-            "devid=%d\nkeep=%d\nphase=%s\npid=%d\nstart=%llu\nchildren=%s\n",
+            "devid=%d\nkeep=%d\nphase=%s\npid=%d\nstart=%llu\nchildren=%s\n"
+            "kind=%s\n",
             rec->verb, rec->name, uuid, rec->domid, rec->dev, rec->vdev,
             rec->devid, rec->keep, rec->phase, (int)rec->pid, rec->start,
-            rec->children);
+            rec->children, journal_kind_name(rec->kind));
+    if (rec->devkind[0])
+        fprintf(f, "devkind=%s\n", rec->devkind);
     if (rec->stream)
         fprintf(f, "stream=1\nresume=%d\nsaved=%d\nfile=%s\nfinal=%s\n",
                 rec->resume, rec->saved, rec->file, rec->final);
-    if (rec->after[0])
-        fprintf(f, "after=%s\n", rec->after);
+    if (rec->after != JOURNAL_AFTER_NONE)
+        fprintf(f, "after=%s\n", journal_after_name(rec->after));
     if (rec->go)
         fprintf(f, "go=1\nto=%s\n", rec->to);
     if (rec->left)
@@ -320,6 +323,69 @@ int journal_kill_children(const struct journal_rec *rec, bool group)
 }
 
 /* Copy a value (the rest of the line) into dst. */
+static const char *const journal_kinds[] = {
+    [JOURNAL_UNKNOWN] = "unknown", [JOURNAL_CREATE] = "create",
+    [JOURNAL_ATTACH] = "attach", [JOURNAL_SAVE] = "save",
+    [JOURNAL_MIGRATE] = "migrate", [JOURNAL_DUMP] = "dump",
+};
+
+static const char *const journal_afters[] = {
+    [JOURNAL_AFTER_NONE] = "", [JOURNAL_AFTER_DESTROY] = "destroy",
+    [JOURNAL_AFTER_PAUSE] = "pause", [JOURNAL_AFTER_RESUME] = "resume",
+    [JOURNAL_AFTER_UNPAUSE] = "unpause",
+};
+
+#define JOURNAL_N(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *journal_kind_name(enum journal_kind k)
+{
+    return (unsigned)k < JOURNAL_N(journal_kinds) ? journal_kinds[k]
+                                                  : "unknown";
+}
+
+enum journal_kind journal_kind_by_name(const char *s)
+{
+    unsigned i;
+
+    for (i = 1; i < JOURNAL_N(journal_kinds); i++)
+        if (!strcmp(journal_kinds[i], s))
+            return (enum journal_kind)i;
+    return JOURNAL_UNKNOWN;
+}
+
+const char *journal_after_name(enum journal_after a)
+{
+    return (unsigned)a < JOURNAL_N(journal_afters) ? journal_afters[a] : "";
+}
+
+enum journal_after journal_after_by_name(const char *s)
+{
+    unsigned i;
+
+    for (i = 1; i < JOURNAL_N(journal_afters); i++)
+        if (!strcmp(journal_afters[i], s))
+            return (enum journal_after)i;
+    return JOURNAL_AFTER_NONE;
+}
+
+/* A record written before records had a kind: the verbs axl used then. */
+static enum journal_kind journal_kind_of_verb(const char *verb)
+{
+    size_t n = strlen(verb);
+
+    if (!strcmp(verb, "create") || !strcmp(verb, "incoming migration"))
+        return JOURNAL_CREATE;
+    if (!strcmp(verb, "save"))
+        return JOURNAL_SAVE;
+    if (!strcmp(verb, "migrate"))
+        return JOURNAL_MIGRATE;
+    if (!strcmp(verb, "dump-core"))
+        return JOURNAL_DUMP;
+    if (n > 7 && !strcmp(verb + n - 7, "-attach"))
+        return JOURNAL_ATTACH;
+    return JOURNAL_UNKNOWN;
+}
+
 static void journal_val(char *dst, size_t len, const char *v)
 {
     snprintf(dst, len, "%.*s", (int)strcspn(v, "\n"), v);
@@ -389,8 +455,18 @@ static int journal_read(const char *path, struct journal_rec *rec)
             journal_val(rec->file, sizeof(rec->file), v);
         else if (!strcmp(line, "final"))
             journal_val(rec->final, sizeof(rec->final), v);
-        else if (!strcmp(line, "after"))
-            journal_val(rec->after, sizeof(rec->after), v);
+        else if (!strcmp(line, "after")) {
+            char a[16];
+
+            journal_val(a, sizeof(a), v);
+            rec->after = journal_after_by_name(a);
+        } else if (!strcmp(line, "kind")) {
+            char k[16];
+
+            journal_val(k, sizeof(k), v);
+            rec->kind = journal_kind_by_name(k);
+        } else if (!strcmp(line, "devkind"))
+            journal_val(rec->devkind, sizeof(rec->devkind), v);
         else if (!strcmp(line, "go"))
             rec->go = atoi(v) != 0;
         else if (!strcmp(line, "to"))
@@ -402,6 +478,8 @@ static int journal_read(const char *path, struct journal_rec *rec)
     }
     fclose(f);
     snprintf(rec->path, sizeof(rec->path), "%s", path);
+    if (rec->kind == JOURNAL_UNKNOWN)
+        rec->kind = journal_kind_of_verb(rec->verb);
     return fields >= 12 && rec->verb[0] ? 0 : -1;
 }
 

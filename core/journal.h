@@ -21,8 +21,39 @@
 
 #define JOURNAL_DIR_DEFAULT "/run/axl"
 
+/*
+ * What a record is of, whatever the op's verb (words the user sees,
+ * which may change): the record says it in words of its own
+ * (journal_kind_name), read back by journal_kind_by_name.  A record an
+ * axl wrote before records had a kind gets it from its verb.
+ */
+enum journal_kind {
+    JOURNAL_UNKNOWN,
+    JOURNAL_CREATE,     /* create, restore, incoming migration */
+    JOURNAL_ATTACH,     /* a device attach (devkind says which) */
+    JOURNAL_SAVE,
+    JOURNAL_MIGRATE,    /* a migration's sending end */
+    JOURNAL_DUMP,       /* dump-core */
+};
+
+/* What finishes a stream once its file is whole, or a handover. */
+enum journal_after {
+    JOURNAL_AFTER_NONE,
+    JOURNAL_AFTER_DESTROY,  /* save (default), migrate: the copy goes */
+    JOURNAL_AFTER_PAUSE,    /* save -p; incoming -p: left paused */
+    JOURNAL_AFTER_RESUME,   /* save -c: runs on */
+    JOURNAL_AFTER_UNPAUSE,  /* incoming: the guest starts here */
+};
+
+const char *journal_kind_name(enum journal_kind k);
+enum journal_kind journal_kind_by_name(const char *s);
+const char *journal_after_name(enum journal_after a);
+enum journal_after journal_after_by_name(const char *s);
+
 struct journal_rec {
-    char verb[24];          /* "create", "block-attach", ... */
+    enum journal_kind kind;
+    char verb[24];          /* "create", "block-attach", ...: for messages */
+    char devkind[16];       /* JOURNAL_ATTACH: "disk", "nic", ... */
     char name[256];         /* the domain's name */
     libxl_uuid uuid;        /* a create's domain, if known (else nil) */
     uint32_t domid;         /* INVALID_DOMID until known */
@@ -61,7 +92,7 @@ struct journal_rec {
      * What a save does once its file is whole: "destroy", "pause" or
      * "resume" (-c), so that a cleanup finishes it as asked.
      */
-    char after[12];
+    enum journal_after after;
     /*
      * A migration's receiver, once the sender has handed the guest over
      * (go): the copy here is the guest, and a cleanup finishes what the

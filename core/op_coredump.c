@@ -121,7 +121,8 @@ static bool op_dump_journal(struct op *op, struct journal_rec *jr)
     if (!op->out_tmp)
         return false;
     jr->stream = true;
-    snprintf(jr->after, sizeof(jr->after), "destroy");
+    jr->kind = JOURNAL_DUMP;
+    jr->after = JOURNAL_AFTER_DESTROY;
     op_out_journal(op, jr);
     return true;
 }

@@ -277,6 +277,7 @@ static bool op_create_phase(struct op *op, char *buf, size_t len)
 /* The record names the domain by its uuid, known before it exists. */
 static bool op_create_journal(struct op *op, struct journal_rec *jr)
 {
+    jr->kind = JOURNAL_CREATE;
     libxl_uuid_copy(loop_ctx(op->lp), &jr->uuid, &op->config.c_info.uuid);
     return true;
 }

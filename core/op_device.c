@@ -255,24 +255,33 @@ static void op_pci_from_key(const struct op_dev_key *key, void *d)
     .lookup = op_##k##_lookup, .from_key = op_##k##_from_key
 
 static const struct op_dev_kind_info op_dev_kinds[] = {
-    [OP_DEV_DISK] = { "block-attach", "block-detach", "block-list",
-                      OP_DEV_ROW(disk), .force_flag = "-f " },
-    [OP_DEV_NIC] = { "network-attach", "network-detach", "network-list",
-                     OP_DEV_ROW(nic), .force_flag = "-f " },
-    [OP_DEV_VTPM] = { "vtpm-attach", "vtpm-detach", "vtpm-list",
-                      OP_DEV_ROW(vtpm), .force_flag = "-f " },
-    [OP_DEV_VKB] = { "vkb-attach", "vkb-detach", "vkb-list",
-                     OP_DEV_ROW(vkb), .force_flag = "-f " },
-    [OP_DEV_VDISPL] = { "vdispl-attach", "vdispl-detach", "vdispl-list",
-                        OP_DEV_ROW(vdispl), .force_flag = "-f " },
-    [OP_DEV_VSND] = { "vsnd-attach", "vsnd-detach", "vsnd-list",
-                      OP_DEV_ROW(vsnd), .force_flag = "-f " },
-    [OP_DEV_USBCTRL] = { "usbctrl-attach", "usbctrl-detach", "usb-list",
-                         OP_DEV_ROW(usbctrl), .force_flag = "-f " },
-    [OP_DEV_USBDEV] = { "usbdev-attach", "usbdev-detach", "usb-list",
-                        OP_DEV_ROW(usbdev), .force_flag = "" },
-    [OP_DEV_PCI] = { "pci-attach", "pci-detach", "pci-list",
-                     OP_DEV_ROW(pci), .force_flag = "-f " },
+    [OP_DEV_DISK] = { .id = "disk", .attach = "block-attach",
+      .detach = "block-detach", .list = "block-list",
+      OP_DEV_ROW(disk), .force_flag = "-f " },
+    [OP_DEV_NIC] = { .id = "nic", .attach = "network-attach",
+      .detach = "network-detach", .list = "network-list",
+      OP_DEV_ROW(nic), .force_flag = "-f " },
+    [OP_DEV_VTPM] = { .id = "vtpm", .attach = "vtpm-attach",
+      .detach = "vtpm-detach", .list = "vtpm-list",
+      OP_DEV_ROW(vtpm), .force_flag = "-f " },
+    [OP_DEV_VKB] = { .id = "vkb", .attach = "vkb-attach",
+      .detach = "vkb-detach", .list = "vkb-list",
+      OP_DEV_ROW(vkb), .force_flag = "-f " },
+    [OP_DEV_VDISPL] = { .id = "vdispl", .attach = "vdispl-attach",
+      .detach = "vdispl-detach", .list = "vdispl-list",
+      OP_DEV_ROW(vdispl), .force_flag = "-f " },
+    [OP_DEV_VSND] = { .id = "vsnd", .attach = "vsnd-attach",
+      .detach = "vsnd-detach", .list = "vsnd-list",
+      OP_DEV_ROW(vsnd), .force_flag = "-f " },
+    [OP_DEV_USBCTRL] = { .id = "usbctrl", .attach = "usbctrl-attach",
+      .detach = "usbctrl-detach", .list = "usb-list",
+      OP_DEV_ROW(usbctrl), .force_flag = "-f " },
+    [OP_DEV_USBDEV] = { .id = "usbdev", .attach = "usbdev-attach",
+      .detach = "usbdev-detach", .list = "usb-list",
+      OP_DEV_ROW(usbdev), .force_flag = "" },
+    [OP_DEV_PCI] = { .id = "pci", .attach = "pci-attach",
+      .detach = "pci-detach", .list = "pci-list",
+      OP_DEV_ROW(pci), .force_flag = "-f " },
 };
 
 #define OP_DEV_NKINDS (sizeof(op_dev_kinds) / sizeof(op_dev_kinds[0]))
@@ -288,6 +297,19 @@ int op_dev_kind_by_verb(const char *verb)
 
     for (i = 0; i < OP_DEV_NKINDS; i++)
         if (!strcmp(op_dev_kinds[i].attach, verb))
+            return (int)i;
+    return -1;
+}
+
+/* The kind a record names: its devkind, or (an older axl's) its verb. */
+static int op_dev_kind_of_rec(const struct journal_rec *jr)
+{
+    unsigned i;
+
+    if (!jr->devkind[0])
+        return op_dev_kind_by_verb(jr->verb);
+    for (i = 0; i < OP_DEV_NKINDS; i++)
+        if (!strcmp(op_dev_kinds[i].id, jr->devkind))
             return (int)i;
     return -1;
 }
@@ -319,7 +341,7 @@ static void op_dev_rec_key(const struct journal_rec *jr,
 int op_dev_recorded(libxl_ctx *ctx, uint32_t domid,
                     const struct journal_rec *jr)
 {
-    int kind = op_dev_kind_by_verb(jr->verb);
+    int kind = op_dev_kind_of_rec(jr);
     struct op_dev_key k;
 
     if (kind < 0)
@@ -352,7 +374,7 @@ static int op_dev_take(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
 int op_set_dev_recorded(struct op *op, libxl_ctx *ctx,
                         const struct journal_rec *jr)
 {
-    int kind = op_dev_kind_by_verb(jr->verb);
+    int kind = op_dev_kind_of_rec(jr);
     struct op_dev_key k;
 
     if (kind < 0 || op_set_dev(op, kind) < 0)
@@ -427,6 +449,8 @@ static bool op_dev_journal(struct op *op, struct journal_rec *jr)
 {
     if (!op_has(op, OPK_ADD))
         return false;
+    jr->kind = JOURNAL_ATTACH;
+    snprintf(jr->devkind, sizeof(jr->devkind), "%s", op->dk->id);
     op_dev_journal_key(op, jr);
     return true;
 }

@@ -30,6 +30,7 @@ struct op_dev_key {
 };
 
 struct op_dev_kind_info {
+    const char *id;         /* in journal records: "disk", "nic", ... */
     const char *attach;     /* its verbs: "block-attach", "block-detach", */
     const char *detach;
     const char *list;       /* and the command that lists it */

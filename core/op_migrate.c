@@ -498,8 +498,8 @@ static int op_mig_in_commit(struct op *op)
         return 0;
     op->jr.go = true;
     snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
-    snprintf(op->jr.after, sizeof(op->jr.after), "%s",
-             op->start_paused ? "pause" : "unpause");
+    op->jr.after = op->start_paused ? JOURNAL_AFTER_PAUSE
+                                    : JOURNAL_AFTER_UNPAUSE;
     if (strlen(op->mig_name) >= sizeof(op->jr.to)) {
         /* Cut short, it would name no domain: the handover is refused. */
         op_note(op, OP_NOTE_ERROR, "the name '%s' is too long for the "
@@ -523,7 +523,8 @@ void op_mig_in_uncommit(struct op *op)
     if (!op->jr.go)
         return;
     op->jr.go = false;
-    op->jr.to[0] = op->jr.after[0] = '\0';
+    op->jr.to[0] = '\0';
+    op->jr.after = JOURNAL_AFTER_NONE;
     /* A record still saying go must not outlive the copy: none, then. */
     if (op->jr.path[0] && journal_write(&op->jr) < 0)
         journal_remove(&op->jr);

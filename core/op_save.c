@@ -645,12 +645,12 @@ bool op_save_journal(struct op *op, struct journal_rec *jr)
 {
     jr->stream = true;
     jr->resume = true;
-    snprintf(jr->after, sizeof(jr->after), "%s",
-             op->k == &op_kind_save &&
-             op->save_after == OP_SAVE_THEN_RESUME ? "resume"
-             : op->k == &op_kind_save &&
-               op->save_after == OP_SAVE_THEN_PAUSE ? "pause"
-             : "destroy");
+    jr->kind = op->k == &op_kind_save ? JOURNAL_SAVE : JOURNAL_MIGRATE;
+    jr->after = op->k == &op_kind_save &&
+                op->save_after == OP_SAVE_THEN_RESUME ? JOURNAL_AFTER_RESUME
+              : op->k == &op_kind_save &&
+                op->save_after == OP_SAVE_THEN_PAUSE ? JOURNAL_AFTER_PAUSE
+              : JOURNAL_AFTER_DESTROY;
     op_out_journal(op, jr);
     return true;
 }

@@ -114,13 +114,16 @@ int main(void)
     mine.devid = -1;
     mine.go = true;
     snprintf(mine.to, sizeof(mine.to), "web1\nkeep=1");
-    snprintf(mine.after, sizeof(mine.after), "unpause");
+    mine.kind = JOURNAL_CREATE;
+    mine.after = JOURNAL_AFTER_UNPAUSE;
     check(write_in_child(&mine) == 0, "a receiver's record is written");
     f = orphans();
     check(f.n == 1 && f.rec[0].go && !strcmp(f.rec[0].to, "web1 keep=1") &&
-          !strcmp(f.rec[0].after, "unpause") && !f.rec[0].stream &&
+          f.rec[0].after == JOURNAL_AFTER_UNPAUSE &&
+          f.rec[0].kind == JOURNAL_CREATE && !f.rec[0].stream &&
           !f.rec[0].keep && !f.rec[0].left,
-          "go, to and after read back; a newline in to makes no key");
+          "go, to, after and kind read back; a newline in to makes no "
+          "key");
     if (f.n >= 1)
         journal_remove(&f.rec[0]);
 
@@ -209,8 +212,33 @@ int main(void)
     f = orphans();
     check(f.n == 1 && !strcmp(f.rec[0].name, "old") && !f.rec[0].stream &&
           !f.rec[0].file[0], "an older record reads as no stream");
+    check(f.n == 1 && f.rec[0].kind == JOURNAL_CREATE,
+          "  and has its kind from its verb");
     if (f.n >= 1)
         journal_remove(&f.rec[0]);
+
+    /* The kind, not the verb, says what a record is of. */
+    snprintf(cmd, sizeof(cmd), "%s/1-1-2.op", dir);
+    fp = fopen(cmd, "w");
+    if (fp) {
+        fprintf(fp, "verb=disk-plug\nname=new\nuuid=%s\ndomid=3\n"
+                "dev=xvdb\nvdev=xvdb\ndevid=-1\nkeep=0\nphase=\n"
+                "pid=999999999\nstart=1\nchildren=\nkind=attach\n"
+                "devkind=disk\n", "00000000-0000-0000-0000-000000000000");
+        fclose(fp);
+    }
+    f = orphans();
+    check(f.n == 1 && f.rec[0].kind == JOURNAL_ATTACH &&
+          !strcmp(f.rec[0].devkind, "disk"),
+          "a verb renamed since: the record's kind and device kind hold");
+    if (f.n >= 1)
+        journal_remove(&f.rec[0]);
+    check(journal_kind_by_name(journal_kind_name(JOURNAL_DUMP)) ==
+              JOURNAL_DUMP &&
+          journal_after_by_name(journal_after_name(JOURNAL_AFTER_PAUSE)) ==
+              JOURNAL_AFTER_PAUSE &&
+          journal_kind_by_name("frobnicate") == JOURNAL_UNKNOWN,
+          "kinds and afters read back by name; an unknown name is none");
 
     /*
      * What the journal does not trust: a FIFO among the records (which
