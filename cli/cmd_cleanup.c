@@ -23,9 +23,7 @@
 /* A migration's copy here, renamed at the go-ahead: NAME--migratedaway. */
 static bool cleanup_away(const char *name, const char *recorded)
 {
-    size_t n = strlen(recorded);
-
-    return !strncmp(name, recorded, n) && !strcmp(name + n, "--migratedaway");
+    return migrate_is_copy(name, recorded, MIGRATE_COPY_AWAY);
 }
 
 /*

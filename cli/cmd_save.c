@@ -582,7 +582,7 @@ static int cmd_migrate_receive_run(struct cli *cli, struct cmd_call *call)
     libxl_domain_config *cfg;
     struct job *job = NULL;
     uint64_t timeout_ms;
-    char *name = NULL, *incoming = NULL;
+    char *name = NULL, *incoming = NULL, in[300];
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0)
         return AXL_EXIT_USAGE;
@@ -609,7 +609,9 @@ static int cmd_migrate_receive_run(struct cli *cli, struct cmd_call *call)
         goto fail;
     cfg = op_config(job_op(job));
     name = strdup(cfg->c_info.name ? cfg->c_info.name : "");
-    if (!name || asprintf(&incoming, "%s--incoming", name) < 0) {
+    if (!name || !migrate_copy_name(name, MIGRATE_COPY_INCOMING, in,
+                                    sizeof(in)) ||
+        !(incoming = strdup(in))) {
         error("migrate-receive: out of memory");
         goto fail;
     }

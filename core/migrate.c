@@ -130,6 +130,28 @@ void migrate_wait_free(struct migrate_wait *w)
     free(w);
 }
 
+static const char *migrate_copy_suffix(enum migrate_copy c)
+{
+    return c == MIGRATE_COPY_AWAY ? "--migratedaway" : "--incoming";
+}
+
+const char *migrate_copy_name(const char *name, enum migrate_copy c,
+                              char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s%s", name, migrate_copy_suffix(c));
+
+    return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
+bool migrate_is_copy(const char *name, const char *guest,
+                     enum migrate_copy c)
+{
+    size_t n = strlen(guest);
+
+    return !strncmp(name, guest, n) &&
+           !strcmp(name + n, migrate_copy_suffix(c));
+}
+
 const char *migrate_left_answers(uint32_t domid, char *buf, size_t len)
 {
     snprintf(buf, len, "run 'axl cleanup' on the target first; if the guest "

@@ -64,4 +64,17 @@ void migrate_wait_free(struct migrate_wait *w);
  */
 const char *migrate_left_answers(uint32_t domid, char *buf, size_t len);
 
+/*
+ * A guest's copies while it migrates, named as xl names them: the
+ * sender's is NAME--migratedaway from the go-ahead on, the receiver's
+ * NAME--incoming until then.
+ */
+enum migrate_copy { MIGRATE_COPY_AWAY, MIGRATE_COPY_INCOMING };
+/* name's copy c, in buf; NULL if it does not fit. */
+const char *migrate_copy_name(const char *name, enum migrate_copy c,
+                              char *buf, size_t len);
+/* Whether name is the copy c of a guest named guest. */
+bool migrate_is_copy(const char *name, const char *guest,
+                     enum migrate_copy c);
+
 #endif

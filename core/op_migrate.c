@@ -187,7 +187,13 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
      * that cannot say so must not stay to say otherwise.
      */
     if (name) {
-        snprintf(away, sizeof(away), "%s--migratedaway", name);
+        if (!migrate_copy_name(name, MIGRATE_COPY_AWAY, away,
+                               sizeof(away))) {
+            op_note(op, OP_NOTE_ERROR, "the name '%s' is too long to rename "
+                    "the copy here", name);
+            op_mig_resume(op);
+            return;
+        }
         if (op_mig_rename(op, name, away)) {
             op_mig_resume(op);
             return;
@@ -315,10 +321,9 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
-    if (op->mig_name) {
-        snprintf(away, sizeof(away), "%s--migratedaway", op->mig_name);
+    if (op->mig_name && migrate_copy_name(op->mig_name, MIGRATE_COPY_AWAY,
+                                          away, sizeof(away)))
         op_mig_rename(op, away, op->mig_name);
-    }
     if (op->jr.path[0]) {
         /* The target has no copy: this one is the guest again. */
         op->jr.resume = true;
