@@ -500,6 +500,17 @@ const char *op_how(struct op *op, enum op_result result, char *buf,
     return buf;
 }
 
+/* The on-cancel destroy failed: say so, and what is left. */
+void op_destroy_failed(struct op *op, int rc)
+{
+    char d[160];
+
+    op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s",
+            op_dom_desc(op, d, sizeof(d)),
+            rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
+    op_report_left(op, OP_RESULT_CANCELLED);
+}
+
 /* After a cancelled or failed create: say what is left and finish. */
 void op_report_left(struct op *op, enum op_result result)
 {

@@ -301,9 +301,7 @@ static void op_create_clean_done(struct op *op, int rc)
         op_finish(op, OP_RESULT_CANCELLED);
         return;
     }
-    op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
-            rc == ERROR_ABORTED ? "cancelled" : op_failure(op, rc));
-    op_report_left(op, OP_RESULT_CANCELLED);
+    op_destroy_failed(op, rc);
 }
 
 const struct op_kind_row op_kind_create = {

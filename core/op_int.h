@@ -236,6 +236,8 @@ const char *op_how(struct op *op, enum op_result result, char *buf,
                    size_t len);
 /* After a cancelled or failed create: say what is left and finish. */
 void op_report_left(struct op *op, enum op_result result);
+/* The on-cancel destroy failed (rc): say so and what is left; finish. */
+void op_destroy_failed(struct op *op, int rc);
 /* libxl's rc in words. */
 const char *op_rc_text(int rc);
 /* The domain a create is making, once libxl has made it. */
