@@ -149,6 +149,10 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
 
     if (!op)
         return NULL;
+    if (row->priv_size && !(op->priv = calloc(1, row->priv_size))) {
+        free(op);
+        return NULL;
+    }
     op->lp = lp;
     op->k = row;
     op->state = OP_IDLE;
@@ -160,12 +164,12 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
     if (label) {
         op->label = strdup(label);
         if (!op->label) {
+            free(op->priv);
             free(op);
             return NULL;
         }
     }
     libxl_domain_config_init(&op->config);
-    libxl_bitmap_init(&op->vcpus);
     op->fd = -1;
     op->mig_recv_fd = -1;
     op->mig_reply_fd = -1;
@@ -173,6 +177,7 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
     op->restore_params.stream_version = 2;
     if (op_has(op, OPK_DEV) && op_set_dev(op, OP_DEV_DISK) < 0) {
         free(op->label);
+        free(op->priv);
         free(op);
         return NULL;
     }
@@ -191,10 +196,10 @@ void op_free(struct op *op)
     if (op->state != OP_DONE && op->state != OP_IDLE)
         return;
     libxl_domain_config_dispose(&op->config);
-    libxl_bitmap_dispose(&op->vcpus);
     libxl_domain_restore_params_dispose(&op->restore_params);
-    free(op->monitor_cmd);
-    free(op->monitor_out);
+    if (op->priv && op->k->dispose)
+        op->k->dispose(op);
+    free(op->priv);
     free(op->path);
     free(op->out_path);
     free(op->out_tmp);

@@ -299,15 +299,16 @@ void op_set_start_paused(struct op *op, bool paused);
  * For OP_SHUTDOWN and OP_REBOOT: press the guest's ACPI power or reset
  * button when it has no PV drivers (xl -F); then wait (xl -w) until it
  * has shut down (wait 1) or is gone (wait 2), as libxl's domain death
- * event says.  A cancel during the wait ends only the wait.
+ * event says.  A cancel during the wait ends only the wait.  These
+ * setters return -1 (and set nothing) for an op of another kind.
  */
-void op_set_fallback(struct op *op, bool fallback);
+int op_set_fallback(struct op *op, bool fallback);
 /*
  * For OP_SHUTDOWN with a wait: when --timeout ends the wait, destroy the
  * domain instead of leaving it (the op then succeeds once it is gone).
  */
-void op_set_then_destroy(struct op *op, bool then_destroy);
-void op_set_wait(struct op *op, int wait);
+int op_set_then_destroy(struct op *op, bool then_destroy);
+int op_set_wait(struct op *op, int wait);
 
 /*
  * Start the op.  Returns 0 when the op is running or already done (the

@@ -110,6 +110,9 @@ struct op_kind_row {
      * runs, and the record's fields of the kind's own; NULL: never.
      */
     bool (*journal)(struct op *op, struct journal_rec *jr);
+    /* The size of the kind's own state (op->priv, zeroed), and its end. */
+    size_t priv_size;
+    void (*dispose)(struct op *op);
     /* What axl leaves if it exits before the ao ends (%u: the domid), */
     const char *left;
     /* or, in words of the kind's own, into buf. */
@@ -150,14 +153,7 @@ struct op {
     const struct op_dev_kind_info *dk;  /* and its row */
     void *dev;                /* OPK_DEV: a libxl_device_<kind> */
     bool force;               /* OP_DEV_REMOVE: destroy, not remove */
-    bool fallback;            /* OPK_REQ: ACPI button without PV drivers */
-    int wait;                 /* OPK_REQ: 1 until shut down, 2 until gone */
-    bool then_destroy;        /* shutdown -w: destroy on --timeout */
-    libxl_bitmap vcpus;       /* OP_VCPU_SET: the vCPUs to have online */
-    libxl_trigger trigger;    /* OP_TRIGGER */
-    uint32_t trigger_vcpu;
-    char *monitor_cmd;        /* OP_QEMU_MONITOR: the command, */
-    char *monitor_out;        /* and what the device model answered */
+    void *priv;               /* the kind's own state (priv_size bytes) */
     char *path;               /* OP_CORE_DUMP: the file */
     char *out_path;           /* op_set_out_file(): the file's name, */
     char *out_tmp;            /* and its name while it is written */

@@ -15,6 +15,15 @@
 
 #include "op_int.h"
 
+/* What the request was asked to do besides asking. */
+struct op_req {
+    bool fallback;          /* -F: the ACPI button without PV drivers */
+    int wait;               /* -w: 1 until shut down, 2 until gone */
+    bool then_destroy;      /* --then-destroy: destroy on --timeout */
+};
+
+#define OP_REQ(op) ((struct op_req *)(op)->priv)
+
 static bool op_req_reboot(const struct op *op)
 {
     return op->k == &op_kind_reboot;
@@ -40,7 +49,7 @@ static void op_req_event(struct loop *lp, libxl_event *ev, void *user)
 
     if (op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH ||
-         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && op->wait == 1))) {
+         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && OP_REQ(op)->wait == 1))) {
         op_note(op, OP_NOTE_PROGRESS, "%s %s",
                 op_dom_desc(op, d, sizeof(d)),
                 ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH
@@ -76,7 +85,7 @@ static void op_req_wait(struct op *op)
      * domain already down would never be reported.  Look once now.
      */
     st = dom_state_of(ctx, op->domid);
-    if (st == DOM_GONE || (op->wait == 1 && (st == DOM_SHUTDOWN ||
+    if (st == DOM_GONE || (OP_REQ(op)->wait == 1 && (st == DOM_SHUTDOWN ||
                                               st == DOM_DYING))) {
         op_note(op, OP_NOTE_PROGRESS, "%s %s", d,
                 st == DOM_GONE ? "is gone" : "has shut down");
@@ -84,7 +93,7 @@ static void op_req_wait(struct op *op)
         return;
     }
     op_note(op, OP_NOTE_PROGRESS, "waiting for %s to %s", d,
-            op->wait == 2 ? "be gone" : op_req_reboot(op)
+            OP_REQ(op)->wait == 2 ? "be gone" : op_req_reboot(op)
             ? "shut down to reboot" : "shut down");
 }
 
@@ -100,7 +109,7 @@ static void op_req_done(struct op *op, int rc)
     op_dom_desc(op, d, sizeof(d));
     if (rc == ERROR_NOPARAVIRT && !op->cancelled &&
         op->phase == OP_PHASE_MAIN) {
-        if (!op->fallback) {
+        if (!OP_REQ(op)->fallback) {
             op_note(op, OP_NOTE_ERROR, "cannot %s %s: it has no PV drivers "
                     "(-F presses its ACPI %s button instead)", op_verb(op),
                     d, button);
@@ -113,7 +122,7 @@ static void op_req_done(struct op *op, int rc)
         op_launch(op);
         return;
     }
-    if (rc || op->cancelled || !op->wait) {
+    if (rc || op->cancelled || !OP_REQ(op)->wait) {
         op_simple_done(op, rc);
         return;
     }
@@ -126,7 +135,7 @@ static bool op_req_abort(struct op *op, int why)
 
     if (op->state != OP_RUNNING || op->phase != OP_PHASE_WAIT)
         return false;
-    if (op->then_destroy && why == OP_WHY_TIMEOUT) {
+    if (OP_REQ(op)->then_destroy && why == OP_WHY_TIMEOUT) {
         /* shutdown --then-destroy: the guest had its time. */
         op_note(op, OP_NOTE_INFO, "%s did not shut down in time: destroying "
                 "it", op_dom_desc(op, d, sizeof(d)));
@@ -147,7 +156,7 @@ static bool op_req_phase(struct op *op, char *buf, size_t len)
     if (op->phase != OP_PHASE_WAIT)
         return false;
     snprintf(buf, len, "waiting for domain %u to %s", op->domid,
-             op->wait == 2 ? "be gone" : "shut down");
+             OP_REQ(op)->wait == 2 ? "be gone" : "shut down");
     return true;
 }
 
@@ -169,7 +178,7 @@ static void op_req_clean_done(struct op *op, int rc)
 const struct op_kind_row op_kind_shutdown = {
     .verb = "shutdown", .flags = OPK_REQ, .call = op_req_call,
     .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
-    .clean_done = op_req_clean_done,
+    .clean_done = op_req_clean_done, .priv_size = sizeof(struct op_req),
     .left = "the shutdown request may have reached domain %u; nothing to "
             "clean up",
 };
@@ -177,22 +186,31 @@ const struct op_kind_row op_kind_shutdown = {
 const struct op_kind_row op_kind_reboot = {
     .verb = "reboot", .flags = OPK_REQ, .call = op_req_call,
     .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
-    .clean_done = op_req_clean_done,
+    .clean_done = op_req_clean_done, .priv_size = sizeof(struct op_req),
     .left = "the reboot request may have reached domain %u; nothing to "
             "clean up",
 };
 
-void op_set_fallback(struct op *op, bool fallback)
+int op_set_fallback(struct op *op, bool fallback)
 {
-    op->fallback = fallback;
+    if (!op_has(op, OPK_REQ))
+        return -1;
+    OP_REQ(op)->fallback = fallback;
+    return 0;
 }
 
-void op_set_then_destroy(struct op *op, bool then_destroy)
+int op_set_then_destroy(struct op *op, bool then_destroy)
 {
-    op->then_destroy = then_destroy;
+    if (!op_has(op, OPK_REQ))
+        return -1;
+    OP_REQ(op)->then_destroy = then_destroy;
+    return 0;
 }
 
-void op_set_wait(struct op *op, int wait)
+int op_set_wait(struct op *op, int wait)
 {
-    op->wait = wait;
+    if (!op_has(op, OPK_REQ))
+        return -1;
+    OP_REQ(op)->wait = wait;
+    return 0;
 }

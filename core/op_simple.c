@@ -32,24 +32,60 @@ static int op_call_retrieve(struct op *op, libxl_ctx *ctx,
                                                how);
 }
 
+/* vcpu-set: the vCPUs to have online. */
+struct op_vcpus {
+    libxl_bitmap map;
+};
+
+/* trigger: which, and to which vCPU. */
+struct op_trigger {
+    libxl_trigger trigger;
+    uint32_t vcpu;
+};
+
+/* qemu-monitor-command: the command, and what the device model said. */
+struct op_qmp {
+    char *cmd;
+    char *out;
+};
+
 static int op_call_vcpu_set(struct op *op, libxl_ctx *ctx,
                             libxl_asyncop_how *how)
 {
-    return libxl_set_vcpuonline(ctx, op->domid, &op->vcpus, how);
+    struct op_vcpus *v = op->priv;
+
+    return libxl_set_vcpuonline(ctx, op->domid, &v->map, how);
+}
+
+static void op_vcpus_dispose(struct op *op)
+{
+    struct op_vcpus *v = op->priv;
+
+    libxl_bitmap_dispose(&v->map);
 }
 
 static int op_call_trigger(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
-    return libxl_send_trigger(ctx, op->domid, op->trigger, op->trigger_vcpu,
-                              how);
+    struct op_trigger *t = op->priv;
+
+    return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
 }
 
 static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
                                 libxl_asyncop_how *how)
 {
-    return libxl_qemu_monitor_command(ctx, op->domid, op->monitor_cmd,
-                                      &op->monitor_out, how);
+    struct op_qmp *q = op->priv;
+
+    return libxl_qemu_monitor_command(ctx, op->domid, q->cmd, &q->out, how);
+}
+
+static void op_qmp_dispose(struct op *op)
+{
+    struct op_qmp *q = op->priv;
+
+    free(q->cmd);
+    free(q->out);
 }
 
 static int op_call_soft_reset(struct op *op, libxl_ctx *ctx,
@@ -81,17 +117,20 @@ const struct op_kind_row op_kind_retrieve = {
 
 const struct op_kind_row op_kind_vcpu_set = {
     .verb = "vcpu-set", .call = op_call_vcpu_set,
+    .priv_size = sizeof(struct op_vcpus), .dispose = op_vcpus_dispose,
     .left = "some vCPUs of domain %u may have changed; check with 'axl "
             "vcpu-list %u'",
 };
 
 const struct op_kind_row op_kind_trigger = {
     .verb = "trigger", .call = op_call_trigger,
+    .priv_size = sizeof(struct op_trigger),
     .left = "the trigger may have reached domain %u; nothing to clean up",
 };
 
 const struct op_kind_row op_kind_qemu_monitor = {
     .verb = "qemu-monitor-command", .call = op_call_qemu_monitor,
+    .priv_size = sizeof(struct op_qmp), .dispose = op_qmp_dispose,
     .left = "the command may have reached the device model of domain %u; "
             "nothing to clean up",
 };
@@ -103,38 +142,45 @@ const struct op_kind_row op_kind_soft_reset = {
 
 int op_set_vcpus(struct op *op, unsigned n)
 {
+    struct op_vcpus *v = op->priv;
     unsigned i;
 
     if (op->k != &op_kind_vcpu_set)
         return -1;
-    libxl_bitmap_dispose(&op->vcpus);
-    libxl_bitmap_init(&op->vcpus);
-    if (libxl_cpu_bitmap_alloc(loop_ctx(op->lp), &op->vcpus, (int)n))
+    libxl_bitmap_dispose(&v->map);
+    libxl_bitmap_init(&v->map);
+    if (libxl_cpu_bitmap_alloc(loop_ctx(op->lp), &v->map, (int)n))
         return -1;
     for (i = 0; i < n; i++)
-        libxl_bitmap_set(&op->vcpus, i);
+        libxl_bitmap_set(&v->map, i);
     return 0;
 }
 
 int op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu)
 {
+    struct op_trigger *t = op->priv;
+
     if (op->k != &op_kind_trigger)
         return -1;
-    op->trigger = trigger;
-    op->trigger_vcpu = vcpu;
+    t->trigger = trigger;
+    t->vcpu = vcpu;
     return 0;
 }
 
 int op_set_monitor_command(struct op *op, const char *command)
 {
+    struct op_qmp *q = op->priv;
+
     if (op->k != &op_kind_qemu_monitor)
         return -1;
-    free(op->monitor_cmd);
-    op->monitor_cmd = strdup(command);
-    return op->monitor_cmd ? 0 : -1;
+    free(q->cmd);
+    q->cmd = strdup(command);
+    return q->cmd ? 0 : -1;
 }
 
 const char *op_monitor_output(const struct op *op)
 {
-    return op->monitor_out;
+    const struct op_qmp *q = op->priv;
+
+    return op->k == &op_kind_qemu_monitor ? q->out : NULL;
 }
