@@ -175,7 +175,9 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
     op->mig_reply_fd = -1;
     libxl_domain_restore_params_init(&op->restore_params);
     op->restore_params.stream_version = 2;
-    if (op_has(op, OPK_DEV) && op_set_dev(op, OP_DEV_DISK) < 0) {
+    if (row->init && row->init(op) < 0) {
+        if (row->dispose)
+            row->dispose(op);
         free(op->label);
         free(op->priv);
         free(op);
@@ -204,10 +206,6 @@ void op_free(struct op *op)
     free(op->out_path);
     free(op->out_tmp);
     free(op->mig_name);
-    if (op->dev) {
-        op->dk->dispose(op->dev);
-        free(op->dev);
-    }
     free(op->label);
     free(op);
 }
@@ -660,7 +658,7 @@ const char *op_verb(const struct op *op)
         return "incoming migration";
     if (op->k->verb)
         return op->k->verb;
-    return op_has(op, OPK_ADD) ? op->dk->attach : op->dk->detach;
+    return op_dev_verb(op);
 }
 
 static double op_ms(uint64_t from, uint64_t to)

@@ -398,10 +398,22 @@ int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
 
 /* ---- the op that attaches or detaches one device ---- */
 
+/* A device op's own state. */
+struct op_devst {
+    enum op_dev_kind kind;
+    const struct op_dev_kind_info *dk;  /* the kind's row */
+    void *dev;              /* a libxl_device_<kind> */
+    bool force;             /* remove by force (-f), not with the guest */
+};
+
+#define OP_DEVST(op) ((struct op_devst *)(op)->priv)
+
 /* "xvdb"; "vif 1", or "a vif" until libxl has chosen its id. */
 const char *op_dev_name(struct op *op, char *buf, size_t len)
 {
-    op->dk->name(op->dev, buf, len);
+    struct op_devst *ds = OP_DEVST(op);
+
+    ds->dk->name(ds->dev, buf, len);
     return buf;
 }
 
@@ -412,22 +424,28 @@ static int op_dev_destroy(struct op *op, libxl_ctx *ctx,
 static int op_call_dev_add(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
-    return op->dk->add(ctx, op->domid, op->dev, how);
+    struct op_devst *ds = OP_DEVST(op);
+
+    return ds->dk->add(ctx, op->domid, ds->dev, how);
 }
 
 /* Detach it with the guest's help, or by force (-f). */
 static int op_call_dev_remove(struct op *op, libxl_ctx *ctx,
                               libxl_asyncop_how *how)
 {
-    if (op->force)
+    struct op_devst *ds = OP_DEVST(op);
+
+    if (ds->force)
         return op_dev_destroy(op, ctx, how);
-    return op->dk->remove(ctx, op->domid, op->dev, how);
+    return ds->dk->remove(ctx, op->domid, ds->dev, how);
 }
 
 /* Put the op's disk, a medium or none, into the drive it names. */
 static int op_call_cd(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
 {
-    return libxl_cdrom_insert(ctx, op->domid, op->dev, how);
+    struct op_devst *ds = OP_DEVST(op);
+
+    return libxl_cdrom_insert(ctx, op->domid, ds->dev, how);
 }
 
 /*
@@ -436,10 +454,11 @@ static int op_call_cd(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
  */
 static void op_dev_journal_key(struct op *op, struct journal_rec *jr)
 {
+    struct op_devst *ds = OP_DEVST(op);
     struct op_dev_key k;
 
     op_dev_name(op, jr->dev, sizeof(jr->dev));
-    op->dk->key(op->dev, &k);
+    ds->dk->key(ds->dev, &k);
     snprintf(jr->vdev, sizeof(jr->vdev), "%s", k.word);
     jr->devid = k.devid;
 }
@@ -447,16 +466,19 @@ static void op_dev_journal_key(struct op *op, struct journal_rec *jr)
 /* An attach is recorded: a kill may leave its device half-attached. */
 static bool op_dev_journal(struct op *op, struct journal_rec *jr)
 {
+    struct op_devst *ds = OP_DEVST(op);
+
     if (!op_has(op, OPK_ADD))
         return false;
     jr->kind = JOURNAL_ATTACH;
-    snprintf(jr->devkind, sizeof(jr->devkind), "%s", op->dk->id);
+    snprintf(jr->devkind, sizeof(jr->devkind), "%s", ds->dk->id);
     op_dev_journal_key(op, jr);
     return true;
 }
 
 static int op_dev_start(struct op *op)
 {
+    struct op_devst *ds = OP_DEVST(op);
     struct op_dev_key k;
     char d[200];
     int rc;
@@ -470,7 +492,7 @@ static int op_dev_start(struct op *op)
      * initiating call: record it.
      */
     if (op->state != OP_DONE && op->jr.path[0]) {
-        op->dk->key(op->dev, &k);
+        ds->dk->key(ds->dev, &k);
         if (k.devid != op->jr.devid || strcmp(k.word, op->jr.vdev)) {
             op_dev_journal_key(op, &op->jr);
             journal_write(&op->jr);
@@ -481,6 +503,7 @@ static int op_dev_start(struct op *op)
 
 static const char *op_dev_left(struct op *op, char *buf, size_t len)
 {
+    struct op_devst *ds = OP_DEVST(op);
     char n[64], hint[120];
 
     if (op_has(op, OPK_CD))
@@ -494,7 +517,7 @@ static const char *op_dev_left(struct op *op, char *buf, size_t len)
     else
         snprintf(buf, len, "%s may still be attached to domain %u; check "
                  "with 'axl %s %u'", op_dev_name(op, n, sizeof(n)),
-                 op->domid, op->dk->list, op->domid);
+                 op->domid, ds->dk->list, op->domid);
     return buf;
 }
 
@@ -502,19 +525,22 @@ static const char *op_dev_left(struct op *op, char *buf, size_t len)
 static int op_dev_destroy(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
-    return op->dk->destroy(ctx, op->domid, op->dev, how);
+    struct op_devst *ds = OP_DEVST(op);
+
+    return ds->dk->destroy(ctx, op->domid, ds->dev, how);
 }
 
 /* Does libxl still find the op's device?  1, 0, or -1 if it cannot say. */
 static int op_dev_present(struct op *op)
 {
+    struct op_devst *ds = OP_DEVST(op);
     libxl_ctx *ctx = loop_ctx(op->lp);
     struct op_dev_key k;
 
     if (dom_state_of(ctx, op->domid) == DOM_GONE)
         return 0;
-    op->dk->key(op->dev, &k);
-    return op_dev_find(ctx, op->dev_kind, op->domid, &k);
+    ds->dk->key(ds->dev, &k);
+    return op_dev_find(ctx, ds->kind, op->domid, &k);
 }
 
 /*
@@ -523,12 +549,13 @@ static int op_dev_present(struct op *op)
  */
 const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
 {
+    struct op_devst *ds = OP_DEVST(op);
     struct op_dev_key k;
 
-    op->dk->key(op->dev, &k);
+    ds->dk->key(ds->dev, &k);
     if (!k.word[0] && k.devid >= 0)
         snprintf(k.word, sizeof(k.word), "%d", k.devid);
-    snprintf(buf, len, "axl %s %s%u %s", op->dk->detach, op->dk->force_flag,
+    snprintf(buf, len, "axl %s %s%u %s", ds->dk->detach, ds->dk->force_flag,
              op->domid, k.word[0] ? k.word : "?");
     return buf;
 }
@@ -536,6 +563,7 @@ const char *op_dev_remove_hint(struct op *op, char *buf, size_t len)
 /* After a device op was cancelled or failed: say what is left, finish. */
 static void op_dev_report_left(struct op *op, enum op_result result)
 {
+    struct op_devst *ds = OP_DEVST(op);
     char d[200], hint[120], n[64], hw[220];
     const char *how = op_how(op, result, hw, sizeof(hw));
     int present;
@@ -546,7 +574,7 @@ static void op_dev_report_left(struct op *op, enum op_result result)
                 op_verb(op), d, how);
     else if ((present = op_dev_present(op)) < 0)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; check what is left with "
-                "'axl %s %u'", op_verb(op), d, how, op->dk->list,
+                "'axl %s %u'", op_verb(op), d, how, ds->dk->list,
                 op->domid);
     else if (!present)
         op_note(op, OP_NOTE_INFO, "%s of %s %s; %s", op_verb(op), d, how,
@@ -566,7 +594,8 @@ static void op_dev_report_left(struct op *op, enum op_result result)
 /* A cd-insert's or cd-eject's ao has completed: nothing to clean up. */
 static void op_cd_done(struct op *op, int rc)
 {
-    libxl_device_disk *disk = op->dev;
+    struct op_devst *ds = OP_DEVST(op);
+    libxl_device_disk *disk = ds->dev;
     bool eject = op->k == &op_kind_cd_eject;
     char d[200];
 
@@ -600,6 +629,7 @@ static void op_cd_done(struct op *op, int rc)
 /* A device op's ao has completed. */
 static void op_dev_done(struct op *op, int rc)
 {
+    struct op_devst *ds = OP_DEVST(op);
     char d[200], hint[120], n[64];
 
     op_desc(op, NULL, d, sizeof(d));
@@ -613,7 +643,7 @@ static void op_dev_done(struct op *op, int rc)
         op_finish(op, OP_RESULT_OK);
         return;
     }
-    if (!op->cancelled && op->force && !op_has(op, OPK_ADD) &&
+    if (!op->cancelled && ds->force && !op_has(op, OPK_ADD) &&
         op_dev_present(op) == 0) {
         /* As for the cleanup: the device is gone, whatever libxl said. */
         op_note(op, OP_NOTE_PROGRESS, "detached %s", d);
@@ -668,30 +698,41 @@ static void op_dev_clean_done(struct op *op, int rc)
     op_dev_report_left(op, OP_RESULT_CANCELLED);
 }
 
+static int op_dev_init(struct op *op);
+static void op_dev_dispose(struct op *op);
+
+#define OP_DEV_PRIV                                                       \
+    .priv_size = sizeof(struct op_devst), .init = op_dev_init,            \
+    .dispose = op_dev_dispose
+
 const struct op_kind_row op_kind_dev_add = {
     .flags = OPK_DEV | OPK_ADD, .call = op_call_dev_add,
     .start = op_dev_start, .done = op_dev_done, .journal = op_dev_journal,
+    OP_DEV_PRIV,
     .clean = op_dev_destroy, .clean_done = op_dev_clean_done,
     .left_words = op_dev_left,
 };
 
 const struct op_kind_row op_kind_dev_remove = {
     .flags = OPK_DEV, .call = op_call_dev_remove, .start = op_dev_start,
-    .done = op_dev_done, .left_words = op_dev_left,
+    .done = op_dev_done, .left_words = op_dev_left, OP_DEV_PRIV,
 };
 
 const struct op_kind_row op_kind_cd_insert = {
     .verb = "cd-insert", .flags = OPK_DEV | OPK_CD, .call = op_call_cd,
     .start = op_dev_start, .done = op_cd_done, .left_words = op_dev_left,
+    OP_DEV_PRIV,
 };
 
 const struct op_kind_row op_kind_cd_eject = {
     .verb = "cd-eject", .flags = OPK_DEV | OPK_CD, .call = op_call_cd,
     .start = op_dev_start, .done = op_cd_done, .left_words = op_dev_left,
+    OP_DEV_PRIV,
 };
 
 int op_set_dev(struct op *op, enum op_dev_kind kind)
 {
+    struct op_devst *ds = OP_DEVST(op);
     const struct op_dev_kind_info *dk = op_dev_kind_info(kind);
     void *dev;
 
@@ -703,25 +744,51 @@ int op_set_dev(struct op *op, enum op_dev_kind kind)
     if (!dev)
         return -1;
     dk->init(dev);
-    if (op->dev) {
-        op->dk->dispose(op->dev);
-        free(op->dev);
+    if (ds->dev) {
+        ds->dk->dispose(ds->dev);
+        free(ds->dev);
     }
-    op->dev_kind = kind;
-    op->dk = dk;
-    op->dev = dev;
+    ds->kind = kind;
+    ds->dk = dk;
+    ds->dev = dev;
     return 0;
 }
 
 void *op_dev(struct op *op)
 {
-    return op->dev;
+    return op_has(op, OPK_DEV) ? OP_DEVST(op)->dev : NULL;
+}
+
+const char *op_dev_verb(const struct op *op)
+{
+    const struct op_devst *ds = op->priv;
+
+    return op_has(op, OPK_ADD) ? ds->dk->attach : ds->dk->detach;
+}
+
+/* A device op starts with a disk; op_set_dev() gives it its kind. */
+static int op_dev_init(struct op *op)
+{
+    return op_set_dev(op, OP_DEV_DISK);
+}
+
+static void op_dev_dispose(struct op *op)
+{
+    struct op_devst *ds = op->priv;
+
+    if (ds->dev) {
+        ds->dk->dispose(ds->dev);
+        free(ds->dev);
+        ds->dev = NULL;
+    }
 }
 
 int op_set_force(struct op *op, bool force)
 {
+    struct op_devst *ds = OP_DEVST(op);
+
     if (!op_has(op, OPK_DEV))
         return -1;
-    op->force = force;
+    ds->force = force;
     return 0;
 }

@@ -110,8 +110,12 @@ struct op_kind_row {
      * runs, and the record's fields of the kind's own; NULL: never.
      */
     bool (*journal)(struct op *op, struct journal_rec *jr);
-    /* The size of the kind's own state (op->priv, zeroed), and its end. */
+    /*
+     * The size of the kind's own state (op->priv, zeroed), what it
+     * starts as (op_new: -1 if it cannot be made), and its end.
+     */
     size_t priv_size;
+    int (*init)(struct op *op);
     void (*dispose)(struct op *op);
     /* What axl leaves if it exits before the ao ends (%u: the domid), */
     const char *left;
@@ -149,10 +153,6 @@ struct op {
     uint32_t domid;
     uint32_t domid_out;       /* libxl writes the new domid here */
     libxl_domain_config config;
-    enum op_dev_kind dev_kind;          /* OPK_DEV: the device's kind */
-    const struct op_dev_kind_info *dk;  /* and its row */
-    void *dev;                /* OPK_DEV: a libxl_device_<kind> */
-    bool force;               /* OP_DEV_REMOVE: destroy, not remove */
     void *priv;               /* the kind's own state (priv_size bytes) */
     char *path;               /* OP_CORE_DUMP: the file */
     char *out_path;           /* op_set_out_file(): the file's name, */
@@ -276,6 +276,8 @@ void op_console_stop_wait(struct op *op);
 
 /* op_device.c: "xvdb", "vif 1", or "a vif" while libxl has not chosen. */
 const char *op_dev_name(struct op *op, char *buf, size_t len);
+/* op_device.c: the verb of a device op ("block-attach", ...). */
+const char *op_dev_verb(const struct op *op);
 /* op_device.c: the command that removes the op's device, in buf. */
 const char *op_dev_remove_hint(struct op *op, char *buf, size_t len);
 

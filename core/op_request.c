@@ -45,11 +45,12 @@ static int op_req_call(struct op *op, libxl_ctx *ctx,
 static void op_req_event(struct loop *lp, libxl_event *ev, void *user)
 {
     struct op *op = user;
+    int wait = OP_REQ(op)->wait;
     char d[160];
 
     if (op->phase == OP_PHASE_WAIT && op->state == OP_RUNNING &&
         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH ||
-         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && OP_REQ(op)->wait == 1))) {
+         (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN && wait == 1))) {
         op_note(op, OP_NOTE_PROGRESS, "%s %s",
                 op_dom_desc(op, d, sizeof(d)),
                 ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH
