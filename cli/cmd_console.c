@@ -113,8 +113,7 @@ static void con_child_done(struct loop *lp, pid_t pid, int status,
                            void *user)
 {
     struct con_child *c = user;
-    int st = WIFEXITED(status) ? WEXITSTATUS(status)
-                               : AXL_EXIT_SIGNAL + WTERMSIG(status);
+    int st = axl_status_of_wait(status);
 
     (void)lp;
     (void)pid;

@@ -142,8 +142,7 @@ static void shell_child_done(struct loop *lp, pid_t pid, int status,
     (void)pid;
     sh.child = 0;
     if (user)
-        shell_status(WIFEXITED(status) ? WEXITSTATUS(status)
-                     : AXL_EXIT_SIGNAL + WTERMSIG(status));
+        shell_status(axl_status_of_wait(status));
     if (!sh.n_fg)
         shell_resume();
 }

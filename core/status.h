@@ -11,4 +11,14 @@
 #define AXL_EXIT_TIMEOUT   124 /* --timeout ran out; cancelled */
 #define AXL_EXIT_SIGNAL    128 /* + N: cancelled by signal N */
 
+#include <sys/wait.h>
+
+/* A program's end (a wait status) as a command's status: a shell's $?. */
+static inline int axl_status_of_wait(int wstatus)
+{
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
+           : WIFSIGNALED(wstatus) ? AXL_EXIT_SIGNAL + WTERMSIG(wstatus)
+           : AXL_EXIT_FAIL;
+}
+
 #endif
