@@ -49,6 +49,7 @@ static pid_t con_fork(struct cli *cli, uint32_t domid, bool primary,
 
     fflush(stdout);
     fflush(stderr);
+    loop_cloexec_all();     /* only notify_fd, passed on purpose */
     pid = fork();
     if (pid < 0)
         return error_errno("cannot start the console client"), -1;

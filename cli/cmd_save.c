@@ -456,6 +456,7 @@ static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
         error_errno("cannot run '%s'", a->text);
         goto fail;
     }
+    loop_cloexec_all();     /* only its two pipes, on 0 and 1 */
     pid = fork();
     if (pid < 0) {
         error_errno("cannot run '%s'", a->text);

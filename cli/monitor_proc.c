@@ -200,6 +200,7 @@ static int mon_fork(uint32_t domid, const char *name,
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return error_errno("cannot start a monitor for '%s'", name);
     snprintf(fdnum, sizeof(fdnum), "%d", pfd[1]);
+    loop_cloexec_all();     /* only the ready pipe, passed on purpose */
     pid = fork();
     if (pid < 0) {
         close(pfd[0]);

@@ -9,6 +9,7 @@
  * signals (SIGWINCH) stay blocked and are read from a signalfd.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -143,11 +144,32 @@ uint64_t loop_now_ms(void)
  * save helper.  A new session (not just a process group) keeps
  * login_tty() working for libxl's bootloader child.
  */
+void loop_cloexec_all(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int fd, flags;
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        fd = atoi(e->d_name);
+        if (fd <= 2 || fd == dirfd(d))
+            continue;
+        flags = fcntl(fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC))
+            fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(d);
+}
+
 pid_t loop_fork_child(void)
 {
     sigset_t cancel, old;
     pid_t pid;
 
+    /* Nothing of ours but what the child's maker passes on purpose. */
+    loop_cloexec_all();
     /* Our handler must not run in the child before it is reset. */
     loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, &old);

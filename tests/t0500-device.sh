@@ -112,6 +112,23 @@ sigint_hang() {
     is "$?" 130 "$t: exit 130"
 }
 
+# open_pipes PID: the pipes and sockets PID holds above stderr: what axl
+# (or libxenstore inside it) let leak into a program it started.
+open_pipes() {
+    local f t
+    for f in /proc/$1/fd/*; do
+        [ "${f##*/}" -gt 2 ] 2>/dev/null || continue
+        t=$(readlink "$f") || continue
+        case $t in pipe:*|socket:*|anon_inode:*) echo "${f##*/} -> $t" ;; esac
+    done
+}
+
+ok "fds: the attach hangs in hotplug" attach_hang
+hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+leak=$(open_pipes "$hp")
+is "$leak" "" "the hotplug script holds no pipe or socket of axl's"
+kill -INT "$pid"
+wait "$pid"
 sigint_hang SIGINT/destroy
 like "$(cat "$tmp/err")" "removed xvdc from domain $id \('g-pv'\); nothing is left" \
     "SIGINT/destroy: says the half-attached disk was removed"
