@@ -244,17 +244,6 @@ static int mon_fork(uint32_t domid, const char *name,
     return 0;
 }
 
-/* The monitor said it watches (0), or did not in time (-1, said). */
-static int mon_said(const char *name, const char *log, bool ok)
-{
-    if (ok) {
-        progress("domain '%s' is monitored (log %s)", name, log);
-        return 0;
-    }
-    return error("the monitor of domain '%s' did not start (see %s)", name,
-                 log);
-}
-
 /*
  * Start a monitor and wait (bounded, normally milliseconds) until it
  * watches the domain, so that a command after a create finds it
@@ -281,5 +270,9 @@ int mon_spawn(uint32_t domid, const char *name,
         while (read(fd, &ok, 1) < 0 && errno == EINTR)
             ;
     close(fd);
-    return mon_said(name, log, ok == '1');
+    if (ok != '1')
+        return error("the monitor of domain '%s' did not start (see %s)",
+                     name, log);
+    progress("domain '%s' is monitored (log %s)", name, log);
+    return 0;
 }

@@ -267,10 +267,8 @@ static bool op_create_phase(struct op *op, char *buf, size_t len)
         snprintf(buf, len, "waiting for the console client");
         return true;
     }
-    if (op->mig_in && op->phase != OP_PHASE_MAIN) {
-        op_stream_phase(op, buf, len);
-        return true;
-    }
+    if (op->mig_in && op->phase != OP_PHASE_MAIN)
+        return op_stream_phase(op, buf, len);
     return op_balloon_phase(op, buf, len);
 }
 

@@ -300,8 +300,8 @@ void op_out_end(struct op *op, enum op_result *result);
 int op_call_save(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how);
 /* op_save.c: a save's or migration's ao of a phase has completed. */
 void op_save_done(struct op *op, int rc);
-/* op_save.c: the stream's phase in words, with bytes and rate. */
-void op_stream_phase(struct op *op, char *buf, size_t len);
+/* op_save.c: the stream's phase in words, with bytes and rate (true). */
+bool op_stream_phase(struct op *op, char *buf, size_t len);
 /* op_save.c: cancel a stream once it is safe to (libxl 4.17). */
 void op_stream_abort(struct op *op);
 /* op_save.c: a stream's record (the save's and migration's hook). */

@@ -744,17 +744,11 @@ static bool op_migrate_finish(struct op *op, enum op_result *result)
     return false;
 }
 
-static bool op_migrate_phase(struct op *op, char *buf, size_t len)
-{
-    op_stream_phase(op, buf, len);
-    return true;
-}
-
 const struct op_kind_row op_kind_migrate = {
     .verb = "migrate", .flags = OPK_STREAM | OPK_MIGRATE,
     .call = op_call_save, .start = op_migrate_start, .done = op_save_done,
     .abort = op_migrate_abort, .finish = op_migrate_finish,
-    .phase_words = op_migrate_phase, .journal = op_save_journal,
+    .phase_words = op_stream_phase, .journal = op_save_journal,
     .left = "domain %u may be left suspended here, and the target may "
             "have a copy: check both hosts before you resume one ('axl "
             "list %u')",

@@ -497,7 +497,7 @@ uint64_t op_stream_bytes(struct op *op)
 }
 
 /* The words of a save's or a migration's phase, with bytes and rate. */
-void op_stream_phase(struct op *op, char *buf, size_t len)
+bool op_stream_phase(struct op *op, char *buf, size_t len)
 {
     uint64_t b, ms;
     double mib;
@@ -505,57 +505,58 @@ void op_stream_phase(struct op *op, char *buf, size_t len)
     switch (op->phase) {
     case OP_PHASE_MIG_BANNER:
         snprintf(buf, len, "waiting for the target to answer");
-        return;
+        return true;
     case OP_PHASE_SAVE_CONFIG:
         snprintf(buf, len, "reading the configuration of domain %u",
                  op->domid);
-        return;
+        return true;
     case OP_PHASE_MIG_READY:
         snprintf(buf, len, "sent; the target is restoring domain '%s'",
                  op->label);
-        return;
+        return true;
     case OP_PHASE_MIG_REPORT:
         snprintf(buf, len, "the target was told to start '%s'; waiting for "
                  "its report", op->label);
-        return;
+        return true;
     case OP_PHASE_MIG_BACK:
         snprintf(buf, len, "the target failed to start '%s'; waiting for its "
                  "leave to resume it here", op->label);
-        return;
+        return true;
     case OP_PHASE_MIG_END:
         snprintf(buf, len, "waiting for the target's command (pid %d) to end",
                  (int)op->mig_child);
-        return;
+        return true;
     case OP_PHASE_MIG_GO:
         snprintf(buf, len, "domain %u received, paused; waiting for the "
                  "sender's go-ahead", op->domid);
-        return;
+        return true;
     case OP_PHASE_MIG_DRAIN:
         snprintf(buf, len, "waiting for the sender to read the failure");
-        return;
+        return true;
     case OP_PHASE_SAVE_PAUSE:
         snprintf(buf, len, "pausing domain %u", op->domid);
-        return;
+        return true;
     case OP_PHASE_SAVE_RESUME:
         snprintf(buf, len, "resuming domain %u", op->domid);
-        return;
+        return true;
     case OP_PHASE_SAVE_DESTROY:
         snprintf(buf, len, "destroying domain %u", op->domid);
-        return;
+        return true;
     default:
         break;
     }
     b = op_stream_bytes(op);
     ms = op->t_stream_ms ? loop_now_ms() - op->t_stream_ms : 0;
     mib = (double)b / (1024 * 1024);
-    snprintf(buf, len, "%s%s memory: %.0f MiB%s", op_save_suspended(op)
+    snprintf(buf, len, "%s%s memory: %.0f MiB", op_save_suspended(op)
              ? "guest suspended; " : "",
-             op_has(op, OPK_MIGRATE) ? "sending" : "writing", mib, "");
+             op_has(op, OPK_MIGRATE) ? "sending" : "writing", mib);
     if (ms >= 500 && b > 0) {
         size_t l = strlen(buf);
 
         snprintf(buf + l, len - l, " at %.0f MiB/s", mib * 1000 / ms);
     }
+    return true;
 }
 
 
@@ -631,12 +632,6 @@ static bool op_save_finish(struct op *op, enum op_result *result)
     return false;
 }
 
-static bool op_save_phase(struct op *op, char *buf, size_t len)
-{
-    op_stream_phase(op, buf, len);
-    return true;
-}
-
 /*
  * The record of a stream: the guest is resumed after a kill; what the
  * save does once the file is whole; the file while it is written.
@@ -667,7 +662,7 @@ void op_out_journal(struct op *op, struct journal_rec *jr)
 const struct op_kind_row op_kind_save = {
     .verb = "save", .flags = OPK_STREAM, .call = op_call_save,
     .start = op_save_start, .done = op_save_done, .abort = op_save_abort,
-    .finish = op_save_finish, .phase_words = op_save_phase,
+    .finish = op_save_finish, .phase_words = op_stream_phase,
     .journal = op_save_journal,
     .left = "domain %u may be left suspended; 'axl destroy %u' or a "
             "restore of an earlier save",
