@@ -18,6 +18,7 @@
 #include <libxl_utils.h>
 #include <xentoollog.h>
 
+#include "../core/proc.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "out.h"
@@ -45,22 +46,21 @@ struct con_child {
 static pid_t con_fork(struct cli *cli, uint32_t domid, bool primary,
                       libxl_console_type type, int num, int notify_fd)
 {
+    /* On the terminal with axl, which it takes in raw mode. */
+    struct proc_spec spec = PROC_SPEC(PROC_FOREGROUND);
     pid_t pid;
 
     fflush(stdout);
     fflush(stderr);
-    loop_cloexec_all();     /* only notify_fd, passed on purpose */
-    pid = fork();
+    spec.pass = notify_fd;
+    pid = proc_fork(&spec);
     if (pid < 0)
         return error_errno("cannot start the console client"), -1;
     if (pid == 0) {
         xentoollog_logger_stdiostream *lg;
         libxl_ctx *ctx = NULL;
 
-        loop_child_reset();
         libxl_postfork_child_noexec(loop_ctx(cli->lp));
-        if (notify_fd >= 0)
-            fcntl(notify_fd, F_SETFD, 0);
         lg = xtl_createlogger_stdiostream(stderr, XTL_ERROR, 0);
         if (lg && libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0,
                                   (xentoollog_logger *)lg) == 0) {

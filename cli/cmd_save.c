@@ -19,6 +19,7 @@
 
 #include "../core/migrate.h"
 #include "../core/names.h"
+#include "../core/proc.h"
 #include "../core/savefile.h"
 #include "../core/status.h"
 #include "../core/xlcfg.h"
@@ -450,14 +451,16 @@ static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
                                int *send_r, int *recv_r)
 {
     int to[2] = { -1, -1 }, from[2] = { -1, -1 };
+    struct proc_spec spec = PROC_SPEC(PROC_GROUP);
     pid_t pid;
 
     if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0) {
         error_errno("cannot run '%s'", a->text);
         goto fail;
     }
-    loop_cloexec_all();     /* only its two pipes, on 0 and 1 */
-    pid = fork();
+    spec.fd[0] = to[0];
+    spec.fd[1] = from[1];
+    pid = proc_fork(&spec);
     if (pid < 0) {
         error_errno("cannot run '%s'", a->text);
         goto fail;
@@ -467,17 +470,11 @@ static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
         static const char no[] = "axl: migrate: cannot run the transport "
                                  "(no such program?)\n";
 
-        loop_child_reset();
-        setpgid(0, 0);
-        if (dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0)
-            _exit(127);
         execvp(a->argv[0], a->argv);
         if (write(2, no, sizeof(no) - 1) < 0)
             _exit(127);
         _exit(127);
     }
-    /* Here too: a kill of its group must not race the child's setpgid. */
-    setpgid(pid, pid);
     close(to[0]);
     close(from[1]);
     *send_r = to[1];

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../core/dom.h"
+#include "../core/proc.h"
 #include "../core/status.h"
 #include "cli.h"
 #include "out.h"
@@ -183,9 +184,12 @@ static void job_tick(struct op *op, bool changed, void *user)
 /* The process a core dump's call runs in: it exits 0 if the call worked. */
 static pid_t job_child(struct op *op, void *user)
 {
-    pid_t pid = loop_fork_child();
+    struct job *job = user;
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+    pid_t pid;
 
-    (void)user;
+    spec.journal = job->cli->lp;
+    pid = proc_fork(&spec);
     if (pid == 0)
         _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
     return pid;

@@ -23,6 +23,7 @@
 #include "../core/journal.h"
 #include "../core/loop.h"
 #include "../core/names.h"
+#include "../core/proc.h"
 #include "monitor_int.h"
 #include "out.h"
 
@@ -190,58 +191,69 @@ static int mon_fork(uint32_t domid, const char *name,
                     enum op_on_cancel on_cancel, const char *log,
                     int *ready_fd)
 {
-    char title[64], id[16], fdnum[16];
-    int pfd[2], status;
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+    char title[64], id[16], daemon[64], ready[64];
+    char *argv[] = { title, "monitor",
+                     on_cancel == OP_ON_CANCEL_KEEP ? "--on-cancel=keep"
+                                                    : "--on-cancel=destroy",
+                     id, NULL };
+    char **envp = NULL;
+    size_t n = 0, i;
+    int pfd[2] = { -1, -1 }, logfd = -1, nul = -1, rc = -1;
     pid_t pid;
 
     snprintf(title, sizeof(title), "axl-%s", name);
     snprintf(id, sizeof(id), "%u", domid);
     mkdir(MON_LOG_DIR, 0755);
-    if (pipe2(pfd, O_CLOEXEC) < 0)
-        return error_errno("cannot start a monitor for '%s'", name);
-    snprintf(fdnum, sizeof(fdnum), "%d", pfd[1]);
-    loop_cloexec_all();     /* only the ready pipe, passed on purpose */
-    pid = fork();
+    /* The environment is made here: the child may only exec. */
+    while (environ[n])
+        n++;
+    envp = calloc(n + 3, sizeof(*envp));
+    if (!envp || pipe2(pfd, O_CLOEXEC) < 0) {
+        error_errno("cannot start a monitor for '%s'", name);
+        goto out;
+    }
+    for (i = n = 0; environ[i]; i++)
+        if (strncmp(environ[i], MON_ENV_DAEMON "=",
+                    strlen(MON_ENV_DAEMON) + 1) &&
+            strncmp(environ[i], MON_ENV_READY "=",
+                    strlen(MON_ENV_READY) + 1))
+            envp[n++] = environ[i];
+    snprintf(daemon, sizeof(daemon), "%s=1", MON_ENV_DAEMON);
+    snprintf(ready, sizeof(ready), "%s=%d", MON_ENV_READY, pfd[1]);
+    envp[n++] = daemon;
+    envp[n++] = ready;
+    /* Root's own log: never through a symlink someone planted. */
+    logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                 0600);
+    nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+    spec.detach = true;
+    spec.fd[0] = nul;
+    spec.fd[1] = spec.fd[2] = logfd;
+    spec.pass = pfd[1];
+    pid = proc_fork(&spec);
     if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        return error_errno("cannot start a monitor for '%s'", name);
+        error_errno("cannot start a monitor for '%s'", name);
+        goto out;
     }
     if (pid == 0) {
-        /* Between fork and exec: only calls that are safe here. */
-        int fd, nul;
-        sigset_t none;
-
-        setsid();
-        if (fork() != 0)
-            _exit(0);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        /* Root's own log: never through a symlink someone planted. */
-        fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-                  0600);
-        nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (nul >= 0)
-            dup2(nul, 0);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        fcntl(pfd[1], F_SETFD, 0);
-        setenv(MON_ENV_DAEMON, "1", 1);
-        setenv(MON_ENV_READY, fdnum, 1);
-        execl("/proc/self/exe", title, "monitor",
-              on_cancel == OP_ON_CANCEL_KEEP ? "--on-cancel=keep"
-                                             : "--on-cancel=destroy",
-              id, (char *)NULL);
+        execve("/proc/self/exe", argv, envp);
         _exit(127);
     }
-    close(pfd[1]);
-    /* The first child exits at once, having forked the monitor. */
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
     *ready_fd = pfd[0];
-    return 0;
+    pfd[0] = -1;
+    rc = 0;
+out:
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    if (logfd >= 0)
+        close(logfd);
+    if (nul >= 0)
+        close(nul);
+    free(envp);
+    return rc;
 }
 
 /*

@@ -9,7 +9,6 @@
  * signals (SIGWINCH) stay blocked and are read from a signalfd.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +24,7 @@
 
 #include "journal.h"
 #include "loop.h"
+#include "proc.h"
 #include "vec.h"
 #include "wait.h"
 
@@ -138,57 +138,16 @@ uint64_t loop_now_ms(void)
 }
 
 /*
- * libxl's fork: the child gets a session of its own, the original signal
- * mask and default dispositions, so that neither the terminal's Ctrl-C
- * nor axl's blocked mask leak into hotplug scripts, bootloaders or the
- * save helper.  A new session (not just a process group) keeps
- * login_tty() working for libxl's bootloader child.
+ * libxl's fork: its children (hotplug scripts, the bootloader, the save
+ * helper, the device model) as proc.h makes a session's, named in the
+ * journal.
  */
-void loop_cloexec_all(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    int fd, flags;
-
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        fd = atoi(e->d_name);
-        if (fd <= 2 || fd == dirfd(d))
-            continue;
-        flags = fcntl(fd, F_GETFD);
-        if (flags >= 0 && !(flags & FD_CLOEXEC))
-            fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-    }
-    closedir(d);
-}
-
-pid_t loop_fork_child(void)
-{
-    sigset_t cancel, old;
-    pid_t pid;
-
-    /* Nothing of ours but what the child's maker passes on purpose. */
-    loop_cloexec_all();
-    /* Our handler must not run in the child before it is reset. */
-    loop_cancel_set(&cancel);
-    sigprocmask(SIG_BLOCK, &cancel, &old);
-    pid = fork();
-    if (pid != 0) {
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (pid > 0)
-            journal_child(pid);     /* for a cleanup if we are killed */
-        return pid;
-    }
-    setsid();
-    loop_child_reset();
-    return 0;
-}
-
 static pid_t loop_fork(void *user)
 {
-    (void)user;
-    return loop_fork_child();
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+
+    spec.journal = user;
+    return proc_fork(&spec);
 }
 
 static const libxl_childproc_hooks loop_child_hooks = {

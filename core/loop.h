@@ -57,23 +57,6 @@ int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
  * axl started with.
  */
 void loop_child_reset(void);
-/*
- * Mark every descriptor above stderr close-on-exec, in this process:
- * axl's and libxl's are made so, but libxenstore 4.17 makes its watch
- * pipe without it, and it would leak into every program axl starts.
- * Called before each fork; a child clears the flag on what it passes.
- */
-void loop_cloexec_all(void);
-
-/*
- * Fork a child the way libxl's children are forked (its fork hook): in a
- * session of its own, so that a terminal's Ctrl-C reaches axl alone and
- * axl decides; with the signal mask and dispositions axl started with;
- * named in this process's journal records, so that a cleanup after a
- * killed axl stops it.  As fork(): the child's pid, 0 in the child, or
- * -1.
- */
-pid_t loop_fork_child(void);
 
 /*
  * Where a libxl event goes: everyone who enables one (libxl_evenable_*)

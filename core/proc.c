@@ -1,0 +1,102 @@
+/*
+ * proc: every process axl makes, made one way (see proc.h).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "loop.h"
+#include "proc.h"
+
+/*
+ * Mark every descriptor above stderr close-on-exec, in this process:
+ * axl's and libxl's are made so, but libxenstore 4.17 makes its watch
+ * pipe without it, and it would leak into every program axl starts for
+ * that program's whole life.  The child clears the flag on what it is
+ * meant to have.
+ */
+static void proc_cloexec_all(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int fd, flags;
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        fd = atoi(e->d_name);
+        if (fd <= 2 || fd == dirfd(d))
+            continue;
+        flags = fcntl(fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC))
+            fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(d);
+}
+
+/*
+ * In the child: its descriptors as spec says.  Each is first copied
+ * above stderr, so that one landing on another's number (a pipe end
+ * that is 0 because stdin was closed) is not lost.  Only
+ * async-signal-safe calls.  -1 if one cannot be set.
+ */
+static int proc_child_fds(const struct proc_spec *spec)
+{
+    int tmp[3], i;
+
+    for (i = 0; i < 3; i++) {
+        tmp[i] = -1;
+        if (spec->fd[i] >= 0 &&
+            (tmp[i] = fcntl(spec->fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
+            return -1;
+    }
+    for (i = 0; i < 3; i++)
+        if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
+            return -1;
+    if (spec->pass >= 0 && fcntl(spec->pass, F_SETFD, 0) < 0)
+        return -1;
+    return 0;
+}
+
+pid_t proc_fork(const struct proc_spec *spec)
+{
+    sigset_t all, old;
+    pid_t pid;
+    int status, saved;
+
+    proc_cloexec_all();
+    /* No handler of axl's may run in the child before it is reset. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    pid = fork();
+    if (pid == 0) {
+        if (spec->place == PROC_SESSION)
+            setsid();
+        else if (spec->place == PROC_GROUP)
+            setpgid(0, 0);
+        if (spec->detach && fork() != 0)
+            _exit(0);
+        loop_child_reset();
+        if (proc_child_fds(spec) < 0)
+            _exit(127);
+        return 0;
+    }
+    saved = errno;
+    /* Here too: a signal to its group must not race the child's own. */
+    if (pid > 0 && spec->place == PROC_GROUP)
+        setpgid(pid, pid);
+    if (pid > 0 && spec->detach)
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pid > 0 && spec->journal && !spec->detach)
+        journal_child(pid);     /* for a cleanup if we are killed */
+    errno = saved;
+    return pid;
+}

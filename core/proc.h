@@ -1,0 +1,74 @@
+#ifndef AXL_PROC_H
+#define AXL_PROC_H
+/*
+ * proc: every process axl makes, made one way.  Whatever the child is
+ * (one of libxl's, the core dump's call, the console client, the
+ * monitor, a migration's transport), it gets the signal mask and
+ * dispositions axl started with, a place toward the terminal chosen
+ * from three, its standard descriptors, at most one more descriptor
+ * meant for it, and nothing else of axl's.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct loop;
+
+/* Where a child stands toward the terminal and its signals. */
+enum proc_place {
+    /*
+     * A session of its own, without a terminal: a terminal's Ctrl-C
+     * reaches axl alone, and axl decides (libxl's children, the core
+     * dump, the monitor).  A session, not only a group, so that libxl's
+     * bootloader child can make the pty it needs its terminal.
+     */
+    PROC_SESSION,
+    /*
+     * A process group of its own in axl's session: the terminal's
+     * signals do not reach it, and axl ends it and what it runs as one
+     * group (a migration's transport).
+     */
+    PROC_GROUP,
+    /*
+     * axl's own group: it shares the terminal with axl (the console
+     * client, which puts the terminal in raw mode and reads it).
+     */
+    PROC_FOREGROUND,
+};
+
+struct proc_spec {
+    enum proc_place place;
+    /*
+     * The loop whose journal records name the child, so that a cleanup
+     * after a killed axl stops it; NULL for none.  Only a session's
+     * leader can be named (cleanup kills only what still leads the
+     * session it recorded), so only with PROC_SESSION and not detach.
+     */
+    struct loop *journal;
+    /*
+     * A daemon: an intermediate child forks it and exits at once, and is
+     * reaped here.  The daemon is no child of axl's, and its pid is not
+     * known here.
+     */
+    bool detach;
+    /* The child's stdin, stdout and stderr from these; -1 keeps axl's. */
+    int fd[3];
+    /* One more descriptor the child keeps across exec, or -1. */
+    int pass;
+};
+
+/* A spec for place with nothing else set. */
+#define PROC_SPEC(p) \
+    ((struct proc_spec){ .place = (p), .fd = { -1, -1, -1 }, .pass = -1 })
+
+/*
+ * Fork a child as spec says.  As fork(): 0 in the child (which must only
+ * exec or _exit, with async-signal-safe calls between), the child's pid
+ * in the parent, or -1 with errno set.  With spec->detach, the parent
+ * gets a positive number that is no pid (the intermediate child, already
+ * reaped), and 0 is returned in the daemon.  Every descriptor of axl's
+ * is made close-on-exec first, in this process too: libxenstore 4.17
+ * makes its watch pipe without the flag.
+ */
+pid_t proc_fork(const struct proc_spec *spec);
+
+#endif
