@@ -122,17 +122,13 @@ int main(int argc, char **argv)
         if (cli.held && cli.hold_status >= 0)
             status = cli.hold_status;
         else
-            status = cli.jobs ? jobs_status(&cli, NULL, 0) : AXL_EXIT_FAIL;
+            status = cli.jobs ? jobs_status(&cli, &cli.esc, NULL, 0)
+                              : AXL_EXIT_FAIL;
         if (own != CMD_PENDING && status == AXL_EXIT_OK)
             status = own;
-        /*
-         * Cancelled by a signal: die of it, so callers see 128+N.  With
-         * several jobs and two signals, the ranking of esc.h decides.
-         */
-        if (status > AXL_EXIT_SIGNAL && esc_status_signal(&cli.esc)) {
-            cli.exit_signal = esc_status_signal(&cli.esc);
-            status = AXL_EXIT_SIGNAL + cli.exit_signal;
-        }
+        /* Cancelled by a signal: die of it, so callers see 128+N. */
+        if (status > AXL_EXIT_SIGNAL && esc_status_signal(&cli.esc))
+            cli.exit_signal = status - AXL_EXIT_SIGNAL;
     }
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;

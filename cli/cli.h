@@ -142,9 +142,14 @@ bool jobs_all_done(void *cli);
 
 /*
  * The status of a command that ran the n jobs in v (NULL: every job, in
- * the order they were made): the first failure, else 0.
+ * the order they were made): the first failure, else 0.  If that is a
+ * cancel by a signal and e counted signals, the signal e ranks first
+ * (esc.h) is the one reported, so that a SIGTERM during a Ctrl-C's
+ * cleanup reads 143 whichever job it reached.  The one status rule of
+ * the one-shot command and the shell's lines alike.
  */
-int jobs_status(struct cli *cli, struct job *const *v, int n);
+int jobs_status(struct cli *cli, const struct esc *e, struct job *const *v,
+                int n);
 
 /*
  * The final step of an escalation that leaves: say what each running

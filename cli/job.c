@@ -334,21 +334,23 @@ int jobs_abort_all(struct cli *cli, int why)
     return n;
 }
 
-int jobs_status(struct cli *cli, struct job *const *v, int n)
+int jobs_status(struct cli *cli, const struct esc *e, struct job *const *v,
+                int n)
 {
     struct job *j;
     int i, status = AXL_EXIT_OK;
 
     if (v) {
-        for (i = 0; i < n; i++)
-            if (v[i]->status)
-                return v[i]->status;
-        return AXL_EXIT_OK;
+        for (i = 0; i < n && !status; i++)
+            status = v[i]->status;
+    } else {
+        /* cli->jobs is newest first: the last failure seen is the oldest. */
+        for (j = cli->jobs; j; j = j->next)
+            if (j->status)
+                status = j->status;
     }
-    /* cli->jobs is newest first: the last failure seen is the oldest. */
-    for (j = cli->jobs; j; j = j->next)
-        if (j->status)
-            status = j->status;
+    if (status > AXL_EXIT_SIGNAL && e && esc_status_signal(e))
+        status = AXL_EXIT_SIGNAL + esc_status_signal(e);
     return status;
 }
 

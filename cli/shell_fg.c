@@ -97,7 +97,7 @@ static void shell_fg_finish(struct loop *lp, void *user)
     (void)lp;
     (void)user;
     sh.fg_timer = NULL;
-    status = jobs_status(sh.cli, sh.fg, sh.n_fg);
+    status = jobs_status(sh.cli, &sh.fg_esc, sh.fg, sh.n_fg);
     for (i = 0; i < sh.n_fg; i++)
         job_forget(sh.cli, sh.fg[i]);
     sh.n_fg = 0;
