@@ -5,7 +5,10 @@
  * Files by subject: xlcfg.c (entry points, top-level keys), xlcfg_util.c
  * (messages, accessors, small parsers), xlcfg_global.c (xl.conf),
  * xlcfg_cpu.c (CPU maps, affinity, vNUMA, cpuid), xlcfg_hvm.c (HVM,
- * display, device model), xlcfg_dev.c (device lists, passthrough).
+ * display, device model), xlcfg_dev.c (device lists), xlcfg_dev_item.c
+ * (disks, passthrough, channels, sound: items with their own grammar),
+ * xlcfg_res.c (ioports, irqs, iomem), xlcfg_pool.c (CPU lists and pools
+ * from the command line).
  *
  * Every xlcfg_* function taking a struct xlcfg_st reports its own errors
  * through st and returns -1 after doing so, unless its comment says
@@ -306,7 +309,8 @@ int xlcfg_dm(struct xlcfg_st *st, libxl_domain_config *d);
 int xlcfg_display(struct xlcfg_st *st, libxl_domain_config *d);
 
 /* ---------------------------------------------------------------------
- * Devices (xlcfg_dev.c)
+ * Devices (xlcfg_dev.c: the lists and the kinds given as "key=value";
+ * xlcfg_dev_item.c: the kinds whose items have a grammar of their own)
  */
 
 /* When xl reads each device list, relative to the other keys. */
@@ -342,6 +346,62 @@ int xlcfg_dev_words(struct xlcfg_st *st, const char *key, void *dev,
                     const char *const *words, int n);
 /* ioports, irqs and iomem. */
 int xlcfg_resources(struct xlcfg_st *st, libxl_domain_build_info *b);
+
+/* How the value of a "key=value" device parameter is stored. */
+enum xlcfg_conv {
+    XLCFG_F_STR,        /* char *, a copy */
+    XLCFG_F_ATOI,       /* int, by atoi as xl does */
+    XLCFG_F_ATOI_DEFBOOL, /* libxl_defbool, by atoi */
+    XLCFG_F_U8,         /* uint8_t, by strtoul base 0 */
+    XLCFG_F_U32,        /* uint32_t, by strtoul base 0 */
+    XLCFG_F_BOOL,       /* bool, by strtoul base 0 */
+    XLCFG_F_ENUM,       /* an enumeration, by name through from */
+};
+
+/* A "key=value" device parameter simply stored at off. */
+struct xlcfg_field {
+    const char *key;
+    size_t off;
+    enum xlcfg_conv conv;
+    int (*from)(const char *s, void *e);    /* libxl's *_from_string */
+};
+
+/*
+ * If tok is "key=value" with the key of one of the n fields f, store the
+ * value in dev (a device of the list kind, which messages name): 0, or
+ * -1 after reporting.  1, and nothing stored, when no field has that key.
+ */
+int xlcfg_field_tok(struct xlcfg_st *st, const char *kind, void *dev,
+                    const char *tok, const struct xlcfg_field *f, size_t n);
+#define XLCFG_FIELD_TOK(st, kind, dev, tok, fields)                        \
+    xlcfg_field_tok((st), (kind), (dev), (tok), (fields),                  \
+                    XLCFG_ARRAY_SIZE(fields))
+
+/*
+ * What a kind does with one item of its list, besides or instead of its
+ * tokens: d is the configuration (empty for command-line words), dev the
+ * new device, spec the item.  0, or -1 after reporting.
+ */
+typedef int xlcfg_item_fn(struct xlcfg_st *st, libxl_domain_config *d,
+                          void *dev, const char *spec);
+
+/*
+ * The item functions of xlcfg_dev_item.c: each parses the whole
+ * specification spec into dev.  A pci device takes the pci_* defaults
+ * (st->pci) and the rdm policy of d, and makes a PV guest use the host's
+ * memory map.
+ */
+int xlcfg_disk_item(struct xlcfg_st *st, libxl_domain_config *d, void *dev,
+                    const char *spec);
+int xlcfg_pci_item(struct xlcfg_st *st, libxl_domain_config *d, void *dev,
+                   const char *spec);
+int xlcfg_dtdev_item(struct xlcfg_st *st, libxl_domain_config *d, void *dev,
+                     const char *spec);
+int xlcfg_channel_item(struct xlcfg_st *st, libxl_domain_config *d,
+                       void *dev, const char *spec);
+/* spec is one "card, ...", "pcm, ..." or "stream, ..." of the card dev. */
+int xlcfg_vsnd_item(struct xlcfg_st *st, libxl_domain_config *d, void *dev,
+                    const char *spec);
 
 /* -1 after reporting if s holds a control character (what names it). */
 int xlcfg_no_ctrl(struct xlcfg_st *st, const char *what, const char *s);

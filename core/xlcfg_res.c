@@ -53,12 +53,15 @@ static int xlcfg_iomem(struct xlcfg_st *st, void *res, const char *s)
     return 0;
 }
 
-static const struct {
+/* A resource list: its key, its array in the build info, its items. */
+struct xlcfg_res_kind {
     const char *key;
     size_t arr_off, num_off, size;
     void (*init)(void *);       /* or NULL: zeroed is initialised */
     int (*parse)(struct xlcfg_st *st, void *res, const char *s);
-} xlcfg_res_kinds[] = {
+};
+
+static const struct xlcfg_res_kind xlcfg_res_kinds[] = {
     { "ioports", offsetof(libxl_domain_build_info, ioports),
       offsetof(libxl_domain_build_info, num_ioports),
       sizeof(libxl_ioport_range), NULL, xlcfg_ioport },
