@@ -20,6 +20,8 @@
 
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_create.h"
+#include "cmd_dom.h"
 #include "out.h"
 #include "parse.h"
 #include "shell.h"
