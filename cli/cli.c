@@ -5,7 +5,7 @@
 
 #include "../core/journal.h"
 #include "cli.h"
-#include "cmd.h"
+#include "cmd_cleanup.h"
 #include "out.h"
 
 libxl_ctx *cli_libxl(struct cli *cli)

@@ -18,6 +18,8 @@
 #include "../core/migrate.h"
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_cleanup.h"
+#include "cmd_dom.h"
 #include "out.h"
 
 /* A migration's copy here, renamed at the go-ahead: NAME--migratedaway. */

@@ -21,6 +21,8 @@
 #include "../core/proc.h"
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_create.h"
+#include "cmd_dom.h"
 #include "out.h"
 #include "parse.h"
 #include "shell.h"

@@ -13,6 +13,7 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "cmd_dev.h"
 #include "json.h"
 #include "out.h"
 

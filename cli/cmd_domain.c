@@ -13,6 +13,10 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "cmd_cleanup.h"
+#include "cmd_create.h"
+#include "cmd_dom.h"
+#include "cmd_xlcfg.h"
 #include "json.h"
 #include "out.h"
 

@@ -14,6 +14,7 @@
 
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_dom.h"
 #include "out.h"
 #include "parse.h"
 

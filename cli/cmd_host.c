@@ -17,6 +17,7 @@
 
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_dom.h"
 #include "out.h"
 
 /* debug-keys and set-parameters: one word handed to Xen. */

@@ -34,6 +34,9 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "cmd_create.h"
+#include "cmd_dom.h"
+#include "cmd_xlcfg.h"
 #include "monitor_int.h"
 #include "out.h"
 

@@ -24,6 +24,9 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "cmd_create.h"
+#include "cmd_dom.h"
+#include "cmd_xlcfg.h"
 #include "out.h"
 
 /* The op's file at path (op_set_out_file()): 0, or -1 after saying why. */

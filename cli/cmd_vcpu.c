@@ -17,6 +17,8 @@
 #include "../core/status.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
+#include "cmd_dom.h"
+#include "cmd_xlcfg.h"
 #include "json.h"
 #include "out.h"
 #include "parse.h"

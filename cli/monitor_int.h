@@ -14,7 +14,7 @@
 #include <libxl.h>
 
 #include "../core/op.h"
-#include "cmd.h"
+#include "cli.h"
 
 #define MON_LOG_DIR   "/var/log/xen"
 #define MON_DUMP_DIR  "/var/lib/xen/dump"

@@ -19,7 +19,6 @@
 #include <readline/readline.h>
 
 #include "../core/status.h"
-#include "cmd.h"
 #include "complete.h"
 #include "out.h"
 #include "shell.h"

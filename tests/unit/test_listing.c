@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/cmd.h"
+#include "../../cli/cmd_dom.h"
 #include "tap.h"
 
 /* A map of n bits from a string of '0' and '1', bit 0 first. */

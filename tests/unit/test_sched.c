@@ -15,7 +15,7 @@
 #include <libxl_utils.h>
 
 #include "tap.h"
-#include "../../cli/cmd.h"
+#include "../../cli/cmd_dom.h"
 #include "../../cli/parse.h"
 #include "../../core/xlcfg.h"
 

@@ -1,0 +1,59 @@
+/*
+ * cmd_create: what a command that creates a domain does besides its op:
+ * the memory xl.conf asks for, the -d configuration on stderr, and what
+ * follows (the monitor, cli/cmd_monitor.c; the console,
+ * cli/cmd_console.c).  Used by create (cli/cmd_domain.c), restore and
+ * migrate-receive (cli/cmd_save.c) and the monitor's restart.
+ */
+#ifndef AXL_CMD_CREATE_H
+#define AXL_CMD_CREATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+struct cmd_call;
+
+/*
+ * A create's memory, as xl.conf says (autoballoon, lockfile): arm op
+ * to balloon Domain-0 under xl's lock when autoballoon is on (or auto
+ * and Xen's command line leaves dom0_mem unset).  0, or -1 after
+ * reporting a bad xl.conf.
+ */
+int cmd_create_memory(struct cli *cli, struct op *op);
+/*
+ * libxl's JSON text (a -d/--debug configuration) on stderr, as one
+ * message: its final newline is dropped (json is changed).
+ */
+void cmd_json_line(char *json);
+
+/*
+ * The domain monitor (cli/cmd_monitor.c).  monitor_mark() records in
+ * libxl's userdata that axl created the domain (`axl monitor` refuses
+ * others without -f).  monitor_after_create() monitors a domain create
+ * just made: in a process of its own (waits until it watches), or with
+ * foreground in this one, from the loop, holding the run (cli_hold)
+ * until monitoring ends.  Both return 0 or -1 after reporting.
+ */
+int monitor_mark(struct cli *cli, uint32_t domid);
+int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
+                         enum op_on_cancel policy, bool foreground);
+
+/*
+ * create -c (cli/cmd_console.c): console_for_create() makes the create
+ * job attach to the console as soon as libxl says it is ready, the
+ * create waiting for the client before it unpauses the domain;
+ * console_create_done() is called when that create is done.
+ */
+void console_for_create(struct job *job);
+/*
+ * What follows a create or a restore that worked, as call's options say
+ * (-F, -e, -c): the domain's monitor and console.  0, or -1 after
+ * reporting.
+ */
+int cmd_create_follow(struct cli *cli, struct cmd_call *call,
+                      struct job *job, enum op_on_cancel policy);
+void console_create_done(struct cli *cli, struct op *op);
+
+#endif
