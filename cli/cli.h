@@ -28,6 +28,7 @@ struct job;
  */
 struct con_child;
 struct cli_sig_hook;
+struct shell;
 
 struct cli {
     struct loop *lp;
@@ -54,6 +55,8 @@ struct cli {
     struct cli_sig_hook *sig_hooks;
     /* Console clients creates wait on (cmd_console.c), newest first. */
     struct con_child *con_waiting;
+    /* The shell running on this cli (shell_main()), or NULL. */
+    struct shell *shell;
     /* The shell sets this to learn when a background job finishes. */
     void (*job_done_hook)(struct cli *cli, struct job *job);
 };

@@ -35,8 +35,6 @@
 #include "shell_int.h"
 #include "words.h"
 
-struct shell sh;
-
 /* ---- running a line ---- */
 
 /* The command as `jobs` shows it: the words, without '&' or comment. */
@@ -59,32 +57,32 @@ static char *shell_cmdline(const struct words *w)
     return s;
 }
 
-static void shell_exec(const char *line)
+static void shell_exec(struct shell *sh, const char *line)
 {
-    struct cli *cli = sh.cli;
+    struct cli *cli = sh->cli;
     struct words w;
     enum words_err err;
     struct job *j;
     char *cmdline = NULL;
     int first_id, status;
 
-    sh.lineno++;
-    if (sh.confirm) {
-        shell_confirm(line);
+    sh->lineno++;
+    if (sh->confirm) {
+        shell_confirm(sh, line);
         return;
     }
     err = words_split(line, &w);
-    if (sh.tty && line[strspn(line, " \t")])
-        shell_history_add(line);
+    if (sh->tty && line[strspn(line, " \t")])
+        shell_history_add(sh, line);
     if (err != WORDS_OK) {
         error("%s", words_strerror(err));
-        shell_status(AXL_EXIT_USAGE);
+        shell_status(sh, AXL_EXIT_USAGE);
         goto out;
     }
     if (!w.argc) {
         if (w.background) {
             error("'&' needs a command before it");
-            shell_status(AXL_EXIT_USAGE);
+            shell_status(sh, AXL_EXIT_USAGE);
         }
         goto out;
     }
@@ -95,32 +93,32 @@ static void shell_exec(const char *line)
     status = cmd_dispatch(cli, w.argc, w.argv);
     cli->background = false;
     cli->cmdline = NULL;
-    if (status == CMD_PENDING && sh.child)
+    if (status == CMD_PENDING && sh->child)
         goto out;   /* a program has the terminal: see shell_child() */
 
-    if (status != CMD_PENDING || sh.n_fg) {
+    if (status != CMD_PENDING || sh->n_fg) {
         /* Jobs made and finished at once are done with. */
         struct job *next;
 
         for (j = cli->jobs; j; j = next) {
             next = job_next(j);
-            if (job_id(j) > first_id && job_done(j) && !shell_in_fg(j))
+            if (job_id(j) > first_id && job_done(j) && !shell_in_fg(sh, j))
                 job_forget(cli, j);
         }
         if (status != CMD_PENDING)
-            shell_status(status);
+            shell_status(sh, status);
         goto out;
     }
     for (j = cli->jobs; j && job_id(j) > first_id; j = job_next(j)) {
         if (w.background)
             note("[%d] started: %s", job_id(j), job_cmdline(j));
         else
-            shell_fg_add(j);
+            shell_fg_add(sh, j);
     }
     if (w.background)
-        shell_status(AXL_EXIT_OK);
+        shell_status(sh, AXL_EXIT_OK);
     else
-        shell_fg_start(false, false);
+        shell_fg_start(sh, false, false);
 out:
     free(cmdline);
     words_free(&w);
@@ -135,127 +133,127 @@ out:
  * ignored (nohup), it is the end of input instead: the jobs run to
  * their end, then the shell exits.
  */
-static void shell_hangup(void)
+static void shell_hangup(struct shell *sh)
 {
     struct sigaction sa;
 
-    if (sh.hung_up)
+    if (sh->hung_up)
         return;
-    sh.hung_up = true;
-    sh.eof = true;
-    sh.confirm = false;
-    shell_pause();
-    if (sh.die_signal)
+    sh->hung_up = true;
+    sh->eof = true;
+    sh->confirm = false;
+    shell_pause(sh);
+    if (sh->die_signal)
         return;                 /* a SIGHUP or SIGTERM came first */
     if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
-        if (!sh.n_fg)
-            shell_wait_rest();
+        if (!sh->n_fg)
+            shell_wait_rest(sh);
         return;
     }
-    shell_die(SIGHUP);
+    shell_die(sh, SIGHUP);
 }
 
-/* Readline's line handler; line is NULL on Ctrl-D. */
-void shell_line(char *line)
+/* A line readline has read (its handler); NULL on Ctrl-D. */
+void shell_line(struct shell *sh, char *line)
 {
-    if (!line && !isatty(sh.fd)) {
-        shell_hangup();
+    if (!line && !isatty(sh->fd)) {
+        shell_hangup(sh);
         return;
     }
     if (!line) {
         printf("\n");
         fflush(stdout);
-        if (sh.confirm) {
-            shell_confirm("n");
+        if (sh->confirm) {
+            shell_confirm(sh, "n");
             return;
         }
-        shell_quit(sh.cli);
+        shell_quit(sh->cli);
         return;
     }
-    sh.in_line = true;
-    shell_exec(line);
-    sh.in_line = false;
+    sh->in_line = true;
+    shell_exec(sh, line);
+    sh->in_line = false;
     free(line);
 }
 
 /* Batch: run the complete lines read so far, while nothing waits. */
-void shell_batch_pump(void)
+void shell_batch_pump(struct shell *sh)
 {
-    while (!sh.n_fg && !sh.quit && !sh.die_signal && !sh.stopped) {
-        char *nl = sh.len ? memchr(sh.buf, '\n', sh.len) : NULL;
+    while (!sh->n_fg && !sh->quit && !sh->die_signal && !sh->stopped) {
+        char *nl = sh->len ? memchr(sh->buf, '\n', sh->len) : NULL;
         size_t n;
 
-        if (!nl && !(sh.eof && sh.len))
+        if (!nl && !(sh->eof && sh->len))
             break;
-        n = nl ? (size_t)(nl - sh.buf) : sh.len;
-        sh.buf[n] = '\0';
+        n = nl ? (size_t)(nl - sh->buf) : sh->len;
+        sh->buf[n] = '\0';
         {
-            char *line = strdup(sh.buf);
+            char *line = strdup(sh->buf);
 
-            memmove(sh.buf, sh.buf + n + (nl ? 1 : 0),
-                    sh.len - n - (nl ? 1 : 0));
-            sh.len -= n + (nl ? 1 : 0);
+            memmove(sh->buf, sh->buf + n + (nl ? 1 : 0),
+                    sh->len - n - (nl ? 1 : 0));
+            sh->len -= n + (nl ? 1 : 0);
             if (!line) {
                 error("out of memory");
-                shell_status(AXL_EXIT_FAIL);
+                shell_status(sh, AXL_EXIT_FAIL);
                 continue;
             }
-            shell_exec(line);
+            shell_exec(sh, line);
             free(line);
         }
     }
-    if (((sh.eof && !sh.len) || sh.stopped) && !sh.n_fg && !sh.quit &&
-        !sh.die_signal)
-        shell_wait_rest();
+    if (((sh->eof && !sh->len) || sh->stopped) && !sh->n_fg && !sh->quit &&
+        !sh->die_signal)
+        shell_wait_rest(sh);
 }
 
-static void shell_batch_read(void)
+static void shell_batch_read(struct shell *sh)
 {
     ssize_t n;
 
-    if (sh.cap - sh.len < 4096) {
-        size_t cap = sh.cap ? 2 * sh.cap : 8192;
-        char *b = realloc(sh.buf, cap);
+    if (sh->cap - sh->len < 4096) {
+        size_t cap = sh->cap ? 2 * sh->cap : 8192;
+        char *b = realloc(sh->buf, cap);
 
         if (!b) {
             error("out of memory");
-            sh.eof = true;
+            sh->eof = true;
             return;
         }
-        sh.buf = b;
-        sh.cap = cap;
+        sh->buf = b;
+        sh->cap = cap;
     }
-    n = read(sh.fd, sh.buf + sh.len, sh.cap - sh.len - 1);
+    n = read(sh->fd, sh->buf + sh->len, sh->cap - sh->len - 1);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
     if (n < 0)
-        error_errno("cannot read %s", sh.src);
+        error_errno("cannot read %s", sh->src);
     if (n <= 0) {
-        sh.eof = true;
-        shell_watch(-1);
+        sh->eof = true;
+        shell_watch(sh, -1);
         return;
     }
-    sh.len += n;
+    sh->len += n;
 }
 
-void shell_on_input(struct loop *lp, int fd, short revents,
-                           void *user)
+void shell_on_input(struct loop *lp, int fd, short revents, void *user)
 {
+    struct shell *sh = user;
+
     (void)lp;
     (void)fd;
-    (void)user;
-    if (sh.tty && (revents & (POLLHUP | POLLERR | POLLNVAL))) {
-        shell_hangup();
+    if (sh->tty && (revents & (POLLHUP | POLLERR | POLLNVAL))) {
+        shell_hangup(sh);
         return;
     }
-    if (sh.watch != POLLIN)
+    if (sh->watch != POLLIN)
         return;             /* watched for its end only */
-    if (sh.tty) {
+    if (sh->tty) {
         rl_callback_read_char();
         return;
     }
-    shell_batch_read();
-    shell_batch_pump();
+    shell_batch_read(sh);
+    shell_batch_pump(sh);
 }
 
 
@@ -263,88 +261,80 @@ void shell_on_input(struct loop *lp, int fd, short revents,
 
 static bool shell_finished(void *user)
 {
-    (void)user;
-    if (sh.die_signal)
-        return jobs_all_done(sh.cli);
-    return sh.quit && !sh.n_fg;
-}
+    const struct shell *sh = user;
 
-static void shell_readline_init(void)
-{
-    rl_readline_name = "axl";
-    rl_catch_signals = 0;
-    rl_catch_sigwinch = 0;
-    rl_change_environment = 0;
-    rl_attempted_completion_function = shell_complete;
-    rl_completer_quote_characters = "'\"";
-    rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
-    shell_history_open();
-    out_set_async_hooks(shell_hide_line, shell_show_line);
+    if (sh->die_signal)
+        return jobs_all_done(sh->cli);
+    return sh->quit && !sh->n_fg;
 }
 
 int shell_main(struct cli *cli, const char *batch, bool keep_going)
 {
+    struct shell shell = {
+        .cli = cli,
+        .tty = !batch && isatty(STDIN_FILENO),
+        .keep_going = keep_going,
+        .fd = STDIN_FILENO,
+        .src = batch ? batch : "stdin",
+        .watch = -1,
+        .prompt = SHELL_PROMPT,
+    };
+    struct shell *sh = &shell;
     int status = AXL_EXIT_FAIL;
 
-    memset(&sh, 0, sizeof(sh));
-    sh.watch = -1;
-    sh.cli = cli;
-    sh.keep_going = keep_going;
-    sh.fd = STDIN_FILENO;
-    sh.src = batch ? batch : "stdin";
-    sh.prompt = SHELL_PROMPT;
-    sh.tty = !batch && isatty(STDIN_FILENO);
     if (batch) {
-        sh.fd = open(batch, O_RDONLY | O_CLOEXEC);
-        if (sh.fd < 0) {
+        sh->fd = open(batch, O_RDONLY | O_CLOEXEC);
+        if (sh->fd < 0) {
             error_errno("cannot open '%s'", batch);
             return AXL_EXIT_FAIL;
         }
     }
     cli->interactive = true;
+    cli->shell = sh;
     cli->job_done_hook = shell_job_done;
-    esc_reset(&sh.fg_esc);
-    esc_reset(&sh.die_esc);
-    loop_on_signal(cli->lp, shell_on_signal, cli);
+    esc_reset(&sh->fg_esc);
+    esc_reset(&sh->die_esc);
+    loop_on_signal(cli->lp, shell_on_signal, sh);
     /* A command stuck in libxl does not take the shell with it at once. */
     loop_sync_rules(cli->lp, false);
-    if (sh.tty) {
+    if (sh->tty) {
         if (loop_catch_signal(cli->lp, SIGWINCH) < 0)
             warn("cannot follow the terminal's size: %s", strerror(errno));
-        shell_readline_init();
+        shell_rl_start(sh);
     }
-    shell_resume();
-    if (loop_run_until(cli->lp, shell_finished, NULL) < 0) {
+    shell_resume(sh);
+    if (loop_run_until(cli->lp, shell_finished, sh) < 0) {
         error_errno("event loop failed");
         goto out;
     }
-    if (sh.die_signal) {
-        status = AXL_EXIT_SIGNAL + sh.die_signal;
-        cli->exit_signal = sh.die_signal;
+    if (sh->die_signal) {
+        status = AXL_EXIT_SIGNAL + sh->die_signal;
+        cli->exit_signal = sh->die_signal;
     }
-    else if (!sh.tty && sh.first_fail)
-        status = sh.first_fail;     /* batch: what failed, even if -k */
+    else if (!sh->tty && sh->first_fail)
+        status = sh->first_fail;    /* batch: what failed, even if -k */
     else
-        status = sh.status;
+        status = sh->status;
     /* After its terminal went: what the jobs said there was lost. */
-    if (sh.hung_up && status == AXL_EXIT_OK && ferror(stderr))
+    if (sh->hung_up && status == AXL_EXIT_OK && ferror(stderr))
         status = AXL_EXIT_FAIL;
-    if (sh.die_signal)
-        note("%s: every job is finished; exiting", esc_signame(sh.die_signal));
+    if (sh->die_signal)
+        note("%s: every job is finished; exiting",
+             esc_signame(sh->die_signal));
 out:
-    shell_pause();
-    if (sh.tty) {
-        out_set_async_hooks(NULL, NULL);
-        shell_cands_clear();
-    }
-    if (sh.fg_timer)
-        loop_timer_cancel(cli->lp, sh.fg_timer);
-    if (batch && sh.fd >= 0)
-        close(sh.fd);
+    shell_pause(sh);
+    if (sh->tty)
+        shell_rl_end(sh);
+    if (sh->fg_timer)
+        loop_timer_cancel(cli->lp, sh->fg_timer);
+    if (batch && sh->fd >= 0)
+        close(sh->fd);
+    /* Nothing the loop still holds may lead to this shell once it ends. */
+    loop_on_signal(cli->lp, NULL, NULL);
     cli->job_done_hook = NULL;
-    free(sh.fg);
-    free(sh.buf);
-    free(sh.history);
+    cli->shell = NULL;
+    free(sh->fg);
+    free(sh->buf);
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)
         status = AXL_EXIT_FAIL;
     return status;

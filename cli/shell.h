@@ -33,7 +33,8 @@ int shell_wait(struct cli *cli, struct job *job);
  * the shell stops reading until the child ends (and the foreground jobs
  * are done), then reads on; with status_counts the child's exit status
  * is the command's.  Background jobs run on meanwhile.  Returns
- * CMD_PENDING.
+ * CMD_PENDING; or, if pid had already ended, the command's status at
+ * once (its exit status with status_counts, else 0).
  */
 int shell_child(struct cli *cli, pid_t pid, bool status_counts);
 int shell_quit(struct cli *cli);

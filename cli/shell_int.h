@@ -17,6 +17,16 @@
 #define SHELL_PROMPT       "axl> "
 #define SHELL_HISTORY_MAX  1000
 
+/* Completion's candidates, which readline's generator hands over. */
+struct shell_cands {
+    char **v;
+    int n, cap, next;
+};
+
+/*
+ * One shell: shell_main() owns it (on its stack) and every function here
+ * is given it; cli->shell leads to it from the commands while it runs.
+ */
 struct shell {
     struct cli *cli;
     bool tty;               /* readline on a terminal */
@@ -53,57 +63,54 @@ struct shell {
     struct esc die_esc;
 
     char *history;          /* the history file, or NULL */
+    struct shell_cands cands; /* the last completion's */
     pid_t child;            /* a program that has the terminal (console) */
 };
 
-/* The one shell of this process. */
-extern struct shell sh;
-
 /* ---- shell_rl.c ---- */
 
-/* Hide the prompt and the line being typed; show them again. */
-void shell_hide_line(void);
-void shell_show_line(void);
+/*
+ * Readline for sh (a terminal): its settings, the history file, out's
+ * async hooks; shell_rl_end() undoes them when sh ends.
+ */
+void shell_rl_start(struct shell *sh);
+void shell_rl_end(struct shell *sh);
 /* Read input when events (POLLIN), or only watch for its end (0). */
-void shell_watch(int events);
+void shell_watch(struct shell *sh, int events);
 /* Prompt and read again; stop reading (a foreground command runs). */
-void shell_resume(void);
-void shell_pause(void);
-void shell_set_prompt(const char *prompt);
-/* Readline's completion of the word text at start..end. */
-char **shell_complete(const char *text, int start, int end);
-void shell_cands_clear(void);
-/* The history file: read it if it is safe to; add a line to it. */
-void shell_history_open(void);
-void shell_history_add(const char *line);
+void shell_resume(struct shell *sh);
+void shell_pause(struct shell *sh);
+void shell_set_prompt(struct shell *sh, const char *prompt);
+/* Add a line to the history, and to its file if there is one. */
+void shell_history_add(struct shell *sh, const char *line);
 
 /* ---- shell_fg.c ---- */
 
 /* Whether job is one the shell waits for before reading on. */
-bool shell_in_fg(const struct job *job);
-int shell_fg_add(struct job *job);
+bool shell_in_fg(const struct shell *sh, const struct job *job);
+int shell_fg_add(struct shell *sh, struct job *job);
 /* Run the foreground: `wait` (is_wait), or the end of input (quiet). */
-int shell_fg_start(bool is_wait, bool quiet);
+int shell_fg_start(struct shell *sh, bool is_wait, bool quiet);
 /* The last command's status: $? of the shell, and batch's stop. */
-void shell_status(int status);
+void shell_status(struct shell *sh, int status);
 /* At the end of input: wait for the jobs still running. */
-void shell_wait_rest(void);
+void shell_wait_rest(struct shell *sh);
 /* The answer to "quit anyway?". */
-void shell_confirm(const char *line);
-/* A job has finished (cli->job_done_hook). */
+void shell_confirm(struct shell *sh, const char *line);
+/* A job has finished (cli->job_done_hook; the shell is cli->shell). */
 void shell_job_done(struct cli *cli, struct job *job);
-/* A signal, from the loop. */
+/* A signal, from the loop (loop_on_signal(); user is the shell). */
 void shell_on_signal(struct loop *lp, int signo, void *user);
 /* SIGTERM or SIGHUP: cancel everything, then exit by signo. */
-void shell_die(int signo);
+void shell_die(struct shell *sh, int signo);
 
 /* ---- shell.c ---- */
 
-/* A line the user typed (readline's handler), or NULL at the end. */
-void shell_line(char *line);
+/* A line the user typed (from readline's handler), or NULL at the end. */
+void shell_line(struct shell *sh, char *line);
 /* Batch: run the complete lines read so far. */
-void shell_batch_pump(void);
-/* Input is readable (or gone). */
+void shell_batch_pump(struct shell *sh);
+/* Input is readable, or gone (loop_watch_fd(); user is the shell). */
 void shell_on_input(struct loop *lp, int fd, short revents, void *user);
 
 #endif

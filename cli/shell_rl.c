@@ -24,64 +24,85 @@
 #include "shell_int.h"
 #include "words.h"
 
+/*
+ * The shell readline serves: set while its line handler is installed
+ * (shell_resume() to shell_pause()), NULL otherwise.  Readline's
+ * callbacks (the line handler, completion and its generator) take no
+ * user pointer, so this is how they find their shell; nothing else may
+ * use it.  Out's async hooks, which take none either, use it too: they
+ * act on readline's line, which is on the screen only while it is set.
+ */
+static struct shell *shell_rl_sh;
+
 /* ---- the prompt and asynchronous output ---- */
 
 /*
  * Out's async hooks.  While the line just accepted runs, the cursor is
  * already on a fresh line: there is nothing to hide.
  */
-void shell_hide_line(void)
+static void shell_hide_line(void)
 {
-    if (sh.prompting && !sh.in_line)
+    if (shell_rl_sh && !shell_rl_sh->in_line)
         rl_clear_visible_line();
 }
 
-void shell_show_line(void)
+static void shell_show_line(void)
 {
-    if (sh.prompting && !sh.in_line)
+    if (shell_rl_sh && !shell_rl_sh->in_line)
         rl_forced_update_display();
 }
 
-/* Watch the input for events (POLLIN, 0 or -1: see sh.watch). */
-void shell_watch(int events)
+/*
+ * Readline's line handler.  The shell is taken before the line runs: a
+ * foreground command removes the handler, and shell_rl_sh with it.
+ */
+static void shell_rl_line(char *line)
 {
-    if (sh.watch == events)
+    shell_line(shell_rl_sh, line);
+}
+
+/* Watch the input for events (POLLIN, 0 or -1: see sh->watch). */
+void shell_watch(struct shell *sh, int events)
+{
+    if (sh->watch == events)
         return;
-    if (sh.watch >= 0)
-        loop_unwatch_fd(sh.cli->lp, sh.fd);
-    sh.watch = -1;
+    if (sh->watch >= 0)
+        loop_unwatch_fd(sh->cli->lp, sh->fd);
+    sh->watch = -1;
     if (events < 0)
         return;
-    if (loop_watch_fd(sh.cli->lp, sh.fd, (short)events, shell_on_input,
-                      NULL) == 0)
-        sh.watch = events;
+    if (loop_watch_fd(sh->cli->lp, sh->fd, (short)events, shell_on_input,
+                      sh) == 0)
+        sh->watch = events;
     else if (events)
-        error_errno("cannot watch %s", sh.src);
+        error_errno("cannot watch %s", sh->src);
 }
 
 /* Read commands again: reinstall readline (which prints the prompt). */
-void shell_resume(void)
+void shell_resume(struct shell *sh)
 {
-    if (sh.quit || sh.child)
+    if (sh->quit || sh->child)
         return;
-    if (sh.tty && !sh.prompting && !sh.hung_up) {
-        rl_callback_handler_install(sh.prompt, shell_line);
-        sh.prompting = true;
+    if (sh->tty && !sh->prompting && !sh->hung_up) {
+        rl_callback_handler_install(sh->prompt, shell_rl_line);
+        sh->prompting = true;
+        shell_rl_sh = sh;
     }
-    if (!sh.eof && !sh.stopped)
-        shell_watch(POLLIN);
-    else if (sh.watch == 0)
-        shell_watch(-1);
-    if (!sh.tty)
-        shell_batch_pump();
+    if (!sh->eof && !sh->stopped)
+        shell_watch(sh, POLLIN);
+    else if (sh->watch == 0)
+        shell_watch(sh, -1);
+    if (!sh->tty)
+        shell_batch_pump(sh);
 }
 
 /* Stop reading commands while the foreground runs or when leaving. */
-void shell_pause(void)
+void shell_pause(struct shell *sh)
 {
-    if (sh.prompting) {
+    if (sh->prompting) {
         rl_callback_handler_remove();
-        sh.prompting = false;
+        sh->prompting = false;
+        shell_rl_sh = NULL;
     }
     /*
      * Paused (a foreground command runs), a terminal is still watched
@@ -89,14 +110,14 @@ void shell_pause(void)
      * the end is seen even when no SIGHUP reaches axl (a session leader
      * that catches it and does not pass it on).
      */
-    shell_watch(sh.tty && !sh.hung_up && !sh.quit && !sh.die_signal ? 0
-                                                                     : -1);
+    shell_watch(sh, sh->tty && !sh->hung_up && !sh->quit && !sh->die_signal
+                        ? 0 : -1);
 }
 
-void shell_set_prompt(const char *prompt)
+void shell_set_prompt(struct shell *sh, const char *prompt)
 {
-    sh.prompt = prompt;
-    if (sh.prompting)
+    sh->prompt = prompt;
+    if (sh->prompting)
         rl_set_prompt(prompt);
 }
 
@@ -191,7 +212,7 @@ static const char *shell_history_unsafe(const char *path, bool made,
 }
 
 /* $XDG_STATE_HOME/axl/history, made if need be with mode 0600. */
-void shell_history_open(void)
+static void shell_history_open(struct shell *sh)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
@@ -239,29 +260,24 @@ void shell_history_open(void)
     fchmod(fd, 0600);
     close(fd);
     read_history(path);
-    sh.history = path;
+    sh->history = path;
     return;
 fail:
     free(path);
 }
 
 /* Add a line, and append it to the file at once: a crash loses nothing. */
-void shell_history_add(const char *line)
+void shell_history_add(struct shell *sh, const char *line)
 {
     add_history(line);
-    if (!sh.history)
+    if (!sh->history)
         return;
-    if (append_history(1, sh.history) != 0)
+    if (append_history(1, sh->history) != 0)
         return;
-    history_truncate_file(sh.history, SHELL_HISTORY_MAX);
+    history_truncate_file(sh->history, SHELL_HISTORY_MAX);
 }
 
 /* ---- completion ---- */
-
-struct shell_cands {
-    char **v;
-    int n, cap, next;
-};
 
 static void shell_cand_add(const char *cand, void *user)
 {
@@ -282,31 +298,34 @@ static void shell_cand_add(const char *cand, void *user)
         c->v[c->n++] = s;
 }
 
-static struct shell_cands shell_cands;
-
 /* Readline's generator: hands over the candidates computed below. */
 static char *shell_cand_next(const char *text, int state)
 {
+    struct shell_cands *c = &shell_rl_sh->cands;
+
     (void)text;
     if (!state)
-        shell_cands.next = 0;
-    if (shell_cands.next >= shell_cands.n)
+        c->next = 0;
+    if (c->next >= c->n)
         return NULL;
-    return strdup(shell_cands.v[shell_cands.next++]);
+    return strdup(c->v[c->next++]);
 }
 
-void shell_cands_clear(void)
+static void shell_cands_clear(struct shell_cands *c)
 {
     int i;
 
-    for (i = 0; i < shell_cands.n; i++)
-        free(shell_cands.v[i]);
-    free(shell_cands.v);
-    memset(&shell_cands, 0, sizeof(shell_cands));
+    for (i = 0; i < c->n; i++)
+        free(c->v[i]);
+    free(c->v);
+    memset(c, 0, sizeof(*c));
 }
 
-char **shell_complete(const char *text, int start, int end)
+/* Readline's completion of the word text at start..end. */
+static char **shell_complete(const char *text, int start, int end)
 {
+    struct shell *sh = shell_rl_sh;
+    struct shell_cands *c = &sh->cands;
     struct words w;
     char *head = strndup(rl_line_buffer, start);
     char **v = NULL, **matches = NULL;
@@ -315,7 +334,7 @@ char **shell_complete(const char *text, int start, int end)
 
     (void)end;
     rl_attempted_completion_over = 1;
-    shell_cands_clear();
+    shell_cands_clear(c);
     if (!head)
         return NULL;
     words_split(head, &w);
@@ -334,20 +353,19 @@ char **shell_complete(const char *text, int start, int end)
         v[i + 1] = w.argv[i];
     v[n - 1] = (char *)text;
     /* Domain names come from libxl, which may hang: stay interruptible. */
-    loop_sync_begin(sh.cli->lp);
-    more = complete_words(sh.cli, n, v, n - 1, shell_cand_add,
-                          &shell_cands);
-    loop_sync_end(sh.cli->lp);
-    if (more == COMPLETE_FILES && !shell_cands.n) {
+    loop_sync_begin(sh->cli->lp);
+    more = complete_words(sh->cli, n, v, n - 1, shell_cand_add, c);
+    loop_sync_end(sh->cli->lp);
+    if (more == COMPLETE_FILES && !c->n) {
         rl_attempted_completion_over = 0;   /* readline's file names */
         goto out;
     }
-    if (!shell_cands.n)
+    if (!c->n)
         goto out;
-    if (shell_cands.n == 1) {
-        const char *c = shell_cands.v[0];
+    if (c->n == 1) {
+        const char *only = c->v[0];
 
-        if (c[0] && c[strlen(c) - 1] == '=')
+        if (only[0] && only[strlen(only) - 1] == '=')
             rl_completion_suppress_append = 1;
     }
     matches = rl_completion_matches(text, shell_cand_next);
@@ -355,4 +373,29 @@ out:
     free(v);
     words_free(&w);
     return matches;
+}
+
+/* ---- setting up and ending ---- */
+
+/* Readline's settings are the process's: they are set for each shell. */
+void shell_rl_start(struct shell *sh)
+{
+    rl_readline_name = "axl";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_attempted_completion_function = shell_complete;
+    rl_completer_quote_characters = "'\"";
+    rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
+    shell_history_open(sh);
+    out_set_async_hooks(shell_hide_line, shell_show_line);
+}
+
+/* Out's hooks would lead to a shell that is gone: taken down first. */
+void shell_rl_end(struct shell *sh)
+{
+    out_set_async_hooks(NULL, NULL);
+    shell_cands_clear(&sh->cands);
+    free(sh->history);
+    sh->history = NULL;
 }
