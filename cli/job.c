@@ -183,9 +183,9 @@ static void job_tick(struct op *op, bool changed, void *user)
 /* The process a core dump's call runs in: it exits 0 if the call worked. */
 static pid_t job_child(struct op *op, void *user)
 {
-    pid_t pid = loop_fork_child();
+    struct job *job = user;
+    pid_t pid = loop_fork_child(job->cli->lp);   /* the op's loop */
 
-    (void)user;
     if (pid == 0)
         _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
     return pid;

@@ -122,10 +122,10 @@ struct op_hooks {
     /*
      * The core dump's libxl call blocks where no abort reaches, so it
      * runs in a process of its own, which only cli/ ends (it decides
-     * how a process exits): fork with loop_fork_child(), call
-     * op_child_work() in the child and end it by that result (0: the
-     * call worked); return the child's pid, or -1.  May be NULL: such an
-     * op then fails at once.
+     * how a process exits): fork with loop_fork_child() on the op's
+     * loop, call op_child_work() in the child and end it by that result
+     * (0: the call worked); return the child's pid, or -1.  May be NULL:
+     * such an op then fails at once.
      */
     pid_t (*child)(struct op *op, void *user);
 };
