@@ -257,7 +257,7 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
          */
         if (!r->go)
             journal_kill_children(r, true);
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     if (r->stream || r->go) {
@@ -366,7 +366,7 @@ static int cleanup_done(struct job *job, int status, void *user)
              it->rec.go ? it->rec.to : it->rec.name, it->said);
     if (status == AXL_EXIT_OK ||
         !cleanup_rec_left(it->ctx, &it->rec, &domid, &act))
-        journal_remove(&it->rec);
+        journal_remove(NULL, &it->rec);
     status = cleanup_run_put(it->run, status);
     free(it);
     return status;
@@ -471,7 +471,7 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
     if (cc->keep) {
         note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
              "record is removed", r->verb, r->name);
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     if (r->file[0] && !cleanup_file_ours(r)) {
@@ -520,7 +520,7 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
         return;
     }
     if (act == CLEANUP_NONE) {
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     if (act != CLEANUP_DESTROY) {
@@ -552,7 +552,7 @@ static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
     if (!left) {
         if (!r->go)
             journal_kill_children(r, true);
-        journal_remove(r);
+        journal_remove(NULL, r);
         return 0;
     }
     return !cc->only || *domid_r == cc->only_domid;
@@ -577,7 +577,7 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
         note("domain %u of '%s' kept as it is, as asked; the record is "
              "removed", domid, r->to);
         free(name);
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     if (name && strcmp(name, r->to)) {
@@ -604,7 +604,7 @@ static void cleanup_go(struct cleanup_ctx *cc, struct journal_rec *r,
         return;
     }
     if (r->after != JOURNAL_AFTER_UNPAUSE || st != DOM_PAUSED) {
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     job = cleanup_job(cc, r, OP_UNPAUSE, domid);
@@ -642,7 +642,7 @@ static void cleanup_one(struct journal_rec *r, void *user)
             note("%s of '%s' kept as it is, as 'axl %s --on-cancel=keep' "
                  "asked; the record is removed",
                  r->dev[0] ? r->dev : "the domain", r->name, r->verb);
-        journal_remove(r);
+        journal_remove(NULL, r);
         return;
     }
     job = cleanup_job(cc, r, r->dev[0] ? OP_DEV_REMOVE : OP_DESTROY, domid);

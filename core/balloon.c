@@ -9,8 +9,16 @@
 
 #include "balloon.h"
 
+/*
+ * xl's lock as this process holds it: one descriptor, however many
+ * creates hold it, and the process's by nature (a POSIX lock is: another
+ * descriptor of the file in this process would get it at once, and
+ * closing either drops it).  owner: whose creates hold it, for as long
+ * as any does.
+ */
 static int balloon_fd = -1;
 static int balloon_holds;
+static const void *balloon_owner;
 
 bool balloon_cmdline_sets_dom0_mem(const char *cmdline)
 {
@@ -35,13 +43,18 @@ bool balloon_auto(libxl_ctx *ctx)
     return !info || !balloon_cmdline_sets_dom0_mem(info->commandline);
 }
 
-int balloon_lock(const char *path, pid_t *holder_r)
+int balloon_lock(const void *owner, const char *path, pid_t *holder_r)
 {
     struct flock fl;
     int fd;
 
     *holder_r = 0;
     if (balloon_holds > 0) {
+        /* Another loop's creates: it waits as another process would. */
+        if (owner != balloon_owner) {
+            *holder_r = getpid();
+            return 1;
+        }
         balloon_holds++;
         return 0;
     }
@@ -69,6 +82,7 @@ int balloon_lock(const char *path, pid_t *holder_r)
     }
     balloon_fd = fd;
     balloon_holds = 1;
+    balloon_owner = owner;
     return 0;
 }
 
@@ -79,4 +93,5 @@ void balloon_unlock(void)
     /* Closing the file drops the lock. */
     close(balloon_fd);
     balloon_fd = -1;
+    balloon_owner = NULL;
 }

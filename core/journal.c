@@ -13,30 +13,58 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "loop.h"
 #include "vec.h"
 
+/*
+ * The last number a record's file name took.  The process's, not a
+ * loop's: the names of one process's records differ only by it (pid and
+ * start time are the process's), so two loops counting each for itself
+ * would name two records alike.
+ */
 static unsigned journal_seq;
 
 /*
- * This process's records on disk, and its children, for journal_child:
- * as many as there are (a storm of creates has hundreds of each).
+ * A loop's records on disk, and the children forked for it, for
+ * journal_child: as many as there are (a storm of creates has hundreds
+ * of each).  Its slot in the loop (LOOP_SLOT_JOURNAL).
  */
-static struct journal_rec **journal_live;
-static size_t journal_n_live, journal_live_alloc;
-static struct journal_kid {
-    pid_t pid;
-    unsigned long long start;
-} *journal_kids;
-static size_t journal_n_kids, journal_kids_alloc;
+struct journal_state {
+    struct journal_rec **live;
+    size_t n_live, live_alloc;
+    struct journal_kid {
+        pid_t pid;
+        unsigned long long start;
+    } *kids;
+    size_t n_kids, kids_alloc;
+};
 
-/* Forget rec as one of this process's live records. */
-static void journal_unlive(const struct journal_rec *rec)
+static void journal_state_free(void *state)
 {
+    struct journal_state *js = state;
+
+    free(js->live);
+    free(js->kids);
+    free(js);
+}
+
+/* lp's state; NULL (none, and nothing kept) if it cannot be made. */
+static struct journal_state *journal_state(struct loop *lp)
+{
+    return loop_slot(lp, LOOP_SLOT_JOURNAL, sizeof(struct journal_state),
+                     journal_state_free);
+}
+
+/* Forget rec as one of lp's live records. */
+static void journal_unlive(struct loop *lp, const struct journal_rec *rec)
+{
+    struct journal_state *js = lp ? loop_slot(lp, LOOP_SLOT_JOURNAL, 0,
+                                              NULL) : NULL;
     size_t i;
 
-    for (i = 0; i < journal_n_live; i++) {
-        if (journal_live[i] == rec) {
-            journal_live[i] = journal_live[--journal_n_live];
+    for (i = 0; js && i < js->n_live; i++) {
+        if (js->live[i] == rec) {
+            js->live[i] = js->live[--js->n_live];
             return;
         }
     }
@@ -144,8 +172,9 @@ bool journal_owner_alive(const struct journal_rec *rec)
            !journal_zombie(rec->pid);
 }
 
-int journal_write(struct journal_rec *rec)
+int journal_write(struct loop *lp, struct journal_rec *rec)
 {
+    struct journal_state *js = journal_state(lp);
     char tmp[600], uuid[40];
     FILE *f;
     int e;
@@ -162,23 +191,23 @@ int journal_write(struct journal_rec *rec)
         snprintf(rec->path, sizeof(rec->path), "%s/%d-%llu-%u.op",
                  journal_dir(), (int)rec->pid, rec->start, ++journal_seq);
     }
-    {
+    /* Without a state, it is written all the same, naming no child. */
+    rec->children[0] = '\0';
+    if (js) {
         size_t i, k = 0;
 
-        for (i = 0; i < journal_n_live && journal_live[i] != rec; i++)
+        for (i = 0; i < js->n_live && js->live[i] != rec; i++)
             ;
         /* Without room it is written all the same, only not rewritten. */
-        if (i == journal_n_live &&
-            vec_room(&journal_live, journal_n_live, &journal_live_alloc,
-                         sizeof(*journal_live)) == 0)
-            journal_live[journal_n_live++] = rec;
+        if (i == js->n_live &&
+            vec_room(&js->live, js->n_live, &js->live_alloc,
+                     sizeof(*js->live)) == 0)
+            js->live[js->n_live++] = rec;
         /* The newest children first: the ones most likely still there. */
-        rec->children[0] = '\0';
-        for (i = rec->left ? 0 : journal_n_kids; i-- > 0;) {
+        for (i = rec->left ? 0 : js->n_kids; i-- > 0;) {
             int w = snprintf(rec->children + k, sizeof(rec->children) - k,
                              "%s%d:%llu", k ? " " : "",
-                             (int)journal_kids[i].pid,
-                             journal_kids[i].start);
+                             (int)js->kids[i].pid, js->kids[i].start);
 
             if (w < 0 || (size_t)w >= sizeof(rec->children) - k) {
                 rec->children[k] = '\0';   /* whole entries only */
@@ -231,11 +260,11 @@ int journal_write(struct journal_rec *rec)
     return 0;
 }
 
-int journal_remove(struct journal_rec *rec)
+int journal_remove(struct loop *lp, struct journal_rec *rec)
 {
     int rc = 0;
 
-    journal_unlive(rec);
+    journal_unlive(lp, rec);
     if (!rec->path[0])
         return 0;
     if (unlink(rec->path) < 0 && errno != ENOENT)
@@ -244,7 +273,7 @@ int journal_remove(struct journal_rec *rec)
     return rc;
 }
 
-int journal_leave(struct journal_rec *rec)
+int journal_leave(struct loop *lp, struct journal_rec *rec)
 {
     int rc;
 
@@ -252,44 +281,48 @@ int journal_leave(struct journal_rec *rec)
         return 0;
     rec->left = true;
     /* Unwritten, the record as it was stays: an orphan once we exit. */
-    rc = journal_write(rec);
-    journal_unlive(rec);
+    rc = journal_write(lp, rec);
+    journal_unlive(lp, rec);
     rec->path[0] = '\0';
     return rc;
 }
 
-void journal_child(pid_t pid)
+void journal_child(struct loop *lp, pid_t pid)
 {
+    struct journal_state *js = journal_state(lp);
     size_t i, k;
 
+    if (!js)
+        return;
     /* Forget children gone (their start time is another process's). */
-    for (i = k = 0; i < journal_n_kids; i++)
-        if (journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
-            journal_kids[k++] = journal_kids[i];
-    journal_n_kids = k;
-    if (vec_room(&journal_kids, journal_n_kids, &journal_kids_alloc,
-                     sizeof(*journal_kids)) == 0) {
-        journal_kids[journal_n_kids].pid = pid;
-        journal_kids[journal_n_kids].start = journal_proc_start(pid);
-        journal_n_kids++;
+    for (i = k = 0; i < js->n_kids; i++)
+        if (journal_proc_start(js->kids[i].pid) == js->kids[i].start)
+            js->kids[k++] = js->kids[i];
+    js->n_kids = k;
+    if (vec_room(&js->kids, js->n_kids, &js->kids_alloc,
+                 sizeof(*js->kids)) == 0) {
+        js->kids[js->n_kids].pid = pid;
+        js->kids[js->n_kids].start = journal_proc_start(pid);
+        js->n_kids++;
     }
-    for (i = 0; i < journal_n_live; i++)
-        if (journal_live[i]->path[0])
-            journal_write(journal_live[i]);
+    for (i = 0; i < js->n_live; i++)
+        if (js->live[i]->path[0])
+            journal_write(lp, js->live[i]);
 }
 
-int journal_children(pid_t **pids_r)
+int journal_children(struct loop *lp, pid_t **pids_r)
 {
-    pid_t *v = malloc(sizeof(*v) * (journal_n_kids ? journal_n_kids : 1));
-    size_t i;
+    struct journal_state *js = journal_state(lp);
+    size_t n_kids = js ? js->n_kids : 0, i;
+    pid_t *v = malloc(sizeof(*v) * (n_kids ? n_kids : 1));
     int n = 0;
 
     *pids_r = v;
     if (!v)
         return 0;
-    for (i = 0; i < journal_n_kids; i++)
-        if (journal_proc_start(journal_kids[i].pid) == journal_kids[i].start)
-            v[n++] = journal_kids[i].pid;
+    for (i = 0; i < n_kids; i++)
+        if (journal_proc_start(js->kids[i].pid) == js->kids[i].start)
+            v[n++] = js->kids[i].pid;
     return n;
 }
 

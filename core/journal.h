@@ -10,6 +10,11 @@
  * later process reused is not taken for a live axl.  Records of
  * different processes and of one process's parallel jobs never share a
  * file name.
+ *
+ * What the journal keeps in memory (the records it rewrites when a child
+ * is forked, and those children) is a loop's (loop.h): the calls that
+ * touch it take the loop whose ops the records are of.  None is for a
+ * signal handler.
  */
 #ifndef AXL_JOURNAL_H
 #define AXL_JOURNAL_H
@@ -18,6 +23,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <libxl.h>
+
+struct loop;
 
 #define JOURNAL_DIR_DEFAULT "/run/axl"
 
@@ -129,30 +136,36 @@ const char *journal_dir_untrusted(char *why, size_t len);
 
 /*
  * Write rec (first time: give it a file of its own, made from this
- * process's pid, start time and a counter) whole, atomically.  Returns 0
- * or -1 with errno set; the op goes on without a record then.
+ * process's pid, start time and a counter) whole, atomically, naming the
+ * children forked for lp; rec is one of lp's live records from now on,
+ * rewritten by journal_child() until journal_remove() or journal_leave():
+ * the caller keeps it where it is until then.  Returns 0 or -1 with
+ * errno set; the op goes on without a record then.
  */
-int journal_write(struct journal_rec *rec);
+int journal_write(struct loop *lp, struct journal_rec *rec);
 
 /*
  * Remove rec's file, if any: 0, or -1 if it could not be (it stays on
- * disk for a cleanup to read; rec no longer names it).
+ * disk for a cleanup to read; rec no longer names it).  lp: the loop rec
+ * is a live record of, or NULL for one read back (journal_each_orphan()),
+ * which no loop holds.
  */
-int journal_remove(struct journal_rec *rec);
+int journal_remove(struct loop *lp, struct journal_rec *rec);
 
 /*
- * A child this process forked for libxl: every live record of the
- * process names it from now on, so that whoever cleans up after a
- * killed axl can stop the helpers it left running.
+ * A child forked for lp (libxl's, or axl's own as libxl's are): every
+ * live record of lp names it from now on, so that whoever cleans up
+ * after a killed axl can stop the helpers it left running.  Runs in the
+ * parent, after the fork.
  */
-void journal_child(pid_t pid);
+void journal_child(struct loop *lp, pid_t pid);
 
 /*
- * The children journal_child() was told of that still run, in *pids_r
- * (malloc'd; the caller frees it, even when none is counted).  Returns
- * how many.
+ * The children journal_child() was told of for lp that still run, in
+ * *pids_r (malloc'd; the caller frees it, even when none is counted).
+ * Returns how many.
  */
-int journal_children(pid_t **pids_r);
+int journal_children(struct loop *lp, pid_t **pids_r);
 
 /*
  * Kill (SIGKILL) each child rec names that is still the same process,
@@ -169,11 +182,11 @@ int journal_sync_file(const char *path);
 
 /*
  * Leave rec's file on disk for the user (rec->left is written first):
- * this process forgets it.  0, or -1 with errno if it could not be
- * rewritten (the file stays as it was: an orphan once this process
- * ends).
+ * lp, whose live record it was, forgets it.  0, or -1 with errno if it
+ * could not be rewritten (the file stays as it was: an orphan once this
+ * process ends).
  */
-int journal_leave(struct journal_rec *rec);
+int journal_leave(struct loop *lp, struct journal_rec *rec);
 
 /* Whether rec's owner is still running (the same process, not a reuse). */
 bool journal_owner_alive(const struct journal_rec *rec);

@@ -26,7 +26,6 @@
 #include "loop.h"
 #include "proc.h"
 #include "vec.h"
-#include "wait.h"
 
 #define LOOP_MAX_PENDING 8
 /*
@@ -96,6 +95,9 @@ struct loop {
     volatile sig_atomic_t in_poll;    /* the loop waits: all is well */
     volatile sig_atomic_t in_sync;    /* depth of loop_sync_begin() */
     int wake[2];                      /* the handler's pipe */
+    /* The modules' state of this loop (loop_slot()), and its ends. */
+    void *slot[LOOP_N_SLOTS];
+    loop_slot_free_fn *slot_free[LOOP_N_SLOTS];
 };
 
 /*
@@ -121,7 +123,12 @@ static void loop_cancel_set(sigset_t *set)
         sigaddset(set, loop_default_signals[i]);
 }
 
-/* The loop the signal handler records for; one per process. */
+/*
+ * The loop the signal handler records for; one per process, as the
+ * handler is: the last loop_init() made.  A second loop takes the
+ * signals over, and its loop_init() keeps as "started with" (above) the
+ * mask and dispositions the first loop set.
+ */
 static struct loop *loop_sig_lp;
 
 uint64_t loop_now_ns(void)
@@ -282,7 +289,10 @@ int loop_dispose(struct loop *lp)
         return 0;
     if (lp->ctx)
         libxl_ctx_free(lp->ctx);
-    wait_dispose();
+    /* libxl is gone: nothing calls into the modules' state any more. */
+    for (i = LOOP_N_SLOTS; i-- > 0;)
+        if (lp->slot[i])
+            lp->slot_free[i](lp->slot[i]);
     for (t = lp->timers; t; t = next) {
         next = t->next;
         free(t);
@@ -445,6 +455,16 @@ int loop_end_signals(struct loop *lp)
 int loop_busy_count(const struct loop *lp)
 {
     return lp->busy;
+}
+
+void *loop_slot(struct loop *lp, enum loop_slot slot, size_t size,
+                loop_slot_free_fn *free_fn)
+{
+    if (!lp->slot[slot] && size) {
+        lp->slot[slot] = calloc(1, size);
+        lp->slot_free[slot] = free_fn;
+    }
+    return lp->slot[slot];
 }
 
 libxl_ctx *loop_ctx(struct loop *lp)

@@ -72,11 +72,11 @@ struct loop_event_sink {
 #define LOOP_EV_USER(sinkp) ((libxl_ev_user)(uintptr_t)(sinkp))
 
 /*
- * Free the libxl context, if any, and the loop; restores the signal mask
- * and dispositions axl started with.  A signal still pending then acts
- * as it would have without axl; one the loop's handler kept and never
- * handed over is returned (0: none), for the caller to raise once it has
- * said and flushed what it must.
+ * Free the libxl context, if any, the modules' state (loop_slot()) and
+ * the loop; restores the signal mask and dispositions axl started with.
+ * A signal still pending then acts as it would have without axl; one the
+ * loop's handler kept and never handed over is returned (0: none), for
+ * the caller to raise once it has said and flushed what it must.
  */
 int loop_dispose(struct loop *lp);
 
@@ -115,6 +115,35 @@ int loop_busy_count(const struct loop *lp);
  * say so rather than die of it with the work's outcome unsaid.
  */
 int loop_end_signals(struct loop *lp);
+
+/*
+ * What a core module keeps for one loop (one libxl context) rather than
+ * for the whole process: its tables, its xenstore connections.  Each
+ * module's state is its own, private to its file; the loop only holds
+ * it, by the module's slot, and frees it in loop_dispose() (after the
+ * libxl context) with the function the module gave.
+ */
+enum loop_slot {
+    LOOP_SLOT_JOURNAL,      /* journal.c: live records, children */
+    LOOP_SLOT_WAIT,         /* wait.c: xenstore handles, suspend watches */
+    LOOP_SLOT_BALLOON,      /* op_balloon.c: creates counting on memory */
+    LOOP_N_SLOTS
+};
+
+/* Frees a module's state: what it holds, then the state itself. */
+typedef void loop_slot_free_fn(void *state);
+
+/*
+ * The state in slot, made on first use: size bytes, zeroed (a module's
+ * state starts as all zeros), owned by the loop from then on and freed
+ * by free_fn when the loop is, never by the module.  NULL if it cannot
+ * be allocated: nothing is kept, and the next call tries again.  A
+ * module passes the same size and free_fn every time, or size 0 to look
+ * only: the state if there is one, else NULL, nothing made.  It may
+ * allocate: not for a signal handler.
+ */
+void *loop_slot(struct loop *lp, enum loop_slot slot, size_t size,
+                loop_slot_free_fn *free_fn);
 
 /* The libxl context, or NULL before loop_open_libxl succeeded. */
 libxl_ctx *loop_ctx(struct loop *lp);

@@ -265,7 +265,7 @@ static void op_journal(struct op *op)
     }
     jr->domid = op->domid;
     jr->keep = op->on_cancel == OP_ON_CANCEL_KEEP;
-    journal_write(jr);
+    journal_write(op->lp, jr);
 }
 
 int op_start(struct op *op)
@@ -363,7 +363,7 @@ void op_finish(struct op *op, enum op_result result)
         op->tick = NULL;
     }
     op->phase_text[0] = '\0';
-    journal_remove(&op->jr);
+    journal_remove(op->lp, &op->jr);
     if (op->deathw) {
         libxl_evdisable_domain_death(loop_ctx(op->lp), op->deathw);
         op->deathw = NULL;
@@ -402,7 +402,7 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
 
     if (op->k->phase_words && op->k->phase_words(op, buf, len))
         return;
-    n = wait_children(kids, 8);
+    n = wait_children(op->lp, kids, 8);
     for (i = 0; i < n; i++) {
         struct wait_child *c = &kids[i];
         char dev[48];
@@ -412,8 +412,8 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
                 continue;
             snprintf(buf, len, "hotplug script %s%s%s for %s (pid %d)",
                      c->prog, c->arg[0] ? " " : "", c->arg,
-                     wait_dev_name(c->type, c->domid, c->devid, dev,
-                                   sizeof(dev)), (int)c->pid);
+                     wait_dev_name(op->lp, c->type, c->domid, c->devid,
+                                   dev, sizeof(dev)), (int)c->pid);
             return;
         }
         if (!alone)
@@ -428,7 +428,7 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
         return;
     }
     if (domid != (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD | OPK_ADD) &&
-        wait_backend(domid, buf, len))
+        wait_backend(op->lp, domid, buf, len))
         return;
     snprintf(buf, len, "waiting on libxl");
 }
@@ -453,7 +453,7 @@ static void op_tick(struct loop *lp, void *user)
         op->tick_phase = op->phase;
         if (op->jr.path[0]) {
             snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", now);
-            journal_write(&op->jr);
+            journal_write(op->lp, &op->jr);
         }
     }
     op->tick = loop_timer_add(lp, OP_TICK_MS, op_tick, op);

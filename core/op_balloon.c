@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxl_utils.h>
@@ -25,18 +26,41 @@ void op_set_balloon(struct op *op, const char *lockfile)
     snprintf(op->lockfile, sizeof(op->lockfile), "%s", lockfile);
 }
 
-/* The creates of this process that count on memory while they build. */
-static struct op *op_balloon_list;
+/*
+ * The ledger: the creates of a loop that count on memory while they
+ * build (its slot, LOOP_SLOT_BALLOON).  They hold xl's lock meanwhile,
+ * which keeps out every other owner's creates (balloon_lock()), so no
+ * memory is counted on twice.
+ */
+struct op_balloon_ledger {
+    struct op *list;
+};
+
+static void op_balloon_ledger_free(void *state)
+{
+    free(state);    /* its ops are their owners' */
+}
+
+/* op's loop's ledger; NULL if it cannot be made. */
+static struct op_balloon_ledger *op_balloon_ledger(struct op *op)
+{
+    return loop_slot(op->lp, LOOP_SLOT_BALLOON,
+                     sizeof(struct op_balloon_ledger),
+                     op_balloon_ledger_free);
+}
 
 void op_balloon_release(struct op *op)
 {
+    /* Every create ends here: a loop without a ledger gets none. */
+    struct op_balloon_ledger *led = loop_slot(op->lp, LOOP_SLOT_BALLOON, 0,
+                                              NULL);
     struct op **pp;
 
     if (op->balloon_timer) {
         loop_timer_cancel(op->lp, op->balloon_timer);
         op->balloon_timer = NULL;
     }
-    for (pp = &op_balloon_list; *pp; pp = &(*pp)->balloon_next)
+    for (pp = led ? &led->list : NULL; pp && *pp; pp = &(*pp)->balloon_next)
         if (*pp == op) {
             *pp = op->balloon_next;
             break;
@@ -65,13 +89,14 @@ static void op_balloon_step(struct op *op);
  * need less what its domain has been given so far (free memory already
  * shows that part).
  */
-static uint64_t op_balloon_others(struct op *op)
+static uint64_t op_balloon_others(struct op *op,
+                                  const struct op_balloon_ledger *led)
 {
     libxl_ctx *ctx = loop_ctx(op->lp);
     uint64_t sum = 0;
     struct op *o;
 
-    for (o = op_balloon_list; o; o = o->balloon_next) {
+    for (o = led->list; o; o = o->balloon_next) {
         uint64_t have = 0;
         uint32_t id;
         libxl_dominfo info;
@@ -125,12 +150,19 @@ static void op_balloon_fail(struct op *op, const char *fmt, ...)
  */
 static void op_balloon_step(struct op *op)
 {
+    struct op_balloon_ledger *led = op_balloon_ledger(op);
     libxl_ctx *ctx = loop_ctx(op->lp);
     uint64_t now = loop_now_ms(), free_kb = 0, others, avail, missing;
     int r;
 
+    /* Uncounted, a create would let others count on its memory. */
+    if (!led) {
+        op_balloon_fail(op, "cannot count the memory it needs: %s",
+                        strerror(ENOMEM));
+        return;
+    }
     if (op->phase == OP_PHASE_LOCK) {
-        r = balloon_lock(op->lockfile, &op->lock_holder);
+        r = balloon_lock(op->lp, op->lockfile, &op->lock_holder);
         if (r < 0) {
             op_balloon_fail(op, "cannot take xl's lock '%s': %s",
                             op->lockfile, strerror(errno));
@@ -158,15 +190,15 @@ static void op_balloon_step(struct op *op)
                         op_failure(op, r));
         return;
     }
-    others = op_balloon_others(op);
+    others = op_balloon_others(op, led);
     avail = free_kb > others ? free_kb - others : 0;
     if (avail >= op->need_kb) {
         if (op->asked_kb)
             op_note(op, OP_NOTE_INFO, "Domain-0 gave back memory: its "
                     "target is now %lu MiB", op_dom0_target_mib(op));
         op->reserved_kb = op->need_kb;
-        op->balloon_next = op_balloon_list;
-        op_balloon_list = op;
+        op->balloon_next = led->list;
+        led->list = op;
         op->phase = OP_PHASE_MAIN;
         op_launch(op);
         return;

@@ -495,7 +495,7 @@ static int op_dev_start(struct op *op)
         ds->dk->key(ds->dev, &k);
         if (k.devid != op->jr.devid || strcmp(k.word, op->jr.vdev)) {
             op_dev_journal_key(op, &op->jr);
-            journal_write(&op->jr);
+            journal_write(op->lp, &op->jr);
         }
     }
     return rc;

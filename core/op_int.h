@@ -196,7 +196,7 @@ struct op {
     pid_t lock_holder;            /* who else does */
     uint64_t need_kb;             /* what the new domain needs */
     uint64_t reserved_kb;         /* what it counts on, building */
-    struct op *balloon_next;      /* on op_balloon_list while it does */
+    struct op *balloon_next;      /* on its loop's ledger while it does */
     uint64_t asked_kb;            /* what Domain-0 was asked to give */
     uint64_t best_free_kb;        /* the most free memory seen */
     uint64_t t_balloon_ms, t_progress_ms;

@@ -201,8 +201,8 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
     }
     testpoint("send-renamed");
     op->jr.resume = false;
-    if (op->jr.path[0] && journal_write(&op->jr) < 0 &&
-        journal_remove(&op->jr) < 0) {
+    if (op->jr.path[0] && journal_write(op->lp, &op->jr) < 0 &&
+        journal_remove(op->lp, &op->jr) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal "
                 "record of '%s'; not telling the target to go", op->label);
         op->jr.resume = true;
@@ -244,7 +244,7 @@ static void op_mig_left(struct op *op)
     op_note(op, OP_NOTE_ERROR, "%s", migrate_left_answers(op->domid, answers,
                                                          sizeof(answers)));
     free(now);
-    if (op->jr.path[0] && journal_leave(&op->jr) < 0)
+    if (op->jr.path[0] && journal_leave(op->lp, &op->jr) < 0)
         op_note(op, OP_NOTE_ERROR, "cannot mark the journal record of '%s' "
                 "as left to you: 'axl cleanup' shows it once this axl has "
                 "ended", op->label);
@@ -291,7 +291,7 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         /* A cleanup after a kill now destroys the copy here, as asked. */
         op->jr.saved = true;
         if (op->jr.path[0])
-            journal_write(&op->jr);
+            journal_write(op->lp, &op->jr);
         testpoint("send-reported");
         op->phase = OP_PHASE_SAVE_DESTROY;
         op_launch(op);
@@ -327,7 +327,7 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
     if (op->jr.path[0]) {
         /* The target has no copy: this one is the guest again. */
         op->jr.resume = true;
-        journal_write(&op->jr);
+        journal_write(op->lp, &op->jr);
     }
     op_note(op, OP_NOTE_INFO, "the target destroyed its copy; resuming "
             "domain %u here", op->domid);
@@ -512,10 +512,10 @@ static int op_mig_in_commit(struct op *op)
         op->jr.go = false;
         return -1;
     }
-    if (journal_write(&op->jr) == 0)
+    if (journal_write(op->lp, &op->jr) == 0)
         return 0;
     op->jr.go = false;
-    if (journal_remove(&op->jr) == 0)
+    if (journal_remove(op->lp, &op->jr) == 0)
         return 0;
     op_note(op, OP_NOTE_ERROR, "cannot update or remove the journal record "
             "of '%s'; not starting the guest", op->label);
@@ -531,8 +531,8 @@ void op_mig_in_uncommit(struct op *op)
     op->jr.to[0] = '\0';
     op->jr.after = JOURNAL_AFTER_NONE;
     /* A record still saying go must not outlive the copy: none, then. */
-    if (op->jr.path[0] && journal_write(&op->jr) < 0)
-        journal_remove(&op->jr);
+    if (op->jr.path[0] && journal_write(op->lp, &op->jr) < 0)
+        journal_remove(op->lp, &op->jr);
 }
 
 /* Receiver: the sender's go-ahead (or not). */
@@ -602,7 +602,7 @@ void op_mig_in_ready(struct op *op)
     /* Its id: on one host, the sender's copy has the same uuid. */
     if (op->jr.path[0]) {
         op->jr.domid = op->domid;
-        journal_write(&op->jr);
+        journal_write(op->lp, &op->jr);
     }
     if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",

@@ -175,13 +175,13 @@ int op_out_whole(struct op *op)
         op->out_tmp = NULL;         /* not ours any more: left alone */
         op->jr.file[0] = op->jr.final[0] = '\0';
         if (op->jr.path[0])
-            journal_write(&op->jr);
+            journal_write(op->lp, &op->jr);
         return -1;
     }
     op->out_whole = true;
     op->jr.saved = true;
     if (op->jr.path[0])
-        journal_write(&op->jr);
+        journal_write(op->lp, &op->jr);
     if (rename(op->out_tmp, op->out_path) < 0) {
         e = errno;
         op_note(op, OP_NOTE_ERROR, "cannot rename '%s' to '%s': %s; the "
@@ -194,7 +194,7 @@ int op_out_whole(struct op *op)
     /* Named: nothing of it is a cleanup's to touch any more. */
     op->jr.file[0] = op->jr.final[0] = '\0';
     if (op->jr.path[0])
-        journal_write(&op->jr);
+        journal_write(op->lp, &op->jr);
     return 0;
 }
 
@@ -277,8 +277,9 @@ bool op_save_suspended(struct op *op)
 static bool op_save_suspending(struct op *op)
 {
     return !op_save_suspended(op) &&
-           (wait_suspend_asked(op->domid) ||
-            (op->suspend_watched && wait_suspend_acked(op->domid)));
+           (wait_suspend_asked(op->lp, op->domid) ||
+            (op->suspend_watched &&
+             wait_suspend_acked(op->lp, op->domid)));
 }
 
 static void op_save_settle_poll(struct loop *lp, void *user)
@@ -485,12 +486,13 @@ uint64_t op_stream_bytes(struct op *op)
         if (op->fd >= 0 && fstat(op->fd, &st) == 0 && S_ISREG(st.st_mode) &&
             (at = lseek(op->fd, 0, SEEK_CUR)) >= 0)
             return (uint64_t)at;
-        w = wait_save_helper_read(op_phase_domid(op), &op->stream_pid);
+        w = wait_save_helper_read(op->lp, op_phase_domid(op),
+                                  &op->stream_pid);
         if (w > 0 && (uint64_t)w > op->stream_bytes)
             op->stream_bytes = (uint64_t)w;
         return op->stream_bytes;
     }
-    w = wait_save_helper_written(op->domid, &op->stream_pid);
+    w = wait_save_helper_written(op->lp, op->domid, &op->stream_pid);
     if (w > 0 && (uint64_t)w > op->stream_bytes)
         op->stream_bytes = (uint64_t)w;
     return op->stream_bytes;
@@ -585,7 +587,7 @@ void op_stream_abort(struct op *op)
 /* Whether the guest takes libxl's suspend request: op_save_settle(). */
 void op_save_watch(struct op *op)
 {
-    if (wait_suspend_watch(op->domid) == 0)
+    if (wait_suspend_watch(op->lp, op->domid) == 0)
         op->suspend_watched = true;
 }
 
@@ -620,7 +622,7 @@ void op_stream_end(struct op *op)
         op->save_timer = NULL;
     }
     if (op->suspend_watched) {
-        wait_suspend_unwatch(op->domid);
+        wait_suspend_unwatch(op->lp, op->domid);
         op->suspend_watched = false;
     }
 }

@@ -96,7 +96,7 @@ pid_t proc_fork(const struct proc_spec *spec)
             ;
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid > 0 && spec->journal && !spec->detach)
-        journal_child(pid);     /* for a cleanup if we are killed */
+        journal_child(spec->journal, pid);     /* for a cleanup if we are killed */
     errno = saved;
     return pid;
 }

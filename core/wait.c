@@ -13,43 +13,58 @@
 #include <xenstore.h>
 
 #include "journal.h"
+#include "loop.h"
 #include "vec.h"
 #include "wait.h"
 
-/* Read-only, opened on first use: libxl's own handle is not ours. */
-static struct xs_handle *wait_xs;
+/* A loop's connections and watches: its slot (LOOP_SLOT_WAIT). */
+struct wait_state {
+    /* Read-only, opened on first use: libxl's own handle is not ours. */
+    struct xs_handle *xs;
+    /*
+     * The suspend watches (wait_suspend_watch()): a connection of their
+     * own, and how many times each domain's control/shutdown was
+     * written; as many as there are saves and migrations at once.
+     */
+    struct xs_handle *wx;
+    struct wait_w {
+        uint32_t domid;
+        bool used;
+        unsigned writes;    /* events, the one on registering included */
+    } *w;
+    size_t n_w, w_alloc;
+};
 
-static struct xs_handle *wait_xsh(void)
+/* The loop is disposed: its connections close. */
+static void wait_state_free(void *state)
 {
-    if (!wait_xs)
-        wait_xs = xs_open(XS_OPEN_READONLY);
-    return wait_xs;
+    struct wait_state *ws = state;
+
+    if (ws->xs)
+        xs_close(ws->xs);
+    if (ws->wx)
+        xs_close(ws->wx);
+    free(ws->w);
+    free(ws);
 }
 
-/*
- * The suspend watches (wait_suspend_watch()): a connection of their own,
- * and how many times each domain's control/shutdown was written; as many
- * as there are saves and migrations at once.
- */
-static struct xs_handle *wait_wx;
-static struct wait_w {
-    uint32_t domid;
-    bool used;
-    unsigned writes;        /* events, the one on registering included */
-} *wait_w;
-static size_t wait_n_w, wait_w_alloc;
-
-void wait_dispose(void)
+/* lp's state; NULL if it cannot be made (nothing is known then). */
+static struct wait_state *wait_state(struct loop *lp)
 {
-    if (wait_xs)
-        xs_close(wait_xs);
-    wait_xs = NULL;
-    if (wait_wx)
-        xs_close(wait_wx);
-    wait_wx = NULL;
-    free(wait_w);
-    wait_w = NULL;
-    wait_n_w = wait_w_alloc = 0;
+    return loop_slot(lp, LOOP_SLOT_WAIT, sizeof(struct wait_state),
+                     wait_state_free);
+}
+
+/* lp's read-only connection, opened on first use; NULL if none. */
+static struct xs_handle *wait_xsh(struct loop *lp)
+{
+    struct wait_state *ws = wait_state(lp);
+
+    if (!ws)
+        return NULL;
+    if (!ws->xs)
+        ws->xs = xs_open(XS_OPEN_READONLY);
+    return ws->xs;
 }
 
 
@@ -123,14 +138,14 @@ static bool wait_interpreter(const char *prog)
     return false;
 }
 
-int wait_children(struct wait_child *v, int max)
+int wait_children(struct loop *lp, struct wait_child *v, int max)
 {
     pid_t *pids;
     char *self, *cmd, *env, *argv0;
     ssize_t len, self_len = 0, env_len;
     int i, n, k = 0;
 
-    n = journal_children(&pids);
+    n = journal_children(lp, &pids);
     self = wait_proc_all(getpid(), "cmdline", &self_len);
     for (i = 0; i < n && k < max; i++) {
         struct wait_child *c = &v[k];
@@ -199,8 +214,9 @@ static bool wait_is_save_helper(pid_t pid, uint32_t domid, const char *mode)
 }
 
 /* The helper's count of bytes ("wchar:" or "rchar:") in /proc/PID/io. */
-static int64_t wait_helper_io(uint32_t domid, const char *mode,
-                              const char *field, pid_t *pid_r)
+static int64_t wait_helper_io(struct loop *lp, uint32_t domid,
+                              const char *mode, const char *field,
+                              pid_t *pid_r)
 {
     pid_t *pids;
     int64_t written = -1;
@@ -213,7 +229,7 @@ static int64_t wait_helper_io(uint32_t domid, const char *mode,
         return -1;
     if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid, mode)) {
         *pid_r = 0;
-        n = journal_children(&pids);
+        n = journal_children(lp, &pids);
         for (i = 0; i < n && !*pid_r; i++)
             if (wait_is_save_helper(pids[i], domid, mode))
                 *pid_r = pids[i];
@@ -229,23 +245,24 @@ static int64_t wait_helper_io(uint32_t domid, const char *mode,
     return written;
 }
 
-int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r)
+int64_t wait_save_helper_written(struct loop *lp, uint32_t domid,
+                                 pid_t *pid_r)
 {
-    return wait_helper_io(domid, "--save-domain", "wchar:", pid_r);
+    return wait_helper_io(lp, domid, "--save-domain", "wchar:", pid_r);
 }
 
-int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r)
+int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r)
 {
-    return wait_helper_io(domid, "--restore-domain", "rchar:", pid_r);
+    return wait_helper_io(lp, domid, "--restore-domain", "rchar:", pid_r);
 }
 
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */
-static char *wait_read(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static char *wait_read(struct loop *lp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static char *wait_read(const char *fmt, ...)
+static char *wait_read(struct loop *lp, const char *fmt, ...)
 {
-    struct xs_handle *h = wait_xsh();
+    struct xs_handle *h = wait_xsh(lp);
     char path[256];
     unsigned int len;
     va_list ap;
@@ -258,9 +275,9 @@ static char *wait_read(const char *fmt, ...)
     return xs_read(h, XBT_NULL, path, &len);
 }
 
-bool wait_suspend_asked(uint32_t domid)
+bool wait_suspend_asked(struct loop *lp, uint32_t domid)
 {
-    char *v = wait_read("/local/domain/%u/control/shutdown", domid);
+    char *v = wait_read(lp, "/local/domain/%u/control/shutdown", domid);
     bool asked = v && !strcmp(v, "suspend");
 
     free(v);
@@ -274,74 +291,81 @@ static void wait_w_path(uint32_t domid, char *path, size_t len,
     snprintf(token, tlen, "axl-suspend-%u", domid);
 }
 
-int wait_suspend_watch(uint32_t domid)
+int wait_suspend_watch(struct loop *lp, uint32_t domid)
 {
+    struct wait_state *ws = wait_state(lp);
     char path[64], token[32];
     int i, free_i = -1;
 
-    for (i = 0; i < (int)wait_n_w; i++) {
-        if (wait_w[i].used && wait_w[i].domid == domid)
+    if (!ws)
+        return -1;
+    for (i = 0; i < (int)ws->n_w; i++) {
+        if (ws->w[i].used && ws->w[i].domid == domid)
             return 0;
-        if (!wait_w[i].used && free_i < 0)
+        if (!ws->w[i].used && free_i < 0)
             free_i = i;
     }
     if (free_i < 0) {
-        if (vec_room(&wait_w, wait_n_w, &wait_w_alloc, sizeof(*wait_w)) < 0)
+        if (vec_room(&ws->w, ws->n_w, &ws->w_alloc, sizeof(*ws->w)) < 0)
             return -1;
-        free_i = (int)wait_n_w++;
+        free_i = (int)ws->n_w++;
     }
-    if (!wait_wx && !(wait_wx = xs_open(0)))
+    if (!ws->wx && !(ws->wx = xs_open(0)))
         return -1;
     wait_w_path(domid, path, sizeof(path), token, sizeof(token));
-    if (!xs_watch(wait_wx, path, token))
+    if (!xs_watch(ws->wx, path, token))
         return -1;
-    wait_w[free_i].used = true;
-    wait_w[free_i].domid = domid;
-    wait_w[free_i].writes = 0;
+    ws->w[free_i].used = true;
+    ws->w[free_i].domid = domid;
+    ws->w[free_i].writes = 0;
     return 0;
 }
 
-void wait_suspend_unwatch(uint32_t domid)
+void wait_suspend_unwatch(struct loop *lp, uint32_t domid)
 {
+    struct wait_state *ws = loop_slot(lp, LOOP_SLOT_WAIT, 0, NULL);
     char path[64], token[32];
     int i;
 
-    for (i = 0; i < (int)wait_n_w; i++) {
-        if (!wait_w[i].used || wait_w[i].domid != domid)
+    for (i = 0; ws && i < (int)ws->n_w; i++) {
+        if (!ws->w[i].used || ws->w[i].domid != domid)
             continue;
         wait_w_path(domid, path, sizeof(path), token, sizeof(token));
-        xs_unwatch(wait_wx, path, token);
-        wait_w[i].used = false;
+        xs_unwatch(ws->wx, path, token);
+        ws->w[i].used = false;
     }
 }
 
-bool wait_suspend_acked(uint32_t domid)
+bool wait_suspend_acked(struct loop *lp, uint32_t domid)
 {
+    struct wait_state *ws = wait_state(lp);
     char path[64], token[32], **ev;
     unsigned int len;
     int i;
     char *v;
     bool acked;
 
-    for (i = 0; i < (int)wait_n_w; i++)
-        if (wait_w[i].used && wait_w[i].domid == domid)
+    if (!ws)
+        return false;
+    for (i = 0; i < (int)ws->n_w; i++)
+        if (ws->w[i].used && ws->w[i].domid == domid)
             break;
-    if (i == (int)wait_n_w || !wait_wx)
+    if (i == (int)ws->n_w || !ws->wx)
         return false;
     wait_w_path(domid, path, sizeof(path), token, sizeof(token));
     /* Read first: every write before it has its event queued by then. */
-    v = xs_read(wait_wx, XBT_NULL, path, &len);
-    while ((ev = xs_check_watch(wait_wx))) {
+    v = xs_read(ws->wx, XBT_NULL, path, &len);
+    while ((ev = xs_check_watch(ws->wx))) {
         int k;
 
-        for (k = 0; k < (int)wait_n_w; k++) {
+        for (k = 0; k < (int)ws->n_w; k++) {
             char t[32], p[64];
 
-            if (!wait_w[k].used)
+            if (!ws->w[k].used)
                 continue;
-            wait_w_path(wait_w[k].domid, p, sizeof(p), t, sizeof(t));
+            wait_w_path(ws->w[k].domid, p, sizeof(p), t, sizeof(t));
             if (!strcmp(ev[XS_WATCH_TOKEN], t))
-                wait_w[k].writes++;
+                ws->w[k].writes++;
         }
         free(ev);
     }
@@ -349,19 +373,19 @@ bool wait_suspend_acked(uint32_t domid)
      * Registering is one event, libxl's request a second, the guest's
      * answer (it empties the node) a third: it was taken.
      */
-    acked = wait_w[i].writes >= 3 && !(v && !strcmp(v, "suspend"));
+    acked = ws->w[i].writes >= 3 && !(v && !strcmp(v, "suspend"));
     free(v);
     return acked;
 }
 
-const char *wait_dev_name(const char *type, uint32_t domid, int devid,
-                          char *buf, size_t len)
+const char *wait_dev_name(struct loop *lp, const char *type, uint32_t domid,
+                          int devid, char *buf, size_t len)
 {
     char *dev = NULL;
 
     if (!strcmp(type, "vbd") || !strcmp(type, "qdisk"))
-        dev = wait_read("/local/domain/0/backend/%s/%u/%d/dev", type, domid,
-                        devid);
+        dev = wait_read(lp, "/local/domain/0/backend/%s/%u/%d/dev", type,
+                        domid, devid);
     if (dev)
         snprintf(buf, len, "%s", dev);
     else
@@ -381,9 +405,9 @@ static const char *wait_state_name(int st)
                ? names[st] : "unknown";
 }
 
-bool wait_backend(uint32_t domid, char *buf, size_t len)
+bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len)
 {
-    struct xs_handle *h = wait_xsh();
+    struct xs_handle *h = wait_xsh(lp);
     char path[128], **types, **devs;
     unsigned int nt = 0, nd = 0, i, j;
     bool found = false;
@@ -399,13 +423,13 @@ bool wait_backend(uint32_t domid, char *buf, size_t len)
                  types[i], domid);
         devs = xs_directory(h, XBT_NULL, path, &nd);
         for (j = 0; devs && j < nd && !found; j++) {
-            char *st = wait_read("%s/%s/state", path, devs[j]), n[64];
+            char *st = wait_read(lp, "%s/%s/state", path, devs[j]), n[64];
             int state = st ? atoi(st) : 0;
 
             free(st);
             if (state >= 2)
                 continue;
-            wait_dev_name(types[i], domid, atoi(devs[j]), n, sizeof(n));
+            wait_dev_name(lp, types[i], domid, atoi(devs[j]), n, sizeof(n));
             snprintf(buf, len, "waiting for %s backend to connect (state "
                      "%s)", n, wait_state_name(state));
             found = true;

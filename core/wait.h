@@ -3,6 +3,10 @@
  * libxl forked (their command line and the xenstore path a hotplug
  * script is given), and the state of a domain's backends in xenstore.
  * op.c turns these into the phase it shows; nothing here guesses.
+ *
+ * The xenstore connections and the suspend watches are a loop's (loop.h),
+ * opened on first use and closed with the loop: every call takes the
+ * loop of the op that asks.  None is for a signal handler.
  */
 #ifndef AXL_WAIT_H
 #define AXL_WAIT_H
@@ -10,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+struct loop;
 
 struct wait_child {
     pid_t pid;
@@ -23,54 +29,53 @@ struct wait_child {
 };
 
 /*
- * The children of this process that libxl forked and that have exec'd
- * (a child still between fork and exec is left out: it has no command
+ * The children forked for lp (proc_fork()) that have exec'd (a
+ * child still between fork and exec is left out: it has no command
  * yet).  Returns how many were put in v.
  */
-int wait_children(struct wait_child *v, int max);
+int wait_children(struct loop *lp, struct wait_child *v, int max);
 
 /*
  * A device's name for messages: "xvda" (a disk, from its backend's dev
  * node), "vif 0", "vtpm 0".
  */
-const char *wait_dev_name(const char *type, uint32_t domid, int devid,
-                          char *buf, size_t len);
+const char *wait_dev_name(struct loop *lp, const char *type, uint32_t domid,
+                          int devid, char *buf, size_t len);
 
 /*
  * The first backend of domid that has not reached InitWait (libxl waits
  * for that while it adds a device): its words, "waiting for vtpm 0
  * backend to connect (state Initialising)", in buf; false if none.
  */
-bool wait_backend(uint32_t domid, char *buf, size_t len);
+bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len);
 
 /*
- * How many bytes libxl's save helper for domid (a child of this process,
+ * How many bytes libxl's save helper for domid (a child forked for lp,
  * saving or migrating it) has written so far; -1 if none runs.  *pid_r
  * caches the helper's pid between calls (0 at first).
  */
-int64_t wait_save_helper_written(uint32_t domid, pid_t *pid_r);
+int64_t wait_save_helper_written(struct loop *lp, uint32_t domid,
+                                 pid_t *pid_r);
 /* The same for the restore helper of domid: the bytes it has read. */
-int64_t wait_save_helper_read(uint32_t domid, pid_t *pid_r);
+int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r);
 
 /*
  * Whether domid has been asked to suspend and has not yet acted on it:
  * libxl's request through xenstore (control/shutdown = "suspend") is
  * still there.
  */
-bool wait_suspend_asked(uint32_t domid);
+bool wait_suspend_asked(struct loop *lp, uint32_t domid);
 
 /*
  * A guest that has taken the request empties the node, then takes a
  * while (its devices, its processes) before it is suspended: watch the
  * node from before the request (0, or -1 if it cannot be watched) to
  * learn, once libxl is stopped, whether the guest took it
- * (wait_suspend_acked()): it is then suspending, asked or not.
+ * (wait_suspend_acked()): it is then suspending, asked or not.  A watch
+ * is lp's: acked and unwatch find it on the same loop.
  */
-int wait_suspend_watch(uint32_t domid);
-bool wait_suspend_acked(uint32_t domid);
-void wait_suspend_unwatch(uint32_t domid);
-
-/* Close the xenstore connection, if one was opened. */
-void wait_dispose(void);
+int wait_suspend_watch(struct loop *lp, uint32_t domid);
+bool wait_suspend_acked(struct loop *lp, uint32_t domid);
+void wait_suspend_unwatch(struct loop *lp, uint32_t domid);
 
 #endif

@@ -3,8 +3,8 @@
  * process that has gone reads back whole, with a save's or migration's
  * fields; a live owner's record is not an orphan; a record of an axl
  * from before those fields reads as no stream; a file name that cannot
- * be written on one line is left out rather than written torn.  Prints
- * TAP.
+ * be written on one line is left out rather than written torn; two
+ * loops keep their live records and children apart.  Prints TAP.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "tap.h"
 #include "../../core/journal.h"
+#include "../../core/loop.h"
 
 struct found {
     struct journal_rec rec[4];
@@ -41,13 +42,13 @@ static struct found orphans(void)
 }
 
 /* Write rec from a child process that then exits: an orphan. */
-static int write_in_child(struct journal_rec *rec)
+static int write_in_child(struct loop *lp, struct journal_rec *rec)
 {
     int status;
     pid_t pid = fork();
 
     if (pid == 0)
-        _exit(journal_write(rec) == 0 ? 0 : 1);
+        _exit(journal_write(lp, rec) == 0 ? 0 : 1);
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return -1;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
@@ -57,11 +58,16 @@ int main(void)
 {
     char dir[] = "/tmp/axl-test-journal-XXXXXX", cmd[300];
     struct journal_rec rec, mine;
+    struct loop *lp;
     struct found f;
     FILE *fp;
 
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
+        return 1;
+    }
+    if (loop_init(&lp) < 0) {
+        printf("Bail out! loop_init failed\n");
         return 1;
     }
     setenv("AXL_JOURNAL_DIR", dir, 1);
@@ -77,7 +83,7 @@ int main(void)
     rec.stream = rec.resume = true;
     snprintf(rec.file, sizeof(rec.file), "/var/lib/a b.sav.axl-tmp");
     snprintf(rec.final, sizeof(rec.final), "/var/lib/a b.sav");
-    check(write_in_child(&rec) == 0, "a record is written");
+    check(write_in_child(lp, &rec) == 0, "a record is written");
     f = orphans();
     check(f.n == 1, "its owner gone, it is an orphan");
     check(f.n >= 1 && !strcmp(f.rec[0].verb, "save") &&
@@ -93,17 +99,17 @@ int main(void)
     check(f.n >= 1 && !strcmp(f.rec[0].phase, "writing memory"),
           "a newline in the phase cannot start a line of its own");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
     check(orphans().n == 0, "removed, it is gone");
 
     /* The same record, this process's own: not an orphan. */
     mine = rec;
-    check(journal_write(&mine) == 0 && orphans().n == 0,
+    check(journal_write(lp, &mine) == 0 && orphans().n == 0,
           "a live owner's record is no orphan");
     mine.saved = true;
     mine.resume = false;
-    check(journal_write(&mine) == 0, "rewritten in place");
-    journal_remove(&mine);
+    check(journal_write(lp, &mine) == 0, "rewritten in place");
+    journal_remove(lp, &mine);
     check(orphans().n == 0 && !mine.path[0], "removed by its owner");
 
     /* A receiver handed the guest over: go, its name to be, after. */
@@ -116,7 +122,7 @@ int main(void)
     snprintf(mine.to, sizeof(mine.to), "web1\nkeep=1");
     mine.kind = JOURNAL_CREATE;
     mine.after = JOURNAL_AFTER_UNPAUSE;
-    check(write_in_child(&mine) == 0, "a receiver's record is written");
+    check(write_in_child(lp, &mine) == 0, "a receiver's record is written");
     f = orphans();
     check(f.n == 1 && f.rec[0].go && !strcmp(f.rec[0].to, "web1 keep=1") &&
           f.rec[0].after == JOURNAL_AFTER_UNPAUSE &&
@@ -125,20 +131,20 @@ int main(void)
           "go, to, after and kind read back; a newline in to makes no "
           "key");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
 
     /* Left to the user by a live owner: an orphan all the same. */
     mine = rec;
     mine.file[0] = mine.final[0] = '\0';
-    check(journal_write(&mine) == 0 && orphans().n == 0,
+    check(journal_write(lp, &mine) == 0 && orphans().n == 0,
           "before it is left, a live owner's record is no orphan");
-    check(journal_leave(&mine) == 0 && !mine.path[0],
+    check(journal_leave(lp, &mine) == 0 && !mine.path[0],
           "left, this process forgets it");
     f = orphans();
     check(f.n == 1 && f.rec[0].left && f.rec[0].pid == getpid(),
           "left, it is an orphan while its owner lives");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
     check(orphans().n == 0, "and is gone once removed");
 
     /*
@@ -155,7 +161,7 @@ int main(void)
             many[k] = rec;
             many[k].file[0] = many[k].final[0] = '\0';
             many[k].path[0] = '\0';
-            if (journal_write(&many[k]) < 0)
+            if (journal_write(lp, &many[k]) < 0)
                 all = 0;
         }
         for (k = 0; k < 30; k++) {
@@ -165,11 +171,11 @@ int main(void)
                 _exit(0);
             }
             if (kids[k] > 0) {
-                journal_child(kids[k]);
+                journal_child(lp, kids[k]);
                 nk++;
             }
         }
-        check(all && nk == 30 && journal_children(&now) == 30,
+        check(all && nk == 30 && journal_children(lp, &now) == 30,
               "30 children of 100 live records, all of them counted");
         free(now);
         for (k = 0, listed = 0; k < 100; k++) {
@@ -185,19 +191,20 @@ int main(void)
                 waitpid(kids[k], NULL, 0);
             }
         for (k = 0; k < 100; k++)
-            journal_remove(&many[k]);
+            journal_remove(lp, &many[k]);
         check(orphans().n == 0, "and all 100 are removed");
     }
 
     /* A file name with a newline: left out, not written torn. */
     rec.phase[0] = '\0';
     snprintf(rec.file, sizeof(rec.file), "/tmp/x\nkeep=1.axl-tmp");
-    check(write_in_child(&rec) == 0, "a record with a newline in a name");
+    check(write_in_child(lp, &rec) == 0,
+          "a record with a newline in a name");
     f = orphans();
     check(f.n == 1 && !f.rec[0].file[0] && !f.rec[0].final[0] &&
           !f.rec[0].keep, "the names are left out, and make no key");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
 
     /* A record of an axl from before streams were recorded. */
     snprintf(cmd, sizeof(cmd), "%s/1-1-1.op", dir);
@@ -215,7 +222,7 @@ int main(void)
     check(f.n == 1 && f.rec[0].kind == JOURNAL_CREATE,
           "  and has its kind from its verb");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
 
     /* The kind, not the verb, says what a record is of. */
     snprintf(cmd, sizeof(cmd), "%s/1-1-2.op", dir);
@@ -232,7 +239,7 @@ int main(void)
           !strcmp(f.rec[0].devkind, "disk"),
           "a verb renamed since: the record's kind and device kind hold");
     if (f.n >= 1)
-        journal_remove(&f.rec[0]);
+        journal_remove(NULL, &f.rec[0]);
     check(journal_kind_by_name(journal_kind_name(JOURNAL_DUMP)) ==
               JOURNAL_DUMP &&
           journal_after_by_name(journal_after_name(JOURNAL_AFTER_PAUSE)) ==
@@ -254,7 +261,7 @@ int main(void)
         snprintf(mine.name, sizeof(mine.name), "forged");
         mine.domid = 3;
         mine.devid = -1;
-        check(write_in_child(&mine) == 0, "a record to copy is written");
+        check(write_in_child(lp, &mine) == 0, "a record to copy is written");
         f = orphans();
         snprintf(target, sizeof(target), "%s", f.n ? f.rec[0].path : "");
         snprintf(p, sizeof(p), "%s/fifo.op", dir);
@@ -284,15 +291,78 @@ int main(void)
               "a directory others can read or write is not trusted");
         check(orphans().n == 0, "and no record in it is acted on");
         mine.path[0] = '\0';
-        check(journal_write(&mine) < 0, "nor is one written there");
+        check(journal_write(lp, &mine) < 0, "nor is one written there");
         chmod(dir, 0700);
         check(journal_dir_untrusted(why, sizeof(why)) == NULL,
               "root's own, mode 700: trusted");
         f = orphans();
         if (f.n >= 1)
-            journal_remove(&f.rec[0]);
+            journal_remove(NULL, &f.rec[0]);
     }
 
+    /*
+     * Two loops (two libxl contexts) in one process: each rewrites only
+     * its own live records when a child is forked for it, and counts
+     * only its own children.  The second is disposed first: the signal
+     * handling is the process's, made for the last loop (loop.c).
+     */
+    {
+        struct journal_rec ra, rb;
+        struct loop *lp2;
+        pid_t kid, *now = NULL;
+        char want[32], line[2600];
+        int n, named = 0;
+
+        if (loop_init(&lp2) < 0) {
+            printf("Bail out! a second loop_init failed\n");
+            return 1;
+        }
+        memset(&ra, 0, sizeof(ra));
+        snprintf(ra.verb, sizeof(ra.verb), "create");
+        snprintf(ra.name, sizeof(ra.name), "a");
+        ra.domid = 4;
+        ra.devid = -1;
+        rb = ra;
+        snprintf(rb.name, sizeof(rb.name), "b");
+        check(journal_write(lp, &ra) == 0 && journal_write(lp2, &rb) == 0 &&
+              strcmp(ra.path, rb.path) != 0,
+              "two loops' records: a file each, never one name");
+        fflush(stdout);
+        kid = fork();
+        if (kid == 0) {
+            pause();
+            _exit(0);
+        }
+        if (kid > 0)
+            journal_child(lp, kid);
+        snprintf(want, sizeof(want), "%d:", (int)kid);
+        check(kid > 0 && strstr(ra.children, want) &&
+              !strstr(rb.children, want),
+              "a child forked for one loop is named in its records only");
+        n = journal_children(lp2, &now);
+        free(now);
+        check(n == 0 && journal_children(lp, &now) == 1 && now[0] == kid,
+              "each loop counts only its own children");
+        free(now);
+        journal_remove(lp2, &rb);
+        loop_dispose(lp2);
+        fp = fopen(ra.path, "r");
+        while (fp && fgets(line, sizeof(line), fp))
+            named |= !strncmp(line, "children=", 9) &&
+                     !strncmp(line + 9, want, strlen(want));
+        if (fp)
+            fclose(fp);
+        check(named && orphans().n == 0,
+              "the other loop gone, the first's record on disk names it");
+        if (kid > 0) {
+            kill(kid, SIGKILL);
+            waitpid(kid, NULL, 0);
+        }
+        journal_remove(lp, &ra);
+        check(orphans().n == 0, "and is removed by its loop");
+    }
+
+    loop_dispose(lp);
     rmdir(dir);
     return tap_done();
 }

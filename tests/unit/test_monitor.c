@@ -2,7 +2,8 @@
  * Unit tests for the domain monitor's decisions (core/monitor.c: reason
  * to action, action to steps, rename-restart's suffix) and for
  * autoballoon's reading of Xen's command line (core/balloon.c), and
- * xl's lock taken once per process.  Prints TAP.
+ * xl's lock taken once per process, by one owner (a loop) at a time.
+ * Prints TAP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ int main(void)
     libxl_domain_config cfg;
     char buf[32], path[] = "/tmp/axl-test-lock-XXXXXX";
     pid_t holder;
-    int fd;
+    int fd, loop_a, loop_b;     /* two owners: only their addresses */
 
     libxl_domain_config_init(&cfg);
     cfg.on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
@@ -76,9 +77,17 @@ int main(void)
     fd = mkstemp(path);
     check(fd >= 0, "a lock file");
     close(fd);
-    check(balloon_lock(path, &holder) == 0, "xl's lock: taken");
-    check(balloon_lock(path, &holder) == 0, "  again by this process");
+    check(balloon_lock(&loop_a, path, &holder) == 0, "xl's lock: taken");
+    check(balloon_lock(&loop_a, path, &holder) == 0,
+          "  again by this process");
+    check(balloon_lock(&loop_b, path, &holder) == 1 && holder == getpid(),
+          "  another loop of it waits, as another process would");
     balloon_unlock();
+    check(balloon_lock(&loop_b, path, &holder) == 1,
+          "  while any hold of the first loop's is left");
+    balloon_unlock();
+    check(balloon_lock(&loop_b, path, &holder) == 0,
+          "  and takes it once the first loop's holds are gone");
     balloon_unlock();
     unlink(path);
     libxl_domain_config_dispose(&cfg);
