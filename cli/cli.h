@@ -116,9 +116,18 @@ void job_set_verbose(struct job *job, int verbose);
  * Called when the job's op is done, before the job's status is final:
  * fn may print the command's output and returns the status to keep
  * (status is the op's).  For commands that print what their op found.
+ * fn may instead return CMD_PENDING, for work of its own that follows
+ * the op (a create's monitor, which says when it watches): the job is
+ * then not done, and nothing waiting for it goes on, until fn's work
+ * calls job_finish().
  */
 typedef int job_done_fn(struct job *job, int status, void *user);
 void job_on_done(struct job *job, job_done_fn *fn, void *user);
+/*
+ * The end of the work a job_done_fn left pending: the job is done, with
+ * status.  Called from the loop, once.
+ */
+void job_finish(struct job *job, int status);
 
 /*
  * Start the job's op with an optional timeout (0: none).  Returns

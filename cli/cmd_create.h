@@ -31,14 +31,19 @@ void cmd_json_line(char *json);
 /*
  * The domain monitor (cli/cmd_monitor.c).  monitor_mark() records in
  * libxl's userdata that axl created the domain (`axl monitor` refuses
- * others without -f).  monitor_after_create() monitors a domain create
- * just made: in a process of its own (waits until it watches), or with
- * foreground in this one, from the loop, holding the run (cli_hold)
- * until monitoring ends.  Both return 0 or -1 after reporting.
+ * others without -f); 0 or -1 after reporting.
+ *
+ * monitor_after_create() monitors a domain create just made.  In a
+ * process of its own: it returns 1, and once the monitor watches (or
+ * failed to, said) calls started(user, ok) from the loop, which runs on
+ * meanwhile.  With foreground, in this one, from the loop, holding the
+ * run (cli_hold) until monitoring ends: it returns 0 and never calls
+ * started.  -1 after reporting.
  */
 int monitor_mark(struct cli *cli, uint32_t domid);
 int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
-                         enum op_on_cancel policy, bool foreground);
+                         enum op_on_cancel policy, bool foreground,
+                         void (*started)(void *user, bool ok), void *user);
 
 /*
  * create -c (cli/cmd_console.c): console_for_create() makes the create

@@ -56,20 +56,44 @@ struct cmd_create_after {
     enum op_on_cancel policy;
     bool foreground;
     bool no_monitor;
+    struct job *job;        /* while its monitor starts */
 };
+
+static void cmd_create_unmonitored(struct op *op)
+{
+    warn("domain '%s' runs without a monitor: start one with 'axl "
+         "monitor %s'", op_label(op), op_label(op));
+}
+
+/* The monitor watches, or did not start: the create is done. */
+static void cmd_create_monitored(void *user, bool ok)
+{
+    struct cmd_create_after *a = user;
+
+    if (!ok)
+        cmd_create_unmonitored(job_op(a->job));
+    job_finish(a->job, AXL_EXIT_OK);
+    free(a);
+}
 
 static int cmd_create_done(struct job *job, int status, void *user)
 {
     struct cmd_create_after *a = user;
     struct op *op = job_op(job);
+    int r;
 
     console_create_done(a->cli, op);
     if (status == AXL_EXIT_OK && monitor_mark(a->cli, op_domid(op)) == 0 &&
-        !a->no_monitor &&
-        monitor_after_create(a->cli, op_domid(op), op_label(op), a->policy,
-                             a->foreground) < 0)
-        warn("domain '%s' runs without a monitor: start one with 'axl "
-             "monitor %s'", op_label(op), op_label(op));
+        !a->no_monitor) {
+        a->job = job;
+        r = monitor_after_create(a->cli, op_domid(op), op_label(op),
+                                 a->policy, a->foreground,
+                                 cmd_create_monitored, a);
+        if (r > 0)
+            return CMD_PENDING;     /* done once the monitor watches */
+        if (r < 0)
+            cmd_create_unmonitored(op);
+    }
     free(a);
     return status;
 }

@@ -803,12 +803,14 @@ static void mon_defer_fire(struct loop *lp, void *user)
 }
 
 int monitor_after_create(struct cli *cli, uint32_t domid, const char *name,
-                         enum op_on_cancel policy, bool foreground)
+                         enum op_on_cancel policy, bool foreground,
+                         void (*started)(void *user, bool ok), void *user)
 {
     struct mon_defer *d;
 
     if (!foreground)
-        return mon_spawn(domid, name, policy);
+        return mon_spawn_then(cli->lp, domid, name, policy, started, user)
+                   < 0 ? -1 : 1;
     /* Begin from the loop, not inside the create's callback. */
     d = calloc(1, sizeof(*d) + strlen(name) + 1);
     if (!d)

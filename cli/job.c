@@ -28,6 +28,7 @@ struct job {
     uint64_t timeout_ms;
     uint64_t t_start_ms;
     bool done;
+    bool finishing;         /* its op ended; its done_fn's work has not */
     int status;
     struct job *next;
 };
@@ -128,8 +129,27 @@ static void job_op_done(struct op *op, void *user)
     job->done = true;
     job->status = job_status_of(op);
     jobs_status_line(cli);
-    if (job->done_fn)
-        job->status = job->done_fn(job, job->status, job->done_user);
+    if (job->done_fn) {
+        int st = job->done_fn(job, job->status, job->done_user);
+
+        if (st == CMD_PENDING) {
+            job->done = false;      /* until job_finish() */
+            job->finishing = true;
+            return;
+        }
+        job->status = st;
+    }
+    job_finish(job, job->status);
+}
+
+void job_finish(struct job *job, int status)
+{
+    struct cli *cli = job->cli;
+    struct op *op = job->op;
+
+    job->done = true;
+    job->finishing = false;
+    job->status = status;
     if (job->verbose)
         job_log_level(cli);
     if (cli->timings)
@@ -154,7 +174,8 @@ static void jobs_status_line(struct cli *cli)
     if (!isatty(STDERR_FILENO))
         return;
     for (j = cli->jobs; j; j = j->next) {
-        if (j->done || j->background || j->quiet || !op_phase(j->op)[0])
+        if (j->done || j->finishing || j->background || j->quiet ||
+            !op_phase(j->op)[0])
             continue;
         if (first)
             more++;
@@ -261,8 +282,10 @@ int job_run(struct job *job, uint64_t timeout_ms)
             job->done = true;
             job->status = AXL_EXIT_FAIL;
             error("cannot set a timer: out of memory");
-            if (job->done_fn)
-                job->status = job->done_fn(job, job->status, job->done_user);
+            if (job->done_fn &&
+                (job->status = job->done_fn(job, job->status,
+                                            job->done_user)) == CMD_PENDING)
+                job->done = false;      /* until job_finish() */
             return job->status;
         }
     }

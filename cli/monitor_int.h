@@ -63,8 +63,21 @@ void mon_ready(struct mon *m, bool ok);
 const char *mon_path(char *buf, size_t len, const char *dir,
                      const char *prefix, const char *name, uint32_t domid,
                      const char *suffix);
-/* Start a monitor for domid in a process of its own; wait until it
- * watches (bounded).  0, or -1 after reporting. */
+/*
+ * Start a monitor for domid in a process of its own; wait until it
+ * watches (bounded: MON_READY_MS), in this call.  For `axl monitor`,
+ * which has nothing else to do.  0, or -1 after reporting.
+ */
 int mon_spawn(uint32_t domid, const char *name, enum op_on_cancel on_cancel);
+/*
+ * As mon_spawn(), but the wait is the loop's, which runs on meanwhile
+ * (other jobs are not frozen for it): fn is called once from the loop,
+ * after what happened is said, with whether the monitor watches.
+ * Returns 0, or -1 after reporting (then fn is never called).
+ */
+typedef void mon_spawned_fn(void *user, bool ok);
+int mon_spawn_then(struct loop *lp, uint32_t domid, const char *name,
+                   enum op_on_cancel on_cancel, mon_spawned_fn *fn,
+                   void *user);
 
 #endif

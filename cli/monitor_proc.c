@@ -256,14 +256,24 @@ out:
     return rc;
 }
 
+/* What the spawner says once the monitor has answered, or not. */
+static int mon_said(const char *name, const char *log, char ok)
+{
+    if (ok != '1')
+        return error("the monitor of domain '%s' did not start (see %s)",
+                     name, log);
+    progress("domain '%s' is monitored (log %s)", name, log);
+    return 0;
+}
+
 /*
  * Start a monitor and wait (bounded, normally milliseconds) until it
- * watches the domain, so that a command after a create finds it
- * watched.  A signal meanwhile is handled by the loop afterwards: it
- * does not make a monitor that started look as if it had not.
+ * watches the domain, so that a command after it finds it watched.  A
+ * signal meanwhile is handled by the loop afterwards: it does not make
+ * a monitor that started look as if it had not.
  */
 int mon_spawn(uint32_t domid, const char *name,
-                     enum op_on_cancel on_cancel)
+              enum op_on_cancel on_cancel)
 {
     uint64_t end = loop_now_ms() + MON_READY_MS, now;
     struct pollfd p;
@@ -282,9 +292,83 @@ int mon_spawn(uint32_t domid, const char *name,
         while (read(fd, &ok, 1) < 0 && errno == EINTR)
             ;
     close(fd);
-    if (ok != '1')
-        return error("the monitor of domain '%s' did not start (see %s)",
-                     name, log);
-    progress("domain '%s' is monitored (log %s)", name, log);
+    return mon_said(name, log, ok);
+}
+
+/* A monitor being started while the loop runs on (mon_spawn_then()). */
+struct mon_start {
+    struct loop *lp;
+    int fd;                     /* its ready pipe */
+    struct loop_timer *timer;   /* how long it may take */
+    mon_spawned_fn *fn;
+    void *user;
+    char log[300];
+    char name[];
+};
+
+/* The monitor answered, or its pipe closed, or its time ran out. */
+static void mon_start_end(struct mon_start *s, char ok)
+{
+    int r;
+
+    loop_unwatch_fd(s->lp, s->fd);
+    close(s->fd);
+    if (s->timer)
+        loop_timer_cancel(s->lp, s->timer);
+    r = mon_said(s->name, s->log, ok);
+    s->fn(s->user, r == 0);
+    free(s);
+}
+
+static void mon_start_read(struct loop *lp, int fd, short revents,
+                           void *user)
+{
+    char ok = 0;
+
+    (void)lp;
+    (void)revents;
+    if (read(fd, &ok, 1) < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    mon_start_end(user, ok);
+}
+
+static void mon_start_late(struct loop *lp, void *user)
+{
+    struct mon_start *s = user;
+
+    (void)lp;
+    s->timer = NULL;
+    mon_start_end(s, 0);
+}
+
+int mon_spawn_then(struct loop *lp, uint32_t domid, const char *name,
+                   enum op_on_cancel on_cancel, mon_spawned_fn *fn,
+                   void *user)
+{
+    struct mon_start *s = calloc(1, sizeof(*s) + strlen(name) + 1);
+
+    if (!s)
+        return error("cannot start a monitor for '%s': out of memory",
+                     name);
+    s->lp = lp;
+    s->fn = fn;
+    s->user = user;
+    strcpy(s->name, name);
+    mon_path(s->log, sizeof(s->log), MON_LOG_DIR, "axl-", name, domid,
+             ".log");
+    if (mon_fork(domid, name, on_cancel, s->log, &s->fd) < 0) {
+        free(s);
+        return -1;
+    }
+    s->timer = loop_timer_add(lp, MON_READY_MS, mon_start_late, s);
+    if (!s->timer ||
+        loop_watch_fd(lp, s->fd, POLLIN, mon_start_read, s) < 0) {
+        if (s->timer)
+            loop_timer_cancel(lp, s->timer);
+        close(s->fd);
+        free(s);
+        return error("cannot wait for the monitor of '%s': out of memory",
+                     name);
+    }
     return 0;
 }
