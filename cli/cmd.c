@@ -369,9 +369,10 @@ static void cmd_print_opts(const struct cmd_entry *cmd)
             snprintf(left + k, sizeof(left) - k, ", --%s%s%s", o->alias,
                      o->arg ? "=" : "", o->arg ? o->arg : "");
         if (strlen(left) > 26)
-            printf("  %s\n  %-26s %s\n", left, "", o->help);
+            printf("  %s\n  %-26s ", left, "");
         else
-            printf("  %-26s %s\n", left, o->help);
+            printf("  %-26s ", left);
+        out_wrap(29, 29, o->help);
     }
 }
 
@@ -379,8 +380,11 @@ void cmd_print_help(const struct cmd_entry *cmd)
 {
     char u[256];
 
-    printf("usage: %s\n\n%s\n", cmd_usage(cmd, u, sizeof(u)),
-           cmd->summary);
+    /* A long usage goes on under its first argument, as a synopsis. */
+    printf("usage: ");
+    out_wrap(7, 12 + (int)strlen(cmd->name), cmd_usage(cmd, u, sizeof(u)));
+    putchar('\n');
+    out_wrap(0, 0, cmd->summary);
     printf("\noptions:\n");
     cmd_print_opts(cmd);
 }
@@ -398,8 +402,10 @@ void cmd_print_list(void)
            "\ncommands:\n", cmd_usage(&cmd_global_entry, u, sizeof(u)));
     for (i = 0; cmd_table[i]; i++)
         if (!(cmd_table[i]->flags & CMD_F_HIDDEN))
-            printf("  %-*s  %s\n", w, cmd_table[i]->name,
-                   cmd_table[i]->summary);
+        {
+            printf("  %-*s  ", w, cmd_table[i]->name);
+            out_wrap(w + 4, w + 4, cmd_table[i]->summary);
+        }
     printf("\noptions:\n");
     cmd_print_opts(&cmd_global_entry);
     printf("\n'axl help <command>' or 'axl <command> -h' shows a "

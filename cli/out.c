@@ -197,6 +197,34 @@ void out_set_async_hooks(void (*before)(void), void (*after)(void))
     out_after = after;
 }
 
+void out_wrap(int col, int indent, const char *text)
+{
+    const char *p = text, *end;
+    bool first = true;
+    int len;
+
+    for (;;) {
+        p += strspn(p, " ");
+        if (!*p)
+            break;
+        end = p + strcspn(p, " ");
+        len = (int)(end - p);
+        if (col + !first + len > OUT_HELP_WIDTH && col > indent) {
+            /* It does not fit: it begins the next line. */
+            printf("\n%*s", indent, "");
+            col = indent;
+        } else if (!first) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", len, p);
+        col += len;
+        first = false;
+        p = end;
+    }
+    putchar('\n');
+}
+
 static bool out_stdout_gone_flag;
 
 int out_flush_stdout(void)

@@ -47,6 +47,16 @@ bool out_progress_enabled(void);
  */
 void out_set_async_hooks(void (*before)(void), void (*after)(void));
 
+/* The width help is kept within: a terminal's usual 80 columns. */
+#define OUT_HELP_WIDTH 80
+/*
+ * Print text on stdout from column col (what is already on the line),
+ * its words wrapped within OUT_HELP_WIDTH, each further line indented
+ * by indent spaces; then a newline.  A word longer than a line has one
+ * of its own.
+ */
+void out_wrap(int col, int indent, const char *text);
+
 /* Flush stdout; returns -1 after reporting a write error on it. */
 int out_flush_stdout(void);
 /* status, once stdout is flushed; 1 (said) if it cannot be. */

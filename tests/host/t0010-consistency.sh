@@ -147,4 +147,11 @@ if [ -f completions/axl.bash ]; then
 else
     fail "completions/axl.bash exists"
 fi
+# Help fits an 80-column terminal: the list, and every command's page.
+wide=$("$AXL" help | awk 'length > 80 { print "help: " $0 }')
+for c in $("$AXL" help | awk '/^  [a-z]/ { print $1 }'); do
+    wide+=$("$AXL" help "$c" |
+            awk -v c="$c" 'length > 80 { print c ": " $0 }')
+done
+is "$wide" "" "axl help and each command's help are within 80 columns"
 done_testing
