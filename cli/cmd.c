@@ -51,6 +51,18 @@ const struct cmd_entry cmd_global_entry = {
 static const struct cmd_opt cmd_help_opt = { 'h', "help", NULL,
                                              "show this help and exit" };
 
+/*
+ * Whether commands are typed to the shell: hints then name the shell's
+ * words ("help", "list -h"), not a command line's ("axl help").  The
+ * shell's, set while it reads commands; help and error wording only.
+ */
+static bool cmd_shell_words;
+
+void cmd_in_shell(bool on)
+{
+    cmd_shell_words = on;
+}
+
 const struct cmd_entry *cmd_lookup(const char *name)
 {
     return cmd_lookup_in(cmd_table, name);
@@ -110,7 +122,8 @@ const struct cmd_entry *cmd_lookup_in(const struct cmd_entry *const *table,
         error("ambiguous command '%s': could be %s", name, cands);
         return NULL;
     }
-    error("unknown command '%s' (try 'axl help')", name);
+    error("unknown command '%s' (try '%shelp')", name,
+          cmd_shell_words ? "" : "axl ");
     return NULL;
 }
 
@@ -153,7 +166,8 @@ static const char *cmd_try(const struct cmd_entry *cmd, char *buf,
     if (cmd == &cmd_global_entry)
         snprintf(buf, len, "axl");
     else
-        snprintf(buf, len, "axl %s", cmd->name);
+        snprintf(buf, len, "%s%s", cmd_shell_words ? "" : "axl ",
+                 cmd->name);
     return buf;
 }
 
@@ -381,8 +395,12 @@ void cmd_print_help(const struct cmd_entry *cmd)
     char u[256];
 
     /* A long usage goes on under its first argument, as a synopsis. */
+    cmd_usage(cmd, u, sizeof(u));
     printf("usage: ");
-    out_wrap(7, 12 + (int)strlen(cmd->name), cmd_usage(cmd, u, sizeof(u)));
+    if (cmd_shell_words)
+        out_wrap(7, 8 + (int)strlen(cmd->name), u + strlen("axl "));
+    else
+        out_wrap(7, 12 + (int)strlen(cmd->name), u);
     putchar('\n');
     out_wrap(0, 0, cmd->summary);
     printf("\noptions:\n");
@@ -391,25 +409,41 @@ void cmd_print_help(const struct cmd_entry *cmd)
 
 void cmd_print_list(void)
 {
-    char u[256];
+    const struct cmd_entry *e;
+    const char *mark;
+    char u[256], text[256];
     int i, w = 0;
 
     for (i = 0; cmd_table[i]; i++)
         if ((int)strlen(cmd_table[i]->name) > w)
             w = (int)strlen(cmd_table[i]->name);
-    printf("usage: %s\n"
-           "       axl                 (interactive shell on a terminal)\n"
-           "\ncommands:\n", cmd_usage(&cmd_global_entry, u, sizeof(u)));
-    for (i = 0; cmd_table[i]; i++)
-        if (!(cmd_table[i]->flags & CMD_F_HIDDEN))
-        {
-            printf("  %-*s  ", w, cmd_table[i]->name);
-            out_wrap(w + 4, w + 4, cmd_table[i]->summary);
-        }
+    if (cmd_shell_words)
+        printf("commands (each as on axl's command line, without 'axl'):\n");
+    else
+        printf("usage: %s\n"
+               "       axl                 (interactive shell on a "
+               "terminal)\n\ncommands:\n",
+               cmd_usage(&cmd_global_entry, u, sizeof(u)));
+    for (i = 0; (e = cmd_table[i]); i++) {
+        if (e->flags & CMD_F_HIDDEN)
+            continue;
+        /* The shell's own commands: a command line has no use for them. */
+        mark = (e->flags & CMD_F_SHELL) && !cmd_shell_words ? " (shell)"
+                                                             : "";
+        snprintf(text, sizeof(text), "%s%s", e->summary, mark);
+        printf("  %-*s  ", w, e->name);
+        out_wrap(w + 4, w + 4, text);
+    }
+    if (cmd_shell_words) {
+        printf("\n'help <command>' or '<command> -h' shows a command's "
+               "options.  A line\nending in '&' runs in the background; "
+               "Ctrl-C cancels the foreground.\n");
+        return;
+    }
     printf("\noptions:\n");
     cmd_print_opts(&cmd_global_entry);
     printf("\n'axl help <command>' or 'axl <command> -h' shows a "
-           "command's options.\n");
+           "command's options;\n(shell) marks the shell's own commands.\n");
 }
 
 int cmd_dispatch(struct cli *cli, int argc, char **argv)

@@ -156,6 +156,12 @@ const char *cmd_opt_value(const struct cmd_call *call, const char *long_name,
 void cmd_print_help(const struct cmd_entry *cmd);
 /* Print the list of commands with their summaries, to stdout. */
 void cmd_print_list(void);
+/*
+ * Whether commands are typed to the shell (on) or on a command line:
+ * the list, the help and the hints in errors name commands as the user
+ * types them there.
+ */
+void cmd_in_shell(bool on);
 
 /*
  * Parse, then run one command line.  Returns the handler's status (or

@@ -53,7 +53,7 @@ static int cmd_set_parameters_run(struct cli *cli, struct cmd_call *call)
 
 const struct cmd_entry cmd_debug_keys_entry = {
     .name = "debug-keys",
-    .summary = "send debug keys to Xen (their output goes to 'xl dmesg')",
+    .summary = "send debug keys to Xen (read what they print with 'axl dmesg')",
     .usage = "<Keys>",
     .min_args = 1,
     .max_args = 1,
@@ -205,7 +205,7 @@ static int cmd_loadpolicy_run(struct cli *cli, struct cmd_call *call)
 
 const struct cmd_entry cmd_loadpolicy_entry = {
     .name = "loadpolicy",
-    .summary = "load a new policy into the flask security module",
+    .summary = "make the FLASK policy in a file the one Xen enforces",
     .usage = "<PolicyFile>",
     .min_args = 1,
     .max_args = 1,

@@ -202,8 +202,8 @@ const struct cmd_entry cmd_vcpu_list_entry = {
 /* ---- vcpu-pin ---- */
 
 static const struct cmd_opt cmd_vcpu_pin_opts[] = {
-    { 'f', "force", NULL, "undo an override pinning done by the guest's "
-      "kernel (one vCPU, not all)" },
+    { 'f', "force", NULL, "drop the affinity the guest's own kernel "
+      "forced on the vCPU (one vCPU, not all)" },
     { 'i', "ignore-global-affinity-masks", NULL,
       "do not apply xl.conf's vm.cpumask, vm.pv.cpumask, vm.hvm.cpumask" },
     { 0, "dry-run", NULL, "print the CPU maps as xl -N does; pin nothing" },

@@ -292,6 +292,7 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
     cli->interactive = true;
     cli->shell = sh;
     cli->job_done_hook = shell_job_done;
+    cmd_in_shell(true);
     esc_reset(&sh->fg_esc);
     esc_reset(&sh->die_esc);
     loop_on_signal(cli->lp, shell_on_signal, sh);
@@ -333,6 +334,7 @@ out:
     loop_on_signal(cli->lp, NULL, NULL);
     cli->job_done_hook = NULL;
     cli->shell = NULL;
+    cmd_in_shell(false);
     free(sh->fg);
     free(sh->buf);
     if (out_flush_stdout() < 0 && status == AXL_EXIT_OK)

@@ -46,8 +46,20 @@ like "$(cat "$tmp/err")" "cannot open '.*nonesuch'" "and says so"
 "$AXL" -f "$tmp/cmds" version 2>/dev/null
 is "$?" 2 "-f with a command is a usage error"
 
+# Inside the shell, hints name the shell's words, not a command line's.
+batch $'frob\nlist --bogus\nhelp\n' --keep-going
+like "$err" "unknown command 'frob' \\(try 'help'\\)" \
+    "shell: an unknown command's hint is the shell's help"
+like "$err" "list: unknown option '--bogus' \\(try 'list -h'\\)" \
+    "shell: an unknown option's hint is the shell's 'list -h'"
+like "$out" "^commands \\(each as on axl's command line" \
+    "shell: help lists the commands as the shell takes them"
+unlike "$out" "--version" "shell: help shows no command-line option"
+like "$("$AXL" help)" "  jobs +list the shell's jobs.*\\(shell\\)" \
+    "axl help marks the shell's own commands"
+
 batch $'help "version"\n'
-like "$out" "^usage: axl version" "quoting: a quoted command name"
+like "$out" "^usage: version" "quoting: a quoted command name (the shell names it as typed there)"
 batch $'help \'vers\n'
 is "$rc" 2 "quoting: an open quote is a usage error"
 like "$err" "unterminated quote" "and says so"
