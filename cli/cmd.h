@@ -43,6 +43,8 @@ struct cmd_opt {
     const char *arg;        /* NULL for a flag, else the value's name */
     const char *help;
     const char *alias;      /* a second long spelling (xl's), or NULL */
+    /* The values it takes, "a|b", for completion; NULL: any (see arg). */
+    const char *choices;
 };
 
 /* Entry flags. */

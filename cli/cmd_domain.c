@@ -35,7 +35,8 @@ static const struct cmd_opt cmd_create_opts[] = {
       "JSON, on stderr before creating" },
     { 0, "on-cancel", "POLICY",
       "what to do with a half-built domain when cancelled: destroy "
-      "(default) or keep" },
+      "(default) or keep",
+      NULL, "destroy|keep" },
     { 0, "ignore-global-affinity-masks", NULL,
       "do not apply xl.conf's vm.cpumask, vm.pv.cpumask, vm.hvm.cpumask" },
     { 'F', "foreground", NULL, "monitor the domain in this process, not "

@@ -679,7 +679,8 @@ static const struct cmd_opt cmd_monitor_opts[] = {
     { 'f', "force", NULL, "monitor a domain axl did not create (only if "
       "no xl monitor watches it)" },
     { 0, "on-cancel", "POLICY", "what to do with a half-built domain when "
-      "a restart is cancelled: destroy (default) or keep" },
+      "a restart is cancelled: destroy (default) or keep",
+      NULL, "destroy|keep" },
     { 0 },
 };
 

@@ -172,7 +172,8 @@ static const struct cmd_opt cmd_restore_opts[] = {
     { 'c', "console", NULL, "attach to the console as soon as it is ready" },
     { 'F', "foreground", NULL, "monitor the domain in this process" },
     { 0, "on-cancel", "POLICY", "what to do with a half-restored domain "
-      "when cancelled: destroy (default) or keep" },
+      "when cancelled: destroy (default) or keep",
+      NULL, "destroy|keep" },
     { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
     { 'A', "vncviewer-autopass", NULL,
       "give the VNC viewer the password (not supported yet)" },

@@ -289,7 +289,8 @@ const struct cmd_opt cmd_attach_opts[] = {
       "print the device as libxl JSON, as xl -N does; attach nothing" },
     { 0, "on-cancel", "POLICY",
       "what to do with a half-attached device when cancelled: destroy "
-      "(remove it, the default) or keep" },
+      "(remove it, the default) or keep",
+      NULL, "destroy|keep" },
     { 0 },
 };
 

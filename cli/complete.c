@@ -48,22 +48,39 @@ static void complete_commands(struct cli *cli, const char *prefix,
             complete_offer(cmd_table[i]->name, prefix, emit, user);
 }
 
+static enum complete_more complete_arg(struct cli *cli,
+                                       const struct cmd_entry *e,
+                                       enum cmd_arg kind, const char *first,
+                                       const char *prefix,
+                                       complete_emit_fn *emit, void *user);
+
 /*
- * A value for option o: file names for a FILE, each choice of a value
- * written as choices ("pv|serial|vuart"); nothing else is known.
+ * A value for option o of e: file names for a FILE, domains for a
+ * DOMAIN, cpupools for a CPUPOOL, each of its choices ("destroy|keep",
+ * or a value written as choices, "pv|serial"); nothing else is known.
  */
-static enum complete_more complete_value(const struct cmd_opt *o,
+static enum complete_more complete_value(struct cli *cli,
+                                         const struct cmd_entry *e,
+                                         const struct cmd_opt *o,
                                          const char *prefix,
                                          complete_emit_fn *emit, void *user)
 {
-    const char *p, *bar;
+    const char *p, *bar, *choices = o->choices ? o->choices : o->arg;
     char choice[64];
 
-    if (o->arg && !strcmp(o->arg, "FILE"))
-        return COMPLETE_FILES;
-    if (!o->arg || !strchr(o->arg, '|'))
+    if (!o->arg)
         return COMPLETE_DONE;
-    for (p = o->arg; *p; p = *bar ? bar + 1 : bar) {
+    if (!strcmp(o->arg, "FILE"))
+        return COMPLETE_FILES;
+    if (!strcmp(o->arg, "DOMAIN"))
+        return complete_arg(cli, e, CMD_ARG_DOMAIN, NULL, prefix, emit,
+                            user);
+    if (!strcmp(o->arg, "CPUPOOL"))
+        return complete_arg(cli, e, CMD_ARG_CPUPOOL, NULL, prefix, emit,
+                            user);
+    if (!strchr(choices, '|'))
+        return COMPLETE_DONE;
+    for (p = choices; *p; p = *bar ? bar + 1 : bar) {
         bar = strchr(p, '|');
         if (!bar)
             bar = p + strlen(p);
@@ -427,7 +444,7 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
             break;
         o = complete_find_opt(&cmd_global_entry, words[i]);
         if (o && o->arg && !strchr(words[i], '=') && ++i == cword)
-            return complete_value(o, cur, emit, user);
+            return complete_value(cli, e, o, cur, emit, user);
     }
     if (i == cword) {
         if (cur[0] == '-')
@@ -451,11 +468,11 @@ enum complete_more complete_words(struct cli *cli, int argc, char **words,
 
         if (prev[1] != '-' ? prev[2] == '\0'
                            : !strchr(prev, '=') || prev[n - 1] == '=')
-            return complete_value(o, cur, emit, user);
+            return complete_value(cli, e, o, cur, emit, user);
     }
     if (cword >= 2 && !strcmp(prev, "=") &&
         (o = complete_find_opt(e, words[cword - 2])) && o->arg)
-        return complete_value(o, cur, emit, user);
+        return complete_value(cli, e, o, cur, emit, user);
 
     /* Count the positional arguments before the word. */
     for (i++; i < cword; i++) {

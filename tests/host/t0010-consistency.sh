@@ -147,6 +147,14 @@ if [ -f completions/axl.bash ]; then
 else
     fail "completions/axl.bash exists"
 fi
+# A value that is a choice completes in both forms, every option alike.
+for c in create restore block-attach monitor; do
+    is "$("$AXL" __complete 3 axl "$c" --on-cancel '' | tr '\n' ' ')" \
+        "destroy keep " "$c --on-cancel <TAB> offers its choices"
+    is "$("$AXL" __complete 4 axl "$c" --on-cancel = k)" keep \
+        "$c --on-cancel=k<TAB> (as bash splits it) completes the choice"
+done
+
 # Help fits an 80-column terminal: the list, and every command's page.
 wide=$("$AXL" help | awk 'length > 80 { print "help: " $0 }')
 for c in $("$AXL" help | awk '/^  [a-z]/ { print $1 }'); do
