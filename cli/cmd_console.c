@@ -300,6 +300,7 @@ static void con_for_create(struct op *op, uint32_t domid, void *user)
 
 void console_for_create(struct job *job)
 {
+    /* A create's job (cmd_create_follow()): the op takes it. */
     op_set_console(job_op(job), con_for_create, job);
 }
 

@@ -19,7 +19,7 @@ struct cmd_call;
  * A create's memory, as xl.conf says (autoballoon, lockfile): arm op
  * to balloon Domain-0 under xl's lock when autoballoon is on (or auto
  * and Xen's command line leaves dom0_mem unset).  0, or -1 after
- * reporting a bad xl.conf.
+ * reporting a bad xl.conf or a lack of memory.
  */
 int cmd_create_memory(struct cli *cli, struct op *op);
 /*

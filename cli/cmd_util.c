@@ -135,8 +135,8 @@ int cmd_create_memory(struct cli *cli, struct op *op)
         return -1;
     on = host.autoballoon > 0 ||
          (host.autoballoon < 0 && balloon_auto(cli_libxl(cli)));
-    if (on)
-        op_set_balloon(op, host.lockfile);
+    if (on && op_set_balloon(op, host.lockfile) < 0)
+        return error("autoballoon: out of memory");
     return 0;
 }
 

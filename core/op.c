@@ -157,7 +157,6 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
     op->k = row;
     op->state = OP_IDLE;
     op->domid = INVALID_DOMID;
-    op->domid_out = INVALID_DOMID;
     op->seen_domid = INVALID_DOMID;
     op->hooks = hooks;
     op->user = user;
@@ -173,8 +172,6 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
     op->fd = -1;
     op->mig_recv_fd = -1;
     op->mig_reply_fd = -1;
-    libxl_domain_restore_params_init(&op->restore_params);
-    op->restore_params.stream_version = 2;
     if (row->init && row->init(op) < 0) {
         if (row->dispose)
             row->dispose(op);
@@ -198,7 +195,6 @@ void op_free(struct op *op)
     if (op->state != OP_DONE && op->state != OP_IDLE)
         return;
     libxl_domain_config_dispose(&op->config);
-    libxl_domain_restore_params_dispose(&op->restore_params);
     if (op->priv && op->k->dispose)
         op->k->dispose(op);
     free(op->priv);

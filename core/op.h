@@ -231,19 +231,22 @@ int op_find_dev(struct op *op, libxl_ctx *ctx, enum op_dev_kind kind,
  * bootloader's first, then the guest's): fn gets the domain whose
  * console to attach to.  The create then waits (at most a few seconds)
  * for op_console_connected() before it unpauses the domain, so that
- * the client sees the guest from its first line.
+ * the client sees the guest from its first line.  op_set_console
+ * returns -1 (and sets nothing) for an op of another kind, which
+ * op_console_connected leaves alone.
  */
 typedef void op_console_fn(struct op *op, uint32_t domid, void *user);
-void op_set_console(struct op *op, op_console_fn *fn, void *user);
+int op_set_console(struct op *op, op_console_fn *fn, void *user);
 void op_console_connected(struct op *op);
 
 /*
  * For OP_CREATE (xl.conf's autoballoon): before the build, take xl's
  * lock (lockfile) and, if the host lacks free memory, ask Domain-0 to
  * give back what is missing, waiting (bounded, cancellable) until it
- * has; the lock is held until the build is done, as xl holds it.
+ * has; the lock is held until the build is done, as xl holds it.  -1
+ * (and nothing set) for an op of another kind, or if out of memory.
  */
-void op_set_balloon(struct op *op, const char *lockfile);
+int op_set_balloon(struct op *op, const char *lockfile);
 
 /*
  * OP_SAVE: write xl's save file to fd (the header with the domain's

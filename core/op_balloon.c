@@ -3,7 +3,8 @@
  * does.  Two phases come before the build (MAIN): LOCK, waiting for
  * xl's lock (shared with xl, so that the two never count the same free
  * memory twice), then BALLOON, Domain-0 asked to give back what the new
- * domain needs.  A cancel in either leaves nothing built.
+ * domain needs.  A cancel in either leaves nothing built.  Its state
+ * (struct op_balloon_state, op->balloon) is this file's alone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,10 +21,48 @@
 
 #include "op_int.h"
 
-void op_set_balloon(struct op *op, const char *lockfile)
+/* Autoballoon: how often to look, how long without progress, in all. */
+#define OP_BALLOON_POLL_MS   100
+#define OP_BALLOON_STALL_MS  10000
+#define OP_BALLOON_TOTAL_MS  30000
+
+/*
+ * A create's autoballoon (op->balloon), made by op_set_balloon(): only
+ * a create that asked for it has one, and it goes with the op.
+ */
+struct op_balloon_state {
+    char lockfile[256];           /* xl's lock */
+    bool locked;                  /* this op holds it */
+    pid_t lock_holder;            /* who else does */
+    uint64_t need_kb;             /* what the new domain needs */
+    uint64_t reserved_kb;         /* what it counts on, building */
+    struct op *next;              /* on its loop's ledger while it does */
+    uint64_t asked_kb;            /* what Domain-0 was asked to give */
+    uint64_t best_free_kb;        /* the most free memory seen */
+    uint64_t t_balloon_ms;        /* when the BALLOON phase began */
+    uint64_t t_progress_ms;       /* when free memory last grew */
+    struct loop_timer *timer;     /* the next look */
+};
+
+int op_set_balloon(struct op *op, const char *lockfile)
 {
-    op->balloon = true;
-    snprintf(op->lockfile, sizeof(op->lockfile), "%s", lockfile);
+    if (op->k != &op_kind_create)
+        return -1;
+    if (!op->balloon && !(op->balloon = calloc(1, sizeof(*op->balloon))))
+        return -1;
+    snprintf(op->balloon->lockfile, sizeof(op->balloon->lockfile), "%s",
+             lockfile);
+    return 0;
+}
+
+void op_balloon_dispose(struct op *op)
+{
+    /*
+     * op_free() frees only an op done or never started: a done one went
+     * through op_balloon_release() (off the ledger, unlocked, no timer).
+     */
+    free(op->balloon);
+    op->balloon = NULL;
 }
 
 /*
@@ -51,24 +90,28 @@ static struct op_balloon_ledger *op_balloon_ledger(struct op *op)
 
 void op_balloon_release(struct op *op)
 {
-    /* Every create ends here: a loop without a ledger gets none. */
-    struct op_balloon_ledger *led = loop_slot(op->lp, LOOP_SLOT_BALLOON, 0,
-                                              NULL);
+    struct op_balloon_state *b = op->balloon;
+    struct op_balloon_ledger *led;
     struct op **pp;
 
-    if (op->balloon_timer) {
-        loop_timer_cancel(op->lp, op->balloon_timer);
-        op->balloon_timer = NULL;
+    /* Every create ends here: one that did not balloon holds nothing. */
+    if (!b)
+        return;
+    /* Size 0: a loop without a ledger is not given one. */
+    led = loop_slot(op->lp, LOOP_SLOT_BALLOON, 0, NULL);
+    if (b->timer) {
+        loop_timer_cancel(op->lp, b->timer);
+        b->timer = NULL;
     }
-    for (pp = led ? &led->list : NULL; pp && *pp; pp = &(*pp)->balloon_next)
+    for (pp = led ? &led->list : NULL; pp && *pp; pp = &(*pp)->balloon->next)
         if (*pp == op) {
-            *pp = op->balloon_next;
+            *pp = b->next;
             break;
         }
-    op->reserved_kb = 0;
-    if (op->locked) {
+    b->reserved_kb = 0;
+    if (b->locked) {
         balloon_unlock();
-        op->locked = false;
+        b->locked = false;
     }
 }
 
@@ -96,7 +139,8 @@ static uint64_t op_balloon_others(struct op *op,
     uint64_t sum = 0;
     struct op *o;
 
-    for (o = led->list; o; o = o->balloon_next) {
+    /* Only a create with a balloon is on the ledger. */
+    for (o = led->list; o; o = o->balloon->next) {
         uint64_t have = 0;
         uint32_t id;
         libxl_dominfo info;
@@ -109,7 +153,8 @@ static uint64_t op_balloon_others(struct op *op,
             libxl_domain_info(ctx, &info, id) == 0)
             have = info.current_memkb;
         libxl_dominfo_dispose(&info);
-        sum += o->reserved_kb > have ? o->reserved_kb - have : 0;
+        sum += o->balloon->reserved_kb > have
+                   ? o->balloon->reserved_kb - have : 0;
     }
     return sum;
 }
@@ -119,7 +164,7 @@ static void op_balloon_timer(struct loop *lp, void *user)
     struct op *op = user;
 
     (void)lp;
-    op->balloon_timer = NULL;
+    op->balloon->timer = NULL;
     op_balloon_step(op);
 }
 
@@ -150,6 +195,7 @@ static void op_balloon_fail(struct op *op, const char *fmt, ...)
  */
 static void op_balloon_step(struct op *op)
 {
+    struct op_balloon_state *b = op->balloon;
     struct op_balloon_ledger *led = op_balloon_ledger(op);
     libxl_ctx *ctx = loop_ctx(op->lp);
     uint64_t now = loop_now_ms(), free_kb = 0, others, avail, missing;
@@ -162,22 +208,21 @@ static void op_balloon_step(struct op *op)
         return;
     }
     if (op->phase == OP_PHASE_LOCK) {
-        r = balloon_lock(op->lp, op->lockfile, &op->lock_holder);
+        r = balloon_lock(op->lp, b->lockfile, &b->lock_holder);
         if (r < 0) {
             op_balloon_fail(op, "cannot take xl's lock '%s': %s",
-                            op->lockfile, strerror(errno));
+                            b->lockfile, strerror(errno));
             return;
         }
         if (r > 0) {
-            op->balloon_timer = loop_timer_add(op->lp, 50, op_balloon_timer,
-                                               op);
+            b->timer = loop_timer_add(op->lp, 50, op_balloon_timer, op);
             return;
         }
-        op->locked = true;
+        b->locked = true;
         op->phase = OP_PHASE_BALLOON;
-        op->t_balloon_ms = op->t_progress_ms = now;
+        b->t_balloon_ms = b->t_progress_ms = now;
         r = libxl_domain_need_memory(ctx, &op->config, INVALID_DOMID,
-                                     &op->need_kb);
+                                     &b->need_kb);
         if (r) {
             op_balloon_fail(op, "cannot work out the memory it needs: %s",
                             op_failure(op, r));
@@ -192,25 +237,25 @@ static void op_balloon_step(struct op *op)
     }
     others = op_balloon_others(op, led);
     avail = free_kb > others ? free_kb - others : 0;
-    if (avail >= op->need_kb) {
-        if (op->asked_kb)
+    if (avail >= b->need_kb) {
+        if (b->asked_kb)
             op_note(op, OP_NOTE_INFO, "Domain-0 gave back memory: its "
                     "target is now %lu MiB", op_dom0_target_mib(op));
-        op->reserved_kb = op->need_kb;
-        op->balloon_next = led->list;
+        b->reserved_kb = b->need_kb;
+        b->next = led->list;
         led->list = op;
         op->phase = OP_PHASE_MAIN;
         op_launch(op);
         return;
     }
-    if (free_kb > op->best_free_kb) {
-        op->best_free_kb = free_kb;
-        op->t_progress_ms = now;
+    if (free_kb > b->best_free_kb) {
+        b->best_free_kb = free_kb;
+        b->t_progress_ms = now;
     }
-    missing = op->need_kb - avail;
-    if (missing > op->asked_kb) {
+    missing = b->need_kb - avail;
+    if (missing > b->asked_kb) {
         r = libxl_set_memory_target(ctx, 0, -(int64_t)(missing -
-                                                       op->asked_kb), 1, 0);
+                                                       b->asked_kb), 1, 0);
         if (r) {
             op_balloon_fail(op, "cannot ask Domain-0 for %llu MiB: %s",
                             (unsigned long long)(missing / 1024),
@@ -220,24 +265,24 @@ static void op_balloon_step(struct op *op)
         /* Domain-0 shrinks: the user always hears of it. */
         op_note(op, OP_NOTE_INFO, "asking Domain-0 for %llu MiB "
                 "(%llu MiB free, %llu MiB needed%s)",
-                (unsigned long long)((missing - op->asked_kb) / 1024),
+                (unsigned long long)((missing - b->asked_kb) / 1024),
                 (unsigned long long)(free_kb / 1024),
-                (unsigned long long)(op->need_kb / 1024),
+                (unsigned long long)(b->need_kb / 1024),
                 others ? ", the rest counted on by other creates" : "");
-        op->asked_kb = missing;
-        op->t_progress_ms = now;
+        b->asked_kb = missing;
+        b->t_progress_ms = now;
     }
-    if (now - op->t_progress_ms > OP_BALLOON_STALL_MS ||
-        now - op->t_balloon_ms > OP_BALLOON_TOTAL_MS) {
+    if (now - b->t_progress_ms > OP_BALLOON_STALL_MS ||
+        now - b->t_balloon_ms > OP_BALLOON_TOTAL_MS) {
         op_balloon_fail(op, "Domain-0 did not give back enough memory "
                         "(%llu MiB free, %llu MiB needed; its target is "
                         "now %lu MiB)", (unsigned long long)(free_kb / 1024),
-                        (unsigned long long)(op->need_kb / 1024),
+                        (unsigned long long)(b->need_kb / 1024),
                         op_dom0_target_mib(op));
         return;
     }
-    op->balloon_timer = loop_timer_add(op->lp, OP_BALLOON_POLL_MS,
-                                       op_balloon_timer, op);
+    b->timer = loop_timer_add(op->lp, OP_BALLOON_POLL_MS, op_balloon_timer,
+                              op);
 }
 
 int op_balloon_start(struct op *op)
@@ -250,11 +295,13 @@ int op_balloon_start(struct op *op)
 /* A cancel before the build: no ao runs yet, and nothing was built. */
 bool op_balloon_abort(struct op *op)
 {
-    bool asked = op->asked_kb > 0;
+    bool asked;
 
-    if (op->state != OP_RUNNING || (op->phase != OP_PHASE_LOCK &&
-                                    op->phase != OP_PHASE_BALLOON))
+    /* Without a balloon, a create never waits in LOCK or BALLOON. */
+    if (!op->balloon || op->state != OP_RUNNING ||
+        (op->phase != OP_PHASE_LOCK && op->phase != OP_PHASE_BALLOON))
         return false;
+    asked = op->balloon->asked_kb > 0;
     op_balloon_release(op);
     if (asked)
         op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; nothing was "
@@ -269,17 +316,21 @@ bool op_balloon_abort(struct op *op)
 
 bool op_balloon_phase(struct op *op, char *buf, size_t len)
 {
+    struct op_balloon_state *b = op->balloon;
+
+    if (!b)
+        return false;   /* never in LOCK or BALLOON */
     if (op->phase == OP_PHASE_LOCK) {
-        if (op->lock_holder > 0)
+        if (b->lock_holder > 0)
             snprintf(buf, len, "waiting for xl's lock %.100s (held by pid "
-                     "%d)", op->lockfile, (int)op->lock_holder);
+                     "%d)", b->lockfile, (int)b->lock_holder);
         else
-            snprintf(buf, len, "waiting for xl's lock %.100s", op->lockfile);
+            snprintf(buf, len, "waiting for xl's lock %.100s", b->lockfile);
         return true;
     }
     if (op->phase == OP_PHASE_BALLOON) {
         snprintf(buf, len, "waiting for Domain-0 to give back %llu MiB",
-                 (unsigned long long)(op->asked_kb / 1024));
+                 (unsigned long long)(b->asked_kb / 1024));
         return true;
     }
     return false;

@@ -8,6 +8,9 @@
  * -> UNPAUSE (unless -p).  An incoming migration waits for the sender's
  * go-ahead (MIG_GO) between MAIN and UNPAUSE.  A cancel during the build
  * aborts it; what libxl leaves is destroyed, or kept (--on-cancel=keep).
+ * Its state is this file's (struct op_create_state, op->priv), but for
+ * the autoballoon's (op_balloon.c) and what op_save.c and op_migrate.c
+ * share (the stream, the handover).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -24,20 +27,55 @@
 
 #include "op_int.h"
 
+/* How long a create waits for its console client before unpausing. */
+#define OP_CONSOLE_WAIT_MS 5000
+
+/* A create's own state (op->priv): the build's, and create -c's. */
+struct op_create_state {
+    uint32_t domid_out;           /* libxl writes the new domid here */
+    /* A restore's and an incoming migration's (op->fd >= 0). */
+    libxl_domain_restore_params restore_params;
+    op_console_fn *console_fn;    /* create -c: the console is ready */
+    void *console_user;
+    libxl_asyncprogress_how console_how;
+    bool console_waiting;         /* the client has not connected yet */
+    struct loop_timer *console_timer;
+};
+
+#define OP_CREATE_ST(op) ((struct op_create_state *)(op)->priv)
+
+static int op_create_init(struct op *op)
+{
+    struct op_create_state *cs = OP_CREATE_ST(op);
+
+    cs->domid_out = INVALID_DOMID;
+    libxl_domain_restore_params_init(&cs->restore_params);
+    cs->restore_params.stream_version = 2;
+    return 0;
+}
+
+static void op_create_dispose(struct op *op)
+{
+    libxl_domain_restore_params_dispose(&OP_CREATE_ST(op)->restore_params);
+    op_balloon_dispose(op);
+}
+
 static int op_create_call(struct op *op, libxl_ctx *ctx,
                           libxl_asyncop_how *how)
 {
+    struct op_create_state *cs = OP_CREATE_ST(op);
+
     if (op->phase == OP_PHASE_UNPAUSE)
         return libxl_domain_unpause(ctx, op->domid, how);
     if (op->fd >= 0) {
         op->stream_bytes0 = op_stream_bytes(op);
-        return libxl_domain_create_restore(ctx, &op->config, &op->domid_out,
-                                           op->fd, -1, &op->restore_params,
-                                           how, op->console_fn
-                                           ? &op->console_how : NULL);
+        return libxl_domain_create_restore(ctx, &op->config, &cs->domid_out,
+                                           op->fd, -1, &cs->restore_params,
+                                           how, cs->console_fn
+                                           ? &cs->console_how : NULL);
     }
-    return libxl_domain_create_new(ctx, &op->config, &op->domid_out, how,
-                                   op->console_fn ? &op->console_how : NULL);
+    return libxl_domain_create_new(ctx, &op->config, &cs->domid_out, how,
+                                   cs->console_fn ? &cs->console_how : NULL);
 }
 
 static int op_create_start(struct op *op)
@@ -54,29 +92,39 @@ static void op_console_event(libxl_ctx *ctx, libxl_event *ev,
                              void *for_callback)
 {
     struct op *op = for_callback;
+    struct op_create_state *cs = OP_CREATE_ST(op);
     uint32_t domid = ev->domid;
 
     libxl_event_free(ctx, ev);
-    if (op->state != OP_RUNNING || !op->console_fn)
+    if (op->state != OP_RUNNING || !cs->console_fn)
         return;
-    op->console_waiting = true;
-    op->console_fn(op, domid, op->console_user);
+    cs->console_waiting = true;
+    cs->console_fn(op, domid, cs->console_user);
 }
 
-void op_set_console(struct op *op, op_console_fn *fn, void *user)
+int op_set_console(struct op *op, op_console_fn *fn, void *user)
 {
-    op->console_fn = fn;
-    op->console_user = user;
-    op->console_how.callback = op_console_event;
-    op->console_how.for_callback = op;
+    struct op_create_state *cs;
+
+    if (op->k != &op_kind_create)
+        return -1;
+    cs = OP_CREATE_ST(op);
+    cs->console_fn = fn;
+    cs->console_user = user;
+    cs->console_how.callback = op_console_event;
+    cs->console_how.for_callback = op;
+    return 0;
 }
 
-void op_console_stop_wait(struct op *op)
+/* create -c's wait for its client ends: connected, cancelled, or done. */
+static void op_console_stop_wait(struct op *op)
 {
-    op->console_waiting = false;
-    if (op->console_timer) {
-        loop_timer_cancel(op->lp, op->console_timer);
-        op->console_timer = NULL;
+    struct op_create_state *cs = OP_CREATE_ST(op);
+
+    cs->console_waiting = false;
+    if (cs->console_timer) {
+        loop_timer_cancel(op->lp, cs->console_timer);
+        cs->console_timer = NULL;
     }
 }
 
@@ -93,7 +141,7 @@ static void op_console_timeout(struct loop *lp, void *user)
     struct op *op = user;
 
     (void)lp;
-    op->console_timer = NULL;
+    OP_CREATE_ST(op)->console_timer = NULL;
     op_note(op, OP_NOTE_INFO, "the console client did not connect within "
             "%d s; starting the domain anyway", OP_CONSOLE_WAIT_MS / 1000);
     op_console_go(op);
@@ -102,16 +150,19 @@ static void op_console_timeout(struct loop *lp, void *user)
 /* The build is done: wait (bounded) for the console before unpausing. */
 static void op_console_wait(struct op *op)
 {
+    struct op_create_state *cs = OP_CREATE_ST(op);
+
     op->phase = OP_PHASE_CONSOLE;
-    op->console_timer = loop_timer_add(op->lp, OP_CONSOLE_WAIT_MS,
+    cs->console_timer = loop_timer_add(op->lp, OP_CONSOLE_WAIT_MS,
                                        op_console_timeout, op);
-    if (!op->console_timer)
+    if (!cs->console_timer)
         op_console_go(op);
 }
 
 void op_console_connected(struct op *op)
 {
-    if (!op->console_waiting)
+    /* Another kind's op->priv is no create's: it waits for no client. */
+    if (op->k != &op_kind_create || !OP_CREATE_ST(op)->console_waiting)
         return;
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE)
         op_console_go(op);
@@ -159,12 +210,13 @@ void op_create_cancelled(struct op *op, int rc)
 /* The build's ao has completed (rc). */
 static void op_create_built(struct op *op, int rc)
 {
+    struct op_create_state *cs = OP_CREATE_ST(op);
     char d[160];
 
     /* Built (or not): its memory is taken; xl's lock goes, as xl's. */
     op_balloon_release(op);
-    if (op->domid_out != (uint32_t)INVALID_DOMID)
-        op->domid = op->domid_out;
+    if (cs->domid_out != (uint32_t)INVALID_DOMID)
+        op->domid = cs->domid_out;
     if (op->cancelled && rc) {
         op_create_cancelled(op, rc);
         return;
@@ -183,7 +235,7 @@ static void op_create_built(struct op *op, int rc)
         return;
     }
     if (!op->start_paused) {
-        if (op->console_waiting) {
+        if (cs->console_waiting) {
             op_console_wait(op);
             return;
         }
@@ -308,6 +360,8 @@ const struct op_kind_row op_kind_create = {
     .abort = op_create_abort, .finish = op_create_finish,
     .phase_words = op_create_phase, .journal = op_create_journal,
     .clean_done = op_create_clean_done,
+    .priv_size = sizeof(struct op_create_state), .init = op_create_init,
+    .dispose = op_create_dispose,
     .left = "domain %u may be left half-built; remove it with 'axl "
             "destroy %u'",
 };

@@ -57,14 +57,6 @@ enum op_phase {
 #define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
 #define OP_MIG_DRAIN_MS    10000
 
-/* Autoballoon: how often to look, how long without progress, in all. */
-#define OP_BALLOON_POLL_MS   100
-#define OP_BALLOON_STALL_MS  10000
-#define OP_BALLOON_TOTAL_MS  30000
-
-/* How long a create waits for its console client before unpausing. */
-#define OP_CONSOLE_WAIT_MS 5000
-
 /* ---- a kind's row ---- */
 
 #define OPK_BUILD  0x1u   /* builds a domain: a cancel may leave it */
@@ -130,6 +122,9 @@ extern const struct op_kind_row op_kind_create, op_kind_destroy, op_kind_pause,
     op_kind_qemu_monitor, op_kind_core_dump, op_kind_soft_reset,
     op_kind_save, op_kind_migrate, op_kind_resume;
 
+/* A create's autoballoon: what it is, op_balloon.c alone knows. */
+struct op_balloon_state;
+
 struct op {
     struct loop *lp;
     const struct op_kind_row *k;  /* the kind's row */
@@ -151,7 +146,6 @@ struct op {
     int why;
     char *label;
     uint32_t domid;
-    uint32_t domid_out;       /* libxl writes the new domid here */
     libxl_domain_config config;
     void *priv;               /* the kind's own state (priv_size bytes) */
     char *path;               /* OP_CORE_DUMP: the file */
@@ -187,25 +181,10 @@ struct op {
     bool mig_in;              /* incoming: a create from a migration */
     int mig_reply_fd;         /* incoming: to the sender */
     bool mig_ready_sent, mig_go_seen, mig_failed, mig_reported;
-    libxl_domain_restore_params restore_params;
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
-    bool balloon;                 /* create: free memory first */
-    char lockfile[256];           /* xl's lock */
-    bool locked;                  /* this op holds it */
-    pid_t lock_holder;            /* who else does */
-    uint64_t need_kb;             /* what the new domain needs */
-    uint64_t reserved_kb;         /* what it counts on, building */
-    struct op *balloon_next;      /* on its loop's ledger while it does */
-    uint64_t asked_kb;            /* what Domain-0 was asked to give */
-    uint64_t best_free_kb;        /* the most free memory seen */
-    uint64_t t_balloon_ms, t_progress_ms;
-    struct loop_timer *balloon_timer;
-    op_console_fn *console_fn;    /* create -c: the console is ready */
-    void *console_user;
-    libxl_asyncprogress_how console_how;
-    bool console_waiting;         /* the client has not connected yet */
-    struct loop_timer *console_timer;
+    /* create: free memory first (op_set_balloon); op_balloon.c's own. */
+    struct op_balloon_state *balloon;
     libxl_asyncop_how how;    /* the main ao (and the unpause phase) */
     libxl_asyncop_how clean_how;
     uint64_t t_start, t_abort, t_ao_done, t_done;
@@ -271,9 +250,6 @@ uint64_t op_stream_bytes(struct op *op);
 
 /* ---- the kinds' files, for each other ---- */
 
-/* op_create.c: create -c's console wait ends with the op. */
-void op_console_stop_wait(struct op *op);
-
 /* op_device.c: "xvdb", "vif 1", or "a vif" while libxl has not chosen. */
 const char *op_dev_name(struct op *op, char *buf, size_t len);
 /* op_device.c: the verb of a device op ("block-attach", ...). */
@@ -289,6 +265,8 @@ void op_balloon_release(struct op *op);
 bool op_balloon_abort(struct op *op);
 /* op_balloon.c: the lock or memory waited for, in words. */
 bool op_balloon_phase(struct op *op, char *buf, size_t len);
+/* op_balloon.c: the op is freed (done, or never started): its state goes. */
+void op_balloon_dispose(struct op *op);
 
 /* op_save.c: open the save's or core dump's file; -1 if it failed. */
 int op_out_open(struct op *op);

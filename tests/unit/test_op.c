@@ -2,7 +2,8 @@
  * Unit tests for core/op.c's words for what an op leaves when axl exits
  * during it (op_left): a half-built domain, a half-attached device, or
  * nothing; and the verbs and device names each device kind's row gives.
- * No libxl call is made.  Prints TAP.
+ * And the create's own setters (autoballoon, create -c's console),
+ * which refuse another kind.  No libxl call is made.  Prints TAP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,45 @@ static void set_dev(struct op *op, enum op_dev_kind dk)
     default:
         break;      /* the index libxl has not chosen yet */
     }
+}
+
+/* create -c's hook: never called, no create starts here. */
+static void con_ready(struct op *op, uint32_t domid, void *user)
+{
+    (void)op;
+    (void)domid;
+    (void)user;
+}
+
+/*
+ * The create's state is its own (op_create.c, op_balloon.c): its setters
+ * take a create, again if called twice, and refuse any other kind, whose
+ * state is another (ASan sees a read of it); freed with the op (LSan).
+ */
+static void check_create_setters(struct loop *lp)
+{
+    struct op *op = op_new(lp, OP_CREATE, "g1", &hooks, NULL);
+    struct op *req = op_new(lp, OP_SHUTDOWN, "g1", &hooks, NULL);
+
+    check(op && op_set_balloon(op, "/run/axl-test.lock") == 0 &&
+          op_set_balloon(op, "/run/axl-test2.lock") == 0,
+          "create: op_set_balloon takes it, twice");
+    check(op && op_set_console(op, con_ready, NULL) == 0,
+          "create: op_set_console takes it");
+    if (op)
+        op_console_connected(op);   /* no client waited for: nothing */
+    check(op && op_state(op) == OP_IDLE,
+          "create: a console connecting before any wait changes nothing");
+    check(req && op_set_balloon(req, "/run/axl-test.lock") < 0,
+          "shutdown: op_set_balloon refuses it");
+    check(req && op_set_console(req, con_ready, NULL) < 0,
+          "shutdown: op_set_console refuses it");
+    if (req)
+        op_console_connected(req);  /* another kind's state: left alone */
+    check(req && op_state(req) == OP_IDLE,
+          "shutdown: op_console_connected leaves it alone");
+    op_free(req);
+    op_free(op);
 }
 
 static void check_str(const char *got, const char *want, const char *title)
@@ -162,6 +202,7 @@ int main(void)
     check_left(lp, OP_QEMU_MONITOR, 5, "the command may have reached the "
                "device model of domain 5; nothing to clean up",
                "qemu-monitor-command: nothing");
+    check_create_setters(lp);
     loop_dispose(lp);
     return tap_done();
 }
