@@ -1,9 +1,9 @@
 /*
  * balloon: xl's lock and the memory creates in flight count on.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,20 +20,67 @@ static int balloon_fd = -1;
 static int balloon_holds;
 static const void *balloon_owner;
 
+/*
+ * Xen's dom0_mem= takes a comma-separated list of amounts, each maybe
+ * marked "min:" or "max:": a size (digits, maybe negative, maybe one
+ * unit letter), or a percentage of the host (one or two digits and
+ * '%'), maybe after a size and '+'.  Each parser below takes what it
+ * knows from p and returns where it stopped, or NULL.
+ */
+static const char *balloon_size(const char *p)
+{
+    if (*p == '-')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return NULL;
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (*p && strchr("bBkKmMgGtT", *p))
+        p++;
+    return p;
+}
+
+static const char *balloon_percent(const char *p)
+{
+    int n = 0;
+
+    while (isdigit((unsigned char)p[n]) && n < 3)
+        n++;
+    return n >= 1 && n <= 2 && p[n] == '%' ? p + n + 1 : NULL;
+}
+
+static const char *balloon_amount(const char *p)
+{
+    const char *q;
+
+    if (!strncmp(p, "min:", 4) || !strncmp(p, "max:", 4))
+        p += 4;
+    if ((q = balloon_percent(p)))
+        return q;
+    if (!(q = balloon_size(p)))
+        return NULL;
+    return *q == '+' ? balloon_percent(q + 1) : q;
+}
+
 bool balloon_cmdline_sets_dom0_mem(const char *cmdline)
 {
-    /* dom0_mem=SIZE, min:SIZE, max:SIZE or a percentage, comma-joined. */
-    static const char pattern[] =
-        "(^| )dom0_mem=((|min:|max:)(-?[0-9]+[bBkKmMgGtT]?|"
-        "(-?[0-9]+[bBkKmMgGtT]?\\+)?[0-9]{1,2}%),?)+($| )";
-    regex_t re;
-    bool sets;
+    const char *w, *p, *end;
 
-    if (!cmdline || regcomp(&re, pattern, REG_NOSUB | REG_EXTENDED))
-        return false;
-    sets = regexec(&re, cmdline, 0, NULL, 0) == 0;
-    regfree(&re);
-    return sets;
+    for (w = cmdline; w && *w; w = end) {
+        w += strspn(w, " ");
+        end = w + strcspn(w, " ");
+        if (strncmp(w, "dom0_mem=", 9))
+            continue;
+        /* Every amount of the value must read as one. */
+        for (p = w + 9; p && p < end && *p != ','; ) {
+            p = balloon_amount(p);
+            if (p && p < end && *p == ',')
+                p++;
+        }
+        if (p == end && end > w + 9)
+            return true;
+    }
+    return false;
 }
 
 bool balloon_auto(libxl_ctx *ctx)

@@ -157,4 +157,9 @@ rm -f "$h.err"
 is "$bad" "" "stdout's reader gone: exit 0 or 141, nothing on stderr"
 out=$("$AXL" destroy --help=1 2>&1 | LC_ALL=C tr -d '[:print:]\n')
 is "$out" "" "no unprintable byte in an option error"
+# --version names axl, then the libxl it runs with (its shared object's
+# version: 4.17 here), on a line each.
+like "$("$AXL" --version | sed -n 1p)" '^axl [0-9]' "--version: axl's own"
+like "$("$AXL" --version | sed -n 2p)" '^libxl 4\.17(\.|$)' \
+    "--version: the libxl axl runs with"
 done_testing

@@ -150,9 +150,12 @@ $T send-keys -t sh 'jobs' Enter
 ok "jobs with no job: a fresh prompt follows at once" \
     wait_until from_jobs_is 2 '^axl> ?$'
 $T send-keys -t sh 'version' Enter
-ok "the next command runs" wait_until from_jobs_is 4 '^axl> ?$'
-is "$(from_jobs 1)"$'\n'"$(from_jobs 2)"$'\n'"$(from_jobs 3)" \
-    "axl> jobs"$'\n'"axl> version"$'\n'"$ver" \
+# version prints a line each for axl, libxl and (on Xen) the hypervisor.
+nver=$(printf '%s\n' "$ver" | wc -l)
+ok "the next command runs" \
+    wait_until from_jobs_is $((3 + nver)) '^axl> ?$'
+shown=$(for ((i = 1; i < 3 + nver; i++)); do from_jobs "$i"; done)
+is "$shown" "axl> jobs"$'\n'"axl> version"$'\n'"$ver" \
     "jobs with no job prints nothing and no status line"
 $T send-keys -t sh C-d
 ok "Ctrl-D leaves the shell with the last command's status (0)" \

@@ -73,6 +73,21 @@ int main(void)
           "no dom0_mem: autoballoon");
     check(!balloon_cmdline_sets_dom0_mem("xdom0_mem=1G"),
           "a key that only ends in dom0_mem does not count");
+    check(balloon_cmdline_sets_dom0_mem("a dom0_mem=min:1G,max:2G b"),
+          "min: and max: amounts");
+    check(balloon_cmdline_sets_dom0_mem("dom0_mem=1G+10%"),
+          "a size plus a percentage");
+    check(balloon_cmdline_sets_dom0_mem("dom0_mem=-512m"),
+          "a negative size (all but that much)");
+    check(!balloon_cmdline_sets_dom0_mem("dom0_mem= console=com1"),
+          "an empty value does not count");
+    check(!balloon_cmdline_sets_dom0_mem("dom0_mem=lots"),
+          "a value that is no amount does not count");
+    check(!balloon_cmdline_sets_dom0_mem("dom0_mem=1G,,2G"),
+          "an empty amount between commas does not count");
+    check(!balloon_cmdline_sets_dom0_mem("dom0_mem=150%"),
+          "a percentage of three digits does not count");
+    check(!balloon_cmdline_sets_dom0_mem(NULL), "no command line");
 
     fd = mkstemp(path);
     check(fd >= 0, "a lock file");
