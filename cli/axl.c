@@ -71,8 +71,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (r > 0) {
-        cmd_print_list();
-        status = out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+        status = cmd_show_help(NULL);
         goto out;
     }
     if (cmd_flag(&g, "version")) {

@@ -446,6 +446,19 @@ void cmd_print_list(void)
            "command's options;\n(shell) marks the shell's own commands.\n");
 }
 
+int cmd_show_help(const struct cmd_entry *cmd)
+{
+    /* A pager for a reader at a terminal; the shell keeps its own. */
+    pid_t pager = cmd_shell_words ? 0 : out_pager_begin();
+
+    if (cmd)
+        cmd_print_help(cmd);
+    else
+        cmd_print_list();
+    out_pager_end(pager);
+    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+}
+
 int cmd_dispatch(struct cli *cli, int argc, char **argv)
 {
     const struct cmd_entry *cmd;
@@ -458,10 +471,8 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
     r = cmd_parse(cmd, argc, argv, &call);
     if (r < 0)
         return AXL_EXIT_USAGE;
-    if (r > 0) {
-        cmd_print_help(cmd);
-        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-    }
+    if (r > 0)
+        return cmd_show_help(cmd);
     /*
      * The global -N is the command's own --dry-run; an operation, or any
      * command that changes something, without one refuses it rather than

@@ -164,6 +164,12 @@ void cmd_print_list(void);
  * types them there.
  */
 void cmd_in_shell(bool on);
+/*
+ * cmd's help (NULL: the list of commands) on stdout, through a pager
+ * on a terminal outside the shell (out_pager_begin()).  The status of a
+ * help command: 0, or 1 if stdout could not be written.
+ */
+int cmd_show_help(const struct cmd_entry *cmd);
 
 /*
  * Parse, then run one command line.  Returns the handler's status (or

@@ -15,6 +15,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "../core/proc.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "cmd_dom.h"
@@ -236,27 +237,6 @@ const struct cmd_entry cmd_top_entry = {
     .run = cmd_top_run,
 };
 
-/* Whether prog (a path, or a name looked up in $PATH) can be run. */
-static bool cmd_host_runnable(const char *prog)
-{
-    const char *path = getenv("PATH"), *p, *end;
-    char buf[PATH_MAX];
-
-    if (!*prog)
-        return false;
-    if (strchr(prog, '/'))
-        return access(prog, X_OK) == 0;
-    for (p = path ? path : "/usr/bin:/bin"; ; p = end + 1) {
-        end = strchrnul(p, ':');
-        snprintf(buf, sizeof(buf), "%.*s/%s", end == p ? 1 : (int)(end - p),
-                 end == p ? "." : p, prog);
-        if (access(buf, X_OK) == 0)
-            return true;
-        if (!*end)
-            return false;
-    }
-}
-
 static const struct cmd_opt cmd_vncviewer_opts[] = {
     { 'a', "autopass", NULL, "give the viewer the domain's VNC password "
       "(on its standard input, with -autopass)", "vncviewer-autopass" },
@@ -274,7 +254,7 @@ static int cmd_vncviewer_run(struct cli *cli, struct cmd_call *call)
     /* libxl's own exec failure would end axl with status 255. */
     if (!viewer)
         viewer = "vncviewer";
-    if (!cmd_host_runnable(viewer))
+    if (!proc_runnable(viewer))
         return error("cannot start a vnc viewer for domain '%s': no "
                      "program '%s' (set VNCVIEWER to the viewer)", spec,
                      viewer), AXL_EXIT_FAIL;

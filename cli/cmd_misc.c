@@ -20,18 +20,12 @@
 
 static int cmd_help_run(struct cli *cli, struct cmd_call *call)
 {
-    const struct cmd_entry *cmd;
+    const struct cmd_entry *cmd = NULL;
 
     (void)cli;
-    if (call->argc == 0) {
-        cmd_print_list();
-        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
-    }
-    cmd = cmd_lookup(call->argv[0]);
-    if (!cmd)
+    if (call->argc > 0 && !(cmd = cmd_lookup(call->argv[0])))
         return AXL_EXIT_USAGE;
-    cmd_print_help(cmd);
-    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    return cmd_show_help(cmd);
 }
 
 const struct cmd_entry cmd_help_entry = {

@@ -2,16 +2,22 @@
  * out: message formatting and the single place that writes to stderr
  * (libxl's log comes here too, through out_line()).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <libxl.h>
 
+#include "../core/proc.h"
 #include "../core/status.h"
 #include "out.h"
 
@@ -223,6 +229,66 @@ void out_wrap(int col, int indent, const char *text)
         p = end;
     }
     putchar('\n');
+}
+
+/* Where stdout was while the pager has it. */
+static int out_pager_saved = -1;
+
+pid_t out_pager_begin(void)
+{
+    struct proc_spec spec = PROC_SPEC(PROC_FOREGROUND);
+    const char *env = getenv("PAGER");
+    char words[256], *argv[16], *save = NULL, *w;
+    int p[2], n = 0;
+    pid_t pid;
+
+    if (!isatty(STDOUT_FILENO) || out_pager_saved >= 0)
+        return 0;
+    snprintf(words, sizeof(words), "%s", env && *env ? env : "less");
+    for (w = strtok_r(words, " \t", &save); w && n < 15;
+         w = strtok_r(NULL, " \t", &save))
+        argv[n++] = w;
+    argv[n] = NULL;
+    /* PAGER=cat, or none that runs: straight to the terminal. */
+    if (!n || !strcmp(argv[0], "cat") || !proc_runnable(argv[0]))
+        return 0;
+    fflush(stdout);
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return 0;
+    setenv("LESS", getenv("LESS") ? getenv("LESS") : "FRX", 1);
+    spec.fd[0] = p[0];
+    pid = proc_fork(&spec);
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(p[0]);
+    if (pid < 0 || (out_pager_saved = dup(STDOUT_FILENO)) < 0 ||
+        dup2(p[1], STDOUT_FILENO) < 0) {
+        close(p[1]);
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, NULL, 0);
+        }
+        if (out_pager_saved >= 0)
+            close(out_pager_saved);
+        out_pager_saved = -1;
+        return 0;
+    }
+    close(p[1]);
+    return pid;
+}
+
+void out_pager_end(pid_t pid)
+{
+    if (!pid)
+        return;
+    fflush(stdout);
+    dup2(out_pager_saved, STDOUT_FILENO);
+    close(out_pager_saved);
+    out_pager_saved = -1;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
 }
 
 static bool out_stdout_gone_flag;

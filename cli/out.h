@@ -6,6 +6,7 @@
 #define AXL_OUT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Print "axl: message" on stderr; return -1 (for `return error(...)`). */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -56,6 +57,18 @@ void out_set_async_hooks(void (*before)(void), void (*after)(void));
  * of its own.
  */
 void out_wrap(int col, int indent, const char *text);
+
+/*
+ * Long text for a reader at a terminal goes through a pager, as git's
+ * does: $PAGER (its words split at spaces, never run by a shell), else
+ * less (with LESS=FRX unless LESS is set: it quits at once on a page
+ * that fits and keeps colours).  out_pager_begin() points stdout at it
+ * if stdout is a terminal and a pager can be run, and returns its pid;
+ * 0 if stdout stays as it is.  out_pager_end() flushes, gives stdout
+ * back and waits for the pager to end.
+ */
+pid_t out_pager_begin(void);
+void out_pager_end(pid_t pid);
 
 /* Flush stdout; returns -1 after reporting a write error on it. */
 int out_flush_stdout(void);

@@ -5,6 +5,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -96,7 +100,27 @@ pid_t proc_fork(const struct proc_spec *spec)
             ;
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid > 0 && spec->journal && !spec->detach)
-        journal_child(spec->journal, pid);     /* for a cleanup if we are killed */
+        journal_child(spec->journal, pid);  /* for a cleanup if killed */
     errno = saved;
     return pid;
+}
+
+bool proc_runnable(const char *prog)
+{
+    const char *path = getenv("PATH"), *p, *end;
+    char buf[PATH_MAX];
+
+    if (!*prog)
+        return false;
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0;
+    for (p = path ? path : "/usr/bin:/bin"; ; p = end + 1) {
+        end = strchrnul(p, ':');
+        snprintf(buf, sizeof(buf), "%.*s/%s", end == p ? 1 : (int)(end - p),
+                 end == p ? "." : p, prog);
+        if (access(buf, X_OK) == 0)
+            return true;
+        if (!*end)
+            return false;
+    }
 }

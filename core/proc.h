@@ -71,4 +71,7 @@ struct proc_spec {
  */
 pid_t proc_fork(const struct proc_spec *spec);
 
+/* Whether prog (a path, or a name looked up in $PATH) can be run. */
+bool proc_runnable(const char *prog);
+
 #endif

@@ -162,4 +162,19 @@ is "$out" "" "no unprintable byte in an option error"
 like "$("$AXL" --version | sed -n 1p)" '^axl [0-9]' "--version: axl's own"
 like "$("$AXL" --version | sed -n 2p)" '^libxl 4\.17(\.|$)' \
     "--version: the libxl axl runs with"
+# Help at a terminal goes through $PAGER (run without a shell); piped,
+# it does not.  script(1) gives axl the terminal.
+pg=$(mktemp -d)
+printf '#!/bin/sh\necho "$@" >"%s/ran"\nexec cat\n' "$pg" >"$pg/pager"
+chmod +x "$pg/pager"
+out=$(PAGER="$pg/pager --from-axl" script -qec "$AXL help" /dev/null)
+is "$(cat "$pg/ran" 2>/dev/null)" "--from-axl" \
+    "help at a terminal runs \$PAGER with its own words"
+like "$out" "commands:" "  and the pager shows the help"
+rm -f "$pg/ran"
+PAGER="$pg/pager" "$AXL" help >/dev/null
+ok "help into a pipe runs no pager" test ! -e "$pg/ran"
+out=$(PAGER="$pg/nonesuch" script -qec "$AXL help" /dev/null)
+like "$out" "commands:" "a pager that cannot run: help goes straight out"
+rm -rf "$pg"
 done_testing
