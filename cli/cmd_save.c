@@ -313,8 +313,11 @@ static int cmd_restore_run(struct cli *cli, struct cmd_call *call)
     }
     if (cmd_restore_config(cli, call, cfgpath, path, fd, job_op(job)) < 0)
         goto fail;
-    op_set_fd(job_op(job), fd);
-    op_own_fd(job_op(job));
+    /* The op's from here; until then, this function's to close. */
+    if (op_set_fd(job_op(job), fd) < 0 || op_own_fd(job_op(job)) < 0) {
+        error("restore: out of memory");
+        goto fail;
+    }
     fd = -1;
     op_set_on_cancel(job_op(job), on_cancel);
     op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
@@ -625,7 +628,10 @@ static int cmd_migrate_receive_run(struct cli *cli, struct cmd_call *call)
     }
     free(name);
     name = NULL;
-    op_set_fd(job_op(job), 0);
+    if (op_set_fd(job_op(job), 0) < 0) {
+        error("migrate-receive: out of memory");
+        goto fail;
+    }
     op_set_on_cancel(job_op(job), OP_ON_CANCEL_DESTROY);
     op_set_start_paused(job_op(job), cmd_flag(call, "paused") > 0);
     if (cmd_create_memory(cli, job_op(job)) < 0 ||

@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxl_utils.h>
 
@@ -169,9 +168,6 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
         }
     }
     libxl_domain_config_init(&op->config);
-    op->fd = -1;
-    op->mig_recv_fd = -1;
-    op->mig_reply_fd = -1;
     if (row->init && row->init(op) < 0) {
         if (row->dispose)
             row->dispose(op);
@@ -195,13 +191,11 @@ void op_free(struct op *op)
     if (op->state != OP_DONE && op->state != OP_IDLE)
         return;
     libxl_domain_config_dispose(&op->config);
-    if (op->priv && op->k->dispose)
+    /* Its own state (op->priv) and any it made of other files'. */
+    if (op->k->dispose)
         op->k->dispose(op);
     free(op->priv);
     free(op->path);
-    free(op->out_path);
-    free(op->out_tmp);
-    free(op->mig_name);
     free(op->label);
     free(op);
 }
@@ -219,16 +213,6 @@ void op_set_domid(struct op *op, uint32_t domid)
 void op_set_on_cancel(struct op *op, enum op_on_cancel policy)
 {
     op->on_cancel = policy;
-}
-
-void op_set_fd(struct op *op, int fd)
-{
-    op->fd = fd;
-}
-
-void op_own_fd(struct op *op)
-{
-    op->own_fd = true;
 }
 
 /* ---- the lifecycle ---- */
@@ -350,10 +334,6 @@ void op_finish(struct op *op, enum op_result result)
 {
     if (op->k->finish && op->k->finish(op, &result))
         return;     /* the kind's last step calls again */
-    if (op->own_fd && op->fd >= 0) {
-        close(op->fd);
-        op->fd = -1;
-    }
     if (op->tick) {
         loop_timer_cancel(op->lp, op->tick);
         op->tick = NULL;
@@ -650,7 +630,7 @@ const char *op_label(const struct op *op) { return op->label; }
 
 const char *op_verb(const struct op *op)
 {
-    if (op->mig_in)
+    if (op_mig_in(op))
         return "incoming migration";
     if (op->k->verb)
         return op->k->verb;

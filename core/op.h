@@ -186,10 +186,11 @@ int op_set_path(struct op *op, const char *path);
 /*
  * For OP_SAVE and OP_CORE_DUMP: the file the op writes, under the name
  * path.axl-tmp until it is whole (for a save: -1 with errno EEXIST if
- * that name is taken; made when the op starts).  Whole, it is synced and renamed to path before the
- * save's domain is destroyed; otherwise it is removed when the op ends.
- * The op's journal record names it, so that a cleanup after a killed
- * axl removes it, or names it if it was whole.
+ * that name is taken; made when the op starts).  Whole, it is synced
+ * and renamed to path before the save's domain is destroyed; otherwise
+ * it is removed when the op ends.  The op's journal record names it,
+ * so that a cleanup after a killed axl removes it, or names it if it
+ * was whole.  -1 with errno EINVAL for an op of another kind.
  */
 int op_set_out_file(struct op *op, const char *path);
 /* The name the file is written under (NULL without op_set_out_file). */
@@ -257,41 +258,48 @@ int op_set_balloon(struct op *op, const char *lockfile);
  * is the caller's: the op neither closes nor removes it.
  * OP_CREATE with op_set_fd(): a restore from fd, positioned at libxl's
  * stream (core/savefile.h reads the header).
+ * These setters return -1 (and set nothing) for an op of another kind,
+ * or if out of memory: op_set_fd() and op_own_fd() take OP_SAVE,
+ * OP_MIGRATE and OP_CREATE; op_set_save_after() OP_SAVE; the others
+ * OP_SAVE and OP_MIGRATE.
  */
 enum op_save_after {
     OP_SAVE_THEN_DESTROY,
     OP_SAVE_THEN_RESUME,
     OP_SAVE_THEN_PAUSE,
 };
-void op_set_fd(struct op *op, int fd);
+int op_set_fd(struct op *op, int fd);
 /* The op closes its fd when it is done (a restore's file). */
-void op_own_fd(struct op *op);
-void op_set_save_after(struct op *op, enum op_save_after after);
-void op_set_save_config(struct op *op);
+int op_own_fd(struct op *op);
+int op_set_save_after(struct op *op, enum op_save_after after);
+int op_set_save_config(struct op *op);
 /* save -D: the file's configuration keeps the domain's id. */
-void op_set_save_keep_domid(struct op *op);
+int op_set_save_keep_domid(struct op *op);
 
 /*
  * OP_MIGRATE: a save, live, into the stream to a target speaking xl's
  * protocol (core/migrate.h), whose command (ssh HOST xl migrate-receive)
  * is child (the leader of its own process group), writing to send_fd
- * and reading from recv_fd; the op owns both fds and reaps child.  name: the guest's name, renamed to
- * NAME--migratedaway here before the target may start it.  Before the
- * go-ahead, a cancel or failure leaves the guest running here and the
- * target drops its copy; after it, only the target's report ends the
- * op.  The op ends once the target's command has: after a success it
- * gets 5 s before SIGTERM; after a failure or cancel, SIGTERM at once
- * (a receiver then drops its copy); SIGKILL 10 s later.
+ * and reading from recv_fd; the op owns both fds and reaps child.
+ * name: the guest's name, renamed to NAME--migratedaway here before the
+ * target may start it.  Before the go-ahead, a cancel or failure leaves
+ * the guest running here and the target drops its copy; after it, only
+ * the target's report ends the op.  The op ends once the target's
+ * command has: after a success it gets 5 s before SIGTERM; after a
+ * failure or cancel, SIGTERM at once (a receiver then drops its copy);
+ * SIGKILL 10 s later.  Both setters return -1 for an op of another kind
+ * (nothing set), and op_set_migrate_name() if out of memory (no name:
+ * nothing is renamed).
  */
-void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child);
-void op_set_migrate_name(struct op *op, const char *name);
+int op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child);
+int op_set_migrate_name(struct op *op, const char *name);
 /*
  * OP_CREATE with op_set_fd(): the receiving end of a migration.  Once the
  * domain is built (paused, under its config's name NAME--incoming) the
  * op tells the sender on reply_fd and waits for its go-ahead on the
  * stream; then renames it to name and unpauses it (unless paused).  A
  * failure or cancel destroys the copy and tells the sender to resume
- * its own.  -1 if out of memory.
+ * its own.  -1 if out of memory, or for an op of another kind.
  */
 int op_set_migrate_in(struct op *op, int reply_fd, const char *name);
 

@@ -112,13 +112,14 @@ static bool op_dump_phase(struct op *op, char *buf, size_t len)
 static bool op_dump_finish(struct op *op, enum op_result *result)
 {
     op_out_end(op, result);
+    op_stream_fd_end(op);
     return false;
 }
 
 /* A file being written is recorded, for a cleanup after a kill. */
 static bool op_dump_journal(struct op *op, struct journal_rec *jr)
 {
-    if (!op->out_tmp)
+    if (!op_out_tmp(op))
         return false;
     jr->stream = true;
     jr->kind = JOURNAL_DUMP;
@@ -131,6 +132,7 @@ const struct op_kind_row op_kind_core_dump = {
     .verb = "dump-core", .call = op_dump_call, .start = op_dump_start,
     .abort = op_dump_abort, .phase_words = op_dump_phase,
     .finish = op_dump_finish, .journal = op_dump_journal,
+    .dispose = op_save_free,
     .left = "a partly written core file of domain %u may be left (its "
             "name ends in .axl-tmp)",
 };

@@ -58,6 +58,8 @@ static void op_create_dispose(struct op *op)
 {
     libxl_domain_restore_params_dispose(&OP_CREATE_ST(op)->restore_params);
     op_balloon_dispose(op);
+    op_mig_free(op);
+    op_save_free(op);
 }
 
 static int op_create_call(struct op *op, libxl_ctx *ctx,
@@ -67,10 +69,11 @@ static int op_create_call(struct op *op, libxl_ctx *ctx,
 
     if (op->phase == OP_PHASE_UNPAUSE)
         return libxl_domain_unpause(ctx, op->domid, how);
-    if (op->fd >= 0) {
-        op->stream_bytes0 = op_stream_bytes(op);
+    if (op_stream_fd(op) >= 0) {
+        op_stream_mark(op);
         return libxl_domain_create_restore(ctx, &op->config, &cs->domid_out,
-                                           op->fd, -1, &cs->restore_params,
+                                           op_stream_fd(op), -1,
+                                           &cs->restore_params,
                                            how, cs->console_fn
                                            ? &cs->console_how : NULL);
     }
@@ -230,7 +233,7 @@ static void op_create_built(struct op *op, int rc)
     if (op->cancelled)
         op_note(op, OP_NOTE_INFO, "create of '%s' had finished before the "
                 "cancel took effect; nothing was cancelled", op->label);
-    if (op->mig_in) {
+    if (op_mig_in(op)) {
         op_mig_in_ready(op);
         return;
     }
@@ -257,13 +260,12 @@ static void op_create_done(struct op *op, int rc)
         return;
     }
     /* OP_PHASE_UNPAUSE */
-    if (rc && op->mig_in) {
+    if (rc && op_mig_in(op)) {
         /* The sender is told to resume its copy: this one goes. */
         op_note(op, OP_NOTE_ERROR, "cannot unpause received %s: %s",
                 op_dom_desc(op, d, sizeof(d)), op_failure(op, rc));
         op_mig_in_uncommit(op);
-        op->mig_failed = true;
-        op_start_cleanup(op);
+        op_mig_in_fail(op);
         return;
     }
     if (rc) {
@@ -272,10 +274,10 @@ static void op_create_done(struct op *op, int rc)
         op_report_left(op, OP_RESULT_FAILED);
         return;
     }
-    if (op->mig_in)
+    if (op_mig_in(op))
         testpoint("recv-unpaused");
     op_note(op, OP_NOTE_PROGRESS, "%s %s, running",
-            op->mig_in ? "received" : "created",
+            op_mig_in(op) ? "received" : "created",
             op_dom_desc(op, d, sizeof(d)));
     op_finish(op, OP_RESULT_OK);
 }
@@ -292,10 +294,10 @@ static bool op_create_abort(struct op *op, int why)
         op_create_cancelled(op, ERROR_ABORTED);
         return true;
     }
-    if (op->mig_in && op_mig_abort(op))
+    if (op_mig_in(op) && op_mig_abort(op))
         return true;
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_MAIN &&
-        op->fd >= 0) {
+        op_stream_fd(op) >= 0) {
         op_stream_abort(op);    /* a restore's */
         return true;
     }
@@ -304,12 +306,13 @@ static bool op_create_abort(struct op *op, int why)
 
 static bool op_create_finish(struct op *op, enum op_result *result)
 {
-    if (op->mig_in && op_mig_finish(op, *result))
+    if (op_mig_in(op) && op_mig_finish(op, *result))
         return true;    /* the handover's last step calls again */
     op_mig_timer_stop(op);
     op_stream_end(op);
     op_console_stop_wait(op);
     op_balloon_release(op);
+    op_stream_fd_end(op);
     return false;
 }
 
@@ -319,8 +322,8 @@ static bool op_create_phase(struct op *op, char *buf, size_t len)
         snprintf(buf, len, "waiting for the console client");
         return true;
     }
-    if (op->mig_in && op->phase != OP_PHASE_MAIN)
-        return op_stream_phase(op, buf, len);
+    if (op_mig_in(op) && op->phase != OP_PHASE_MAIN)
+        return op_mig_phase(op, buf, len) || op_stream_phase(op, buf, len);
     return op_balloon_phase(op, buf, len);
 }
 
@@ -338,7 +341,7 @@ static void op_create_clean_done(struct op *op, int rc)
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
-    if (rc == 0 && op->mig_failed) {
+    if (rc == 0 && op_mig_in_failed(op)) {
         op_note(op, OP_NOTE_INFO, "%s of '%s' failed; %s destroyed; nothing "
                 "is left", op_verb(op), op->label, d);
         op_finish(op, OP_RESULT_FAILED);
@@ -354,6 +357,7 @@ static void op_create_clean_done(struct op *op, int rc)
     op_destroy_failed(op, rc);
 }
 
+/* A restore's stream (op_save.c's) and an incoming migration's end. */
 const struct op_kind_row op_kind_create = {
     .verb = "create", .flags = OPK_BUILD, .call = op_create_call,
     .start = op_create_start, .done = op_create_done,

@@ -23,7 +23,6 @@
 #include <libxl.h>
 
 #include "journal.h"
-#include "migrate.h"
 #include "op.h"
 #include "op_device.h"
 
@@ -51,11 +50,6 @@ enum op_phase {
     OP_PHASE_MIG_DRAIN,   /* incoming: failed; the sender's last words */
 };
 
-/* How long a migration waits for the target's command to end. */
-#define OP_SUSPEND_SETTLE_MS 10000  /* a guest asked to suspend, at most */
-#define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
-#define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
-#define OP_MIG_DRAIN_MS    10000
 
 /* ---- a kind's row ---- */
 
@@ -70,6 +64,10 @@ enum op_phase {
 
 typedef int op_call_fn(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how);
+
+/* Private to op_save.c and op_migrate.c (struct op: save, mig). */
+struct op_save_state;
+struct op_mig_state;
 
 /*
  * What a kind does at each step of the state machine (see op.c).  Every
@@ -104,7 +102,9 @@ struct op_kind_row {
     bool (*journal)(struct op *op, struct journal_rec *jr);
     /*
      * The size of the kind's own state (op->priv, zeroed), what it
-     * starts as (op_new: -1 if it cannot be made), and its end.
+     * starts as (op_new: -1 if it cannot be made), and its end: op_free()
+     * calls dispose for every op of the kind, also for the state it
+     * keeps in other files (op->save, op->mig), made or not.
      */
     size_t priv_size;
     int (*init)(struct op *op);
@@ -148,39 +148,15 @@ struct op {
     uint32_t domid;
     libxl_domain_config config;
     void *priv;               /* the kind's own state (priv_size bytes) */
+    /*
+     * The state of a file that ops of several kinds need, private to
+     * that file (an incomplete type here): made there on first need,
+     * freed by the rows' dispose; NULL until then.
+     */
+    struct op_save_state *save;  /* op_save.c: the stream, the file */
+    struct op_mig_state *mig;    /* op_migrate.c: a migration's end */
     char *path;               /* OP_CORE_DUMP: the file */
-    char *out_path;           /* op_set_out_file(): the file's name, */
-    char *out_tmp;            /* and its name while it is written */
-    bool out_whole;           /* it is whole (synced) */
-    void (*settled)(struct op *op);  /* op_save_settle(): then this */
-    bool suspend_watched;     /* wait_suspend_watch() on domid */
-    uint64_t t_settle;        /* when the settling began (ms) */
     pid_t child;              /* OPK_CHILD: the child making the call */
-    int fd;                   /* save: the file written; restore: read */
-    bool own_fd;              /* closed when the op is done */
-    enum op_save_after save_after;
-    bool save_have_config;    /* save: op->config given, not retrieved */
-    bool save_undo;           /* save: resuming after a cancel/failure */
-    bool save_keep_domid;     /* save -D: the domid goes in the file */
-    off_t save_abort_at;      /* abort once the file has grown past */
-    uint64_t t_save_abort;    /* when the abort was asked for (ms) */
-    struct loop_timer *save_timer;
-    uint64_t stream_bytes;    /* save, migrate: written so far */
-    pid_t stream_pid;         /* and by which helper */
-    uint64_t stream_bytes0;   /* what was there when the stream began */
-    uint64_t t_stream_ms;     /* when the stream began */
-    int mig_recv_fd;          /* migrate: the target's replies */
-    pid_t mig_child;          /* migrate: the target's command */
-    int mig_child_status;
-    bool mig_ended;           /* migrate: the transport is closed */
-    bool mig_termed;          /* migrate: its command was sent SIGTERM */
-    enum op_result mig_result;/* held while the target's command ends */
-    struct migrate_wait *mig_wait;
-    struct loop_timer *mig_timer;
-    char *mig_name;           /* the guest's name on both ends */
-    bool mig_in;              /* incoming: a create from a migration */
-    int mig_reply_fd;         /* incoming: to the sender */
-    bool mig_ready_sent, mig_go_seen, mig_failed, mig_reported;
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
     /* create: free memory first (op_set_balloon); op_balloon.c's own. */
@@ -237,16 +213,6 @@ int op_launch(struct op *op);
 void op_start_cleanup(struct op *op);
 /* A create's ao has completed after a cancel (rc its result). */
 void op_create_cancelled(struct op *op, int rc);
-/* A save or migration undone: the guest resumed here. */
-void op_save_undo(struct op *op);
-/* Whether the op's guest is suspended for its save or migration. */
-bool op_save_suspended(struct op *op);
-/* then(op) once the guest has either suspended or refused to. */
-void op_save_settle(struct op *op, void (*then)(struct op *op));
-/* The configuration to send or store is read (rc): go on. */
-void op_save_config_done(struct op *op, int rc);
-/* What the op's stream has carried so far, in bytes. */
-uint64_t op_stream_bytes(struct op *op);
 
 /* ---- the kinds' files, for each other ---- */
 
@@ -268,6 +234,41 @@ bool op_balloon_phase(struct op *op, char *buf, size_t len);
 /* op_balloon.c: the op is freed (done, or never started): its state goes. */
 void op_balloon_dispose(struct op *op);
 
+/*
+ * op_save.c: the op's stream and file (op->save), made if it has none
+ * (a save's and a migration's init): 0, or -1 if out of memory.
+ */
+int op_save_make(struct op *op);
+/* op_save.c: op->save goes (a row's dispose; NULL is nothing). */
+void op_save_free(struct op *op);
+/* op_save.c: the stream's descriptor (op_set_fd()); -1 if none. */
+int op_stream_fd(const struct op *op);
+/* op_save.c: close the stream's descriptor now; it is -1 after. */
+void op_stream_close(struct op *op);
+/*
+ * op_save.c: the op ends: the descriptor it owns (op_own_fd(), a
+ * file op_out_open() made) is closed.  The last step of the finish of
+ * every kind that can own one.
+ */
+void op_stream_fd_end(struct op *op);
+/* op_save.c: a restore's stream begins: the 1 MiB an abort waits for. */
+void op_stream_mark(struct op *op);
+/* op_save.c: when the stream began (loop_now_ms()); 0 if not yet. */
+uint64_t op_stream_t0(const struct op *op);
+/* op_save.c: what the op's stream has carried so far, in bytes. */
+uint64_t op_stream_bytes(struct op *op);
+/*
+ * op_save.c: a save's or migration's first step: the configuration to
+ * store or send is read (SAVE_CONFIG), or the one given is taken; then
+ * the stream.  -1 if the op ended failed at once.
+ */
+int op_save_begin(struct op *op);
+/* op_save.c: a save or migration undone: the guest resumed here. */
+void op_save_undo(struct op *op);
+/* op_save.c: whether the op's guest is suspended for its stream. */
+bool op_save_suspended(struct op *op);
+/* op_save.c: then(op) once the guest has either suspended or refused to. */
+void op_save_settle(struct op *op, void (*then)(struct op *op));
 /* op_save.c: open the save's or core dump's file; -1 if it failed. */
 int op_out_open(struct op *op);
 /* op_save.c: the file is whole: sync and name it; -1 (said) if not. */
@@ -293,7 +294,19 @@ const char *op_save_noun(const struct op *op);
 /* op_save.c: a stream's ends: its timer, the suspend watch. */
 void op_stream_end(struct op *op);
 
-
+/* op_migrate.c: op->mig goes (a row's dispose; NULL is nothing). */
+void op_mig_free(struct op *op);
+/* op_migrate.c: whether the op is a migration's receiving end. */
+bool op_mig_in(const struct op *op);
+/*
+ * op_migrate.c: the receiving end failed here: its copy is destroyed
+ * (the on-cancel cleanup), and the op ends failed, not cancelled.
+ */
+void op_mig_in_fail(struct op *op);
+/* op_migrate.c: whether op_mig_in_fail() was called. */
+bool op_mig_in_failed(const struct op *op);
+/* op_migrate.c: a migration's own phases in words; false if not one. */
+bool op_mig_phase(struct op *op, char *buf, size_t len);
 /* Sender: wait for the target's banner; -1 (said) if it cannot. */
 int op_mig_start(struct op *op);
 /* Sender: the stream is sent; wait for the target. */

@@ -20,32 +20,111 @@
 #include "op_int.h"
 #include "testpoint.h"
 
-void op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child)
+/* How long a migration waits for the target's command to end (ms). */
+#define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
+#define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
+/* How long a failed receiver waits for the sender's last words (ms). */
+#define OP_MIG_DRAIN_MS    10000
+
+/*
+ * A migration's end: the sender's (OP_MIGRATE, from op_new(): the row's
+ * init) or the receiver's (a create, once op_set_migrate_in() makes
+ * it).  This file's alone; freed by op_mig_free(), the rows' dispose.
+ * The stream itself (its descriptor, its counters) is op_save.c's.
+ */
+struct op_mig_state {
+    int recv_fd;              /* sender: the target's replies */
+    pid_t child;              /* sender: the target's command */
+    int child_status;
+    bool ended;               /* sender: the transport is closed */
+    bool termed;              /* sender: its command was sent SIGTERM */
+    enum op_result result;    /* held while the target's command ends */
+    struct migrate_wait *wait;
+    struct loop_timer *timer;
+    char *name;               /* the guest's name on both ends */
+    bool in;                  /* incoming: a create from a migration */
+    int reply_fd;             /* incoming: to the sender */
+    bool ready_sent, go_seen, failed, reported;
+};
+
+/* The op's migration state, made if it has none: 0, or -1 (memory). */
+static int op_mig_make(struct op *op)
 {
-    op->fd = send_fd;
-    op->mig_recv_fd = recv_fd;
-    op->mig_child = child;
+    if (op->mig)
+        return 0;
+    op->mig = calloc(1, sizeof(*op->mig));
+    if (!op->mig)
+        return -1;
+    op->mig->recv_fd = -1;
+    op->mig->reply_fd = -1;
+    return 0;
 }
 
+/* The migration state goes (the op is freed); its descriptors are not. */
+void op_mig_free(struct op *op)
+{
+    if (!op->mig)
+        return;
+    free(op->mig->name);
+    free(op->mig);
+    op->mig = NULL;
+}
+
+/* The sender's transport and command (op.h). */
+int op_set_migrate(struct op *op, int send_fd, int recv_fd, pid_t child)
+{
+    if (op->k != &op_kind_migrate || op_set_fd(op, send_fd) < 0)
+        return -1;
+    op->mig->recv_fd = recv_fd;
+    op->mig->child = child;
+    return 0;
+}
+
+/* A create becomes a migration's receiving end (op.h). */
 int op_set_migrate_in(struct op *op, int reply_fd, const char *name)
 {
-    op->mig_in = true;
-    op->mig_reply_fd = reply_fd;
-    free(op->mig_name);
-    op->mig_name = strdup(name);
-    return op->mig_name ? 0 : -1;
+    if (op->k != &op_kind_create || op_mig_make(op) < 0)
+        return -1;
+    op->mig->in = true;
+    op->mig->reply_fd = reply_fd;
+    free(op->mig->name);
+    op->mig->name = strdup(name);
+    return op->mig->name ? 0 : -1;
 }
 
-void op_set_migrate_name(struct op *op, const char *name)
+/* The guest's name, renamed away here before the go-ahead (op.h). */
+int op_set_migrate_name(struct op *op, const char *name)
 {
-    free(op->mig_name);
-    op->mig_name = name ? strdup(name) : NULL;
+    if (op->k != &op_kind_migrate)
+        return -1;
+    free(op->mig->name);
+    op->mig->name = name ? strdup(name) : NULL;
+    return name && !op->mig->name ? -1 : 0;
+}
+
+/* Whether the op is a migration's receiving end (a create). */
+bool op_mig_in(const struct op *op)
+{
+    return op->mig && op->mig->in;
+}
+
+/* Whether the receiving end failed here (its copy is destroyed). */
+bool op_mig_in_failed(const struct op *op)
+{
+    return op->mig && op->mig->failed;
+}
+
+/* Receiver: the handover failed here: the copy goes, as a failure. */
+void op_mig_in_fail(struct op *op)
+{
+    op->mig->failed = true;
+    op_start_cleanup(op);
 }
 
 static void op_mig_stop_wait(struct op *op)
 {
-    migrate_wait_free(op->mig_wait);
-    op->mig_wait = NULL;
+    migrate_wait_free(op->mig->wait);
+    op->mig->wait = NULL;
 }
 
 /* Wait for message m from the other end, in phase ph. */
@@ -54,8 +133,8 @@ static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
 {
     op_mig_stop_wait(op);
     op->phase = ph;
-    op->mig_wait = migrate_wait_new(op->lp, fd, m, fn, op);
-    if (!op->mig_wait) {
+    op->mig->wait = migrate_wait_new(op->lp, fd, m, fn, op);
+    if (!op->mig->wait) {
         op_note(op, OP_NOTE_ERROR, "cannot wait for the %s: out of memory",
                 migrate_msg_name(m));
         return -1;
@@ -107,12 +186,7 @@ static void op_mig_banner(struct migrate_wait *w, int got, uint8_t status,
         return;
     }
     op_note(op, OP_NOTE_PROGRESS, "the target is ready");
-    if (op->save_have_config) {
-        op_save_config_done(op, 0);
-        return;
-    }
-    op->phase = OP_PHASE_SAVE_CONFIG;
-    op_launch(op);
+    op_save_begin(op);
 }
 
 static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
@@ -120,13 +194,13 @@ static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
 
 int op_mig_start(struct op *op)
 {
-    if (op->mig_child > 0 &&
-        loop_watch_child(op->lp, op->mig_child, op_mig_child_done, op) < 0) {
+    if (op->mig->child > 0 &&
+        loop_watch_child(op->lp, op->mig->child, op_mig_child_done, op) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot watch the target's command");
         op_finish(op, OP_RESULT_FAILED);
         return -1;
     }
-    if (op_mig_expect(op, OP_PHASE_MIG_BANNER, op->mig_recv_fd,
+    if (op_mig_expect(op, OP_PHASE_MIG_BANNER, op->mig->recv_fd,
                       MIGRATE_BANNER, op_mig_banner) < 0) {
         op_finish(op, OP_RESULT_FAILED);
         return -1;
@@ -166,7 +240,7 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
 {
     struct op *op = user;
     char why[200], away[300];
-    const char *name = op->mig_name;
+    const char *name = op->mig->name;
 
     (void)w;
     (void)status;
@@ -212,7 +286,7 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
         return;
     }
     testpoint("send-committed");
-    if (migrate_send(op->fd, MIGRATE_GO, 0) < 0) {
+    if (migrate_send(op_stream_fd(op), MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot send the go-ahead: %s",
                 strerror(errno));
         op_mig_left(op);
@@ -222,7 +296,7 @@ static void op_mig_ready_got(struct migrate_wait *w, int got, uint8_t status,
     testpoint("send-go-sent");
     op_note(op, OP_NOTE_PROGRESS, "the target has the domain; told it to "
             "start '%s'", op->label);
-    if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig_recv_fd,
+    if (op_mig_expect(op, OP_PHASE_MIG_REPORT, op->mig->recv_fd,
                       MIGRATE_REPORT, op_mig_report) < 0)
         op_finish(op, OP_RESULT_FAILED);
 }
@@ -255,7 +329,7 @@ void op_mig_ready(struct op *op)
     op_note(op, OP_NOTE_PROGRESS, "sent domain %u ('%s'): %.0f MiB in %.1f "
             "s; waiting for the target", op->domid, op->label,
             (double)op_stream_bytes(op) / (1024 * 1024),
-            (double)(loop_now_ms() - op->t_stream_ms) / 1000);
+            (double)(loop_now_ms() - op_stream_t0(op)) / 1000);
     if (op->cancelled) {
         /* The copy ended before the abort took effect: stop here. */
         op_note(op, OP_NOTE_INFO, "migration of '%s' cancelled%s", op->label,
@@ -263,7 +337,7 @@ void op_mig_ready(struct op *op)
         op_mig_resume(op);
         return;
     }
-    if (op_mig_expect(op, OP_PHASE_MIG_READY, op->mig_recv_fd,
+    if (op_mig_expect(op, OP_PHASE_MIG_READY, op->mig->recv_fd,
                       MIGRATE_READY, op_mig_ready_got) < 0)
         op_mig_resume(op);
 }
@@ -299,7 +373,7 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
     }
     op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
             "%u)", op->label, status);
-    if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig_recv_fd, MIGRATE_GO,
+    if (op_mig_expect(op, OP_PHASE_MIG_BACK, op->mig->recv_fd, MIGRATE_GO,
                       op_mig_back) < 0)
         op_finish(op, OP_RESULT_FAILED);
 }
@@ -321,9 +395,9 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
-    if (op->mig_name && migrate_copy_name(op->mig_name, MIGRATE_COPY_AWAY,
-                                          away, sizeof(away)))
-        op_mig_rename(op, away, op->mig_name);
+    if (op->mig->name && migrate_copy_name(op->mig->name, MIGRATE_COPY_AWAY,
+                                           away, sizeof(away)))
+        op_mig_rename(op, away, op->mig->name);
     if (op->jr.path[0]) {
         /* The target has no copy: this one is the guest again. */
         op->jr.resume = true;
@@ -337,13 +411,13 @@ static void op_mig_back(struct migrate_wait *w, int got, uint8_t status,
 /* Sender: how the target's command ended, if it says anything. */
 static void op_mig_child_said(struct op *op)
 {
-    int status = op->mig_child_status;
+    int status = op->mig->child_status;
 
     if (WIFSIGNALED(status))
         op_note(op, OP_NOTE_INFO, "the target's command ended by signal %d",
                 WTERMSIG(status));
     else if (WIFEXITED(status) && WEXITSTATUS(status) &&
-             op->mig_result != OP_RESULT_OK)
+             op->mig->result != OP_RESULT_OK)
         op_note(op, OP_NOTE_INFO, "the target's command exited with status "
                 "%d", WEXITSTATUS(status));
 }
@@ -356,16 +430,16 @@ static void op_mig_child_done(struct loop *lp, pid_t pid, int status,
 
     (void)lp;
     (void)pid;
-    op->mig_child = 0;
-    op->mig_child_status = status;
+    op->mig->child = 0;
+    op->mig->child_status = status;
     if (op->phase != OP_PHASE_MIG_END || op->state == OP_DONE)
         return;     /* said when the op ends */
-    if (op->mig_timer) {
-        loop_timer_cancel(op->lp, op->mig_timer);
-        op->mig_timer = NULL;
+    if (op->mig->timer) {
+        loop_timer_cancel(op->lp, op->mig->timer);
+        op->mig->timer = NULL;
     }
     op_mig_child_said(op);
-    op_finish(op, op->mig_result);
+    op_finish(op, op->mig->result);
 }
 
 static void op_mig_end_timer(struct loop *lp, void *user)
@@ -373,25 +447,25 @@ static void op_mig_end_timer(struct loop *lp, void *user)
     struct op *op = user;
 
     (void)lp;
-    op->mig_timer = NULL;
-    if (op->mig_child <= 0)
+    op->mig->timer = NULL;
+    if (op->mig->child <= 0)
         return;
-    if (kill(op->mig_child, 0) < 0)
+    if (kill(op->mig->child, 0) < 0)
         return;
     /* SIGTERM first: a receiver then cleans up; SIGKILL if it hangs. */
-    if (!op->mig_termed) {
+    if (!op->mig->termed) {
         op_note(op, OP_NOTE_INFO, "the target's command (pid %d) has not "
-                "ended: terminating it", (int)op->mig_child);
-        kill(-op->mig_child, SIGTERM);
-        op->mig_termed = true;
-        op->mig_timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
-                                       OP_MIG_END_TERM_MS, op_mig_end_timer,
-                                       op);
+                "ended: terminating it", (int)op->mig->child);
+        kill(-op->mig->child, SIGTERM);
+        op->mig->termed = true;
+        op->mig->timer = loop_timer_add(op->lp, OP_MIG_END_KILL_MS -
+                                        OP_MIG_END_TERM_MS, op_mig_end_timer,
+                                        op);
         return;
     }
     op_note(op, OP_NOTE_INFO, "killing the target's command (pid %d)",
-            (int)op->mig_child);
-    kill(-op->mig_child, SIGKILL);
+            (int)op->mig->child);
+    kill(-op->mig->child, SIGKILL);
 }
 
 /* Receiver: the sender's last words after a failure, or its end. */
@@ -404,12 +478,12 @@ static void op_mig_drained(struct migrate_wait *w, int got, uint8_t status,
     (void)got;
     (void)status;
     op_mig_stop_wait(op);
-    if (op->mig_timer) {
-        loop_timer_cancel(op->lp, op->mig_timer);
-        op->mig_timer = NULL;
+    if (op->mig->timer) {
+        loop_timer_cancel(op->lp, op->mig->timer);
+        op->mig->timer = NULL;
     }
-    op->mig_go_seen = true;
-    op_finish(op, op->mig_result);
+    op->mig->go_seen = true;
+    op_finish(op, op->mig->result);
 }
 
 static void op_mig_drain_timer(struct loop *lp, void *user)
@@ -417,10 +491,10 @@ static void op_mig_drain_timer(struct loop *lp, void *user)
     struct op *op = user;
 
     (void)lp;
-    op->mig_timer = NULL;
+    op->mig->timer = NULL;
     op_mig_stop_wait(op);
-    op->mig_go_seen = true;
-    op_finish(op, op->mig_result);
+    op->mig->go_seen = true;
+    op_finish(op, op->mig->result);
 }
 
 /*
@@ -434,15 +508,14 @@ static void op_mig_drain_timer(struct loop *lp, void *user)
 bool op_mig_finish(struct op *op, enum op_result result)
 {
     op_mig_stop_wait(op);
-    if (op->k == &op_kind_migrate && !op->mig_ended) {
-        op->mig_ended = true;
-        op->mig_result = result;
-        if (op->fd >= 0)
-            close(op->fd);
-        if (op->mig_recv_fd >= 0)
-            close(op->mig_recv_fd);
-        op->fd = op->mig_recv_fd = -1;
-        if (op->mig_child <= 0) {
+    if (op->k == &op_kind_migrate && !op->mig->ended) {
+        op->mig->ended = true;
+        op->mig->result = result;
+        op_stream_close(op);
+        if (op->mig->recv_fd >= 0)
+            close(op->mig->recv_fd);
+        op->mig->recv_fd = -1;
+        if (op->mig->child <= 0) {
             op_mig_child_said(op);
             return false;
         }
@@ -450,45 +523,45 @@ bool op_mig_finish(struct op *op, enum op_result result)
         op->state = OP_RUNNING;
         if (result != OP_RESULT_OK) {
             /* Nothing more to say to the target: end its command now. */
-            kill(-op->mig_child, SIGTERM);
-            op->mig_termed = true;
+            kill(-op->mig->child, SIGTERM);
+            op->mig->termed = true;
         }
-        op->mig_timer = loop_timer_add(op->lp, op->mig_termed
-                                       ? OP_MIG_END_KILL_MS
-                                       : OP_MIG_END_TERM_MS,
-                                       op_mig_end_timer, op);
+        op->mig->timer = loop_timer_add(op->lp, op->mig->termed
+                                        ? OP_MIG_END_KILL_MS
+                                        : OP_MIG_END_TERM_MS,
+                                        op_mig_end_timer, op);
         return true;
     }
-    if (!op->mig_in || !op->mig_ready_sent || op->mig_reported)
+    if (!op->mig->in || !op->mig->ready_sent || op->mig->reported)
         return false;
     /* Receiver: the sender waits for a report once it has said go. */
-    op->mig_reported = true;
+    op->mig->reported = true;
     if (result == OP_RESULT_OK) {
-        if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 0) < 0)
+        if (migrate_send(op->mig->reply_fd, MIGRATE_REPORT, 0) < 0)
             op_note(op, OP_NOTE_ERROR, "cannot report to the sender: %s; "
                     "domain %u runs here", strerror(errno), op->domid);
         else
             testpoint("recv-reported");
         return false;
     }
-    if (migrate_send(op->mig_reply_fd, MIGRATE_REPORT, 1) < 0 ||
-        migrate_send(op->mig_reply_fd, MIGRATE_GO, 0) < 0) {
+    if (migrate_send(op->mig->reply_fd, MIGRATE_REPORT, 1) < 0 ||
+        migrate_send(op->mig->reply_fd, MIGRATE_GO, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot tell the sender to resume: %s",
                 strerror(errno));
         return false;
     }
     op_note(op, OP_NOTE_INFO, "told the sender to resume its copy");
-    if (op->mig_go_seen)
+    if (op->mig->go_seen)
         return false;
     /* Let the sender send its go-ahead, or end, before we go. */
-    op->mig_result = result;
+    op->mig->result = result;
     op->phase = OP_PHASE_MIG_DRAIN;
-    op->mig_wait = migrate_wait_new(op->lp, op->fd, MIGRATE_GO,
-                                    op_mig_drained, op);
-    if (!op->mig_wait)
+    op->mig->wait = migrate_wait_new(op->lp, op_stream_fd(op), MIGRATE_GO,
+                                     op_mig_drained, op);
+    if (!op->mig->wait)
         return false;
-    op->mig_timer = loop_timer_add(op->lp, OP_MIG_DRAIN_MS,
-                                   op_mig_drain_timer, op);
+    op->mig->timer = loop_timer_add(op->lp, OP_MIG_DRAIN_MS,
+                                    op_mig_drain_timer, op);
     return true;
 }
 
@@ -502,13 +575,13 @@ static int op_mig_in_commit(struct op *op)
     if (!op->jr.path[0])
         return 0;
     op->jr.go = true;
-    snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig_name);
+    snprintf(op->jr.to, sizeof(op->jr.to), "%s", op->mig->name);
     op->jr.after = op->start_paused ? JOURNAL_AFTER_PAUSE
                                     : JOURNAL_AFTER_UNPAUSE;
-    if (strlen(op->mig_name) >= sizeof(op->jr.to)) {
+    if (strlen(op->mig->name) >= sizeof(op->jr.to)) {
         /* Cut short, it would name no domain: the handover is refused. */
         op_note(op, OP_NOTE_ERROR, "the name '%s' is too long for the "
-                "journal; not starting the guest", op->mig_name);
+                "journal; not starting the guest", op->mig->name);
         op->jr.go = false;
         return -1;
     }
@@ -547,13 +620,12 @@ static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
     op_mig_stop_wait(op);
     if (got) {
         op_note(op, OP_NOTE_ERROR, "incoming migration of '%s' failed: %s",
-                op->mig_name, op_mig_got(got, MIGRATE_GO, why, sizeof(why)));
-        op->mig_go_seen = true;     /* nothing more will come */
-        op->mig_failed = true;
-        op_start_cleanup(op);
+                op->mig->name, op_mig_got(got, MIGRATE_GO, why, sizeof(why)));
+        op->mig->go_seen = true;    /* nothing more will come */
+        op_mig_in_fail(op);
         return;
     }
-    op->mig_go_seen = true;
+    op->mig->go_seen = true;
     testpoint("recv-go");
     /*
      * The sender has handed the guest over: from here the copy here is
@@ -563,21 +635,19 @@ static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
      * to say otherwise (the copy would be destroyed as half-built).
      */
     if (op_mig_in_commit(op) < 0) {
-        op->mig_failed = true;
-        op_start_cleanup(op);
+        op_mig_in_fail(op);
         return;
     }
     testpoint("recv-go-recorded");
-    if (op_mig_rename(op, op->label, op->mig_name)) {
+    if (op_mig_rename(op, op->label, op->mig->name)) {
         /* The sender resumes its copy: this one goes. */
         op_mig_in_uncommit(op);
-        op->mig_failed = true;
-        op_start_cleanup(op);
+        op_mig_in_fail(op);
         return;
     }
     testpoint("recv-renamed");
     free(op->label);
-    op->label = strdup(op->mig_name);
+    op->label = strdup(op->mig->name);
     if (!op->label)
         op->label = strdup("?");
     if (op->start_paused) {
@@ -604,19 +674,16 @@ void op_mig_in_ready(struct op *op)
         op->jr.domid = op->domid;
         journal_write(op->lp, &op->jr);
     }
-    if (migrate_send(op->mig_reply_fd, MIGRATE_READY, 0) < 0) {
+    if (migrate_send(op->mig->reply_fd, MIGRATE_READY, 0) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot tell the sender: %s",
                 strerror(errno));
-        op->mig_failed = true;
-        op_start_cleanup(op);
+        op_mig_in_fail(op);
         return;
     }
-    op->mig_ready_sent = true;
-    if (op_mig_expect(op, OP_PHASE_MIG_GO, op->fd, MIGRATE_GO,
-                      op_mig_go) < 0) {
-        op->mig_failed = true;
-        op_start_cleanup(op);
-    }
+    op->mig->ready_sent = true;
+    if (op_mig_expect(op, OP_PHASE_MIG_GO, op_stream_fd(op), MIGRATE_GO,
+                      op_mig_go) < 0)
+        op_mig_in_fail(op);
 }
 
 /*
@@ -631,22 +698,22 @@ bool op_mig_abort(struct op *op)
 
     if (op->state == OP_DONE)
         return true;
-    if (op->mig_in && op->state == OP_RUNNING &&
+    if (op->mig->in && op->state == OP_RUNNING &&
         op->phase == OP_PHASE_MIG_GO) {
         op_mig_stop_wait(op);
         op->state = OP_ABORTING;
         op_create_cancelled(op, ERROR_ABORTED);
         return true;
     }
-    if (op->mig_in && op->phase == OP_PHASE_MIG_DRAIN) {
+    if (op->mig->in && op->phase == OP_PHASE_MIG_DRAIN) {
         op_mig_drain_timer(op->lp, op);
         return true;
     }
-    if (op->mig_in && op->mig_go_seen && !op->mig_failed) {
+    if (op->mig->in && op->mig->go_seen && !op->mig->failed) {
         /* The sender has handed the guest over: it must run here. */
         op_note(op, OP_NOTE_INFO, "the sender has handed '%s' over: a "
                 "cancel now could leave it running nowhere, so axl "
-                "starts it here", op->mig_name);
+                "starts it here", op->mig->name);
         return true;
     }
     if (op->k != &op_kind_migrate)
@@ -665,8 +732,7 @@ bool op_mig_abort(struct op *op)
                 "drops its copy; resuming %s here", op->label,
                 op->cancel_phase, d);
         /* Closing the stream tells the target to drop its copy. */
-        close(op->fd);
-        op->fd = -1;
+        op_stream_close(op);
         op_mig_resume(op);
         return true;
     case OP_PHASE_MIG_REPORT:
@@ -681,9 +747,9 @@ bool op_mig_abort(struct op *op)
          * that copy half-built.  The wait is bounded (OP_MIG_END_KILL_MS);
          * a third signal exits at once and leaves the target to finish.
          */
-        if (op->mig_child > 0)
+        if (op->mig->child > 0)
             op_note(op, OP_NOTE_INFO, "waiting for the target's command (pid "
-                    "%d) to drop its copy and end", (int)op->mig_child);
+                    "%d) to drop its copy and end", (int)op->mig->child);
         return true;
     default:
         return false;
@@ -710,9 +776,44 @@ bool op_mig_no_shadow(struct op *op)
 
 void op_mig_timer_stop(struct op *op)
 {
-    if (op->mig_timer) {
-        loop_timer_cancel(op->lp, op->mig_timer);
-        op->mig_timer = NULL;
+    if (op->mig && op->mig->timer) {
+        loop_timer_cancel(op->lp, op->mig->timer);
+        op->mig->timer = NULL;
+    }
+}
+
+/* The words of a migration's own phases, at either end; false if not. */
+bool op_mig_phase(struct op *op, char *buf, size_t len)
+{
+    switch (op->phase) {
+    case OP_PHASE_MIG_BANNER:
+        snprintf(buf, len, "waiting for the target to answer");
+        return true;
+    case OP_PHASE_MIG_READY:
+        snprintf(buf, len, "sent; the target is restoring domain '%s'",
+                 op->label);
+        return true;
+    case OP_PHASE_MIG_REPORT:
+        snprintf(buf, len, "the target was told to start '%s'; waiting for "
+                 "its report", op->label);
+        return true;
+    case OP_PHASE_MIG_BACK:
+        snprintf(buf, len, "the target failed to start '%s'; waiting for its "
+                 "leave to resume it here", op->label);
+        return true;
+    case OP_PHASE_MIG_END:
+        snprintf(buf, len, "waiting for the target's command (pid %d) to end",
+                 (int)op->mig->child);
+        return true;
+    case OP_PHASE_MIG_GO:
+        snprintf(buf, len, "domain %u received, paused; waiting for the "
+                 "sender's go-ahead", op->domid);
+        return true;
+    case OP_PHASE_MIG_DRAIN:
+        snprintf(buf, len, "waiting for the sender to read the failure");
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -741,14 +842,34 @@ static bool op_migrate_finish(struct op *op, enum op_result *result)
         return true;    /* the target's command ends first */
     op_mig_timer_stop(op);
     op_stream_end(op);
+    op_stream_fd_end(op);
     return false;
+}
+
+/* Its own phases in words, else a stream's (op_save.c's). */
+static bool op_migrate_phase(struct op *op, char *buf, size_t len)
+{
+    return op_mig_phase(op, buf, len) || op_stream_phase(op, buf, len);
+}
+
+/* A migration has its stream (op_save.c's) and its end from the start. */
+static int op_migrate_init(struct op *op)
+{
+    return op_save_make(op) < 0 ? -1 : op_mig_make(op);
+}
+
+static void op_migrate_dispose(struct op *op)
+{
+    op_mig_free(op);
+    op_save_free(op);
 }
 
 const struct op_kind_row op_kind_migrate = {
     .verb = "migrate", .flags = OPK_STREAM | OPK_MIGRATE,
     .call = op_call_save, .start = op_migrate_start, .done = op_save_done,
     .abort = op_migrate_abort, .finish = op_migrate_finish,
-    .phase_words = op_stream_phase, .journal = op_save_journal,
+    .phase_words = op_migrate_phase, .journal = op_save_journal,
+    .init = op_migrate_init, .dispose = op_migrate_dispose,
     .left = "domain %u may be left suspended here, and the target may "
             "have a copy: check both hosts before you resume one ('axl "
             "list %u')",

@@ -31,6 +31,125 @@
 
 #include "op_int.h"
 
+/* How long a stopped stream waits for a guest asked to suspend (ms). */
+#define OP_SUSPEND_SETTLE_MS 10000
+
+/*
+ * The stream and the file of an op: a save's, a migration's sending end
+ * (op_migrate.c), a restore's or an incoming migration's (op_create.c),
+ * a core dump's file (op_coredump.c).  This file's alone: the others
+ * reach it through the functions below.  A save or a migration has it
+ * from op_new() (op_save_make(), the row's init); a create or a core
+ * dump once a setter needs it (op_set_fd(), op_set_out_file()).  Freed
+ * by op_save_free(), the rows' dispose.
+ */
+struct op_save_state {
+    int fd;                   /* save: the file written; restore: read */
+    bool own_fd;              /* closed when the op is done */
+    char *out_path;           /* op_set_out_file(): the file's name, */
+    char *out_tmp;            /* and its name while it is written */
+    bool out_whole;           /* it is whole (synced) */
+    void (*settled)(struct op *op);  /* op_save_settle(): then this */
+    bool suspend_watched;     /* wait_suspend_watch() on domid */
+    uint64_t t_settle;        /* when the settling began (ms) */
+    enum op_save_after after;
+    bool have_config;         /* save: op->config given, not retrieved */
+    bool undo;                /* save: resuming after a cancel/failure */
+    bool keep_domid;          /* save -D: the domid goes in the file */
+    off_t abort_at;           /* abort once the file has grown past */
+    uint64_t t_abort;         /* when the abort was asked for (ms) */
+    struct loop_timer *timer; /* the abort's or the settling's poll */
+    uint64_t stream_bytes;    /* save, migrate: written so far */
+    pid_t stream_pid;         /* and by which helper */
+    uint64_t stream_bytes0;   /* what was there when the stream began */
+    uint64_t t_stream_ms;     /* when the stream began */
+};
+
+/* The op's stream and file, made with no descriptor if it has none. */
+int op_save_make(struct op *op)
+{
+    if (op->save)
+        return 0;
+    op->save = calloc(1, sizeof(*op->save));
+    if (!op->save)
+        return -1;
+    op->save->fd = -1;
+    return 0;
+}
+
+/* The stream's state goes (the op is freed); its descriptor is not ours. */
+void op_save_free(struct op *op)
+{
+    if (!op->save)
+        return;
+    free(op->save->out_path);
+    free(op->save->out_tmp);
+    free(op->save);
+    op->save = NULL;
+}
+
+/* The kinds whose stream is a descriptor op_set_fd() gives. */
+static bool op_fd_kind(const struct op *op)
+{
+    return op_has(op, OPK_STREAM) || op->k == &op_kind_create;
+}
+
+/* A save's, a migration's or a restore's descriptor (op.h). */
+int op_set_fd(struct op *op, int fd)
+{
+    if (!op_fd_kind(op) || op_save_make(op) < 0)
+        return -1;
+    op->save->fd = fd;
+    return 0;
+}
+
+/* The descriptor is closed when the op is done (op_stream_fd_end()). */
+int op_own_fd(struct op *op)
+{
+    if (!op_fd_kind(op) || op_save_make(op) < 0)
+        return -1;
+    op->save->own_fd = true;
+    return 0;
+}
+
+/* The descriptor the stream goes through; -1 if none. */
+int op_stream_fd(const struct op *op)
+{
+    return op->save ? op->save->fd : -1;
+}
+
+/* Close the stream's descriptor now (a migration's end of it). */
+void op_stream_close(struct op *op)
+{
+    if (!op->save)
+        return;
+    if (op->save->fd >= 0)
+        close(op->save->fd);
+    op->save->fd = -1;
+}
+
+/* The op ends: a descriptor it owns is closed (a kind's finish, last). */
+void op_stream_fd_end(struct op *op)
+{
+    if (op->save && op->save->own_fd && op->save->fd >= 0) {
+        close(op->save->fd);
+        op->save->fd = -1;
+    }
+}
+
+/* A restore's stream begins here: what came before is not counted. */
+void op_stream_mark(struct op *op)
+{
+    if (op->save)
+        op->save->stream_bytes0 = op_stream_bytes(op);
+}
+
+/* When libxl began to write the stream (loop_now_ms()); 0 if not yet. */
+uint64_t op_stream_t0(const struct op *op)
+{
+    return op->save ? op->save->t_stream_ms : 0;
+}
+
 int op_call_save(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
 {
     switch (op->phase) {
@@ -46,33 +165,43 @@ int op_call_save(struct op *op, libxl_ctx *ctx, libxl_asyncop_how *how)
     default:
         break;
     }
-    op->t_stream_ms = loop_now_ms();
-    op->stream_bytes0 = op_stream_bytes(op);
-    return libxl_domain_suspend(ctx, op->domid, op->fd,
+    op->save->t_stream_ms = loop_now_ms();
+    op->save->stream_bytes0 = op_stream_bytes(op);
+    return libxl_domain_suspend(ctx, op->domid, op->save->fd,
                                 op_has(op, OPK_MIGRATE) ? LIBXL_SUSPEND_LIVE
                                                         : 0, how);
 }
 
 int op_set_out_file(struct op *op, const char *path)
 {
+    struct op_save_state *ss;
     char *cwd = NULL;
     int n;
 
-    free(op->out_path);
-    free(op->out_tmp);
-    op->out_path = op->out_tmp = NULL;
+    if (op->k != &op_kind_save && op->k != &op_kind_core_dump) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (op_save_make(op) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    ss = op->save;
+    free(ss->out_path);
+    free(ss->out_tmp);
+    ss->out_path = ss->out_tmp = NULL;
     /*
      * Absolute, as the journal records it: a cleanup run from another
      * directory must find this file, not one of the same name there.
      */
     if (path[0] != '/' && !(cwd = getcwd(NULL, 0)))
         return -1;
-    n = asprintf(&op->out_path, "%s%s%s", cwd ? cwd : "", cwd ? "/" : "",
+    n = asprintf(&ss->out_path, "%s%s%s", cwd ? cwd : "", cwd ? "/" : "",
                  path);
     free(cwd);
-    if (n < 0 || asprintf(&op->out_tmp, "%s.axl-tmp", op->out_path) < 0) {
-        free(n < 0 ? NULL : op->out_path);
-        op->out_path = op->out_tmp = NULL;
+    if (n < 0 || asprintf(&ss->out_tmp, "%s.axl-tmp", ss->out_path) < 0) {
+        free(n < 0 ? NULL : ss->out_path);
+        ss->out_path = ss->out_tmp = NULL;
         errno = ENOMEM;
         return -1;
     }
@@ -82,7 +211,7 @@ int op_set_out_file(struct op *op, const char *path)
      * record names it (op_out_open()), so that a kill never leaves it
      * unnamed.
      */
-    if (access(op->out_tmp, F_OK) == 0) {
+    if (access(ss->out_tmp, F_OK) == 0) {
         errno = EEXIST;
         return -1;
     }
@@ -92,13 +221,15 @@ int op_set_out_file(struct op *op, const char *path)
 const char *op_out_cannot(const struct op *op, int e, char *buf,
                           size_t len)
 {
+    const char *tmp = op->save ? op->save->out_tmp : NULL;
+    const char *path = op->save ? op->save->out_path : NULL;
+
     if (e == EEXIST)
         snprintf(buf, len, "cannot create '%s': it exists (another save to "
                  "'%s' runs, or one that was killed left it: see 'axl "
-                 "cleanup')", op->out_tmp, op->out_path);
+                 "cleanup')", tmp, path);
     else
-        snprintf(buf, len, "cannot create '%s': %s", op->out_tmp,
-                 strerror(e));
+        snprintf(buf, len, "cannot create '%s': %s", tmp, strerror(e));
     return buf;
 }
 
@@ -112,35 +243,36 @@ const char *op_out_cannot(const struct op *op, int e, char *buf,
  */
 int op_out_open(struct op *op)
 {
+    struct op_save_state *ss = op->save;
     char why[PATH_MAX * 2 + 160], fdpath[64];
     int fd;
 
-    if (!op->out_tmp || op->fd >= 0)
+    if (!ss || !ss->out_tmp || ss->fd >= 0)
         return 0;
-    fd = open(op->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+    fd = open(ss->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
               O_CLOEXEC, 0600);
     if (fd >= 0) {
-        op->fd = fd;
-        op->own_fd = true;
+        ss->fd = fd;
+        ss->own_fd = true;
         if (op->k != &op_kind_core_dump)
             return 0;
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
         if (op_set_path(op, fdpath) == 0)
             return 0;
-        unlink(op->out_tmp);    /* ours, just made: not left behind */
+        unlink(ss->out_tmp);    /* ours, just made: not left behind */
         errno = ENOMEM;
     }
     op_note(op, OP_NOTE_ERROR, "%s", op_out_cannot(op, errno, why,
                                                    sizeof(why)));
-    free(op->out_tmp);
-    op->out_tmp = NULL;         /* not ours: never removed */
+    free(ss->out_tmp);
+    ss->out_tmp = NULL;         /* not ours: never removed */
     op->jr.file[0] = op->jr.final[0] = '\0';
     return -1;
 }
 
 const char *op_out_tmp(const struct op *op)
 {
-    return op->out_tmp;
+    return op->save ? op->save->out_tmp : NULL;
 }
 
 static const char *op_out_noun(const struct op *op)
@@ -157,40 +289,41 @@ static const char *op_out_noun(const struct op *op)
  */
 int op_out_whole(struct op *op)
 {
+    struct op_save_state *ss = op->save;
     struct stat a, b;
     int e;
 
-    if (op->fd < 0 || fsync(op->fd) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", op->out_tmp,
-                op->fd < 0 ? "it is not open" : strerror(errno));
+    if (ss->fd < 0 || fsync(ss->fd) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot write '%s': %s", ss->out_tmp,
+                ss->fd < 0 ? "it is not open" : strerror(errno));
         return -1;
     }
     /* The name must still be the file written, or it is not renamed. */
-    if (fstat(op->fd, &a) < 0 || lstat(op->out_tmp, &b) < 0 ||
+    if (fstat(ss->fd, &a) < 0 || lstat(ss->out_tmp, &b) < 0 ||
         a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
         op_note(op, OP_NOTE_ERROR, "'%s' is no longer the %s axl wrote "
                 "(removed or replaced meanwhile); nothing is named '%s'",
-                op->out_tmp, op_out_noun(op), op->out_path);
-        free(op->out_tmp);
-        op->out_tmp = NULL;         /* not ours any more: left alone */
+                ss->out_tmp, op_out_noun(op), ss->out_path);
+        free(ss->out_tmp);
+        ss->out_tmp = NULL;         /* not ours any more: left alone */
         op->jr.file[0] = op->jr.final[0] = '\0';
         if (op->jr.path[0])
             journal_write(op->lp, &op->jr);
         return -1;
     }
-    op->out_whole = true;
+    ss->out_whole = true;
     op->jr.saved = true;
     if (op->jr.path[0])
         journal_write(op->lp, &op->jr);
-    if (rename(op->out_tmp, op->out_path) < 0) {
+    if (rename(ss->out_tmp, ss->out_path) < 0) {
         e = errno;
         op_note(op, OP_NOTE_ERROR, "cannot rename '%s' to '%s': %s; the "
-                "whole %s is left as '%s'", op->out_tmp, op->out_path,
-                strerror(e), op_out_noun(op), op->out_tmp);
+                "whole %s is left as '%s'", ss->out_tmp, ss->out_path,
+                strerror(e), op_out_noun(op), ss->out_tmp);
         return -1;
     }
-    free(op->out_tmp);
-    op->out_tmp = NULL;     /* done with: nothing to remove */
+    free(ss->out_tmp);
+    ss->out_tmp = NULL;     /* done with: nothing to remove */
     /* Named: nothing of it is a cleanup's to touch any more. */
     op->jr.file[0] = op->jr.final[0] = '\0';
     if (op->jr.path[0])
@@ -201,21 +334,23 @@ int op_out_whole(struct op *op)
 /* The op ends: a file not whole is removed. */
 void op_out_end(struct op *op, enum op_result *result)
 {
-    if (!op->out_tmp)
+    struct op_save_state *ss = op->save;
+
+    if (!ss || !ss->out_tmp)
         return;
     if (*result == OP_RESULT_OK && op->k == &op_kind_core_dump) {
         if (op_out_whole(op) < 0)
             *result = OP_RESULT_FAILED;
         return;
     }
-    if (op->out_whole)
+    if (ss->out_whole)
         return;             /* whole, said by op_out_whole() */
-    if (unlink(op->out_tmp) == 0 || errno == ENOENT)
+    if (unlink(ss->out_tmp) == 0 || errno == ENOENT)
         op_note(op, OP_NOTE_INFO, "no %s was left (%s)", op_out_noun(op),
-                op->out_path);
+                ss->out_path);
     else
         op_note(op, OP_NOTE_ERROR, "cannot remove the partial %s '%s': %s",
-                op_out_noun(op), op->out_tmp, strerror(errno));
+                op_out_noun(op), ss->out_tmp, strerror(errno));
 }
 
 const char *op_save_noun(const struct op *op)
@@ -225,19 +360,28 @@ const char *op_save_noun(const struct op *op)
 
 /* ---- save ---- */
 
-void op_set_save_after(struct op *op, enum op_save_after after)
+int op_set_save_after(struct op *op, enum op_save_after after)
 {
-    op->save_after = after;
+    if (op->k != &op_kind_save || op_save_make(op) < 0)
+        return -1;
+    op->save->after = after;
+    return 0;
 }
 
-void op_set_save_config(struct op *op)
+int op_set_save_config(struct op *op)
 {
-    op->save_have_config = true;
+    if (!op_has(op, OPK_STREAM) || op_save_make(op) < 0)
+        return -1;
+    op->save->have_config = true;
+    return 0;
 }
 
-void op_set_save_keep_domid(struct op *op)
+int op_set_save_keep_domid(struct op *op)
 {
-    op->save_keep_domid = true;
+    if (!op_has(op, OPK_STREAM) || op_save_make(op) < 0)
+        return -1;
+    op->save->keep_domid = true;
+    return 0;
 }
 
 /* A save's abort, when its copy is under way (see op_abort()). */
@@ -245,21 +389,21 @@ static void op_save_abort_poll(struct loop *lp, void *user)
 {
     struct op *op = user;
 
-    op->save_timer = NULL;
+    op->save->timer = NULL;
     if (op->state != OP_ABORTING || op->phase != OP_PHASE_MAIN)
         return;
-    if (op_stream_bytes(op) >= (uint64_t)op->save_abort_at ||
-        loop_now_ms() - op->t_save_abort > 30000) {
+    if (op_stream_bytes(op) >= (uint64_t)op->save->abort_at ||
+        loop_now_ms() - op->save->t_abort > 30000) {
         libxl_ao_abort(loop_ctx(lp), &op->how);
         return;
     }
-    op->save_timer = loop_timer_add(lp, 10, op_save_abort_poll, op);
+    op->save->timer = loop_timer_add(lp, 10, op_save_abort_poll, op);
 }
 
 /* Undo a save's or migration's suspend: resume the guest, then finish. */
 void op_save_undo(struct op *op)
 {
-    op->save_undo = true;
+    op->save->undo = true;
     op->phase = OP_PHASE_SAVE_RESUME;
     op_launch(op);
 }
@@ -278,7 +422,7 @@ static bool op_save_suspending(struct op *op)
 {
     return !op_save_suspended(op) &&
            (wait_suspend_asked(op->lp, op->domid) ||
-            (op->suspend_watched &&
+            (op->save->suspend_watched &&
              wait_suspend_acked(op->lp, op->domid)));
 }
 
@@ -286,13 +430,13 @@ static void op_save_settle_poll(struct loop *lp, void *user)
 {
     struct op *op = user;
 
-    op->save_timer = NULL;
+    op->save->timer = NULL;
     if (!op_save_suspending(op) ||
-        loop_now_ms() - op->t_settle > OP_SUSPEND_SETTLE_MS) {
-        op->settled(op);
+        loop_now_ms() - op->save->t_settle > OP_SUSPEND_SETTLE_MS) {
+        op->save->settled(op);
         return;
     }
-    op->save_timer = loop_timer_add(lp, 20, op_save_settle_poll, op);
+    op->save->timer = loop_timer_add(lp, 20, op_save_settle_poll, op);
 }
 
 /*
@@ -309,10 +453,10 @@ void op_save_settle(struct op *op, void (*then)(struct op *op))
         then(op);
         return;
     }
-    op->settled = then;
-    op->t_settle = loop_now_ms();
-    op->save_timer = loop_timer_add(op->lp, 20, op_save_settle_poll, op);
-    if (!op->save_timer)
+    op->save->settled = then;
+    op->save->t_settle = loop_now_ms();
+    op->save->timer = loop_timer_add(op->lp, 20, op_save_settle_poll, op);
+    if (!op->save->timer)
         then(op);
 }
 
@@ -320,7 +464,7 @@ void op_save_settle(struct op *op, void (*then)(struct op *op))
  * The configuration is read (or was given): the header with it goes to
  * the file, then the suspend and the saving.
  */
-void op_save_config_done(struct op *op, int rc)
+static void op_save_config_done(struct op *op, int rc)
 {
     char *json;
 
@@ -339,9 +483,9 @@ void op_save_config_done(struct op *op, int rc)
         return;
     }
     /* A restore makes a new domain: the saved id is not kept (but -D). */
-    op->config.c_info.domid = op->save_keep_domid ? op->domid : 0;
+    op->config.c_info.domid = op->save->keep_domid ? op->domid : 0;
     json = libxl_domain_config_to_json(loop_ctx(op->lp), &op->config);
-    if (!json || savefile_write_header(op->fd, json) < 0) {
+    if (!json || savefile_write_header(op->save->fd, json) < 0) {
         op_note(op, OP_NOTE_ERROR, "cannot write the %s of '%s': %s",
                 op_has(op, OPK_MIGRATE) ? "migration stream" : "save file",
                 op->label, json ? strerror(errno) : "out of memory");
@@ -385,9 +529,9 @@ void op_save_done(struct op *op, int rc)
 {
     char d[160];
 
-    if (op->save_timer) {
-        loop_timer_cancel(op->lp, op->save_timer);
-        op->save_timer = NULL;
+    if (op->save->timer) {
+        loop_timer_cancel(op->lp, op->save->timer);
+        op->save->timer = NULL;
     }
     op_dom_desc(op, d, sizeof(d));
     switch (op->phase) {
@@ -399,7 +543,7 @@ void op_save_done(struct op *op, int rc)
             op_mig_ready(op);
             return;
         }
-        if (rc == 0 && op->out_tmp && op_out_whole(op) < 0) {
+        if (rc == 0 && op->save->out_tmp && op_out_whole(op) < 0) {
             /* Not safely written: the guest goes on, as for a failure. */
             op_note(op, OP_NOTE_INFO, "resuming %s", d);
             op_save_undo(op);
@@ -409,9 +553,9 @@ void op_save_done(struct op *op, int rc)
             if (op->cancelled)
                 op_note(op, OP_NOTE_INFO, "save of '%s' had finished before "
                         "the cancel took effect; it is kept", op->label);
-            op->phase = op->save_after == OP_SAVE_THEN_DESTROY
+            op->phase = op->save->after == OP_SAVE_THEN_DESTROY
                             ? OP_PHASE_SAVE_DESTROY
-                        : op->save_after == OP_SAVE_THEN_PAUSE
+                        : op->save->after == OP_SAVE_THEN_PAUSE
                             ? OP_PHASE_SAVE_PAUSE : OP_PHASE_SAVE_RESUME;
             op_launch(op);
             return;
@@ -430,7 +574,7 @@ void op_save_done(struct op *op, int rc)
         op_launch(op);
         return;
     case OP_PHASE_SAVE_RESUME:
-        if (op->save_undo) {
+        if (op->save->undo) {
             if (rc)
                 op_note(op, OP_NOTE_ERROR, "cannot resume %s: %s; it is left "
                         "suspended", d, op_failure(op, rc));
@@ -448,7 +592,7 @@ void op_save_done(struct op *op, int rc)
             return;
         }
         op_note(op, OP_NOTE_PROGRESS, "saved %s; it runs on%s", d,
-                op->save_after == OP_SAVE_THEN_PAUSE ? ", paused" : "");
+                op->save->after == OP_SAVE_THEN_PAUSE ? ", paused" : "");
         op_finish(op, OP_RESULT_OK);
         return;
     case OP_PHASE_SAVE_DESTROY:
@@ -473,67 +617,47 @@ void op_save_done(struct op *op, int rc)
 /* Bytes of the stream written so far: the file's size, or the helper's. */
 uint64_t op_stream_bytes(struct op *op)
 {
+    struct op_save_state *ss = op->save;
     struct stat st;
     int64_t w;
 
-    if (op->k == &op_kind_save && op->fd >= 0 && fstat(op->fd, &st) == 0 &&
+    if (!ss)
+        return 0;   /* no stream */
+    if (op->k == &op_kind_save && ss->fd >= 0 && fstat(ss->fd, &st) == 0 &&
         S_ISREG(st.st_mode))
         return (uint64_t)st.st_size;
     if (op->k == &op_kind_create) {
         /* A restore: the helper shares the file's offset; else its reads. */
         off_t at;
 
-        if (op->fd >= 0 && fstat(op->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-            (at = lseek(op->fd, 0, SEEK_CUR)) >= 0)
+        if (ss->fd >= 0 && fstat(ss->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            (at = lseek(ss->fd, 0, SEEK_CUR)) >= 0)
             return (uint64_t)at;
         w = wait_save_helper_read(op->lp, op_phase_domid(op),
-                                  &op->stream_pid);
-        if (w > 0 && (uint64_t)w > op->stream_bytes)
-            op->stream_bytes = (uint64_t)w;
-        return op->stream_bytes;
+                                  &ss->stream_pid);
+        if (w > 0 && (uint64_t)w > ss->stream_bytes)
+            ss->stream_bytes = (uint64_t)w;
+        return ss->stream_bytes;
     }
-    w = wait_save_helper_written(op->lp, op->domid, &op->stream_pid);
-    if (w > 0 && (uint64_t)w > op->stream_bytes)
-        op->stream_bytes = (uint64_t)w;
-    return op->stream_bytes;
+    w = wait_save_helper_written(op->lp, op->domid, &ss->stream_pid);
+    if (w > 0 && (uint64_t)w > ss->stream_bytes)
+        ss->stream_bytes = (uint64_t)w;
+    return ss->stream_bytes;
 }
 
-/* The words of a save's or a migration's phase, with bytes and rate. */
+/*
+ * The words of a save's or a migration's phase, with bytes and rate (a
+ * migration's own phases are op_mig_phase()'s).
+ */
 bool op_stream_phase(struct op *op, char *buf, size_t len)
 {
-    uint64_t b, ms;
+    uint64_t b, ms, t0 = op_stream_t0(op);
     double mib;
 
     switch (op->phase) {
-    case OP_PHASE_MIG_BANNER:
-        snprintf(buf, len, "waiting for the target to answer");
-        return true;
     case OP_PHASE_SAVE_CONFIG:
         snprintf(buf, len, "reading the configuration of domain %u",
                  op->domid);
-        return true;
-    case OP_PHASE_MIG_READY:
-        snprintf(buf, len, "sent; the target is restoring domain '%s'",
-                 op->label);
-        return true;
-    case OP_PHASE_MIG_REPORT:
-        snprintf(buf, len, "the target was told to start '%s'; waiting for "
-                 "its report", op->label);
-        return true;
-    case OP_PHASE_MIG_BACK:
-        snprintf(buf, len, "the target failed to start '%s'; waiting for its "
-                 "leave to resume it here", op->label);
-        return true;
-    case OP_PHASE_MIG_END:
-        snprintf(buf, len, "waiting for the target's command (pid %d) to end",
-                 (int)op->mig_child);
-        return true;
-    case OP_PHASE_MIG_GO:
-        snprintf(buf, len, "domain %u received, paused; waiting for the "
-                 "sender's go-ahead", op->domid);
-        return true;
-    case OP_PHASE_MIG_DRAIN:
-        snprintf(buf, len, "waiting for the sender to read the failure");
         return true;
     case OP_PHASE_SAVE_PAUSE:
         snprintf(buf, len, "pausing domain %u", op->domid);
@@ -548,7 +672,7 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
         break;
     }
     b = op_stream_bytes(op);
-    ms = op->t_stream_ms ? loop_now_ms() - op->t_stream_ms : 0;
+    ms = t0 ? loop_now_ms() - t0 : 0;
     mib = (double)b / (1024 * 1024);
     snprintf(buf, len, "%s%s memory: %.0f MiB", op_save_suspended(op)
              ? "guest suspended; " : "",
@@ -579,8 +703,8 @@ void op_stream_abort(struct op *op)
     op_note(op, OP_NOTE_INFO, "cancelling %s of %s",
             op->k == &op_kind_create ? op_verb(op) : op_save_noun(op),
             op_desc(op, NULL, d, sizeof(d)));
-    op->save_abort_at = (off_t)op->stream_bytes0 + (1 << 20);
-    op->t_save_abort = loop_now_ms();
+    op->save->abort_at = (off_t)op->save->stream_bytes0 + (1 << 20);
+    op->save->t_abort = loop_now_ms();
     op_save_abort_poll(op->lp, op);
 }
 
@@ -588,7 +712,18 @@ void op_stream_abort(struct op *op)
 void op_save_watch(struct op *op)
 {
     if (wait_suspend_watch(op->lp, op->domid) == 0)
-        op->suspend_watched = true;
+        op->save->suspend_watched = true;
+}
+
+/* The configuration to store is read, or the one given taken, then on. */
+int op_save_begin(struct op *op)
+{
+    if (op->save->have_config) {
+        op_save_config_done(op, 0);
+        return op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
+    }
+    op->phase = OP_PHASE_SAVE_CONFIG;
+    return op_launch(op);
 }
 
 static int op_save_start(struct op *op)
@@ -598,12 +733,7 @@ static int op_save_start(struct op *op)
         op_finish(op, OP_RESULT_FAILED);
         return -1;
     }
-    if (op->save_have_config) {
-        op_save_config_done(op, 0);
-        return op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
-    }
-    op->phase = OP_PHASE_SAVE_CONFIG;
-    return op_launch(op);
+    return op_save_begin(op);
 }
 
 static bool op_save_abort(struct op *op, int why)
@@ -617,13 +747,17 @@ static bool op_save_abort(struct op *op, int why)
 
 void op_stream_end(struct op *op)
 {
-    if (op->save_timer) {
-        loop_timer_cancel(op->lp, op->save_timer);
-        op->save_timer = NULL;
+    struct op_save_state *ss = op->save;
+
+    if (!ss)
+        return;
+    if (ss->timer) {
+        loop_timer_cancel(op->lp, ss->timer);
+        ss->timer = NULL;
     }
-    if (op->suspend_watched) {
+    if (ss->suspend_watched) {
         wait_suspend_unwatch(op->lp, op->domid);
-        op->suspend_watched = false;
+        ss->suspend_watched = false;
     }
 }
 
@@ -631,6 +765,7 @@ static bool op_save_finish(struct op *op, enum op_result *result)
 {
     op_stream_end(op);
     op_out_end(op, result);
+    op_stream_fd_end(op);
     return false;
 }
 
@@ -644,9 +779,9 @@ bool op_save_journal(struct op *op, struct journal_rec *jr)
     jr->resume = true;
     jr->kind = op->k == &op_kind_save ? JOURNAL_SAVE : JOURNAL_MIGRATE;
     jr->after = op->k == &op_kind_save &&
-                op->save_after == OP_SAVE_THEN_RESUME ? JOURNAL_AFTER_RESUME
+                op->save->after == OP_SAVE_THEN_RESUME ? JOURNAL_AFTER_RESUME
               : op->k == &op_kind_save &&
-                op->save_after == OP_SAVE_THEN_PAUSE ? JOURNAL_AFTER_PAUSE
+                op->save->after == OP_SAVE_THEN_PAUSE ? JOURNAL_AFTER_PAUSE
               : JOURNAL_AFTER_DESTROY;
     op_out_journal(op, jr);
     return true;
@@ -655,9 +790,11 @@ bool op_save_journal(struct op *op, struct journal_rec *jr)
 /* A file being written is named in the record (never cut short). */
 void op_out_journal(struct op *op, struct journal_rec *jr)
 {
-    if (op->out_tmp && strlen(op->out_tmp) < sizeof(jr->file)) {
-        snprintf(jr->file, sizeof(jr->file), "%s", op->out_tmp);
-        snprintf(jr->final, sizeof(jr->final), "%s", op->out_path);
+    struct op_save_state *ss = op->save;
+
+    if (ss && ss->out_tmp && strlen(ss->out_tmp) < sizeof(jr->file)) {
+        snprintf(jr->file, sizeof(jr->file), "%s", ss->out_tmp);
+        snprintf(jr->final, sizeof(jr->final), "%s", ss->out_path);
     }
 }
 
@@ -665,7 +802,8 @@ const struct op_kind_row op_kind_save = {
     .verb = "save", .flags = OPK_STREAM, .call = op_call_save,
     .start = op_save_start, .done = op_save_done, .abort = op_save_abort,
     .finish = op_save_finish, .phase_words = op_stream_phase,
-    .journal = op_save_journal,
+    .journal = op_save_journal, .init = op_save_make,
+    .dispose = op_save_free,
     .left = "domain %u may be left suspended; 'axl destroy %u' or a "
             "restore of an earlier save",
 };

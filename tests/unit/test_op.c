@@ -1,10 +1,14 @@
 /*
  * Unit tests for core/op.c's words for what an op leaves when axl exits
  * during it (op_left): a half-built domain, a half-attached device, or
- * nothing; and the verbs and device names each device kind's row gives.
- * And the create's own setters (autoballoon, create -c's console),
- * which refuse another kind.  No libxl call is made.  Prints TAP.
+ * nothing; the verbs and device names each device kind's row gives; the
+ * create's own setters (autoballoon, create -c's console), and the
+ * stream's and migration's, each of which refuses another kind (the
+ * state they set is op_balloon.c's, op_create.c's, op_save.c's and
+ * op_migrate.c's; ASan's build checks that op_free() frees it).  No
+ * libxl call is made.  Prints TAP.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +130,75 @@ static void check_verb(struct loop *lp, enum op_kind kind,
     op_free(op);
 }
 
+/* The setters of a save's, a migration's and a restore's state. */
+static void check_stream_setters(struct loop *lp)
+{
+    const char *file = "/nonexistent-axl-test/g1.save";
+    struct op *op = op_new(lp, OP_PAUSE, "g1", &hooks, NULL);
+    const char *tmp;
+
+    check(op && op_set_fd(op, -1) < 0 && op_own_fd(op) < 0 &&
+          op_set_save_after(op, OP_SAVE_THEN_RESUME) < 0 &&
+          op_set_save_config(op) < 0 && op_set_save_keep_domid(op) < 0,
+          "pause: no stream to set");
+    check(op && op_set_migrate(op, -1, -1, 0) < 0 &&
+          op_set_migrate_name(op, "g1") < 0 &&
+          op_set_migrate_in(op, -1, "g1") < 0 &&
+          !strcmp(op_verb(op), "pause"), "pause: no migration to set");
+    errno = 0;
+    check(op && op_set_out_file(op, file) < 0 && errno == EINVAL &&
+          !op_out_tmp(op), "pause: no file to write");
+    op_free(op);
+
+    op = op_new(lp, OP_SAVE, "g1", &hooks, NULL);
+    check(op && op_set_save_after(op, OP_SAVE_THEN_PAUSE) == 0 &&
+          op_set_save_config(op) == 0 && op_set_save_keep_domid(op) == 0 &&
+          op_set_fd(op, -1) == 0 && op_own_fd(op) == 0,
+          "save: its setters take it");
+    check(op && op_set_migrate(op, -1, -1, 0) < 0 &&
+          op_set_migrate_name(op, "g1") < 0 &&
+          op_set_migrate_in(op, -1, "g1") < 0, "save: no migration's");
+    check(op && op_set_out_file(op, file) == 0 &&
+          (tmp = op_out_tmp(op)) && !strcmp(tmp, "/nonexistent-axl-test/"
+                                            "g1.save.axl-tmp"),
+          "save: its file, written under a temporary name");
+    op_free(op);
+
+    op = op_new(lp, OP_MIGRATE, "g1", &hooks, NULL);
+    check(op && op_set_migrate(op, -1, -1, 0) == 0 &&
+          op_set_migrate_name(op, "g1") == 0 &&
+          op_set_migrate_name(op, NULL) == 0 &&
+          op_set_migrate_name(op, "g1") == 0 &&
+          op_set_save_config(op) == 0 && op_set_save_keep_domid(op) == 0,
+          "migrate: its setters and a save's take it");
+    check(op && op_set_save_after(op, OP_SAVE_THEN_RESUME) < 0 &&
+          op_set_migrate_in(op, -1, "g1") < 0 &&
+          op_set_out_file(op, file) < 0 && !op_out_tmp(op),
+          "migrate: no after-action, no receiving end, no file");
+    check_str(op ? op_verb(op) : "", "migrate", "migrate's verb");
+    op_free(op);
+
+    op = op_new(lp, OP_CREATE, "g1", &hooks, NULL);
+    check_str(op ? op_verb(op) : "", "create", "a create's verb");
+    check(op && op_set_save_config(op) < 0 &&
+          op_set_migrate(op, -1, -1, 0) < 0 &&
+          op_set_migrate_name(op, "g1") < 0 &&
+          op_set_out_file(op, file) < 0,
+          "create: no save's or sender's setters");
+    check(op && op_set_fd(op, -1) == 0 && op_own_fd(op) == 0 &&
+          op_set_migrate_in(op, -1, "g1") == 0,
+          "create: a restore's stream, a migration's receiving end");
+    check_str(op ? op_verb(op) : "", "incoming migration",
+              "an incoming migration's verb");
+    op_free(op);
+
+    op = op_new(lp, OP_CORE_DUMP, "g1", &hooks, NULL);
+    check(op && !op_out_tmp(op) && op_set_fd(op, -1) < 0 &&
+          op_set_out_file(op, file) == 0 && op_out_tmp(op),
+          "dump-core: its file, and no descriptor of the caller's");
+    op_free(op);
+}
+
 int main(void)
 {
     struct loop *lp;
@@ -183,6 +256,13 @@ int main(void)
               "pause: no device");
         op_free(op);
     }
+    check_stream_setters(lp);
+    check_left(lp, OP_SAVE, 5, "domain 5 may be left suspended; 'axl "
+               "destroy 5' or a restore of an earlier save",
+               "save: the domain may be left suspended");
+    check_left(lp, OP_MIGRATE, 5, "domain 5 may be left suspended here, and "
+               "the target may have a copy: check both hosts before you "
+               "resume one ('axl list 5')", "migrate: both hosts");
     check_left(lp, OP_PAUSE, 5, "a pause leaves nothing to clean up (see "
                "'axl list 5')", "pause: nothing");
     check_left(lp, OP_UNPAUSE, 5, "an unpause leaves nothing to clean up "
