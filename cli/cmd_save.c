@@ -536,6 +536,11 @@ static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
         goto fail;
     if (cmd_flag(call, "keep-domid"))
         op_set_save_keep_domid(job_op(job));
+    /* Without its name, the copy left here could not be renamed. */
+    if (op_set_migrate_name(job_op(job), op_label(job_op(job))) < 0) {
+        error("migrate: out of memory");
+        goto fail;
+    }
     if (cmd_migrate_argv(call, host, &a) < 0)
         goto fail;
     progress("migrating domain %u ('%s') through '%s'", domid,
@@ -545,7 +550,6 @@ static int cmd_migrate_run(struct cli *cli, struct cmd_call *call)
     if (child < 0)
         goto fail;
     op_set_migrate(job_op(job), send_fd, recv_fd, child);
-    op_set_migrate_name(job_op(job), op_label(job_op(job)));
     return job_run(job, timeout_ms);
 fail:
     job_forget(cli, job);

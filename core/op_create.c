@@ -322,8 +322,10 @@ static bool op_create_phase(struct op *op, char *buf, size_t len)
         snprintf(buf, len, "waiting for the console client");
         return true;
     }
-    if (op_mig_in(op) && op->phase != OP_PHASE_MAIN)
-        return op_mig_phase(op, buf, len) || op_stream_phase(op, buf, len);
+    /* An incoming migration's own steps; its others are a create's. */
+    if (op_mig_in(op) && op->phase != OP_PHASE_MAIN &&
+        op_mig_phase(op, buf, len))
+        return true;
     return op_balloon_phase(op, buf, len);
 }
 

@@ -82,6 +82,9 @@ void op_save_free(struct op *op)
 {
     if (!op->save)
         return;
+    /* An op freed without running (its command failed first). */
+    if (op->save->own_fd && op->save->fd >= 0)
+        close(op->save->fd);
     free(op->save->out_path);
     free(op->save->out_tmp);
     free(op->save);
@@ -221,8 +224,10 @@ int op_set_out_file(struct op *op, const char *path)
 const char *op_out_cannot(const struct op *op, int e, char *buf,
                           size_t len)
 {
-    const char *tmp = op->save ? op->save->out_tmp : NULL;
-    const char *path = op->save ? op->save->out_path : NULL;
+    const char *tmp = op->save && op->save->out_tmp ? op->save->out_tmp
+                                                     : "the file";
+    const char *path = op->save && op->save->out_path ? op->save->out_path
+                                                      : "it";
 
     if (e == EEXIST)
         snprintf(buf, len, "cannot create '%s': it exists (another save to "
