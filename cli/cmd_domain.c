@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -116,6 +117,35 @@ int cmd_create_follow(struct cli *cli, struct cmd_call *call,
     return 0;
 }
 
+/*
+ * create -n on a host without Xen: the configuration is read as on a
+ * Xen host (its errors said with file and line), but libxl's JSON of it
+ * needs libxl, which needs Xen.  1 either way: no JSON was printed.
+ */
+static int cmd_create_check(const char *path, const char *const *overrides,
+                            int n_over, bool no_masks)
+{
+    libxl_domain_config cfg;
+    struct xlcfg_opts xo;
+    int rc;
+
+    memset(&xo, 0, sizeof(xo));
+    xo.path = path;
+    xo.overrides = overrides;
+    xo.n_overrides = n_over;
+    xo.report = cmd_xlcfg_report;
+    xo.ignore_global_masks = no_masks;
+    libxl_domain_config_init(&cfg);
+    rc = xlcfg_parse(NULL, &xo, &cfg);
+    libxl_domain_config_dispose(&cfg);
+    if (rc < 0)
+        return AXL_EXIT_FAIL;
+    return error("create: '%s' reads without error; its JSON needs a Xen "
+                 "host (not this one), as do the checks of vnuma, node: "
+                 "CPU ranges, JSON configs and the host's CPU count",
+                 path), AXL_EXIT_FAIL;
+}
+
 static int cmd_create_run(struct cli *cli, struct cmd_call *call)
 {
     const char *path = cmd_opt(call, "config");
@@ -155,6 +185,10 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
                          overrides[i]), AXL_EXIT_USAGE;
     quiet = cmd_flag(call, "quiet") > 0;
 
+    if (dry && access("/dev/xen/privcmd", F_OK) != 0)
+        return cmd_create_check(path, overrides, n_over,
+                                cmd_flag(call, "ignore-global-affinity-"
+                                         "masks") > 0);
     ctx = cli_libxl(cli);
     if (!ctx)
         return AXL_EXIT_FAIL;

@@ -83,8 +83,7 @@ static int xlcfg_known(const char *key)
     return 0;
 }
 
-static void xlcfg_scan_keys(struct xlcfg_st *st, const char *text,
-                            const char *where)
+static void xlcfg_scan_keys(struct xlcfg_st *st, const char *text)
 {
     const char *p = text, *s;
     char **seen = NULL, **ns, *key;
@@ -123,7 +122,8 @@ static void xlcfg_scan_keys(struct xlcfg_st *st, const char *text,
                 free(key);
                 continue;
             }
-            xlcfg_warn(st, "unknown key '%s' in %s (ignored)", key, where);
+            /* Where it is set: said by xlcfg_warn(), as for any key. */
+            xlcfg_warn(st, "unknown key '%s', ignored", key);
             ns = realloc(seen, (nseen + 1) * sizeof(*seen));
             if (!ns) {
                 free(key);
@@ -834,7 +834,7 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
                 libxl_domain_config *cfg)
 {
     struct xlcfg_st st;
-    char *data = NULL, where[600];
+    char *data = NULL;
     const char *p;
     size_t len = 0;
     int e, i, rc = -1;
@@ -889,13 +889,11 @@ int xlcfg_parse(libxl_ctx *ctx, const struct xlcfg_opts *opts,
         goto out;
     if (xlcfg_read_text(&st, data, len))
         goto out;
+    st.text = data;     /* from here, messages say where a key is set */
 
-    snprintf(where, sizeof(where), "'%s'", opts->path);
-    xlcfg_scan_keys(&st, data, where);
-    for (i = 0; i < opts->n_overrides; i++) {
-        snprintf(where, sizeof(where), "override '%s'", opts->overrides[i]);
-        xlcfg_scan_keys(&st, opts->overrides[i], where);
-    }
+    xlcfg_scan_keys(&st, data);
+    for (i = 0; i < opts->n_overrides; i++)
+        xlcfg_scan_keys(&st, opts->overrides[i]);
 
     if (xlcfg_domain(&st, cfg) ||
         xlcfg_check_name(&st, cfg->c_info.name) ||

@@ -69,6 +69,7 @@ struct xlcfg_st {
     int py_warned;
     int syntax_said;        /* syntax errors seen; only the first is said */
     int strict;             /* a command line: unknown parameters are errors */
+    const char *text;       /* the config file's text, for where a key is */
     struct xlcfg_global g;
     struct xlcfg_pci_defaults pci;
     char errbuf[128];

@@ -19,14 +19,76 @@
  * Messages
  */
 
+/*
+ * The line of the config text that sets key last (the one that counts,
+ * as in xl), or 0: a line that is the key, maybe blanks, then '='.
+ */
+static int xlcfg_key_line(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    const char *p = text, *q;
+    int line = 1, found = 0;
+
+    for (; p && *p; line++) {
+        q = p + strspn(p, " \t");
+        if (!strncmp(q, key, n) && q[n + strspn(q + n, " \t")] == '=')
+            found = line;
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    return found;
+}
+
+/*
+ * Where a message about a config is: the last setting of the first key
+ * it quotes, in an override or the file.  Empty if it names none.
+ */
+static void xlcfg_locate(struct xlcfg_st *st, const char *msg, char *buf,
+                         size_t len)
+{
+    const char *q = msg, *e, *o;
+    char key[64];
+    size_t n;
+    int i, line;
+
+    buf[0] = '\0';
+    if (!st->text || strstr(msg, " line ") || !strncmp(msg, "override", 8))
+        return;
+    for (; (q = strchr(q, '\'')) && (e = strchr(q + 1, '\'')); q = e + 1) {
+        n = (size_t)(e - q - 1);
+        if (!n || n >= sizeof(key))
+            continue;
+        memcpy(key, q + 1, n);
+        key[n] = '\0';
+        for (i = st->opts->n_overrides - 1; i >= 0; i--) {
+            o = st->opts->overrides[i] + strspn(st->opts->overrides[i], " ");
+            if (!strncmp(o, key, n) && o[n + strspn(o + n, " \t")] == '=') {
+                snprintf(buf, len, " (override '%s')",
+                         st->opts->overrides[i]);
+                return;
+            }
+        }
+        if ((line = xlcfg_key_line(st->text, key))) {
+            snprintf(buf, len, " (config file '%s' line %d)", st->source,
+                     line);
+            return;
+        }
+    }
+}
+
 static void xlcfg_vsay(struct xlcfg_st *st, int is_error, const char *fmt,
                        va_list ap)
 {
-    char *msg = NULL;
+    char *msg = NULL, *full = NULL, at[400];
 
     if (vasprintf(&msg, fmt, ap) < 0) {
         st->opts->report(st->opts->user, is_error, "out of memory");
         return;
+    }
+    xlcfg_locate(st, msg, at, sizeof(at));
+    if (at[0] && asprintf(&full, "%s%s", msg, at) >= 0) {
+        free(msg);
+        msg = full;
     }
     st->opts->report(st->opts->user, is_error, msg);
     free(msg);

@@ -177,4 +177,24 @@ ok "help into a pipe runs no pager" test ! -e "$pg/ran"
 out=$(PAGER="$pg/nonesuch" script -qec "$AXL help" /dev/null)
 like "$out" "commands:" "a pager that cannot run: help goes straight out"
 rm -rf "$pg"
+# create -n where there is no Xen: the config is read and its errors
+# said with file and line; its JSON needs Xen, and axl says so.
+if [ ! -e /dev/xen/privcmd ]; then
+    cf=$(mktemp)
+    printf 'name = "c"\nkernel = "/k"\nmemory = "lots"\nfrob = 1\n' >"$cf"
+    err=$("$AXL" create -n "$cf" 2>&1 >/dev/null); st=$?
+    is "$st" 1 "create -n without Xen: a bad value fails"
+    like "$err" "invalid value 'lots' for 'memory': not a number \\(config file '$cf' line 3\\)" \
+        "  the error names the file and line"
+    like "$err" "unknown key 'frob', ignored \\(config file '$cf' line 4\\)" \
+        "  an unknown key is warned with its line"
+    printf 'name = "c"\nkernel = "/k"\nmemory = 64\n' >"$cf"
+    err=$("$AXL" create -n "$cf" 2>&1 >/dev/null); st=$?
+    is "$st" 1 "create -n without Xen: no JSON, so status 1"
+    like "$err" "reads without error; its JSON needs a Xen host" \
+        "  and it says the config reads and what needs Xen"
+    rm -f "$cf"
+else
+    pass "create -n without Xen # skip this host has Xen"
+fi
 done_testing

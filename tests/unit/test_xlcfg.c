@@ -222,6 +222,9 @@ int main(void)
     rc = parse(&c, "name='x'\nkernel='/k'\nmemory='abc'\n");
     check(rc == -1 && has_msg("E: invalid value 'abc' for 'memory': not a "
                               "number"), "non-numeric memory");
+    snprintf(want, sizeof(want), "E: invalid value 'abc' for 'memory': not "
+             "a number (config file '%s' line 3)", path);
+    check(has_msg(want), "  said with the file and line that set it");
     rc = parse(&c, "name='x'\nkernel='/k'\nmemory=[1]\n");
     check(rc == -1 && has_msg("E: invalid value for 'memory': expected a "
                               "single value, not a list"), "memory list");
@@ -284,8 +287,9 @@ int main(void)
     /* --- unknown keys --- */
     rc = parse(&c, "name='x'\nkernel='/k'\nfrobnicate=1\n"
                "extra='quiet nope=1' # memry = 3\nfrobnicate=2\n");
-    snprintf(want, sizeof(want), "W: unknown key 'frobnicate' in '%s' "
-             "(ignored)", path);
+    /* Said with where it is set last (the setting xl would take). */
+    snprintf(want, sizeof(want), "W: unknown key 'frobnicate', ignored "
+             "(config file '%s' line 5)", path);
     check(rc == 0 && has_msg(want), "unknown key warns and is ignored");
     check(!has_msg("'nope'") && !has_msg("'memry'") && !has_msg("'quiet'"),
           "no key found inside strings or comments");
@@ -301,8 +305,8 @@ int main(void)
     check(rc < 0 && has_msg("invalid domain name 'x?y'"),
           "a control character is refused, and not printed");
     rc = parse(&c, pv, "colour=\"red\"");
-    check(rc == 0 && has_msg("W: unknown key 'colour' in override "
-                             "'colour=\"red\"' (ignored)"),
+    check(rc == 0 && has_msg("W: unknown key 'colour', ignored (override "
+                             "'colour=\"red\"')"),
           "unknown key in an override");
     /* The table of known keys: xlcfg_parse bisects it. */
     msgs[0] = '\0';
