@@ -11,6 +11,7 @@
 
 #include "../core/status.h"
 #include "cmd.h"
+#include "ctl.h"
 #include "out.h"
 #include "shell.h"
 
@@ -148,6 +149,7 @@ out:
         status = AXL_EXIT_SIGNAL + SIGPIPE;
     }
     out_status(NULL);
+    ctl_close(&cli);        /* other processes no longer reach us */
     while (cli.jobs)
         job_forget(&cli, cli.jobs);
     loop_sync_end(cli.lp);

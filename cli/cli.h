@@ -29,6 +29,7 @@ struct job;
 struct con_child;
 struct cli_sig_hook;
 struct shell;
+struct ctl;
 
 struct cli {
     struct loop *lp;
@@ -57,6 +58,8 @@ struct cli {
     struct con_child *con_waiting;
     /* The shell running on this cli (shell_main()), or NULL. */
     struct shell *shell;
+    /* Where other axl processes reach the jobs (ctl.c), or NULL. */
+    struct ctl *ctl;
     /* The shell sets this to learn when a background job finishes. */
     void (*job_done_hook)(struct cli *cli, struct job *job);
 };
@@ -139,6 +142,8 @@ bool job_done(const struct job *job);
 /* The job's exit status: 0, 1, 124 or 128+N.  Valid once done. */
 int job_status(const struct job *job);
 int job_id(const struct job *job);
+/* The last message its op said ("... cancelled; nothing is left"). */
+const char *job_last(const struct job *job);
 const char *job_cmdline(const struct job *job);
 bool job_background(const struct job *job);
 uint64_t job_started_ms(const struct job *job);

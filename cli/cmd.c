@@ -428,9 +428,9 @@ void cmd_print_list(void)
         if (e->flags & CMD_F_HIDDEN)
             continue;
         /* The shell's own commands: a command line has no use for them. */
-        mark = (e->flags & CMD_F_SHELL) && !cmd_shell_words ? " (shell)"
+        mark = (e->flags & CMD_F_SHELL) && !cmd_shell_words ? "(shell) "
                                                              : "";
-        snprintf(text, sizeof(text), "%s%s", e->summary, mark);
+        snprintf(text, sizeof(text), "%s%s", mark, e->summary);
         printf("  %-*s  ", w, e->name);
         out_wrap(w + 4, w + 4, text);
     }

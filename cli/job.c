@@ -12,6 +12,7 @@
 #include "../core/proc.h"
 #include "../core/status.h"
 #include "cli.h"
+#include "ctl.h"
 #include "out.h"
 
 struct job {
@@ -29,6 +30,7 @@ struct job {
     uint64_t t_start_ms;
     bool done;
     bool finishing;         /* its op ended; its done_fn's work has not */
+    char last[256];         /* the op's last message, for ctl's watchers */
     int status;
     struct job *next;
 };
@@ -45,6 +47,7 @@ static void job_note(struct op *op, enum op_note_level level,
             progress("%s", msg);
         return;
     }
+    snprintf(job->last, sizeof(job->last), "%s", msg);
     if (job->background && job->cli->interactive)
         snprintf(tag, sizeof(tag), "[%d] ", job->id);
     note("%s%s", tag, msg);
@@ -157,6 +160,7 @@ void job_finish(struct job *job, int status)
              "cancel to finished %.1f ms", op_verb(op), op_label(op),
              op_ms_total(op), op_ms_abort_to_ao(op),
              op_ms_abort_to_done(op));
+    ctl_job_done(cli, job);
     if (cli->job_done_hook)
         cli->job_done_hook(cli, job);
 }
@@ -244,6 +248,7 @@ struct job *job_new(struct cli *cli, enum op_kind kind, const char *label)
     job->verbose = 0;
     job->next = cli->jobs;
     cli->jobs = job;
+    ctl_listen(cli);        /* from now on, other axl processes see it */
     return job;
 }
 
@@ -294,6 +299,7 @@ int job_run(struct job *job, uint64_t timeout_ms)
 }
 
 bool job_done(const struct job *job) { return job->done; }
+const char *job_last(const struct job *job) { return job->last; }
 int job_status(const struct job *job) { return job->status; }
 struct cli *job_cli(struct job *job) { return job->cli; }
 int job_id(const struct job *job) { return job->id; }

@@ -628,6 +628,13 @@ bool op_may_clean_up(const struct op *op)
 uint32_t op_domid(const struct op *op) { return op->domid; }
 const char *op_label(const struct op *op) { return op->label; }
 
+const char *op_no_cancel(const struct op *op)
+{
+    if (op->state == OP_DONE || op->state == OP_IDLE)
+        return "it has ended";
+    return op->mig ? op_mig_no_cancel(op) : NULL;
+}
+
 const char *op_verb(const struct op *op)
 {
     if (op_mig_in(op))

@@ -349,6 +349,12 @@ const char *op_left(struct op *op, char *buf, size_t len);
 
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
+/*
+ * Why a cancel of the op would be refused now, in words (past a
+ * migration's go-ahead: the target may run the guest), or NULL if it
+ * would be taken.
+ */
+const char *op_no_cancel(const struct op *op);
 /* The signal or OP_WHY_* that cancelled the op; 0 if none. */
 int op_why(const struct op *op);
 /* The domain, or INVALID_DOMID while it is not known. */

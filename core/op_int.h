@@ -214,6 +214,9 @@ void op_start_cleanup(struct op *op);
 /* A create's ao has completed after a cancel (rc its result). */
 void op_create_cancelled(struct op *op, int rc);
 
+/* Why a cancel of a migration's end would be refused now, or NULL. */
+const char *op_mig_no_cancel(const struct op *op);
+
 /* ---- the kinds' files, for each other ---- */
 
 /* op_device.c: "xvdb", "vif 1", or "a vif" while libxl has not chosen. */

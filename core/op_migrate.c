@@ -756,6 +756,24 @@ bool op_mig_abort(struct op *op)
     }
 }
 
+/* Why a cancel of the migration would be refused now, or NULL. */
+const char *op_mig_no_cancel(const struct op *op)
+{
+    if (op->mig->in && op->mig->go_seen && !op->mig->failed)
+        return "the sender has handed the guest over: it is started here";
+    if (op->k != &op_kind_migrate)
+        return NULL;
+    switch (op->phase) {
+    case OP_PHASE_MIG_REPORT:
+    case OP_PHASE_MIG_BACK:
+        return "past the go-ahead: the target was told to start the guest";
+    case OP_PHASE_MIG_END:
+        return "the target is dropping its copy; the wait for it is bounded";
+    default:
+        return NULL;
+    }
+}
+
 /* A PV domain on a Xen without shadow paging: no live migration. */
 bool op_mig_no_shadow(struct op *op)
 {

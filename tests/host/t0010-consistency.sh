@@ -13,7 +13,7 @@ MAN=man/axl.1
 
 # The commands that work only inside the shell (and in batch mode): help
 # lists them, completion of a one-shot command line does not offer them.
-shell_only="jobs abort wait quit exit"
+shell_only="quit exit"
 
 # help_opts CMD: the long options `axl help CMD` lists on its option lines,
 # one a line, as completion offers them: "--name=" for an option taking a
@@ -97,6 +97,8 @@ for c in $cmds; do
     help=$("$AXL" help "$c")
     case $help in *--timeout*) ;; *) continue ;; esac
     case $help in *--dry-run*) continue ;; esac
+    # wait's --timeout bounds a wait, not an operation: it changes nothing.
+    [ "$c" = wait ] && continue
     # one word per <Arg> in its usage line
     args=$(printf '%s\n' "$help" | head -1 | grep -o '<[^>]*>' | sed 's/.*/d/')
     err=$("$AXL" -N "$c" $args 2>&1 >/dev/null); rc=$?

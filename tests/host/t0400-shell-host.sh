@@ -55,7 +55,7 @@ like "$err" "list: unknown option '--bogus' \\(try 'list -h'\\)" \
 like "$out" "^commands \\(each as on axl's command line" \
     "shell: help lists the commands as the shell takes them"
 unlike "$out" "--version" "shell: help shows no command-line option"
-like "$("$AXL" help)" "  jobs +list the shell's jobs.*\\(shell\\)" \
+like "$("$AXL" help)" "  quit +\\(shell\\) leave the shell" \
     "axl help marks the shell's own commands"
 
 batch $'help "version"\n'
@@ -67,8 +67,11 @@ batch $'version & version\n'
 is "$rc" 2 "'&' in the middle is a usage error"
 like "$err" "'&' may only end a command" "and says so"
 
-"$AXL" jobs 2>"$tmp/err"
-is "$?" 2 "one-shot 'jobs' is a usage error"
+"$AXL" jobs >"$tmp/out" 2>"$tmp/err"
+is "$?:$(cat "$tmp/out" "$tmp/err")" 0: \
+    "one-shot 'jobs' lists every axl operation on the host: none here"
+"$AXL" quit 2>"$tmp/err"
+is "$?" 2 "one-shot 'quit' is a usage error"
 like "$(cat "$tmp/err")" "works only inside the shell" "and says so"
 batch $'jobs\nwait\nabort\nwait %1\n'
 is "$rc" 1 "batch: jobs, wait, abort work; wait %1 finds no job"
@@ -83,7 +86,7 @@ is "$out" "$ver" "and it ran"
 # Completion, as bash asks for it.
 c=$("$AXL" __complete 1 axl "")
 like "$c" "^create$" "__complete: command names"
-unlike "$c" "^(jobs|__complete)$" "__complete: no shell-only or hidden one"
+unlike "$c" "^(quit|__complete)$" "__complete: no shell-only or hidden one"
 is "$("$AXL" __complete 1 axl ver)" version "__complete: a prefix"
 is "$("$AXL" __complete 2 axl create --on)" "--on-cancel=" \
     "__complete: an option taking a value"

@@ -1,0 +1,409 @@
+/*
+ * cmd_jobs: jobs, abort and wait.  In the shell they act on its own jobs
+ * (%N); with --all, or outside the shell, on every axl operation on
+ * this host, whichever process runs it (ctl.c): PID.N names job N of
+ * axl process PID, and a domain names the operations acting on it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/status.h"
+#include "cmd.h"
+#include "ctl.h"
+#include "json.h"
+#include "out.h"
+#include "parse.h"
+#include "shell.h"
+
+/* How long abort waits for the outcome unless told (--timeout). */
+#define CMD_ABORT_WAIT_MS 60000
+
+/* Find the shell's job "%N" (or "N"); NULL after reporting. */
+static struct job *cmd_jobs_local(struct cli *cli, const char *cmd,
+                                  const char *spec)
+{
+    const char *s = spec[0] == '%' ? spec + 1 : spec;
+    unsigned long id;
+    struct job *j;
+
+    if (parse_uint(s, 1000000, &id) < 0) {
+        error("%s: invalid job '%s' (use %%N, as 'jobs' lists)", cmd, spec);
+        return NULL;
+    }
+    for (j = cli->jobs; j; j = job_next(j))
+        if ((unsigned long)job_id(j) == id)
+            return j;
+    error("%s: no such job '%%%lu'", cmd, id);
+    return NULL;
+}
+
+/* Whether spec names one of the shell's own jobs: %N, or N in it. */
+static bool cmd_jobs_is_local(struct cli *cli, const char *spec)
+{
+    if (spec[0] == '%')
+        return true;
+    return cli->interactive && strspn(spec, "0123456789") == strlen(spec);
+}
+
+/*
+ * The one operation of another process spec names: PID.N, or a domain
+ * (its name, or its id outside the shell) one operation acts on.  0, or
+ * -1 after reporting (none, or several: each is listed).
+ */
+static int cmd_jobs_remote(const char *cmd, const char *spec,
+                           struct ctl_job *one)
+{
+    struct ctl_job *v;
+    unsigned long pid, id, domid;
+    const char *dot = strchr(spec, '.');
+    char pidtext[16];
+    int n, i, found = -1, count = 0;
+
+    n = ctl_list_all(&v);
+    if (n < 0)
+        return -1;
+    if (dot && (size_t)(dot - spec) < sizeof(pidtext)) {
+        snprintf(pidtext, sizeof(pidtext), "%.*s", (int)(dot - spec), spec);
+        if (parse_uint(pidtext, 4194304, &pid) < 0 ||
+            parse_uint(dot + 1, 1000000, &id) < 0) {
+            free(v);
+            return error("%s: invalid operation '%s' (PID.N, as 'jobs "
+                         "--all' lists, or a domain)", cmd, spec);
+        }
+        for (i = 0; i < n; i++)
+            if ((unsigned long)v[i].pid == pid &&
+                (unsigned long)v[i].id == id)
+                found = i, count = 1;
+    } else {
+        bool by_id = parse_uint(spec, 0x7fffffff, &domid) == 0;
+
+        for (i = 0; i < n; i++) {
+            if (!strcmp(v[i].state, "done"))
+                continue;
+            if (by_id ? v[i].domid == (uint32_t)domid
+                      : !strcmp(v[i].label, spec)) {
+                found = i;
+                count++;
+            }
+        }
+        if (count > 1) {
+            error("%s: %d operations act on '%s': name one (%s)", cmd,
+                  count, spec, "as 'jobs --all' lists them");
+            for (i = 0; i < n; i++)
+                if (by_id ? v[i].domid == (uint32_t)domid
+                          : !strcmp(v[i].label, spec))
+                    note("  %d.%d %s of '%s'", (int)v[i].pid, v[i].id,
+                         v[i].verb, v[i].label);
+            free(v);
+            return -1;
+        }
+    }
+    if (found < 0) {
+        free(v);
+        return error("%s: no axl operation '%s' runs on this host", cmd,
+                     spec);
+    }
+    *one = v[found];
+    free(v);
+    return 0;
+}
+
+/* ---- jobs ---- */
+
+static const char *cmd_jobs_state(const struct job *job, char *buf,
+                                  size_t n)
+{
+    if (job_done(job)) {
+        snprintf(buf, n, "done (%d)", job_status(job));
+        return buf;
+    }
+    switch (op_state(job_op((struct job *)job))) {
+    case OP_ABORTING:
+        return "cancelling";
+    case OP_CLEANING:
+        return "cleaning up";
+    default:
+        return "running";
+    }
+}
+
+/* The shell's own jobs, oldest first; the finished ones listed once. */
+static int cmd_jobs_shell(struct cli *cli)
+{
+    struct job *j, *next, **v = NULL;
+    int i, n = 0;
+
+    for (j = cli->jobs; j; j = job_next(j))
+        n++;
+    if (!n)
+        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    v = calloc(n, sizeof(*v));
+    if (!v)
+        return error("jobs: out of memory"), AXL_EXIT_FAIL;
+    /* cli->jobs is newest first; list them oldest first. */
+    for (i = n, j = cli->jobs; j; j = job_next(j))
+        v[--i] = j;
+    printf("%-5s %-12s %8s  %-20s %s\n", "Job", "State", "Elapsed",
+           "Domain", "Command");
+    for (i = 0; i < n; i++) {
+        struct op *op = job_op(v[i]);
+        const char *label = op_label(op);
+        char id[16], st[32], dom[64], el[32];
+        double ms = job_done(v[i]) ? op_ms_total(op)
+                    : (double)(loop_now_ms() - job_started_ms(v[i]));
+
+        snprintf(id, sizeof(id), "[%d]", job_id(v[i]));
+        if (op_domid(op) != (uint32_t)INVALID_DOMID)
+            snprintf(dom, sizeof(dom), "%s (%u)", label ? label : "?",
+                     op_domid(op));
+        else
+            snprintf(dom, sizeof(dom), "%s", label ? label : "-");
+        snprintf(el, sizeof(el), "%.1fs", ms < 0 ? 0.0 : ms / 1000);
+        printf("%-5s %-12s %8s  %-20s %s\n", id,
+               cmd_jobs_state(v[i], st, sizeof(st)), el, dom,
+               job_cmdline(v[i]));
+        /* What a running job waits on, as the status line says it. */
+        if (!job_done(v[i]) && op_phase(op)[0])
+            printf("%-5s %s, %.0f s\n", "", op_phase(op),
+                   op_phase_secs(op));
+    }
+    for (j = cli->jobs; j; j = next) {
+        next = job_next(j);
+        if (job_done(j))
+            job_forget(cli, j);
+    }
+    free(v);
+    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+}
+
+/* Every other axl process's operations (this one's own: a shell's). */
+static int cmd_jobs_all(bool as_json)
+{
+    struct ctl_job *v;
+    struct json j;
+    char id[32], dom[160];
+    int n, i;
+
+    n = ctl_list_all(&v);
+    if (n < 0)
+        return AXL_EXIT_FAIL;
+    if (as_json) {
+        json_init(&j, stdout);
+        json_open(&j, '[');
+        for (i = 0; i < n; i++) {
+            snprintf(id, sizeof(id), "%d.%d", (int)v[i].pid, v[i].id);
+            json_open(&j, '{');
+            json_kstr(&j, "id", id);
+            json_kstr(&j, "operation", v[i].verb);
+            json_kstr(&j, "domain", v[i].label[0] ? v[i].label : NULL);
+            json_key(&j, "domid");
+            if (v[i].domid != (uint32_t)INVALID_DOMID)
+                json_uint(&j, v[i].domid);
+            else
+                json_null(&j);
+            json_kstr(&j, "state", v[i].state);
+            json_kstr(&j, "phase", v[i].phase);
+            json_kuint(&j, "elapsed_ms", v[i].elapsed_ms);
+            json_kint(&j, "pid", v[i].pid);
+            json_kstr(&j, "command", v[i].cmdline);
+            json_kbool(&j, "cancellable", v[i].cancellable);
+            json_kstr(&j, "why_not", v[i].cancellable ? NULL : v[i].why);
+            json_close(&j);
+        }
+        json_close(&j);
+        json_end(&j);
+        free(v);
+        return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+    }
+    if (n)
+        printf("%-12s %-12s %-20s %-11s %8s  %s\n", "Id", "Operation",
+               "Domain", "State", "Elapsed", "Owner");
+    for (i = 0; i < n; i++) {
+        snprintf(id, sizeof(id), "%d.%d", (int)v[i].pid, v[i].id);
+        if (v[i].domid != (uint32_t)INVALID_DOMID)
+            snprintf(dom, sizeof(dom), "%s (%u)",
+                     v[i].label[0] ? v[i].label : "?", v[i].domid);
+        else
+            snprintf(dom, sizeof(dom), "%s",
+                     v[i].label[0] ? v[i].label : "-");
+        printf("%-12s %-12s %-20s %-11s %7.1fs  %d %s\n", id, v[i].verb,
+               dom, v[i].state, (double)v[i].elapsed_ms / 1000,
+               (int)v[i].pid, v[i].cmdline);
+        if (v[i].phase[0])
+            printf("%-12s %s\n", "", v[i].phase);
+        if (!v[i].cancellable && strcmp(v[i].state, "done"))
+            printf("%-12s cannot be cancelled: %s\n", "", v[i].why);
+    }
+    free(v);
+    return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
+}
+
+static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
+{
+    bool as_json = cmd_flag(call, "json") > 0;
+
+    if (cli->interactive && !cmd_flag(call, "all")) {
+        if (as_json)
+            return error("jobs: --json goes with --all"), AXL_EXIT_USAGE;
+        return cmd_jobs_shell(cli);
+    }
+    return cmd_jobs_all(as_json);
+}
+
+static const struct cmd_opt cmd_jobs_opts[] = {
+    { 'a', "all", NULL, "every axl operation on this host, from every axl "
+      "process (the default outside the shell)" },
+    { 0, "json", NULL, "with --all: print them as a JSON array" },
+    { 0 },
+};
+
+const struct cmd_entry cmd_jobs_entry = {
+    .name = "jobs",
+    .summary = "list the shell's jobs, or every axl operation on the host",
+    .usage = "[options]",
+    .opts = cmd_jobs_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = cmd_jobs_run,
+};
+
+/* ---- abort and wait of another process's operation ---- */
+
+/*
+ * Ask the owner of spec's operation to cancel it (verb "abort" or
+ * "force") or to say when it ends ("wait"), and wait for the end.
+ */
+static int cmd_jobs_reach(struct cmd_call *call, const char *cmd,
+                          const char *verb, const char *spec)
+{
+    struct ctl_job one;
+    uint64_t timeout_ms = 0;
+    char last[256];
+    int status = AXL_EXIT_FAIL, r;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (!timeout_ms && strcmp(verb, "wait"))
+        timeout_ms = CMD_ABORT_WAIT_MS;
+    if (cmd_jobs_remote(cmd, spec, &one) < 0)
+        return AXL_EXIT_FAIL;
+    if (strcmp(verb, "wait") && !strcmp(one.state, "done")) {
+        error("%s: %s of '%s' (%d.%d) has already finished", cmd, one.verb,
+              one.label, (int)one.pid, one.id);
+        return AXL_EXIT_FAIL;
+    }
+    r = ctl_request(one.pid, verb, one.id, timeout_ms, &status, last,
+                    sizeof(last));
+    if (r < 0)
+        return AXL_EXIT_FAIL;
+    if (r == 1) {
+        error("%s: %s of '%s' (%d.%d) cannot be cancelled: %s", cmd,
+              one.verb, one.label, (int)one.pid, one.id, last);
+        return AXL_EXIT_FAIL;
+    }
+    if (r == AXL_EXIT_TIMEOUT) {
+        error("%s: %s of '%s' (%d.%d) has not ended after %llu ms", cmd,
+              one.verb, one.label, (int)one.pid, one.id,
+              (unsigned long long)timeout_ms);
+        return AXL_EXIT_TIMEOUT;
+    }
+    if (last[0])
+        note("%d.%d: %s", (int)one.pid, one.id, last);
+    if (!strcmp(verb, "wait"))
+        return status;
+    /* Cancelled: 0; it ended some other way first: 1, and why. */
+    if (status == AXL_EXIT_TIMEOUT || status > AXL_EXIT_SIGNAL)
+        return AXL_EXIT_OK;
+    error("%s: %s of '%s' (%d.%d) had finished before the cancel (status "
+          "%d)", cmd, one.verb, one.label, (int)one.pid, one.id, status);
+    return AXL_EXIT_FAIL;
+}
+
+static int cmd_abort_run(struct cli *cli, struct cmd_call *call)
+{
+    struct job *job;
+    bool force = cmd_flag(call, "force") > 0;
+
+    if (call->argc == 0) {
+        if (!cli->interactive)
+            return error("abort: name the operation (PID.N, as 'jobs' "
+                         "lists, or a domain)"), AXL_EXIT_USAGE;
+        if (!jobs_abort_all(cli, OP_WHY_REQUEST))
+            note("abort: nothing is running to cancel");
+        return AXL_EXIT_OK;
+    }
+    if (!cmd_jobs_is_local(cli, call->argv[0]))
+        return cmd_jobs_reach(call, "abort", force ? "force" : "abort",
+                              call->argv[0]);
+    job = cmd_jobs_local(cli, "abort", call->argv[0]);
+    if (!job)
+        return AXL_EXIT_FAIL;
+    if (job_done(job)) {
+        note("abort: job %%%d has already finished (status %d)",
+             job_id(job), job_status(job));
+        return AXL_EXIT_OK;
+    }
+    job_abort(job, OP_WHY_REQUEST);
+    if (force)
+        job_abort(job, OP_WHY_REQUEST);
+    return AXL_EXIT_OK;
+}
+
+static const struct cmd_opt cmd_abort_opts[] = {
+    { 'f', "force", NULL, "as a second Ctrl-C: abandon the cleanup of a "
+      "half-built domain or device too" },
+    { 0, "timeout", "DURATION", "wait at most DURATION for the outcome "
+      "(default 60s); then exit 124" },
+    { 0 },
+};
+
+const struct cmd_entry cmd_abort_entry = {
+    .name = "abort",
+    .summary = "cancel an operation as its own Ctrl-C would, from any "
+               "terminal",
+    .usage = "[options] [%N | PID.N | <Domain>]",
+    .opts = cmd_abort_opts,
+    .min_args = 0,
+    .max_args = 1,
+    .first_arg = CMD_ARG_JOB,
+    .flags = CMD_F_CHANGES,
+    .run = cmd_abort_run,
+};
+
+static int cmd_wait_run(struct cli *cli, struct cmd_call *call)
+{
+    struct job *job = NULL;
+
+    if (call->argc == 1 && !cmd_jobs_is_local(cli, call->argv[0]))
+        return cmd_jobs_reach(call, "wait", "wait", call->argv[0]);
+    if (!cli->interactive)
+        return error("wait: name the operation (PID.N, as 'jobs' lists, "
+                     "or a domain)"), AXL_EXIT_USAGE;
+    if (cmd_opt(call, "timeout"))
+        return error("wait: --timeout goes with another process's "
+                     "operation"), AXL_EXIT_USAGE;
+    if (call->argc == 1) {
+        job = cmd_jobs_local(cli, "wait", call->argv[0]);
+        if (!job)
+            return AXL_EXIT_FAIL;
+    }
+    return shell_wait(cli, job);
+}
+
+static const struct cmd_opt cmd_wait_opts[] = {
+    { 0, "timeout", "DURATION", "wait at most DURATION; then exit 124 (the "
+      "operation runs on)" },
+    { 0 },
+};
+
+const struct cmd_entry cmd_wait_entry = {
+    .name = "wait",
+    .summary = "wait for an operation to end; its status is wait's",
+    .usage = "[options] [%N | PID.N | <Domain>]",
+    .opts = cmd_wait_opts,
+    .min_args = 0,
+    .max_args = 1,
+    .first_arg = CMD_ARG_JOB,
+    .run = cmd_wait_run,
+};

@@ -1,0 +1,577 @@
+/*
+ * ctl: other axl processes reach this one's jobs, and this one reaches
+ * theirs (see ctl.h for the protocol).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <libxl.h>
+
+#include "../core/journal.h"
+#include "../core/loop.h"
+#include "../core/status.h"
+#include "cli.h"
+#include "ctl.h"
+#include "out.h"
+
+#define CTL_PREFIX "ctl-"
+#define CTL_MSG 1024        /* the longest message either way */
+
+/* A client waiting for a job to end (abort, wait). */
+struct ctl_watch {
+    int fd;
+    int job_id;
+    struct ctl_watch *next;
+};
+
+struct ctl {
+    int fd;                     /* the listening socket, or -1 */
+    bool tried;                 /* listening was tried (once) */
+    struct ctl_watch *watches;
+};
+
+/*
+ * The socket's name, for the exit that skips ctl_close() (a third
+ * signal ends axl at once): per process by nature, as the socket is.
+ */
+static char ctl_path_atexit[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+static void ctl_unlink_atexit(void)
+{
+    if (ctl_path_atexit[0])
+        unlink(ctl_path_atexit);
+}
+
+/* JOURNAL_DIR/ctl-PID in addr; -1 if it does not fit. */
+static int ctl_addr(pid_t pid, struct sockaddr_un *addr)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->sun_family = AF_UNIX;
+    return snprintf(addr->sun_path, sizeof(addr->sun_path), "%s/"
+                    CTL_PREFIX "%d", journal_dir(), (int)pid)
+                   < (int)sizeof(addr->sun_path) ? 0 : -1;
+}
+
+static void ctl_send(int fd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void ctl_send(int fd, const char *fmt, ...)
+{
+    char msg[CTL_MSG];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof(msg))
+        n = sizeof(msg) - 1;
+    /* A client that went away is no matter: nothing waits on it. */
+    if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        return;
+}
+
+static struct job *ctl_find(struct cli *cli, int id)
+{
+    struct job *j;
+
+    for (j = cli->jobs; j; j = job_next(j))
+        if (job_id(j) == id)
+            return j;
+    return NULL;
+}
+
+static const char *ctl_state(struct job *j)
+{
+    if (job_done(j))
+        return "done";
+    switch (op_state(job_op(j))) {
+    case OP_ABORTING:
+        return "cancelling";
+    case OP_CLEANING:
+        return "cleaning up";
+    default:
+        return "running";
+    }
+}
+
+/* Tabs and newlines would break a field: spaces instead. */
+static const char *ctl_field(const char *s, char *buf, size_t len)
+{
+    size_t i;
+
+    snprintf(buf, len, "%s", s ? s : "");
+    for (i = 0; buf[i]; i++)
+        if (buf[i] == '\t' || buf[i] == '\n')
+            buf[i] = ' ';
+    return buf;
+}
+
+/* "list": each job, oldest first, then "end". */
+static void ctl_do_list(struct cli *cli, int fd)
+{
+    struct job *j, *v[256];
+    int n = 0, i;
+
+    for (j = cli->jobs; j && n < (int)(sizeof(v) / sizeof(v[0]));
+         j = job_next(j))
+        v[n++] = j;
+    for (i = n - 1; i >= 0; i--) {
+        struct op *op = job_op(v[i]);
+        const char *no = op_no_cancel(op);
+        char label[128], phase[200], why[128];
+        uint64_t ms = job_done(v[i]) ? 0 : loop_now_ms() -
+                                           job_started_ms(v[i]);
+
+        ctl_send(fd, "job\t%d\t%s\t%llu\t%u\t%s\t%s\t%d\t%s\t%s",
+                 job_id(v[i]), ctl_state(v[i]), (unsigned long long)ms,
+                 op_domid(op), op_verb(op),
+                 ctl_field(op_label(op), label, sizeof(label)), !no,
+                 ctl_field(no, why, sizeof(why)),
+                 ctl_field(job_done(v[i]) ? "" : op_phase(op), phase,
+                           sizeof(phase)));
+    }
+    ctl_send(fd, "end");
+}
+
+static void ctl_drop(struct cli *cli, int fd)
+{
+    struct ctl_watch **pp, *w;
+
+    for (pp = &cli->ctl->watches; (w = *pp); ) {
+        if (w->fd == fd) {
+            *pp = w->next;
+            free(w);
+        } else {
+            pp = &w->next;
+        }
+    }
+    loop_unwatch_fd(cli->lp, fd);
+    close(fd);
+}
+
+static void ctl_said_end(struct cli *cli, int fd, struct job *j)
+{
+    char last[256];
+
+    ctl_send(fd, "done\t%d\t%s", job_status(j),
+             ctl_field(job_last(j), last, sizeof(last)));
+    ctl_drop(cli, fd);
+}
+
+/* "abort N", "force N", "wait N": the answer now, the end later. */
+static void ctl_do_job(struct cli *cli, int fd, const char *verb, int id)
+{
+    struct job *j = ctl_find(cli, id);
+    struct ctl_watch *w;
+    const char *no;
+
+    if (!j) {
+        ctl_send(fd, "no\tno job %d here", id);
+        ctl_drop(cli, fd);
+        return;
+    }
+    if (job_done(j)) {
+        ctl_said_end(cli, fd, j);
+        return;
+    }
+    if (strcmp(verb, "wait")) {
+        if ((no = op_no_cancel(job_op(j)))) {
+            ctl_send(fd, "no\t%s", no);
+            ctl_drop(cli, fd);
+            return;
+        }
+        note("job %d: cancel asked by another axl process%s", id,
+             strcmp(verb, "force") ? "" : " (forced)");
+        /* As the owner's own Ctrl-C: once, and again for a force. */
+        if (!strcmp(verb, "force") && op_state(job_op(j)) == OP_RUNNING)
+            job_abort(j, OP_WHY_REQUEST);
+        job_abort(j, OP_WHY_REQUEST);
+        ctl_send(fd, "ok");
+        if (job_done(j)) {
+            ctl_said_end(cli, fd, j);
+            return;
+        }
+    }
+    w = calloc(1, sizeof(*w));
+    if (!w) {
+        ctl_send(fd, "no\tout of memory");
+        ctl_drop(cli, fd);
+        return;
+    }
+    w->fd = fd;
+    w->job_id = id;
+    w->next = cli->ctl->watches;
+    cli->ctl->watches = w;
+}
+
+/* A client's request, or its going away. */
+static void ctl_on_client(struct loop *lp, int fd, short revents,
+                          void *user)
+{
+    struct cli *cli = user;
+    struct ctl_watch *w;
+    char msg[CTL_MSG], verb[16];
+    ssize_t n;
+    int id;
+
+    (void)lp;
+    for (w = cli->ctl->watches; w; w = w->next)
+        if (w->fd == fd)
+            break;
+    (void)revents;
+    n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0 || w) {
+        /* Gone, or a second request on a watching connection. */
+        ctl_drop(cli, fd);
+        return;
+    }
+    msg[n] = '\0';
+    if (!strcmp(msg, "list")) {
+        ctl_do_list(cli, fd);
+        ctl_drop(cli, fd);
+    } else if (sscanf(msg, "%15s %d", verb, &id) == 2 &&
+               (!strcmp(verb, "abort") || !strcmp(verb, "force") ||
+                !strcmp(verb, "wait"))) {
+        ctl_do_job(cli, fd, verb, id);
+    } else {
+        ctl_send(fd, "no\tunknown request");
+        ctl_drop(cli, fd);
+    }
+}
+
+static void ctl_on_listen(struct loop *lp, int fd, short revents,
+                          void *user)
+{
+    struct cli *cli = user;
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    int c;
+
+    (void)revents;
+    c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c < 0)
+        return;
+    /* Root's alone, as the journal is: nobody else cancels its work. */
+    if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+        cred.uid != 0 || loop_watch_fd(lp, c, POLLIN, ctl_on_client,
+                                       cli) < 0) {
+        close(c);
+        return;
+    }
+}
+
+void ctl_listen(struct cli *cli)
+{
+    struct sockaddr_un addr;
+    char why[300];
+    mode_t old;
+    int fd;
+
+    if (cli->ctl)
+        return;
+    cli->ctl = calloc(1, sizeof(*cli->ctl));
+    if (!cli->ctl)
+        return;
+    cli->ctl->fd = -1;
+    cli->ctl->tried = true;
+    if (journal_dir_untrusted(why, sizeof(why)) ||
+        ctl_addr(getpid(), &addr) < 0)
+        return;     /* the journal says why, where it matters */
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    unlink(addr.sun_path);      /* an earlier process with our pid */
+    old = umask(0077);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(fd, 16) < 0 ||
+        loop_watch_fd(cli->lp, fd, POLLIN, ctl_on_listen, cli) < 0) {
+        umask(old);
+        warn("other axl processes cannot reach this one's jobs: %s",
+             strerror(errno));
+        close(fd);
+        unlink(addr.sun_path);
+        return;
+    }
+    umask(old);
+    cli->ctl->fd = fd;
+    if (!ctl_path_atexit[0]) {
+        snprintf(ctl_path_atexit, sizeof(ctl_path_atexit), "%s",
+                 addr.sun_path);
+        atexit(ctl_unlink_atexit);
+    }
+}
+
+void ctl_close(struct cli *cli)
+{
+    struct ctl_watch *w;
+
+    if (!cli->ctl)
+        return;
+    while ((w = cli->ctl->watches)) {
+        cli->ctl->watches = w->next;
+        loop_unwatch_fd(cli->lp, w->fd);
+        close(w->fd);
+        free(w);
+    }
+    if (cli->ctl->fd >= 0) {
+        loop_unwatch_fd(cli->lp, cli->ctl->fd);
+        close(cli->ctl->fd);
+        ctl_unlink_atexit();
+        ctl_path_atexit[0] = '\0';
+    }
+    free(cli->ctl);
+    cli->ctl = NULL;
+}
+
+void ctl_job_done(struct cli *cli, struct job *job)
+{
+    struct ctl_watch *w, *next;
+
+    if (!cli->ctl)
+        return;
+    for (w = cli->ctl->watches; w; w = next) {
+        next = w->next;
+        if (w->job_id == job_id(job))
+            ctl_said_end(cli, w->fd, job);
+    }
+}
+
+/* ---- the client side ---- */
+
+/* Connect to pid's socket; -1 (errno set) if it cannot be reached. */
+static int ctl_connect(pid_t pid)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (ctl_addr(pid, &addr) < 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int e = errno;
+
+        close(fd);
+        /* Its process was killed: the socket is left for us to remove. */
+        if (e == ECONNREFUSED && kill(pid, 0) < 0 && errno == ESRCH)
+            unlink(addr.sun_path);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* One message into msg (NUL-ended); its length, 0 at the end, -1. */
+static ssize_t ctl_recv(int fd, char *msg, size_t len, int timeout_ms)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    ssize_t n;
+    int r;
+
+    r = poll(&p, 1, timeout_ms);
+    if (r == 0)
+        return -2;          /* the time ran out */
+    if (r < 0)
+        return -1;
+    n = recv(fd, msg, len - 1, 0);
+    if (n >= 0)
+        msg[n] = '\0';
+    return n;
+}
+
+/* The owner's command line, from /proc, its words joined by spaces. */
+static void ctl_cmdline(pid_t pid, char *buf, size_t len)
+{
+    char path[64];
+    ssize_t n, i;
+    int fd;
+
+    buf[0] = '\0';
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    n = read(fd, buf, len - 1);
+    close(fd);
+    if (n <= 0) {
+        buf[0] = '\0';
+        return;
+    }
+    for (i = 0; i < n; i++)
+        if (buf[i] == '\0' || buf[i] == '\n')
+            buf[i] = ' ';
+    while (n > 0 && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+}
+
+/* Split a message's tab-separated fields in place; how many. */
+static int ctl_split(char *msg, char **f, int max)
+{
+    int n = 0;
+
+    while (n < max) {
+        f[n++] = msg;
+        msg = strchr(msg, '\t');
+        if (!msg)
+            break;
+        *msg++ = '\0';
+    }
+    return n;
+}
+
+static int ctl_pid_cmp(const void *a, const void *b)
+{
+    pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+int ctl_list_all(struct ctl_job **v_r)
+{
+    struct ctl_job *v = NULL, *nv;
+    pid_t *pids = NULL, *np;
+    size_t n = 0, cap = 0, npid = 0, i;
+    char why[300], msg[CTL_MSG], *f[10];
+    struct dirent *e;
+    DIR *d;
+
+    *v_r = NULL;
+    if (journal_dir_untrusted(why, sizeof(why)))
+        return error("%s", why);
+    d = opendir(journal_dir());
+    if (!d)
+        return error_errno("cannot read '%s'", journal_dir());
+    while ((e = readdir(d))) {
+        char *end;
+        long pid;
+
+        if (strncmp(e->d_name, CTL_PREFIX, strlen(CTL_PREFIX)))
+            continue;
+        pid = strtol(e->d_name + strlen(CTL_PREFIX), &end, 10);
+        if (*end || pid <= 0 || pid == getpid())
+            continue;
+        np = realloc(pids, (npid + 1) * sizeof(*pids));
+        if (!np)
+            break;
+        pids = np;
+        pids[npid++] = (pid_t)pid;
+    }
+    closedir(d);
+    qsort(pids, npid, sizeof(*pids), ctl_pid_cmp);
+    for (i = 0; i < npid; i++) {
+        char cmdline[200];
+        int fd = ctl_connect(pids[i]);
+
+        if (fd < 0)
+            continue;
+        ctl_cmdline(pids[i], cmdline, sizeof(cmdline));
+        if (send(fd, "list", 4, MSG_NOSIGNAL) < 0) {
+            close(fd);
+            continue;
+        }
+        while (ctl_recv(fd, msg, sizeof(msg), 5000) > 0 &&
+               strcmp(msg, "end")) {
+            struct ctl_job *j;
+
+            if (ctl_split(msg, f, 10) != 10 || strcmp(f[0], "job"))
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                nv = realloc(v, cap * sizeof(*v));
+                if (!nv)
+                    break;
+                v = nv;
+            }
+            j = &v[n++];
+            memset(j, 0, sizeof(*j));
+            j->pid = pids[i];
+            j->id = atoi(f[1]);
+            snprintf(j->state, sizeof(j->state), "%s", f[2]);
+            j->elapsed_ms = strtoull(f[3], NULL, 10);
+            j->domid = (uint32_t)strtoul(f[4], NULL, 10);
+            snprintf(j->verb, sizeof(j->verb), "%s", f[5]);
+            snprintf(j->label, sizeof(j->label), "%s", f[6]);
+            j->cancellable = atoi(f[7]) != 0;
+            snprintf(j->why, sizeof(j->why), "%s", f[8]);
+            snprintf(j->phase, sizeof(j->phase), "%s", f[9]);
+            snprintf(j->cmdline, sizeof(j->cmdline), "%s", cmdline);
+        }
+        close(fd);
+    }
+    free(pids);
+    *v_r = v;
+    return (int)n;
+}
+
+int ctl_request(pid_t pid, const char *verb, int id, uint64_t timeout_ms,
+                int *status_r, char *last, size_t len)
+{
+    uint64_t end = timeout_ms ? loop_now_ms() + timeout_ms : 0, now;
+    char msg[CTL_MSG], *f[3];
+    ssize_t n;
+    int fd, nf, r = -1;
+
+    last[0] = '\0';
+    fd = ctl_connect(pid);
+    if (fd < 0)
+        return error_errno("cannot reach axl process %d", (int)pid);
+    snprintf(msg, sizeof(msg), "%s %d", verb, id);
+    if (send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0) {
+        error_errno("cannot reach axl process %d", (int)pid);
+        goto out;
+    }
+    for (;;) {
+        now = loop_now_ms();
+        if (end && now >= end) {
+            r = AXL_EXIT_TIMEOUT;
+            goto out;
+        }
+        n = ctl_recv(fd, msg, sizeof(msg), end ? (int)(end - now) : -1);
+        if (n == -2) {
+            r = AXL_EXIT_TIMEOUT;
+            goto out;
+        }
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            error("axl process %d went away before job %d ended", (int)pid,
+                  id);
+            goto out;
+        }
+        if (!strcmp(msg, "ok"))
+            continue;
+        nf = ctl_split(msg, f, 3);
+        if (nf >= 2 && !strcmp(f[0], "no")) {
+            snprintf(last, len, "%s", f[1]);
+            r = 1;
+            goto out;
+        }
+        if (nf == 3 && !strcmp(f[0], "done")) {
+            *status_r = atoi(f[1]);
+            snprintf(last, len, "%s", f[2]);
+            r = 0;
+            goto out;
+        }
+    }
+out:
+    close(fd);
+    return r;
+}
