@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/status.h"
 #include "cmd.h"
@@ -51,8 +52,8 @@ static bool cmd_jobs_is_local(struct cli *cli, const char *spec)
  * (its name, or its id outside the shell) one operation acts on.  0, or
  * -1 after reporting (none, or several: each is listed).
  */
-static int cmd_jobs_remote(const char *cmd, const char *spec,
-                           struct ctl_job *one)
+static int cmd_jobs_remote(struct cli *cli, const char *cmd,
+                           const char *spec, struct ctl_job *one)
 {
     struct ctl_job *v;
     unsigned long pid, id, domid;
@@ -60,7 +61,7 @@ static int cmd_jobs_remote(const char *cmd, const char *spec,
     char pidtext[16];
     int n, i, found = -1, count = 0;
 
-    n = ctl_list_all(&v);
+    n = ctl_list_all(cli, &v);
     if (n < 0)
         return -1;
     if (dot && (size_t)(dot - spec) < sizeof(pidtext)) {
@@ -177,15 +178,15 @@ static int cmd_jobs_shell(struct cli *cli)
     return out_flush_stdout() < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
 }
 
-/* Every other axl process's operations (this one's own: a shell's). */
-static int cmd_jobs_all(bool as_json)
+/* Every axl operation on the host, this process's own first. */
+static int cmd_jobs_all(struct cli *cli, bool as_json)
 {
     struct ctl_job *v;
     struct json j;
     char id[32], dom[160];
     int n, i;
 
-    n = ctl_list_all(&v);
+    n = ctl_list_all(cli, &v);
     if (n < 0)
         return AXL_EXIT_FAIL;
     if (as_json) {
@@ -248,7 +249,7 @@ static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
             return error("jobs: --json goes with --all"), AXL_EXIT_USAGE;
         return cmd_jobs_shell(cli);
     }
-    return cmd_jobs_all(as_json);
+    return cmd_jobs_all(cli, as_json);
 }
 
 static const struct cmd_opt cmd_jobs_opts[] = {
@@ -268,14 +269,43 @@ const struct cmd_entry cmd_jobs_entry = {
     .run = cmd_jobs_run,
 };
 
-/* ---- abort and wait of another process's operation ---- */
+/* ---- abort and wait ---- */
+
+/* Cancel the shell's job spec names (force: as a second Ctrl-C). */
+static int cmd_abort_local(struct cli *cli, const char *spec, bool force)
+{
+    struct job *job = cmd_jobs_local(cli, "abort", spec);
+
+    if (!job)
+        return AXL_EXIT_FAIL;
+    if (job_done(job)) {
+        note("abort: job %%%d has already finished (status %d)",
+             job_id(job), job_status(job));
+        return AXL_EXIT_OK;
+    }
+    job_abort(job, OP_WHY_REQUEST);
+    if (force)
+        job_abort(job, OP_WHY_REQUEST);
+    return AXL_EXIT_OK;
+}
+
+/* Wait for the shell's job spec names (NULL: every job). */
+static int cmd_wait_local(struct cli *cli, const char *spec)
+{
+    struct job *job = NULL;
+
+    if (spec && !(job = cmd_jobs_local(cli, "wait", spec)))
+        return AXL_EXIT_FAIL;
+    return shell_wait(cli, job);
+}
 
 /*
  * Ask the owner of spec's operation to cancel it (verb "abort" or
  * "force") or to say when it ends ("wait"), and wait for the end.
  */
-static int cmd_jobs_reach(struct cmd_call *call, const char *cmd,
-                          const char *verb, const char *spec)
+static int cmd_jobs_reach(struct cli *cli, struct cmd_call *call,
+                          const char *cmd, const char *verb,
+                          const char *spec)
 {
     struct ctl_job one;
     uint64_t timeout_ms = 0;
@@ -286,8 +316,17 @@ static int cmd_jobs_reach(struct cmd_call *call, const char *cmd,
         return AXL_EXIT_USAGE;
     if (!timeout_ms && strcmp(verb, "wait"))
         timeout_ms = CMD_ABORT_WAIT_MS;
-    if (cmd_jobs_remote(cmd, spec, &one) < 0)
+    if (cmd_jobs_remote(cli, cmd, spec, &one) < 0)
         return AXL_EXIT_FAIL;
+    /* The shell's own job, named as others name it: act on it here. */
+    if (one.pid == getpid()) {
+        char own[16];
+
+        snprintf(own, sizeof(own), "%%%d", one.id);
+        return strcmp(verb, "wait") ? cmd_abort_local(cli, own,
+                                                      !strcmp(verb, "force"))
+                                    : cmd_wait_local(cli, own);
+    }
     if (strcmp(verb, "wait") && !strcmp(one.state, "done")) {
         error("%s: %s of '%s' (%d.%d) has already finished", cmd, one.verb,
               one.label, (int)one.pid, one.id);
@@ -322,7 +361,6 @@ static int cmd_jobs_reach(struct cmd_call *call, const char *cmd,
 
 static int cmd_abort_run(struct cli *cli, struct cmd_call *call)
 {
-    struct job *job;
     bool force = cmd_flag(call, "force") > 0;
 
     if (call->argc == 0) {
@@ -334,20 +372,9 @@ static int cmd_abort_run(struct cli *cli, struct cmd_call *call)
         return AXL_EXIT_OK;
     }
     if (!cmd_jobs_is_local(cli, call->argv[0]))
-        return cmd_jobs_reach(call, "abort", force ? "force" : "abort",
+        return cmd_jobs_reach(cli, call, "abort", force ? "force" : "abort",
                               call->argv[0]);
-    job = cmd_jobs_local(cli, "abort", call->argv[0]);
-    if (!job)
-        return AXL_EXIT_FAIL;
-    if (job_done(job)) {
-        note("abort: job %%%d has already finished (status %d)",
-             job_id(job), job_status(job));
-        return AXL_EXIT_OK;
-    }
-    job_abort(job, OP_WHY_REQUEST);
-    if (force)
-        job_abort(job, OP_WHY_REQUEST);
-    return AXL_EXIT_OK;
+    return cmd_abort_local(cli, call->argv[0], force);
 }
 
 static const struct cmd_opt cmd_abort_opts[] = {
@@ -373,22 +400,15 @@ const struct cmd_entry cmd_abort_entry = {
 
 static int cmd_wait_run(struct cli *cli, struct cmd_call *call)
 {
-    struct job *job = NULL;
-
     if (call->argc == 1 && !cmd_jobs_is_local(cli, call->argv[0]))
-        return cmd_jobs_reach(call, "wait", "wait", call->argv[0]);
+        return cmd_jobs_reach(cli, call, "wait", "wait", call->argv[0]);
     if (!cli->interactive)
         return error("wait: name the operation (PID.N, as 'jobs' lists, "
                      "or a domain)"), AXL_EXIT_USAGE;
     if (cmd_opt(call, "timeout"))
         return error("wait: --timeout goes with another process's "
                      "operation"), AXL_EXIT_USAGE;
-    if (call->argc == 1) {
-        job = cmd_jobs_local(cli, "wait", call->argv[0]);
-        if (!job)
-            return AXL_EXIT_FAIL;
-    }
-    return shell_wait(cli, job);
+    return cmd_wait_local(cli, call->argc ? call->argv[0] : NULL);
 }
 
 static const struct cmd_opt cmd_wait_opts[] = {

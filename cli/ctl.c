@@ -118,30 +118,52 @@ static const char *ctl_field(const char *s, char *buf, size_t len)
     return buf;
 }
 
+/* What the owner says of one of its jobs, as a client reads it. */
+static void ctl_fill(struct job *j, struct ctl_job *c)
+{
+    struct op *op = job_op(j);
+    const char *no = op_no_cancel(op);
+
+    memset(c, 0, sizeof(*c));
+    c->pid = getpid();
+    c->id = job_id(j);
+    c->domid = op_domid(op);
+    snprintf(c->state, sizeof(c->state), "%s", ctl_state(j));
+    c->elapsed_ms = job_done(j) ? 0 : loop_now_ms() - job_started_ms(j);
+    snprintf(c->verb, sizeof(c->verb), "%s", op_verb(op));
+    ctl_field(op_label(op), c->label, sizeof(c->label));
+    c->cancellable = !no;
+    ctl_field(no, c->why, sizeof(c->why));
+    ctl_field(job_done(j) ? "" : op_phase(op), c->phase, sizeof(c->phase));
+}
+
+/* This process's jobs, oldest first, into v (room for max); how many. */
+static int ctl_own(struct cli *cli, struct ctl_job *v, int max)
+{
+    struct job *j;
+    int n = 0, i;
+
+    for (j = cli->jobs; j; j = job_next(j))
+        n++;
+    if (n > max)
+        n = max;
+    /* cli->jobs is newest first. */
+    for (i = n - 1, j = cli->jobs; j && i >= 0; j = job_next(j))
+        ctl_fill(j, &v[i--]);
+    return n;
+}
+
 /* "list": each job, oldest first, then "end". */
 static void ctl_do_list(struct cli *cli, int fd)
 {
-    struct job *j, *v[256];
-    int n = 0, i;
+    struct ctl_job v[256];
+    int n = ctl_own(cli, v, 256), i;
 
-    for (j = cli->jobs; j && n < (int)(sizeof(v) / sizeof(v[0]));
-         j = job_next(j))
-        v[n++] = j;
-    for (i = n - 1; i >= 0; i--) {
-        struct op *op = job_op(v[i]);
-        const char *no = op_no_cancel(op);
-        char label[128], phase[200], why[128];
-        uint64_t ms = job_done(v[i]) ? 0 : loop_now_ms() -
-                                           job_started_ms(v[i]);
-
+    for (i = 0; i < n; i++)
         ctl_send(fd, "job\t%d\t%s\t%llu\t%u\t%s\t%s\t%d\t%s\t%s",
-                 job_id(v[i]), ctl_state(v[i]), (unsigned long long)ms,
-                 op_domid(op), op_verb(op),
-                 ctl_field(op_label(op), label, sizeof(label)), !no,
-                 ctl_field(no, why, sizeof(why)),
-                 ctl_field(job_done(v[i]) ? "" : op_phase(op), phase,
-                           sizeof(phase)));
-    }
+                 v[i].id, v[i].state, (unsigned long long)v[i].elapsed_ms,
+                 v[i].domid, v[i].verb, v[i].label, v[i].cancellable,
+                 v[i].why, v[i].phase);
     ctl_send(fd, "end");
 }
 
@@ -444,7 +466,7 @@ static int ctl_pid_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int ctl_list_all(struct ctl_job **v_r)
+int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
 {
     struct ctl_job *v = NULL, *nv;
     pid_t *pids = NULL, *np;
@@ -476,6 +498,20 @@ int ctl_list_all(struct ctl_job **v_r)
     }
     closedir(d);
     qsort(pids, npid, sizeof(*pids), ctl_pid_cmp);
+    /* Its own jobs (a shell's): from its list, not through its socket. */
+    if (cli->jobs) {
+        int own = 0;
+        struct job *j;
+
+        for (j = cli->jobs; j; j = job_next(j))
+            own++;
+        v = calloc(own, sizeof(*v));
+        if (v) {
+            n = cap = (size_t)ctl_own(cli, v, own);
+            for (i = 0; i < n; i++)
+                ctl_cmdline(getpid(), v[i].cmdline, sizeof(v[i].cmdline));
+        }
+    }
     for (i = 0; i < npid; i++) {
         char cmdline[200];
         int fd = ctl_connect(pids[i]);

@@ -54,11 +54,11 @@ struct ctl_job {
 };
 
 /*
- * Every job of every other axl process on this host (never this
- * process's own), in *v_r (free()), oldest process first.  Returns how
- * many, or -1 after reporting (the journal directory is not root's).
+ * Every job of every axl process on this host, this one's (a shell's)
+ * first, then the others' by pid, in *v_r (free()).  Returns how many,
+ * or -1 after reporting (the journal directory is not root's).
  */
-int ctl_list_all(struct ctl_job **v_r);
+int ctl_list_all(struct cli *cli, struct ctl_job **v_r);
 
 /*
  * Send "VERB ID" to pid's process and wait (at most timeout_ms; 0: no
