@@ -1,14 +1,16 @@
 /*
- * cmd_jobs: jobs, abort and wait.  In the shell they act on its own jobs
+ * cmd_jobs: jobs, abort, wait, and await (a domain's state).  In the shell they act on its own jobs
  * (%N); with --all, or outside the shell, on every axl operation on
  * this host, whichever process runs it (ctl.c): PID.N names job N of
  * axl process PID, and a domain names the operations acting on it.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/dom.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "ctl.h"
@@ -426,4 +428,96 @@ const struct cmd_entry cmd_wait_entry = {
     .max_args = 1,
     .first_arg = CMD_ARG_JOB,
     .run = cmd_wait_run,
+};
+
+/* ---- await: a domain reaches a state ---- */
+
+enum cmd_await { CMD_AWAIT_GONE, CMD_AWAIT_RUNNING, CMD_AWAIT_SHUTDOWN };
+
+/*
+ * Whether the domain spec names is in the state awaited; a domain that
+ * does not exist (yet, or any more) is gone, and shut down too.
+ */
+static bool cmd_await_reached(libxl_ctx *ctx, const char *spec,
+                              enum cmd_await until)
+{
+    libxl_dominfo info;
+    uint32_t domid;
+    bool r;
+
+    if (dom_resolve(ctx, spec, &domid))
+        return until != CMD_AWAIT_RUNNING;
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(ctx, &info, domid)) {
+        libxl_dominfo_dispose(&info);
+        return until != CMD_AWAIT_RUNNING;
+    }
+    switch (until) {
+    case CMD_AWAIT_RUNNING:
+        r = (info.running || info.blocked) && !info.paused &&
+            !info.shutdown && !info.dying;
+        break;
+    case CMD_AWAIT_SHUTDOWN:
+        r = info.shutdown || info.dying;
+        break;
+    default:
+        r = false;
+        break;
+    }
+    libxl_dominfo_dispose(&info);
+    return r;
+}
+
+static int cmd_await_run(struct cli *cli, struct cmd_call *call)
+{
+    static const char *const names[] = { "gone", "running", "shutdown" };
+    const char *until = cmd_opt(call, "until");
+    uint64_t timeout_ms = 0, end;
+    enum cmd_await u;
+    libxl_ctx *ctx;
+
+    if (cmd_timeout_opt(call, &timeout_ms) < 0)
+        return AXL_EXIT_USAGE;
+    if (!until)
+        return error("await: --until=gone|running|shutdown is needed"),
+               AXL_EXIT_USAGE;
+    for (u = CMD_AWAIT_GONE; u <= CMD_AWAIT_SHUTDOWN; u++)
+        if (!strcmp(until, names[u]))
+            break;
+    if (u > CMD_AWAIT_SHUTDOWN)
+        return error("await: invalid value '%s' for --until (gone, running "
+                     "or shutdown)", until), AXL_EXIT_USAGE;
+    ctx = cli_libxl(cli);
+    if (!ctx)
+        return AXL_EXIT_FAIL;
+    /* A look every 100 ms costs a hypercall, no xenstore: Ctrl-C ends it. */
+    end = timeout_ms ? loop_now_ms() + timeout_ms : 0;
+    while (!cmd_await_reached(ctx, call->argv[0], u)) {
+        if (end && loop_now_ms() >= end) {
+            error("await: domain '%s' is not %s after %llu ms",
+                  call->argv[0], names[u], (unsigned long long)timeout_ms);
+            return AXL_EXIT_TIMEOUT;
+        }
+        poll(NULL, 0, 100);
+    }
+    return AXL_EXIT_OK;
+}
+
+static const struct cmd_opt cmd_await_opts[] = {
+    { 'u', "until", "STATE", "gone, running or shutdown", NULL,
+      "gone|running|shutdown" },
+    { 0, "timeout", "DURATION", "wait at most DURATION; then exit 124" },
+    { 0 },
+};
+
+const struct cmd_entry cmd_await_entry = {
+    .name = "await",
+    .summary = "wait until a domain is gone, running or shut down (for "
+               "scripts)",
+    .usage = "--until=STATE [options] <Domain>",
+    .opts = cmd_await_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .first_arg = CMD_ARG_DOMAIN,
+    .run = cmd_await_run,
 };

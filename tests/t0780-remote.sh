@@ -233,6 +233,27 @@ fi
 kill -9 $(fixture_procs) 2>/dev/null
 clean_domains
 
+# ---- await: a domain's state, for scripts ----
+A=r-aw
+sed -e "s/^name = .*/name = \"$A\"/" "$G/pv.cfg" >"$tmp/$A.cfg"
+axl await --until=gone "$A"
+is "$?" 0 "await --until=gone of no such domain: 0 at once"
+axl create -q -p "$tmp/$A.cfg"
+axl await --until=running --timeout=1s "$A" 2>"$tmp/aw"; st=$?
+is "$st" 124 "await --until=running of a paused domain: 124 on --timeout"
+like "$(cat "$tmp/aw")" "is not running after 1000 ms" "  and says so"
+axl unpause "$A"
+ok "await --until=running once it runs" \
+    axl await --until=running --timeout=10s "$A"
+(sleep 0.5; xl destroy "$A") &
+ok "await --until=gone once xl destroys it" \
+    axl await --until=gone --timeout=30s "$A"
+wait
+out=$(axl await --until=soon "$A" 2>&1); st=$?
+is "$st:$out" "2:axl: await: invalid value 'soon' for --until (gone, \
+running or shutdown)" "await of a bad state: one line, exit 2"
+clean_domains
+
 # ---- a socket a SIGKILLed process left ----
 start hang-hotplug
 if wait_for 60 in_phase hang-hotplug; then

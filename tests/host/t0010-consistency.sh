@@ -97,8 +97,8 @@ for c in $cmds; do
     help=$("$AXL" help "$c")
     case $help in *--timeout*) ;; *) continue ;; esac
     case $help in *--dry-run*) continue ;; esac
-    # wait's --timeout bounds a wait, not an operation: it changes nothing.
-    [ "$c" = wait ] && continue
+    # wait's and await's --timeout bound a wait: they change nothing.
+    case $c in wait|await) continue ;; esac
     # one word per <Arg> in its usage line
     args=$(printf '%s\n' "$help" | head -1 | grep -o '<[^>]*>' | sed 's/.*/d/')
     err=$("$AXL" -N "$c" $args 2>&1 >/dev/null); rc=$?
