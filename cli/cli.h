@@ -144,6 +144,12 @@ int job_status(const struct job *job);
 int job_id(const struct job *job);
 /* The last message its op said ("... cancelled; nothing is left"). */
 const char *job_last(const struct job *job);
+/*
+ * Who asked for the job's cancel when no signal did ("axl abort, pid
+ * 4242"), for the record of finished operations; the first one counts.
+ */
+void job_set_canceller(struct job *job, const char *who);
+const char *job_canceller(const struct job *job);
 const char *job_cmdline(const struct job *job);
 bool job_background(const struct job *job);
 uint64_t job_started_ms(const struct job *job);

@@ -245,6 +245,16 @@ static int cmd_jobs_all(struct cli *cli, bool as_json)
 static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
 {
     bool as_json = cmd_flag(call, "json") > 0;
+    unsigned long count = 20;
+
+    if (cmd_opt(call, "count") &&
+        parse_uint(cmd_opt(call, "count"), 1000000, &count) < 0)
+        return error("jobs: invalid value '%s' for --count (a number; 0: "
+                     "all)", cmd_opt(call, "count")), AXL_EXIT_USAGE;
+    if (cmd_flag(call, "done"))
+        return ctl_show_done((int)count, as_json);
+    if (cmd_opt(call, "count"))
+        return error("jobs: --count goes with --done"), AXL_EXIT_USAGE;
 
     if (cli->interactive && !cmd_flag(call, "all")) {
         if (as_json)
@@ -257,7 +267,11 @@ static int cmd_jobs_run(struct cli *cli, struct cmd_call *call)
 static const struct cmd_opt cmd_jobs_opts[] = {
     { 'a', "all", NULL, "every axl operation on this host, from every axl "
       "process (the default outside the shell)" },
-    { 0, "json", NULL, "with --all: print them as a JSON array" },
+    { 'd', "done", NULL, "the last finished operations on this host: "
+      "outcome, who cancelled, time in each phase, bytes for a stream" },
+    { 'n', "count", "N", "with --done: the last N (default 20; 0: all "
+      "the record keeps)" },
+    { 0, "json", NULL, "with --all or --done: a JSON array" },
     { 0 },
 };
 
@@ -285,6 +299,8 @@ static int cmd_abort_local(struct cli *cli, const char *spec, bool force)
              job_id(job), job_status(job));
         return AXL_EXIT_OK;
     }
+    job_set_canceller(job, force ? "abort --force in the shell"
+                                 : "abort in the shell");
     job_abort(job, OP_WHY_REQUEST);
     if (force)
         job_abort(job, OP_WHY_REQUEST);

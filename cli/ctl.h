@@ -35,8 +35,18 @@ struct job;
 void ctl_listen(struct cli *cli);
 /* Stop listening and remove the socket (the process ends). */
 void ctl_close(struct cli *cli);
-/* A job has ended: its watchers (abort, wait) hear how. */
+/*
+ * A job has ended: its watchers (abort, wait) hear how, and the record
+ * of finished operations (/var/lib/axl/done, or AXL_STATE_DIR/done: one
+ * JSON line each, root's, 0600; past 256 KiB it becomes done.1) gains
+ * its line.
+ */
 void ctl_job_done(struct cli *cli, struct job *job);
+/*
+ * `jobs --done`: the last count finished operations (0: all the record
+ * keeps), as a table or a JSON array.  The status of the command.
+ */
+int ctl_show_done(int count, bool as_json);
 
 /* One job of another process, as its owner says it (`list`). */
 struct ctl_job {

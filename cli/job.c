@@ -31,6 +31,7 @@ struct job {
     bool done;
     bool finishing;         /* its op ended; its done_fn's work has not */
     char last[256];         /* the op's last message, for ctl's watchers */
+    char canceller[96];     /* who asked for the cancel, if not a signal */
     int status;
     struct job *next;
 };
@@ -300,6 +301,13 @@ int job_run(struct job *job, uint64_t timeout_ms)
 
 bool job_done(const struct job *job) { return job->done; }
 const char *job_last(const struct job *job) { return job->last; }
+const char *job_canceller(const struct job *job) { return job->canceller; }
+
+void job_set_canceller(struct job *job, const char *who)
+{
+    if (!job->canceller[0])
+        snprintf(job->canceller, sizeof(job->canceller), "%s", who);
+}
 int job_status(const struct job *job) { return job->status; }
 struct cli *job_cli(struct job *job) { return job->cli; }
 int job_id(const struct job *job) { return job->id; }
@@ -357,6 +365,8 @@ int jobs_abort_all(struct cli *cli, int why)
     for (j = cli->jobs; j; j = j->next) {
         if (j->done)
             continue;
+        if (why == OP_WHY_REQUEST)
+            job_set_canceller(j, "abort in the shell");
         op_abort(j->op, why);
         n++;
     }

@@ -248,6 +248,48 @@ static void op_journal(struct op *op)
     journal_write(op->lp, jr);
 }
 
+/* Short names of the phases, for the record of a finished op. */
+static const char *const op_phase_keys[OP_PHASE_N] = {
+    [OP_PHASE_MAIN] = "main", [OP_PHASE_UNPAUSE] = "unpause",
+    [OP_PHASE_TRIGGER] = "trigger", [OP_PHASE_WAIT] = "wait",
+    [OP_PHASE_CONSOLE] = "console", [OP_PHASE_LOCK] = "lock",
+    [OP_PHASE_BALLOON] = "balloon", [OP_PHASE_SAVE_CONFIG] = "config",
+    [OP_PHASE_SAVE_PAUSE] = "pause", [OP_PHASE_SAVE_RESUME] = "resume",
+    [OP_PHASE_SAVE_DESTROY] = "destroy", [OP_PHASE_MIG_BANNER] = "banner",
+    [OP_PHASE_MIG_READY] = "target-build", [OP_PHASE_MIG_REPORT] = "report",
+    [OP_PHASE_MIG_BACK] = "back", [OP_PHASE_MIG_END] = "target-end",
+    [OP_PHASE_MIG_GO] = "go-ahead", [OP_PHASE_MIG_DRAIN] = "drain",
+};
+
+/* The time since the op entered its phase counts toward that phase. */
+static void op_phase_count(struct op *op)
+{
+    uint64_t now = loop_now_ms();
+
+    if (op->t_phase_in && now > op->t_phase_in)
+        op->phase_ms[op->phase] += (uint32_t)(now - op->t_phase_in);
+    op->t_phase_in = now;
+}
+
+void op_phase_to(struct op *op, enum op_phase ph)
+{
+    op_phase_count(op);
+    op->phase = ph;
+}
+
+int op_phase_times(const struct op *op, const char **keys, uint32_t *ms,
+                   int max)
+{
+    int i, n = 0;
+
+    for (i = 0; i < OP_PHASE_N && n < max; i++)
+        if (op->phase_ms[i]) {
+            keys[n] = op_phase_keys[i];
+            ms[n++] = op->phase_ms[i];
+        }
+    return n;
+}
+
 int op_start(struct op *op)
 {
     if (!op->label && op_has(op, OPK_BUILD) && op->config.c_info.name)
@@ -256,6 +298,7 @@ int op_start(struct op *op)
         op->label = strdup("?");
     op->state = OP_RUNNING;
     op->phase = OP_PHASE_MAIN;
+    op->t_phase_in = loop_now_ms();
     op->t_start = loop_now_ns();
     loop_busy(op->lp, +1);
     snprintf(op->phase_text, sizeof(op->phase_text), "waiting on libxl");
@@ -338,6 +381,7 @@ void op_finish(struct op *op, enum op_result result)
         loop_timer_cancel(op->lp, op->tick);
         op->tick = NULL;
     }
+    op_phase_count(op);     /* the last phase's time */
     op->phase_text[0] = '\0';
     journal_remove(op->lp, &op->jr);
     if (op->deathw) {

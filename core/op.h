@@ -350,6 +350,18 @@ const char *op_left(struct op *op, char *buf, size_t len);
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /*
+ * What the stream of a finished save, migration or restore carried, in
+ * bytes; 0 for another op.
+ */
+uint64_t op_stream_total(const struct op *op);
+/*
+ * The time a finished op spent in each of its phases, in ms, each phase
+ * it was in once, by a short name ("main", "balloon", "resume", ...),
+ * into keys and ms (room for max).  Returns how many.
+ */
+int op_phase_times(const struct op *op, const char **keys, uint32_t *ms,
+                   int max);
+/*
  * Why a cancel of the op would be refused now, in words (past a
  * migration's go-ahead: the target may run the guest), or NULL if it
  * would be taken.

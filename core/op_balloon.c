@@ -219,7 +219,7 @@ static void op_balloon_step(struct op *op)
             return;
         }
         b->locked = true;
-        op->phase = OP_PHASE_BALLOON;
+        op_phase_to(op, OP_PHASE_BALLOON);
         b->t_balloon_ms = b->t_progress_ms = now;
         r = libxl_domain_need_memory(ctx, &op->config, INVALID_DOMID,
                                      &b->need_kb);
@@ -244,7 +244,7 @@ static void op_balloon_step(struct op *op)
         b->reserved_kb = b->need_kb;
         b->next = led->list;
         led->list = op;
-        op->phase = OP_PHASE_MAIN;
+        op_phase_to(op, OP_PHASE_MAIN);
         op_launch(op);
         return;
     }
@@ -287,7 +287,7 @@ static void op_balloon_step(struct op *op)
 
 int op_balloon_start(struct op *op)
 {
-    op->phase = OP_PHASE_LOCK;
+    op_phase_to(op, OP_PHASE_LOCK);
     op_balloon_step(op);
     return op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
 }

@@ -135,7 +135,7 @@ static void op_console_stop_wait(struct op *op)
 static void op_console_go(struct op *op)
 {
     op_console_stop_wait(op);
-    op->phase = OP_PHASE_UNPAUSE;
+    op_phase_to(op, OP_PHASE_UNPAUSE);
     op_launch(op);
 }
 
@@ -155,7 +155,7 @@ static void op_console_wait(struct op *op)
 {
     struct op_create_state *cs = OP_CREATE_ST(op);
 
-    op->phase = OP_PHASE_CONSOLE;
+    op_phase_to(op, OP_PHASE_CONSOLE);
     cs->console_timer = loop_timer_add(op->lp, OP_CONSOLE_WAIT_MS,
                                        op_console_timeout, op);
     if (!cs->console_timer)
@@ -242,7 +242,7 @@ static void op_create_built(struct op *op, int rc)
             op_console_wait(op);
             return;
         }
-        op->phase = OP_PHASE_UNPAUSE;
+        op_phase_to(op, OP_PHASE_UNPAUSE);
         op_launch(op);
         return;
     }

@@ -48,6 +48,7 @@ enum op_phase {
     OP_PHASE_MIG_END,     /* migrate: the target's command ends */
     OP_PHASE_MIG_GO,      /* incoming: built, paused; the go-ahead */
     OP_PHASE_MIG_DRAIN,   /* incoming: failed; the sender's last words */
+    OP_PHASE_N
 };
 
 
@@ -140,6 +141,8 @@ struct op {
     char phase_text[160];     /* op_phase() */
     uint64_t t_phase;         /* when it began (ms) */
     enum op_phase tick_phase; /* op->phase at the last tick */
+    uint64_t t_phase_in;      /* when op->phase was entered (ms) */
+    uint32_t phase_ms[OP_PHASE_N];  /* time spent in each, so far */
     char cancel_phase[200];   /* "during X (after N s)", at the cancel */
     uint32_t seen_domid;      /* a create's domain, once seen by name */
     struct loop_timer *tick;
@@ -177,6 +180,8 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
 
 /* Whether the op's kind has one of flags (OPK_*). */
 bool op_has(const struct op *op, unsigned flags);
+/* The op enters phase ph; the time spent in the one it leaves counts. */
+void op_phase_to(struct op *op, enum op_phase ph);
 /* The ao of the op's phase has completed (a libxl ao callback). */
 void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 /* What the op acts on, its device joined by prep ("to", "from"). */

@@ -132,7 +132,7 @@ static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
                          enum migrate_msg m, migrate_wait_fn *fn)
 {
     op_mig_stop_wait(op);
-    op->phase = ph;
+    op_phase_to(op, ph);
     op->mig->wait = migrate_wait_new(op->lp, fd, m, fn, op);
     if (!op->mig->wait) {
         op_note(op, OP_NOTE_ERROR, "cannot wait for the %s: out of memory",
@@ -367,7 +367,7 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         if (op->jr.path[0])
             journal_write(op->lp, &op->jr);
         testpoint("send-reported");
-        op->phase = OP_PHASE_SAVE_DESTROY;
+        op_phase_to(op, OP_PHASE_SAVE_DESTROY);
         op_launch(op);
         return;
     }
@@ -519,7 +519,7 @@ bool op_mig_finish(struct op *op, enum op_result result)
             op_mig_child_said(op);
             return false;
         }
-        op->phase = OP_PHASE_MIG_END;
+        op_phase_to(op, OP_PHASE_MIG_END);
         op->state = OP_RUNNING;
         if (result != OP_RESULT_OK) {
             /* Nothing more to say to the target: end its command now. */
@@ -555,7 +555,7 @@ bool op_mig_finish(struct op *op, enum op_result result)
         return false;
     /* Let the sender send its go-ahead, or end, before we go. */
     op->mig->result = result;
-    op->phase = OP_PHASE_MIG_DRAIN;
+    op_phase_to(op, OP_PHASE_MIG_DRAIN);
     op->mig->wait = migrate_wait_new(op->lp, op_stream_fd(op), MIGRATE_GO,
                                      op_mig_drained, op);
     if (!op->mig->wait)
@@ -658,7 +658,7 @@ static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
         op_finish(op, OP_RESULT_OK);
         return;
     }
-    op->phase = OP_PHASE_UNPAUSE;
+    op_phase_to(op, OP_PHASE_UNPAUSE);
     op_launch(op);
 }
 

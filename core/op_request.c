@@ -80,7 +80,7 @@ static void op_req_wait(struct op *op)
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
-    op->phase = OP_PHASE_WAIT;
+    op_phase_to(op, OP_PHASE_WAIT);
     /*
      * libxl checks a new watcher only when @releaseDomain fires next: a
      * domain already down would never be reported.  Look once now.
@@ -119,7 +119,7 @@ static void op_req_done(struct op *op, int rc)
         }
         op_note(op, OP_NOTE_PROGRESS, "%s has no PV drivers: pressing its "
                 "ACPI %s button", d, button);
-        op->phase = OP_PHASE_TRIGGER;
+        op_phase_to(op, OP_PHASE_TRIGGER);
         op_launch(op);
         return;
     }

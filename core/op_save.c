@@ -63,6 +63,8 @@ struct op_save_state {
     pid_t stream_pid;         /* and by which helper */
     uint64_t stream_bytes0;   /* what was there when the stream began */
     uint64_t t_stream_ms;     /* when the stream began */
+    bool ended;               /* the op ended: final_bytes holds */
+    uint64_t final_bytes;     /* what the stream carried, in all */
 };
 
 /* The op's stream and file, made with no descriptor if it has none. */
@@ -134,6 +136,11 @@ void op_stream_close(struct op *op)
 /* The op ends: a descriptor it owns is closed (a kind's finish, last). */
 void op_stream_fd_end(struct op *op)
 {
+    /* What it carried, while the file can still say. */
+    if (op->save && !op->save->ended) {
+        op->save->final_bytes = op_stream_bytes(op);
+        op->save->ended = true;
+    }
     if (op->save && op->save->own_fd && op->save->fd >= 0) {
         close(op->save->fd);
         op->save->fd = -1;
@@ -409,7 +416,7 @@ static void op_save_abort_poll(struct loop *lp, void *user)
 void op_save_undo(struct op *op)
 {
     op->save->undo = true;
-    op->phase = OP_PHASE_SAVE_RESUME;
+    op_phase_to(op, OP_PHASE_SAVE_RESUME);
     op_launch(op);
 }
 
@@ -502,7 +509,7 @@ static void op_save_config_done(struct op *op, int rc)
     op_note(op, OP_NOTE_PROGRESS, "%s domain %u ('%s')",
             op_has(op, OPK_MIGRATE) ? "sending" : "saving", op->domid,
             op->label);
-    op->phase = OP_PHASE_MAIN;
+    op_phase_to(op, OP_PHASE_MAIN);
     op_launch(op);
 }
 
@@ -558,10 +565,10 @@ void op_save_done(struct op *op, int rc)
             if (op->cancelled)
                 op_note(op, OP_NOTE_INFO, "save of '%s' had finished before "
                         "the cancel took effect; it is kept", op->label);
-            op->phase = op->save->after == OP_SAVE_THEN_DESTROY
-                            ? OP_PHASE_SAVE_DESTROY
-                        : op->save->after == OP_SAVE_THEN_PAUSE
-                            ? OP_PHASE_SAVE_PAUSE : OP_PHASE_SAVE_RESUME;
+            op_phase_to(op, op->save->after == OP_SAVE_THEN_DESTROY
+                                ? OP_PHASE_SAVE_DESTROY
+                            : op->save->after == OP_SAVE_THEN_PAUSE
+                                ? OP_PHASE_SAVE_PAUSE : OP_PHASE_SAVE_RESUME);
             op_launch(op);
             return;
         }
@@ -575,7 +582,7 @@ void op_save_done(struct op *op, int rc)
         op_save_settle(op, op_save_stopped);
         return;
     case OP_PHASE_SAVE_PAUSE:
-        op->phase = OP_PHASE_SAVE_RESUME;
+        op_phase_to(op, OP_PHASE_SAVE_RESUME);
         op_launch(op);
         return;
     case OP_PHASE_SAVE_RESUME:
@@ -620,6 +627,11 @@ void op_save_done(struct op *op, int rc)
 }
 
 /* Bytes of the stream written so far: the file's size, or the helper's. */
+uint64_t op_stream_total(const struct op *op)
+{
+    return op->save && op->save->ended ? op->save->final_bytes : 0;
+}
+
 uint64_t op_stream_bytes(struct op *op)
 {
     struct op_save_state *ss = op->save;
@@ -727,7 +739,7 @@ int op_save_begin(struct op *op)
         op_save_config_done(op, 0);
         return op->state == OP_DONE && op->result != OP_RESULT_OK ? -1 : 0;
     }
-    op->phase = OP_PHASE_SAVE_CONFIG;
+    op_phase_to(op, OP_PHASE_SAVE_CONFIG);
     return op_launch(op);
 }
 
@@ -827,14 +839,14 @@ static int op_resume_start(struct op *op)
 {
     /* A resume that must leave it paused pauses first, as a save. */
     if (op->start_paused)
-        op->phase = OP_PHASE_SAVE_PAUSE;
+        op_phase_to(op, OP_PHASE_SAVE_PAUSE);
     return op_launch(op);
 }
 
 static void op_resume_done(struct op *op, int rc)
 {
     if (op->phase == OP_PHASE_SAVE_PAUSE && rc == 0) {
-        op->phase = OP_PHASE_MAIN;  /* paused: now the resume itself */
+        op_phase_to(op, OP_PHASE_MAIN);  /* paused: now the resume itself */
         op_launch(op);
         return;
     }

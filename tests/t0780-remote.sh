@@ -56,6 +56,17 @@ if wait_for 60 in_phase hang-hotplug; then
               "$tmp/err")"
     check_gone "$H" "$id" "$t"
     ok "$t: the owner's socket is gone" test ! -e "$J/ctl-$pid"
+    axl jobs --done --count=1 --json | json_flat >"$tmp/d.flat"
+    is "$(json_get "$tmp/d.flat" '[0].operation')/$(json_get "$tmp/d.flat" \
+        '[0].domain')/$(json_get "$tmp/d.flat" '[0].status')/$(json_get \
+        "$tmp/d.flat" '[0].pid')" "create/$H/130/$pid" \
+        "jobs --done: the create, its status and its owner"
+    like "$(json_get "$tmp/d.flat" '[0].cancelled_by')" \
+        "^axl abort \\(pid [0-9]+\\)$" "jobs --done: cancelled by axl abort"
+    like "$(json_get "$tmp/d.flat" '[0].phases_ms.main')" '^[0-9]+$' \
+        "jobs --done: the time in its phase"
+    like "$(axl jobs --done --count=1)" "create +$H +130 .*cancelled by axl \
+abort" "jobs --done: the table"
 else
     fail "$t: the create hangs in its hotplug script" "$(cat "$tmp/err")"
     kill -9 "$pid"
@@ -170,6 +181,9 @@ then
         ok "save: no file" test ! -e "$big/s.sav"
         ok "save: no temporary file" test ! -e "$big/s.sav.axl-tmp"
         like "$(dom_state "$N")" "^[rb-][rb-]-" "save: the guest runs"
+        axl jobs --done --count=1 --json | json_flat >"$tmp/d.flat"
+        ok "jobs --done: the save's stream had carried bytes" \
+            test "$(json_get "$tmp/d.flat" '[0].bytes')" -gt 1048576
     else
         fail "save: the save is copying memory" "$(cat "$tmp/serr")"
         kill -9 "$spid"
