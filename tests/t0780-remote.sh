@@ -65,8 +65,9 @@ if wait_for 60 in_phase hang-hotplug; then
         "^axl abort \\(pid [0-9]+\\)$" "jobs --done: cancelled by axl abort"
     like "$(json_get "$tmp/d.flat" '[0].phases_ms.main')" '^[0-9]+$' \
         "jobs --done: the time in its phase"
-    like "$(axl jobs --done --count=1)" "create +$H +130 .*cancelled by axl \
-abort" "jobs --done: the table"
+    out=$(axl jobs --done --count=1)
+    like "$out" "create +$H +130 " "jobs --done: the table's line"
+    like "$out" "^ +cancelled by axl abort" "  and who cancelled it"
 else
     fail "$t: the create hangs in its hotplug script" "$(cat "$tmp/err")"
     kill -9 "$pid"
