@@ -198,6 +198,40 @@ static void ctl_said_end(struct cli *cli, int fd, struct job *j)
     ctl_drop(cli, fd);
 }
 
+/* "events": every job's start, phase, cancel and end, from now on. */
+static void ctl_do_events(struct cli *cli, int fd)
+{
+    struct ctl_watch *w = calloc(1, sizeof(*w));
+
+    if (!w) {
+        ctl_send(fd, "no\tout of memory");
+        ctl_drop(cli, fd);
+        return;
+    }
+    w->fd = fd;
+    w->job_id = -1;
+    w->next = cli->ctl->watches;
+    cli->ctl->watches = w;
+    ctl_send(fd, "ok");
+}
+
+void ctl_job_event(struct cli *cli, struct job *job, const char *what,
+                   const char *detail)
+{
+    struct ctl_watch *w;
+    struct op *op = job_op(job);
+    char label[128], d[256];
+
+    if (!cli->ctl)
+        return;
+    for (w = cli->ctl->watches; w; w = w->next)
+        if (w->job_id == -1)
+            ctl_send(w->fd, "ev\t%s\t%d\t%s\t%s\t%u\t%s", what,
+                     job_id(job), op_verb(op),
+                     ctl_field(op_label(op), label, sizeof(label)),
+                     op_domid(op), ctl_field(detail, d, sizeof(d)));
+}
+
 /* "abort N", "force N", "wait N": the answer now, the end later. */
 static void ctl_do_job(struct cli *cli, int fd, const char *verb, int id)
 {
@@ -282,6 +316,8 @@ static void ctl_on_client(struct loop *lp, int fd, short revents,
     if (!strcmp(msg, "list")) {
         ctl_do_list(cli, fd);
         ctl_drop(cli, fd);
+    } else if (!strcmp(msg, "events")) {
+        ctl_do_events(cli, fd);
     } else if (sscanf(msg, "%15s %d", verb, &id) == 2 &&
                (!strcmp(verb, "abort") || !strcmp(verb, "force") ||
                 !strcmp(verb, "wait"))) {
@@ -380,9 +416,14 @@ void ctl_job_done(struct cli *cli, struct job *job)
 {
     struct ctl_watch *w, *next;
 
+    char st[300], last[256];
+
     ctl_log_done(job);
     if (!cli->ctl)
         return;
+    snprintf(st, sizeof(st), "status %d: %s", job_status(job),
+             ctl_field(job_last(job), last, sizeof(last)));
+    ctl_job_event(cli, job, "end", st);
     for (w = cli->ctl->watches; w; w = next) {
         next = w->next;
         if (w->job_id == job_id(job))
@@ -708,16 +749,15 @@ static int ctl_pid_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
+int ctl_pids(pid_t **pids_r)
 {
-    struct ctl_job *v = NULL, *nv;
     pid_t *pids = NULL, *np;
-    size_t n = 0, cap = 0, npid = 0, i;
-    char why[300], msg[CTL_MSG], *f[10];
+    size_t npid = 0;
+    char why[300];
     struct dirent *e;
     DIR *d;
 
-    *v_r = NULL;
+    *pids_r = NULL;
     if (journal_dir_untrusted(why, sizeof(why)))
         return error("%s", why);
     d = opendir(journal_dir());
@@ -740,6 +780,55 @@ int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
     }
     closedir(d);
     qsort(pids, npid, sizeof(*pids), ctl_pid_cmp);
+    *pids_r = pids;
+    return (int)npid;
+}
+
+int ctl_subscribe(pid_t pid)
+{
+    char msg[CTL_MSG];
+    int fd = ctl_connect(pid);
+
+    if (fd < 0)
+        return -1;
+    if (send(fd, "events", 6, MSG_NOSIGNAL) < 0 ||
+        ctl_recv(fd, msg, sizeof(msg), 5000) <= 0 || strcmp(msg, "ok")) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int ctl_event_read(int fd, char *line, size_t len)
+{
+    char msg[CTL_MSG], *f[7];
+    ssize_t n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    if (n <= 0)
+        return -1;
+    msg[n] = '\0';
+    if (ctl_split(msg, f, 7) != 7 || strcmp(f[0], "ev"))
+        return 0;
+    snprintf(line, len, "%s\t%s\t%s\t%s\t%s\t%s", f[1], f[2], f[3], f[4],
+             f[5], f[6]);
+    return 1;
+}
+
+int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
+{
+    struct ctl_job *v = NULL, *nv;
+    pid_t *pids = NULL;
+    size_t n = 0, cap = 0, npid = 0, i;
+    char msg[CTL_MSG], *f[10];
+    int np;
+
+    *v_r = NULL;
+    np = ctl_pids(&pids);
+    if (np < 0)
+        return -1;
+    npid = (size_t)np;
     /* Its own jobs (a shell's): from its list, not through its socket. */
     if (cli->jobs) {
         int own = 0;

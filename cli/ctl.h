@@ -14,6 +14,8 @@
  *                  "ok", or "no REASON", then "done STATUS\tLAST" when
  *                  the job ends
  *   wait N         "done STATUS\tLAST" when job N ends
+ *   events         "ok", then a message per job event from now on:
+ *                  "ev\tWHAT\tN\tVERB\tLABEL\tDOMID\tDETAIL"
  * A request reaches the job through the same call as a signal does
  * (job_abort()): there is one cancel path.
  */
@@ -43,6 +45,13 @@ void ctl_close(struct cli *cli);
  */
 void ctl_job_done(struct cli *cli, struct job *job);
 /*
+ * Tell every `axl event` listening what a job does: "start", "phase"
+ * (detail: what it waits on now), "cancel" (detail: who asked), "end"
+ * (detail: its status and last message).
+ */
+void ctl_job_event(struct cli *cli, struct job *job, const char *what,
+                   const char *detail);
+/*
  * `jobs --done`: the last count finished operations (0: all the record
  * keeps), as a table or a JSON array.  The status of the command.
  */
@@ -69,6 +78,19 @@ struct ctl_job {
  * or -1 after reporting (the journal directory is not root's).
  */
 int ctl_list_all(struct cli *cli, struct ctl_job **v_r);
+
+/*
+ * The pids of the other axl processes that listen, lowest first, in
+ * *pids_r (free()).  How many, or -1 after reporting.
+ */
+int ctl_pids(pid_t **pids_r);
+/* Listen to pid's job events ("events"): the connection, or -1. */
+int ctl_subscribe(pid_t pid);
+/*
+ * One event from a subscription, as "WHAT\tN\tVERB\tLABEL\tDOMID\tDETAIL"
+ * in line: 1; 0 if none is there yet; -1 when the process is gone.
+ */
+int ctl_event_read(int fd, char *line, size_t len);
 
 /*
  * Send "VERB ID" to pid's process and wait (at most timeout_ms; 0: no

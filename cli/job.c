@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../core/dom.h"
+#include "../core/esc.h"
 #include "../core/proc.h"
 #include "../core/status.h"
 #include "cli.h"
@@ -204,6 +205,9 @@ static void job_tick(struct op *op, bool changed, void *user)
     if (changed && !isatty(STDERR_FILENO) && !job->quiet &&
         (job->verbose || job->cli->verbose))
         note("%s %s: %s", op_verb(op), op_label(op), op_phase(op));
+    /* A new phase (not a stream's growing count): for `axl event`. */
+    if (changed && op_phase_secs(op) < 0.3)
+        ctl_job_event(job->cli, job, "phase", op_phase(op));
     jobs_status_line(job->cli);
 }
 
@@ -272,7 +276,7 @@ static void job_timed_out(struct loop *lp, void *user)
                  (unsigned long long)job->timeout_ms / 1000);
     note("%s of '%s' timed out after %s", op_verb(job->op),
          op_label(job->op) ? op_label(job->op) : "?", d);
-    op_abort(job->op, OP_WHY_TIMEOUT);
+    job_abort(job, OP_WHY_TIMEOUT);
 }
 
 int job_run(struct job *job, uint64_t timeout_ms)
@@ -295,6 +299,8 @@ int job_run(struct job *job, uint64_t timeout_ms)
             return job->status;
         }
     }
+    op_name_it(job->op);    /* the event names the domain */
+    ctl_job_event(job->cli, job, "start", job->cmdline);
     op_start(job->op);
     return job->done ? job->status : CMD_PENDING;
 }
@@ -353,8 +359,18 @@ bool jobs_all_done(void *user)
 
 void job_abort(struct job *job, int why)
 {
-    if (!job->done)
-        op_abort(job->op, why);
+    char who[96];
+
+    if (job->done)
+        return;
+    if (why > 0)
+        snprintf(who, sizeof(who), "signal %d (%s)", why, esc_signame(why));
+    else
+        snprintf(who, sizeof(who), "%s", why == OP_WHY_TIMEOUT
+                 ? "--timeout" : job->canceller[0] ? job->canceller
+                 : "a request");
+    ctl_job_event(job->cli, job, "cancel", who);
+    op_abort(job->op, why);
 }
 
 int jobs_abort_all(struct cli *cli, int why)
@@ -367,7 +383,7 @@ int jobs_abort_all(struct cli *cli, int why)
             continue;
         if (why == OP_WHY_REQUEST)
             job_set_canceller(j, "abort in the shell");
-        op_abort(j->op, why);
+        job_abort(j, why);
         n++;
     }
     return n;

@@ -290,12 +290,17 @@ int op_phase_times(const struct op *op, const char **keys, uint32_t *ms,
     return n;
 }
 
-int op_start(struct op *op)
+void op_name_it(struct op *op)
 {
     if (!op->label && op_has(op, OPK_BUILD) && op->config.c_info.name)
         op->label = strdup(op->config.c_info.name);
     if (!op->label)
         op->label = strdup("?");
+}
+
+int op_start(struct op *op)
+{
+    op_name_it(op);
     op->state = OP_RUNNING;
     op->phase = OP_PHASE_MAIN;
     op->t_phase_in = loop_now_ms();

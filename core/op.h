@@ -322,6 +322,11 @@ int op_set_then_destroy(struct op *op, bool then_destroy);
 int op_set_wait(struct op *op, int wait);
 
 /*
+ * Give the op its label now, as op_start() does: a create's domain name
+ * from its configuration, else "?" if it has none.  Idempotent.
+ */
+void op_name_it(struct op *op);
+/*
  * Start the op.  Returns 0 when the op is running or already done (the
  * done hook has then run); -1 if libxl refused a call at once (the op
  * may then be done, failed, or have gone on to a fallback: look at

@@ -269,6 +269,49 @@ is "$st:$out" "2:axl: await: invalid value 'soon' for --until (gone, \
 running or shutdown)" "await of a bad state: one line, exit 2"
 clean_domains
 
+# ---- event: a guest xl makes, pauses and destroys; axl's operations ----
+E=r-ev
+sed -e "s/^name = .*/name = \"$E\"/" "$G/pv.cfg" >"$tmp/$E.cfg"
+axl event --json >"$tmp/ev" 2>"$tmp/everr" &
+evpid=$!
+sleep 1.5
+xl create -p "$tmp/$E.cfg" >/dev/null 2>&1
+sleep 1
+xl unpause "$E"; sleep 1
+xl pause "$E"; sleep 1
+xl destroy "$E"; sleep 1
+rm -rf "$M"; mkdir -p "$M"
+axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+if wait_for 60 in_phase hang-hotplug; then
+    sleep 1.5       # event looks for new axl processes once a second
+    axl abort "$H" >/dev/null 2>&1
+    wait_exit "$pid" 30
+else
+    fail "event: the create hangs" "$(cat "$tmp/err")"
+    kill -9 "$pid"
+fi
+sleep 1
+kill -INT "$evpid"
+wait "$evpid" 2>/dev/null
+ok "event --json: every line is one JSON object" eval \
+    'while IFS= read -r l; do printf "%s" "$l" | json_flat >/dev/null ||
+     exit 1; done <"$tmp/ev"'
+evs() {
+    grep "\"domain\":\"$1\"" "$tmp/ev" | grep "\"kind\":\"$2\"" |
+        sed 's/.*"event":"\([^"]*\)".*/\1/' | tr '\n' ' '
+}
+is "$(evs "$E" domain)" "created unpaused paused destroyed " \
+    "event: xl's guest created, unpaused, paused, destroyed, in order"
+like "$(evs "$H" operation)" "^start .*cancel end $" \
+    "event: axl's create started, went through its phases, cancelled, ended"
+like "$(grep '"event":"cancel"' "$tmp/ev")" "axl abort \\(pid [0-9]+\\)" \
+    "event: who cancelled it"
+like "$(grep "\"domain\":\"$H\"" "$tmp/ev" | grep '"event":"end"')" \
+    '"detail":"status 130: ' "event: how it ended"
+kill -9 $(fixture_procs) 2>/dev/null
+clean_domains
+
 # ---- a socket a SIGKILLed process left ----
 start hang-hotplug
 if wait_for 60 in_phase hang-hotplug; then
