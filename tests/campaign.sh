@@ -15,7 +15,8 @@
 # cleanup of what a killed axl left), a random delay from zero to past the
 # operation's natural end, a random way to stop it (SIGINT, SIGTERM,
 # --timeout, two SIGINTs, three SIGINTs, SIGINT to the process group as
-# a terminal sends it, SIGKILL followed by `axl cleanup`) and a random
+# a terminal sends it, SIGKILL followed by `axl cleanup`, `axl abort`
+# from another process) and a random
 # --on-cancel.  After each case, the invariants: the exit status agrees
 # with the signal and with the last message; what axl said is left is
 # what is left; no other domain, no stale xenstore directory, no orphan
@@ -76,7 +77,7 @@ sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
 free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
 
-STOPS=(INT TERM timeout INT2 INT3 group KILL)
+STOPS=(INT TERM timeout INT2 INT3 group KILL abort)
 PREPS=(create block-attach save)
 
 # natural_ms OP: how long OP takes when left alone (ms), about; a hang
@@ -249,7 +250,7 @@ settle() {
 # comes after the end gives 0).
 expect_status() {
     case $1 in
-    INT | INT2 | INT3 | group) echo "0 130" ;;
+    INT | INT2 | INT3 | group | abort) echo "0 130" ;;
     TERM) echo "0 143" ;;
     timeout) echo "0 124" ;;
     KILL) echo "0 137" ;;
@@ -476,6 +477,9 @@ for i in $(seq "$N"); do
         INT2) kill -INT $pid 2>/dev/null; sleep 0.1; kill -INT $pid 2>/dev/null ;;
         INT3) for k in 1 2 3; do kill -INT $pid 2>/dev/null; sleep 0.05; done ;;
         group) kill -INT -- "-$pid" 2>/dev/null ;;
+        # From another process, as a colleague's terminal would: the
+        # operation's first job (a shell's job is its 1 too).
+        abort) axl abort --timeout=60s "$pid.1" >"$tmp/abort" 2>&1 ;;
         esac
     fi
     wait_exit $pid 120
