@@ -254,6 +254,11 @@ go_case() {
     if ! stopped "$stop"; then
         fail "  $title: the migration stops at $point"
         diag "$(cat "$tmp/o")"
+        # Where each end is: its phase words, as its owner says them.
+        diag "$(axl jobs --all 2>&1)"
+        diag "$(xl list 2>&1)"
+        diag "$(ps -o pid,stat,wchan:20,args -e 2>/dev/null |
+            grep -E 'axl|save-helper|ssh' | grep -v grep)"
         kill -KILL $send $recv 2>/dev/null
         wait_exit $send 10
         return
