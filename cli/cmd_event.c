@@ -89,6 +89,7 @@ static void ev_say(struct ev *e, const char *kind, uint32_t domid,
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (e->json) {
         json_init(&j, stdout);
+        json_compact(&j);   /* JSON lines: one event, one line */
         json_open(&j, '{');
         json_kstr(&j, "time", when);
         json_kstr(&j, "kind", kind);

@@ -327,7 +327,7 @@ static int cmd_jobs_reach(struct cli *cli, struct cmd_call *call,
 {
     struct ctl_job one;
     uint64_t timeout_ms = 0;
-    char last[256];
+    char last[600], *line, *save = NULL;
     int status = AXL_EXIT_FAIL, r;
 
     if (cmd_timeout_opt(call, &timeout_ms) < 0)
@@ -365,8 +365,10 @@ static int cmd_jobs_reach(struct cli *cli, struct cmd_call *call,
               (unsigned long long)timeout_ms);
         return AXL_EXIT_TIMEOUT;
     }
-    if (last[0])
-        note("%d.%d: %s", (int)one.pid, one.id, last);
+    /* What the owner said last, a line each, as it said it. */
+    for (line = strtok_r(last, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save))
+        note("%d.%d: %s", (int)one.pid, one.id, line);
     if (!strcmp(verb, "wait"))
         return status;
     /* Cancelled: 0; it ended some other way first: 1, and why. */

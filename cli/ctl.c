@@ -133,7 +133,7 @@ static void ctl_fill(struct job *j, struct ctl_job *c)
     memset(c, 0, sizeof(*c));
     c->pid = getpid();
     c->id = job_id(j);
-    c->domid = op_domid(op);
+    c->domid = job_done(j) ? op_domid(op) : op_phase_domid(op);
     snprintf(c->state, sizeof(c->state), "%s", ctl_state(j));
     c->elapsed_ms = job_done(j) ? 0 : loop_now_ms() - job_started_ms(j);
     snprintf(c->verb, sizeof(c->verb), "%s", op_verb(op));
@@ -191,10 +191,15 @@ static void ctl_drop(struct cli *cli, int fd)
 
 static void ctl_said_end(struct cli *cli, int fd, struct job *j)
 {
-    char last[256];
+    char last[600];
+    size_t i;
 
-    ctl_send(fd, "done\t%d\t%s", job_status(j),
-             ctl_field(job_last(j), last, sizeof(last)));
+    /* Its last messages, a line each: only a tab would break the field. */
+    snprintf(last, sizeof(last), "%s", job_last(j));
+    for (i = 0; last[i]; i++)
+        if (last[i] == '\t')
+            last[i] = ' ';
+    ctl_send(fd, "done\t%d\t%s", job_status(j), last);
     ctl_drop(cli, fd);
 }
 
@@ -416,7 +421,7 @@ void ctl_job_done(struct cli *cli, struct job *job)
 {
     struct ctl_watch *w, *next;
 
-    char st[300], last[256];
+    char st[700], last[600];
 
     ctl_log_done(job);
     if (!cli->ctl)
@@ -453,8 +458,19 @@ static int ctl_done_dir_ok(void)
     const char *dir = ctl_done_dir();
     struct stat st;
 
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return -1;
+    if (mkdir(dir, 0700) < 0 && errno == ENOENT) {
+        /* A dom0 without /var/lib: its parents, as a package would. */
+        char parent[PATH_MAX], *p;
+
+        snprintf(parent, sizeof(parent), "%s", dir);
+        for (p = strchr(parent + 1, '/'); p; p = strchr(p + 1, '/')) {
+            *p = '\0';
+            if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+        mkdir(dir, 0700);
+    }
     if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
         (st.st_mode & 022))
         return -1;
@@ -513,6 +529,7 @@ static void ctl_log_done(struct job *j)
     gmtime_r(&now, &tm);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_init(&js, f);
+    json_compact(&js);      /* one record, one line */
     json_open(&js, '{');
     json_kstr(&js, "time", when);
     json_kint(&js, "pid", getpid());
@@ -574,6 +591,8 @@ static const char *ctl_done_field(const char *line, const char *key,
     p += strlen(pat);
     if (*p == '"') {
         for (p++; *p && *p != '"' && k + 1 < len; p++) {
+            if (*p == '\\' && p[1] == 'n')
+                break;      /* a table shows the first line */
             if (*p == '\\' && p[1])
                 p++;
             buf[k++] = *p;

@@ -31,11 +31,39 @@ struct job {
     uint64_t t_start_ms;
     bool done;
     bool finishing;         /* its op ended; its done_fn's work has not */
-    char last[256];         /* the op's last message, for ctl's watchers */
+    char last[600];         /* its op's last messages (3), for ctl */
     char canceller[96];     /* who asked for the cancel, if not a signal */
     int status;
     struct job *next;
 };
+
+/*
+ * Keep msg as the newest of the op's last three messages (one a line):
+ * an outcome often takes two ("kept, paused", then how to remove it).
+ */
+static void job_keep_last(struct job *job, const char *msg)
+{
+    size_t len = strlen(job->last), n = strlen(msg);
+    char *nl;
+    int lines = 1;
+
+    for (nl = job->last; (nl = strchr(nl, '\n')); nl++)
+        lines++;
+    /* Room, and at most three: the oldest go first. */
+    while (len && (lines >= 3 || len + 1 + n >= sizeof(job->last))) {
+        nl = strchr(job->last, '\n');
+        if (!nl) {
+            job->last[0] = '\0';
+            len = 0;
+            break;
+        }
+        memmove(job->last, nl + 1, strlen(nl + 1) + 1);
+        len = strlen(job->last);
+        lines--;
+    }
+    snprintf(job->last + len, sizeof(job->last) - len, "%s%s",
+             len ? "\n" : "", msg);
+}
 
 static void job_note(struct op *op, enum op_note_level level,
                      const char *msg, void *user)
@@ -49,7 +77,7 @@ static void job_note(struct op *op, enum op_note_level level,
             progress("%s", msg);
         return;
     }
-    snprintf(job->last, sizeof(job->last), "%s", msg);
+    job_keep_last(job, msg);
     if (job->background && job->cli->interactive)
         snprintf(tag, sizeof(tag), "[%d] ", job->id);
     note("%s%s", tag, msg);

@@ -13,10 +13,17 @@ void json_init(struct json *j, FILE *f)
     j->f = f;
 }
 
+void json_compact(struct json *j)
+{
+    j->compact = true;
+}
+
 static void json_indent(struct json *j)
 {
     int i;
 
+    if (j->compact)
+        return;
     fputc('\n', j->f);
     for (i = 0; i < j->depth; i++)
         fputs("    ", j->f);
@@ -90,7 +97,7 @@ void json_key(struct json *j, const char *key)
 {
     json_before(j);
     json_quote(j, key);
-    fputs(": ", j->f);
+    fputs(j->compact ? ":" : ": ", j->f);
     j->after_key = true;
 }
 

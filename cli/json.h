@@ -25,9 +25,12 @@ struct json {
     bool has_items[JSON_MAX_DEPTH]; /* something written at this depth */
     char closer[JSON_MAX_DEPTH];    /* '}' or ']' for each open level */
     bool after_key;                 /* a key waits for its value */
+    bool compact;                   /* one line: JSON lines, records */
 };
 
 void json_init(struct json *j, FILE *f);
+/* Write the document on one line, no blanks (a JSON line), from now. */
+void json_compact(struct json *j);
 /* '{' or '['. */
 void json_open(struct json *j, char c);
 void json_close(struct json *j);

@@ -355,6 +355,11 @@ const char *op_left(struct op *op, char *buf, size_t len);
 enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /*
+ * The op's domain, or for a create the domain it is making once libxl
+ * has made it (looked up by name once); INVALID_DOMID if none yet.
+ */
+uint32_t op_phase_domid(struct op *op);
+/*
  * What the stream of a finished save, migration or restore carried, in
  * bytes; 0 for another op.
  */

@@ -196,8 +196,6 @@ void op_report_left(struct op *op, enum op_result result);
 void op_destroy_failed(struct op *op, int rc);
 /* libxl's rc in words. */
 const char *op_rc_text(int rc);
-/* The domain a create is making, once libxl has made it. */
-uint32_t op_phase_domid(struct op *op);
 /* The common answer to a one-ao kind's end (rc). */
 void op_simple_done(struct op *op, int rc);
 /* Run the kind's cleanup call (a destroy by default) as an ao. */

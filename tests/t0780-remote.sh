@@ -206,7 +206,7 @@ shpid=$!
 exec 7>"$tmp/cmds"
 echo "create $G/hang-hotplug.cfg &" >&7
 echo "create $G/hang-bootloader.cfg &" >&7
-axl create "$G/hang-hotplug.cfg" name=r-h2 >"$tmp/o3" 2>&1 &
+axl create "$G/hang-hotplug.cfg" 'name="r-h2"' >"$tmp/o3" 2>&1 &
 third=$!
 B=$(cfg_name "$G/hang-bootloader.cfg")
 # running PIDS: how many operations jobs --all lists as running, and
@@ -241,7 +241,7 @@ if wait_for 60 eval '[ "$(running_in)" = "3 2" ]'; then
         eval "! dom_exists $H && ! dom_exists $B && ! dom_exists r-h2"
 else
     fail "jobs --all: three operations running in two processes" \
-        "$(axl jobs --all 2>&1; cat "$tmp/serr")"
+        "$(axl jobs --all 2>&1; cat "$tmp/serr" "$tmp/o3")"
     exec 7>&-
     kill -9 "$shpid" "$third" 2>/dev/null
 fi
@@ -295,8 +295,8 @@ sleep 1
 kill -INT "$evpid"
 wait "$evpid" 2>/dev/null
 ok "event --json: every line is one JSON object" eval \
-    'while IFS= read -r l; do printf "%s" "$l" | json_flat >/dev/null ||
-     exit 1; done <"$tmp/ev"'
+    '( while IFS= read -r l; do printf "%s" "$l" | json_flat >/dev/null ||
+     exit 1; done <"$tmp/ev" )'
 evs() {
     grep "\"domain\":\"$1\"" "$tmp/ev" | grep "\"kind\":\"$2\"" |
         sed 's/.*"event":"\([^"]*\)".*/\1/' | tr '\n' ' '
