@@ -40,6 +40,8 @@ struct ev_dom {
     char devs[EV_MAX_DEVS][24];     /* "vif/0", "vbd/51712", ... */
     int n_devs;
     bool seen;                      /* still there at the last look */
+    bool announced;                 /* its "created" was said */
+    uint64_t t_new;                 /* when it was first seen (ms) */
 };
 
 struct ev {
@@ -129,6 +131,29 @@ static struct ev_dom *ev_find(struct ev *e, uint32_t domid)
     return NULL;
 }
 
+/*
+ * An event of a domain, after its "created" if that was not said yet: a
+ * new domain is said once it has its name (libxl writes the name just
+ * after it makes the domain), or after a second without one.
+ */
+static void ev_dom_say(struct ev *e, struct ev_dom *d, const char *what,
+                       const char *detail)
+{
+    char *name;
+
+    if (!d->announced) {
+        if (!d->name[0] && (name = libxl_domid_to_name(e->ctx, d->domid))) {
+            snprintf(d->name, sizeof(d->name), "%s", name);
+            free(name);
+        }
+        d->announced = true;
+        ev_say(e, "domain", d->domid, d->name, "created", NULL, NULL,
+               d->paused ? "(paused)" : "");
+    }
+    if (what)
+        ev_say(e, "domain", d->domid, d->name, what, NULL, NULL, detail);
+}
+
 /* The devices xenstore lists for a domain's backends, as "type/devid". */
 static int ev_devices(struct ev *e, uint32_t domid,
                       char devs[EV_MAX_DEVS][24])
@@ -167,7 +192,7 @@ static void ev_dev_diff(struct ev *e, struct ev_dom *d,
         for (k = 0; k < nb && strcmp(a[i], b[k]); k++)
             ;
         if (k == nb)
-            ev_say(e, "domain", d->domid, d->name, what, NULL, NULL, a[i]);
+            ev_dom_say(e, d, what, a[i]);
     }
 }
 
@@ -218,31 +243,36 @@ static void ev_look_domains(struct ev *e, bool names, bool quiet)
             d->shutdown = info[i].shutdown;
             d->dying = info[i].dying;
             d->reason = info[i].shutdown_reason;
-            if (!quiet)
-                ev_say(e, "domain", d->domid, d->name, "created", NULL, NULL,
-                       d->paused ? "(paused)" : "");
+            d->announced = quiet;   /* the ones there at the start: known */
+            d->t_new = loop_now_ms();
         }
         d->seen = true;
+        if (!d->announced) {
+            if (!d->name[0] &&
+                (name = libxl_domid_to_name(e->ctx, d->domid))) {
+                snprintf(d->name, sizeof(d->name), "%s", name);
+                free(name);
+            }
+            if (d->name[0] || loop_now_ms() - d->t_new >= 1000)
+                ev_dom_say(e, d, NULL, NULL);
+        }
         if (names) {
             name = libxl_domid_to_name(e->ctx, d->domid);
             if (name && strcmp(name, d->name)) {
                 /* A name first seen now was not there yet: no rename. */
                 if (d->name[0])
-                    ev_say(e, "domain", d->domid, d->name, "renamed", NULL,
-                           NULL, name);
+                    ev_dom_say(e, d, "renamed", name);
                 snprintf(d->name, sizeof(d->name), "%s", name);
             }
             free(name);
         }
         if (info[i].shutdown && !d->shutdown)
-            ev_say(e, "domain", d->domid, d->name,
-                   info[i].shutdown_reason == LIBXL_SHUTDOWN_REASON_CRASH
-                   ? "crashed" : "shut down", NULL, NULL,
-                   ev_reason(info[i].shutdown_reason));
-        else if (!info[i].shutdown && !info[i].dying &&
+            ev_dom_say(e, d, info[i].shutdown_reason ==
+                       LIBXL_SHUTDOWN_REASON_CRASH ? "crashed" : "shut down",
+                       ev_reason(info[i].shutdown_reason));
+        else if (d->announced && !info[i].shutdown && !info[i].dying &&
                  info[i].paused != d->paused)
-            ev_say(e, "domain", d->domid, d->name,
-                   info[i].paused ? "paused" : "unpaused", NULL, NULL, "");
+            ev_dom_say(e, d, info[i].paused ? "paused" : "unpaused", "");
         d->paused = info[i].paused;
         d->shutdown = info[i].shutdown;
         d->dying = info[i].dying;
@@ -253,8 +283,7 @@ static void ev_look_domains(struct ev *e, bool names, bool quiet)
             k++;
             continue;
         }
-        ev_say(e, "domain", e->doms[k].domid, e->doms[k].name, "destroyed",
-               NULL, NULL, "");
+        ev_dom_say(e, &e->doms[k], "destroyed", "");
         e->doms[k] = e->doms[--e->n_doms];
     }
 }

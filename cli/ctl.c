@@ -203,6 +203,29 @@ static void ctl_said_end(struct cli *cli, int fd, struct job *j)
     ctl_drop(cli, fd);
 }
 
+/*
+ * A new listener hears of the jobs already running as if it had been
+ * there: each one's start (with its age), then its phase now.
+ */
+static void ctl_events_so_far(struct cli *cli, int fd)
+{
+    struct ctl_job v[256];
+    char detail[64];
+    int n = ctl_own(cli, v, 256), i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(v[i].state, "done"))
+            continue;
+        snprintf(detail, sizeof(detail), "(running for %.1f s)",
+                 (double)v[i].elapsed_ms / 1000);
+        ctl_send(fd, "ev\tstart\t%d\t%s\t%s\t%u\t%s", v[i].id, v[i].verb,
+                 v[i].label, v[i].domid, detail);
+        if (v[i].phase[0])
+            ctl_send(fd, "ev\tphase\t%d\t%s\t%s\t%u\t%s", v[i].id,
+                     v[i].verb, v[i].label, v[i].domid, v[i].phase);
+    }
+}
+
 /* "events": every job's start, phase, cancel and end, from now on. */
 static void ctl_do_events(struct cli *cli, int fd)
 {
@@ -218,6 +241,7 @@ static void ctl_do_events(struct cli *cli, int fd)
     w->next = cli->ctl->watches;
     cli->ctl->watches = w;
     ctl_send(fd, "ok");
+    ctl_events_so_far(cli, fd);
 }
 
 void ctl_job_event(struct cli *cli, struct job *job, const char *what,

@@ -212,7 +212,7 @@ B=$(cfg_name "$G/hang-bootloader.cfg")
 # running PIDS: how many operations jobs --all lists as running, and
 # from how many processes.
 running_in() {
-    axl jobs --all | awk '$4 == "running" { n++; split($1, p, "."); \
+    axl jobs --all | awk '/ running / { n++; split($1, p, "."); \
         if (!(p[1] in seen)) { seen[p[1]] = 1; k++ } } \
         END { print n + 0, k + 0 }'
 }
@@ -301,8 +301,11 @@ evs() {
     grep "\"domain\":\"$1\"" "$tmp/ev" | grep "\"kind\":\"$2\"" |
         sed 's/.*"event":"\([^"]*\)".*/\1/' | tr '\n' ' '
 }
-is "$(evs "$E" domain)" "created unpaused paused destroyed " \
+is "$(evs "$E" domain | sed 's/device [a-z]* //g')" \
+    "created unpaused paused destroyed " \
     "event: xl's guest created, unpaused, paused, destroyed, in order"
+like "$(evs "$E" domain)" "^created device added .*device removed " \
+    "event: its devices added after it was created, removed before the end"
 like "$(evs "$H" operation)" "^start .*cancel end $" \
     "event: axl's create started, went through its phases, cancelled, ended"
 like "$(grep '"event":"cancel"' "$tmp/ev")" "axl abort \\(pid [0-9]+\\)" \
