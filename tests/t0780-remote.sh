@@ -306,7 +306,7 @@ is "$(evs "$E" domain | sed 's/device [a-z]* //g')" \
     "event: xl's guest created, unpaused, paused, destroyed, in order"
 like "$(evs "$E" domain)" "^created device added .*device removed " \
     "event: its devices added after it was created, removed before the end"
-like "$(evs "$H" operation)" "^start .*cancel end $" \
+like "$(evs "$H" operation)" "^start .*cancel (phase )*end $" \
     "event: axl's create started, went through its phases, cancelled, ended"
 like "$(grep '"event":"cancel"' "$tmp/ev")" "axl abort \\(pid [0-9]+\\)" \
     "event: who cancelled it"
