@@ -32,6 +32,7 @@
 #include "../core/monitor.h"
 #include "../core/names.h"
 #include "../core/status.h"
+#include "../core/testpoint.h"
 #include "../core/xlcfg.h"
 #include "cmd.h"
 #include "cmd_create.h"
@@ -136,6 +137,7 @@ static void mon_watch(struct mon *m)
     }
     note("monitoring domain %u ('%s') [pid %d]", m->domid, m->name,
          (int)getpid());
+    testpoint("mon-ready");     /* the spawner's wait, made long */
     mon_ready(m, true);
     /*
      * libxl looks at a new watch only when a domain next goes away: one

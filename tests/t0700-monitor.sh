@@ -80,5 +80,37 @@ shut() { dom_state "$1" | grep -q s; }
 ok "  so the rebooted guest stays shut down" wait_for 90 shut m-ea
 stop m-ea
 
+# ---- a monitor slow to start freezes no other job ----
+# Its create is done only once the monitor watches; meanwhile the loop
+# runs on: another job of the same shell finishes.
+mkfifo "$tmp/cmds"
+AXL_TEST_STOP=mon-ready axl --keep-going -f "$tmp/cmds" >"$tmp/sout" \
+    2>"$tmp/serr" &
+shpid=$!
+exec 7>"$tmp/cmds"
+echo "create $(cfg m-sa none) &" >&7
+mon_stopped() {
+    local p=$(mon_of m-sa)
+    [ -n "$p" ] && [ "$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)" = T ]
+}
+if wait_for 60 mon_stopped; then
+    pass "a monitor stopped before it says it watches"
+    echo "create -e -p $(cfg m-sb none) &" >&7
+    ok "  another job of the shell finishes meanwhile" \
+        wait_for 30 grep -q '\[2\] done: .*(status 0)' "$tmp/serr"
+    ok "  while the first create is not done" \
+        eval "! grep -q '\[1\] done' \"\$tmp/serr\""
+    kill -CONT "$(mon_of m-sa)"
+    ok "  which is done once its monitor watches" \
+        wait_for 30 grep -q '\[1\] done: .*(status 0)' "$tmp/serr"
+else
+    fail "a monitor stopped before it says it watches" "$(cat "$tmp/serr")"
+    kill -CONT "$(mon_of m-sa)" 2>/dev/null
+fi
+exec 7>&-
+wait_exit "$shpid" 30
+stop m-sa
+xl destroy m-sb 2>/dev/null
+
 ok "no monitor is left" test -z "$(monitors)"
 done_testing
