@@ -142,6 +142,8 @@ bool job_done(const struct job *job);
 /* The job's exit status: 0, 1, 124 or 128+N.  Valid once done. */
 int job_status(const struct job *job);
 int job_id(const struct job *job);
+/* "running", "cancelling", "cleaning up" or "done", as jobs say it. */
+const char *job_state_word(const struct job *job);
 /* The last message its op said ("... cancelled; nothing is left"). */
 const char *job_last(const struct job *job);
 /*

@@ -117,18 +117,10 @@ static int cmd_jobs_remote(struct cli *cli, const char *cmd,
 static const char *cmd_jobs_state(const struct job *job, char *buf,
                                   size_t n)
 {
-    if (job_done(job)) {
-        snprintf(buf, n, "done (%d)", job_status(job));
-        return buf;
-    }
-    switch (op_state(job_op((struct job *)job))) {
-    case OP_ABORTING:
-        return "cancelling";
-    case OP_CLEANING:
-        return "cleaning up";
-    default:
-        return "running";
-    }
+    if (!job_done(job))
+        return job_state_word(job);
+    snprintf(buf, n, "done (%d)", job_status(job));
+    return buf;
 }
 
 /* The shell's own jobs, oldest first; the finished ones listed once. */

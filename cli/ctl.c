@@ -98,20 +98,6 @@ static struct job *ctl_find(struct cli *cli, int id)
     return NULL;
 }
 
-static const char *ctl_state(struct job *j)
-{
-    if (job_done(j))
-        return "done";
-    switch (op_state(job_op(j))) {
-    case OP_ABORTING:
-        return "cancelling";
-    case OP_CLEANING:
-        return "cleaning up";
-    default:
-        return "running";
-    }
-}
-
 /* Tabs and newlines would break a field: spaces instead. */
 static const char *ctl_field(const char *s, char *buf, size_t len)
 {
@@ -134,7 +120,7 @@ static void ctl_fill(struct job *j, struct ctl_job *c)
     c->pid = getpid();
     c->id = job_id(j);
     c->domid = job_done(j) ? op_domid(op) : op_phase_domid(op);
-    snprintf(c->state, sizeof(c->state), "%s", ctl_state(j));
+    snprintf(c->state, sizeof(c->state), "%s", job_state_word(j));
     c->elapsed_ms = job_done(j) ? 0 : loop_now_ms() - job_started_ms(j);
     snprintf(c->verb, sizeof(c->verb), "%s", op_verb(op));
     ctl_field(op_label(op), c->label, sizeof(c->label));

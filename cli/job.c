@@ -335,6 +335,20 @@ int job_run(struct job *job, uint64_t timeout_ms)
 
 bool job_done(const struct job *job) { return job->done; }
 const char *job_last(const struct job *job) { return job->last; }
+
+const char *job_state_word(const struct job *job)
+{
+    if (job->done)
+        return "done";
+    switch (op_state(job->op)) {
+    case OP_ABORTING:
+        return "cancelling";
+    case OP_CLEANING:
+        return "cleaning up";
+    default:
+        return "running";
+    }
+}
 const char *job_canceller(const struct job *job) { return job->canceller; }
 
 void job_set_canceller(struct job *job, const char *who)
