@@ -70,16 +70,34 @@ static int proc_child_fds(const struct proc_spec *spec)
 
 pid_t proc_fork(const struct proc_spec *spec)
 {
+    bool gate = spec->journal && !spec->detach;
+    int g[2] = { -1, -1 };
     sigset_t all, old;
     pid_t pid;
     int status, saved;
+    char c = 0;
 
     proc_cloexec_all();
+    /*
+     * A child the journal names waits until it is named: axl killed in
+     * between would leave it running where no cleanup knows of it.  If
+     * axl dies first, the child reads the end of the pipe and goes.
+     */
+    if (gate && pipe2(g, O_CLOEXEC) < 0)
+        return -1;
     /* No handler of axl's may run in the child before it is reset. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     pid = fork();
     if (pid == 0) {
+        if (gate) {
+            close(g[1]);
+            while (read(g[0], &c, 1) < 0 && errno == EINTR)
+                ;
+            if (c != 1)
+                _exit(127);     /* axl died before naming us */
+            close(g[0]);
+        }
         if (spec->place == PROC_SESSION)
             setsid();
         else if (spec->place == PROC_GROUP)
@@ -99,8 +117,16 @@ pid_t proc_fork(const struct proc_spec *spec)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid > 0 && spec->journal && !spec->detach)
-        journal_child(spec->journal, pid);  /* for a cleanup if killed */
+    if (gate) {
+        close(g[0]);
+        if (pid > 0) {
+            journal_child(spec->journal, pid);  /* for a cleanup if killed */
+            c = 1;
+            while (write(g[1], &c, 1) < 0 && errno == EINTR)
+                ;
+        }
+        close(g[1]);
+    }
     errno = saved;
     return pid;
 }
