@@ -48,6 +48,11 @@ void cli_hold(struct cli *cli)
     cli->held = true;
 }
 
+void cli_child_end(int status)
+{
+    _exit(status);
+}
+
 void cli_release(struct cli *cli, int status)
 {
     if (cli->holds > 0)

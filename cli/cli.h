@@ -95,6 +95,11 @@ bool cli_sig_hooks_run(struct cli *cli, int signo);
  */
 void cli_hold(struct cli *cli);
 void cli_release(struct cli *cli, int status);
+/*
+ * How a child axl made ends when its setup fails (proc_spec's end):
+ * _exit(status), the child's only way out before exec.
+ */
+void cli_child_end(int status);
 /* For loop_run_until(): every job is done and nothing holds the run. */
 bool cli_idle(void *cli);
 

@@ -466,6 +466,7 @@ static pid_t cmd_migrate_spawn(const struct cmd_migrate_argv *a,
         goto fail;
     }
     spec.fd[0] = to[0];
+    spec.end = cli_child_end;
     spec.fd[1] = from[1];
     pid = proc_fork(&spec);
     if (pid < 0) {

@@ -228,6 +228,7 @@ static int mon_fork(uint32_t domid, const char *name,
                  0600);
     nul = open("/dev/null", O_RDWR | O_CLOEXEC);
     spec.detach = true;
+    spec.end = cli_child_end;
     spec.fd[0] = nul;
     spec.fd[1] = spec.fd[2] = logfd;
     spec.pass = pfd[1];

@@ -19,6 +19,7 @@
 
 #include "../core/proc.h"
 #include "../core/status.h"
+#include "cli.h"
 #include "out.h"
 
 static bool out_stamps;
@@ -257,6 +258,7 @@ pid_t out_pager_begin(void)
         return 0;
     setenv("LESS", getenv("LESS") ? getenv("LESS") : "FRX", 1);
     spec.fd[0] = p[0];
+    spec.end = cli_child_end;
     pid = proc_fork(&spec);
     if (pid == 0) {
         execvp(argv[0], argv);

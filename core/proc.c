@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,7 @@ pid_t proc_fork(const struct proc_spec *spec)
     sigset_t all, old;
     pid_t pid;
     int status, saved;
+    pid_t parent = getpid();
     char c = 0;
 
     proc_cloexec_all();
@@ -91,22 +93,31 @@ pid_t proc_fork(const struct proc_spec *spec)
     pid = fork();
     if (pid == 0) {
         if (gate) {
+            /*
+             * Should axl die before naming us, the kernel ends us as it
+             * (PR_SET_PDEATHSIG); if it died already, we end ourselves
+             * the same way.  A signal, not an exit status: nothing here
+             * decides how a process ends.
+             */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent)
+                kill(getpid(), SIGKILL);
             close(g[1]);
             while (read(g[0], &c, 1) < 0 && errno == EINTR)
                 ;
-            if (c != 1)
-                _exit(127);     /* axl died before naming us */
             close(g[0]);
+            prctl(PR_SET_PDEATHSIG, 0);     /* named: it may outlive axl */
         }
         if (spec->place == PROC_SESSION)
             setsid();
         else if (spec->place == PROC_GROUP)
             setpgid(0, 0);
+        /* Only cli/ ends a process: its spec->end, when it asked. */
         if (spec->detach && fork() != 0)
-            _exit(0);
+            spec->end(0);
         loop_child_reset();
         if (proc_child_fds(spec) < 0)
-            _exit(127);
+            spec->end(127);
         return 0;
     }
     saved = errno;

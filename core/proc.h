@@ -54,6 +54,13 @@ struct proc_spec {
     int fd[3];
     /* One more descriptor the child keeps across exec, or -1. */
     int pass;
+    /*
+     * How the child ends when its setup fails (a descriptor that cannot
+     * be set) or, with detach, how the intermediate child ends: only
+     * cli/ decides how a process ends (its _exit).  Needed with detach
+     * or fd[]; a child without either never calls it.
+     */
+    void (*end)(int status);
 };
 
 /* A spec for place with nothing else set. */

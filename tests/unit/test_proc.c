@@ -25,6 +25,12 @@ struct proc_facts {
     bool int_default;
 };
 
+/* As cli/'s: a child whose setup failed ends here. */
+static void proc_end(int status)
+{
+    _exit(status);
+}
+
 static void proc_on_int(int signo)
 {
     (void)signo;
@@ -99,6 +105,7 @@ int main(void)
           "a foreground child stays in axl's group");
     spec = PROC_SPEC(PROC_SESSION);
     spec.detach = true;
+    spec.end = proc_end;
     f = proc_probe(spec, &ok);
     check(ok && f.ppid != getpid() && f.sid != f.pid && f.sid != getsid(0),
           "a daemon is no child of axl's and cannot take a terminal");
@@ -113,6 +120,7 @@ int main(void)
     if (pipe2(p, O_CLOEXEC) < 0 || pipe(lk) < 0 || pipe2(ps, O_CLOEXEC) < 0)
         return 1;
     spec = PROC_SPEC(PROC_SESSION);
+    spec.end = proc_end;
     spec.fd[1] = p[1];
     spec.pass = ps[0];
     snprintf(leak, sizeof(leak), "\n%d\n", lk[0]);
