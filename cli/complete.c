@@ -15,6 +15,7 @@
 #include "../core/names.h"
 #include "cmd.h"
 #include "complete.h"
+#include "ctl.h"
 
 static bool complete_prefix(const char *cand, const char *prefix)
 {
@@ -373,9 +374,26 @@ static void complete_jobs(struct cli *cli, const char *prefix,
                           complete_emit_fn *emit, void *user)
 {
     struct job *j;
-    int n = 0, i, *ids;
+    struct ctl_job *all = NULL;
+    int n = 0, i, k, *ids;
     char buf[24];
 
+    /* Every process's jobs in flight, by PID.N and by domain. */
+    n = ctl_list_all(cli, &all);
+    for (i = 0; i < n; i++) {
+        if (!strcmp(all[i].state, "done") || all[i].pid == getpid())
+            continue;
+        snprintf(buf, sizeof(buf), "%d.%d", (int)all[i].pid, all[i].id);
+        complete_offer(buf, prefix, emit, user);
+        for (k = 0; k < i; k++)     /* a domain once, however many jobs */
+            if (!strcmp(all[k].label, all[i].label) &&
+                strcmp(all[k].state, "done") && all[k].pid != getpid())
+                break;
+        if (all[i].label[0] && k == i)
+            complete_offer(all[i].label, prefix, emit, user);
+    }
+    free(all);
+    n = 0;
     if (!cli->interactive)
         return;
     for (j = cli->jobs; j; j = job_next(j))

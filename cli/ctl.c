@@ -568,6 +568,8 @@ static void ctl_log_done(struct job *j)
             json_kdouble(&js, "mib_per_s", (double)bytes / 1048576 /
                          (total / 1000), 1);
     }
+    if (op_mig_downtime_ms(op) >= 0)
+        json_kuint(&js, "downtime_ms", (uint64_t)op_mig_downtime_ms(op));
     json_close(&js);
     json_end(&js);
     if (fclose(f) != 0 || !line) {
@@ -620,6 +622,7 @@ int ctl_show_done(int count, bool as_json)
     const char *names[2] = { "done.1", "done" };
     char path[PATH_MAX], **lines = NULL, **nl, *line = NULL;
     char t[32], op[32], dom[128], st[16], el[32], by[96], out[256];
+    char by_[32], rate[32], down[32];
     size_t cap = 0, n = 0, i, first;
     ssize_t r;
     FILE *f;
@@ -672,10 +675,18 @@ int ctl_show_done(int count, bool as_json)
             ctl_done_field(lines[i], "elapsed_ms", el, sizeof(el));
             ctl_done_field(lines[i], "cancelled_by", by, sizeof(by));
             ctl_done_field(lines[i], "outcome", out, sizeof(out));
+            ctl_done_field(lines[i], "bytes", by_, sizeof(by_));
+            ctl_done_field(lines[i], "mib_per_s", rate, sizeof(rate));
+            ctl_done_field(lines[i], "downtime_ms", down, sizeof(down));
             printf("%-20s %-12s %-16s %6s %8.1fs  %s\n", t, op, dom, st,
                    atof(el) / 1000, out);
             if (by[0])
                 printf("%-20s cancelled by %s\n", "", by);
+            if (by_[0])
+                printf("%-20s %.1f MiB at %s MiB/s%s%s%s\n", "",
+                       atof(by_) / 1048576, rate[0] ? rate : "?",
+                       down[0] ? ", downtime " : "", down,
+                       down[0] ? " ms" : "");
         }
     }
     for (i = 0; i < n; i++)

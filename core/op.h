@@ -365,6 +365,13 @@ uint32_t op_phase_domid(struct op *op);
  */
 uint64_t op_stream_total(const struct op *op);
 /*
+ * A migration's downtime as its sender measures it: from the guest's
+ * suspend here to the target's word that it runs there, in ms (the
+ * report's trip back included); -1 if it did not get that far, or for
+ * another op.
+ */
+int64_t op_mig_downtime_ms(const struct op *op);
+/*
  * The time a finished op spent in each of its phases, in ms, each phase
  * it was in once, by a short name ("main", "balloon", "resume", ...),
  * into keys and ms (room for max).  Returns how many.

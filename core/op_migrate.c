@@ -45,6 +45,8 @@ struct op_mig_state {
     bool in;                  /* incoming: a create from a migration */
     int reply_fd;             /* incoming: to the sender */
     bool ready_sent, go_seen, failed, reported;
+    uint64_t suspended_ms;    /* sender: when the guest suspended (0: not) */
+    int64_t downtime_ms;      /* sender: suspended to the target's "runs" */
 };
 
 /* The op's migration state, made if it has none: 0, or -1 (memory). */
@@ -57,6 +59,7 @@ static int op_mig_make(struct op *op)
         return -1;
     op->mig->recv_fd = -1;
     op->mig->reply_fd = -1;
+    op->mig->downtime_ms = -1;
     return 0;
 }
 
@@ -360,8 +363,16 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         return;
     }
     if (status == 0) {
-        op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
-                op->label);
+        if (op->mig->suspended_ms)
+            op->mig->downtime_ms =
+                (int64_t)(loop_now_ms() - op->mig->suspended_ms);
+        if (op->mig->downtime_ms >= 0)
+            op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target "
+                    "(downtime %lld ms)", op->label,
+                    (long long)op->mig->downtime_ms);
+        else
+            op_note(op, OP_NOTE_PROGRESS, "domain '%s' runs on the target",
+                    op->label);
         /* A cleanup after a kill now destroys the copy here, as asked. */
         op->jr.saved = true;
         if (op->jr.path[0])
@@ -835,11 +846,34 @@ bool op_mig_phase(struct op *op, char *buf, size_t len)
     }
 }
 
+int64_t op_mig_downtime_ms(const struct op *op)
+{
+    return op->k == &op_kind_migrate && op->mig ? op->mig->downtime_ms : -1;
+}
+
 /* ---- the sending end's row ---- */
+
+/* The guest's shutdown for the suspend: when its downtime begins. */
+static void op_migrate_event(struct loop *lp, libxl_event *ev, void *user)
+{
+    struct op *op = user;
+
+    if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN &&
+        ev->u.domain_shutdown.shutdown_reason ==
+            LIBXL_SHUTDOWN_REASON_SUSPEND && !op->mig->suspended_ms)
+        op->mig->suspended_ms = loop_now_ms();
+    libxl_event_free(loop_ctx(lp), ev);
+}
 
 static int op_migrate_start(struct op *op)
 {
     op_save_watch(op);
+    /* Without the watch, the downtime is not measured; nothing else. */
+    op->sink.fn = op_migrate_event;
+    op->sink.user = op;
+    if (libxl_evenable_domain_death(loop_ctx(op->lp), op->domid,
+                                    LOOP_EV_USER(&op->sink), &op->deathw))
+        op->deathw = NULL;
     return op_mig_start(op);
 }
 

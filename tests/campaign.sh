@@ -216,8 +216,14 @@ settle() {
         xl restore -e "$tmp/r.sav" >/dev/null 2>&1
     fi
     case $(dom_state "$PV") in ??p*) xl unpause "$PV" ;; esac
-    # A victim lost (a case has failed): make it again, so that the
-    # cases after it still test something.
+    # A victim lost or shut down (a case has failed): make it again, so
+    # that the cases after it still test something.
+    if [ -n "$need_pvh" ]; then
+        case $(dom_state "$PVH") in
+        ???s* | ????c*) echo "destroyed $PVH ($(dom_state "$PVH"))"
+            xl destroy "$PVH" ;;
+        esac
+    fi
     if [ -n "$need_pvh" ] && ! dom_exists "$PVH"; then
         echo "re-created $PVH"
         rm -f "/var/log/xen/guest-$PVH.log"
@@ -386,7 +392,7 @@ check_case() {
         fi
         [ "$(xl list | awk -v n="$PVH" 'index($1, n) == 1' | wc -l)" = 1 ] ||
             echo "not exactly one copy of $PVH: $(xl list | awk -v n="$PVH" 'index($1, n) == 1 { printf "%s %s; ", $1, $5 }')"
-        case $(dom_state "$PVH") in [rb-][rb-]--*) ;; *) echo "$PVH is not running ($(dom_state "$PVH"))" ;; esac
+        case $(dom_state "$PVH") in [rb-][rb-]--*) ;; *) echo "$PVH is not running ($(dom_state "$PVH")); xl dmesg: $(xl dmesg | tail -3 | tr '\n' ';')" ;; esac
         ;;
     esac
     wait_for 10 eval '[ -z "$(fixture_procs)" ]' ||

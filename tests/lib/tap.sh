@@ -6,17 +6,31 @@
 
 tap_n=0
 tap_failed=0
+tap_last=${EPOCHREALTIME/[.,]/}
+
+# tap_slow: after a check that took 2 s or more since the one before, a
+# comment with the time, so a slow test shows where its time goes.
+tap_slow() {
+    local now=${EPOCHREALTIME/[.,]/}
+    [ -n "$now" ] && [ -n "$tap_last" ] &&
+        [ $((now - tap_last)) -ge 2000000 ] &&
+        printf '# (%d.%d s)\n' $(((now - tap_last) / 1000000)) \
+            $(((now - tap_last) / 100000 % 10))
+    tap_last=$now
+}
 
 # pass TITLE / fail TITLE [DIAG...]: record an outcome decided by the caller.
 pass() {
     tap_n=$((tap_n + 1))
     printf 'ok %d - %s\n' "$tap_n" "$1"
+    tap_slow
 }
 
 fail() {
     tap_n=$((tap_n + 1))
     tap_failed=$((tap_failed + 1))
     printf 'not ok %d - %s\n' "$tap_n" "$1"
+    tap_slow
     shift
     for d in "$@"; do
         printf '%s\n' "$d" | sed 's/^/#   /'
