@@ -45,7 +45,7 @@ axl monitor >/dev/null 2>&1
 is "$?" 2 "no domain: a usage error"
 stop m-fa; stop m-xe
 
-# ---- a restart that hangs, cancelled with SIGTERM to the monitor ----
+# ---- a restart that hangs, cancelled by axl abort or SIGTERM to the monitor ----
 rm -rf "$M"; mkdir -p "$M"
 HANGVIF='vif = [ "bridge=xenbr0,script=/axl/tests/fixtures/block-hang" ]'
 in_hotplug() {
@@ -61,8 +61,19 @@ for policy in destroy keep; do
     ok "$policy: its restart hangs in the vif's hotplug script" \
         wait_for 120 in_hotplug
     mp=$(mon_of m-h$policy)
-    kill -TERM $mp
-    ok "$policy: SIGTERM ends the monitor" wait_for 60 no_mon m-h$policy
+    if [ $policy = destroy ]; then
+        # From another terminal: the restart is one of the host's jobs.
+        like "$(axl jobs --all)" "^$mp\\.[0-9]+ +create +m-hdestroy .* $mp axl-m-hdestroy monitor" \
+            "destroy: jobs --all lists the restart, the monitor its owner"
+        out=$(axl abort m-hdestroy 2>&1); st=$?
+        is "$st" 0 "destroy: axl abort cancels the restart (exit 0)"
+        like "$out" "destroyed; nothing is left|no domain is left" \
+            "  and says what is left, as the monitor's log does"
+        ok "destroy: the monitor ends after it" wait_for 60 no_mon m-h$policy
+    else
+        kill -TERM $mp
+        ok "$policy: SIGTERM ends the monitor" wait_for 60 no_mon m-h$policy
+    fi
     if [ $policy = destroy ]; then
         like "$(log_of m-h$policy)" "destroyed; nothing is left" \
             "destroy: the log says the half-built domain was destroyed"

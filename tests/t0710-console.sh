@@ -28,16 +28,23 @@ cfg() {
 }
 
 # ---- create -c without a terminal: the whole boot is captured ----
-timeout -s TERM 25 axl create -c "$(cfg c-a)" </dev/null >"$tmp/a.out" \
-    2>"$tmp/a.err"
-st=$?
+# Each ended by SIGTERM once its guest is up (at most 25 s).
+axl create -c "$(cfg c-a)" </dev/null >"$tmp/a.out" 2>"$tmp/a.err" &
+pid=$!
+wait_for 25 grep -q AXL-GUEST-UP "$tmp/a.out"
+kill -TERM "$pid"
+wait_exit "$pid" 10
+st=$rc
 ok "axl's console client ends with it" \
     wait_for 5 eval '[ -z "$(consoles)" ]'
-timeout -s TERM 25 xl create -c "$(cfg c-x)" </dev/null >"$tmp/x.out" \
-    2>&1
+xl create -c "$(cfg c-x)" </dev/null >"$tmp/x.out" 2>&1 &
+pid=$!
+wait_for 25 grep -q AXL-GUEST-UP "$tmp/x.out"
+kill -TERM "$pid"
+wait_exit "$pid" 10
 grep -q AXL-GUEST-UP "$tmp/x.out" ||
     diag "xl create -c did not show the marker: $(tail -3 "$tmp/x.out")"
-# xl's console client outlives the xl that timeout killed: count them,
+# xl's console client outlives the xl that SIGTERM ended: count them,
 # then end them, so that what follows sees axl's alone.
 xl_left=$(consoles | wc -l)
 diag "xenconsole clients left by xl create -c after SIGTERM: $xl_left"
@@ -50,6 +57,26 @@ is "$st" 0 "create -c ended by a signal after the create: the create's status"
 ok "  the guest runs on" dom_exists c-a
 unlike "$(cat "$tmp/a.err")" "creating domain" \
     "  no progress line is printed over the console"
+
+# ---- two create -c jobs in one shell: each waits for its own client ----
+# Guests that power off once up: each job's console ends by itself.
+for n in c-j1 c-j2; do
+    cfg $n >/dev/null
+    sed -i 's/^extra = "\(.*\)"/extra = "\1 axl.then=poweroff"/' "$tmp/$n.cfg"
+done
+printf 'create -c %s &\ncreate -c %s &\nwait\n' "$tmp/c-j1.cfg" \
+    "$tmp/c-j2.cfg" >"$tmp/two"
+timeout -s TERM 90 axl -f "$tmp/two" </dev/null >"$tmp/two.out" \
+    2>"$tmp/two.err"
+st=$?
+is "$st" 0 "two create -c jobs in one shell: exit 0"
+[ "$st" = 0 ] || diag "$(tail -5 "$tmp/two.err")"
+is "$(grep -c AXL-GUEST-UP "$tmp/two.out")" 2 "  both guests' consoles are shown"
+unlike "$(cat "$tmp/two.err")" "AddressSanitizer|runtime error|Segmentation" \
+    "  no crash"
+ok "  no console client is left" wait_for 10 eval '[ -z "$(consoles)" ]'
+ok "  both guests have powered off" \
+    wait_for 30 eval '! dom_exists c-j1 && ! dom_exists c-j2'
 
 # ---- create -c -F: one signal ends the monitor and the console alike ----
 # The console client and the foreground monitor each have a say on a

@@ -1,7 +1,7 @@
 #!/bin/bash
 # migrate and migrate-receive in one lab host (tests/lib/local-ssh plays
 # ssh to localhost): axl to axl, axl to xl and xl to axl, each time with
-# a guest that prints a counter every second (axl.counter) whose count
+# a guest that prints a counter four times a second (axl.counter) whose count
 # goes on, so the guest really resumed and did not reboot.  Then cancels
 # at several instants (before anything is sent, in the middle of the
 # memory copy, near its end) by SIGINT, SIGTERM and --timeout, and a
@@ -21,7 +21,7 @@ trap 'clean_domains; rm -rf "$tmp"' EXIT
 N=m-a
 SSH=$PWD/tests/lib/local-ssh
 sed -e "s/^name = .*/name = \"$N\"/" \
-    -e 's/^extra = .*/extra = "console=hvc0 quiet axl.counter"/' \
+    -e 's/^extra = .*/extra = "console=hvc0 quiet axl.counter=0.25"/' \
     tests/guests/pvh.cfg >"$tmp/$N.cfg"
 
 # counted: the highest count in any of the guest's console logs (the
@@ -50,6 +50,9 @@ one_running() {
     [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
         printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$" && return
     diag "copies of $N: $(echo $c)"
+    # A copy shut down by itself: what Xen and its console said last.
+    diag "xl dmesg: $(xl dmesg | tail -4 | tr '\n' ';')"
+    diag "its console: $(tail -q -n 3 /var/log/xen/guest-$N*.log | tr '\n' ';')"
     return 1
 }
 # fresh: a case starts from one copy, running and counting, with no
@@ -112,6 +115,15 @@ is "$rc" 0 "axl migrate to axl migrate-receive exits 0"
 like "$out" "migrated domain $old_id \('$N'\): it runs on the target" \
     "  and says where the guest runs (-v: progress off a terminal)"
 ok "  exactly one copy, '$N', running" one_running
+down=$(printf '%s\n' "$out" | sed -n 's/.*runs on the target (downtime \([0-9]*\) ms).*/\1/p')
+diag "downtime, as the sender measured it: ${down:-none} ms"
+ok "  -v says the downtime it measured" test -n "$down"
+last=$(axl jobs --done -n 1 --json)
+like "$last" "\"operation\":\"migrate\".*\"downtime_ms\":$down[,}]" \
+    "  jobs --done keeps the migration with its downtime"
+el=$(printf '%s\n' "$last" | sed -n 's/.*"elapsed_ms":\([0-9]*\).*/\1/p')
+ok "  the downtime is a part of the migration's time (${down:-?} of ${el:-?} ms)" \
+    test -n "$down" -a "${down:-0}" -gt 0 -a "${down:-0}" -lt "${el:-0}"
 new_id=$(dom_id "$N")
 ok "  it is a new domain" test -n "$new_id" -a "$new_id" != "$old_id"
 ok "  the counter goes on" counts_on
@@ -318,6 +330,43 @@ is "$rc" 1 "SIGINT to migrate-receive: the sender fails (exit 1)"
 like "$out" "incoming migration of '$N--incoming' cancelled" \
     "  the receiver says it cancelled"
 after_cancel "  receiver SIGINT" "$out"
+
+# ---- axl abort from another terminal, before and after the go-ahead ----
+fresh
+axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
+pid=$!
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((32 << 20)) ]'
+out=$(axl abort "$N" 2>&1); st=$?
+wait_exit $pid 30
+is "$st" 0 "abort of a migration while it copies: exit 0"
+is "$rc" 130 "  the migration ends as on its own Ctrl-C (130)"
+like "$out" "$pid\\.1: .*runs on here" "  abort says the guest runs on here"
+after_cancel "  abort while copying" "$(cat "$tmp/o")"
+
+fresh
+AXL_TEST_STOP=recv-go axl migrate -s "$SSH" -e "$N" localhost \
+    >"$tmp/o" 2>&1 &
+pid=$!
+recv=
+wait_for 60 eval '{ recv=$(procs_matching "^axl migrate-receive");
+    [ -n "$recv" ] && stopped $recv; } || ! kill -0 $pid 2>/dev/null'
+if [ -n "$recv" ] && stopped "$recv"; then
+    pass "a migration past its go-ahead (the target stopped there)"
+    like "$(axl jobs --all)" "cannot be cancelled: past the go-ahead" \
+        "  jobs --all says it cannot be cancelled, and why"
+    out=$(axl abort --timeout=5s "$N" 2>&1); st=$?
+    is "$st" 1 "  abort then: exit 1"
+    like "$out" "cannot be cancelled: past the go-ahead" "  with the reason"
+    kill -CONT "$recv"
+    wait_exit $pid 60
+    is "$rc" 0 "  the migration goes on to its end (exit 0)"
+    ok "  exactly one copy, '$N', running" one_running
+    ok "  the counter goes on" counts_on
+else
+    fail "a migration past its go-ahead (the target stopped there)"
+    kill -KILL $pid $recv 2>/dev/null
+    wait_exit $pid 10
+fi
 
 # ---- bad input: one line, nonzero, nothing lost ----
 fresh

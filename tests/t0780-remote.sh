@@ -41,6 +41,10 @@ if wait_for 60 in_phase hang-hotplug; then
         '[0].operation')/$(json_get "$tmp/j.flat" '[0].domain')/$(json_get \
         "$tmp/j.flat" '[0].cancellable')" "$pid.1/create/$H/true" \
         "jobs --all --json: id, operation, domain, cancellable"
+    is "$(axl __complete 2 axl abort '' | tr '\n' ' ')" "$pid.1 $H " \
+        "completion of abort's argument: the job's id and its domain"
+    is "$(axl __complete 2 axl wait "$pid" | tr '\n' ' ')" "$pid.1 " \
+        "  and of wait's, by prefix"
     t0=$(now_us)
     out=$(axl abort "$H" 2>&1); st=$?
     t1=$(now_us)
