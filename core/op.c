@@ -205,7 +205,6 @@ void op_free(struct op *op)
     if (op->k->dispose)
         op->k->dispose(op);
     free(op->priv);
-    free(op->path);
     free(op->label);
     free(op);
 }

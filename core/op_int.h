@@ -19,7 +19,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include <libxl.h>
 
 #include "journal.h"
@@ -155,8 +154,6 @@ struct op {
      */
     struct op_save_state *save;  /* op_save.c: the stream, the file */
     struct op_mig_state *mig;    /* op_migrate.c: a migration's end */
-    char *path;               /* OP_CORE_DUMP: the file */
-    pid_t child;              /* OPK_CHILD: the child making the call */
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
     /* create: free memory first (op_set_balloon); op_balloon.c's own. */
