@@ -6,9 +6,9 @@
  *              op_start()                 the kind's done hook
  *   OP_IDLE ---------------> OP_RUNNING --------------------------+
  *                             |   ^  |                            |
- *              op_abort()     |   |  | phases: the kind's         |
- *      (the kind's hook, or   |   +--+ (MAIN, then its own;       |
- *       libxl_ao_abort)       v          each a libxl ao)         |
+ *              op_abort()     |   |  | phases: MAIN, then the     |
+ *      (the kind's hook, or   |   +--+ kind's own (each a libxl   |
+ *       libxl_ao_abort)       v          ao or a wait)            |
  *                         OP_ABORTING -- the ao ends ------------>+
  *                             |                                   |
  *     on-cancel=destroy,      v                                   v
@@ -16,6 +16,15 @@
  *                          (a second op_abort() abandons it)  (op_finish:
  *                                                              the hooks'
  *                                                              done)
+ *
+ * Phases: an op starts in OP_PHASE_MAIN, the libxl call it is named
+ * after; op_phase_to() moves it to another.  The phases past MAIN are
+ * its kind's own, numbered from OP_PHASE_OWN (op_int.h) in an enum this
+ * file never sees: in the kind's file (op_request.c, op_migrate.c's
+ * sending end) or its family's header (op_create_int.h: create, restore,
+ * incoming migration; op_stream.h: save, resume, migration).  The row
+ * names them (phase_keys), and op_phase_times() reports the time in
+ * each under those names.
  *
  * Every step that differs between kinds is a hook of the row: start,
  * call (the libxl call of each phase), done (a phase's ao completed),
@@ -29,6 +38,7 @@
  * the record, and what a one-ao kind says when it ends.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,7 +205,6 @@ void op_free(struct op *op)
     if (op->k->dispose)
         op->k->dispose(op);
     free(op->priv);
-    free(op->path);
     free(op->label);
     free(op);
 }
@@ -248,19 +257,6 @@ static void op_journal(struct op *op)
     journal_write(op->lp, jr);
 }
 
-/* Short names of the phases, for the record of a finished op. */
-static const char *const op_phase_keys[OP_PHASE_N] = {
-    [OP_PHASE_MAIN] = "main", [OP_PHASE_UNPAUSE] = "unpause",
-    [OP_PHASE_TRIGGER] = "trigger", [OP_PHASE_WAIT] = "wait",
-    [OP_PHASE_CONSOLE] = "console", [OP_PHASE_LOCK] = "lock",
-    [OP_PHASE_BALLOON] = "balloon", [OP_PHASE_SAVE_CONFIG] = "config",
-    [OP_PHASE_SAVE_PAUSE] = "pause", [OP_PHASE_SAVE_RESUME] = "resume",
-    [OP_PHASE_SAVE_DESTROY] = "destroy", [OP_PHASE_MIG_BANNER] = "banner",
-    [OP_PHASE_MIG_READY] = "target-build", [OP_PHASE_MIG_REPORT] = "report",
-    [OP_PHASE_MIG_BACK] = "back", [OP_PHASE_MIG_END] = "target-end",
-    [OP_PHASE_MIG_GO] = "go-ahead", [OP_PHASE_MIG_DRAIN] = "drain",
-};
-
 /* The time since the op entered its phase counts toward that phase. */
 static void op_phase_count(struct op *op)
 {
@@ -271,8 +267,21 @@ static void op_phase_count(struct op *op)
     op->t_phase_in = now;
 }
 
-void op_phase_to(struct op *op, enum op_phase ph)
+/* The short name of the op's phase ph: MAIN's, or its row's; NULL if none. */
+static const char *op_phase_key(const struct op *op, int ph)
 {
+    if (ph == OP_PHASE_MAIN)
+        return "main";
+    if (ph > OP_PHASE_MAIN && ph < op->k->n_phase_keys)
+        return op->k->phase_keys[ph];
+    return NULL;
+}
+
+void op_phase_to(struct op *op, int ph)
+{
+    /* A phase the row does not name is a slip of its file's. */
+    assert(ph >= OP_PHASE_MAIN && ph < OP_PHASE_MAX);
+    assert(op_phase_key(op, ph) != NULL);
     op_phase_count(op);
     op->phase = ph;
 }
@@ -282,9 +291,9 @@ int op_phase_times(const struct op *op, const char **keys, uint32_t *ms,
 {
     int i, n = 0;
 
-    for (i = 0; i < OP_PHASE_N && n < max; i++)
-        if (op->phase_ms[i]) {
-            keys[n] = op_phase_keys[i];
+    for (i = 0; i < OP_PHASE_MAX && n < max; i++)
+        if (op->phase_ms[i] && op_phase_key(op, i)) {
+            keys[n] = op_phase_key(op, i);
             ms[n++] = op->phase_ms[i];
         }
     return n;
@@ -327,8 +336,7 @@ static int op_call(struct op *op)
 /* Start the current phase; on a synchronous failure, finish the op. */
 int op_launch(struct op *op)
 {
-    enum op_phase phase = op->phase;
-    int rc;
+    int phase = op->phase, rc;
 
     rc = op_call(op);
     if (rc && op->state != OP_DONE && op->phase == phase) {

@@ -181,7 +181,10 @@ int op_set_force(struct op *op, bool force);
 int op_set_vcpus(struct op *op, unsigned n);
 /* For OP_TRIGGER: the trigger and the vCPU it is sent to (-1: not one). */
 int op_set_trigger(struct op *op, libxl_trigger trigger, uint32_t vcpu);
-/* For OP_CORE_DUMP: the file to write (copied; -1 if it cannot be). */
+/*
+ * For OP_CORE_DUMP: the file to write (copied; -1 if it cannot be, or
+ * for another kind).
+ */
 int op_set_path(struct op *op, const char *path);
 /*
  * For OP_SAVE and OP_CORE_DUMP: the file the op writes, under the name

@@ -19,7 +19,7 @@
 #include "loop.h"
 #include "op.h"
 
-#include "op_int.h"
+#include "op_create_int.h"
 
 /* Autoballoon: how often to look, how long without progress, in all. */
 #define OP_BALLOON_POLL_MS   100

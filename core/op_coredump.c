@@ -4,7 +4,8 @@
  * axl's (the front end's child hook makes it) with a libxl context of
  * its own, and a cancel kills the child.  The file is op_save.c's
  * (op_out_*): made new, written under a temporary name, named once
- * whole.
+ * whole; the path libxl writes to and the child are this file's own
+ * (struct op_dump, op->priv).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -21,6 +22,14 @@
 
 #include "op_int.h"
 
+/* A core dump's own state (op->priv). */
+struct op_dump {
+    char *path;     /* the file libxl writes (op_set_path()) */
+    pid_t child;    /* the child making the call; 0 if none */
+};
+
+#define OP_DUMP(op) ((struct op_dump *)(op)->priv)
+
 int op_child_work(struct op *op)
 {
     libxl_ctx *c = NULL;
@@ -28,7 +37,7 @@ int op_child_work(struct op *op)
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
-        rc = libxl_domain_core_dump(c, op->domid, op->path, NULL);
+        rc = libxl_domain_core_dump(c, op->domid, OP_DUMP(op)->path, NULL);
     return rc;
 }
 
@@ -40,7 +49,7 @@ static void op_dump_child_done(struct loop *lp, pid_t pid, int status,
     int rc;
 
     (void)pid;
-    op->child = 0;
+    OP_DUMP(op)->child = 0;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         rc = 0;
     else if (op->cancelled)
@@ -60,11 +69,11 @@ static int op_dump_call(struct op *op, libxl_ctx *ctx,
     pid = op->hooks->child ? op->hooks->child(op, op->user) : -1;
     if (pid < 0)
         return ERROR_FAIL;
-    op->child = pid;
+    OP_DUMP(op)->child = pid;
     if (loop_watch_child(op->lp, pid, op_dump_child_done, op) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        op->child = 0;
+        OP_DUMP(op)->child = 0;
         return ERROR_FAIL;
     }
     return 0;
@@ -91,19 +100,20 @@ static bool op_dump_abort(struct op *op, int why)
     op->state = OP_ABORTING;
     op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
             op_desc(op, NULL, d, sizeof(d)));
-    if (op->child > 0)
-        kill(op->child, SIGKILL);
+    if (OP_DUMP(op)->child > 0)
+        kill(OP_DUMP(op)->child, SIGKILL);
     return true;
 }
 
 static bool op_dump_phase(struct op *op, char *buf, size_t len)
 {
+    const char *path = OP_DUMP(op)->path;
     struct stat st;
 
-    if (!op->path)
+    if (!path)
         return false;
     snprintf(buf, len, "writing the core of domain %u (%lld MiB so far)",
-             op->domid, stat(op->path, &st) == 0
+             op->domid, stat(path, &st) == 0
              ? (long long)st.st_size / (1024 * 1024) : 0LL);
     return true;
 }
@@ -128,18 +138,30 @@ static bool op_dump_journal(struct op *op, struct journal_rec *jr)
     return true;
 }
 
+/* Its file (op_save.c's state) and its path go with the op. */
+static void op_dump_dispose(struct op *op)
+{
+    free(OP_DUMP(op)->path);
+    op_save_free(op);
+}
+
 const struct op_kind_row op_kind_core_dump = {
     .verb = "dump-core", .call = op_dump_call, .start = op_dump_start,
     .abort = op_dump_abort, .phase_words = op_dump_phase,
     .finish = op_dump_finish, .journal = op_dump_journal,
-    .dispose = op_save_free,
+    .priv_size = sizeof(struct op_dump), .dispose = op_dump_dispose,
     .left = "a partly written core file of domain %u may be left (its "
             "name ends in .axl-tmp)",
 };
 
 int op_set_path(struct op *op, const char *path)
 {
-    free(op->path);
-    op->path = strdup(path);
-    return op->path ? 0 : -1;
+    struct op_dump *d;
+
+    if (op->k != &op_kind_core_dump)
+        return -1;
+    d = OP_DUMP(op);
+    free(d->path);
+    d->path = strdup(path);
+    return d->path ? 0 : -1;
 }

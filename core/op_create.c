@@ -3,7 +3,8 @@
  * file (restore: op_set_fd), or from a migration's stream (incoming:
  * op_set_migrate_in, whose handover is op_migrate.c's).
  *
- * Phases: [LOCK -> BALLOON (op_balloon.c)] -> MAIN, the build, which
+ * Phases (op_create_int.h, the family's, which this file's row names):
+ * [LOCK -> BALLOON (op_balloon.c)] -> MAIN, the build, which
  * leaves the domain paused -> [CONSOLE: create -c waits for its client]
  * -> UNPAUSE (unless -p).  An incoming migration waits for the sender's
  * go-ahead (MIG_GO) between MAIN and UNPAUSE.  A cancel during the build
@@ -25,7 +26,7 @@
 #include "op.h"
 #include "testpoint.h"
 
-#include "op_int.h"
+#include "op_create_int.h"
 
 /* How long a create waits for its console client before unpausing. */
 #define OP_CONSOLE_WAIT_MS 5000
@@ -131,12 +132,18 @@ static void op_console_stop_wait(struct op *op)
     }
 }
 
+/* Unpause the new domain now: built, and handed over if migrated. */
+void op_create_unpause(struct op *op)
+{
+    op_phase_to(op, OP_PHASE_UNPAUSE);
+    op_launch(op);
+}
+
 /* Unpause the new domain now: the console is there, or will not be. */
 static void op_console_go(struct op *op)
 {
     op_console_stop_wait(op);
-    op_phase_to(op, OP_PHASE_UNPAUSE);
-    op_launch(op);
+    op_create_unpause(op);
 }
 
 static void op_console_timeout(struct loop *lp, void *user)
@@ -242,8 +249,7 @@ static void op_create_built(struct op *op, int rc)
             op_console_wait(op);
             return;
         }
-        op_phase_to(op, OP_PHASE_UNPAUSE);
-        op_launch(op);
+        op_create_unpause(op);
         return;
     }
     op_note(op, OP_NOTE_PROGRESS, "created %s, paused",
@@ -324,7 +330,7 @@ static bool op_create_phase(struct op *op, char *buf, size_t len)
     }
     /* An incoming migration's own steps; its others are a create's. */
     if (op_mig_in(op) && op->phase != OP_PHASE_MAIN &&
-        op_mig_phase(op, buf, len))
+        op_mig_in_phase(op, buf, len))
         return true;
     return op_balloon_phase(op, buf, len);
 }
@@ -359,9 +365,17 @@ static void op_create_clean_done(struct op *op, int rc)
     op_destroy_failed(op, rc);
 }
 
+/* The names of the create family's phases (op_create_int.h). */
+static const char *const op_create_phase_keys[OP_PHASE_CREATE_N] = {
+    [OP_PHASE_UNPAUSE] = "unpause", [OP_PHASE_CONSOLE] = "console",
+    [OP_PHASE_LOCK] = "lock", [OP_PHASE_BALLOON] = "balloon",
+    [OP_PHASE_MIG_GO] = "go-ahead", [OP_PHASE_MIG_DRAIN] = "drain",
+};
+
 /* A restore's stream (op_save.c's) and an incoming migration's end. */
 const struct op_kind_row op_kind_create = {
     .verb = "create", .flags = OPK_BUILD, .call = op_create_call,
+    .phase_keys = op_create_phase_keys, .n_phase_keys = OP_PHASE_CREATE_N,
     .start = op_create_start, .done = op_create_done,
     .abort = op_create_abort, .finish = op_create_finish,
     .phase_words = op_create_phase, .journal = op_create_journal,

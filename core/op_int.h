@@ -19,7 +19,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include <libxl.h>
 
 #include "journal.h"
@@ -29,28 +28,18 @@
 /* How often an op looks at what it waits on (ms). */
 #define OP_TICK_MS 250
 
-enum op_phase {
-    OP_PHASE_MAIN,      /* the libxl call the op is named after */
-    OP_PHASE_UNPAUSE,   /* create: unpausing the new domain */
-    OP_PHASE_TRIGGER,   /* shutdown/reboot -F: the ACPI button instead */
-    OP_PHASE_WAIT,      /* shutdown/reboot -w: until the domain is down */
-    OP_PHASE_CONSOLE,   /* create -c: the console client connects */
-    OP_PHASE_LOCK,      /* create, autoballoon: waiting for xl's lock */
-    OP_PHASE_BALLOON,   /* create, autoballoon: Domain-0 gives memory */
-    OP_PHASE_SAVE_CONFIG, /* save: reading the configuration to store */
-    OP_PHASE_SAVE_PAUSE,  /* save -p: pausing before the resume */
-    OP_PHASE_SAVE_RESUME, /* save -c/-p, or after a cancel: resuming */
-    OP_PHASE_SAVE_DESTROY,/* save: the saved domain goes */
-    OP_PHASE_MIG_BANNER,  /* migrate: waiting for the target's banner */
-    OP_PHASE_MIG_READY,   /* migrate: the stream is sent; target builds */
-    OP_PHASE_MIG_REPORT,  /* migrate: told to go; its report to come */
-    OP_PHASE_MIG_BACK,    /* migrate: it failed; its leave to resume */
-    OP_PHASE_MIG_END,     /* migrate: the target's command ends */
-    OP_PHASE_MIG_GO,      /* incoming: built, paused; the go-ahead */
-    OP_PHASE_MIG_DRAIN,   /* incoming: failed; the sender's last words */
-    OP_PHASE_N
-};
-
+/*
+ * An op's phase: which libxl call (or wait) it is in.  MAIN, the call the
+ * op is named after, is the one every kind has; the others are a kind's
+ * own, numbered from OP_PHASE_OWN in an enum private to the kind's file,
+ * or to its family's header where files share one op (op_create_int.h:
+ * create, restore, incoming migration; op_stream.h: save, resume,
+ * migration's sending end).  Below OP_PHASE_MAX, which sizes
+ * op->phase_ms; each family's enum asserts that it fits.
+ */
+#define OP_PHASE_MAIN 0   /* the libxl call the op is named after */
+#define OP_PHASE_OWN  1   /* the first a kind may use for its own */
+#define OP_PHASE_MAX  12  /* above every kind's own */
 
 /* ---- a kind's row ---- */
 
@@ -79,6 +68,13 @@ struct op_kind_row {
     unsigned flags;         /* OPK_* */
     /* The libxl call of the op's phase, OP_PHASE_MAIN or its own. */
     op_call_fn *call;
+    /*
+     * The short names of the kind's own phases, indexed by phase, for
+     * the record of a finished op (op_phase_times(); MAIN is "main"),
+     * and how many entries: a phase must be named to be entered.
+     */
+    const char *const *phase_keys;
+    int n_phase_keys;
     /* After op_start()'s common steps: launch; -1 if it ended at once. */
     int (*start)(struct op *op);
     /* The ao of the op's phase has completed with rc. */
@@ -130,7 +126,7 @@ struct op {
     struct loop *lp;
     const struct op_kind_row *k;  /* the kind's row */
     enum op_state state;
-    enum op_phase phase;
+    int phase;                /* OP_PHASE_MAIN or the kind's own */
     enum op_result result;
     enum op_on_cancel on_cancel;
     bool start_paused;
@@ -140,9 +136,9 @@ struct op {
     struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
     char phase_text[160];     /* op_phase() */
     uint64_t t_phase;         /* when it began (ms) */
-    enum op_phase tick_phase; /* op->phase at the last tick */
+    int tick_phase;           /* op->phase at the last tick */
     uint64_t t_phase_in;      /* when op->phase was entered (ms) */
-    uint32_t phase_ms[OP_PHASE_N];  /* time spent in each, so far */
+    uint32_t phase_ms[OP_PHASE_MAX];  /* time spent in each, so far */
     char cancel_phase[200];   /* "during X (after N s)", at the cancel */
     uint32_t seen_domid;      /* a create's domain, once seen by name */
     struct loop_timer *tick;
@@ -158,8 +154,6 @@ struct op {
      */
     struct op_save_state *save;  /* op_save.c: the stream, the file */
     struct op_mig_state *mig;    /* op_migrate.c: a migration's end */
-    char *path;               /* OP_CORE_DUMP: the file */
-    pid_t child;              /* OPK_CHILD: the child making the call */
     libxl_evgen_domain_death *deathw;
     struct loop_event_sink sink;  /* where the death watch reports */
     /* create: free memory first (op_set_balloon); op_balloon.c's own. */
@@ -180,8 +174,12 @@ struct op *op_new_row(struct loop *lp, const struct op_kind_row *row,
 
 /* Whether the op's kind has one of flags (OPK_*). */
 bool op_has(const struct op *op, unsigned flags);
-/* The op enters phase ph; the time spent in the one it leaves counts. */
-void op_phase_to(struct op *op, enum op_phase ph);
+/*
+ * The op enters phase ph (OP_PHASE_MAIN, or one its row names); the time
+ * spent in the one it leaves counts.  Another ph is a programming error:
+ * an assertion fails.
+ */
+void op_phase_to(struct op *op, int ph);
 /* The ao of the op's phase has completed (a libxl ao callback). */
 void op_main_done(libxl_ctx *ctx, int rc, void *for_callback);
 /* What the op acts on, its device joined by prep ("to", "from"). */
@@ -311,8 +309,6 @@ bool op_mig_in(const struct op *op);
 void op_mig_in_fail(struct op *op);
 /* op_migrate.c: whether op_mig_in_fail() was called. */
 bool op_mig_in_failed(const struct op *op);
-/* op_migrate.c: a migration's own phases in words; false if not one. */
-bool op_mig_phase(struct op *op, char *buf, size_t len);
 /* Sender: wait for the target's banner; -1 (said) if it cannot. */
 int op_mig_start(struct op *op);
 /* Sender: the stream is sent; wait for the target. */

@@ -17,7 +17,8 @@
 #include "dom.h"
 #include "journal.h"
 #include "migrate.h"
-#include "op_int.h"
+#include "op_create_int.h"
+#include "op_stream.h"
 #include "testpoint.h"
 
 /* How long a migration waits for the target's command to end (ms). */
@@ -25,6 +26,24 @@
 #define OP_MIG_END_KILL_MS 10000  /* then SIGKILL */
 /* How long a failed receiver waits for the sender's last words (ms). */
 #define OP_MIG_DRAIN_MS    10000
+
+/*
+ * The sending end's own phases, after the stream family's (op_stream.h:
+ * the configuration, the resume, the destroy).  The receiving end's are
+ * the create family's (op_create_int.h): the two ends are ops of
+ * different rows, whose phases share numbers, so every test of a phase
+ * here is of one end's, known first by its row or op->mig->in.
+ */
+enum {
+    OP_PHASE_MIG_BANNER = OP_PHASE_STREAM_OWN, /* the target's banner */
+    OP_PHASE_MIG_READY,   /* the stream is sent; the target builds */
+    OP_PHASE_MIG_REPORT,  /* told to go; its report to come */
+    OP_PHASE_MIG_BACK,    /* it failed; its leave to resume */
+    OP_PHASE_MIG_END,     /* the target's command ends */
+    OP_PHASE_MIG_N
+};
+_Static_assert(OP_PHASE_MIG_N <= OP_PHASE_MAX,
+               "a migration's phases fit in op->phase_ms");
 
 /*
  * A migration's end: the sender's (OP_MIGRATE, from op_new(): the row's
@@ -131,7 +150,7 @@ static void op_mig_stop_wait(struct op *op)
 }
 
 /* Wait for message m from the other end, in phase ph. */
-static int op_mig_expect(struct op *op, enum op_phase ph, int fd,
+static int op_mig_expect(struct op *op, int ph, int fd,
                          enum migrate_msg m, migrate_wait_fn *fn)
 {
     op_mig_stop_wait(op);
@@ -378,8 +397,7 @@ static void op_mig_report(struct migrate_wait *w, int got, uint8_t status,
         if (op->jr.path[0])
             journal_write(op->lp, &op->jr);
         testpoint("send-reported");
-        op_phase_to(op, OP_PHASE_SAVE_DESTROY);
-        op_launch(op);
+        op_save_destroy(op);
         return;
     }
     op_note(op, OP_NOTE_ERROR, "the target could not start '%s' (its status "
@@ -669,8 +687,7 @@ static void op_mig_go(struct migrate_wait *w, int got, uint8_t status,
         op_finish(op, OP_RESULT_OK);
         return;
     }
-    op_phase_to(op, OP_PHASE_UNPAUSE);
-    op_launch(op);
+    op_create_unpause(op);
 }
 
 /* Receiver: the domain is built, paused: tell the sender, await go. */
@@ -811,8 +828,24 @@ void op_mig_timer_stop(struct op *op)
     }
 }
 
-/* The words of a migration's own phases, at either end; false if not. */
-bool op_mig_phase(struct op *op, char *buf, size_t len)
+/* The words of the receiving end's own phases; false if not one. */
+bool op_mig_in_phase(struct op *op, char *buf, size_t len)
+{
+    switch (op->phase) {
+    case OP_PHASE_MIG_GO:
+        snprintf(buf, len, "domain %u received, paused; waiting for the "
+                 "sender's go-ahead", op->domid);
+        return true;
+    case OP_PHASE_MIG_DRAIN:
+        snprintf(buf, len, "waiting for the sender to read the failure");
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The words of the sending end's own phases; false if not one. */
+static bool op_mig_out_phase(struct op *op, char *buf, size_t len)
 {
     switch (op->phase) {
     case OP_PHASE_MIG_BANNER:
@@ -833,13 +866,6 @@ bool op_mig_phase(struct op *op, char *buf, size_t len)
     case OP_PHASE_MIG_END:
         snprintf(buf, len, "waiting for the target's command (pid %d) to end",
                  (int)op->mig->child);
-        return true;
-    case OP_PHASE_MIG_GO:
-        snprintf(buf, len, "domain %u received, paused; waiting for the "
-                 "sender's go-ahead", op->domid);
-        return true;
-    case OP_PHASE_MIG_DRAIN:
-        snprintf(buf, len, "waiting for the sender to read the failure");
         return true;
     default:
         return false;
@@ -901,8 +927,16 @@ static bool op_migrate_finish(struct op *op, enum op_result *result)
 /* Its own phases in words, else a stream's (op_save.c's). */
 static bool op_migrate_phase(struct op *op, char *buf, size_t len)
 {
-    return op_mig_phase(op, buf, len) || op_stream_phase(op, buf, len);
+    return op_mig_out_phase(op, buf, len) || op_stream_phase(op, buf, len);
 }
+
+/* The names of its phases: the stream's (op_stream.h), then its own. */
+static const char *const op_migrate_phase_keys[OP_PHASE_MIG_N] = {
+    OP_STREAM_PHASE_KEYS,
+    [OP_PHASE_MIG_BANNER] = "banner", [OP_PHASE_MIG_READY] = "target-build",
+    [OP_PHASE_MIG_REPORT] = "report", [OP_PHASE_MIG_BACK] = "back",
+    [OP_PHASE_MIG_END] = "target-end",
+};
 
 /* A migration has its stream (op_save.c's) and its end from the start. */
 static int op_migrate_init(struct op *op)
@@ -918,6 +952,7 @@ static void op_migrate_dispose(struct op *op)
 
 const struct op_kind_row op_kind_migrate = {
     .verb = "migrate", .flags = OPK_STREAM | OPK_MIGRATE,
+    .phase_keys = op_migrate_phase_keys, .n_phase_keys = OP_PHASE_MIG_N,
     .call = op_call_save, .start = op_migrate_start, .done = op_save_done,
     .abort = op_migrate_abort, .finish = op_migrate_finish,
     .phase_words = op_migrate_phase, .journal = op_save_journal,

@@ -15,6 +15,19 @@
 
 #include "op_int.h"
 
+/* A request's own phases, after MAIN (the request itself). */
+enum {
+    OP_PHASE_TRIGGER = OP_PHASE_OWN, /* -F: the ACPI button instead */
+    OP_PHASE_WAIT,      /* -w: until the domain is down */
+    OP_PHASE_REQ_N
+};
+_Static_assert(OP_PHASE_REQ_N <= OP_PHASE_MAX,
+               "a request's phases fit in op->phase_ms");
+
+static const char *const op_req_phase_keys[OP_PHASE_REQ_N] = {
+    [OP_PHASE_TRIGGER] = "trigger", [OP_PHASE_WAIT] = "wait",
+};
+
 /* What the request was asked to do besides asking. */
 struct op_req {
     bool fallback;          /* -F: the ACPI button without PV drivers */
@@ -178,6 +191,7 @@ static void op_req_clean_done(struct op *op, int rc)
 
 const struct op_kind_row op_kind_shutdown = {
     .verb = "shutdown", .flags = OPK_REQ, .call = op_req_call,
+    .phase_keys = op_req_phase_keys, .n_phase_keys = OP_PHASE_REQ_N,
     .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
     .clean_done = op_req_clean_done, .priv_size = sizeof(struct op_req),
     .left = "the shutdown request may have reached domain %u; nothing to "
@@ -186,6 +200,7 @@ const struct op_kind_row op_kind_shutdown = {
 
 const struct op_kind_row op_kind_reboot = {
     .verb = "reboot", .flags = OPK_REQ, .call = op_req_call,
+    .phase_keys = op_req_phase_keys, .n_phase_keys = OP_PHASE_REQ_N,
     .done = op_req_done, .abort = op_req_abort, .phase_words = op_req_phase,
     .clean_done = op_req_clean_done, .priv_size = sizeof(struct op_req),
     .left = "the reboot request may have reached domain %u; nothing to "

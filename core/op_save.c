@@ -5,7 +5,8 @@
  * core dump writes (made new under a temporary name, named once
  * whole).
  *
- * A save's phases: SAVE_CONFIG (the configuration to store, unless
+ * A save's phases (op_stream.h, shared with op_migrate.c's sending
+ * end): SAVE_CONFIG (the configuration to store, unless
  * given) -> MAIN (libxl_domain_suspend writes the stream) -> then
  * SAVE_DESTROY, SAVE_RESUME, or SAVE_PAUSE and SAVE_RESUME (-c, -p).
  * A cancel or failure in MAIN resumes the guest (SAVE_RESUME, undo).
@@ -29,7 +30,7 @@
 #include "savefile.h"
 #include "wait.h"
 
-#include "op_int.h"
+#include "op_stream.h"
 
 /* How long a stopped stream waits for a guest asked to suspend (ms). */
 #define OP_SUSPEND_SETTLE_MS 10000
@@ -420,6 +421,13 @@ void op_save_undo(struct op *op)
     op_launch(op);
 }
 
+/* Done with the guest here (saved, or running on the target): it goes. */
+void op_save_destroy(struct op *op)
+{
+    op_phase_to(op, OP_PHASE_SAVE_DESTROY);
+    op_launch(op);
+}
+
 /* Is the domain suspended (by a save that got that far)? */
 bool op_save_suspended(struct op *op)
 {
@@ -664,7 +672,7 @@ uint64_t op_stream_bytes(struct op *op)
 
 /*
  * The words of a save's or a migration's phase, with bytes and rate (a
- * migration's own phases are op_mig_phase()'s).
+ * migration's own phases are op_migrate.c's to say).
  */
 bool op_stream_phase(struct op *op, char *buf, size_t len)
 {
@@ -815,8 +823,14 @@ void op_out_journal(struct op *op, struct journal_rec *jr)
     }
 }
 
+/* The names of a save's and a resume's phases (op_stream.h). */
+static const char *const op_save_phase_keys[OP_PHASE_STREAM_OWN] = {
+    OP_STREAM_PHASE_KEYS,
+};
+
 const struct op_kind_row op_kind_save = {
     .verb = "save", .flags = OPK_STREAM, .call = op_call_save,
+    .phase_keys = op_save_phase_keys, .n_phase_keys = OP_PHASE_STREAM_OWN,
     .start = op_save_start, .done = op_save_done, .abort = op_save_abort,
     .finish = op_save_finish, .phase_words = op_stream_phase,
     .journal = op_save_journal, .init = op_save_make,
@@ -855,6 +869,7 @@ static void op_resume_done(struct op *op, int rc)
 
 const struct op_kind_row op_kind_resume = {
     .verb = "resume", .call = op_resume_call, .start = op_resume_start,
+    .phase_keys = op_save_phase_keys, .n_phase_keys = OP_PHASE_STREAM_OWN,
     .done = op_resume_done,
     .left = "domain %u may be left suspended; check 'axl list %u'",
 };

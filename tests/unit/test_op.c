@@ -3,10 +3,10 @@
  * during it (op_left): a half-built domain, a half-attached device, or
  * nothing; the verbs and device names each device kind's row gives; the
  * create's own setters (autoballoon, create -c's console), and the
- * stream's and migration's, each of which refuses another kind (the
- * state they set is op_balloon.c's, op_create.c's, op_save.c's and
- * op_migrate.c's; ASan's build checks that op_free() frees it).  No
- * libxl call is made.  Prints TAP.
+ * stream's, migration's and core dump's, each of which refuses another
+ * kind (the state they set is op_balloon.c's, op_create.c's,
+ * op_save.c's, op_migrate.c's and op_coredump.c's; ASan's build checks
+ * that op_free() frees it).  No libxl call is made.  Prints TAP.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -148,6 +148,8 @@ static void check_stream_setters(struct loop *lp)
     errno = 0;
     check(op && op_set_out_file(op, file) < 0 && errno == EINVAL &&
           !op_out_tmp(op), "pause: no file to write");
+    check(op && op_set_path(op, "/proc/self/fd/9") < 0,
+          "pause: no core dump's path");
     op_free(op);
 
     op = op_new(lp, OP_SAVE, "g1", &hooks, NULL);
@@ -196,6 +198,9 @@ static void check_stream_setters(struct loop *lp)
     check(op && !op_out_tmp(op) && op_set_fd(op, -1) < 0 &&
           op_set_out_file(op, file) == 0 && op_out_tmp(op),
           "dump-core: its file, and no descriptor of the caller's");
+    check(op && op_set_path(op, "/proc/self/fd/9") == 0 &&
+          op_set_path(op, "/proc/self/fd/10") == 0,
+          "dump-core: its path, replaced (its own state, freed with it)");
     op_free(op);
 }
 

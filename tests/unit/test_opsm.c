@@ -3,13 +3,20 @@
  * without Xen: a test kind whose "ao" completes from a loop timer, as
  * libxl's callback would, or at once inside the call that starts or
  * aborts it.  Each case runs the real loop for a few milliseconds.
- * Prints TAP.
+ * Then the phases: a kind with its own past MAIN, timed under the names
+ * its row gives; a phase it does not name refused; and the names each
+ * real kind's row gives its phases, which records of finished ops keep
+ * (axl jobs --done).  Prints TAP.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "../../core/loop.h"
@@ -122,6 +129,31 @@ static const struct op_kind_row tk_row = {
     .clean_done = tk_clean_done, .left = "test %u %u",
 };
 
+/*
+ * A kind with phases of its own past MAIN, named by its row: each
+ * phase's ao (the test kind's call) ends well, and the next follows.
+ */
+enum { TP_PHASE_FIRST = OP_PHASE_OWN, TP_PHASE_SECOND, TP_PHASE_N };
+
+static const char *const tp_keys[TP_PHASE_N] = {
+    [TP_PHASE_FIRST] = "first", [TP_PHASE_SECOND] = "second",
+};
+
+static void tp_done(struct op *op, int rc)
+{
+    if (rc || op->phase == TP_PHASE_SECOND) {
+        op_finish(op, rc ? OP_RESULT_FAILED : OP_RESULT_OK);
+        return;
+    }
+    op_phase_to(op, op->phase + 1);
+    op_launch(op);
+}
+
+static const struct op_kind_row tp_row = {
+    .verb = "test-phases", .call = tk_call, .done = tp_done,
+    .phase_keys = tp_keys, .n_phase_keys = TP_PHASE_N,
+};
+
 static void hk_note(struct op *op, enum op_note_level level,
                     const char *msg, void *user)
 {
@@ -159,6 +191,54 @@ static struct op *tk_new(struct loop *lp)
     if (op)
         op_set_domid(op, 7);
     return op;
+}
+
+/* A new op of the phased kind, on domain 7, everything reset. */
+static struct op *tp_new(struct loop *lp)
+{
+    struct op *op;
+
+    memset(&tk, 0, sizeof(tk));
+    tk.ao_ms = 5;
+    op = op_new_row(lp, &tp_row, "g1", &hooks, NULL);
+    if (op)
+        op_set_domid(op, 7);
+    return op;
+}
+
+/* A row's names of its phases past MAIN, in order, in buf. */
+static const char *row_keys(const struct op_kind_row *row, char *buf,
+                            size_t len)
+{
+    size_t l = 0;
+    int i;
+
+    buf[0] = '\0';
+    for (i = OP_PHASE_OWN; i < row->n_phase_keys && l < len; i++)
+        l += snprintf(buf + l, len - l, "%s%s", l ? " " : "",
+                      row->phase_keys[i] ? row->phase_keys[i] : "(none)");
+    return buf;
+}
+
+/* Whether op_phase_to(op, ph) ends the process on a failed assertion. */
+static bool phase_to_aborts(struct op *op, int ph)
+{
+    struct rlimit no_core = { 0, 0 };
+    pid_t pid;
+    int status, fd;
+
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        setrlimit(RLIMIT_CORE, &no_core);
+        fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, 2);    /* the assertion's message */
+        op_phase_to(op, ph);
+        _exit(0);
+    }
+    return pid > 0 && waitpid(pid, &status, 0) == pid &&
+           WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
 }
 
 /* Run the loop until the op is done (at most 2 s: a timer bounds it). */
@@ -303,6 +383,104 @@ int main(void)
               "op_left() formats the kind's words with the domain");
     }
     op_free(op);
+
+    /* A kind's phases, timed and named as its row names them. */
+    op = tp_new(lp);
+    op_start(op);
+    run(lp, op);
+    {
+        const char *keys[8];
+        uint32_t ms[8];
+        int n = op_phase_times(op, keys, ms, 8);
+
+        check(op_result(op) == OP_RESULT_OK && tk.calls == 3,
+              "a kind with two phases of its own: three calls, OK");
+        check(n == 3 && !strcmp(keys[0], "main") &&
+              !strcmp(keys[1], "first") && !strcmp(keys[2], "second"),
+              "op_phase_times(): MAIN, then each phase by its row's name");
+        check(n == 3 && ms[0] >= 4 && ms[1] >= 4 && ms[2] >= 4,
+              "  with the time spent in each");
+        check(op_phase_times(op, keys, ms, 2) == 2 &&
+              !strcmp(keys[1], "first"), "  as many as there is room for");
+    }
+    op_free(op);
+
+    /* A kind without names of its own: its time is all MAIN's. */
+    op = tk_new(lp);
+    op_start(op);
+    run(lp, op);
+    {
+        const char *keys[8];
+        uint32_t ms[8];
+
+        check(op_phase_times(op, keys, ms, 8) == 1 &&
+              !strcmp(keys[0], "main"),
+              "a one-ao kind's time is under \"main\" alone");
+    }
+    op_free(op);
+
+    /* A phase past OP_PHASE_MAX, or one its row does not name, is a bug. */
+    op = tp_new(lp);
+    check(phase_to_aborts(op, OP_PHASE_MAX),
+          "op_phase_to() past OP_PHASE_MAX: an assertion fails");
+    check(phase_to_aborts(op, TP_PHASE_N),
+          "op_phase_to() to a phase the row does not name: the same");
+    check(!phase_to_aborts(op, TP_PHASE_SECOND),
+          "  but one it names is taken");
+    op_free(op);
+    op = tk_new(lp);
+    check(phase_to_aborts(op, OP_PHASE_OWN),
+          "  and a row without names has MAIN alone");
+    op_free(op);
+
+    /* Each kind's row names its own phases, as records already say. */
+    {
+        static const struct {
+            const char *name;
+            const struct op_kind_row *row;
+            const char *keys;
+        } want[] = {
+            { "create", &op_kind_create, "unpause console lock balloon "
+                                         "go-ahead drain" },
+            { "save", &op_kind_save, "config pause resume destroy" },
+            { "resume", &op_kind_resume, "config pause resume destroy" },
+            { "migrate", &op_kind_migrate, "config pause resume destroy "
+                                           "banner target-build report "
+                                           "back target-end" },
+            { "shutdown", &op_kind_shutdown, "trigger wait" },
+            { "reboot", &op_kind_reboot, "trigger wait" },
+            { "destroy", &op_kind_destroy, "" },
+            { "pause", &op_kind_pause, "" },
+            { "unpause", &op_kind_unpause, "" },
+            { "device attach", &op_kind_dev_add, "" },
+            { "device detach", &op_kind_dev_remove, "" },
+            { "cd-insert", &op_kind_cd_insert, "" },
+            { "cd-eject", &op_kind_cd_eject, "" },
+            { "retrieve", &op_kind_retrieve, "" },
+            { "vcpu-set", &op_kind_vcpu_set, "" },
+            { "trigger", &op_kind_trigger, "" },
+            { "qemu-monitor-command", &op_kind_qemu_monitor, "" },
+            { "dump-core", &op_kind_core_dump, "" },
+            { "soft-reset", &op_kind_soft_reset, "" },
+        };
+        char buf[256], title[320];
+        size_t i;
+
+        for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            const struct op_kind_row *r = want[i].row;
+
+            if (want[i].keys[0])
+                snprintf(title, sizeof(title), "the %s row names its "
+                         "phases: %s", want[i].name, want[i].keys);
+            else
+                snprintf(title, sizeof(title), "the %s row has MAIN alone",
+                         want[i].name);
+            check(!strcmp(row_keys(r, buf, sizeof(buf)), want[i].keys) &&
+                  r->n_phase_keys <= OP_PHASE_MAX &&
+                  (!r->n_phase_keys || !r->phase_keys[OP_PHASE_MAIN]),
+                  title);
+        }
+    }
 
     check(op_new(lp, (enum op_kind)999, "x", &hooks, NULL) == NULL,
           "op_new() refuses a kind it has no row for");
