@@ -178,11 +178,19 @@ static int cmd_jobs_all(struct cli *cli, bool as_json)
     struct ctl_job *v;
     struct json j;
     char id[32], dom[160];
-    int n, i;
+    int n, i, k;
 
     n = ctl_list_all(cli, &v);
     if (n < 0)
         return AXL_EXIT_FAIL;
+    /*
+     * Operations in flight: another process's finished one (a monitor
+     * keeps its last) is jobs --done's; a shell's own stays until said.
+     */
+    for (i = k = 0; i < n; i++)
+        if (v[i].pid == getpid() || strcmp(v[i].state, "done"))
+            v[k++] = v[i];
+    n = k;
     if (as_json) {
         json_init(&j, stdout);
         json_open(&j, '[');

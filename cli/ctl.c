@@ -856,12 +856,50 @@ int ctl_event_read(int fd, char *line, size_t len)
     return 1;
 }
 
+/* How long jobs --all waits for every other process's answer, in all. */
+#define CTL_LIST_MS 3000
+
+/* One "job" message of pid's into a new entry of *v (n, cap): 0, -1. */
+static int ctl_list_add(struct ctl_job **v, size_t *n, size_t *cap,
+                        pid_t pid, const char *cmdline, char *msg)
+{
+    struct ctl_job *j, *nv;
+    char *f[10];
+
+    if (ctl_split(msg, f, 10) != 10 || strcmp(f[0], "job"))
+        return 0;
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        nv = realloc(*v, *cap * sizeof(**v));
+        if (!nv)
+            return -1;
+        *v = nv;
+    }
+    j = &(*v)[(*n)++];
+    memset(j, 0, sizeof(*j));
+    j->pid = pid;
+    j->id = atoi(f[1]);
+    snprintf(j->state, sizeof(j->state), "%s", f[2]);
+    j->elapsed_ms = strtoull(f[3], NULL, 10);
+    j->domid = (uint32_t)strtoul(f[4], NULL, 10);
+    snprintf(j->verb, sizeof(j->verb), "%s", f[5]);
+    snprintf(j->label, sizeof(j->label), "%s", f[6]);
+    j->cancellable = atoi(f[7]) != 0;
+    snprintf(j->why, sizeof(j->why), "%s", f[8]);
+    snprintf(j->phase, sizeof(j->phase), "%s", f[9]);
+    snprintf(j->cmdline, sizeof(j->cmdline), "%s", cmdline);
+    return 0;
+}
+
 int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
 {
-    struct ctl_job *v = NULL, *nv;
+    struct ctl_job *v = NULL;
+    struct pollfd *pf = NULL;
+    char (*cmd)[200] = NULL;
     pid_t *pids = NULL;
-    size_t n = 0, cap = 0, npid = 0, i;
-    char msg[CTL_MSG], *f[10];
+    size_t n = 0, cap = 0, npid, i, open_n = 0;
+    uint64_t end = loop_now_ms() + CTL_LIST_MS, now;
+    char msg[CTL_MSG];
     int np;
 
     *v_r = NULL;
@@ -883,46 +921,57 @@ int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
                 ctl_cmdline(getpid(), v[i].cmdline, sizeof(v[i].cmdline));
         }
     }
+    /*
+     * Every other process is asked at once and answers in its own time:
+     * one that hangs costs the whole list CTL_LIST_MS at most, not each.
+     */
+    pf = calloc(npid ? npid : 1, sizeof(*pf));
+    cmd = calloc(npid ? npid : 1, sizeof(*cmd));
+    if (!pf || !cmd)
+        npid = 0;
     for (i = 0; i < npid; i++) {
-        char cmdline[200];
-        int fd = ctl_connect(pids[i]);
-
-        if (fd < 0)
+        pf[i].fd = ctl_connect(pids[i]);
+        pf[i].events = POLLIN;
+        if (pf[i].fd < 0)
             continue;
-        ctl_cmdline(pids[i], cmdline, sizeof(cmdline));
-        if (send(fd, "list", 4, MSG_NOSIGNAL) < 0) {
-            close(fd);
+        ctl_cmdline(pids[i], cmd[i], sizeof(cmd[i]));
+        if (send(pf[i].fd, "list", 4, MSG_NOSIGNAL) < 0) {
+            close(pf[i].fd);
+            pf[i].fd = -1;
             continue;
         }
-        while (ctl_recv(fd, msg, sizeof(msg), 5000) > 0 &&
-               strcmp(msg, "end")) {
-            struct ctl_job *j;
-
-            if (ctl_split(msg, f, 10) != 10 || strcmp(f[0], "job"))
-                continue;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 16;
-                nv = realloc(v, cap * sizeof(*v));
-                if (!nv)
-                    break;
-                v = nv;
-            }
-            j = &v[n++];
-            memset(j, 0, sizeof(*j));
-            j->pid = pids[i];
-            j->id = atoi(f[1]);
-            snprintf(j->state, sizeof(j->state), "%s", f[2]);
-            j->elapsed_ms = strtoull(f[3], NULL, 10);
-            j->domid = (uint32_t)strtoul(f[4], NULL, 10);
-            snprintf(j->verb, sizeof(j->verb), "%s", f[5]);
-            snprintf(j->label, sizeof(j->label), "%s", f[6]);
-            j->cancellable = atoi(f[7]) != 0;
-            snprintf(j->why, sizeof(j->why), "%s", f[8]);
-            snprintf(j->phase, sizeof(j->phase), "%s", f[9]);
-            snprintf(j->cmdline, sizeof(j->cmdline), "%s", cmdline);
-        }
-        close(fd);
+        open_n++;
     }
+    while (open_n > 0 && (now = loop_now_ms()) < end) {
+        if (poll(pf, npid, (int)(end - now)) < 0 && errno != EINTR)
+            break;
+        for (i = 0; i < npid; i++) {
+            ssize_t r;
+
+            if (pf[i].fd < 0 || !pf[i].revents)
+                continue;
+            r = recv(pf[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+            if (r < 0 && (errno == EAGAIN || errno == EINTR))
+                continue;
+            if (r > 0)
+                msg[r] = '\0';
+            if (r <= 0 || !strcmp(msg, "end") ||
+                ctl_list_add(&v, &n, &cap, pids[i], cmd[i], msg) < 0) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                open_n--;
+            }
+        }
+    }
+    for (i = 0; i < npid; i++)
+        if (pf[i].fd >= 0) {
+            warn("axl process %d did not answer within %d s: its "
+                 "operations are not listed", (int)pids[i],
+                 CTL_LIST_MS / 1000);
+            close(pf[i].fd);
+        }
+    free(pf);
+    free(cmd);
     free(pids);
     *v_r = v;
     return (int)n;

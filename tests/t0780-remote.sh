@@ -41,6 +41,17 @@ if wait_for 60 in_phase hang-hotplug; then
         '[0].operation')/$(json_get "$tmp/j.flat" '[0].domain')/$(json_get \
         "$tmp/j.flat" '[0].cancellable')" "$pid.1/create/$H/true" \
         "jobs --all --json: id, operation, domain, cancellable"
+    # An owner that does not answer (stopped here) costs the list 3 s
+    # at most, and is named.
+    kill -STOP "$pid"
+    t0=$(now_us)
+    out=$(axl jobs --all 2>&1)
+    t1=$(now_us)
+    kill -CONT "$pid"
+    like "$out" "axl process $pid did not answer within 3 s" \
+        "jobs --all: a process that does not answer is named"
+    ok "  and costs the list 3 s at most ($(( (t1 - t0) / 1000 )) ms)" \
+        test $(( (t1 - t0) / 1000 )) -lt 4500
     is "$(axl __complete 2 axl abort '' | tr '\n' ' ')" "$pid.1 $H " \
         "completion of abort's argument: the job's id and its domain"
     is "$(axl __complete 2 axl wait "$pid" | tr '\n' ' ')" "$pid.1 " \
