@@ -31,7 +31,7 @@ cfg() {
 # Each ended by SIGTERM once its guest is up (at most 25 s).
 axl create -c "$(cfg c-a)" </dev/null >"$tmp/a.out" 2>"$tmp/a.err" &
 pid=$!
-wait_for 25 grep -q AXL-GUEST-UP "$tmp/a.out"
+wait_for 25 grep -qs AXL-GUEST-UP "$tmp/a.out"
 kill -TERM "$pid"
 wait_exit "$pid" 10
 st=$rc
@@ -39,7 +39,7 @@ ok "axl's console client ends with it" \
     wait_for 5 eval '[ -z "$(consoles)" ]'
 xl create -c "$(cfg c-x)" </dev/null >"$tmp/x.out" 2>&1 &
 pid=$!
-wait_for 25 grep -q AXL-GUEST-UP "$tmp/x.out"
+wait_for 25 grep -qs AXL-GUEST-UP "$tmp/x.out"
 kill -TERM "$pid"
 wait_exit "$pid" 10
 grep -q AXL-GUEST-UP "$tmp/x.out" ||
