@@ -71,9 +71,11 @@ fresh() {
         xl destroy "$d"
     done
     rm -f /run/axl/*.op /var/log/xen/guest-$N*.log
-    axl create -q -e "$tmp/$N.cfg" &&
+    axl create -q -e "$tmp/$N.cfg" >"$tmp/fresh" 2>&1 &&
         wait_for 90 grep -q AXL-COUNT "/var/log/xen/guest-$N.log" ||
-        bail "cannot create $N again"
+        bail "cannot create $N again: $(tail -2 "$tmp/fresh" | tr '\n' ' ')" \
+            "($(echo $(copies))); its console: $(tail -3 \
+            "/var/log/xen/guest-$N.log" 2>/dev/null | tr '\n' ';')"
     booted=$(boots)
 }
 # leftovers: processes of a migration still running.
