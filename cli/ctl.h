@@ -52,9 +52,12 @@ void ctl_job_done(struct cli *cli, struct job *job);
 void ctl_job_event(struct cli *cli, struct job *job, const char *what,
                    const char *detail);
 /*
+ * The record of finished operations (ctl_done.c).  ctl_log_done():
+ * append the finished job j's line (ctl_job_done() calls it).
  * `jobs --done`: the last count finished operations (0: all the record
  * keeps), as a table or a JSON array.  The status of the command.
  */
+void ctl_log_done(struct job *j);
 int ctl_show_done(int count, bool as_json);
 
 /* One job of another process, as its owner says it (`list`). */
