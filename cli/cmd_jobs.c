@@ -63,7 +63,7 @@ static int cmd_jobs_remote(struct cli *cli, const char *cmd,
     char pidtext[16];
     int n, i, found = -1, count = 0;
 
-    n = ctl_list_all(cli, &v);
+    n = ctl_list_all(cli, &v, CTL_LIST_MS, false);
     if (n < 0)
         return -1;
     if (dot && (size_t)(dot - spec) < sizeof(pidtext)) {
@@ -180,7 +180,7 @@ static int cmd_jobs_all(struct cli *cli, bool as_json)
     char id[32], dom[160];
     int n, i, k;
 
-    n = ctl_list_all(cli, &v);
+    n = ctl_list_all(cli, &v, CTL_LIST_MS, false);
     if (n < 0)
         return AXL_EXIT_FAIL;
     /*

@@ -379,7 +379,7 @@ static void complete_jobs(struct cli *cli, const char *prefix,
     char buf[24];
 
     /* Every process's jobs in flight, by PID.N and by domain. */
-    n = ctl_list_all(cli, &all);
+    n = ctl_list_all(cli, &all, 300, true);   /* a TAB: not long, not a word */
     for (i = 0; i < n; i++) {
         if (!strcmp(all[i].state, "done") || all[i].pid == getpid())
             continue;

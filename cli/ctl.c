@@ -457,10 +457,16 @@ static int ctl_connect(pid_t pid)
         errno = ENAMETOOLONG;
         return -1;
     }
-    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    /*
+     * Not blocking while it connects: a process that never accepts (a
+     * stopped one) has a full queue, and connect() would wait for good;
+     * then EAGAIN.  Blocking again once connected.
+     */
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -1;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
         int e = errno;
 
         close(fd);
@@ -606,8 +612,6 @@ int ctl_event_read(int fd, char *line, size_t len)
     return 1;
 }
 
-/* How long jobs --all waits for every other process's answer, in all. */
-#define CTL_LIST_MS 3000
 
 /* One "job" message of pid's into a new entry of *v (n, cap): 0, -1. */
 static int ctl_list_add(struct ctl_job **v, size_t *n, size_t *cap,
@@ -641,14 +645,15 @@ static int ctl_list_add(struct ctl_job **v, size_t *n, size_t *cap,
     return 0;
 }
 
-int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
+int ctl_list_all(struct cli *cli, struct ctl_job **v_r, int budget_ms,
+                 bool quiet)
 {
     struct ctl_job *v = NULL;
     struct pollfd *pf = NULL;
     char (*cmd)[200] = NULL;
     pid_t *pids = NULL;
-    size_t n = 0, cap = 0, npid, i, open_n = 0;
-    uint64_t end = loop_now_ms() + CTL_LIST_MS, now;
+    size_t n = 0, cap = 0, npid, i, open_n = 0, *got = NULL;
+    uint64_t end = loop_now_ms() + (uint64_t)budget_ms, now;
     char msg[CTL_MSG];
     int np;
 
@@ -677,13 +682,19 @@ int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
      */
     pf = calloc(npid ? npid : 1, sizeof(*pf));
     cmd = calloc(npid ? npid : 1, sizeof(*cmd));
-    if (!pf || !cmd)
+    got = calloc(npid ? npid : 1, sizeof(*got));
+    if (!pf || !cmd || !got)
         npid = 0;
     for (i = 0; i < npid; i++) {
         pf[i].fd = ctl_connect(pids[i]);
         pf[i].events = POLLIN;
-        if (pf[i].fd < 0)
+        if (pf[i].fd < 0) {
+            if (errno == EAGAIN && !quiet)
+                warn("axl process %d does not answer (it takes no more "
+                     "requests): its operations are not listed",
+                     (int)pids[i]);
             continue;
+        }
         ctl_cmdline(pids[i], cmd[i], sizeof(cmd[i]));
         if (send(pf[i].fd, "list", 4, MSG_NOSIGNAL) < 0) {
             close(pf[i].fd);
@@ -703,10 +714,16 @@ int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
             r = recv(pf[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
             if (r < 0 && (errno == EAGAIN || errno == EINTR))
                 continue;
-            if (r > 0)
+            if (r > 0) {
                 msg[r] = '\0';
-            if (r <= 0 || !strcmp(msg, "end") ||
-                ctl_list_add(&v, &n, &cap, pids[i], cmd[i], msg) < 0) {
+                got[i]++;
+            }
+            if (r > 0 && strcmp(msg, "end") &&
+                ctl_list_add(&v, &n, &cap, pids[i], cmd[i], msg) < 0 &&
+                !quiet)
+                warn("out of memory: not every operation of axl process "
+                     "%d is listed", (int)pids[i]);
+            if (r <= 0 || !strcmp(msg, "end")) {
                 close(pf[i].fd);
                 pf[i].fd = -1;
                 open_n--;
@@ -715,13 +732,17 @@ int ctl_list_all(struct cli *cli, struct ctl_job **v_r)
     }
     for (i = 0; i < npid; i++)
         if (pf[i].fd >= 0) {
-            warn("axl process %d did not answer within %d s: its "
-                 "operations are not listed", (int)pids[i],
-                 CTL_LIST_MS / 1000);
+            if (!quiet)
+                warn("axl process %d did not %s within %.1f s: %s",
+                     (int)pids[i], got[i] ? "finish answering" : "answer",
+                     budget_ms / 1000.0, got[i]
+                         ? "some of its operations may be missing"
+                         : "its operations are not listed");
             close(pf[i].fd);
         }
     free(pf);
     free(cmd);
+    free(got);
     free(pids);
     *v_r = v;
     return (int)n;
@@ -737,6 +758,9 @@ int ctl_request(pid_t pid, const char *verb, int id, uint64_t timeout_ms,
 
     last[0] = '\0';
     fd = ctl_connect(pid);
+    if (fd < 0 && errno == EAGAIN)
+        return error("axl process %d does not answer (it takes no more "
+                     "requests)", (int)pid);
     if (fd < 0)
         return error_errno("cannot reach axl process %d", (int)pid);
     snprintf(msg, sizeof(msg), "%s %d", verb, id);

@@ -77,10 +77,14 @@ struct ctl_job {
 
 /*
  * Every job of every axl process on this host, this one's (a shell's)
- * first, then the others' by pid, in *v_r (free()).  Returns how many,
- * or -1 after reporting (the journal directory is not root's).
+ * first, then the others' by pid, in *v_r (free()).  The others are
+ * asked at once, and waited for budget_ms in all; one that does not
+ * answer in time is named on stderr unless quiet.  Returns how many, or
+ * -1 after reporting (the journal directory is not root's).
  */
-int ctl_list_all(struct cli *cli, struct ctl_job **v_r);
+#define CTL_LIST_MS 3000    /* jobs --all's budget */
+int ctl_list_all(struct cli *cli, struct ctl_job **v_r, int budget_ms,
+                 bool quiet);
 
 /*
  * The pids of the other axl processes that listen, lowest first, in

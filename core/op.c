@@ -262,7 +262,9 @@ static void op_phase_count(struct op *op)
 {
     uint64_t now = loop_now_ms();
 
-    if (op->t_phase_in && now > op->t_phase_in)
+    /* In bounds even where op_phase_to()'s assertions are compiled out. */
+    if (op->t_phase_in && now > op->t_phase_in &&
+        op->phase >= OP_PHASE_MAIN && op->phase < OP_PHASE_MAX)
         op->phase_ms[op->phase] += (uint32_t)(now - op->t_phase_in);
     op->t_phase_in = now;
 }

@@ -337,7 +337,8 @@ after_cancel "  receiver SIGINT" "$out"
 fresh
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
 pid=$!
-wait_for 30 eval '[ "$(sent_bytes)" -ge $((32 << 20)) ]'
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((32 << 20)) ]' ||
+    diag "the copy did not reach 32 MiB (sent $(sent_bytes) bytes)"
 out=$(axl abort "$N" 2>&1); st=$?
 wait_exit $pid 30
 is "$st" 0 "abort of a migration while it copies: exit 0"
