@@ -20,8 +20,9 @@ tmp=$(mktemp -d)
 trap 'clean_domains; rm -rf "$tmp"' EXIT
 N=m-a
 SSH=$PWD/tests/lib/local-ssh
-# 64 MiB: every case copies the guest, and there are many cases.
-sed -e "s/^name = .*/name = \"$N\"/" -e 's/^memory = .*/memory = 64/' \
+# 96 MiB (its kernel and initrd need about 60): every case copies the
+# guest, and there are many cases.
+sed -e "s/^name = .*/name = \"$N\"/" -e 's/^memory = .*/memory = 96/' \
     -e 's/^extra = .*/extra = "console=hvc0 quiet axl.counter"/' \
     tests/guests/pvh.cfg >"$tmp/$N.cfg"
 
@@ -170,7 +171,7 @@ after_cancel "  before the target answers" "$out"
 ok "  the slow target's command is gone too" \
     eval '[ -z "$(procs_matching "sleep 30")" ]'
 
-# In the middle of the copy: once 16 MiB (of 64) are sent.
+# In the middle of the copy: once 24 MiB (of 96) are sent.
 cancel_at() {   # BYTES SIGNAL: start a migration, signal it past BYTES
     at=$1
     fresh
@@ -181,13 +182,13 @@ cancel_at() {   # BYTES SIGNAL: start a migration, signal it past BYTES
     wait_exit $pid 30
     out=$(cat "$tmp/o")
 }
-cancel_at $((16 << 20)) INT
+cancel_at $((24 << 20)) INT
 is "$rc" 130 "SIGINT in the middle of the copy: exit 130"
 like "$out" "migration of '$N' cancelled during sending memory" \
     "  axl names the phase it cancelled"
 after_cancel "  mid-copy SIGINT" "$out"
 
-cancel_at $((56 << 20)) TERM
+cancel_at $((88 << 20)) TERM
 is "$rc" 143 "SIGTERM near the end of the copy: exit 143"
 after_cancel "  late SIGTERM" "$out"
 
@@ -198,7 +199,7 @@ is "$?" 124 "--timeout=1.5 ends the migration: exit 124"
 after_cancel "  --timeout" "$out"
 
 # ---- SIGKILL: what the journal lets 'axl cleanup' put right ----
-cancel_at $((16 << 20)) KILL
+cancel_at $((24 << 20)) KILL
 is "$rc" 137 "SIGKILL in the middle of the copy: exit 137"
 out=$(axl cleanup 2>&1)
 is "$?" 0 "  axl cleanup exits 0"
@@ -325,7 +326,7 @@ like "$out" "nothing was resumed" "  and says nothing was resumed"
 fresh
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
 pid=$!
-wait_for 30 eval '[ "$(sent_bytes)" -ge $((16 << 20)) ]'
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((24 << 20)) ]'
 kill -INT $(procs_matching '^axl migrate-receive')
 wait_exit $pid 30
 out=$(cat "$tmp/o")
@@ -338,8 +339,8 @@ after_cancel "  receiver SIGINT" "$out"
 fresh
 axl migrate -s "$SSH" -e "$N" localhost >"$tmp/o" 2>&1 &
 pid=$!
-wait_for 30 eval '[ "$(sent_bytes)" -ge $((16 << 20)) ]' ||
-    diag "the copy did not reach 16 MiB (sent $(sent_bytes) bytes)"
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((24 << 20)) ]' ||
+    diag "the copy did not reach 24 MiB (sent $(sent_bytes) bytes)"
 out=$(axl abort "$N" 2>&1); st=$?
 wait_exit $pid 30
 is "$st" 0 "abort of a migration while it copies: exit 0"
