@@ -575,7 +575,8 @@ int ctl_pids(pid_t **pids_r)
         pids[npid++] = (pid_t)pid;
     }
     closedir(d);
-    qsort(pids, npid, sizeof(*pids), ctl_pid_cmp);
+    if (npid > 1)       /* qsort() takes no null, even for none */
+        qsort(pids, npid, sizeof(*pids), ctl_pid_cmp);
     *pids_r = pids;
     return (int)npid;
 }

@@ -241,6 +241,15 @@ static void op_mig_resume(struct op *op)
 
 static void op_mig_resume_now(struct op *op)
 {
+    char down[80];
+
+    if (!op_save_suspended(op) && op_save_down(op, down, sizeof(down))) {
+        op_note(op, OP_NOTE_ERROR, "domain %u ('%s') does not run here: it "
+                "%s", op->domid, op->label, down);
+        op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
+                                    : OP_RESULT_FAILED);
+        return;
+    }
     if (!op_save_suspended(op)) {
         op_note(op, OP_NOTE_INFO, "domain %u ('%s') runs on here", op->domid,
                 op->label);

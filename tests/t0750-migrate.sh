@@ -273,6 +273,7 @@ go_case() {
         # Where each end is: its phase words, as its owner says them.
         diag "$(axl jobs --all 2>&1)"
         diag "$(xl list 2>&1)"
+        diag "xl dmesg: $(xl dmesg | tail -6)"
         diag "$(ps -o pid,stat,wchan:20,args -e 2>/dev/null |
             grep -E 'axl|save-helper|ssh' | grep -v grep)"
         kill -KILL $send $recv 2>/dev/null
@@ -372,6 +373,22 @@ else
     kill -KILL $pid $recv 2>/dev/null
     wait_exit $pid 10
 fi
+
+# ---- the guest crashes during its migration: axl says it does not run ----
+fresh
+axl migrate -s "$SSH" -e --timeout=10s "$N" localhost >"$tmp/o" 2>&1 &
+pid=$!
+wait_for 30 eval '[ "$(sent_bytes)" -ge $((24 << 20)) ]' ||
+    diag "the copy did not reach 24 MiB (sent $(sent_bytes) bytes)"
+xl sysrq "$N" c             # the guest crashes (on_crash = "preserve")
+wait_exit $pid 60
+out=$(cat "$tmp/o")
+like "$out" "does not run: it has shut down by itself \(crash\)" \
+    "a guest that crashes during its migration: axl says it does not run, and why"
+unlike "$out" "runs on" "  and never that it runs on"
+ok "  nothing of the target is left, one copy" \
+    wait_for 10 eval '[ -z "$(leftovers)" ] && [ "$(copies | wc -l)" = 1 ]'
+xl destroy "$N" 2>/dev/null
 
 # ---- bad input: one line, nonzero, nothing lost ----
 fresh

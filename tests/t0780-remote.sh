@@ -319,7 +319,8 @@ else
     kill -9 "$pid"
 fi
 sleep 1
-kill -INT "$evpid"
+kill -INT "$evpid" ||
+    diag "axl event had ended by itself: $(tail -5 "$tmp/everr")"
 wait "$evpid" 2>/dev/null
 ok "event --json: every line is one JSON object" eval \
     '( while IFS= read -r l; do printf "%s" "$l" | json_flat >/dev/null ||
