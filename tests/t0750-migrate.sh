@@ -383,7 +383,7 @@ wait_for 30 eval '[ "$(sent_bytes)" -ge $((24 << 20)) ]' ||
 xl sysrq "$N" c             # the guest crashes (on_crash = "preserve")
 wait_exit $pid 60
 out=$(cat "$tmp/o")
-like "$out" "does not run: it has shut down by itself \(crash\)" \
+like "$out" "does not run( here)?: it has shut down by itself \(crash\)" \
     "a guest that crashes during its migration: axl says it does not run, and why"
 unlike "$out" "runs on" "  and never that it runs on"
 ok "  nothing of the target is left, one copy" \
