@@ -20,6 +20,7 @@
 #include "op_create_int.h"
 #include "op_stream.h"
 #include "testpoint.h"
+#include "wait.h"
 
 /* How long a migration waits for the target's command to end (ms). */
 #define OP_MIG_END_TERM_MS 5000   /* then SIGTERM */
@@ -888,15 +889,31 @@ int64_t op_mig_downtime_ms(const struct op *op)
 
 /* ---- the sending end's row ---- */
 
-/* The guest's shutdown for the suspend: when its downtime begins. */
+/*
+ * The guest's shutdown.  For the suspend: when its downtime begins.  For
+ * another reason (a crash, a reboot, a triple fault) in the middle of
+ * the copy: the migration cannot end well, and libxl would wait a minute
+ * for a suspend that never comes: it stops now, as a failure.  Not once
+ * libxl has asked for the suspend: an abort while it waits for one is
+ * unsafe in libxl 4.17 (op_save.c), and it gives up by itself.
+ */
 static void op_migrate_event(struct loop *lp, libxl_event *ev, void *user)
 {
     struct op *op = user;
+    char down[80];
 
     if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN &&
         ev->u.domain_shutdown.shutdown_reason ==
             LIBXL_SHUTDOWN_REASON_SUSPEND && !op->mig->suspended_ms)
         op->mig->suspended_ms = loop_now_ms();
+    else if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN &&
+             op->state == OP_RUNNING && op->phase == OP_PHASE_MAIN &&
+             !wait_suspend_asked(op->lp, op->domid) &&
+             op_save_down(op, down, sizeof(down))) {
+        op_note(op, OP_NOTE_ERROR, "domain %u ('%s') %s in the middle of "
+                "its migration, which stops", op->domid, op->label, down);
+        op_stream_abort(op);
+    }
     libxl_event_free(loop_ctx(lp), ev);
 }
 
