@@ -525,7 +525,7 @@ static void op_save_config_done(struct op *op, int rc)
 /*
  * Not suspended, and not running either: the guest shut down by itself
  * (a crash, a reboot, a triple fault) or is gone.  Its state in words,
- * "has shut down by itself (reboot)", into buf; false if it is up.
+ * "has shut down (reboot)", into buf; false if it is up.
  */
 bool op_save_down(struct op *op, char *buf, size_t len)
 {
@@ -541,7 +541,7 @@ bool op_save_down(struct op *op, char *buf, size_t len)
         down = true;
     } else if (info.shutdown &&
                info.shutdown_reason != LIBXL_SHUTDOWN_REASON_SUSPEND) {
-        snprintf(buf, len, "has shut down by itself (%s)",
+        snprintf(buf, len, "has shut down (%s)",
                  monitor_reason_name(info.shutdown_reason));
         down = true;
     }
