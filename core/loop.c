@@ -88,6 +88,7 @@ struct loop {
     volatile sig_atomic_t busy;       /* operations in flight */
     volatile sig_atomic_t die_idle;   /* see loop_sync_rules() */
     volatile sig_atomic_t worked;     /* an operation has ended */
+    bool ended;             /* loop_end_signals(): cancels blocked since */
     /* Signals caught during synchronous work, for the next iteration. */
     volatile sig_atomic_t pending[LOOP_MAX_PENDING];
     volatile sig_atomic_t n_pending;
@@ -279,6 +280,8 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
     return 0;
 }
 
+static void loop_sig_say(const char *a, const char *b, const char *c);
+
 int loop_dispose(struct loop *lp)
 {
     struct loop_timer *t, *next;
@@ -296,6 +299,21 @@ int loop_dispose(struct loop *lp)
     for (t = lp->timers; t; t = next) {
         next = t->next;
         free(t);
+    }
+    /*
+     * Blocked since loop_end_signals(), a cancel that came meanwhile
+     * (while libxl's context was freed, say) came after the work too:
+     * taken here and said, it must not kill axl once the mask is back.
+     */
+    if (lp->ended) {
+        static const struct timespec now = { 0, 0 };
+        sigset_t cancel;
+        int signo;
+
+        loop_cancel_set(&cancel);
+        while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
+            loop_sig_say(esc_signame(signo), " after the work was done: ",
+                         "nothing was cancelled");
     }
     /*
      * Dispositions first: a signal still pending then acts as usual, and
@@ -436,6 +454,7 @@ int loop_end_signals(struct loop *lp)
 
     loop_cancel_set(&cancel);
     sigprocmask(SIG_BLOCK, &cancel, NULL);
+    lp->ended = true;
     /* The late ones are taken; any other is for loop_dispose(). */
     for (i = k = 0; i < lp->n_pending; i++) {
         int v = lp->pending[i];

@@ -7,6 +7,7 @@
  * never handed its predecessor's poll result.  Prints TAP.
  */
 #include <poll.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -246,6 +247,31 @@ int main(void)
               i ? "after the work, SIGTERM is taken, not died of"
                 : "after the work, SIGINT is taken, not died of");
     }
+    /*
+     * One that comes after loop_end_signals(), before loop_dispose()
+     * (while libxl's context is freed, say): late too, and never died
+     * of once loop_dispose() gives the mask back.
+     */
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+
+        if (devnull >= 0)
+            dup2(devnull, 2);   /* its word is for axl's user, not TAP */
+        loop_sync_begin(lp);
+        if (loop_end_signals(lp) != 0)
+            _exit(1);
+        raise(SIGINT);
+        if (loop_dispose(lp) != 0)
+            _exit(2);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "a signal between the run's end and loop_dispose: not died of");
+
     /* Not late (an op in flight): left for loop_dispose() to act on. */
     fflush(stdout);
     pid = fork();
