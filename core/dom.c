@@ -7,6 +7,7 @@
 #include <libxl_utils.h>
 
 #include "dom.h"
+#include "monitor.h"
 
 /* Xen reserves domain ids from 0x7FF0 up (DOMID_FIRST_RESERVED). */
 #define DOM_FIRST_RESERVED 0x7FF0u
@@ -74,6 +75,28 @@ const char *dom_state_name(enum dom_state st)
     case DOM_DYING: return "dying";
     default: return "in an unknown state";
     }
+}
+
+bool dom_down(libxl_ctx *ctx, uint32_t domid, char *buf, size_t len)
+{
+    libxl_dominfo info;
+    bool down = false;
+
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(ctx, &info, domid) != 0) {
+        snprintf(buf, len, "is gone");
+        down = dom_state_of(ctx, domid) == DOM_GONE;
+    } else if (info.dying) {
+        snprintf(buf, len, "is being destroyed");
+        down = true;
+    } else if (info.shutdown &&
+               info.shutdown_reason != LIBXL_SHUTDOWN_REASON_SUSPEND) {
+        snprintf(buf, len, "has shut down (%s)",
+                 monitor_reason_name(info.shutdown_reason));
+        down = true;
+    }
+    libxl_dominfo_dispose(&info);
+    return down;
 }
 
 bool dom_suspended(libxl_ctx *ctx, uint32_t domid)

@@ -28,6 +28,13 @@ int dom_resolve(libxl_ctx *ctx, const char *spec, uint32_t *domid_r);
 /* The state of domid right now. */
 enum dom_state dom_state_of(libxl_ctx *ctx, uint32_t domid);
 
+/*
+ * Whether domid is down though not suspended: shut down for another
+ * reason (a crash, a reboot, a triple fault), dying, or gone; its state
+ * in words ("has shut down (reboot)") into buf.
+ */
+bool dom_down(libxl_ctx *ctx, uint32_t domid, char *buf, size_t len);
+
 /* Whether domid is suspended (shut down for a save or migration). */
 bool dom_suspended(libxl_ctx *ctx, uint32_t domid);
 

@@ -282,6 +282,18 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg)
 
 static void loop_sig_say(const char *a, const char *b, const char *c);
 
+/* One cancelling signal blocked and pending, taken; 0 if none. */
+static int loop_take_blocked(void)
+{
+    static const struct timespec now = { 0, 0 };
+    sigset_t cancel;
+    int signo;
+
+    loop_cancel_set(&cancel);
+    signo = sigtimedwait(&cancel, NULL, &now);
+    return signo > 0 ? signo : 0;
+}
+
 int loop_dispose(struct loop *lp)
 {
     struct loop_timer *t, *next;
@@ -306,12 +318,9 @@ int loop_dispose(struct loop *lp)
      * taken here and said, it must not kill axl once the mask is back.
      */
     if (lp->ended) {
-        static const struct timespec now = { 0, 0 };
-        sigset_t cancel;
         int signo;
 
-        loop_cancel_set(&cancel);
-        while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
+        while ((signo = loop_take_blocked()) > 0)
             loop_sig_say(esc_signame(signo), " after the work was done: ",
                          "nothing was cancelled");
     }
@@ -448,7 +457,6 @@ void loop_busy(struct loop *lp, int delta)
 
 int loop_end_signals(struct loop *lp)
 {
-    static const struct timespec now = { 0, 0 };
     sigset_t cancel;
     int i, k, signo, first = 0;
 
@@ -465,7 +473,7 @@ int loop_end_signals(struct loop *lp)
             first = LOOP_SIG_NO(v);
     }
     lp->n_pending = k;
-    while ((signo = sigtimedwait(&cancel, NULL, &now)) > 0)
+    while ((signo = loop_take_blocked()) > 0)
         if (!first)
             first = signo;
     return first;

@@ -244,7 +244,7 @@ static void op_mig_resume_now(struct op *op)
 {
     char down[80];
 
-    if (!op_save_suspended(op) && op_save_down(op, down, sizeof(down))) {
+    if (!op_save_suspended(op) && dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
         op_note(op, OP_NOTE_ERROR, "domain %u ('%s') does not run here: it "
                 "%s", op->domid, op->label, down);
         op_finish(op, op->cancelled ? OP_RESULT_CANCELLED
@@ -909,7 +909,7 @@ static void op_migrate_event(struct loop *lp, libxl_event *ev, void *user)
     else if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN &&
              op->state == OP_RUNNING && op->phase == OP_PHASE_MAIN &&
              !wait_suspend_asked(op->lp, op->domid) &&
-             op_save_down(op, down, sizeof(down))) {
+             dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
         op_note(op, OP_NOTE_ERROR, "domain %u ('%s') %s in the middle of "
                 "its migration, which stops", op->domid, op->label, down);
         op_stream_abort(op);

@@ -30,7 +30,6 @@
 #include "savefile.h"
 #include "wait.h"
 
-#include "monitor.h"
 #include "op_stream.h"
 
 /* How long a stopped stream waits for a guest asked to suspend (ms). */
@@ -522,33 +521,6 @@ static void op_save_config_done(struct op *op, int rc)
     op_launch(op);
 }
 
-/*
- * Not suspended, and not running either: the guest shut down by itself
- * (a crash, a reboot, a triple fault) or is gone.  Its state in words,
- * "has shut down (reboot)", into buf; false if it is up.
- */
-bool op_save_down(struct op *op, char *buf, size_t len)
-{
-    libxl_dominfo info;
-    bool down = false;
-
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(loop_ctx(op->lp), &info, op->domid) != 0) {
-        snprintf(buf, len, "is gone");
-        down = dom_state_of(loop_ctx(op->lp), op->domid) == DOM_GONE;
-    } else if (info.dying) {
-        snprintf(buf, len, "is being destroyed");
-        down = true;
-    } else if (info.shutdown &&
-               info.shutdown_reason != LIBXL_SHUTDOWN_REASON_SUSPEND) {
-        snprintf(buf, len, "has shut down (%s)",
-                 monitor_reason_name(info.shutdown_reason));
-        down = true;
-    }
-    libxl_dominfo_dispose(&info);
-    return down;
-}
-
 /* A save or migration stopped in its copy: the guest runs on, resumed. */
 static void op_save_stopped(struct op *op)
 {
@@ -558,7 +530,7 @@ static void op_save_stopped(struct op *op)
                              hw, sizeof(hw));
 
     op_dom_desc(op, d, sizeof(d));
-    if (!op_save_suspended(op) && op_save_down(op, down, sizeof(down))) {
+    if (!op_save_suspended(op) && dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
         op_note(op, OP_NOTE_ERROR, "%s of '%s' %s; the guest had not been "
                 "suspended, and does not run: it %s", op_save_noun(op),
                 op->label, how, down);

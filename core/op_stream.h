@@ -36,10 +36,5 @@ enum {
  * it now (the SAVE_DESTROY phase's ao, whose end op_save_done() says).
  */
 void op_save_destroy(struct op *op);
-/*
- * op_save.c: the guest is down though not suspended (shut down by
- * itself, dying, gone): true, and its state in words into buf.
- */
-bool op_save_down(struct op *op, char *buf, size_t len);
 
 #endif
