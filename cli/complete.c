@@ -380,14 +380,14 @@ static void complete_jobs(struct cli *cli, const char *prefix,
 
     /* Every process's jobs in flight, by PID.N and by domain. */
     n = ctl_list_all(cli, &all, 300, true);   /* a TAB: not long, not a word */
-    for (i = 0; i < n; i++) {
-        if (!strcmp(all[i].state, "done") || all[i].pid == getpid())
-            continue;
+    for (i = k = 0; i < n; i++)     /* others' in flight (own: %N below) */
+        if (strcmp(all[i].state, "done") && all[i].pid != getpid())
+            all[k++] = all[i];
+    for (n = k, i = 0; i < n; i++) {
         snprintf(buf, sizeof(buf), "%d.%d", (int)all[i].pid, all[i].id);
         complete_offer(buf, prefix, emit, user);
         for (k = 0; k < i; k++)     /* a domain once, however many jobs */
-            if (!strcmp(all[k].label, all[i].label) &&
-                strcmp(all[k].state, "done") && all[k].pid != getpid())
+            if (!strcmp(all[k].label, all[i].label))
                 break;
         if (all[i].label[0] && k == i)
             complete_offer(all[i].label, prefix, emit, user);
