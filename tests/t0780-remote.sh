@@ -201,7 +201,18 @@ then
     axl save "$N" "$big/s.sav" 2>"$tmp/serr" &
     spid=$!
     if wait_for 30 writing; then
-        out=$(axl abort "$N" 2>&1); st=$?
+        # Held in the middle of its copy (its save helper stopped) until
+        # the abort has reached the owner: else a fast copy may end
+        # first, and the abort rightly says it came too late.
+        helper=$(procs_matching 'libxl-save-helper --save-domain')
+        kill -STOP $helper
+        axl abort "$N" >"$tmp/aout" 2>&1 &
+        apid=$!
+        wait_for 30 grep -q "cancelling save" "$tmp/serr" ||
+            diag "the owner did not say it cancels: $(cat "$tmp/serr")"
+        kill -CONT $helper
+        wait_exit "$apid" 60
+        out=$(cat "$tmp/aout"); st=$rc
         is "$st" 0 "save: abort in the middle of the copy exits 0"
         like "$out" "runs on" "save: abort says the guest runs on"
         wait_exit "$spid" 30
