@@ -169,6 +169,8 @@ void job_forget(struct cli *cli, struct job *job);
 
 /* Whether every job on cli->jobs is done. */
 bool jobs_all_done(void *cli);
+/* Someone has begun to follow every job (`axl event`): see op_look_now(). */
+void jobs_look_now(struct cli *cli);
 
 /*
  * The status of a command that ran the n jobs in v (NULL: every job, in

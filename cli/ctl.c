@@ -227,6 +227,17 @@ static void ctl_do_events(struct cli *cli, int fd)
     cli->ctl->watches = w;
     ctl_send(fd, "ok");
     ctl_events_so_far(cli, fd);
+    jobs_look_now(cli);     /* followed from now on: four looks a second */
+}
+
+bool ctl_watching(const struct cli *cli)
+{
+    const struct ctl_watch *w;
+
+    for (w = cli->ctl ? cli->ctl->watches : NULL; w; w = w->next)
+        if (w->job_id == -1)
+            return true;
+    return false;
 }
 
 void ctl_job_event(struct cli *cli, struct job *job, const char *what,

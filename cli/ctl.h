@@ -44,6 +44,8 @@ void ctl_close(struct cli *cli);
  * its line.
  */
 void ctl_job_done(struct cli *cli, struct job *job);
+/* Whether a subscriber (`axl event`) follows every job's phases now. */
+bool ctl_watching(const struct cli *cli);
 /*
  * Tell every `axl event` listening what a job does: "start", "phase"
  * (detail: what it waits on now), "cancel" (detail: who asked), "end"

@@ -71,7 +71,6 @@ static void job_note(struct op *op, enum op_note_level level,
     struct job *job = user;
     char tag[16] = "";
 
-    (void)op;
     if (level == OP_NOTE_PROGRESS) {
         if (!job->quiet)
             progress("%s", msg);
@@ -81,22 +80,22 @@ static void job_note(struct op *op, enum op_note_level level,
     if (job->background && job->cli->interactive)
         snprintf(tag, sizeof(tag), "[%d] ", job->id);
     note("%s%s", tag, msg);
-    /* A cause is said once: the next failure has its own. */
+    /* A cause is said once: the op's next failure has its own. */
     if (level == OP_NOTE_ERROR)
-        log_clear_error(job->cli->log);
+        op_log_said(op);
 }
 
 /*
  * The op's cause of failure: the first error libxl or libxc logged for
- * it, in words (with libxl's source location under -v).
+ * it since it started (or since its last error line), among those of
+ * every other op running beside it (log_cause_of()); in words, with
+ * libxl's source location under -v.
  */
 static const char *job_cause(struct op *op, void *user)
 {
     struct job *job = user;
 
-    (void)op;
-    return log_cause(job->cli->log,
-                     job->verbose > 0 || job->cli->verbose > 0);
+    return op_log_cause(op, job->verbose > 0 || job->cli->verbose > 0);
 }
 
 /* libxl's log level: what the most verbose running job or -v asks for. */
@@ -196,25 +195,43 @@ void job_finish(struct job *job, int status)
 }
 
 /*
+ * The job the status line shows: the first foreground job still
+ * running (the oldest: the list is newest first); *more counts the
+ * others.  NULL if none.
+ */
+static struct job *jobs_status_job(struct cli *cli, int *more)
+{
+    struct job *j, *first = NULL;
+
+    *more = 0;
+    for (j = cli->jobs; j; j = j->next) {
+        enum op_state st = op_state(j->op);
+
+        if (j->done || j->finishing || j->background || j->quiet ||
+            st == OP_IDLE || st == OP_DONE)
+            continue;
+        if (first)
+            (*more)++;
+        first = j;
+    }
+    return first;
+}
+
+/*
  * The status line, on a terminal: what the first foreground job still
  * running waits on, and for how long; none when no such job runs.
  */
 static void jobs_status_line(struct cli *cli)
 {
-    struct job *j, *first = NULL;
+    struct job *first;
     char line[320];
-    int more = 0;
+    int more;
 
     if (!isatty(STDERR_FILENO))
         return;
-    for (j = cli->jobs; j; j = j->next) {
-        if (j->done || j->finishing || j->background || j->quiet ||
-            !op_phase(j->op)[0])
-            continue;
-        if (first)
-            more++;
-        first = j;      /* the oldest: the list is newest first */
-    }
+    first = jobs_status_job(cli, &more);
+    if (first)
+        op_look_now(first->op);     /* shown from now on: looked at */
     if (!first) {
         out_status(NULL);
         return;
@@ -223,6 +240,15 @@ static void jobs_status_line(struct cli *cli)
              op_label(first->op), op_phase(first->op),
              op_phase_secs(first->op), more ? " (and more jobs)" : "");
     out_status(line);
+}
+
+void jobs_look_now(struct cli *cli)
+{
+    struct job *j;
+
+    for (j = cli->jobs; j; j = j->next)
+        if (!j->done)
+            op_look_now(j->op);
 }
 
 /* Four times a second: the status line; -v off a terminal: each phase. */
@@ -237,6 +263,24 @@ static void job_tick(struct op *op, bool changed, void *user)
     if (changed && op_phase_secs(op) < 0.3)
         ctl_job_event(job->cli, job, "phase", op_phase(op));
     jobs_status_line(job->cli);
+}
+
+/*
+ * Whether anyone looks at the job's words: -v off a terminal prints
+ * each, a terminal's status line shows one job's, and `axl event`
+ * follows them all.  The others' are worked out only when asked.
+ */
+static bool job_watched(struct op *op, void *user)
+{
+    struct job *job = user;
+    int more;
+
+    (void)op;
+    if (ctl_watching(job->cli))
+        return true;
+    if (!isatty(STDERR_FILENO))
+        return !job->quiet && (job->verbose || job->cli->verbose);
+    return jobs_status_job(job->cli, &more) == job;
 }
 
 /* The process a core dump's call runs in: it exits 0 if the call worked. */
@@ -257,6 +301,7 @@ static const struct op_hooks job_hooks = {
     .note = job_note,
     .done = job_op_done,
     .tick = job_tick,
+    .watched = job_watched,
     .cause = job_cause,
     .child = job_child,
 };
@@ -309,7 +354,6 @@ static void job_timed_out(struct loop *lp, void *user)
 
 int job_run(struct job *job, uint64_t timeout_ms)
 {
-    log_clear_error(job->cli->log);
     job->t_start_ms = loop_now_ms();
     job->timeout_ms = timeout_ms;
     if (timeout_ms) {

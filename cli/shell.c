@@ -176,9 +176,27 @@ void shell_line(struct shell *sh, char *line)
     free(line);
 }
 
-/* Batch: run the complete lines read so far, while nothing waits. */
+/* The loop has turned since the last line: run the next. */
+static void shell_batch_next(struct loop *lp, void *user)
+{
+    struct shell *sh = user;
+
+    (void)lp;
+    sh->pump_timer = NULL;
+    shell_batch_pump(sh);
+}
+
+/*
+ * Batch: run the complete lines read so far, while nothing waits.  One
+ * line a turn of the loop: a line that starts a job in the background
+ * returns once libxl has built its domain, and what libxl has to do
+ * for the jobs already started (their devices, their scripts) goes on
+ * before the next build, not after a hundred of them.
+ */
 void shell_batch_pump(struct shell *sh)
 {
+    if (sh->pump_timer)
+        return;             /* the next line is already due */
     while (!sh->n_fg && !sh->quit && !sh->die_signal && !sh->stopped) {
         char *nl = sh->len ? memchr(sh->buf, '\n', sh->len) : NULL;
         size_t n;
@@ -201,6 +219,11 @@ void shell_batch_pump(struct shell *sh)
             shell_exec(sh, line);
             free(line);
         }
+        if (sh->n_fg || sh->quit || sh->die_signal || sh->stopped)
+            break;
+        sh->pump_timer = loop_timer_add(sh->cli->lp, 0, shell_batch_next, sh);
+        if (sh->pump_timer)
+            return;
     }
     if (((sh->eof && !sh->len) || sh->stopped) && !sh->n_fg && !sh->quit &&
         !sh->die_signal)
@@ -328,6 +351,8 @@ out:
         shell_rl_end(sh);
     if (sh->fg_timer)
         loop_timer_cancel(cli->lp, sh->fg_timer);
+    if (sh->pump_timer)
+        loop_timer_cancel(cli->lp, sh->pump_timer);
     if (batch && sh->fd >= 0)
         close(sh->fd);
     /* Nothing the loop still holds may lead to this shell once it ends. */

@@ -45,6 +45,7 @@ struct shell {
     size_t len, cap;
     bool eof;
     bool stopped;           /* batch: a command failed; run no more */
+    struct loop_timer *pump_timer; /* batch: the next line, next turn */
 
     /* The foreground: jobs the shell waits for before reading on. */
     struct job **fg;

@@ -1,6 +1,7 @@
 /*
- * log: a xentoollog logger that filters by level and remembers the last
- * error libxl reported.
+ * log: a xentoollog logger that filters by level and keeps the errors
+ * libxl reported, each with the domain it named, so that every operation
+ * finds its own cause among those of the others running beside it.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -10,16 +11,30 @@
 
 #include "log.h"
 
+/* How many errors are kept: 100 failing creates log about 5 each. */
+#define LOG_KEEP 1024
+
+struct log_err {
+    uint64_t seq;
+    uint64_t owner;             /* log_owner() when it was logged */
+    uint32_t domid;             /* LOG_NO_DOMID: the message names none */
+    char context[16];
+    char msg[512];
+};
+
 struct log_sink {
     xentoollog_logger vtable;       /* first: libxl sees only this */
     log_emit_fn *emit;
     void *emit_user;
     xentoollog_level min_level;
-    char first_error[512];      /* the first since log_clear_error() */
-    char first_context[16];
+    struct log_err *errs;       /* a ring: errs[seq % LOG_KEEP] */
+    uint64_t seq;               /* errors logged so far */
+    uint64_t cleared;           /* log_clear_error()'s mark */
+    uint64_t owner;             /* log_owner() */
     char cause[512 + 32];
-    int have_error;
 };
+
+static const char *log_skip_where(const char *s);
 
 static const char *const level_names[XTL_NUM_LEVELS] = {
     [XTL_DEBUG] = "debug",     [XTL_VERBOSE] = "verbose",
@@ -29,12 +44,28 @@ static const char *const level_names[XTL_NUM_LEVELS] = {
     [XTL_CRITICAL] = "critical",
 };
 
+/* The domain libxl's message names ("...: Domain 5:..."), if any. */
+static uint32_t log_domid(const char *msg)
+{
+    const char *p = msg;
+    char *end;
+    unsigned long id;
+
+    if (!strncmp(p, "panic: ", 7))
+        p += 7;
+    p = log_skip_where(p);
+    if (strncmp(p, "Domain ", 7) || !isdigit((unsigned char)p[7]))
+        return LOG_NO_DOMID;
+    id = strtoul(p + 7, &end, 10);
+    return *end == ':' && id < LOG_NO_DOMID ? (uint32_t)id : LOG_NO_DOMID;
+}
+
 static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
                          int errnoval, const char *context,
                          const char *format, va_list al)
 {
     struct log_sink *ls = (struct log_sink *)lg;
-    char msg[sizeof(ls->first_error)];
+    char msg[sizeof(ls->errs[0].msg)];
     int n;
 
     n = vsnprintf(msg, sizeof(msg), format, al);
@@ -43,11 +74,15 @@ static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
     if (errnoval >= 0 && (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnoval));
 
-    if (level >= XTL_ERROR && !ls->have_error) {
-        memcpy(ls->first_error, msg, sizeof(msg));
-        snprintf(ls->first_context, sizeof(ls->first_context), "%s",
+    if (level >= XTL_ERROR && ls->errs) {
+        struct log_err *e = &ls->errs[ls->seq % LOG_KEEP];
+
+        e->seq = ls->seq++;
+        e->owner = ls->owner;
+        memcpy(e->msg, msg, sizeof(msg));
+        snprintf(e->context, sizeof(e->context), "%s",
                  context ? context : "libxl");
-        ls->have_error = 1;
+        e->domid = log_domid(msg);
     }
     if (level < ls->min_level || level >= XTL_NUM_LEVELS)
         return;
@@ -89,6 +124,11 @@ struct log_sink *log_init(log_emit_fn *emit, void *user,
 
     if (!ls)
         return NULL;
+    ls->errs = calloc(LOG_KEEP, sizeof(*ls->errs));
+    if (!ls->errs) {
+        free(ls);
+        return NULL;
+    }
     ls->vtable.vmessage = log_vmessage;
     ls->vtable.progress = log_progress;
     ls->vtable.destroy = log_destroy;
@@ -100,6 +140,8 @@ struct log_sink *log_init(log_emit_fn *emit, void *user,
 
 void log_dispose(struct log_sink *ls)
 {
+    if (ls)
+        free(ls->errs);
     free(ls);
 }
 
@@ -151,16 +193,15 @@ static const char *log_skip_where(const char *s)
     return log_skip_func(p);
 }
 
-const char *log_cause(struct log_sink *ls, bool where)
+/* e's words, in ls->cause: see log_cause(). */
+static const char *log_words(struct log_sink *ls, const struct log_err *e,
+                             bool where)
 {
-    const char *p = ls->first_error;
+    const char *p = e->msg;
     size_t n;
 
-    if (!ls->have_error)
-        return NULL;
     if (where) {
-        snprintf(ls->cause, sizeof(ls->cause), "%s: %s", ls->first_context,
-                 ls->first_error);
+        snprintf(ls->cause, sizeof(ls->cause), "%s: %s", e->context, e->msg);
         return ls->cause;
     }
     if (!strncmp(p, "panic: ", 7))
@@ -180,8 +221,48 @@ const char *log_cause(struct log_sink *ls, bool where)
     return ls->cause;
 }
 
+uint64_t log_mark(const struct log_sink *ls)
+{
+    return ls->seq;
+}
+
+const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
+                         uint64_t owner, bool alone, bool where)
+{
+    const struct log_err *untagged = NULL;
+    uint64_t s;
+
+    if (ls->seq - since > LOG_KEEP)
+        since = ls->seq - LOG_KEEP;     /* the older ones are gone */
+    for (s = since; s < ls->seq; s++) {
+        const struct log_err *e = &ls->errs[s % LOG_KEEP];
+
+        if (alone || (owner && e->owner == owner) ||
+            (e->domid != LOG_NO_DOMID && e->domid == domid))
+            return log_words(ls, e, where);
+        if (e->domid == LOG_NO_DOMID && !untagged &&
+            (!e->owner || e->owner == owner))
+            untagged = e;
+    }
+    return untagged ? log_words(ls, untagged, where) : NULL;
+}
+
+void log_owner(struct log_sink *ls, uint64_t owner)
+{
+    ls->owner = owner;
+}
+
+struct log_sink *log_sink_of(xentoollog_logger *lg)
+{
+    return lg && lg->vmessage == log_vmessage ? (struct log_sink *)lg : NULL;
+}
+
+const char *log_cause(struct log_sink *ls, bool where)
+{
+    return log_cause_of(ls, ls->cleared, LOG_NO_DOMID, 0, true, where);
+}
+
 void log_clear_error(struct log_sink *ls)
 {
-    ls->have_error = 0;
-    ls->first_error[0] = '\0';
+    ls->cleared = ls->seq;
 }

@@ -10,6 +10,7 @@
 #define AXL_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <xentoollog.h>
 
@@ -50,5 +51,27 @@ void log_set_level(struct log_sink *ls, xentoollog_level min_level);
  */
 const char *log_cause(struct log_sink *ls, bool where);
 void log_clear_error(struct log_sink *ls);
+
+/*
+ * One cause among many operations at once.  Every error is kept (the
+ * last 1024), with the domain its message names ("Domain 5: ...") and
+ * the owner set when it was logged, and nothing clears them.  An
+ * operation takes log_mark() when it starts, and names itself the
+ * owner (log_owner(), a nonzero number of its own) while it is inside
+ * a libxl call of its own, where every error is its own: a domain's
+ * build among them.  Its cause is then the first error since the mark
+ * that it owns or that names its domain; failing that, the first that
+ * names no domain and no other owner (libxl's, between calls, before
+ * its domain exists); never one of another's.  alone: no other
+ * operation ran meanwhile, so every error is its own (the first).
+ * NULL if none.  Same wording and lifetime as log_cause().
+ */
+#define LOG_NO_DOMID 0xffffffffu
+uint64_t log_mark(const struct log_sink *ls);
+void log_owner(struct log_sink *ls, uint64_t owner);
+const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
+                         uint64_t owner, bool alone, bool where);
+/* The sink whose logger lg is (log_logger()); NULL if another's. */
+struct log_sink *log_sink_of(xentoollog_logger *lg);
 
 #endif

@@ -56,6 +56,7 @@ struct loop_watch {
 
 struct loop_timer {
     uint64_t deadline_ms;
+    uint64_t seq;               /* the order they were added in */
     loop_timer_fn *fn;
     void *user;
     struct loop_timer *next;
@@ -86,6 +87,8 @@ struct loop {
     struct pollfd *pfds;
     int pfds_alloc;
     volatile sig_atomic_t busy;       /* operations in flight */
+    uint64_t busy_starts;             /* loop_busy_starts() */
+    uint64_t timer_seq;               /* timers added so far */
     volatile sig_atomic_t die_idle;   /* see loop_sync_rules() */
     volatile sig_atomic_t worked;     /* an operation has ended */
     bool ended;             /* loop_end_signals(): cancels blocked since */
@@ -453,6 +456,13 @@ void loop_busy(struct loop *lp, int delta)
     if (delta < 0 && lp->busy + delta == 0)
         lp->worked = 1;     /* first: never a moment of dying at once */
     lp->busy += delta;
+    if (delta > 0)
+        lp->busy_starts++;
+}
+
+uint64_t loop_busy_starts(const struct loop *lp)
+{
+    return lp->busy_starts;
 }
 
 int loop_end_signals(struct loop *lp)
@@ -552,6 +562,7 @@ struct loop_timer *loop_timer_add(struct loop *lp, uint64_t ms,
     if (!t)
         return NULL;
     t->deadline_ms = loop_now_ms() + ms;
+    t->seq = ++lp->timer_seq;
     t->fn = fn;
     t->user = user;
     for (pp = &lp->timers; *pp && (*pp)->deadline_ms <= t->deadline_ms;
@@ -657,14 +668,26 @@ static void loop_read_signals(struct loop *lp)
     }
 }
 
+/*
+ * The timers due, those a timer's callback adds excepted: a timer of
+ * 0 ms armed from a timer runs on the next turn, after a poll, so that
+ * a callback can yield to the loop.
+ */
 static void loop_run_timers(struct loop *lp)
 {
-    uint64_t now = loop_now_ms();
+    uint64_t now = loop_now_ms(), last = lp->timer_seq;
 
-    while (lp->timers && lp->timers->deadline_ms <= now) {
-        struct loop_timer *t = lp->timers;
+    for (;;) {
+        struct loop_timer **pp, *t;
 
-        lp->timers = t->next;
+        for (pp = &lp->timers; *pp && (*pp)->deadline_ms <= now;
+             pp = &(*pp)->next)
+            if ((*pp)->seq <= last)
+                break;
+        t = *pp;
+        if (!t || t->deadline_ms > now)
+            break;
+        *pp = t->next;
         t->fn(lp, t->user);
         free(t);
     }

@@ -106,6 +106,8 @@ void loop_sync_rules(struct loop *lp, bool die_idle);
 /* Operations in flight: +1 when one starts, -1 when it is done. */
 void loop_busy(struct loop *lp, int delta);
 int loop_busy_count(const struct loop *lp);
+/* How many times work began (loop_busy() up): a moment's mark. */
+uint64_t loop_busy_starts(const struct loop *lp);
 
 /*
  * The one-shot run is over, just before loop_dispose(): the cancelling

@@ -48,6 +48,7 @@
 
 #include "dom.h"
 #include "journal.h"
+#include "log.h"
 #include "op.h"
 #include "op_device.h"
 #include "wait.h"
@@ -126,6 +127,30 @@ const char *op_rc_text(int rc)
         return s ? s : "unknown libxl error";
     }
     }
+}
+
+/* The sink of the logger libxl was given, if it is axl's. */
+static struct log_sink *op_log(struct op *op)
+{
+    return log_sink_of(loop_logger(op->lp));
+}
+
+const char *op_log_cause(struct op *op, bool where)
+{
+    struct log_sink *ls = op_log(op);
+
+    if (!ls)
+        return NULL;
+    return log_cause_of(ls, op->log_from, op_phase_domid(op), op->starts,
+                        op_ran_alone(op), where);
+}
+
+void op_log_said(struct op *op)
+{
+    struct log_sink *ls = op_log(op);
+
+    if (ls)
+        op->log_from = log_mark(ls);
 }
 
 /*
@@ -317,10 +342,14 @@ int op_start(struct op *op)
     op->t_phase_in = loop_now_ms();
     op->t_start = loop_now_ns();
     loop_busy(op->lp, +1);
+    op->starts = loop_busy_starts(op->lp);
+    op->alone = loop_busy_count(op->lp) == 1;
+    op_log_said(op);    /* its cause is among the errors from now on */
     snprintf(op->phase_text, sizeof(op->phase_text), "waiting on libxl");
     snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", op->phase_text);
     op_journal(op);
     op->t_phase = loop_now_ms();
+    op->tick_ms = OP_TICK_MS;
     op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
     if (op->k->start)
         return op->k->start(op);
@@ -330,9 +359,18 @@ int op_start(struct op *op)
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
 {
+    struct log_sink *ls = op_log(op);
+    int rc;
+
     op->how.callback = op_main_done;
     op->how.u.for_callback = op;
-    return op->k->call(op, loop_ctx(op->lp), &op->how);
+    /* What libxl logs inside the call is this op's: its build's, say. */
+    if (ls)
+        log_owner(ls, op->starts);
+    rc = op->k->call(op, loop_ctx(op->lp), &op->how);
+    if (ls)
+        log_owner(ls, 0);
+    return rc;
 }
 
 /* Start the current phase; on a synchronous failure, finish the op. */
@@ -422,37 +460,82 @@ uint32_t op_phase_domid(struct op *op)
         return op->domid;
     if (op->seen_domid != (uint32_t)INVALID_DOMID)
         return op->seen_domid;
+    if (!libxl_uuid_is_nil(&op->config.c_info.uuid)) {
+        /* By its uuid: one hypercall, no xenstore read per domain. */
+        libxl_ctx *ctx = loop_ctx(op->lp);
+        const char *want = op->config.c_info.name;
+        libxl_dominfo *v;
+        int i, n = 0, unnamed = 0;
+        uint32_t maybe = INVALID_DOMID;
+
+        v = libxl_list_domain(ctx, &n);
+        for (i = 0; v && i < n; i++) {
+            char *name;
+
+            if (libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
+                continue;
+            /* Two with one uuid (a localhost migration): by its name. */
+            name = want ? libxl_domid_to_name(ctx, v[i].domid) : NULL;
+            if (name && !strcmp(name, want))
+                op->seen_domid = v[i].domid;
+            else if (!name && unnamed++ == 0)
+                maybe = v[i].domid;
+            free(name);
+        }
+        if (op->seen_domid == (uint32_t)INVALID_DOMID && unnamed == 1)
+            op->seen_domid = maybe;     /* no name to tell by, and one */
+        libxl_dominfo_list_free(v, n);
+        return op->seen_domid;
+    }
     if (op->label && libxl_name_to_domid(loop_ctx(op->lp), op->label, &id) == 0)
         op->seen_domid = id;    /* looked up once: a scan of every domain */
     return op->seen_domid;
 }
 
-/* Work out the phase from what wait.c sees; see op_phase(). */
-static void op_phase_now(struct op *op, char *buf, size_t len)
+/* A hotplug child's words: the script libxl started, and what runs now. */
+static void op_hotplug_words(const struct wait_child *c, char *buf,
+                             size_t len)
+{
+    const char *script = c->script[0] ? c->script : c->prog;
+    const char *arg = c->script[0] ? c->script_arg : c->arg;
+
+    if (!c->script[0] || !strcmp(c->prog, c->script))
+        snprintf(buf, len, "hotplug script %s%s%s for %s (pid %d)", script,
+                 arg[0] ? " " : "", arg, c->dev, (int)c->pid);
+    else
+        snprintf(buf, len, "hotplug script %s%s%s for %s (pid %d, running "
+                 "%s%s%s)", script, arg[0] ? " " : "", arg, c->dev,
+                 (int)c->pid, c->prog, c->arg[0] ? " " : "", c->arg);
+}
+
+/*
+ * Work out the phase from what wait.c sees; see op_phase().  The
+ * children are one look for every op (wait_children()); the backends'
+ * states cost a few xenstore reads, so without full they are not read,
+ * and words that came from them stand until someone asks.
+ */
+static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
 {
     struct wait_child kids[8];
     uint32_t domid = op_phase_domid(op);
     bool alone = loop_busy_count(op->lp) == 1;
     int i, n;
 
+    op->words_child = false;
     if (op->k->phase_words && op->k->phase_words(op, buf, len))
         return;
-    n = wait_children(op->lp, kids, 8);
+    n = wait_children(op->lp, domid, kids, 8);
     for (i = 0; i < n; i++) {
         struct wait_child *c = &kids[i];
-        char dev[48];
 
         if (c->domid != (uint32_t)INVALID_DOMID) {
-            if (c->domid != domid)
-                continue;
-            snprintf(buf, len, "hotplug script %s%s%s for %s (pid %d)",
-                     c->prog, c->arg[0] ? " " : "", c->arg,
-                     wait_dev_name(op->lp, c->type, c->domid, c->devid,
-                                   dev, sizeof(dev)), (int)c->pid);
+            op->words_child = true;
+            op_hotplug_words(c, buf, len);
             return;
         }
         if (!alone)
             continue;
+        op->words_child = true;
         /* The child of a create with a bootloader is that bootloader. */
         if (op_has(op, OPK_BUILD) && op->config.b_info.bootloader)
             snprintf(buf, len, "bootloader %s",
@@ -462,42 +545,87 @@ static void op_phase_now(struct op *op, char *buf, size_t len)
                      c->arg[0] ? " " : "", c->arg, (int)c->pid);
         return;
     }
+    if (!full) {
+        op->words_stale = true;
+        if (!op->words_were_child)  /* a backend's words stand */
+            snprintf(buf, len, "%s", op->phase_text);
+        else
+            snprintf(buf, len, "waiting on libxl");
+        return;
+    }
+    op->words_stale = false;
     if (domid != (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD | OPK_ADD) &&
         wait_backend(op->lp, domid, buf, len))
         return;
     snprintf(buf, len, "waiting on libxl");
 }
 
+/* Take new words; true if they changed (the journal then has them). */
+static bool op_words(struct op *op, bool full)
+{
+    char now[sizeof(op->phase_text)];
+
+    op_phase_now(op, now, sizeof(now), full);
+    op->words_were_child = op->words_child;
+    if (!strcmp(now, op->phase_text))
+        return false;
+    snprintf(op->phase_text, sizeof(op->phase_text), "%s", now);
+    /* A stream's growing count is still the same phase. */
+    if (op->phase != op->tick_phase ||
+        !(op->phase == OP_PHASE_MAIN && op_has(op, OPK_STREAM)))
+        op->t_phase = loop_now_ms();
+    op->tick_phase = op->phase;
+    if (op->jr.path[0]) {
+        snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", now);
+        journal_write(op->lp, &op->jr);
+    }
+    return true;
+}
+
+/*
+ * Four times a second.  The words are worked out in full only when
+ * someone looks (hooks->watched: a status line, -v, a subscriber);
+ * otherwise from the children alone, which cost nothing more.
+ */
 static void op_tick(struct loop *lp, void *user)
 {
     struct op *op = user;
-    char now[sizeof(op->phase_text)];
-    bool changed;
+    bool changed, full;
 
     op->tick = NULL;
     if (op->state == OP_DONE)
         return;
-    op_phase_now(op, now, sizeof(now));
-    changed = strcmp(now, op->phase_text) != 0;
-    if (changed) {
-        snprintf(op->phase_text, sizeof(op->phase_text), "%s", now);
-        /* A stream's growing count is still the same phase. */
-        if (op->phase != op->tick_phase ||
-            !(op->phase == OP_PHASE_MAIN && op_has(op, OPK_STREAM)))
-            op->t_phase = loop_now_ms();
-        op->tick_phase = op->phase;
-        if (op->jr.path[0]) {
-            snprintf(op->jr.phase, sizeof(op->jr.phase), "%s", now);
-            journal_write(op->lp, &op->jr);
-        }
-    }
-    op->tick = loop_timer_add(lp, OP_TICK_MS, op_tick, op);
+    full = !op->hooks->watched || op->hooks->watched(op, op->user);
+    changed = op_words(op, full);
+    if (full || changed || op->tick_ms < OP_TICK_MS)
+        op->tick_ms = OP_TICK_MS;
+    else if (op->tick_ms < OP_TICK_IDLE_MS)
+        op->tick_ms = 2 * op->tick_ms < OP_TICK_IDLE_MS ? 2 * op->tick_ms
+                                                        : OP_TICK_IDLE_MS;
+    op->tick = loop_timer_add(lp, op->tick_ms, op_tick, op);
     if (op->hooks->tick)
         op->hooks->tick(op, changed, op->user);
 }
 
-const char *op_phase(const struct op *op)
+void op_look_now(struct op *op)
 {
+    if (!op->tick || op->tick_ms <= OP_TICK_MS)
+        return;
+    loop_timer_cancel(op->lp, op->tick);
+    op->tick_ms = OP_TICK_MS;
+    op->tick = loop_timer_add(op->lp, 0, op_tick, op);
+}
+
+bool op_ran_alone(const struct op *op)
+{
+    return op->alone && loop_busy_starts(op->lp) == op->starts;
+}
+
+const char *op_phase(struct op *op)
+{
+    /* Asked by someone who looks now: the words in full. */
+    if (op->words_stale && op->state != OP_DONE && op->state != OP_IDLE)
+        op_words(op, true);
     return op->phase_text;
 }
 
@@ -621,7 +749,7 @@ void op_abort(struct op *op, int why)
         op->t_abort = loop_now_ns();
         /* What was interrupted, for the last line. */
         if (op->state == OP_RUNNING) {
-            op_phase_now(op, now, sizeof(now));
+            op_phase_now(op, now, sizeof(now), true);
             if (strcmp(now, op->phase_text))
                 op->t_phase = loop_now_ms();
             snprintf(op->cancel_phase, sizeof(op->cancel_phase),

@@ -114,6 +114,12 @@ struct op_hooks {
      */
     void (*tick)(struct op *op, bool changed, void *user);
     /*
+     * Whether someone looks at the op's words now (a status line, -v,
+     * a subscriber to its events): only then does each tick read what
+     * costs xenstore round trips.  May be NULL: always.
+     */
+    bool (*watched)(struct op *op, void *user);
+    /*
      * Why the op's libxl call failed, in words, if the caller knows
      * better than libxl's error code (the first error libxl logged);
      * NULL if not.  Asked only for an error line.  May be NULL.
@@ -401,7 +407,27 @@ const char *op_verb(const struct op *op);
  * (state Initialising)", or "waiting on libxl" when no fact says more.
  * Empty before the op starts and after it is done.
  */
-const char *op_phase(const struct op *op);
+const char *op_phase(struct op *op);
+/*
+ * Someone has begun to look (op_hooks.watched says so from now on):
+ * the op looks four times a second again from now, not after the rest
+ * of an idle interval.
+ */
+void op_look_now(struct op *op);
+/*
+ * Whether no other op ran from the op's start until now: every error
+ * libxl logged meanwhile is then its own (log_cause_of()).
+ */
+bool op_ran_alone(const struct op *op);
+/*
+ * Why the op failed, from the errors libxl logged since it started (or
+ * since op_log_said()): those logged inside its own libxl calls, or
+ * naming its domain, before any other (log_cause_of()); where: as
+ * libxl wrote it, with its source location.  NULL if none is its own.
+ */
+const char *op_log_cause(struct op *op, bool where);
+/* Its cause has been said: its next failure's is another. */
+void op_log_said(struct op *op);
 /* Seconds since the phase began. */
 double op_phase_secs(const struct op *op);
 

@@ -25,8 +25,15 @@
 #include "op.h"
 #include "op_device.h"
 
-/* How often an op looks at what it waits on (ms). */
+/*
+ * How often an op looks at what it waits on (ms): four times a second
+ * while someone looks (op_hooks.watched) or its words have just
+ * changed; else ever less often, down to once in OP_TICK_IDLE_MS (a
+ * look costs a few system calls, which a hundred ops waiting on their
+ * scripts would pay four times a second for no one).
+ */
 #define OP_TICK_MS 250
+#define OP_TICK_IDLE_MS 4000
 
 /*
  * An op's phase: which libxl call (or wait) it is in.  MAIN, the call the
@@ -135,6 +142,14 @@ struct op {
     bool gone;                /* OPK_READ: the domain had vanished */
     struct journal_rec jr;    /* OPK_BUILD, OPK_ADD: while it runs */
     char phase_text[160];     /* op_phase() */
+    uint64_t tick_ms;         /* the next tick's interval */
+    uint64_t starts;          /* loop_busy_starts() when it started: its
+                                 number, and its log_owner() */
+    uint64_t log_from;        /* its cause is among libxl's errors since */
+    bool alone;               /* no other op ran when it started */
+    bool words_stale;         /* the backends were not read: op_phase() will */
+    bool words_child;         /* the words being worked out are a child's */
+    bool words_were_child;    /* phase_text's are */
     uint64_t t_phase;         /* when it began (ms) */
     int tick_phase;           /* op->phase at the last tick */
     uint64_t t_phase_in;      /* when op->phase was entered (ms) */

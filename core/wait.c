@@ -33,7 +33,21 @@ struct wait_state {
         unsigned writes;    /* events, the one on registering included */
     } *w;
     size_t n_w, w_alloc;
+    /*
+     * The children as last seen (wait_children()): one look at /proc
+     * for every op that asks within WAIT_FRESH_MS, and what does not
+     * change while a child lives (its XENBUS_PATH, its device's name,
+     * the script libxl started) read once.
+     */
+    struct wait_child *kids;
+    size_t n_kids;
+    uint64_t kids_ms;           /* when they were looked at; 0: never */
+    char *self;                 /* axl's own command line */
+    ssize_t self_len;
 };
+
+/* How long one look at the children serves every op that asks. */
+#define WAIT_FRESH_MS 100
 
 /* The loop is disposed: its connections close. */
 static void wait_state_free(void *state)
@@ -45,6 +59,8 @@ static void wait_state_free(void *state)
     if (ws->wx)
         xs_close(ws->wx);
     free(ws->w);
+    free(ws->kids);
+    free(ws->self);
     free(ws);
 }
 
@@ -67,6 +83,9 @@ static struct xs_handle *wait_xsh(struct loop *lp)
     return ws->xs;
 }
 
+
+static char *wait_read(struct loop *lp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Read a whole /proc file of pid, however long; NULL on failure. */
 static char *wait_proc_all(pid_t pid, const char *what, ssize_t *len_r)
@@ -138,51 +157,128 @@ static bool wait_interpreter(const char *prog)
     return false;
 }
 
-int wait_children(struct loop *lp, struct wait_child *v, int max)
+/*
+ * What a hotplug child was started for, read once: the device's name
+ * and the script libxl named in the device's backend (the child may
+ * since have exec'd a helper of its own).
+ */
+static void wait_device(struct loop *lp, struct wait_child *c)
 {
-    pid_t *pids;
-    char *self, *cmd, *env, *argv0;
-    ssize_t len, self_len = 0, env_len;
-    int i, n, k = 0;
+    char *script;
+    const char *slash;
 
-    n = journal_children(lp, &pids);
-    self = wait_proc_all(getpid(), "cmdline", &self_len);
-    for (i = 0; i < n && k < max; i++) {
-        struct wait_child *c = &v[k];
-        const char *slash;
+    wait_dev_name(lp, c->type, c->domid, c->devid, c->dev, sizeof(c->dev));
+    script = wait_read(lp, "/local/domain/0/backend/%s/%u/%d/script",
+                       c->type, c->domid, c->devid);
+    slash = script ? strrchr(script, '/') : NULL;
+    snprintf(c->script, sizeof(c->script), "%.63s",
+             slash ? slash + 1 : script ? script : "");
+    free(script);
+}
 
-        memset(c, 0, sizeof(*c));
-        cmd = wait_proc_all(pids[i], "cmdline", &len);
-        /* Not exec'd yet: it still runs axl's own command line. */
-        if (!cmd || len <= 0 ||
-            (self && len == self_len && !memcmp(cmd, self, len))) {
-            free(cmd);
-            continue;
-        }
-        c->pid = pids[i];
-        /* A script runs as "/bin/sh /path/script arg": name the script. */
-        argv0 = cmd;
-        slash = strrchr(argv0, '/');
-        if (wait_interpreter(slash ? slash + 1 : argv0) &&
-            (ssize_t)strlen(argv0) + 1 < len &&
-            argv0[strlen(argv0) + 1] == '/')
-            argv0 += strlen(argv0) + 1;
-        snprintf(c->path, sizeof(c->path), "%.127s", argv0);
-        slash = strrchr(argv0, '/');
-        snprintf(c->prog, sizeof(c->prog), "%.63s",
-                 slash ? slash + 1 : argv0);
-        if (argv0 + strlen(argv0) + 1 < cmd + len)
-            snprintf(c->arg, sizeof(c->arg), "%.31s",
-                     argv0 + strlen(argv0) + 1);
+/* Look at one child: false if it has not exec'd (or is gone). */
+static bool wait_look(struct loop *lp, struct wait_state *ws,
+                      struct wait_child *c, const struct wait_child *was)
+{
+    char *cmd, *env, *argv0;
+    const char *slash;
+    ssize_t len, env_len;
+    pid_t pid = c->pid;
+
+    cmd = wait_proc_all(pid, "cmdline", &len);
+    /* Not exec'd yet: it still runs axl's own command line. */
+    if (!cmd || len <= 0 ||
+        (ws->self && len == ws->self_len && !memcmp(cmd, ws->self, len))) {
         free(cmd);
-        /* libxl adds XENBUS_PATH after the whole inherited environment */
-        env = wait_proc_all(pids[i], "environ", &env_len);
-        wait_xenbus(c, env ? env : "", env ? env_len : 0);
-        free(env);
-        k++;
+        return false;
     }
-    free(self);
+    memset(c, 0, sizeof(*c));
+    c->pid = pid;
+    /* A script runs as "/bin/sh /path/script arg": name the script. */
+    argv0 = cmd;
+    slash = strrchr(argv0, '/');
+    if (wait_interpreter(slash ? slash + 1 : argv0) &&
+        (ssize_t)strlen(argv0) + 1 < len && argv0[strlen(argv0) + 1] == '/')
+        argv0 += strlen(argv0) + 1;
+    snprintf(c->path, sizeof(c->path), "%.127s", argv0);
+    slash = strrchr(argv0, '/');
+    snprintf(c->prog, sizeof(c->prog), "%.63s", slash ? slash + 1 : argv0);
+    if (argv0 + strlen(argv0) + 1 < cmd + len)
+        snprintf(c->arg, sizeof(c->arg), "%.31s", argv0 + strlen(argv0) + 1);
+    free(cmd);
+    if (was) {      /* the same child: what it was started for stays */
+        memcpy(c->type, was->type, sizeof(c->type));
+        c->domid = was->domid;
+        c->devid = was->devid;
+        memcpy(c->dev, was->dev, sizeof(c->dev));
+        memcpy(c->script, was->script, sizeof(c->script));
+        memcpy(c->script_arg, was->script_arg, sizeof(c->script_arg));
+        return true;
+    }
+    /* libxl adds XENBUS_PATH after the whole inherited environment */
+    env = wait_proc_all(pid, "environ", &env_len);
+    wait_xenbus(c, env ? env : "", env ? env_len : 0);
+    free(env);
+    if (c->domid != (uint32_t)INVALID_DOMID) {
+        wait_device(lp, c);
+        /* Its argument as libxl gave it, if it still runs the script. */
+        if (!strcmp(c->prog, c->script))
+            memcpy(c->script_arg, c->arg, sizeof(c->arg));
+    }
+    return true;
+}
+
+/* lp's children, looked at again if the last look is WAIT_FRESH_MS old. */
+static void wait_look_all(struct loop *lp, struct wait_state *ws)
+{
+    struct wait_child *v;
+    pid_t *pids;
+    uint64_t now = loop_now_ms();
+    size_t i, k = 0;
+    int n;
+
+    if (ws->kids_ms && now - ws->kids_ms < WAIT_FRESH_MS)
+        return;
+    if (!ws->self)
+        ws->self = wait_proc_all(getpid(), "cmdline", &ws->self_len);
+    n = journal_children(lp, &pids);
+    v = calloc(n > 0 ? n : 1, sizeof(*v));
+    if (!v) {
+        free(pids);
+        return;
+    }
+    for (i = 0; i < (size_t)n; i++) {
+        const struct wait_child *was = NULL;
+        size_t j;
+
+        for (j = 0; j < ws->n_kids && !was; j++)
+            if (ws->kids[j].pid == pids[i])
+                was = &ws->kids[j];
+        v[k].pid = pids[i];
+        if (wait_look(lp, ws, &v[k], was))
+            k++;
+    }
     free(pids);
+    free(ws->kids);
+    ws->kids = v;
+    ws->n_kids = k;
+    ws->kids_ms = now;
+}
+
+int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
+                  int max)
+{
+    struct wait_state *ws = wait_state(lp);
+    size_t i;
+    int k = 0;
+
+    if (!ws)
+        return 0;
+    wait_look_all(lp, ws);
+    for (i = 0; i < ws->n_kids && k < max; i++)
+        if (ws->kids[i].domid == (uint32_t)INVALID_DOMID ||
+            ws->kids[i].domid == domid)
+            v[k++] = ws->kids[i];
     return k;
 }
 
@@ -257,9 +353,6 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r)
 }
 
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */
-static char *wait_read(struct loop *lp, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 static char *wait_read(struct loop *lp, const char *fmt, ...)
 {
     struct xs_handle *h = wait_xsh(lp);

@@ -26,14 +26,27 @@ struct wait_child {
     char type[16];
     uint32_t domid;         /* INVALID_DOMID without XENBUS_PATH */
     int devid;
+    char dev[48];           /* its device's name: "xvda", "vif 0" */
+    /*
+     * The script libxl started for the device (the last component of
+     * its backend's script node: "vif-bridge"), and the argument it was
+     * started with ("online"), if it was seen running it; prog and arg
+     * are what the child runs now, which differ once it has exec'd a
+     * helper of its own.  Empty if unknown.
+     */
+    char script[64];
+    char script_arg[32];
 };
 
 /*
- * The children forked for lp (proc_fork()) that have exec'd (a
- * child still between fork and exec is left out: it has no command
- * yet).  Returns how many were put in v.
+ * The children forked for lp (proc_fork()) that have exec'd (a child
+ * still between fork and exec is left out: it has no command yet), and
+ * of those with a XENBUS_PATH only domid's.  Returns how many were put
+ * in v.  One look at /proc serves every caller for 100 ms; what a child
+ * was started for is read once in its life.
  */
-int wait_children(struct loop *lp, struct wait_child *v, int max);
+int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
+                  int max);
 
 /*
  * A device's name for messages: "xvda" (a disk, from its backend's dev

@@ -64,6 +64,54 @@ failing "missing disk image" \
     "Disk vdev=xvda failed to stat: /nonexistent/disk.img: No such file or directory" \
     "$tmp/nodisk.cfg"
 
+# A script that fails: libxl learns it after its call has returned,
+# while the other creates go on.
+cat >"$tmp/badscript.cfg" <<'CFG'
+name = "e-badscript"
+kernel = "/lab/guest/vmlinux"
+memory = 64
+disk = [ "format=raw, vdev=xvda, access=ro, script=/bin/false, target=/lab/disk.img" ]
+CFG
+
+# Many at once, from one shell: every failure says its own cause, none
+# another's, and the good ones are made.  (One process's libxl logs
+# every create's errors into one stream; each create finds its own.)
+t="six at once"
+{
+    echo "create -p $G/pv.cfg 'name=\"e-good1\"' memory=96 &"
+    echo "create $tmp/nokernel.cfg &"
+    echo "create $tmp/bigmem.cfg &"
+    echo "create -p $G/pv.cfg 'name=\"e-good2\"' memory=96 &"
+    echo "create $tmp/nodisk.cfg &"
+    echo "create $tmp/badscript.cfg &"
+    echo "wait"
+} >"$tmp/batch"
+axl --keep-going -f "$tmp/batch" >"$tmp/out" 2>"$tmp/err"
+is "$?" 1 "$t: exit 1 (some failed)"
+line() { grep -E "^axl: (\[[0-9]+\] )?cannot create domain '$1': " "$tmp/err"; }
+like "$(line e-nokernel)" \
+    "failed to open file '/nonexistent/vmlinux': No such file or directory$" \
+    "$t: the missing kernel's own cause"
+like "$(line e-bigmem)" "can't allocate low memory for domain: Out of memory$" \
+    "$t: the big one's own cause"
+like "$(line e-nodisk)" \
+    "Disk vdev=xvda failed to stat: /nonexistent/disk.img: No such file or directory$" \
+    "$t: the missing disk's own cause"
+bad=$(line e-badscript)
+like "$bad" "^axl: (\[[0-9]+\] )?cannot create domain 'e-badscript': .+" \
+    "$t: the failing script's create fails, in one line"
+unlike "$bad" "vmlinux|low memory|failed to stat|libxl reported a failure" \
+    "$t: ... by a cause of its own, not another's, not the error code"
+like "$bad" "/bin/false|script|disk|device" "$t: ... which is about its disk"
+is "$(grep -Ec "^axl: (\[[0-9]+\] )?cannot create domain" "$tmp/err")" 4 \
+    "$t: one line for each failure"
+ok "$t: the good ones are made" eval 'dom_exists e-good1 && dom_exists e-good2'
+if [ "$(grep -Ec "^axl: (\[[0-9]+\] )?cannot create domain" "$tmp/err")" != 4 ] ||
+    ! printf '%s\n' "$bad" | grep -q .; then
+    diag "$(cat "$tmp/err")"
+fi
+clean_domains
+
 axl create -q "$G/pv.cfg" 2>"$tmp/err"
 is "$?" 0 "a guest to clash with"
 failing "name clash" "Domain with name \"g-pv\" already exists\\." "$G/pv.cfg"

@@ -86,6 +86,27 @@ kill -INT "$pid"
 wait_exit "$pid" 60
 clean_domains
 
+# A script that has exec'd a helper: named as the script libxl started
+# (its backend's script node), with what runs now beside it.
+t="a script that execs a helper"
+rm -rf "$M"; mkdir -p "$M"
+touch "$M/block-hang.exec-once"
+axl -v create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+ok "$t: named as the script, with what it runs now" wait_for 60 grep -Eq \
+    "^axl: create g-hang-hotplug: hotplug script block-hang( add)? for xvda \\(pid [0-9]+, running sleep 1001\\)$" \
+    "$tmp/err"
+unlike "$(cat "$tmp/err")" "hotplug script sleep" \
+    "$t: never named as the helper"
+kill -INT "$pid"
+wait_exit "$pid" 60
+is "$rc" 130 "$t: cancelled, 130"
+like "$(cat "$tmp/err")" "cancelled during hotplug script block-hang( add)? for xvda \\(pid [0-9]+, running sleep 1001\\)" \
+    "$t: the cancel names it so too"
+ok "$t: no helper left" wait_for 10 eval \
+    '[ -z "$(procs_matching "^sleep 1001")" ]'
+clean_domains
+
 # The shell's jobs shows it.
 t="jobs"
 rm -rf "$M"; mkdir -p "$M"
@@ -105,6 +126,43 @@ wait_exit "$pid" 60
 like "$(cat "$tmp/err")" "done: create .*\(status 130\)" \
     "$t: the job was cancelled"
 clean_domains
+
+# Waiting costs nothing: a create that waits on a hotplug script, with
+# no one looking (no terminal, no -v), takes no more CPU than xl waiting
+# on the same script, and no more of xenstored's.  Clock ticks (1/100 s)
+# from /proc over one window, each tool in turn.
+t="waiting, no one looking"
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+xsd=$(procs_matching '^[^ ]*xenstored( |$)' | head -1)
+WIN=${WAIT_WINDOW:-10}
+for tool in xl axl; do
+    rm -rf "$M"; mkdir -p "$M"
+    $tool create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    if ! wait_for 60 in_phase hang-hotplug; then
+        fail "$t: $tool reaches the hotplug script"
+        kill -9 "$pid" 2>/dev/null
+    else
+        sleep 1
+        a0=$(ticks "$pid"); x0=$(ticks "$xsd")
+        sleep "$WIN"
+        a1=$(ticks "$pid"); x1=$(ticks "$xsd")
+        eval "cpu_$tool=$((a1 - a0)) xs_$tool=$((x1 - x0))"
+        if [ $tool = xl ]; then
+            kill -9 "$pid"
+        else
+            kill -INT "$pid"
+        fi
+    fi
+    wait "$pid" 2>/dev/null
+    kill -9 $(fixture_procs) 2>/dev/null
+    clean_domains
+done
+diag "over ${WIN} s: xl ${cpu_xl:-?} ticks (xenstored ${xs_xl:-?}), axl ${cpu_axl:-?} ticks (xenstored ${xs_axl:-?})"
+ok "$t: axl's CPU is xl's (at most 2 ticks more)" \
+    test "${cpu_axl:-99}" -le $((${cpu_xl:-0} + 2))
+ok "$t: xenstored works no more for axl than for xl (2 ticks)" \
+    test "${xs_axl:-99}" -le $((${xs_xl:-0} + 2))
 
 rm -rf "$tmp" "$M"
 done_testing

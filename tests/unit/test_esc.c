@@ -109,5 +109,67 @@ int main(void)
     log_clear_error(ls);
     check(log_cause(ls, false) == NULL, "cleared: no cause");
     log_dispose(ls);
+
+    /* Many ops at once: each finds its own cause among the others'. */
+    {
+        uint64_t m5, m6, m7;
+        const char *got;
+        int i;
+
+        ls = log_init(emit_nothing, NULL, XTL_NUM_LEVELS);
+        m5 = log_mark(ls);
+        say(ls, "libxl", -1, "%s", "libxl_device.c:1:device_f: Domain 5:vif 0 "
+            "timed out");
+        m6 = log_mark(ls);
+        say(ls, "xc", -1, "%s", "panic: xc_dom_core.c:2:xc_g: out of memory");
+        say(ls, "libxl", -1, "%s", "libxl_create.c:3:dom_h: Domain 6:cannot "
+            "(re-)build domain: -3");
+        m7 = log_mark(ls);
+        say(ls, "libxl", -1, "%s", "libxl_create.c:4:dom_k: Domain 5:unable to "
+            "add disk devices");
+        got = log_cause_of(ls, m5, 5, 0, false, false);
+        check(got && !strcmp(got, "vif 0 timed out"),
+              "beside others: the first error naming its domain");
+        got = log_cause_of(ls, m5, 7, 0, false, false);
+        check(got && !strcmp(got, "out of memory"),
+              "beside others: none names it, the first naming none");
+        got = log_cause_of(ls, m6, 6, 0, false, false);
+        check(got && !strcmp(got, "cannot (re-)build domain: -3"),
+              "beside others: its own before one naming no domain");
+        got = log_cause_of(ls, m6, 6, 0, true, false);
+        check(got && !strcmp(got, "out of memory"),
+              "alone: the first since its start, whatever it names");
+        got = log_cause_of(ls, m7, 6, 0, false, false);
+        check(got == NULL, "another domain's error is never its cause");
+        got = log_cause_of(ls, m7, LOG_NO_DOMID, 0, false, false);
+        check(got == NULL, "no domain yet: another domain's is not its own");
+        /* Logged inside an op's own call: its own, whatever it names. */
+        {
+            uint64_t m8 = log_mark(ls);
+
+            say(ls, "libxl", -1, "%s", "libxl_x.c:1:x_f: Domain 5:theirs");
+            log_owner(ls, 42);
+            say(ls, "xc", -1, "%s", "xc_dom_core.c:2:xc_g: no kernel");
+            log_owner(ls, 0);
+            say(ls, "libxl", -1, "%s", "libxl_x.c:1:x_f: Domain 8:mine too");
+            got = log_cause_of(ls, m8, 8, 42, false, false);
+            check(got && !strcmp(got, "no kernel"),
+                  "an error inside its own call is its own, and first");
+            got = log_cause_of(ls, m8, 9, 43, false, false);
+            check(got == NULL, "another's owned error is never its cause");
+            check(log_sink_of(log_logger(ls)) == ls,
+                  "the sink is found from its logger");
+        }
+        /* Kept: the last 1024; an older mark reads what is left. */
+        for (i = 0; i < 2000; i++)
+            say(ls, "libxl", -1, "libxl_x.c:1:x_f: Domain %d:e%d", 100 + i, i);
+        got = log_cause_of(ls, m5, 1099, 0, false, false);
+        check(got && !strcmp(got, "e999"), "past the ring: what is kept");
+        got = log_cause_of(ls, m5, 5, 0, false, false);
+        check(got == NULL, "past the ring: a lost error is not guessed");
+        check(log_cause(ls, false) && !strcmp(log_cause(ls, false), "e976"),
+              "log_cause: the oldest kept since the clear");
+        log_dispose(ls);
+    }
     return tap_done();
 }

@@ -101,6 +101,32 @@ static void kid_done(struct loop *lp, pid_t pid, int status, void *user)
         kids_done++;
 }
 
+/* A timer that arms one of 0 ms, as the batch shell does between lines. */
+static int yield_runs;
+static void yield_next(struct loop *lp, void *user)
+{
+    (void)lp;
+    (void)user;
+    yield_runs++;
+}
+
+static void yield_first(struct loop *lp, void *user)
+{
+    (void)user;
+    yield_runs++;
+    loop_timer_add(lp, 0, yield_next, NULL);
+}
+
+static void test_yield(struct loop *lp)
+{
+    loop_timer_add(lp, 0, yield_first, NULL);
+    loop_iterate(lp, 100);
+    check(yield_runs == 1, "a 0 ms timer armed by a timer waits for the "
+          "next turn of the loop");
+    loop_iterate(lp, 100);
+    check(yield_runs == 2, "and runs on that turn, without waiting");
+}
+
 static void test_watches(struct loop *lp)
 {
     struct fdw a = { .calls = 0 }, b = { .calls = 0 };
@@ -205,6 +231,7 @@ int main(void)
     check(got == SIGTERM, "SIGTERM reaches the loop's handler");
 
     test_watches(lp);
+    test_yield(lp);
 
     /* Synchronous work, nothing in flight, one-shot rules: dies at once. */
     pid = fork();

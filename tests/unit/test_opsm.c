@@ -174,9 +174,53 @@ static void hk_done(struct op *op, void *user)
 
 static const struct op_hooks hooks = { .note = hk_note, .done = hk_done };
 
+
 static bool op_over(void *user)
 {
     return op_state(user) == OP_DONE;
+}
+
+/* Looked at or not: how often the op looks (op_hooks.watched). */
+static bool wt_watched;
+static int wt_ticks;
+static void wt_tick(struct op *op, bool changed, void *user)
+{
+    (void)op;
+    (void)changed;
+    (void)user;
+    wt_ticks++;
+}
+
+static bool wt_is_watched(struct op *op, void *user)
+{
+    (void)op;
+    (void)user;
+    return wt_watched;
+}
+
+static const struct op_hooks wt_hooks = {
+    .note = hk_note, .done = hk_done, .tick = wt_tick,
+    .watched = wt_is_watched,
+};
+
+/* Ticks in 1.3 s of an op whose ao takes that long. */
+static int wt_count(struct loop *lp, bool watched)
+{
+    struct op *op;
+
+    memset(&tk, 0, sizeof(tk));
+    tk.ao_ms = 1300;
+    wt_watched = watched;
+    wt_ticks = 0;
+    op = op_new_row(lp, &tk_row, "g1", &wt_hooks, NULL);
+    if (!op)
+        return -1;
+    op_set_domid(op, 7);
+    op_start(op);
+    if (op_state(op) != OP_DONE)
+        loop_run_until(lp, op_over, op);
+    op_free(op);
+    return wt_ticks;
 }
 
 /* A new op of the test kind, on domain 7, everything reset. */
@@ -485,6 +529,16 @@ int main(void)
     check(op_new(lp, (enum op_kind)999, "x", &hooks, NULL) == NULL,
           "op_new() refuses a kind it has no row for");
 
+    /* Four looks a second while someone looks; ever fewer else. */
+    {
+        int seen = wt_count(lp, true), unseen = wt_count(lp, false);
+
+        check(seen >= 4, "looked at: four looks a second");
+        check(unseen >= 1 && unseen <= 3 && unseen < seen,
+              "no one looking: the looks thin out (250, 500, 1000 ms...)");
+        if (seen < 4 || unseen > 3 || unseen >= seen)
+            printf("#   %d looks watched, %d not\n", seen, unseen);
+    }
     loop_dispose(lp);
     return tap_done();
 }
