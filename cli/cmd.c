@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/log.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "out.h"
@@ -463,6 +464,7 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
 {
     const struct cmd_entry *cmd;
     struct cmd_call call;
+    uint64_t owner = 0;
     int r;
 
     cmd = cmd_lookup(argv[0]);
@@ -502,7 +504,12 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
      * xenstore, parsing) cannot be aborted: let a signal end it.
      */
     loop_sync_begin(cli->lp);
+    /* Its own libxl calls' errors are its own, never a job's cause. */
+    if (cli->log)
+        owner = log_owner(cli->log, LOG_OWNER_CMD);
     r = cmd->run(cli, &call);
+    if (cli->log)
+        log_owner(cli->log, owner);
     loop_sync_end(cli->lp);
     /* An exit status is 0 to 255; anything else but pending fails. */
     if (r != CMD_PENDING && (r < 0 || r > 255))

@@ -251,7 +251,7 @@ void jobs_look_now(struct cli *cli)
             op_look_now(j->op);
 }
 
-/* Four times a second: the status line; -v off a terminal: each phase. */
+/* Each look of the op: the status line; -v off a terminal: each phase. */
 static void job_tick(struct op *op, bool changed, void *user)
 {
     struct job *job = user;

@@ -310,20 +310,34 @@ void journal_child(struct loop *lp, pid_t pid)
             journal_write(lp, js->live[i]);
 }
 
-int journal_children(struct loop *lp, pid_t **pids_r)
+int journal_children_since(struct loop *lp, pid_t **pids_r,
+                           unsigned long long **starts_r)
 {
     struct journal_state *js = journal_state(lp);
     size_t n_kids = js ? js->n_kids : 0, i;
     pid_t *v = malloc(sizeof(*v) * (n_kids ? n_kids : 1));
+    unsigned long long *st = starts_r ? malloc(sizeof(*st) *
+                                               (n_kids ? n_kids : 1))
+                                      : NULL;
     int n = 0;
 
     *pids_r = v;
-    if (!v)
+    if (starts_r)
+        *starts_r = st;
+    if (!v || (starts_r && !st))
         return 0;
     for (i = 0; i < n_kids; i++)
-        if (journal_proc_start(js->kids[i].pid) == js->kids[i].start)
+        if (journal_proc_start(js->kids[i].pid) == js->kids[i].start) {
+            if (st)
+                st[n] = js->kids[i].start;
             v[n++] = js->kids[i].pid;
+        }
     return n;
+}
+
+int journal_children(struct loop *lp, pid_t **pids_r)
+{
+    return journal_children_since(lp, pids_r, NULL);
 }
 
 int journal_kill_children(const struct journal_rec *rec, bool group)

@@ -166,6 +166,9 @@ void journal_child(struct loop *lp, pid_t pid);
  * Returns how many.
  */
 int journal_children(struct loop *lp, pid_t **pids_r);
+/* The same, and each one's start time (journal_proc_start()) in *starts_r. */
+int journal_children_since(struct loop *lp, pid_t **pids_r,
+                           unsigned long long **starts_r);
 
 /*
  * Kill (SIGKILL) each child rec names that is still the same process,

@@ -230,6 +230,8 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
                          uint64_t owner, bool alone, bool where)
 {
     const struct log_err *untagged = NULL;
+    /* A command has said the errors before its clear: not alone then. */
+    bool solo = alone && ls->cleared <= since;
     uint64_t s;
 
     if (ls->seq - since > LOG_KEEP)
@@ -237,7 +239,8 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
     for (s = since; s < ls->seq; s++) {
         const struct log_err *e = &ls->errs[s % LOG_KEEP];
 
-        if (alone || (owner && e->owner == owner) ||
+        if ((solo && (!e->owner || e->owner == owner)) ||
+            (owner && e->owner == owner) ||
             (e->domid != LOG_NO_DOMID && e->domid == domid))
             return log_words(ls, e, where);
         if (e->domid == LOG_NO_DOMID && !untagged &&
@@ -247,9 +250,12 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
     return untagged ? log_words(ls, untagged, where) : NULL;
 }
 
-void log_owner(struct log_sink *ls, uint64_t owner)
+uint64_t log_owner(struct log_sink *ls, uint64_t owner)
 {
+    uint64_t was = ls->owner;
+
     ls->owner = owner;
+    return was;
 }
 
 struct log_sink *log_sink_of(xentoollog_logger *lg)
@@ -259,7 +265,8 @@ struct log_sink *log_sink_of(xentoollog_logger *lg)
 
 const char *log_cause(struct log_sink *ls, bool where)
 {
-    return log_cause_of(ls, ls->cleared, LOG_NO_DOMID, 0, true, where);
+    return log_cause_of(ls, ls->cleared, LOG_NO_DOMID, LOG_OWNER_CMD, true,
+                        where);
 }
 
 void log_clear_error(struct log_sink *ls)

@@ -62,13 +62,21 @@ void log_clear_error(struct log_sink *ls);
  * build among them.  Its cause is then the first error since the mark
  * that it owns or that names its domain; failing that, the first that
  * names no domain and no other owner (libxl's, between calls, before
- * its domain exists); never one of another's.  alone: no other
- * operation ran meanwhile, so every error is its own (the first).
+ * its domain exists), so never one that another owns or that names
+ * another domain.  alone: no other operation ran meanwhile (and no
+ * command has cleared the errors since the mark: it said those), so
+ * every error not another's is its own (the first).
  * NULL if none.  Same wording and lifetime as log_cause().
  */
 #define LOG_NO_DOMID 0xffffffffu
+/*
+ * The owner of what a command logs outside any operation's call (its
+ * synchronous libxl calls): log_cause() reads those, an op never.
+ */
+#define LOG_OWNER_CMD UINT64_MAX
 uint64_t log_mark(const struct log_sink *ls);
-void log_owner(struct log_sink *ls, uint64_t owner);
+/* Returns the owner before, to be put back (calls nest). */
+uint64_t log_owner(struct log_sink *ls, uint64_t owner);
 const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
                          uint64_t owner, bool alone, bool where);
 /* The sink whose logger lg is (log_logger()); NULL if another's. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "log.h"
 #include "loop.h"
 #include "proc.h"
 #include "vec.h"
@@ -746,11 +747,16 @@ int loop_iterate(struct loop *lp, int timeout_ms)
     /* The loop runs inside a synchronous section (the shell does): it
      * is not synchronous work itself. */
     sig_atomic_t sync = lp->in_sync;
+    /* Nor are libxl's errors in its callbacks the command's own. */
+    struct log_sink *ls = log_sink_of(lp->lg);
+    uint64_t owner = ls ? log_owner(ls, 0) : 0;
     int r;
 
     lp->in_sync = 0;
     r = loop_iterate_now(lp, timeout_ms);
     lp->in_sync = sync;
+    if (ls)
+        log_owner(ls, owner);
     return r;
 }
 

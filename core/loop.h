@@ -164,7 +164,9 @@ void loop_unwatch_fd(struct loop *lp, int fd);
 
 /*
  * Call fn once, ms milliseconds from now.  The timer is freed after it
- * fires or when cancelled.  Returns NULL on allocation failure.
+ * fires or when cancelled.  Returns NULL on allocation failure.  One
+ * that a timer's fn adds runs on a later turn of the loop, after a
+ * poll, even at 0 ms: a timer can yield to the loop.
  */
 struct loop_timer *loop_timer_add(struct loop *lp, uint64_t ms,
                                   loop_timer_fn *fn, void *user);

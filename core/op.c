@@ -351,8 +351,15 @@ int op_start(struct op *op)
     op->t_phase = loop_now_ms();
     op->tick_ms = OP_TICK_MS;
     op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
-    if (op->k->start)
-        return op->k->start(op);
+    if (op->k->start) {
+        struct log_sink *ls = op_log(op);
+        uint64_t was = ls ? log_owner(ls, op->starts) : 0;
+        int rc = op->k->start(op);
+
+        if (ls)
+            log_owner(ls, was);
+        return rc;
+    }
     return op_launch(op);
 }
 
@@ -360,16 +367,21 @@ int op_start(struct op *op)
 static int op_call(struct op *op)
 {
     struct log_sink *ls = op_log(op);
+    uint64_t was = 0;
     int rc;
 
     op->how.callback = op_main_done;
     op->how.u.for_callback = op;
-    /* What libxl logs inside the call is this op's: its build's, say. */
+    /*
+     * What libxl logs inside the call is this op's: its build's, say.
+     * A callback may run inside it and start another op's call: the
+     * owner is put back, not cleared.
+     */
     if (ls)
-        log_owner(ls, op->starts);
+        was = log_owner(ls, op->starts);
     rc = op->k->call(op, loop_ctx(op->lp), &op->how);
     if (ls)
-        log_owner(ls, 0);
+        log_owner(ls, was);
     return rc;
 }
 
@@ -465,25 +477,25 @@ uint32_t op_phase_domid(struct op *op)
         libxl_ctx *ctx = loop_ctx(op->lp);
         const char *want = op->config.c_info.name;
         libxl_dominfo *v;
-        int i, n = 0, unnamed = 0;
-        uint32_t maybe = INVALID_DOMID;
+        int i, n = 0;
 
-        v = libxl_list_domain(ctx, &n);
+        /*
+         * Its uuid and its name: two may share a uuid (a localhost
+         * migration's two ends, a dying one of the same config), and
+         * libxl names a domain in the transaction that makes it.
+         */
+        v = want ? libxl_list_domain(ctx, &n) : NULL;
         for (i = 0; v && i < n; i++) {
             char *name;
 
-            if (libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
+            if (v[i].dying ||
+                libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
                 continue;
-            /* Two with one uuid (a localhost migration): by its name. */
-            name = want ? libxl_domid_to_name(ctx, v[i].domid) : NULL;
+            name = libxl_domid_to_name(ctx, v[i].domid);
             if (name && !strcmp(name, want))
                 op->seen_domid = v[i].domid;
-            else if (!name && unnamed++ == 0)
-                maybe = v[i].domid;
             free(name);
         }
-        if (op->seen_domid == (uint32_t)INVALID_DOMID && unnamed == 1)
-            op->seen_domid = maybe;     /* no name to tell by, and one */
         libxl_dominfo_list_free(v, n);
         return op->seen_domid;
     }
@@ -511,8 +523,9 @@ static void op_hotplug_words(const struct wait_child *c, char *buf,
 /*
  * Work out the phase from what wait.c sees; see op_phase().  The
  * children are one look for every op (wait_children()); the backends'
- * states cost a few xenstore reads, so without full they are not read,
- * and words that came from them stand until someone asks.
+ * states cost a few xenstore reads, so without full they are not read:
+ * words that came from a backend then stand while the op is in the same
+ * phase, until someone asks (op->words_stale).
  */
 static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
 {
@@ -521,7 +534,8 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
     bool alone = loop_busy_count(op->lp) == 1;
     int i, n;
 
-    op->words_child = false;
+    op->words_backend = false;
+    op->words_stale = false;
     if (op->k->phase_words && op->k->phase_words(op, buf, len))
         return;
     n = wait_children(op->lp, domid, kids, 8);
@@ -529,13 +543,11 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
         struct wait_child *c = &kids[i];
 
         if (c->domid != (uint32_t)INVALID_DOMID) {
-            op->words_child = true;
             op_hotplug_words(c, buf, len);
             return;
         }
         if (!alone)
             continue;
-        op->words_child = true;
         /* The child of a create with a bootloader is that bootloader. */
         if (op_has(op, OPK_BUILD) && op->config.b_info.bootloader)
             snprintf(buf, len, "bootloader %s",
@@ -547,16 +559,19 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
     }
     if (!full) {
         op->words_stale = true;
-        if (!op->words_were_child)  /* a backend's words stand */
+        if (op->words_were_backend && op->phase == op->tick_phase) {
+            op->words_backend = true;
             snprintf(buf, len, "%s", op->phase_text);
-        else
+        } else {
             snprintf(buf, len, "waiting on libxl");
+        }
         return;
     }
-    op->words_stale = false;
     if (domid != (uint32_t)INVALID_DOMID && op_has(op, OPK_BUILD | OPK_ADD) &&
-        wait_backend(op->lp, domid, buf, len))
+        wait_backend(op->lp, domid, buf, len)) {
+        op->words_backend = true;
         return;
+    }
     snprintf(buf, len, "waiting on libxl");
 }
 
@@ -566,7 +581,7 @@ static bool op_words(struct op *op, bool full)
     char now[sizeof(op->phase_text)];
 
     op_phase_now(op, now, sizeof(now), full);
-    op->words_were_child = op->words_child;
+    op->words_were_backend = op->words_backend;
     if (!strcmp(now, op->phase_text))
         return false;
     snprintf(op->phase_text, sizeof(op->phase_text), "%s", now);
@@ -583,9 +598,10 @@ static bool op_words(struct op *op, bool full)
 }
 
 /*
- * Four times a second.  The words are worked out in full only when
- * someone looks (hooks->watched: a status line, -v, a subscriber);
- * otherwise from the children alone, which cost nothing more.
+ * The op's look at what it waits on: four times a second while someone
+ * looks (hooks->watched: a status line, -v, a subscriber), the words
+ * then in full; otherwise from the children alone, ever less often
+ * (OP_TICK_IDLE_MS).
  */
 static void op_tick(struct loop *lp, void *user)
 {
@@ -743,17 +759,14 @@ void op_abort(struct op *op, int why)
     if (op->state == OP_DONE || op->state == OP_IDLE)
         return;
     if (!op->cancelled) {
-        char now[sizeof(op->phase_text)];
-
         op->cancelled = true;
         op->t_abort = loop_now_ns();
-        /* What was interrupted, for the last line. */
+        /* What was interrupted, for the last line: the words in full. */
         if (op->state == OP_RUNNING) {
-            op_phase_now(op, now, sizeof(now), true);
-            if (strcmp(now, op->phase_text))
-                op->t_phase = loop_now_ms();
+            op_words(op, true);
             snprintf(op->cancel_phase, sizeof(op->cancel_phase),
-                     " during %s (after %.0f s)", now, op_phase_secs(op));
+                     " during %s (after %.0f s)", op->phase_text,
+                     op_phase_secs(op));
         }
     }
     op->why = why;

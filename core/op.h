@@ -365,7 +365,8 @@ enum op_state op_state(const struct op *op);
 enum op_result op_result(const struct op *op);
 /*
  * The op's domain, or for a create the domain it is making once libxl
- * has made it (looked up by name once); INVALID_DOMID if none yet.
+ * has made it (found by its uuid and name, then kept); INVALID_DOMID
+ * if none yet.
  */
 uint32_t op_phase_domid(struct op *op);
 /*
@@ -408,6 +409,11 @@ const char *op_verb(const struct op *op);
  * Empty before the op starts and after it is done.
  */
 const char *op_phase(struct op *op);
+/*
+ * (op_phase(): words the op's last look left unfinished, because no one
+ * looked, are worked out now: this may read xenstore and write the
+ * op's journal record.)
+ */
 /*
  * Someone has begun to look (op_hooks.watched says so from now on):
  * the op looks four times a second again from now, not after the rest

@@ -148,14 +148,14 @@ struct op {
     uint64_t log_from;        /* its cause is among libxl's errors since */
     bool alone;               /* no other op ran when it started */
     bool words_stale;         /* the backends were not read: op_phase() will */
-    bool words_child;         /* the words being worked out are a child's */
-    bool words_were_child;    /* phase_text's are */
+    bool words_backend;       /* the words being worked out are a backend's */
+    bool words_were_backend;  /* phase_text's are */
     uint64_t t_phase;         /* when it began (ms) */
     int tick_phase;           /* op->phase at the last tick */
     uint64_t t_phase_in;      /* when op->phase was entered (ms) */
     uint32_t phase_ms[OP_PHASE_MAX];  /* time spent in each, so far */
     char cancel_phase[200];   /* "during X (after N s)", at the cancel */
-    uint32_t seen_domid;      /* a create's domain, once seen by name */
+    uint32_t seen_domid;      /* a create's domain, once seen (uuid, name) */
     struct loop_timer *tick;
     int why;
     char *label;

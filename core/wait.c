@@ -233,6 +233,7 @@ static void wait_look_all(struct loop *lp, struct wait_state *ws)
 {
     struct wait_child *v;
     pid_t *pids;
+    unsigned long long *starts;
     uint64_t now = loop_now_ms();
     size_t i, k = 0;
     int n;
@@ -241,10 +242,11 @@ static void wait_look_all(struct loop *lp, struct wait_state *ws)
         return;
     if (!ws->self)
         ws->self = wait_proc_all(getpid(), "cmdline", &ws->self_len);
-    n = journal_children(lp, &pids);
+    n = journal_children_since(lp, &pids, &starts);
     v = calloc(n > 0 ? n : 1, sizeof(*v));
     if (!v) {
         free(pids);
+        free(starts);
         return;
     }
     for (i = 0; i < (size_t)n; i++) {
@@ -252,13 +254,16 @@ static void wait_look_all(struct loop *lp, struct wait_state *ws)
         size_t j;
 
         for (j = 0; j < ws->n_kids && !was; j++)
-            if (ws->kids[j].pid == pids[i])
+            if (ws->kids[j].pid == pids[i] && ws->kids[j].start == starts[i])
                 was = &ws->kids[j];
         v[k].pid = pids[i];
-        if (wait_look(lp, ws, &v[k], was))
+        if (wait_look(lp, ws, &v[k], was)) {
+            v[k].start = starts[i];
             k++;
+        }
     }
     free(pids);
+    free(starts);
     free(ws->kids);
     ws->kids = v;
     ws->n_kids = k;

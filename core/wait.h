@@ -36,6 +36,8 @@ struct wait_child {
      */
     char script[64];
     char script_arg[32];
+    unsigned long long start;   /* its start time: a pid used again is
+                                   another child */
 };
 
 /*

@@ -132,7 +132,7 @@ killed_prep() {
     else
         # Killed in the hung script, once the journal has seen it.
         wait_for 60 eval '! kill -0 $p 2>/dev/null || test -s "$M/block-hang.pid"' &&
-            wait_for 5 eval 'grep -q "^phase=hotplug script" "$J"/*.op 2>/dev/null'
+            wait_for 10 eval 'grep -q "^phase=hotplug script" "$J"/*.op 2>/dev/null'
     fi
     kill -9 $p 2>/dev/null
     wait $p 2>/dev/null

@@ -160,6 +160,25 @@ int main(void)
             check(log_sink_of(log_logger(ls)) == ls,
                   "the sink is found from its logger");
         }
+        /* A command's own errors: its, never an op's, even alone. */
+        {
+            uint64_t m9 = log_mark(ls);
+
+            log_owner(ls, LOG_OWNER_CMD);
+            say(ls, "libxl", -1, "%s", "libxl_x.c:1:x_f: vcpu pin refused");
+            log_owner(ls, 0);
+            check(log_cause_of(ls, m9, 10, 44, true, false) == NULL,
+                  "a command's error is never an op's cause, even alone");
+            log_clear_error(ls);
+            log_owner(ls, 42);
+            say(ls, "xc", -1, "%s", "xc_x.c:2:xc_g: the op's own");
+            log_owner(ls, LOG_OWNER_CMD);
+            say(ls, "libxl", -1, "%s", "libxl_x.c:1:x_f: the command's");
+            log_owner(ls, 0);
+            got = log_cause(ls, false);
+            check(got && !strcmp(got, "the command's"),
+                  "log_cause: a command's, an op's own left out");
+        }
         /* Kept: the last 1024; an older mark reads what is left. */
         for (i = 0; i < 2000; i++)
             say(ls, "libxl", -1, "libxl_x.c:1:x_f: Domain %d:e%d", 100 + i, i);
