@@ -59,10 +59,22 @@ for way in $WAYS; do
     axl-procs | xl)
         tool=xl opts=
         [ $way = axl-procs ] && tool=$AXL opts=$AXL_OPTS
+        pids=
         for i in $(seq "$N"); do
             # shellcheck disable=SC2086
             $tool $opts create -q -p "$G/pv.cfg" "name=\"s-$i\"" "memory=$MEM" \
                 "disk=[\"$DISK\"]" >/dev/null 2>>"$tmp/err" &
+            pids+=" $!"
+        done
+        # How it goes, every 30 s: made so far, processes still running.
+        while :; do
+            left=0
+            for p in $pids; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
+            [ "$left" = 0 ] && break
+            sleep 1
+            [ $(( ($(now_us) - t0) / 1000000 % 30 )) = 0 ] &&
+                echo "# $way: $(( ($(now_us) - t0) / 1000000 )) s:" \
+                    "$(( $(ndomains) - 1 )) domains, $left processes left"
         done
         wait
         ;;
