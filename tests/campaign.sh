@@ -392,7 +392,7 @@ check_case() {
         fi
         [ "$(xl list | awk -v n="$PVH" 'index($1, n) == 1' | wc -l)" = 1 ] ||
             echo "not exactly one copy of $PVH: $(xl list | awk -v n="$PVH" 'index($1, n) == 1 { printf "%s %s; ", $1, $5 }')"
-        case $(dom_state "$PVH") in [rb-][rb-]--*) ;; *) echo "$PVH is not running ($(dom_state "$PVH")); xl dmesg: $(xl dmesg | tail -3 | tr '\n' ';')" ;; esac
+        case $(dom_state "$PVH") in [rb-][rb-]--*) ;; *) echo "$PVH is not running ($(dom_state "$PVH")); xl dmesg: $(xl dmesg | tail -40 | tr '\n' ';')" ;; esac
         ;;
     esac
     wait_for 10 eval '[ -z "$(fixture_procs)" ]' ||

@@ -53,7 +53,8 @@ one_running() {
         printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$" && return
     diag "copies of $N: $(echo $c)"
     # A copy shut down by itself: what Xen and its console said last.
-    diag "xl dmesg: $(xl dmesg | tail -4 | tr '\n' ';')"
+    # (a guest's crash is a page of registers: its start says why)
+    diag "xl dmesg: $(xl dmesg | tail -40)"
     diag "its console: $(tail -q -n 3 /var/log/xen/guest-$N*.log | tr '\n' ';')"
     return 1
 }
@@ -273,7 +274,8 @@ go_case() {
         # Where each end is: its phase words, as its owner says them.
         diag "$(axl jobs --all 2>&1)"
         diag "$(xl list 2>&1)"
-        diag "xl dmesg: $(xl dmesg | tail -6)"
+        diag "xl dmesg: $(xl dmesg | tail -40)"
+        diag "its console: $(tail -q -n 5 /var/log/xen/guest-$N*.log 2>/dev/null)"
         diag "$(ps -o pid,stat,wchan:20,args -e 2>/dev/null |
             grep -E 'axl|save-helper|ssh' | grep -v grep)"
         kill -KILL $send $recv 2>/dev/null
