@@ -464,7 +464,7 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
 {
     const struct cmd_entry *cmd;
     struct cmd_call call;
-    uint64_t owner = 0;
+    uint64_t owner;
     int r;
 
     cmd = cmd_lookup(argv[0]);
@@ -505,11 +505,9 @@ int cmd_dispatch(struct cli *cli, int argc, char **argv)
      */
     loop_sync_begin(cli->lp);
     /* Its own libxl calls' errors are its own, never a job's cause. */
-    if (cli->log)
-        owner = log_owner(cli->log, LOG_OWNER_CMD);
+    owner = log_owner(cli->log, LOG_OWNER_CMD);
     r = cmd->run(cli, &call);
-    if (cli->log)
-        log_owner(cli->log, owner);
+    log_owner(cli->log, owner);
     loop_sync_end(cli->lp);
     /* An exit status is 0 to 255; anything else but pending fails. */
     if (r != CMD_PENDING && (r < 0 || r > 255))

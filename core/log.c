@@ -34,7 +34,7 @@ struct log_sink {
     char cause[512 + 32];
 };
 
-static const char *log_skip_where(const char *s);
+static const char *log_body(const char *msg, uint32_t *domid_r);
 
 static const char *const level_names[XTL_NUM_LEVELS] = {
     [XTL_DEBUG] = "debug",     [XTL_VERBOSE] = "verbose",
@@ -43,22 +43,6 @@ static const char *const level_names[XTL_NUM_LEVELS] = {
     [XTL_WARN] = "warning",    [XTL_ERROR] = "error",
     [XTL_CRITICAL] = "critical",
 };
-
-/* The domain libxl's message names ("...: Domain 5:..."), if any. */
-static uint32_t log_domid(const char *msg)
-{
-    const char *p = msg;
-    char *end;
-    unsigned long id;
-
-    if (!strncmp(p, "panic: ", 7))
-        p += 7;
-    p = log_skip_where(p);
-    if (strncmp(p, "Domain ", 7) || !isdigit((unsigned char)p[7]))
-        return LOG_NO_DOMID;
-    id = strtoul(p + 7, &end, 10);
-    return *end == ':' && id < LOG_NO_DOMID ? (uint32_t)id : LOG_NO_DOMID;
-}
 
 static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
                          int errnoval, const char *context,
@@ -82,7 +66,7 @@ static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
         memcpy(e->msg, msg, sizeof(msg));
         snprintf(e->context, sizeof(e->context), "%s",
                  context ? context : "libxl");
-        e->domid = log_domid(msg);
+        log_body(msg, &e->domid);
     }
     if (level < ls->min_level || level >= XTL_NUM_LEVELS)
         return;
@@ -193,27 +177,43 @@ static const char *log_skip_where(const char *s)
     return log_skip_func(p);
 }
 
+/*
+ * A message's words past what libxl and libxc put before them ("panic:
+ * ", "file.c:123:function: ", "Domain 5:"); the domain it names into
+ * *domid_r (LOG_NO_DOMID if none).
+ */
+static const char *log_body(const char *msg, uint32_t *domid_r)
+{
+    const char *p = msg;
+    char *end;
+    unsigned long id;
+
+    *domid_r = LOG_NO_DOMID;
+    if (!strncmp(p, "panic: ", 7))
+        p += 7;
+    p = log_skip_where(p);
+    if (strncmp(p, "Domain ", 7) || !isdigit((unsigned char)p[7]))
+        return p;
+    id = strtoul(p + 7, &end, 10);
+    if (*end != ':')
+        return p;
+    if (id < LOG_NO_DOMID)
+        *domid_r = (uint32_t)id;
+    return end + 1 + strspn(end + 1, " ");
+}
+
 /* e's words, in ls->cause: see log_cause(). */
 static const char *log_words(struct log_sink *ls, const struct log_err *e,
                              bool where)
 {
-    const char *p = e->msg;
+    uint32_t domid;
     size_t n;
 
     if (where) {
         snprintf(ls->cause, sizeof(ls->cause), "%s: %s", e->context, e->msg);
         return ls->cause;
     }
-    if (!strncmp(p, "panic: ", 7))
-        p += 7;
-    p = log_skip_where(p);
-    if (!strncmp(p, "Domain ", 7) && isdigit((unsigned char)p[7])) {
-        const char *q = p + 7 + strspn(p + 7, "0123456789");
-
-        if (*q == ':')
-            p = q + 1 + strspn(q + 1, " ");
-    }
-    snprintf(ls->cause, sizeof(ls->cause), "%s", p);
+    snprintf(ls->cause, sizeof(ls->cause), "%s", log_body(e->msg, &domid));
     /* libxc appends the name of its error class, which says nothing. */
     n = strlen(ls->cause);
     if (n > 16 && !strcmp(ls->cause + n - 16, ": Internal error"))
@@ -252,9 +252,10 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
 
 uint64_t log_owner(struct log_sink *ls, uint64_t owner)
 {
-    uint64_t was = ls->owner;
+    uint64_t was = ls ? ls->owner : 0;
 
-    ls->owner = owner;
+    if (ls)
+        ls->owner = owner;
     return was;
 }
 

@@ -75,7 +75,7 @@ void log_clear_error(struct log_sink *ls);
  */
 #define LOG_OWNER_CMD UINT64_MAX
 uint64_t log_mark(const struct log_sink *ls);
-/* Returns the owner before, to be put back (calls nest). */
+/* Returns the owner before, to be put back (calls nest).  ls may be NULL. */
 uint64_t log_owner(struct log_sink *ls, uint64_t owner);
 const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
                          uint64_t owner, bool alone, bool where);

@@ -748,15 +748,13 @@ int loop_iterate(struct loop *lp, int timeout_ms)
      * is not synchronous work itself. */
     sig_atomic_t sync = lp->in_sync;
     /* Nor are libxl's errors in its callbacks the command's own. */
-    struct log_sink *ls = log_sink_of(lp->lg);
-    uint64_t owner = ls ? log_owner(ls, 0) : 0;
+    uint64_t owner = log_owner(log_sink_of(lp->lg), 0);
     int r;
 
     lp->in_sync = 0;
     r = loop_iterate_now(lp, timeout_ms);
     lp->in_sync = sync;
-    if (ls)
-        log_owner(ls, owner);
+    log_owner(log_sink_of(lp->lg), owner);
     return r;
 }
 

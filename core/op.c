@@ -352,12 +352,10 @@ int op_start(struct op *op)
     op->tick_ms = OP_TICK_MS;
     op->tick = loop_timer_add(op->lp, OP_TICK_MS, op_tick, op);
     if (op->k->start) {
-        struct log_sink *ls = op_log(op);
-        uint64_t was = ls ? log_owner(ls, op->starts) : 0;
+        uint64_t was = log_owner(op_log(op), op->starts);
         int rc = op->k->start(op);
 
-        if (ls)
-            log_owner(ls, was);
+        log_owner(op_log(op), was);
         return rc;
     }
     return op_launch(op);
@@ -366,8 +364,7 @@ int op_start(struct op *op)
 /* Issue the libxl call for the op's current phase. */
 static int op_call(struct op *op)
 {
-    struct log_sink *ls = op_log(op);
-    uint64_t was = 0;
+    uint64_t was;
     int rc;
 
     op->how.callback = op_main_done;
@@ -377,11 +374,9 @@ static int op_call(struct op *op)
      * A callback may run inside it and start another op's call: the
      * owner is put back, not cleared.
      */
-    if (ls)
-        was = log_owner(ls, op->starts);
+    was = log_owner(op_log(op), op->starts);
     rc = op->k->call(op, loop_ctx(op->lp), &op->how);
-    if (ls)
-        log_owner(ls, was);
+    log_owner(op_log(op), was);
     return rc;
 }
 
