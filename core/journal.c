@@ -310,7 +310,7 @@ void journal_child(struct loop *lp, pid_t pid)
             journal_write(lp, js->live[i]);
 }
 
-int journal_children_since(struct loop *lp, pid_t **pids_r,
+int journal_children_started(struct loop *lp, pid_t **pids_r,
                            unsigned long long **starts_r)
 {
     struct journal_state *js = journal_state(lp);
@@ -337,7 +337,7 @@ int journal_children_since(struct loop *lp, pid_t **pids_r,
 
 int journal_children(struct loop *lp, pid_t **pids_r)
 {
-    return journal_children_since(lp, pids_r, NULL);
+    return journal_children_started(lp, pids_r, NULL);
 }
 
 int journal_kill_children(const struct journal_rec *rec, bool group)

@@ -167,7 +167,7 @@ void journal_child(struct loop *lp, pid_t pid);
  */
 int journal_children(struct loop *lp, pid_t **pids_r);
 /* The same, and each one's start time (journal_proc_start()) in *starts_r. */
-int journal_children_since(struct loop *lp, pid_t **pids_r,
+int journal_children_started(struct loop *lp, pid_t **pids_r,
                            unsigned long long **starts_r);
 
 /*

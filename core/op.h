@@ -406,14 +406,11 @@ const char *op_verb(const struct op *op);
  * "hotplug script block add for xvda (pid 812)", "bootloader
  * /usr/lib/xen/bin/pygrub", "waiting for vtpm 0 backend to connect
  * (state Initialising)", or "waiting on libxl" when no fact says more.
- * Empty before the op starts and after it is done.
+ * Empty before the op starts and after it is done.  Words the op's last
+ * look left unfinished, because no one looked, are worked out now: this
+ * may read xenstore and write the op's journal record.
  */
 const char *op_phase(struct op *op);
-/*
- * (op_phase(): words the op's last look left unfinished, because no one
- * looked, are worked out now: this may read xenstore and write the
- * op's journal record.)
- */
 /*
  * Someone has begun to look (op_hooks.watched says so from now on):
  * the op looks four times a second again from now, not after the rest

@@ -244,7 +244,8 @@ static void op_mig_resume_now(struct op *op)
 {
     char down[80];
 
-    if (!op_save_suspended(op) && dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
+    if (!op_save_suspended(op) &&
+        dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
         op_note(op, OP_NOTE_ERROR, "domain %u ('%s') does not run here: it "
                 "%s", op->domid, op->label, down);
         op_finish(op, op->cancelled ? OP_RESULT_CANCELLED

@@ -530,7 +530,8 @@ static void op_save_stopped(struct op *op)
                              hw, sizeof(hw));
 
     op_dom_desc(op, d, sizeof(d));
-    if (!op_save_suspended(op) && dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
+    if (!op_save_suspended(op) &&
+        dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {
         op_note(op, OP_NOTE_ERROR, "%s of '%s' %s; the guest had not been "
                 "suspended, and does not run: it %s", op_save_noun(op),
                 op->label, how, down);

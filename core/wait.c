@@ -192,8 +192,13 @@ static bool wait_look(struct loop *lp, struct wait_state *ws,
         free(cmd);
         return false;
     }
-    memset(c, 0, sizeof(*c));
+    /* The same child keeps what it was started for; what runs is new. */
+    if (was)
+        *c = *was;
+    else
+        memset(c, 0, sizeof(*c));
     c->pid = pid;
+    c->arg[0] = '\0';
     /* A script runs as "/bin/sh /path/script arg": name the script. */
     argv0 = cmd;
     slash = strrchr(argv0, '/');
@@ -206,15 +211,8 @@ static bool wait_look(struct loop *lp, struct wait_state *ws,
     if (argv0 + strlen(argv0) + 1 < cmd + len)
         snprintf(c->arg, sizeof(c->arg), "%.31s", argv0 + strlen(argv0) + 1);
     free(cmd);
-    if (was) {      /* the same child: what it was started for stays */
-        memcpy(c->type, was->type, sizeof(c->type));
-        c->domid = was->domid;
-        c->devid = was->devid;
-        memcpy(c->dev, was->dev, sizeof(c->dev));
-        memcpy(c->script, was->script, sizeof(c->script));
-        memcpy(c->script_arg, was->script_arg, sizeof(c->script_arg));
+    if (was)
         return true;
-    }
     /* libxl adds XENBUS_PATH after the whole inherited environment */
     env = wait_proc_all(pid, "environ", &env_len);
     wait_xenbus(c, env ? env : "", env ? env_len : 0);
@@ -242,7 +240,7 @@ static void wait_look_all(struct loop *lp, struct wait_state *ws)
         return;
     if (!ws->self)
         ws->self = wait_proc_all(getpid(), "cmdline", &ws->self_len);
-    n = journal_children_since(lp, &pids, &starts);
+    n = journal_children_started(lp, &pids, &starts);
     v = calloc(n > 0 ? n : 1, sizeof(*v));
     if (!v) {
         free(pids);
