@@ -36,14 +36,7 @@ PARTS=${PARTS:-1,2,3}     # which of the three to run (commas)
 part() { case ",$PARTS," in *",$1,"*) return 0 ;; esac; return 1; }
 MEM=96
 TIME=/usr/bin/time
-mkdir -p /var/tmp
-tmp=$(mktemp -d /var/tmp/scale.XXXXXX)
-trap 'clean_domains; rm -rf "$tmp"' EXIT
-truncate -s 1M "$tmp/d.img"
-DISK="format=raw, vdev=xvda, access=ro, script=/usr/bin/true, target=$tmp/d.img"
-
-echo "# dom0: $(grep -c ^processor /proc/cpuinfo) vCPU(s);" \
-    "Xen: $(xl info | awk '$1 == "total_memory" { print $3 }') MiB"
+bench_setup scale
 
 settle() {
     clean_domains

@@ -25,15 +25,8 @@ MEM=${MEM:-96}
 WAYS=${WAYS:-"axl-shell axl-procs xl"}
 AXL=${AXL:-axl}
 AXL_OPTS=${AXL_OPTS:-}
-mkdir -p /var/tmp
-tmp=$(mktemp -d /var/tmp/storm.XXXXXX)
-trap 'clean_domains; rm -rf "$tmp"' EXIT
-truncate -s 1M "$tmp/d.img"
-DISK="format=raw, vdev=xvda, access=ro, script=/usr/bin/true, target=$tmp/d.img"
-
-echo "# dom0: $(grep -c ^processor /proc/cpuinfo) vCPU(s);" \
-    "Xen: $(xl info | awk '$1 == "total_memory" { print $3 }') MiB;" \
-    "$N creates of $MEM MiB at once"
+bench_setup storm
+echo "# $N creates of $MEM MiB at once"
 
 settle() {
     clean_domains

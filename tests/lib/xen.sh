@@ -137,3 +137,18 @@ M=/run/axl-fixture
 fixture_procs() {
     procs_matching 'fixtures/(block-hang|bootloader-hang)'
 }
+
+# bench_setup NAME: for a benchmark, a scratch directory $tmp (removed,
+# with every domain, when the script exits), a 1 MiB image in it and
+# $DISK, a read-only disk on that image whose hotplug script is
+# /usr/bin/true (libxl runs it as any script; bash scripts under TCG
+# would measure bash); then one line: dom0's vCPUs, Xen's memory.
+bench_setup() {
+    mkdir -p /var/tmp
+    tmp=$(mktemp -d "/var/tmp/$1.XXXXXX")
+    trap 'clean_domains; rm -rf "$tmp"' EXIT
+    truncate -s 1M "$tmp/d.img"
+    DISK="format=raw, vdev=xvda, access=ro, script=/usr/bin/true, target=$tmp/d.img"
+    echo "# dom0: $(grep -c ^processor /proc/cpuinfo) vCPU(s);" \
+        "Xen: $(xl info | awk '$1 == "total_memory" { print $3 }') MiB"
+}
