@@ -93,7 +93,7 @@ static void shell_exec(struct shell *sh, const char *line)
     status = cmd_dispatch(cli, w.argc, w.argv);
     cli->background = false;
     cli->cmdline = NULL;
-    if (status == CMD_PENDING && sh->child)
+    if (status == CMD_PENDING && sh->children)
         goto out;   /* a program has the terminal: see shell_child() */
 
     if (status != CMD_PENDING || sh->n_fg) {
@@ -286,6 +286,8 @@ static bool shell_finished(void *user)
 {
     const struct shell *sh = user;
 
+    if (sh->children)
+        return false;       /* a console client still has the terminal */
     if (sh->die_signal)
         return jobs_all_done(sh->cli);
     return sh->quit && !sh->n_fg;

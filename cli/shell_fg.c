@@ -139,33 +139,39 @@ int shell_fg_start(struct shell *sh, bool is_wait, bool quiet)
  */
 struct shell_child_watch {
     struct shell *sh;
+    pid_t pid;
     bool status_counts;     /* its exit status is the command's */
     bool watching;          /* inside loop_watch_child(), which may reap */
     bool ended;             /* it ended there: status is its wait status */
     int status;
+    struct shell_child_watch *next;     /* on sh->children */
 };
 
-/* The program that had the terminal has ended: read commands again. */
+/* A program that had the terminal has ended: once all have, read again. */
 static void shell_child_done(struct loop *lp, pid_t pid, int status,
                              void *user)
 {
-    struct shell_child_watch *c = user;
+    struct shell_child_watch *c = user, **pp;
     struct shell *sh = c->sh;
     bool status_counts = c->status_counts;
 
     (void)lp;
+    (void)pid;
     if (c->watching) {
         /* Ended before it was watched: shell_child() says so itself. */
         c->ended = true;
         c->status = status;
         return;
     }
+    for (pp = &sh->children; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
     free(c);
-    if (sh->child == pid)
-        sh->child = 0;
     if (status_counts)
         shell_status(sh, axl_status_of_wait(status));
-    if (!sh->n_fg)
+    if (!sh->children && !sh->n_fg)
         shell_resume(sh);
 }
 
@@ -177,6 +183,7 @@ int shell_child(struct cli *cli, pid_t pid, bool status_counts)
 
     if (c) {
         c->sh = sh;
+        c->pid = pid;
         c->status_counts = status_counts;
         c->watching = true;
     }
@@ -194,8 +201,8 @@ int shell_child(struct cli *cli, pid_t pid, bool status_counts)
         return status_counts ? axl_status_of_wait(status) : AXL_EXIT_OK;
     }
     c->watching = false;
-    if (!sh->child)
-        sh->child = pid;
+    c->next = sh->children;
+    sh->children = c;
     shell_pause(sh);
     return CMD_PENDING;
 }
@@ -363,9 +370,14 @@ static void shell_fg_signal(struct shell *sh, int signo)
 /* SIGTERM, SIGHUP: cancel every job, wait for them, exit 128+N. */
 void shell_die(struct shell *sh, int signo)
 {
+    struct shell_child_watch *c;
     enum esc_step step;
     int n = 0;
     struct job *j;
+
+    /* A console client ends with the shell, as with a one-shot create -c. */
+    for (c = sh->children; c; c = c->next)
+        kill(c->pid, signo);
 
     for (j = sh->cli->jobs; j; j = job_next(j))
         n += !job_done(j);

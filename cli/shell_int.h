@@ -65,7 +65,10 @@ struct shell {
 
     char *history;          /* the history file, or NULL */
     struct shell_cands cands; /* the last completion's */
-    pid_t child;            /* a program that has the terminal (console) */
+    /* The programs that have the terminal (console clients): a create -c
+     * in the background may start one while another runs.  Commands are
+     * read again, and the shell ends, only once all have ended. */
+    struct shell_child_watch *children;
 };
 
 /* ---- shell_rl.c ---- */

@@ -81,7 +81,7 @@ void shell_watch(struct shell *sh, int events)
 /* Read commands again: reinstall readline (which prints the prompt). */
 void shell_resume(struct shell *sh)
 {
-    if (sh->quit || sh->child)
+    if (sh->quit || sh->children)
         return;
     if (sh->tty && !sh->prompting && !sh->hung_up) {
         rl_callback_handler_install(sh->prompt, shell_rl_line);
