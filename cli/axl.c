@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../core/status.h"
@@ -45,29 +44,6 @@ static void axl_on_signal(struct loop *lp, int signo, void *user)
     jobs_exit_now(cli, esc_status_signal(&cli->esc));
 }
 
-/*
- * libxl's log lines.  With --timings each says when it was written (the
- * time of day, to the microsecond): where a cancel's time goes, read
- * from -vvv beside what other processes did meanwhile.
- */
-static void axl_log_line(const char *line, void *user)
-{
-    const struct cli *cli = user;
-    char buf[1200], when[16];
-    struct timespec ts;
-    struct tm tm;
-
-    if (!cli->timings || clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
-        !localtime_r(&ts.tv_sec, &tm) ||
-        !strftime(when, sizeof(when), "%H:%M:%S", &tm)) {
-        out_log_line(line, NULL);
-        return;
-    }
-    snprintf(buf, sizeof(buf), "[%s.%06ld] %s", when, ts.tv_nsec / 1000,
-             line);
-    out_log_line(buf, NULL);
-}
-
 int main(int argc, char **argv)
 {
     struct cmd_call g;
@@ -79,7 +55,7 @@ int main(int argc, char **argv)
         error_errno("cannot set up the event loop");
         return AXL_EXIT_FAIL;
     }
-    cli.log = log_init(axl_log_line, &cli, XTL_NUM_LEVELS);
+    cli.log = log_init(out_log_line, NULL, XTL_NUM_LEVELS);
     if (!cli.log) {
         error("out of memory");
         goto out;
@@ -109,6 +85,9 @@ int main(int argc, char **argv)
     if (cli.verbose) {
         log_set_level(cli.log, log_level_for_verbosity(cli.verbose));
         out_set_progress(true);
+        /* Where the time goes, read from -vvv: every line says when. */
+        if (cli.timings)
+            out_set_fine_stamps(true);
     }
 
     if (cmd_opt(&g, "file") || g.argc == 0 ||

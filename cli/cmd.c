@@ -32,7 +32,7 @@ static const struct cmd_opt cmd_global_opts[] = {
       "the command's own --dry-run; an operation without one refuses" },
     { 0, "timings", NULL,
       "after each operation, print how long it took and how long a "
-      "cancel took; with -v, stamp libxl's messages with the time" },
+      "cancel took; with -v, each message says when (to the us)" },
     { 0, "version", NULL, "print axl's version and exit" },
     { 'f', "file", "FILE", "run the commands in FILE, one a line" },
     { 0, "keep-going", NULL, "with -f: run every line, even after one "

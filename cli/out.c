@@ -23,6 +23,7 @@
 #include "out.h"
 
 static bool out_stamps;
+static bool out_fine_stamps;    /* --timings -v: the time of day, in us */
 static bool out_progress_on;
 static bool out_progress_set;
 static void (*out_before)(void);
@@ -82,7 +83,16 @@ void out_line(const char *line)
         out_before();
     fflush(stdout);
     out_status_hide();
-    if (out_stamps) {
+    if (out_fine_stamps) {
+        struct timespec ts;
+        struct tm tm;
+        char when[32];
+
+        if (clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
+            localtime_r(&ts.tv_sec, &tm) &&
+            strftime(when, sizeof(when), "%H:%M:%S", &tm))
+            fprintf(stderr, "%s.%06ld ", when, ts.tv_nsec / 1000);
+    } else if (out_stamps) {
         time_t now = time(NULL);
         struct tm tm;
         char when[32] = "";
@@ -102,6 +112,11 @@ void out_line(const char *line)
 void out_set_stamps(bool on)
 {
     out_stamps = on;
+}
+
+void out_set_fine_stamps(bool on)
+{
+    out_fine_stamps = on;
 }
 
 void out_log_line(const char *line, void *user)

@@ -36,6 +36,9 @@ void out_log_line(const char *line, void *user);
 
 /* Start every line with the local time (a log file: the monitor's). */
 void out_set_stamps(bool on);
+/* Start every line with the time of day to the microsecond (--timings
+ * with -v: where an operation's time goes). */
+void out_set_fine_stamps(bool on);
 
 /* Whether progress lines are shown (default: stderr is a terminal). */
 void out_set_progress(bool on);
