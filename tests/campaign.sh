@@ -11,8 +11,9 @@
 #
 # Each case: a random cancellable operation (create with each slow
 # fixture and with none, block-attach and network-attach into a hanging
-# hotplug script, save, restore, live migration, shutdown -w, and the
-# cleanup of what a killed axl left), a random delay from zero to past the
+# hotplug script, save, restore, live migration, shutdown -w, the
+# cleanup of what a killed axl left, and a storm: eight creates at once
+# in one shell, one of them cancelled), a random delay from zero to past the
 # operation's natural end, a random way to stop it (SIGINT, SIGTERM,
 # --timeout, two SIGINTs, three SIGINTs, SIGINT to the process group as
 # a terminal sends it, SIGKILL followed by `axl cleanup`, `axl abort`
@@ -46,7 +47,7 @@ MODE=${MODE:-mixed}
 # shellcheck disable=SC2206
 OPS=(${OPS//,/ })
 [ ${#OPS[@]} -gt 0 ] || OPS=(create-none create-hotplug create-bootloader create-backend
-     block-attach save restore migrate network-attach shutdown-w cleanup)
+     block-attach save restore migrate network-attach shutdown-w cleanup storm)
 case " ${OPS[*]} " in *" migrate "*) need_pvh=1 ;; *) need_pvh= ;; esac
 
 # The victims: a PV guest to save and attach to, a PVH one to migrate.
@@ -74,6 +75,13 @@ esac
 truncate -s 16M "$tmp/d.img"
 # The restore cases restore the PV victim's save under another name.
 sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
+# The storm's eight guests, created paused: SN (1..8) is the one
+# cancelled, by `axl abort` of its job or its own --timeout.
+SN_ALL=8
+for k in $(seq $SN_ALL); do
+    sed -e "s/^name = .*/name = \"st-$k\"/" -e 's/^memory = .*/memory = 96/' \
+        "$tmp/$PV.cfg" >"$tmp/st-$k.cfg"
+done
 free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
 
@@ -89,6 +97,7 @@ natural_ms() {
     save) echo 1500 ;;
     restore) echo 3000 ;;
     migrate) echo 5000 ;;
+    storm) echo 1200 ;;
     shutdown-w) echo 1800 ;;
     cleanup) echo 1000 ;;
     *) echo 8000 ;;
@@ -185,6 +194,22 @@ start_op() {
         killed_prep "$pol"
         w=(cleanup "${targs[@]}")
         ;;
+    storm)
+        # A shell's jobs: its --timeout is job SN's alone.
+        name=st-$SN
+        : >"$tmp/cmds"
+        for k in $(seq $SN_ALL); do
+            if [ $k = "$SN" ]; then a=("${targs[@]}"); else a=(); fi
+            printf "create -p -e %s --on-cancel=%s '%s' &\n" "${a[*]}" \
+                "$pol" "$tmp/st-$k.cfg" >>"$tmp/cmds"
+        done
+        echo wait >>"$tmp/cmds"
+        set -m
+        axl --timings -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
+        pid=$!
+        set +m
+        return
+        ;;
     *) bail "no such operation in OPS: $op" ;;
     esac
     set -m
@@ -272,7 +297,7 @@ check_case() {
     # signal after the job is done ends the shell, not the job).
     ost=$st
     if [ "$how" = job ]; then
-        left=$(sed -n 's/.*\[1\] done: .*(status \([0-9]*\))$/\1/p' \
+        left=$(sed -n "s/.*\\[$job\\] done: .*(status \\([0-9]*\\))\$/\\1/p" \
             "$tmp/err" "$tmp/out" | tail -1)
         [ -n "$left" ] && ost=$left
     fi
@@ -331,7 +356,19 @@ check_case() {
     cleanup)
         check_cleanup "$pol"
         ;;
-    create-* | restore)
+    storm)
+        # The other seven are made as if nothing had happened.
+        for k in $(seq $SN_ALL); do
+            [ $k = "$SN" ] && continue
+            grep -q "\[$k\] done: .*(status 0)$" "$tmp/err" "$tmp/out" ||
+                echo "storm: job $k did not end with 0: $(grep "\[$k\] done" "$tmp/err" "$tmp/out")"
+            case $(dom_state st-$k) in
+            ??p*) ;;
+            *) echo "storm: st-$k is not there paused ($(dom_state st-$k))" ;;
+            esac
+        done
+        ;;&
+    create-* | restore | storm)
         if printf '%s\n' "$err" | grep -q "kept,"; then
             dom_exists "$name" || echo "said kept, but no '$name'"
             like_paused=$(dom_state "$name")
@@ -463,6 +500,14 @@ t_start=$(now_us)
 for i in $(seq "$N"); do
     op=${OPS[RANDOM % ${#OPS[@]}]}
     stop=${STOPS[RANDOM % ${#STOPS[@]}]}
+    job=1
+    if [ "$op" = storm ]; then
+        # One job of the shell's eight: from another process, or its own
+        # --timeout.
+        SN=$(( RANDOM % SN_ALL + 1 ))
+        job=$SN
+        stop=abort; (( RANDOM % 2 )) && stop=timeout
+    fi
     # Drawn here, not in $(...): a subshell's RANDOM is not the seed's.
     pol=destroy; (( RANDOM % 2 )) && pol=keep
     nat=$(natural_ms "$op")
@@ -471,6 +516,7 @@ for i in $(seq "$N"); do
     [ "$stop" = timeout ] && to=$((delay + 1))
     how=$MODE
     if [ "$how" = mixed ]; then how=oneshot; (( RANDOM % 2 )) && how=job; fi
+    [ "$op" = storm ] && how=job
     start_op "$op" "$pol" "$to" "$how"
     t0=$(now_us)
     if [ "$stop" != timeout ]; then
@@ -485,7 +531,7 @@ for i in $(seq "$N"); do
         group) kill -INT -- "-$pid" 2>/dev/null ;;
         # From another process, as a colleague's terminal would: the
         # operation's first job (a shell's job is its 1 too).
-        abort) axl abort --timeout=60s "$pid.1" >"$tmp/abort" 2>&1 ;;
+        abort) axl abort --timeout=60s "$pid.$job" >"$tmp/abort" 2>&1 ;;
         esac
     fi
     wait_exit $pid 120
@@ -496,7 +542,10 @@ for i in $(seq "$N"); do
             s/[0-9][0-9]*/N/g')
     [ -n "$phase" ] || phase=$([ "$st" = 0 ] && echo "(finished)" ||
         { [ "$st" = 1 ] && echo "(failed by itself)"; } || echo "(no phase said)")
-    ms=$(sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' "$tmp/err" | head -1)
+    # A storm's: the cancelled job's, among its eight.
+    ms=$(if [ "$op" = storm ]; then grep "timing: create of '$name'" "$tmp/err"
+        else cat "$tmp/err"; fi |
+        sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' | head -1)
     breaches=$(check_case "$op" "$stop" "$pol" "$st" "$how")
     settle >/dev/null
     # Everything back: no stale xenstore, memory as before.
