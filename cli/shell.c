@@ -65,6 +65,7 @@ static void shell_exec(struct shell *sh, const char *line)
     struct job *j;
     char *cmdline = NULL;
     int first_id, status;
+    unsigned started;
 
     sh->lineno++;
     if (sh->confirm) {
@@ -88,13 +89,14 @@ static void shell_exec(struct shell *sh, const char *line)
     }
     cmdline = shell_cmdline(&w);
     first_id = cli->next_job_id;
+    started = sh->children_started;
     cli->background = w.background;
     cli->cmdline = cmdline ? cmdline : w.argv[0];
     status = cmd_dispatch(cli, w.argc, w.argv);
     cli->background = false;
     cli->cmdline = NULL;
-    if (status == CMD_PENDING && sh->children)
-        goto out;   /* a program has the terminal: see shell_child() */
+    if (status == CMD_PENDING && sh->children_started != started)
+        goto out;   /* it gave a program the terminal: see shell_child() */
 
     if (status != CMD_PENDING || sh->n_fg) {
         /* Jobs made and finished at once are done with. */
@@ -349,6 +351,7 @@ int shell_main(struct cli *cli, const char *batch, bool keep_going)
              esc_signame(sh->die_signal));
 out:
     shell_pause(sh);
+    shell_children_forget(sh);
     if (sh->tty)
         shell_rl_end(sh);
     if (sh->fg_timer)

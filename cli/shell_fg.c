@@ -147,27 +147,38 @@ struct shell_child_watch {
     struct shell_child_watch *next;     /* on sh->children */
 };
 
+static void shell_child_unlist(struct shell *sh, struct shell_child_watch *c)
+{
+    struct shell_child_watch **pp;
+
+    for (pp = &sh->children; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            return;
+        }
+}
+
 /* A program that had the terminal has ended: once all have, read again. */
 static void shell_child_done(struct loop *lp, pid_t pid, int status,
                              void *user)
 {
-    struct shell_child_watch *c = user, **pp;
+    struct shell_child_watch *c = user;
     struct shell *sh = c->sh;
     bool status_counts = c->status_counts;
 
     (void)lp;
     (void)pid;
+    if (!sh) {
+        free(c);            /* its shell has ended (shell_children_forget) */
+        return;
+    }
     if (c->watching) {
         /* Ended before it was watched: shell_child() says so itself. */
         c->ended = true;
         c->status = status;
         return;
     }
-    for (pp = &sh->children; *pp; pp = &(*pp)->next)
-        if (*pp == c) {
-            *pp = c->next;
-            break;
-        }
+    shell_child_unlist(sh, c);
     free(c);
     if (status_counts)
         shell_status(sh, axl_status_of_wait(status));
@@ -186,25 +197,47 @@ int shell_child(struct cli *cli, pid_t pid, bool status_counts)
         c->pid = pid;
         c->status_counts = status_counts;
         c->watching = true;
+        /*
+         * Listed before it is watched: watching reaps whatever has
+         * ended, and another client's end must not find the list empty
+         * and read commands again while this one takes the terminal.
+         */
+        c->next = sh->children;
+        sh->children = c;
+        sh->children_started++;
     }
     if (!c || loop_watch_child(cli->lp, pid, shell_child_done, c) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         error_errno("cannot wait for process %d", (int)pid);
+        if (c)
+            shell_child_unlist(sh, c);
         free(c);
         return AXL_EXIT_FAIL;
     }
     if (c->ended) {
         /* Already gone (a client that could not start): nothing to wait. */
         status = c->status;
+        shell_child_unlist(sh, c);
         free(c);
         return status_counts ? axl_status_of_wait(status) : AXL_EXIT_OK;
     }
     c->watching = false;
-    c->next = sh->children;
-    sh->children = c;
     shell_pause(sh);
     return CMD_PENDING;
+}
+
+void shell_children_forget(struct shell *sh)
+{
+    struct shell_child_watch *c, *next;
+
+    /* The loop still watches them: their ends free them, shell-less. */
+    for (c = sh->children; c; c = next) {
+        next = c->next;
+        c->sh = NULL;
+        c->next = NULL;
+    }
+    sh->children = NULL;
 }
 
 /* cli->job_done_hook: runs inside the op's done callback. */

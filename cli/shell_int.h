@@ -69,6 +69,7 @@ struct shell {
      * in the background may start one while another runs.  Commands are
      * read again, and the shell ends, only once all have ended. */
     struct shell_child_watch *children;
+    unsigned children_started;  /* how many, ever: did a command start one? */
 };
 
 /* ---- shell_rl.c ---- */
@@ -99,6 +100,8 @@ int shell_fg_start(struct shell *sh, bool is_wait, bool quiet);
 void shell_status(struct shell *sh, int status);
 /* At the end of input: wait for the jobs still running. */
 void shell_wait_rest(struct shell *sh);
+/* The shell ends with console clients still watched: they outlive it. */
+void shell_children_forget(struct shell *sh);
 /* The answer to "quit anyway?". */
 void shell_confirm(struct shell *sh, const char *line);
 /* A job has finished (cli->job_done_hook; the shell is cli->shell). */

@@ -77,10 +77,15 @@ truncate -s 16M "$tmp/d.img"
 sed -e "s/^name = .*/name = \"$PV-r\"/" "$tmp/$PV.cfg" >"$tmp/$PV-r.cfg"
 # The storm's eight guests, created paused: SN (1..8) is the one
 # cancelled, by `axl abort` of its job or its own --timeout.
+# Each has a read-only disk whose hotplug script takes 2 s
+# (tests/fixtures/block-slow): a phase for the cancel to meet.
 SN_ALL=8
+truncate -s 1M "$tmp/st.img"
 for k in $(seq $SN_ALL); do
     sed -e "s/^name = .*/name = \"st-$k\"/" -e 's/^memory = .*/memory = 96/' \
         "$tmp/$PV.cfg" >"$tmp/st-$k.cfg"
+    echo "disk = [ 'format=raw, vdev=xvda, access=ro, script=/axl/tests/fixtures/block-slow, target=$tmp/st.img' ]" \
+        >>"$tmp/st-$k.cfg"
 done
 free_kb() { xl info | awk '$1 == "free_memory" { print $3 }'; }
 base_free=$(free_kb)
@@ -97,7 +102,7 @@ natural_ms() {
     save) echo 1500 ;;
     restore) echo 3000 ;;
     migrate) echo 5000 ;;
-    storm) echo 1200 ;;
+    storm) echo 3000 ;;
     shutdown-w) echo 1800 ;;
     cleanup) echo 1000 ;;
     *) echo 8000 ;;
@@ -306,7 +311,7 @@ check_case() {
     # breach if it said so; the state checks below still hold it to it.
     case " $(expect_status "$stop") " in
     *" $st "*) ;;
-    *) [ "$st" = 1 ] && printf '%s\n' "$err" | grep -q "^axl: \(\[1\] \)\?cannot " ||
+    *) [ "$st" = 1 ] && printf '%s\n' "$err" | grep -q "^axl: \(\[$job\] \)\?cannot " ||
         echo "exit $st after $stop" ;;
     esac
     if [ "$st" = 0 ] && printf '%s\n' "$last" | grep cancelled |
@@ -319,7 +324,7 @@ check_case() {
     # ends the shell as it ends any program: silently.
     if [ "$st" != 0 ] && [ "$stop" != KILL ] &&
         ! printf '%s\n' "$err" | grep -Eq 'cancel|left|stopp|now$|cannot |no longer' &&
-        ! { [ "$how" = job ] && grep -q '\[1\] done' "$tmp/err" "$tmp/out"; }; then
+        ! { [ "$how" = job ] && grep -q "\[$job\] done" "$tmp/err" "$tmp/out"; }; then
         if printf '%s\n' "$err" | grep -q .; then
             echo "exit $st but no word of the cancel"
         elif [ "${op#create-}" != "$op" ] && dom_exists "$name"; then
@@ -518,6 +523,11 @@ for i in $(seq "$N"); do
     if [ "$how" = mixed ]; then how=oneshot; (( RANDOM % 2 )) && how=job; fi
     [ "$op" = storm ] && how=job
     start_op "$op" "$pol" "$to" "$how"
+    # A storm's job starts once the shell has built the ones before it:
+    # the delay counts from its start, as its own --timeout does.
+    [ "$op" = storm ] && [ "$SN" -gt 1 ] && [ "$stop" = abort ] &&
+        wait_for 120 eval 'grep -q "\[$SN\] started" "$tmp/err" ||
+            ! kill -0 $pid 2>/dev/null'
     t0=$(now_us)
     if [ "$stop" != timeout ]; then
         while [ $(( ($(now_us) - t0) / 1000 )) -lt "$delay" ] &&
@@ -547,6 +557,11 @@ for i in $(seq "$N"); do
         else cat "$tmp/err"; fi |
         sed -n 's/.*cancel to ao done \([0-9.]*\) ms.*/\1/p' | head -1)
     breaches=$(check_case "$op" "$stop" "$pol" "$st" "$how")
+    # A storm's abort must find its job, or the case tests nothing.
+    [ "$op" = storm ] && [ "$stop" = abort ] &&
+        grep -qi "no job\|no such" "$tmp/abort" 2>/dev/null &&
+        breaches="$breaches
+storm: the abort did not find job $SN: $(head -1 "$tmp/abort")"
     settle >/dev/null
     # Everything back: no stale xenstore, memory as before.
     s=$(stale)

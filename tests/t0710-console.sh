@@ -78,6 +78,8 @@ is "$n" 2 "two create -c jobs in one shell: both guests' consoles are shown"
         /var/log/xen/guest-c-j2.log 2>/dev/null | tr '\n' '|')
     stderr: $(tr '\n' '|' <"$tmp/two.err")"
 xl destroy c-j1
+ok "  the first guest's client ends with it" \
+    wait_for 15 eval '[ "$(consoles | wc -l)" = 1 ]'
 sleep 1
 ok "  with one client ended, the shell waits for the other" kill -0 "$pid"
 xl destroy c-j2
