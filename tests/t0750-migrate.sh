@@ -35,18 +35,23 @@ counted() {
 boots() {
     cat /var/log/xen/guest-$N*.log 2>/dev/null | grep -c AXL-GUEST-UP
 }
-# not_rebooted TITLE: the guest came up once; if not, what its kernel
-# and the monitors said around the second boot (the lab's PVH guest has
-# been seen to reboot by itself when asked to suspend).
+# guest_said: what the guest's kernel, its monitors and Xen said last,
+# for a copy that shut down, rebooted or stalled by itself (the lab's PVH
+# guest has been seen to reboot when asked to suspend).  Xen's records
+# of each save, load and restore are left out: they are most of its log.
+guest_said() {
+    diag "its console: $(cat /var/log/xen/guest-$N*.log 2>/dev/null |
+        grep -v AXL-COUNT | tail -n 25)"
+    diag "monitors: $(tail -q -n 6 /var/log/xen/axl-$N*.log 2>/dev/null)"
+    diag "xl dmesg: $(xl dmesg | grep -v ' save: \| load: \| restore: ' | tail -n 40)"
+}
+# not_rebooted TITLE: the guest came up once; if not, what it said.
 not_rebooted() {
     local b
     b=$(boots)
     is "$b" "$booted" "$1"
     [ "$b" = "$booted" ] && return
-    diag "its console: $(cat /var/log/xen/guest-$N*.log 2>/dev/null |
-        grep -v AXL-COUNT | tail -n 25)"
-    diag "monitors: $(tail -q -n 6 /var/log/xen/axl-$N*.log 2>/dev/null)"
-    diag "xl dmesg: $(xl dmesg | grep -v ' save: \| load: ' | tail -n 20)"
+    guest_said
     booted=$b       # one reboot reads as one failure, not as every later case's
 }
 # counts_on: the guest prints counts beyond those it had printed before.
@@ -66,10 +71,7 @@ one_running() {
     [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
         printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$" && return
     diag "copies of $N: $(echo $c)"
-    # A copy shut down by itself: what Xen and its console said last.
-    # (a guest's crash is a page of registers: its start says why)
-    diag "xl dmesg: $(xl dmesg | tail -40)"
-    diag "its console: $(tail -q -n 3 /var/log/xen/guest-$N*.log | tr '\n' ';')"
+    guest_said
     return 1
 }
 # fresh: a case starts from one copy, running and counting, with no
@@ -288,8 +290,7 @@ go_case() {
         # Where each end is: its phase words, as its owner says them.
         diag "$(axl jobs --all 2>&1)"
         diag "$(xl list 2>&1)"
-        diag "xl dmesg: $(xl dmesg | tail -40)"
-        diag "its console: $(tail -q -n 5 /var/log/xen/guest-$N*.log 2>/dev/null)"
+        guest_said
         diag "$(ps -o pid,stat,wchan:20,args -e 2>/dev/null |
             grep -E 'axl|save-helper|ssh' | grep -v grep)"
         kill -KILL $send $recv 2>/dev/null
