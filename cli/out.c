@@ -75,6 +75,28 @@ void out_status(const char *text)
         out_after();
 }
 
+/*
+ * The time before a line: the date and time (the monitor's log), or the
+ * time of day to the microsecond (--timings -v).
+ */
+static void out_stamp(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    char when[32];
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
+        !localtime_r(&ts.tv_sec, &tm) ||
+        !strftime(when, sizeof(when), out_fine_stamps ? "%H:%M:%S"
+                                                      : "%Y-%m-%d %H:%M:%S",
+                  &tm))
+        return;
+    if (out_fine_stamps)
+        fprintf(stderr, "%s.%06ld ", when, ts.tv_nsec / 1000);
+    else
+        fprintf(stderr, "%s ", when);
+}
+
 void out_line(const char *line)
 {
     bool status = out_status_shown;
@@ -83,24 +105,8 @@ void out_line(const char *line)
         out_before();
     fflush(stdout);
     out_status_hide();
-    if (out_fine_stamps) {
-        struct timespec ts;
-        struct tm tm;
-        char when[32];
-
-        if (clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
-            localtime_r(&ts.tv_sec, &tm) &&
-            strftime(when, sizeof(when), "%H:%M:%S", &tm))
-            fprintf(stderr, "%s.%06ld ", when, ts.tv_nsec / 1000);
-    } else if (out_stamps) {
-        time_t now = time(NULL);
-        struct tm tm;
-        char when[32] = "";
-
-        if (localtime_r(&now, &tm))
-            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S ", &tm);
-        fputs(when, stderr);
-    }
+    if (out_stamps || out_fine_stamps)
+        out_stamp();
     fprintf(stderr, "%s\n", line);
     if (status)
         out_status_show();
