@@ -209,17 +209,14 @@ start_op() {
                 "$pol" "$tmp/st-$k.cfg" >>"$tmp/cmds"
         done
         echo wait >>"$tmp/cmds"
-        set -m
-        axl --timings -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
-        pid=$!
-        set +m
-        return
         ;;
     *) bail "no such operation in OPS: $op" ;;
     esac
     set -m
     if [ "$how" = job ]; then
-        { printf "'%s' " "${w[@]}"; printf '&\nwait\n'; } >"$tmp/cmds"
+        # One job and wait, unless the operation wrote its lines (storm).
+        [ ${#w[@]} -eq 0 ] ||
+            { printf "'%s' " "${w[@]}"; printf '&\nwait\n'; } >"$tmp/cmds"
         axl --timings -f "$tmp/cmds" >"$tmp/out" 2>"$tmp/err" &
     else
         axl --timings "${w[@]}" >"$tmp/out" 2>"$tmp/err" &
@@ -540,7 +537,7 @@ for i in $(seq "$N"); do
         INT3) for k in 1 2 3; do kill -INT $pid 2>/dev/null; sleep 0.05; done ;;
         group) kill -INT -- "-$pid" 2>/dev/null ;;
         # From another process, as a colleague's terminal would: the
-        # operation's first job (a shell's job is its 1 too).
+        # operation's job (1, a shell's one job too; a storm's is its SN).
         abort) axl abort --timeout=60s "$pid.$job" >"$tmp/abort" 2>&1 ;;
         esac
     fi
