@@ -6,7 +6,7 @@
 # copy, counting.  Stops at the first migration that leaves it otherwise
 # and prints what Xen and the guest's console said last.  Prints TAP,
 # then "N passed, N failed".  For a guest found shut down by itself
-# (t0750, campaign run 10):
+# (t0050, campaign run 10):
 #   scripts/lab run -- env SECS=480 tests/bench/migrate-soak.sh
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh

@@ -12,6 +12,14 @@
 # The lab's Xen has no shadow paging, so PV guests cannot be migrated
 # live (xl fails the same way): the guest is PVH, whose log-dirty mode
 # uses HAP.
+#
+# It runs first after the smoke test.  Under the lab's emulated CPU (TCG's
+# nested SVM) a PVH guest now and then dies of a triple fault that is not
+# the guest's doing (Xen has found Xen's own instruction pointer and stack
+# in the guest's saved registers), and far more often late in a lab boot
+# than early: in 5 of the 9 `make check` runs where this test ran after
+# the others, none in 7 runs of it within 10 minutes of the boot
+# (tests/bench/README.md, "A PVH guest that dies of a triple fault").
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -37,13 +45,14 @@ boots() {
 }
 # guest_said: what the guest's kernel, its monitors and Xen said last,
 # for a copy that shut down, rebooted or stalled by itself (the lab's PVH
-# guest has been seen to reboot when asked to suspend).  Xen's records
+# guest dies of a triple fault now and then: see the top).  Xen's records
 # of each save, load and restore are left out: they are most of its log.
 guest_said() {
     diag "its console: $(cat /var/log/xen/guest-$N*.log 2>/dev/null |
         grep -v AXL-COUNT | tail -n 25)"
     diag "monitors: $(tail -q -n 6 /var/log/xen/axl-$N*.log 2>/dev/null)"
     diag "xl dmesg: $(xl dmesg | grep -v ' save: \| load: \| restore: ' | tail -n 40)"
+    diag "triple faults: $(xl dmesg | grep -A 14 'Triple fault')"
 }
 # not_rebooted TITLE: the guest came up once; if not, what it said.
 not_rebooted() {
@@ -122,6 +131,7 @@ after_cancel() {
         "$1: axl says the guest runs here"
 }
 
+rm -f /var/log/xen/guest-$N*.log    # an earlier run's boots are not ours
 axl create -q "$tmp/$N.cfg" || bail "cannot create $N"
 wait_for 90 grep -q AXL-COUNT "/var/log/xen/guest-$N.log" ||
     bail "$N does not count"
