@@ -44,6 +44,20 @@ static const char *const level_names[XTL_NUM_LEVELS] = {
     [XTL_CRITICAL] = "critical",
 };
 
+/* Keep msg as the newest error, under the current owner. */
+static void log_store(struct log_sink *ls, const char *context,
+                      const char *msg)
+{
+    struct log_err *e = &ls->errs[ls->seq % LOG_KEEP];
+
+    e->seq = ls->seq++;
+    e->owner = ls->owner;
+    snprintf(e->msg, sizeof(e->msg), "%s", msg);
+    snprintf(e->context, sizeof(e->context), "%s",
+             context ? context : "libxl");
+    log_body(e->msg, &e->domid);
+}
+
 static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
                          int errnoval, const char *context,
                          const char *format, va_list al)
@@ -58,16 +72,8 @@ static void log_vmessage(xentoollog_logger *lg, xentoollog_level level,
     if (errnoval >= 0 && (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnoval));
 
-    if (level >= XTL_ERROR && ls->errs) {
-        struct log_err *e = &ls->errs[ls->seq % LOG_KEEP];
-
-        e->seq = ls->seq++;
-        e->owner = ls->owner;
-        memcpy(e->msg, msg, sizeof(msg));
-        snprintf(e->context, sizeof(e->context), "%s",
-                 context ? context : "libxl");
-        log_body(msg, &e->domid);
-    }
+    if (level >= XTL_ERROR && ls->errs)
+        log_store(ls, context, msg);
     if (level < ls->min_level || level >= XTL_NUM_LEVELS)
         return;
     {
@@ -248,6 +254,27 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
             untagged = e;
     }
     return untagged ? log_words(ls, untagged, where) : NULL;
+}
+
+bool log_first_since(const struct log_sink *ls, uint64_t since,
+                     const char **context, const char **msg)
+{
+    const struct log_err *e;
+
+    if (ls->seq - since > LOG_KEEP)
+        since = ls->seq - LOG_KEEP;
+    if (since >= ls->seq)
+        return false;
+    e = &ls->errs[since % LOG_KEEP];
+    *context = e->context;
+    *msg = e->msg;
+    return true;
+}
+
+void log_keep(struct log_sink *ls, const char *context, const char *msg)
+{
+    if (ls && ls->errs)
+        log_store(ls, context, msg);
 }
 
 uint64_t log_owner(struct log_sink *ls, uint64_t owner)

@@ -79,6 +79,19 @@ uint64_t log_mark(const struct log_sink *ls);
 uint64_t log_owner(struct log_sink *ls, uint64_t owner);
 const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
                          uint64_t owner, bool alone, bool where);
+/*
+ * An error logged in another process for this one (the core dump's
+ * call runs in a child, whose log dies with it): the first error kept
+ * since a mark, as logged (context and message), for the child to pass
+ * on; false if none.  The pointers are valid until the next error.
+ */
+bool log_first_since(const struct log_sink *ls, uint64_t since,
+                     const char **context, const char **msg);
+/*
+ * Keep such an error here, as if logged now under the current owner,
+ * without showing it (the child showed it if asked to).
+ */
+void log_keep(struct log_sink *ls, const char *context, const char *msg);
 /* The sink whose logger lg is (log_logger()); NULL if another's. */
 struct log_sink *log_sink_of(xentoollog_logger *lg);
 

@@ -5,18 +5,23 @@
  * its own, and a cancel kills the child.  The file is op_save.c's
  * (op_out_*): made new, written under a temporary name, named once
  * whole; the path libxl writes to and the child are this file's own
- * (struct op_dump, op->priv).
+ * (struct op_dump, op->priv).  What libxl logs in the child dies with
+ * it, so the child passes its first error up a pipe, and the op's cause
+ * is found here as for any op.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <libxl_utils.h>
 
+#include "log.h"
 #include "loop.h"
 #include "op.h"
 
@@ -26,19 +31,68 @@
 struct op_dump {
     char *path;     /* the file libxl writes (op_set_path()) */
     pid_t child;    /* the child making the call; 0 if none */
+    int cause[2];   /* the pipe its first error comes up; -1 if none */
 };
 
 #define OP_DUMP(op) ((struct op_dump *)(op)->priv)
 
 int op_child_work(struct op *op)
 {
+    struct log_sink *ls = log_sink_of(loop_logger(op->lp));
+    uint64_t from = ls ? log_mark(ls) : 0;
+    const char *context, *msg;
     libxl_ctx *c = NULL;
     int rc = ERROR_FAIL;
+    int fd = OP_DUMP(op)->cause[1];
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
         rc = libxl_domain_core_dump(c, op->domid, OP_DUMP(op)->path, NULL);
+    /* "CONTEXT\0MESSAGE", in one write: less than a pipe's atomic size. */
+    if (rc && fd >= 0 && ls && log_first_since(ls, from, &context, &msg)) {
+        char buf[600];
+        int n = snprintf(buf, sizeof(buf), "%s%c%s", context, '\0', msg);
+
+        if (n > 0 && write(fd, buf, (size_t)n < sizeof(buf)
+                           ? (size_t)n : sizeof(buf) - 1) < 0) {
+            /* nothing more to do: the parent says libxl's code */
+        }
+    }
     return rc;
+}
+
+static void op_dump_cause_close(struct op_dump *d)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        if (d->cause[i] >= 0)
+            close(d->cause[i]);
+        d->cause[i] = -1;
+    }
+}
+
+/* The child's first error, if it sent one, kept here as the op's. */
+static void op_dump_cause_read(struct op *op)
+{
+    struct op_dump *d = OP_DUMP(op);
+    char buf[601];
+    ssize_t n = d->cause[0] >= 0 ? read(d->cause[0], buf, sizeof(buf) - 1)
+                                 : -1;
+    size_t clen;
+
+    if (n > 0) {
+        buf[n] = '\0';
+        clen = strlen(buf);
+        if (clen < (size_t)n) {
+            struct log_sink *ls = log_sink_of(loop_logger(op->lp));
+            uint64_t was = log_owner(ls, op->starts);
+
+            log_keep(ls, buf, buf + clen + 1);
+            log_owner(ls, was);
+        }
+    }
+    op_dump_cause_close(d);
 }
 
 /* The child making the call has ended: the call's "ao" is done. */
@@ -50,6 +104,7 @@ static void op_dump_child_done(struct loop *lp, pid_t pid, int status,
 
     (void)pid;
     OP_DUMP(op)->child = 0;
+    op_dump_cause_read(op);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         rc = 0;
     else if (op->cancelled)
@@ -66,14 +121,23 @@ static int op_dump_call(struct op *op, libxl_ctx *ctx,
 
     (void)ctx;
     (void)how;
+    op_dump_cause_close(OP_DUMP(op));
+    if (pipe2(OP_DUMP(op)->cause, O_CLOEXEC | O_NONBLOCK) < 0)
+        OP_DUMP(op)->cause[0] = OP_DUMP(op)->cause[1] = -1;
     pid = op->hooks->child ? op->hooks->child(op, op->user) : -1;
-    if (pid < 0)
+    if (OP_DUMP(op)->cause[1] >= 0)
+        close(OP_DUMP(op)->cause[1]);   /* the child's end */
+    OP_DUMP(op)->cause[1] = -1;
+    if (pid < 0) {
+        op_dump_cause_close(OP_DUMP(op));
         return ERROR_FAIL;
+    }
     OP_DUMP(op)->child = pid;
     if (loop_watch_child(op->lp, pid, op_dump_child_done, op) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         OP_DUMP(op)->child = 0;
+        op_dump_cause_close(OP_DUMP(op));
         return ERROR_FAIL;
     }
     return 0;
@@ -138,9 +202,16 @@ static bool op_dump_journal(struct op *op, struct journal_rec *jr)
     return true;
 }
 
-/* Its file (op_save.c's state) and its path go with the op. */
+static int op_dump_init(struct op *op)
+{
+    OP_DUMP(op)->cause[0] = OP_DUMP(op)->cause[1] = -1;
+    return 0;
+}
+
+/* Its file (op_save.c's state), its path and its pipe go with the op. */
 static void op_dump_dispose(struct op *op)
 {
+    op_dump_cause_close(OP_DUMP(op));
     free(OP_DUMP(op)->path);
     op_save_free(op);
 }
@@ -149,7 +220,8 @@ const struct op_kind_row op_kind_core_dump = {
     .verb = "dump-core", .call = op_dump_call, .start = op_dump_start,
     .abort = op_dump_abort, .phase_words = op_dump_phase,
     .finish = op_dump_finish, .journal = op_dump_journal,
-    .priv_size = sizeof(struct op_dump), .dispose = op_dump_dispose,
+    .priv_size = sizeof(struct op_dump), .init = op_dump_init,
+    .dispose = op_dump_dispose,
     .left = "a partly written core file of domain %u may be left (its "
             "name ends in .axl-tmp)",
 };

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 # Files of 100 MiB: on the root file system, not the small /tmp.
 mkdir -p /var/tmp
 tmp=$(mktemp -d /var/tmp/axl.XXXXXX)
-trap 'clean_domains; rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/small" 2>/dev/null; clean_domains; rm -rf "$tmp"' EXIT
 
 sed -e 's/^name = .*/name = "d-a"/' -e 's/^memory = .*/memory = 96/' \
     tests/guests/pv.cfg >"$tmp/d-a.cfg"
@@ -83,6 +83,24 @@ is "$st:$out" "2:axl: dump-core: '$tmp' is a directory" \
     "a directory: one line, exit 2"
 axl dump-core d-a >/dev/null 2>&1
 is "$?" 2 "a missing file: a usage error"
+
+# A dump that fails in its child says the child's own cause (libxl logs
+# it in the child, whose log dies with it): a file system of 1 MiB.
+mkdir -p "$tmp/small"
+if mount -t tmpfs -o size=1m tmpfs "$tmp/small"; then
+    out=$(axl dump-core d-a "$tmp/small/f.core" 2>&1); st=$?
+    is "$st" 1 "a core that does not fit: exit 1"
+    like "$out" "^axl: cannot dump-core domain 'd-a': .*No space left on device" \
+        "  the error line says why"
+    unlike "$out" "libxl reported a failure" "  not libxl's code alone"
+    ok "  no file is left" test -z "$(ls -A "$tmp/small")"
+    like "$(dom_state d-a)" "^[rb-]{2}-" "  the guest runs on"
+    xout=$(xl dump-core d-a "$tmp/small/x.core" 2>&1); xst=$?
+    diag "xl dump-core there: exit $xst, $(ls -A "$tmp/small" | wc -l) file(s) left; it said: $(printf '%s\n' "$xout" | tail -2)"
+    umount "$tmp/small"
+else
+    fail "a 1 MiB tmpfs for a core that does not fit"
+fi
 
 # What xl leaves after a Ctrl-C in the middle of its dump.
 xl dump-core d-a "$tmp/xc.core" >/dev/null 2>&1 &
