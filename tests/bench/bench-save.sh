@@ -27,7 +27,7 @@ ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
 # cfg NAME TYPE MEM EXTRA: a guest config in $tmp/NAME.cfg.
 cfg() {
     sed -e "s/^name = .*/name = \"$1\"/" -e "s/^memory = .*/memory = $3/" \
-        -e "s/^extra = .*/extra = \"console=hvc0 quiet $4\"/" \
+        -e "s/^extra = .*/extra = \"console=hvc0 quiet cryptomgr.notests $4\"/" \
         "tests/guests/$2.cfg" >"$tmp/$1.cfg"
 }
 

@@ -34,7 +34,7 @@ cfg() {
     {
         printf 'name = "%s"\ntype = "pv"\n' "$name"
         printf 'kernel = "/lab/guest/vmlinux"\nramdisk = "/lab/guest/initrd.gz"\n'
-        printf 'extra = "console=hvc0 quiet axl.then=%s"\n' "$then"
+        printf 'extra = "console=hvc0 quiet cryptomgr.notests axl.then=%s"\n' "$then"
         printf 'memory = 96\nvcpus = 1\n'
         printf '%s\n' "$@"
     } >"$tmp/$name.cfg"
