@@ -4,10 +4,12 @@
  * finds its own cause among those of the others running beside it.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -256,25 +258,48 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
     return untagged ? log_words(ls, untagged, where) : NULL;
 }
 
-bool log_first_since(const struct log_sink *ls, uint64_t since,
-                     const char **context, const char **msg)
+/* A record: the context, a NUL, the message (log_pass(), log_take()). */
+#define LOG_REC_MAX (sizeof(((struct log_err *)0)->context) + \
+                     sizeof(((struct log_err *)0)->msg))
+_Static_assert(LOG_REC_MAX <= PIPE_BUF, "a record is one atomic write");
+
+void log_pass(const struct log_sink *ls, uint64_t since, int fd)
 {
     const struct log_err *e;
+    char buf[LOG_REC_MAX];
+    size_t clen, mlen;
 
     if (ls->seq - since > LOG_KEEP)
         since = ls->seq - LOG_KEEP;
-    if (since >= ls->seq)
-        return false;
+    if (since >= ls->seq || fd < 0)
+        return;
     e = &ls->errs[since % LOG_KEEP];
-    *context = e->context;
-    *msg = e->msg;
-    return true;
+    clen = strnlen(e->context, sizeof(e->context) - 1);
+    mlen = strnlen(e->msg, sizeof(e->msg) - 1);
+    memcpy(buf, e->context, clen);
+    buf[clen] = '\0';
+    memcpy(buf + clen + 1, e->msg, mlen);
+    if (write(fd, buf, clen + 1 + mlen) < 0)
+        return;     /* the parent says libxl's code instead */
 }
 
-void log_keep(struct log_sink *ls, const char *context, const char *msg)
+bool log_take(struct log_sink *ls, int fd)
 {
-    if (ls && ls->errs)
-        log_store(ls, context, msg);
+    char buf[LOG_REC_MAX + 1];
+    ssize_t n;
+    size_t clen;
+
+    if (!ls || !ls->errs || fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    clen = strlen(buf);
+    if (clen >= (size_t)n || clen + 1 == (size_t)n)
+        return false;   /* no message after the context */
+    log_store(ls, buf, buf + clen + 1);
+    return true;
 }
 
 uint64_t log_owner(struct log_sink *ls, uint64_t owner)

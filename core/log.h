@@ -81,17 +81,16 @@ const char *log_cause_of(struct log_sink *ls, uint64_t since, uint32_t domid,
                          uint64_t owner, bool alone, bool where);
 /*
  * An error logged in another process for this one (the core dump's
- * call runs in a child, whose log dies with it): the first error kept
- * since a mark, as logged (context and message), for the child to pass
- * on; false if none.  The pointers are valid until the next error.
+ * call runs in a child, whose log dies with it).  log_pass(), in the
+ * child: write the first error kept since the mark to fd as one record
+ * (context and message, as logged), in one write under a pipe's atomic
+ * size; nothing if there is none.  log_take(), in the parent once the
+ * child has ended: read such a record from fd and keep it as if logged
+ * here now, under the current owner, without showing it (the child
+ * showed it if asked to).  True if one was kept.
  */
-bool log_first_since(const struct log_sink *ls, uint64_t since,
-                     const char **context, const char **msg);
-/*
- * Keep such an error here, as if logged now under the current owner,
- * without showing it (the child showed it if asked to).
- */
-void log_keep(struct log_sink *ls, const char *context, const char *msg);
+void log_pass(const struct log_sink *ls, uint64_t since, int fd);
+bool log_take(struct log_sink *ls, int fd);
 /* The sink whose logger lg is (log_logger()); NULL if another's. */
 struct log_sink *log_sink_of(xentoollog_logger *lg);
 

@@ -40,24 +40,14 @@ int op_child_work(struct op *op)
 {
     struct log_sink *ls = log_sink_of(loop_logger(op->lp));
     uint64_t from = ls ? log_mark(ls) : 0;
-    const char *context, *msg;
     libxl_ctx *c = NULL;
     int rc = ERROR_FAIL;
-    int fd = OP_DUMP(op)->cause[1];
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     if (libxl_ctx_alloc(&c, LIBXL_VERSION, 0, loop_logger(op->lp)) == 0)
         rc = libxl_domain_core_dump(c, op->domid, OP_DUMP(op)->path, NULL);
-    /* "CONTEXT\0MESSAGE", in one write: less than a pipe's atomic size. */
-    if (rc && fd >= 0 && ls && log_first_since(ls, from, &context, &msg)) {
-        char buf[600];
-        int n = snprintf(buf, sizeof(buf), "%s%c%s", context, '\0', msg);
-
-        if (n > 0 && write(fd, buf, (size_t)n < sizeof(buf)
-                           ? (size_t)n : sizeof(buf) - 1) < 0) {
-            /* nothing more to do: the parent says libxl's code */
-        }
-    }
+    if (rc && ls)
+        log_pass(ls, from, OP_DUMP(op)->cause[1]);
     return rc;
 }
 
@@ -75,24 +65,12 @@ static void op_dump_cause_close(struct op_dump *d)
 /* The child's first error, if it sent one, kept here as the op's. */
 static void op_dump_cause_read(struct op *op)
 {
-    struct op_dump *d = OP_DUMP(op);
-    char buf[601];
-    ssize_t n = d->cause[0] >= 0 ? read(d->cause[0], buf, sizeof(buf) - 1)
-                                 : -1;
-    size_t clen;
+    struct log_sink *ls = log_sink_of(loop_logger(op->lp));
+    uint64_t was = log_owner(ls, op->starts);
 
-    if (n > 0) {
-        buf[n] = '\0';
-        clen = strlen(buf);
-        if (clen < (size_t)n) {
-            struct log_sink *ls = log_sink_of(loop_logger(op->lp));
-            uint64_t was = log_owner(ls, op->starts);
-
-            log_keep(ls, buf, buf + clen + 1);
-            log_owner(ls, was);
-        }
-    }
-    op_dump_cause_close(d);
+    log_take(ls, OP_DUMP(op)->cause[0]);
+    log_owner(ls, was);
+    op_dump_cause_close(OP_DUMP(op));
 }
 
 /* The child making the call has ended: the call's "ao" is done. */
@@ -117,27 +95,28 @@ static void op_dump_child_done(struct loop *lp, pid_t pid, int status,
 static int op_dump_call(struct op *op, libxl_ctx *ctx,
                         libxl_asyncop_how *how)
 {
+    struct op_dump *d = OP_DUMP(op);
     pid_t pid;
 
     (void)ctx;
     (void)how;
-    op_dump_cause_close(OP_DUMP(op));
-    if (pipe2(OP_DUMP(op)->cause, O_CLOEXEC | O_NONBLOCK) < 0)
-        OP_DUMP(op)->cause[0] = OP_DUMP(op)->cause[1] = -1;
+    op_dump_cause_close(d);
+    if (pipe2(d->cause, O_CLOEXEC | O_NONBLOCK) < 0)
+        d->cause[0] = d->cause[1] = -1;
     pid = op->hooks->child ? op->hooks->child(op, op->user) : -1;
-    if (OP_DUMP(op)->cause[1] >= 0)
-        close(OP_DUMP(op)->cause[1]);   /* the child's end */
-    OP_DUMP(op)->cause[1] = -1;
+    if (d->cause[1] >= 0)
+        close(d->cause[1]);     /* the child's end */
+    d->cause[1] = -1;
     if (pid < 0) {
-        op_dump_cause_close(OP_DUMP(op));
+        op_dump_cause_close(d);
         return ERROR_FAIL;
     }
-    OP_DUMP(op)->child = pid;
+    d->child = pid;
     if (loop_watch_child(op->lp, pid, op_dump_child_done, op) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        OP_DUMP(op)->child = 0;
-        op_dump_cause_close(OP_DUMP(op));
+        d->child = 0;
+        op_dump_cause_close(d);
         return ERROR_FAIL;
     }
     return 0;

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.." || exit 1
 # Files of 100 MiB: on the root file system, not the small /tmp.
 mkdir -p /var/tmp
 tmp=$(mktemp -d /var/tmp/axl.XXXXXX)
-trap 'umount "$tmp/small" 2>/dev/null; clean_domains; rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/small" 2>/dev/null || umount -l "$tmp/small" 2>/dev/null
+      clean_domains; rm -rf "$tmp"' EXIT
 
 sed -e 's/^name = .*/name = "d-a"/' -e 's/^memory = .*/memory = 96/' \
     tests/guests/pv.cfg >"$tmp/d-a.cfg"
@@ -97,7 +98,7 @@ if mount -t tmpfs -o size=1m tmpfs "$tmp/small"; then
     like "$(dom_state d-a)" "^[rb-]{2}-" "  the guest runs on"
     xout=$(xl dump-core d-a "$tmp/small/x.core" 2>&1); xst=$?
     diag "xl dump-core there: exit $xst, $(ls -A "$tmp/small" | wc -l) file(s) left; it said: $(printf '%s\n' "$xout" | tail -2)"
-    umount "$tmp/small"
+    ok "  the small file system is unmounted" umount "$tmp/small"
 else
     fail "a 1 MiB tmpfs for a core that does not fit"
 fi
