@@ -35,23 +35,14 @@ xl_opts() {
 }
 
 # axl_lists COL OPT: the option column COL (help_optcol's, read once
-# per command) lists OPT (any of its spellings).  In bash alone, without
-# a pipeline's processes for each of about 300 options.
+# per command) lists OPT (any of its spellings).
 axl_lists() {
-    local line
-    while IFS= read -r line; do
-        [[ $line =~ (^|, )$2(=|,|$) ]] && return 0
-    done <<<"$1"
-    return 1
+    printf '%s\n' "$1" | grep -Eq -- "(^|, )$2(=|,|\$)"
 }
 
 # axl_takes_value COL OPT: the option takes a value in axl's table.
 axl_takes_value() {
-    local line
-    while IFS= read -r line; do
-        [[ $line =~ (^|, )$2(=|,|$) && $line == *=* ]] && return 0
-    done <<<"$1"
-    return 1
+    printf '%s\n' "$1" | grep -E -- "(^|, )$2(=|,|\$)" | grep -q -- '='
 }
 
 # readme_left_out: the xl commands README.md's list says axl leaves out
