@@ -9,10 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/op.h"
 #include "../core/status.h"
 #include "cmd.h"
 #include "ctl.h"
 #include "out.h"
+#include "parse.h"
 #include "shell.h"
 
 /*
@@ -82,6 +84,17 @@ int main(int argc, char **argv)
     cli.verbose = cmd_flag(&g, "verbose");
     cli.dry_run = cmd_flag(&g, "dry-run") > 0;
     cli.timings = cmd_flag(&g, "timings") > 0;
+    if (cmd_opt(&g, "workers")) {
+        unsigned long n;
+
+        if (parse_uint(cmd_opt(&g, "workers"), 1024, &n) < 0) {
+            error("invalid --workers '%s': a number from 0 to 1024 is "
+                  "expected", cmd_opt(&g, "workers"));
+            status = AXL_EXIT_USAGE;
+            goto out;
+        }
+        op_set_workers(cli.lp, (int)n);
+    }
     if (cli.verbose) {
         log_set_level(cli.log, log_level_for_verbosity(cli.verbose));
         out_set_progress(true);

@@ -33,6 +33,9 @@ static const struct cmd_opt cmd_global_opts[] = {
     { 0, "timings", NULL,
       "after each operation, print how long it took and how long a "
       "cancel took; with -v, each message says when (to the us)" },
+    { 0, "workers", "N",
+      "build at most N new domains at once, each in a process of its "
+      "own (default: one per CPU; 0: one after another in axl's own)" },
     { 0, "version", NULL, "print axl's version and exit" },
     { 'f', "file", "FILE", "run the commands in FILE, one a line" },
     { 0, "keep-going", NULL, "with -f: run every line, even after one "

@@ -643,6 +643,15 @@ int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
     return 0;
 }
 
+void loop_unwatch_child(struct loop *lp, pid_t pid)
+{
+    size_t i;
+
+    for (i = 0; i < lp->n_children; i++)
+        if (lp->children[i].pid == pid)
+            lp->children[i].pid = 0;
+}
+
 void loop_child_reset(void)
 {
     size_t i;

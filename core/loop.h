@@ -52,6 +52,8 @@ int loop_open_libxl(struct loop *lp, xentoollog_logger *lg);
  */
 int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn *fn,
                      void *user);
+/* Forget the watch of pid: fn is not called; the caller reaps it. */
+void loop_unwatch_child(struct loop *lp, pid_t pid);
 /*
  * In a child axl forked, before exec: the signal mask and dispositions
  * axl started with.
@@ -129,6 +131,7 @@ enum loop_slot {
     LOOP_SLOT_JOURNAL,      /* journal.c: live records, children */
     LOOP_SLOT_WAIT,         /* wait.c: xenstore handles, suspend watches */
     LOOP_SLOT_BALLOON,      /* op_balloon.c: creates counting on memory */
+    LOOP_SLOT_WORKER,       /* op_worker.c: builds running and waiting */
     LOOP_N_SLOTS
 };
 

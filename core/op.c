@@ -234,6 +234,11 @@ void op_free(struct op *op)
     free(op);
 }
 
+int op_child_work(struct op *op)
+{
+    return op->k->child_work ? op->k->child_work(op) : ERROR_FAIL;
+}
+
 libxl_domain_config *op_config(struct op *op)
 {
     return &op->config;

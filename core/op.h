@@ -126,18 +126,26 @@ struct op_hooks {
      */
     const char *(*cause)(struct op *op, void *user);
     /*
-     * The core dump's libxl call blocks where no abort reaches, so it
-     * runs in a process of its own, which only cli/ ends (it decides
-     * how a process exits): fork with proc_fork() (PROC_SESSION, named
-     * in the journal), call op_child_work() in the child and end it by
-     * that result (0: the call worked); return the child's pid, or -1.
-     * May be NULL: such an op then fails at once.
+     * The core dump's libxl call blocks where no abort reaches, and a
+     * create's build holds up the loop (op_worker.h): each runs in a
+     * process of its own, which only cli/ ends (it decides how a
+     * process exits): fork with proc_fork() (PROC_SESSION, named in the
+     * journal), call op_child_work() in the child and end it by that
+     * result (0: the call worked); return the child's pid, or -1.  May
+     * be NULL: a dump then fails at once, a create builds here.
      */
     pid_t (*child)(struct op *op, void *user);
 };
 
 /* In the child hooks->child made: the op's libxl call; its libxl result. */
 int op_child_work(struct op *op);
+
+/*
+ * How many domain builds lp's creates run at once, each in a process of
+ * its own (op_worker.c): n > 0; 0 builds them in this process, one after
+ * another; -1 (the default) as many as there are CPUs online.
+ */
+void op_set_workers(struct loop *lp, int n);
 
 /*
  * Make an op of the given kind.  label names the domain for messages

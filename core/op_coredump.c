@@ -36,7 +36,7 @@ struct op_dump {
 
 #define OP_DUMP(op) ((struct op_dump *)(op)->priv)
 
-int op_child_work(struct op *op)
+static int op_dump_child_work(struct op *op)
 {
     struct log_sink *ls = log_sink_of(loop_logger(op->lp));
     uint64_t from = ls ? log_mark(ls) : 0;
@@ -199,6 +199,7 @@ const struct op_kind_row op_kind_core_dump = {
     .verb = "dump-core", .call = op_dump_call, .start = op_dump_start,
     .abort = op_dump_abort, .phase_words = op_dump_phase,
     .finish = op_dump_finish, .journal = op_dump_journal,
+    .child_work = op_dump_child_work,
     .priv_size = sizeof(struct op_dump), .init = op_dump_init,
     .dispose = op_dump_dispose,
     .left = "a partly written core file of domain %u may be left (its "

@@ -27,6 +27,7 @@
 #include "testpoint.h"
 
 #include "op_create_int.h"
+#include "op_worker.h"
 
 /* How long a create waits for its console client before unpausing. */
 #define OP_CONSOLE_WAIT_MS 5000
@@ -41,6 +42,7 @@ struct op_create_state {
     libxl_asyncprogress_how console_how;
     bool console_waiting;         /* the client has not connected yet */
     struct loop_timer *console_timer;
+    struct op_worker worker;      /* a create's build (op_worker.h) */
 };
 
 #define OP_CREATE_ST(op) ((struct op_create_state *)(op)->priv)
@@ -50,6 +52,7 @@ static int op_create_init(struct op *op)
     struct op_create_state *cs = OP_CREATE_ST(op);
 
     cs->domid_out = INVALID_DOMID;
+    op_worker_init(&cs->worker);
     libxl_domain_restore_params_init(&cs->restore_params);
     cs->restore_params.stream_version = 2;
     return 0;
@@ -57,10 +60,26 @@ static int op_create_init(struct op *op)
 
 static void op_create_dispose(struct op *op)
 {
+    op_worker_dispose(op, &OP_CREATE_ST(op)->worker);
     libxl_domain_restore_params_dispose(&OP_CREATE_ST(op)->restore_params);
     op_balloon_dispose(op);
     op_mig_free(op);
     op_save_free(op);
+}
+
+static void op_create_console_ready(struct op *op, uint32_t domid);
+
+/* The worker's build has ended: as the ao's callback would. */
+static void op_create_worker_done(struct op *op, int rc, uint32_t domid)
+{
+    OP_CREATE_ST(op)->domid_out = domid;
+    op_main_done(loop_ctx(op->lp), rc, op);
+}
+
+/* In the worker: the build (op_worker.c). */
+static int op_create_child_work(struct op *op)
+{
+    return op_worker_child(op, &OP_CREATE_ST(op)->worker);
 }
 
 static int op_create_call(struct op *op, libxl_ctx *ctx,
@@ -70,6 +89,13 @@ static int op_create_call(struct op *op, libxl_ctx *ctx,
 
     if (op->phase == OP_PHASE_UNPAUSE)
         return libxl_domain_unpause(ctx, op->domid, how);
+    /* A new domain's build runs in a worker; a stream's stays here. */
+    if (op_stream_fd(op) < 0 && !op_mig_in(op) && op_worker_wanted(op)) {
+        cs->worker.console = cs->console_fn != NULL;
+        cs->worker.console_ready = op_create_console_ready;
+        cs->worker.done = op_create_worker_done;
+        return op_worker_call(op, &cs->worker);
+    }
     if (op_stream_fd(op) >= 0) {
         op_stream_mark(op);
         return libxl_domain_create_restore(ctx, &op->config, &cs->domid_out,
@@ -92,18 +118,23 @@ static int op_create_start(struct op *op)
 
 /* ---- create -c: the console ---- */
 
-static void op_console_event(libxl_ctx *ctx, libxl_event *ev,
-                             void *for_callback)
+static void op_create_console_ready(struct op *op, uint32_t domid)
 {
-    struct op *op = for_callback;
     struct op_create_state *cs = OP_CREATE_ST(op);
-    uint32_t domid = ev->domid;
 
-    libxl_event_free(ctx, ev);
     if (op->state != OP_RUNNING || !cs->console_fn)
         return;
     cs->console_waiting = true;
     cs->console_fn(op, domid, cs->console_user);
+}
+
+static void op_console_event(libxl_ctx *ctx, libxl_event *ev,
+                             void *for_callback)
+{
+    uint32_t domid = ev->domid;
+
+    libxl_event_free(ctx, ev);
+    op_create_console_ready(for_callback, domid);
 }
 
 int op_set_console(struct op *op, op_console_fn *fn, void *user)
@@ -293,6 +324,9 @@ static bool op_create_abort(struct op *op, int why)
     (void)why;
     if (op_balloon_abort(op))
         return true;
+    if (op->phase == OP_PHASE_MAIN &&
+        op_worker_abort(op, &OP_CREATE_ST(op)->worker))
+        return true;
     if (op->state == OP_RUNNING && op->phase == OP_PHASE_CONSOLE) {
         /* Built, paused, waiting for the console: as a cancelled build. */
         op_console_stop_wait(op);
@@ -324,6 +358,9 @@ static bool op_create_finish(struct op *op, enum op_result *result)
 
 static bool op_create_phase(struct op *op, char *buf, size_t len)
 {
+    if (op->phase == OP_PHASE_MAIN &&
+        op_worker_phase(op, &OP_CREATE_ST(op)->worker, buf, len))
+        return true;
     if (op->phase == OP_PHASE_CONSOLE) {
         snprintf(buf, len, "waiting for the console client");
         return true;
@@ -380,6 +417,7 @@ const struct op_kind_row op_kind_create = {
     .abort = op_create_abort, .finish = op_create_finish,
     .phase_words = op_create_phase, .journal = op_create_journal,
     .clean_done = op_create_clean_done,
+    .child_work = op_create_child_work,
     .priv_size = sizeof(struct op_create_state), .init = op_create_init,
     .dispose = op_create_dispose,
     .left = "domain %u may be left half-built; remove it with 'axl "

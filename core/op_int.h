@@ -99,6 +99,8 @@ struct op_kind_row {
     op_call_fn *clean;
     /* The on-cancel cleanup's ao has completed with rc. */
     void (*clean_done)(struct op *op, int rc);
+    /* In the child hooks->child made for the op: its work, its rc. */
+    int (*child_work)(struct op *op);
     /*
      * Whether the op is recorded in the journal (journal.h) while it
      * runs, and the record's fields of the kind's own; NULL: never.

@@ -1,0 +1,547 @@
+/*
+ * op_worker: a create's build in a process of its own (op_worker.h).
+ *
+ * The worker's words up its pipe are records of one size, each written
+ * whole (far under a pipe's atomic size), so a read of one record's
+ * size gets one record.  Its end is known from its exit, not from its
+ * last word: the records are read to the end first, so a worker that
+ * said its end is never taken for one that died.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "log.h"
+#include "loop.h"
+#include "op.h"
+#include "proc.h"
+#include "vec.h"
+
+#include "op_int.h"
+#include "op_worker.h"
+
+/* What a worker says. */
+enum {
+    OPW_CHILD = 'P',    /* libxl forked a: its pid */
+    OPW_BUILT = 'B',    /* the initiating call has returned */
+    OPW_CONSOLE = 'C',  /* create -c: the console of domain b is ready */
+    OPW_END = 'R',      /* the ao ended with a, libxl gave domid b */
+};
+
+struct op_worker_msg {
+    char type;
+    int32_t a;
+    uint32_t b;
+};
+
+/* A loop's builds: how many may run, how many do, who waits. */
+struct op_worker_pool {
+    int max;            /* 0: unset (dom0's CPUs); -1: none (in-process) */
+    int building;
+    struct op_worker **queue;
+    size_t n_queue, queue_alloc;
+};
+
+static void op_worker_pool_free(void *state)
+{
+    struct op_worker_pool *p = state;
+
+    free(p->queue);
+    free(p);
+}
+
+static struct op_worker_pool *op_worker_pool(struct loop *lp)
+{
+    return loop_slot(lp, LOOP_SLOT_WORKER, sizeof(struct op_worker_pool),
+                     op_worker_pool_free);
+}
+
+static int op_worker_max(struct op_worker_pool *p)
+{
+    long n;
+
+    if (p->max)
+        return p->max < 0 ? 0 : p->max;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+void op_set_workers(struct loop *lp, int n)
+{
+    struct op_worker_pool *p = op_worker_pool(lp);
+
+    if (p)
+        p->max = n < 0 ? 0 : n == 0 ? -1 : n;
+}
+
+void op_worker_init(struct op_worker *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->up = w->down = w->cause = -1;
+    w->domid = INVALID_DOMID;
+}
+
+bool op_worker_wanted(struct op *op)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+
+    return p && op_worker_max(p) > 0 && op->hooks->child;
+}
+
+static void op_worker_close(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* ---- in axl's loop ---- */
+
+static void op_worker_start_next(struct loop *lp);
+
+/* A build has returned from its call (or never will): the next may go. */
+static void op_worker_unbuild(struct op *op, struct op_worker *w)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+
+    if (!w->building)
+        return;
+    w->building = false;
+    if (p && p->building > 0)
+        p->building--;
+    op_worker_start_next(op->lp);
+}
+
+static void op_worker_read(struct op *op, struct op_worker *w)
+{
+    struct op_worker_msg m;
+    ssize_t n;
+
+    while (w->up >= 0) {
+        n = read(w->up, &m, sizeof(m));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n != (ssize_t)sizeof(m)) {
+            /* Its end (or a record cut short: it said nothing more). */
+            loop_unwatch_fd(op->lp, w->up);
+            op_worker_close(&w->up);
+            return;
+        }
+        switch (m.type) {
+        case OPW_CHILD:
+            /* libxl's child, named as if forked here (wait.c sees it). */
+            journal_child(op->lp, (pid_t)m.a);
+            op_look_now(op);
+            break;
+        case OPW_BUILT:
+            op_worker_unbuild(op, w);
+            break;
+        case OPW_CONSOLE:
+            if (w->console_ready && op->state == OP_RUNNING)
+                w->console_ready(op, m.b);
+            break;
+        case OPW_END:
+            w->ended = true;
+            w->rc = m.a;
+            w->domid = m.b;
+            break;
+        }
+    }
+}
+
+static void op_worker_readable(struct loop *lp, int fd, short revents,
+                               void *user)
+{
+    struct op_worker *w = user;
+
+    (void)lp;
+    (void)fd;
+    (void)revents;
+    op_worker_read(w->op, w);
+}
+
+/* The worker has ended: its ao's end is the op's. */
+static void op_worker_exited(struct loop *lp, pid_t pid, int status,
+                             void *user)
+{
+    struct op_worker *w = user;
+    struct op *op = w->op;
+    struct log_sink *ls = log_sink_of(loop_logger(lp));
+    uint64_t was;
+    int rc;
+
+    (void)pid;
+    w->pid = 0;
+    op_worker_read(op, w);      /* every word it said before it went */
+    op_worker_unbuild(op, w);
+    if (w->up >= 0) {
+        loop_unwatch_fd(lp, w->up);
+        op_worker_close(&w->up);
+    }
+    op_worker_close(&w->down);
+    was = log_owner(ls, op->starts);
+    log_take(ls, w->cause);
+    log_owner(ls, was);
+    op_worker_close(&w->cause);
+    if (w->ended) {
+        rc = w->rc;
+    } else {
+        rc = op->cancelled ? ERROR_ABORTED : ERROR_FAIL;
+        if (WIFSIGNALED(status))
+            op_note(op, OP_NOTE_ERROR, "the process building domain '%s' "
+                    "died of signal %d", op->label, WTERMSIG(status));
+        else
+            op_note(op, OP_NOTE_ERROR, "the process building domain '%s' "
+                    "ended (status %d) without a result", op->label,
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        /* What it made is found as a cancel finds it: by its uuid. */
+        w->domid = op_phase_domid(op);
+    }
+    w->done(op, rc, w->domid);
+}
+
+/* Fork the worker for op: 0, or a libxl error code. */
+static int op_worker_fork(struct op *op, struct op_worker *w)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+    int up[2] = { -1, -1 }, down[2] = { -1, -1 }, cause[2] = { -1, -1 };
+    int child_up, child_down, child_cause;
+    pid_t pid;
+
+    if (pipe2(up, O_CLOEXEC | O_NONBLOCK) < 0 ||
+        pipe2(down, O_CLOEXEC) < 0 ||
+        pipe2(cause, O_CLOEXEC | O_NONBLOCK) < 0)
+        goto fail;
+    /* The worker's ends, as it knows them after the fork. */
+    child_up = up[1];
+    child_down = down[0];
+    child_cause = cause[1];
+    w->up = child_up;
+    w->down = child_down;
+    w->cause = child_cause;
+    pid = op->hooks->child(op, op->user);
+    /* axl's ends. */
+    close(child_up);
+    close(child_down);
+    close(child_cause);
+    w->up = up[0];
+    w->down = down[1];
+    w->cause = cause[0];
+    up[0] = up[1] = down[0] = down[1] = cause[0] = cause[1] = -1;
+    if (pid < 0)
+        goto fail;
+    fcntl(w->down, F_SETFL, O_NONBLOCK);
+    w->pid = pid;
+    w->building = true;
+    p->building++;
+    if (loop_watch_fd(op->lp, w->up, POLLIN, op_worker_readable, w) < 0 ||
+        loop_watch_child(op->lp, pid, op_worker_exited, w) < 0) {
+        loop_unwatch_fd(op->lp, w->up);
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        w->pid = 0;
+        op_worker_unbuild(op, w);
+        goto fail;
+    }
+    return 0;
+fail:
+    op_worker_close(&up[0]);
+    op_worker_close(&up[1]);
+    op_worker_close(&down[0]);
+    op_worker_close(&down[1]);
+    op_worker_close(&cause[0]);
+    op_worker_close(&cause[1]);
+    op_worker_close(&w->up);
+    op_worker_close(&w->down);
+    op_worker_close(&w->cause);
+    op_note(op, OP_NOTE_ERROR, "cannot start a process to build domain "
+            "'%s': %s", op->label, strerror(errno));
+    return ERROR_FAIL;
+}
+
+/* The first queued builds, while there is room for them. */
+static void op_worker_start_next(struct loop *lp)
+{
+    struct op_worker_pool *p = op_worker_pool(lp);
+
+    while (p && p->n_queue && p->building < op_worker_max(p)) {
+        struct op_worker *w = p->queue[0];
+        struct op *op = w->op;
+        int rc;
+
+        memmove(p->queue, p->queue + 1, --p->n_queue * sizeof(*p->queue));
+        w->queued = false;
+        op_look_now(op);
+        rc = op_worker_fork(op, w);
+        if (rc)
+            w->done(op, rc, INVALID_DOMID);
+    }
+}
+
+int op_worker_call(struct op *op, struct op_worker *w)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+
+    if (!p)
+        return ERROR_NOMEM;
+    w->op = op;
+    w->ended = false;
+    if (p->building < op_worker_max(p))
+        return op_worker_fork(op, w);
+    if (vec_room(&p->queue, p->n_queue, &p->queue_alloc,
+                 sizeof(*p->queue)) < 0)
+        return ERROR_NOMEM;
+    p->queue[p->n_queue++] = w;
+    w->queued = true;
+    return 0;
+}
+
+static void op_worker_unqueue(struct op *op, struct op_worker *w)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+    size_t i;
+
+    if (!w->queued || !p)
+        return;
+    for (i = 0; i < p->n_queue; i++)
+        if (p->queue[i] == w) {
+            memmove(p->queue + i, p->queue + i + 1,
+                    (p->n_queue - i - 1) * sizeof(*p->queue));
+            p->n_queue--;
+            break;
+        }
+    w->queued = false;
+}
+
+bool op_worker_abort(struct op *op, struct op_worker *w)
+{
+    char d[160];
+    char c = 'a';
+
+    if (op->state != OP_RUNNING || w->op != op)
+        return false;
+    if (w->queued) {
+        op_worker_unqueue(op, w);
+        op->state = OP_ABORTING;
+        w->done(op, ERROR_ABORTED, INVALID_DOMID);
+        return true;
+    }
+    if (!w->pid)
+        return false;
+    if (op->domid == (uint32_t)INVALID_DOMID)
+        op->domid = op_phase_domid(op);
+    op->state = OP_ABORTING;
+    op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
+            op_desc(op, NULL, d, sizeof(d)));
+    if (w->down >= 0 && write(w->down, &c, 1) < 0 && errno != EAGAIN)
+        kill(w->pid, SIGKILL);  /* it cannot hear: it goes, as a dump */
+    return true;
+}
+
+bool op_worker_phase(struct op *op, struct op_worker *w, char *buf,
+                     size_t len)
+{
+    struct op_worker_pool *p = op_worker_pool(op->lp);
+    size_t i, ahead = 0;
+
+    if (!w->queued || !p)
+        return false;
+    for (i = 0; i < p->n_queue && p->queue[i] != w; i++)
+        ahead++;
+    snprintf(buf, len, "waiting to build (%d building, %zu ahead)",
+             p->building, ahead);
+    return true;
+}
+
+void op_worker_dispose(struct op *op, struct op_worker *w)
+{
+    op_worker_unqueue(op, w);
+    if (w->pid > 0) {
+        loop_unwatch_child(op->lp, w->pid);
+        kill(w->pid, SIGKILL);
+        while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        w->pid = 0;
+        op_worker_unbuild(op, w);
+    }
+    if (w->up >= 0)
+        loop_unwatch_fd(op->lp, w->up);
+    op_worker_close(&w->up);
+    op_worker_close(&w->down);
+    op_worker_close(&w->cause);
+}
+
+/* ---- in the worker ---- */
+
+/* The worker's own: its pipes, its ao's end. */
+struct op_worker_run {
+    int up, down, cause;
+    bool done;
+    int rc;
+    uint32_t domid;
+};
+
+static void op_worker_say(int fd, char type, int32_t a, uint32_t b)
+{
+    struct op_worker_msg m;
+
+    memset(&m, 0, sizeof(m));
+    m.type = type;
+    m.a = a;
+    m.b = b;
+    while (write(fd, &m, sizeof(m)) < 0 && errno == EINTR)
+        ;
+}
+
+/* libxl's fork: a session of its own, as axl's loop makes them, told up. */
+static pid_t op_worker_fork_hook(void *user)
+{
+    struct op_worker_run *run = user;
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+    pid_t pid = proc_fork(&spec);
+
+    if (pid > 0)
+        op_worker_say(run->up, OPW_CHILD, pid, 0);
+    return pid;
+}
+
+static void op_worker_ao_done(libxl_ctx *ctx, int rc, void *for_callback)
+{
+    struct op_worker_run *run = for_callback;
+
+    (void)ctx;
+    run->done = true;
+    run->rc = rc;
+}
+
+static void op_worker_console(libxl_ctx *ctx, libxl_event *ev,
+                              void *for_callback)
+{
+    struct op_worker_run *run = for_callback;
+
+    op_worker_say(run->up, OPW_CONSOLE, 0, ev->domid);
+    libxl_event_free(ctx, ev);
+}
+
+/* Every descriptor but the standard three and the worker's pipes. */
+static void op_worker_close_rest(const struct op_worker_run *run)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int fd;
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        fd = atoi(e->d_name);
+        if (fd <= 2 || fd == dirfd(d) || fd == run->up ||
+            fd == run->down || fd == run->cause)
+            continue;
+        close(fd);
+    }
+    closedir(d);
+}
+
+/* Poll libxl's descriptors and the cancel pipe until the ao has ended. */
+static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
+                           libxl_asyncop_how *how)
+{
+    struct pollfd *fds = NULL;
+    int alloc = 0, nfds, timeout, rc;
+    bool aborted = false;
+    struct timeval now;
+
+    while (!run->done) {
+        for (;;) {
+            struct pollfd *more;
+
+            nfds = alloc > 1 ? alloc - 1 : 0;
+            timeout = -1;
+            gettimeofday(&now, NULL);
+            rc = libxl_osevent_beforepoll(ctx, &nfds,
+                                          alloc > 1 ? fds + 1 : NULL,
+                                          &timeout, now);
+            if (rc != ERROR_BUFFERFULL && alloc)
+                break;
+            more = realloc(fds, (nfds + 1) * sizeof(*fds));
+            if (!more) {
+                free(fds);
+                run->done = true;
+                run->rc = ERROR_NOMEM;
+                return;
+            }
+            fds = more;
+            alloc = nfds + 1;
+        }
+        fds[0].fd = aborted ? -1 : run->down;
+        fds[0].events = POLLIN;
+        fds[0].revents = 0;
+        if (poll(fds, nfds + 1, timeout) < 0 && errno != EINTR)
+            break;
+        gettimeofday(&now, NULL);
+        libxl_osevent_afterpoll(ctx, nfds, fds + 1, now);
+        if (!aborted && fds[0].revents) {
+            /* A cancel, or axl has gone: the build stops either way. */
+            aborted = true;
+            libxl_ao_abort(ctx, how);
+        }
+    }
+    free(fds);
+}
+
+int op_worker_child(struct op *op, struct op_worker *w)
+{
+    static const libxl_childproc_hooks hooks_tmpl = {
+        .chldowner = libxl_sigchld_owner_libxl,
+        .fork_replacement = op_worker_fork_hook,
+    };
+    struct log_sink *ls = log_sink_of(loop_logger(op->lp));
+    uint64_t from = ls ? log_mark(ls) : 0;
+    struct op_worker_run run = {
+        .up = w->up, .down = w->down, .cause = w->cause,
+        .rc = ERROR_FAIL, .domid = INVALID_DOMID,
+    };
+    libxl_childproc_hooks hooks = hooks_tmpl;
+    libxl_asyncop_how how = {
+        .callback = op_worker_ao_done, .u.for_callback = &run,
+    };
+    libxl_asyncprogress_how console = {
+        .callback = op_worker_console, .for_callback = &run,
+    };
+    libxl_ctx *ctx = NULL;
+    int rc;
+
+    libxl_postfork_child_noexec(loop_ctx(op->lp));
+    op_worker_close_rest(&run);
+    if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, loop_logger(op->lp))) {
+        op_worker_say(run.up, OPW_BUILT, 0, 0);
+        run.done = true;
+    } else {
+        libxl_childproc_setmode(ctx, &hooks, &run);
+        rc = libxl_domain_create_new(ctx, &op->config, &run.domid, &how,
+                                     w->console ? &console : NULL);
+        op_worker_say(run.up, OPW_BUILT, 0, 0);
+        if (rc) {
+            run.done = true;
+            run.rc = rc;
+        }
+        op_worker_poll(ctx, &run, &how);
+    }
+    if (run.rc && ls)
+        log_pass(ls, from, run.cause);
+    op_worker_say(run.up, OPW_END, run.rc, run.domid);
+    return run.rc;
+}
