@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "op.h"
 #include "proc.h"
+#include "testpoint.h"
 #include "vec.h"
 
 #include "op_int.h"
@@ -455,6 +456,14 @@ static void op_worker_close_rest(const struct op_worker_run *run)
     closedir(d);
 }
 
+/* Whether the cancel pipe has something (a cancel, or its end) now. */
+static bool op_worker_told(int down)
+{
+    struct pollfd p = { .fd = down, .events = POLLIN };
+
+    return poll(&p, 1, 0) > 0 && p.revents;
+}
+
 /* Poll libxl's descriptors and the cancel pipe until the ao has ended. */
 static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
                            libxl_asyncop_how *how)
@@ -531,8 +540,14 @@ int op_worker_child(struct op *op, struct op_worker *w)
         run.done = true;
     } else {
         libxl_childproc_setmode(ctx, &hooks, &run);
-        rc = libxl_domain_create_new(ctx, &op->config, &run.domid, &how,
-                                     w->console ? &console : NULL);
+        testpoint("worker-build");
+        /* A cancel (or axl's end) before the build: nothing is made. */
+        if (op_worker_told(run.down))
+            rc = ERROR_ABORTED;
+        else
+            rc = libxl_domain_create_new(ctx, &op->config, &run.domid,
+                                         &how, w->console ? &console
+                                                          : NULL);
         op_worker_say(run.up, OPW_BUILT, 0, 0);
         if (rc) {
             run.done = true;

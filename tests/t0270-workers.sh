@@ -1,0 +1,165 @@
+#!/bin/bash
+# Creates built in worker processes (--workers, core/op_worker.c): the
+# worker is axl forked, leads a session of its own and is the parent of
+# libxl's children; a build past --workers waits its turn, and a cancel
+# of a waiting one ends it with nothing built while the others go on; a
+# cancel that reaches a worker before its build has begun stops it; a
+# worker that dies is said, with what is left; --workers=0 builds in
+# axl's own process; a bad --workers is a usage error.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/xen.sh
+
+G=tests/guests
+M=/run/axl-fixture
+tmp=$(mktemp -d)
+
+# ppid_of, sid_of, state_of PID: from /proc (the fields after the
+# command's name, which may hold spaces).
+stat_field() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f"$2"; }
+ppid_of() { stat_field "$1" 2; }
+sid_of() { stat_field "$1" 4; }
+state_of() { stat_field "$1" 1; }
+# children_of PID: its children's pids.
+children_of() {
+    local p
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        [ "$(ppid_of "$p")" = "$1" ] && echo "$p"
+    done
+}
+# stopped_child PID: a child of PID's that is stopped (its worker at a
+# testpoint); false if none.
+stopped_child() {
+    local c
+    for c in $(children_of "$1"); do
+        if [ "$(state_of "$c")" = T ]; then
+            echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+guest() {       # NAME: a paused-able PV guest of that name, in $tmp
+    sed "s/^name = .*/name = \"$1\"/" "$G/pv.cfg" > "$tmp/$1.cfg"
+}
+
+# ---- 1. the shape: a create waiting on its hotplug script ----
+rm -rf "$M"
+mkdir -p "$M"
+axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+if wait_for 60 eval '[ -s "$M/block-hang.pid" ]'; then
+    pass "shape: the create reaches its hotplug script"
+else
+    fail "shape: the create reaches its hotplug script" "$(cat "$tmp/err")"
+fi
+hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+wk=$(ppid_of "$hp")
+is "$(ppid_of "$wk")" "$pid" \
+    "shape: the script's parent is a child of axl's (its worker)"
+is "$(sid_of "$wk")" "$wk" "shape: the worker leads a session of its own"
+is "$(tr '\0' ' ' < "/proc/$wk/cmdline")" \
+    "$(tr '\0' ' ' < "/proc/$pid/cmdline")" \
+    "shape: the worker is axl forked, not another program"
+like "$(axl jobs 2>&1)" "hotplug script block-hang add for xvda \\(pid $hp\\)" \
+    "shape: axl jobs names the worker's child"
+kill -INT "$pid"
+wait_exit "$pid" 30
+is "$rc" 130 "shape: SIGINT: exit 130"
+like "$(cat "$tmp/err")" "create of 'g-hang-hotplug' cancelled during hotplug script block-hang add for xvda .*nothing is left" \
+    "shape: the cancel is said with its phase"
+ok "shape: the worker is gone" eval '! [ -d "/proc/$wk" ]'
+ok "shape: no domain left" eval '! dom_exists g-hang-hotplug'
+ok "shape: no fixture process left" wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+
+# ---- 2. a build waits its turn; a cancel of it ends it with nothing ----
+guest w1
+guest w2
+printf 'create -p %s &\ncreate -p %s &\n' "$tmp/w1.cfg" "$tmp/w2.cfg" \
+    > "$tmp/batch"
+AXL_TEST_STOP=worker-build axl --workers=1 -f "$tmp/batch" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wk=
+wait_for 30 eval 'wk=$(stopped_child "$pid")'
+ok "queue: the first build's worker stops at its testpoint" \
+    eval '[ -n "$wk" ]'
+jobs_out=
+wait_for 10 eval 'jobs_out=$(axl jobs 2>&1); [[ $jobs_out == *"waiting to build"* ]]'
+like "$jobs_out" "waiting to build \\(1 building, 0 ahead\\)" \
+    "queue: the second create waits its turn, and says so"
+job=$(axl jobs 2>/dev/null | awk '$3 == "w2" { print $1 }')
+axl abort "$job" >"$tmp/abort" 2>&1
+is "$?" 0 "queue: axl abort of the waiting create exits 0"
+wait_for 10 eval '! axl jobs 2>/dev/null | grep -q " w2 "'
+ok "queue: the waiting create has ended" eval '! axl jobs 2>/dev/null | grep -q " w2 "'
+kill -CONT "$wk"
+wait_exit "$pid" 60
+like "$(cat "$tmp/err")" "create of 'w2' cancelled.*no domain is left" \
+    "queue: the cancelled create says nothing was built"
+like "$(cat "$tmp/err")" "\\[1\\] done: create -p .*w1.cfg \\(status 0\\)" \
+    "queue: the first create is done (status 0)"
+is "$(dom_state w1)" paused "queue: w1 is there, paused"
+ok "queue: w2 was never made" eval '! dom_exists w2'
+xl destroy w1 >/dev/null 2>&1
+
+# ---- 3. a cancel that reaches the worker before its build ----
+AXL_TEST_STOP=worker-build axl create -p "$tmp/w1.cfg" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wk=
+wait_for 30 eval 'wk=$(stopped_child "$pid")'
+ok "early cancel: the worker stops before its build" eval '[ -n "$wk" ]'
+kill -INT "$pid"
+sleep 0.5
+kill -CONT "$wk"
+wait_exit "$pid" 60
+is "$rc" 130 "early cancel: exit 130"
+like "$(cat "$tmp/err")" "create of 'w1' cancelled.*nothing is left" \
+    "early cancel: nothing is left, and it is said"
+ok "early cancel: no domain w1" eval '! dom_exists w1'
+ok "early cancel: the worker is gone" eval '! [ -d "/proc/$wk" ]'
+
+# ---- 4. a worker that dies ----
+AXL_TEST_STOP=worker-build axl create -p "$tmp/w1.cfg" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wk=
+wait_for 30 eval 'wk=$(stopped_child "$pid")'
+ok "dead worker: the worker stops before its build" eval '[ -n "$wk" ]'
+kill -KILL "$wk"
+wait_exit "$pid" 30
+is "$rc" 1 "dead worker: exit 1"
+like "$(cat "$tmp/err")" "axl: the process building domain 'w1' died of signal 9" \
+    "dead worker: its death is said"
+like "$(cat "$tmp/err")" "create of 'w1' failed; no domain is left" \
+    "dead worker: what is left is said"
+ok "dead worker: no domain w1" eval '! dom_exists w1'
+
+# ---- 5. --workers=0: the build in axl's own process ----
+rm -rf "$M"
+mkdir -p "$M"
+axl --workers=0 create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wait_for 60 eval '[ -s "$M/block-hang.pid" ]'
+hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+is "$(ppid_of "$hp")" "$pid" "--workers=0: the script's parent is axl"
+kill -INT "$pid"
+wait_exit "$pid" 30
+is "$rc" 130 "--workers=0: SIGINT: exit 130"
+ok "--workers=0: no domain left" eval '! dom_exists g-hang-hotplug'
+ok "--workers=0: no fixture process left" \
+    wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+
+# ---- 6. a bad --workers ----
+for bad in x -1 1025 ''; do
+    axl --workers="$bad" list >"$tmp/out" 2>"$tmp/err"
+    is "$?" 2 "--workers='$bad': exit 2"
+    is "$(cat "$tmp/err")" \
+        "axl: invalid --workers '$bad': a number from 0 to 1024 is expected" \
+        "--workers='$bad': one line says why"
+done
+
+rm -rf "$tmp" "$M"
+done_testing
