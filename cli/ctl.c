@@ -415,6 +415,11 @@ void ctl_listen(struct cli *cli)
     }
 }
 
+void ctl_child(void)
+{
+    ctl_path_atexit[0] = '\0';
+}
+
 void ctl_close(struct cli *cli)
 {
     struct ctl_watch *w;

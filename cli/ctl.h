@@ -37,6 +37,8 @@ struct job;
 void ctl_listen(struct cli *cli);
 /* Stop listening and remove the socket (the process ends). */
 void ctl_close(struct cli *cli);
+/* In a child that runs on without exec: the socket is not its to remove. */
+void ctl_child(void);
 /*
  * A job has ended: its watchers (abort, wait) hear how, and the record
  * of finished operations (/var/lib/axl/done, or AXL_STATE_DIR/done: one

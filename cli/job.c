@@ -283,7 +283,12 @@ static bool job_watched(struct op *op, void *user)
     return jobs_status_job(job->cli, &more) == job;
 }
 
-/* The process a core dump's call runs in: it exits 0 if the call worked. */
+/*
+ * The process a core dump's call, or a create's build, runs in: it
+ * exits 0 if the work was done.  It runs on without exec, so what is
+ * the parent's alone (the control socket, the terminal's status line,
+ * stdout's buffer) is let go first.
+ */
 static pid_t job_child(struct op *op, void *user)
 {
     struct job *job = user;
@@ -292,8 +297,11 @@ static pid_t job_child(struct op *op, void *user)
 
     spec.journal = job->cli->lp;
     pid = proc_fork(&spec);
-    if (pid == 0)
+    if (pid == 0) {
+        ctl_child();
+        out_child();
         _exit(op_child_work(op) ? AXL_EXIT_FAIL : AXL_EXIT_OK);
+    }
     return pid;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <time.h>
 #include <stdlib.h>
@@ -113,6 +114,14 @@ void out_line(const char *line)
     fflush(stderr);
     if (out_after)
         out_after();
+}
+
+void out_child(void)
+{
+    out_before = out_after = NULL;
+    out_status_shown = false;
+    out_status_text[0] = '\0';
+    __fpurge(stdout);
 }
 
 void out_set_stamps(bool on)

@@ -36,6 +36,12 @@ void out_log_line(const char *line, void *user);
 
 /* Start every line with the local time (a log file: the monitor's). */
 void out_set_stamps(bool on);
+/*
+ * In a child that runs on without exec (a create's worker, the core
+ * dump's): no shell hooks, no status line, nothing of stdout's buffer,
+ * all of which are the parent's; its messages go out as plain lines.
+ */
+void out_child(void);
 /* Start every line with the time of day to the microsecond (--timings
  * with -v: where an operation's time goes). */
 void out_set_fine_stamps(bool on);

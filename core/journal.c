@@ -289,6 +289,11 @@ int journal_leave(struct loop *lp, struct journal_rec *rec)
 
 void journal_child(struct loop *lp, pid_t pid)
 {
+    journal_child_at(lp, pid, journal_proc_start(pid));
+}
+
+void journal_child_at(struct loop *lp, pid_t pid, unsigned long long start)
+{
     struct journal_state *js = journal_state(lp);
     size_t i, k;
 
@@ -302,7 +307,7 @@ void journal_child(struct loop *lp, pid_t pid)
     if (vec_room(&js->kids, js->n_kids, &js->kids_alloc,
                  sizeof(*js->kids)) == 0) {
         js->kids[js->n_kids].pid = pid;
-        js->kids[js->n_kids].start = journal_proc_start(pid);
+        js->kids[js->n_kids].start = start;
         js->n_kids++;
     }
     for (i = 0; i < js->n_live; i++)

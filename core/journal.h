@@ -159,6 +159,12 @@ int journal_remove(struct loop *lp, struct journal_rec *rec);
  * parent, after the fork.
  */
 void journal_child(struct loop *lp, pid_t pid);
+/*
+ * The same for a child another process forked and read the start time
+ * of (journal_proc_start()) while it could not have ended: a create's
+ * worker's.
+ */
+void journal_child_at(struct loop *lp, pid_t pid, unsigned long long start);
 
 /*
  * The children journal_child() was told of for lp that still run, in

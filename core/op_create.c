@@ -43,6 +43,7 @@ struct op_create_state {
     bool console_waiting;         /* the client has not connected yet */
     struct loop_timer *console_timer;
     struct op_worker worker;      /* a create's build (op_worker.h) */
+    bool clean_failed;            /* destroying what a dead worker left */
 };
 
 #define OP_CREATE_ST(op) ((struct op_create_state *)(op)->priv)
@@ -265,6 +266,16 @@ static void op_create_built(struct op *op, int rc)
     if (rc) {
         op_note(op, OP_NOTE_ERROR, "cannot create domain '%s': %s",
                 op->label, op_failure(op, rc));
+        /*
+         * libxl destroys what a failed build made; a worker that died
+         * could not, so it is destroyed here, as libxl would have.
+         */
+        if (cs->worker.died && op->domid != (uint32_t)INVALID_DOMID &&
+            dom_state_of(loop_ctx(op->lp), op->domid) != DOM_GONE) {
+            cs->clean_failed = true;
+            op_start_cleanup(op);
+            return;
+        }
         op_report_left(op, OP_RESULT_FAILED);
         return;
     }
@@ -386,7 +397,13 @@ static void op_create_clean_done(struct op *op, int rc)
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
-    if (rc == 0 && op_mig_in_failed(op)) {
+    if (rc && OP_CREATE_ST(op)->clean_failed) {
+        op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,
+                op_failure(op, rc));
+        op_report_left(op, OP_RESULT_FAILED);
+        return;
+    }
+    if (rc == 0 && (op_mig_in_failed(op) || OP_CREATE_ST(op)->clean_failed)) {
         op_note(op, OP_NOTE_INFO, "%s of '%s' failed; %s destroyed; nothing "
                 "is left", op_verb(op), op->label, d);
         op_finish(op, OP_RESULT_FAILED);

@@ -2,10 +2,16 @@
  * op_worker: a create's build in a process of its own (op_worker.h).
  *
  * The worker's words up its pipe are records of one size, each written
- * whole (far under a pipe's atomic size), so a read of one record's
- * size gets one record.  Its end is known from its exit, not from its
- * last word: the records are read to the end first, so a worker that
- * said its end is never taken for one that died.
+ * whole (far under a pipe's atomic size, on a blocking end), so a read
+ * of one record's size gets one record.  Its end is known from its
+ * exit, not from its last word: the records are read to the end first,
+ * so a worker that said its end is never taken for one that died.
+ *
+ * libxl's children in the worker wait, as axl's own do (proc.h), until
+ * the loop's journal names them: the worker says the child's pid and
+ * start time, and lets it go when axl answers on the ack pipe (or has
+ * gone).  A worker whose axl has gone (its parent is another) cancels
+ * its build, as a cancel would.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,9 +39,10 @@
 
 /* What a worker says. */
 enum {
-    OPW_CHILD = 'P',    /* libxl forked a: its pid */
+    OPW_CHILD = 'P',    /* libxl forked a, started at c: ack it */
     OPW_BUILT = 'B',    /* the initiating call has returned */
     OPW_CONSOLE = 'C',  /* create -c: the console of domain b is ready */
+    OPW_LATE = 'N',     /* the cancel came when the ao was finishing */
     OPW_END = 'R',      /* the ao ended with a, libxl gave domid b */
 };
 
@@ -43,7 +50,11 @@ struct op_worker_msg {
     char type;
     int32_t a;
     uint32_t b;
+    uint64_t c;
 };
+
+/* How often a worker looks whether axl is still its parent (ms). */
+#define OPW_PARENT_MS 1000
 
 /* A loop's builds: how many may run, how many do, who waits. */
 struct op_worker_pool {
@@ -51,12 +62,16 @@ struct op_worker_pool {
     int building;
     struct op_worker **queue;
     size_t n_queue, queue_alloc;
+    struct loop_timer *next;    /* the queue's next look, armed */
+    struct loop *lp;
 };
 
 static void op_worker_pool_free(void *state)
 {
     struct op_worker_pool *p = state;
 
+    if (p->next)
+        loop_timer_cancel(p->lp, p->next);
     free(p->queue);
     free(p);
 }
@@ -88,7 +103,7 @@ void op_set_workers(struct loop *lp, int n)
 void op_worker_init(struct op_worker *w)
 {
     memset(w, 0, sizeof(*w));
-    w->up = w->down = w->cause = -1;
+    w->up = w->down = w->cause = w->ack = -1;
     w->domid = INVALID_DOMID;
 }
 
@@ -108,9 +123,13 @@ static void op_worker_close(int *fd)
 
 /* ---- in axl's loop ---- */
 
-static void op_worker_start_next(struct loop *lp);
+static void op_worker_start_next(struct loop *lp, void *user);
 
-/* A build has returned from its call (or never will): the next may go. */
+/*
+ * A build has returned from its call (or never will): the next may go,
+ * from the loop (it may finish another op, which its caller must not
+ * see happen under it).
+ */
 static void op_worker_unbuild(struct op *op, struct op_worker *w)
 {
     struct op_worker_pool *p = op_worker_pool(op->lp);
@@ -118,9 +137,14 @@ static void op_worker_unbuild(struct op *op, struct op_worker *w)
     if (!w->building)
         return;
     w->building = false;
-    if (p && p->building > 0)
+    if (!p)
+        return;
+    if (p->building > 0)
         p->building--;
-    op_worker_start_next(op->lp);
+    if (p->n_queue && !p->next) {
+        p->lp = op->lp;
+        p->next = loop_timer_add(op->lp, 0, op_worker_start_next, p);
+    }
 }
 
 static void op_worker_read(struct op *op, struct op_worker *w)
@@ -141,17 +165,35 @@ static void op_worker_read(struct op *op, struct op_worker *w)
             return;
         }
         switch (m.type) {
-        case OPW_CHILD:
+        case OPW_CHILD: {
+            char c = 1;
+
             /* libxl's child, named as if forked here (wait.c sees it). */
-            journal_child(op->lp, (pid_t)m.a);
+            journal_child_at(op->lp, (pid_t)m.a, m.c);
+            if (vec_room(&w->kids, w->n_kids, &w->kids_alloc,
+                         sizeof(*w->kids)) == 0) {
+                w->kids[w->n_kids].pid = (pid_t)m.a;
+                w->kids[w->n_kids++].start = m.c;
+            }
+            if (w->ack >= 0 && write(w->ack, &c, 1) < 0)
+                op_worker_close(&w->ack);   /* it goes on without */
             op_look_now(op);
             break;
+        }
         case OPW_BUILT:
             op_worker_unbuild(op, w);
             break;
         case OPW_CONSOLE:
-            if (w->console_ready && op->state == OP_RUNNING)
+            /* The creator may start a client: read on at the next turn. */
+            if (w->console_ready && op->state == OP_RUNNING) {
                 w->console_ready(op, m.b);
+                return;
+            }
+            break;
+        case OPW_LATE:
+            if (op->state == OP_ABORTING)
+                op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it "
+                        "cannot be cancelled now", op_verb(op), op->label);
             break;
         case OPW_END:
             w->ended = true;
@@ -173,6 +215,27 @@ static void op_worker_readable(struct loop *lp, int fd, short revents,
     op_worker_read(w->op, w);
 }
 
+/*
+ * A worker that died left libxl's children as they were (a hotplug
+ * script waits on): each still the process it said, and leading the
+ * session it was given, is ended with its session's group.
+ */
+static void op_worker_end_kids(struct op_worker *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_kids; i++) {
+        pid_t pid = w->kids[i].pid;
+
+        if (pid > 1 && journal_proc_start(pid) == w->kids[i].start &&
+            getsid(pid) == pid) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+        }
+    }
+    w->n_kids = 0;
+}
+
 /* The worker has ended: its ao's end is the op's. */
 static void op_worker_exited(struct loop *lp, pid_t pid, int status,
                              void *user)
@@ -192,24 +255,32 @@ static void op_worker_exited(struct loop *lp, pid_t pid, int status,
         op_worker_close(&w->up);
     }
     op_worker_close(&w->down);
+    op_worker_close(&w->ack);
     was = log_owner(ls, op->starts);
     log_take(ls, w->cause);
+    if (!w->ended) {
+        /* Its death is the op's cause, found as any error of its own. */
+        if (WIFSIGNALED(status))
+            xtl_log(loop_logger(lp), XTL_ERROR, -1, "axl",
+                    "the process building it died of signal %d",
+                    WTERMSIG(status));
+        else
+            xtl_log(loop_logger(lp), XTL_ERROR, -1, "axl",
+                    "the process building it ended (status %d) without "
+                    "a result", WIFEXITED(status) ? WEXITSTATUS(status)
+                                                  : -1);
+        w->died = true;
+        op_worker_end_kids(w);
+    }
     log_owner(ls, was);
     op_worker_close(&w->cause);
-    if (w->ended) {
-        rc = w->rc;
-    } else {
-        rc = op->cancelled ? ERROR_ABORTED : ERROR_FAIL;
-        if (WIFSIGNALED(status))
-            op_note(op, OP_NOTE_ERROR, "the process building domain '%s' "
-                    "died of signal %d", op->label, WTERMSIG(status));
-        else
-            op_note(op, OP_NOTE_ERROR, "the process building domain '%s' "
-                    "ended (status %d) without a result", op->label,
-                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-        /* What it made is found as a cancel finds it: by its uuid. */
+    rc = w->ended ? w->rc : op->cancelled ? ERROR_ABORTED : ERROR_FAIL;
+    /*
+     * libxl says the domain only when its ao completes; a build that
+     * failed or died may have made one: found as a cancel finds it.
+     */
+    if (rc && w->domid == (uint32_t)INVALID_DOMID)
         w->domid = op_phase_domid(op);
-    }
     w->done(op, rc, w->domid);
 }
 
@@ -218,67 +289,80 @@ static int op_worker_fork(struct op *op, struct op_worker *w)
 {
     struct op_worker_pool *p = op_worker_pool(op->lp);
     int up[2] = { -1, -1 }, down[2] = { -1, -1 }, cause[2] = { -1, -1 };
-    int child_up, child_down, child_cause;
+    int ack[2] = { -1, -1 }, err;
     pid_t pid;
 
-    if (pipe2(up, O_CLOEXEC | O_NONBLOCK) < 0 ||
-        pipe2(down, O_CLOEXEC) < 0 ||
-        pipe2(cause, O_CLOEXEC | O_NONBLOCK) < 0)
+    /* Blocking, as made: the worker's ends must never drop a record. */
+    if (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0 ||
+        pipe2(cause, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0)
         goto fail;
     /* The worker's ends, as it knows them after the fork. */
-    child_up = up[1];
-    child_down = down[0];
-    child_cause = cause[1];
-    w->up = child_up;
-    w->down = child_down;
-    w->cause = child_cause;
+    w->up = up[1];
+    w->down = down[0];
+    w->cause = cause[1];
+    w->ack = ack[0];
     pid = op->hooks->child(op, op->user);
-    /* axl's ends. */
-    close(child_up);
-    close(child_down);
-    close(child_cause);
+    err = errno;
+    /* axl's ends; only its reads may not block. */
+    op_worker_close(&up[1]);
+    op_worker_close(&down[0]);
+    op_worker_close(&cause[1]);
+    op_worker_close(&ack[0]);
     w->up = up[0];
     w->down = down[1];
     w->cause = cause[0];
-    up[0] = up[1] = down[0] = down[1] = cause[0] = cause[1] = -1;
+    w->ack = ack[1];
+    up[0] = down[1] = cause[0] = ack[1] = -1;
+    errno = err;
     if (pid < 0)
         goto fail;
+    fcntl(w->up, F_SETFL, O_NONBLOCK);
+    fcntl(w->cause, F_SETFL, O_NONBLOCK);
     fcntl(w->down, F_SETFL, O_NONBLOCK);
+    fcntl(w->ack, F_SETFL, O_NONBLOCK);
     w->pid = pid;
     w->building = true;
     p->building++;
     if (loop_watch_fd(op->lp, w->up, POLLIN, op_worker_readable, w) < 0 ||
         loop_watch_child(op->lp, pid, op_worker_exited, w) < 0) {
+        err = errno;
         loop_unwatch_fd(op->lp, w->up);
         kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
             ;
         w->pid = 0;
         op_worker_unbuild(op, w);
+        errno = err;
         goto fail;
     }
     return 0;
 fail:
+    err = errno;
     op_worker_close(&up[0]);
     op_worker_close(&up[1]);
     op_worker_close(&down[0]);
     op_worker_close(&down[1]);
     op_worker_close(&cause[0]);
     op_worker_close(&cause[1]);
+    op_worker_close(&ack[0]);
+    op_worker_close(&ack[1]);
     op_worker_close(&w->up);
     op_worker_close(&w->down);
     op_worker_close(&w->cause);
+    op_worker_close(&w->ack);
     op_note(op, OP_NOTE_ERROR, "cannot start a process to build domain "
-            "'%s': %s", op->label, strerror(errno));
+            "'%s': %s", op->label, strerror(err));
     return ERROR_FAIL;
 }
 
 /* The first queued builds, while there is room for them. */
-static void op_worker_start_next(struct loop *lp)
+static void op_worker_start_next(struct loop *lp, void *user)
 {
-    struct op_worker_pool *p = op_worker_pool(lp);
+    struct op_worker_pool *p = user;
 
-    while (p && p->n_queue && p->building < op_worker_max(p)) {
+    (void)lp;
+    p->next = NULL;
+    while (p->n_queue && p->building < op_worker_max(p)) {
         struct op_worker *w = p->queue[0];
         struct op *op = w->op;
         int rc;
@@ -383,19 +467,25 @@ void op_worker_dispose(struct op *op, struct op_worker *w)
     op_worker_close(&w->up);
     op_worker_close(&w->down);
     op_worker_close(&w->cause);
+    op_worker_close(&w->ack);
+    free(w->kids);
+    w->kids = NULL;
+    w->n_kids = w->kids_alloc = 0;
 }
 
 /* ---- in the worker ---- */
 
-/* The worker's own: its pipes, its ao's end. */
+/* The worker's own: its pipes, its parent, its ao's end. */
 struct op_worker_run {
-    int up, down, cause;
+    int up, down, cause, ack;
+    pid_t parent;           /* axl; another parent means it has gone */
     bool done;
     int rc;
     uint32_t domid;
 };
 
-static void op_worker_say(int fd, char type, int32_t a, uint32_t b)
+static void op_worker_say(int fd, char type, int32_t a, uint32_t b,
+                          uint64_t c)
 {
     struct op_worker_msg m;
 
@@ -403,20 +493,34 @@ static void op_worker_say(int fd, char type, int32_t a, uint32_t b)
     m.type = type;
     m.a = a;
     m.b = b;
+    m.c = c;
     while (write(fd, &m, sizeof(m)) < 0 && errno == EINTR)
         ;
 }
 
-/* libxl's fork: a session of its own, as axl's loop makes them, told up. */
-static pid_t op_worker_fork_hook(void *user)
+/*
+ * A child of libxl's is named in axl's journal before it is let go
+ * (proc_fork() waits for this): its pid and start time go up, and axl's
+ * answer comes back; an axl that has gone answers with the pipe's end.
+ */
+static void op_worker_name(pid_t pid, void *user)
 {
     struct op_worker_run *run = user;
-    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
-    pid_t pid = proc_fork(&spec);
+    char c;
 
-    if (pid > 0)
-        op_worker_say(run->up, OPW_CHILD, pid, 0);
-    return pid;
+    op_worker_say(run->up, OPW_CHILD, pid, 0, journal_proc_start(pid));
+    while (read(run->ack, &c, 1) < 0 && errno == EINTR)
+        ;
+}
+
+/* libxl's fork: a session of its own, as axl's loop makes them. */
+static pid_t op_worker_fork_hook(void *user)
+{
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+
+    spec.name = op_worker_name;
+    spec.name_user = user;
+    return proc_fork(&spec);
 }
 
 static void op_worker_ao_done(libxl_ctx *ctx, int rc, void *for_callback)
@@ -433,8 +537,31 @@ static void op_worker_console(libxl_ctx *ctx, libxl_event *ev,
 {
     struct op_worker_run *run = for_callback;
 
-    op_worker_say(run->up, OPW_CONSOLE, 0, ev->domid);
+    op_worker_say(run->up, OPW_CONSOLE, 0, ev->domid, 0);
     libxl_event_free(ctx, ev);
+}
+
+/*
+ * libxl cannot deliver its events: without this hook it would exit()
+ * the worker, running the exit handlers of axl's it inherited.  The
+ * build ends here as failed; what it made is found by axl.
+ */
+static void op_worker_disaster(void *user, libxl_event_type type,
+                               const char *msg, int errnoval)
+{
+    struct op_worker_run *run = user;
+
+    (void)type;
+    (void)msg;
+    (void)errnoval;
+    run->done = true;
+    run->rc = ERROR_FAIL;
+}
+
+static void op_worker_event(void *user, libxl_event *ev)
+{
+    (void)user;
+    libxl_event_free(NULL, ev);
 }
 
 /* Every descriptor but the standard three and the worker's pipes. */
@@ -449,7 +576,7 @@ static void op_worker_close_rest(const struct op_worker_run *run)
     while ((e = readdir(d))) {
         fd = atoi(e->d_name);
         if (fd <= 2 || fd == dirfd(d) || fd == run->up ||
-            fd == run->down || fd == run->cause)
+            fd == run->down || fd == run->cause || fd == run->ack)
             continue;
         close(fd);
     }
@@ -462,6 +589,17 @@ static bool op_worker_told(int down)
     struct pollfd p = { .fd = down, .events = POLLIN };
 
     return poll(&p, 1, 0) > 0 && p.revents;
+}
+
+/* The build stops: a cancel, axl's end, or a poll that cannot go on. */
+static void op_worker_stop(libxl_ctx *ctx, struct op_worker_run *run,
+                           libxl_asyncop_how *how, bool *aborted)
+{
+    if (*aborted)
+        return;
+    *aborted = true;
+    if (libxl_ao_abort(ctx, how) == ERROR_NOTFOUND && !run->done)
+        op_worker_say(run->up, OPW_LATE, 0, 0, 0);
 }
 
 /* Poll libxl's descriptors and the cancel pipe until the ao has ended. */
@@ -478,7 +616,7 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
             struct pollfd *more;
 
             nfds = alloc > 1 ? alloc - 1 : 0;
-            timeout = -1;
+            timeout = OPW_PARENT_MS;
             gettimeofday(&now, NULL);
             rc = libxl_osevent_beforepoll(ctx, &nfds,
                                           alloc > 1 ? fds + 1 : NULL,
@@ -487,10 +625,14 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
                 break;
             more = realloc(fds, (nfds + 1) * sizeof(*fds));
             if (!more) {
-                free(fds);
-                run->done = true;
-                run->rc = ERROR_NOMEM;
-                return;
+                /* Without room to poll, libxl can only be stopped. */
+                op_worker_stop(ctx, run, how, &aborted);
+                if (!alloc) {
+                    run->done = true;
+                    run->rc = ERROR_NOMEM;
+                    return;
+                }
+                continue;
             }
             fds = more;
             alloc = nfds + 1;
@@ -498,32 +640,37 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
         fds[0].fd = aborted ? -1 : run->down;
         fds[0].events = POLLIN;
         fds[0].revents = 0;
-        if (poll(fds, nfds + 1, timeout) < 0 && errno != EINTR)
-            break;
+        if (poll(fds, nfds + 1, timeout) < 0) {
+            if (errno != EINTR)
+                op_worker_stop(ctx, run, how, &aborted);
+            continue;
+        }
         gettimeofday(&now, NULL);
         libxl_osevent_afterpoll(ctx, nfds, fds + 1, now);
-        if (!aborted && fds[0].revents) {
-            /* A cancel, or axl has gone: the build stops either way. */
-            aborted = true;
-            libxl_ao_abort(ctx, how);
-        }
+        /* A cancel, or axl has gone: the build stops either way. */
+        if (fds[0].revents || getppid() != run->parent)
+            op_worker_stop(ctx, run, how, &aborted);
     }
     free(fds);
 }
 
 int op_worker_child(struct op *op, struct op_worker *w)
 {
-    static const libxl_childproc_hooks hooks_tmpl = {
+    static const libxl_childproc_hooks child_hooks = {
         .chldowner = libxl_sigchld_owner_libxl,
         .fork_replacement = op_worker_fork_hook,
+    };
+    static const libxl_event_hooks event_hooks = {
+        .event_occurs_mask = LIBXL_EVENTMASK_ALL,
+        .event_occurs = op_worker_event,
+        .disaster = op_worker_disaster,
     };
     struct log_sink *ls = log_sink_of(loop_logger(op->lp));
     uint64_t from = ls ? log_mark(ls) : 0;
     struct op_worker_run run = {
-        .up = w->up, .down = w->down, .cause = w->cause,
-        .rc = ERROR_FAIL, .domid = INVALID_DOMID,
+        .up = w->up, .down = w->down, .cause = w->cause, .ack = w->ack,
+        .parent = getppid(), .rc = ERROR_FAIL, .domid = INVALID_DOMID,
     };
-    libxl_childproc_hooks hooks = hooks_tmpl;
     libxl_asyncop_how how = {
         .callback = op_worker_ao_done, .u.for_callback = &run,
     };
@@ -531,24 +678,34 @@ int op_worker_child(struct op *op, struct op_worker *w)
         .callback = op_worker_console, .for_callback = &run,
     };
     libxl_ctx *ctx = NULL;
+    sigset_t chld;
     int rc;
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     op_worker_close_rest(&run);
+    /*
+     * A record to an axl that has gone is an error, not its death; and
+     * libxl, owning SIGCHLD here, must get it whatever mask axl had.
+     */
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
     if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, loop_logger(op->lp))) {
-        op_worker_say(run.up, OPW_BUILT, 0, 0);
+        op_worker_say(run.up, OPW_BUILT, 0, 0, 0);
         run.done = true;
     } else {
-        libxl_childproc_setmode(ctx, &hooks, &run);
+        libxl_childproc_setmode(ctx, &child_hooks, &run);
+        libxl_event_register_callbacks(ctx, &event_hooks, &run);
         testpoint("worker-build");
         /* A cancel (or axl's end) before the build: nothing is made. */
-        if (op_worker_told(run.down))
+        if (op_worker_told(run.down) || getppid() != run.parent)
             rc = ERROR_ABORTED;
         else
             rc = libxl_domain_create_new(ctx, &op->config, &run.domid,
                                          &how, w->console ? &console
                                                           : NULL);
-        op_worker_say(run.up, OPW_BUILT, 0, 0);
+        op_worker_say(run.up, OPW_BUILT, 0, 0, 0);
         if (rc) {
             run.done = true;
             run.rc = rc;
@@ -557,6 +714,6 @@ int op_worker_child(struct op *op, struct op_worker *w)
     }
     if (run.rc && ls)
         log_pass(ls, from, run.cause);
-    op_worker_say(run.up, OPW_END, run.rc, run.domid);
+    op_worker_say(run.up, OPW_END, run.rc, run.domid, 0);
     return run.rc;
 }

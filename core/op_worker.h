@@ -34,10 +34,18 @@ struct op_worker {
     int up;             /* what it says (struct op_worker_msg); -1 */
     int down;           /* a cancel for it; -1 */
     int cause;          /* its first error (log_pass()); -1 */
+    int ack;            /* axl has named its child; -1 */
     bool queued;        /* waiting for a build to end */
     bool building;      /* inside libxl's initiating call */
     bool ended;         /* it said its end: rc, domid */
     bool console;       /* create -c: it says when the console is ready */
+    bool died;          /* it ended without saying its end */
+    /* The children it said libxl forked (a dead worker's are ended). */
+    struct op_worker_kid {
+        pid_t pid;
+        unsigned long long start;
+    } *kids;
+    size_t n_kids, kids_alloc;
     int rc;
     uint32_t domid;
     /* What the creator is told; set by op_create.c. */

@@ -71,7 +71,7 @@ static int proc_child_fds(const struct proc_spec *spec)
 
 pid_t proc_fork(const struct proc_spec *spec)
 {
-    bool gate = spec->journal && !spec->detach;
+    bool gate = (spec->journal || spec->name) && !spec->detach;
     int g[2] = { -1, -1 };
     sigset_t all, old;
     pid_t pid;
@@ -131,7 +131,11 @@ pid_t proc_fork(const struct proc_spec *spec)
     if (gate) {
         close(g[0]);
         if (pid > 0) {
-            journal_child(spec->journal, pid);  /* for a cleanup if killed */
+            /* For a cleanup if killed. */
+            if (spec->journal)
+                journal_child(spec->journal, pid);
+            else
+                spec->name(pid, spec->name_user);
             c = 1;
             while (write(g[1], &c, 1) < 0 && errno == EINTR)
                 ;

@@ -45,6 +45,13 @@ struct proc_spec {
      */
     struct loop *journal;
     /*
+     * Or, where no loop is (a create's worker, whose journal is its
+     * parent's): name(pid, name_user) is called where the journal would
+     * be, in the parent before the child is let go.
+     */
+    void (*name)(pid_t pid, void *user);
+    void *name_user;
+    /*
      * A daemon: an intermediate child forks it and exits at once, and is
      * reaped here.  The daemon is no child of axl's, and its pid is not
      * known here.

@@ -29,6 +29,15 @@ usage_err "axl: create: unknown option '-Y' (try 'axl create -h')" \
 usage_err "axl: unknown option '--frob' (try 'axl -h')" --frob
 usage_err "axl: ambiguous option '--ver': could be --verbose, --version" \
     --ver
+for bad in x -1 1025 '' 2x; do
+    usage_err "axl: invalid --workers '$bad': a number from 0 to 1024 is expected" \
+        --workers="$bad" version
+done
+usage_err "axl: option '--workers' needs a value" --workers
+is "$("$AXL" --workers=0 version >/dev/null 2>&1; echo $?)" 0 \
+    "axl --workers=0 version: exit 0"
+is "$("$AXL" --workers 1024 version >/dev/null 2>&1; echo $?)" 0 \
+    "axl --workers 1024 version: exit 0"
 usage_err "axl: version: unexpected argument 'extra' (usage: axl version)" \
     version extra
 usage_err "axl: destroy: missing argument (usage: axl destroy [options] <Domain>)" \
