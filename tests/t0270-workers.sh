@@ -45,6 +45,15 @@ stopped_child() {
     done
     return 1
 }
+# start_stopped: axl create -p of w1 in the background ($pid), its
+# worker stopped at its testpoint before the build ($wk, if it did).
+start_stopped() {
+    AXL_TEST_STOP=worker-build axl create -p "$tmp/w1.cfg" \
+        >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wk=
+    wait_for 30 eval 'wk=$(stopped_child "$pid")'
+}
 guest() {       # NAME: a paused-able PV guest of that name, in $tmp
     sed "s/^name = .*/name = \"$1\"/" "$G/pv.cfg" > "$tmp/$1.cfg"
 }
@@ -110,11 +119,7 @@ ok "queue: w2 was never made" eval '! dom_exists w2'
 xl destroy w1 >/dev/null 2>&1
 
 # ---- 3. a cancel that reaches the worker before its build ----
-AXL_TEST_STOP=worker-build axl create -p "$tmp/w1.cfg" \
-    >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wk=
-wait_for 30 eval 'wk=$(stopped_child "$pid")'
+start_stopped
 ok "early cancel: the worker stops before its build" eval '[ -n "$wk" ]'
 kill -INT "$pid"
 ok "early cancel: axl takes the cancel while the worker is stopped" \
@@ -129,11 +134,7 @@ ok "early cancel: no domain w1" eval '! dom_exists w1'
 ok "early cancel: the worker is gone" eval '! [ -d "/proc/$wk" ]'
 
 # ---- 4. a worker that dies ----
-AXL_TEST_STOP=worker-build axl create -p "$tmp/w1.cfg" \
-    >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wk=
-wait_for 30 eval 'wk=$(stopped_child "$pid")'
+start_stopped
 ok "dead worker: the worker stops before its build" eval '[ -n "$wk" ]'
 kill -KILL "$wk"
 wait_exit "$pid" 30

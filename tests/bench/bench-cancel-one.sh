@@ -31,18 +31,13 @@ bench_setup cancelone
 SLOW="format=raw, vdev=xvda, access=ro, script=/axl/tests/fixtures/block-slow, target=$tmp/d.img"
 echo "# $N creates of $MEM MiB at once, one cancelled; SEED=$SEED"
 
-settle() {
-    clean_domains
-    wait_for 120 eval '[ "$(ndomains)" -eq 1 ]'
-    sleep 2
-}
 
 rows=
 for way in $WAYS; do
     opts=
     [ $way = inproc ] && opts=--workers=0
     for r in $(seq "$ROUNDS"); do
-        settle
+        bench_settle
         k=$(( RANDOM % N + 1 ))
         for i in $(seq "$N"); do
             printf "create -q -p %s 'name=\"c-%s\"' memory=%s 'disk=[\"%s\"]' &\n" \
@@ -75,7 +70,7 @@ for way in $WAYS; do
         rows+="| $way | $r | $k | ${ao:-?} | $(( (t1 - t0) / 1000 )) | $others/$((N - 1)) |"$'\n'
     done
 done
-settle
+bench_settle
 
 echo
 echo "## cancel one of $N creates ($(grep -c ^processor /proc/cpuinfo) dom0 vCPUs)"

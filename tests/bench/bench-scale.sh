@@ -10,7 +10,11 @@
 #     `create -p ... &` lines and `wait`, against N `xl create -p` started
 #     together.  Wall time to all N created and paused; total CPU
 #     (user+sys) and total peak RSS of the toolstack processes (the sum
-#     over the xl processes; the one axl process).
+#     over the xl processes; the one axl process, which time(1) reports
+#     as the largest of it and its workers); and, sampled every 0.5 s
+#     from /proc, the peak of the summed RSS of every process of the
+#     tool at once (axl with its workers; the xl processes alive then),
+#     pages shared between them counted in each.
 #  3. MANY (default 100) paused domains, each with one disk: the wall
 #     time of `list`, `list -l`, `list --json` (axl; xl has -l only) and
 #     `block-list` of all of them, median of RUNS.
@@ -85,20 +89,44 @@ part 1 && for op in create destroy list battach; do
 done
 
 # ---- 2. N creates at once ----
+# rss_sampler RE OUT: until killed, every 0.5 s, the summed VmRSS (KiB)
+# of the processes whose command line matches RE; the peak goes to OUT.
+rss_sampler() {
+    local peak=0 sum p
+    while :; do
+        sum=0
+        for p in $(procs_matching "$1"); do
+            sum=$(( sum + $(awk '$1 == "VmRSS:" { print $2 }' \
+                "/proc/$p/status" 2>/dev/null || echo 0) + 0 ))
+        done
+        [ "$sum" -gt "$peak" ] && peak=$sum && echo "$peak" >"$2"
+        sleep 0.5
+    done
+}
+
 rows2=
 part 2 && for n in $JOBS; do
-    for tool in xl axl; do : >"$tmp/$tool.jobs"; : >"$tmp/$tool.wall"; done
+    for tool in xl axl; do
+        : >"$tmp/$tool.jobs"; : >"$tmp/$tool.wall"; : >"$tmp/$tool.peak"
+    done
     for r in $(seq 2); do
         for tool in xl axl; do
             settle
             : >"$tmp/one"
+            echo 0 >"$tmp/peak"
+            if [ $tool = xl ]; then re='^xl create '; else re='^axl -f '; fi
+            rss_sampler "$re" "$tmp/peak" &
+            spid=$!
             t0=$(now_us)
             if [ $tool = xl ]; then
+                xpids=
                 for i in $(seq "$n"); do
                     cost "$tmp/one" xl create -q -p -e "$G/pv.cfg" \
                         "name=\"g-j$i\"" "memory=$MEM" &
+                    xpids+=" $!"
                 done
-                wait
+                # shellcheck disable=SC2086
+                wait $xpids     # not the sampler
             else
                 for i in $(seq "$n"); do
                     printf "create -q -p -e %s 'name=\"g-j%s\"' memory=%s &\n" \
@@ -108,6 +136,9 @@ part 2 && for n in $JOBS; do
                 cost "$tmp/one" axl -f "$tmp/cmds"
             fi
             t1=$(now_us)
+            kill $spid 2>/dev/null
+            wait $spid 2>/dev/null
+            cat "$tmp/peak" >>"$tmp/$tool.peak"
             [ "$(ndomains)" -eq $((n + 1)) ] ||
                 echo "# $tool, $n at once, run $r: $(($(ndomains) - 1)) created:" \
                     "$(tail -2 "$tmp/err")"
@@ -117,14 +148,16 @@ part 2 && for n in $JOBS; do
                 awk '{ c += ($2 + $3) * 1000; m += $4 } END { printf "%d %d\n", c, m }' \
                 >>"$tmp/$tool.jobs"
             echo "# $n at once, run $r, $tool: $(( (t1 - t0) / 1000 )) ms," \
-                "$(tail -1 "$tmp/$tool.jobs")"
+                "$(tail -1 "$tmp/$tool.jobs"); sampled peak RSS" \
+                "$(cat "$tmp/peak") KiB"
         done
     done
     xw=$(median <"$tmp/xl.wall"); aw=$(median <"$tmp/axl.wall")
     col() { awk -v c="$2" '{ print $c }' "$1" | median; }
     xc=$(col "$tmp/xl.jobs" 1); ac=$(col "$tmp/axl.jobs" 1)
     xm=$(col "$tmp/xl.jobs" 2); am=$(col "$tmp/axl.jobs" 2)
-    rows2+="| $n | $xw | $aw | $(ratio "$aw" "$xw") | $xc | $ac | $(ratio "$ac" "$xc") | $((xm / 1024)) | $((am / 1024)) | $(ratio "$am" "$xm") |"$'\n'
+    xp=$(median <"$tmp/xl.peak"); ap=$(median <"$tmp/axl.peak")
+    rows2+="| $n | $xw | $aw | $(ratio "$aw" "$xw") | $xc | $ac | $(ratio "$ac" "$xc") | $((xm / 1024)) | $((am / 1024)) | $(ratio "$am" "$xm") | $((xp / 1024)) | $((ap / 1024)) | $(ratio "$ap" "$xp") |"$'\n'
 done
 
 rows3=
@@ -186,8 +219,8 @@ printf '%s' "$rows1"
 echo
 echo "## N creates (-p) at once: N xl processes against one axl shell (median of 2)"
 echo
-echo "| N | xl wall ms | axl wall ms | axl/xl | xl CPU ms | axl CPU ms | axl/xl | xl RSS MiB | axl RSS MiB | axl/xl |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| N | xl wall ms | axl wall ms | axl/xl | xl CPU ms | axl CPU ms | axl/xl | xl RSS MiB | axl RSS MiB | axl/xl | xl sampled MiB | axl sampled MiB | axl/xl |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$rows2"
 echo
 echo "## $made paused domains, one disk each (wall ms, median of $RUNS)"

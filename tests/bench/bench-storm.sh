@@ -28,15 +28,10 @@ AXL_OPTS=${AXL_OPTS:-}
 bench_setup storm
 echo "# $N creates of $MEM MiB at once"
 
-settle() {
-    clean_domains
-    wait_for 120 eval '[ "$(ndomains)" -eq 1 ]'
-    sleep 2
-}
 
 rows=
 for way in $WAYS; do
-    settle
+    bench_settle
     : >"$tmp/err"
     t0=$(now_us)
     case $way in
@@ -85,7 +80,7 @@ for way in $WAYS; do
     fi
     rows+="| $way | $made | $ms | $nfail |"$'\n'
 done
-settle
+bench_settle
 
 echo
 echo "## $N creates at once ($(grep -c ^processor /proc/cpuinfo) dom0 vCPUs)"

@@ -138,6 +138,14 @@ fixture_procs() {
     procs_matching 'fixtures/(block-hang|bootloader-hang)'
 }
 
+# bench_settle: every domain but Domain-0 destroyed, and gone (a storm's
+# hundred take a while), and a moment for dom0 to be idle again.
+bench_settle() {
+    clean_domains
+    wait_for 120 eval '[ "$(ndomains)" -eq 1 ]'
+    sleep 2
+}
+
 # bench_setup NAME: for a benchmark, a scratch directory $tmp (removed,
 # with every domain, when the script exits), a 1 MiB image in it and
 # $DISK, a read-only disk on that image whose hotplug script is
