@@ -130,9 +130,23 @@ clean_domains
 # Waiting costs nothing: a create that waits on a hotplug script, with
 # no one looking (no terminal, no -v), takes no more CPU than xl waiting
 # on the same script, and no more of xenstored's.  Clock ticks (1/100 s)
-# from /proc over one window, each tool in turn.
+# from /proc over one window, each tool in turn: the tool's process and
+# its children that run the same program (axl's worker, which builds the
+# domain and waits on the script; libxl's script is neither tool's).
 t="waiting, no one looking"
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+own_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+ticks() {
+    local sum comm p
+    sum=$(own_ticks "$1")
+    comm=$(cat "/proc/$1/comm" 2>/dev/null)
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        [ "$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)" = "$1" ] &&
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$comm" ] &&
+            sum=$((sum + $(own_ticks "$p")))
+    done
+    echo "$sum"
+}
 xsd=$(procs_matching '^[^ ]*xenstored( |$)' | head -1)
 WIN=${WAIT_WINDOW:-10}
 for tool in xl axl; do
