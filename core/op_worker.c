@@ -184,11 +184,13 @@ static void op_worker_read(struct op *op, struct op_worker *w)
             op_worker_unbuild(op, w);
             break;
         case OPW_CONSOLE:
-            /* The creator may start a client: read on at the next turn. */
-            if (w->console_ready && op->state == OP_RUNNING) {
+            /*
+             * Read on after it: its end may follow in the same read, the
+             * last one there is (create -c of a PV guest, whose console
+             * comes just before the build's end).
+             */
+            if (w->console_ready && op->state == OP_RUNNING)
                 w->console_ready(op, m.b);
-                return;
-            }
             break;
         case OPW_LATE:
             if (op->state == OP_ABORTING)
