@@ -53,8 +53,12 @@ struct op_worker_msg {
     uint64_t c;
 };
 
-/* How often a worker looks whether axl is still its parent (ms). */
-#define OPW_PARENT_MS 1000
+/*
+ * How often a worker looks whether axl is still its parent (ms): a
+ * worker waiting on a hotplug script wakes this often for nothing else,
+ * and one whose axl has gone cancels its build within this.
+ */
+#define OPW_PARENT_MS 5000
 
 /* A loop's builds: how many may run, how many do, who waits. */
 struct op_worker_pool {
