@@ -179,9 +179,13 @@ static void op_worker_read(struct op *op, struct op_worker *w)
                 w->kids[w->n_kids].pid = (pid_t)m.a;
                 w->kids[w->n_kids++].start = m.c;
             }
+            /*
+             * No look now: the child has not exec'd yet, and wait.c's
+             * look, kept for 100 ms, would leave it out of the words a
+             * cancel just after reads (t0260).
+             */
             if (w->ack >= 0 && write(w->ack, &c, 1) < 0)
                 op_worker_close(&w->ack);   /* it goes on without */
-            op_look_now(op);
             break;
         }
         case OPW_BUILT:
