@@ -552,9 +552,9 @@ static void op_worker_console(libxl_ctx *ctx, libxl_event *ev,
 }
 
 /*
- * libxl cannot deliver its events: without this hook it would exit()
- * the worker, running the exit handlers of axl's it inherited.  The
- * build ends here as failed; what it made is found by axl.
+ * libxl cannot deliver its events: without this hook libxl would end
+ * the worker itself, running the exit handlers of axl's it inherited.
+ * The build ends here as failed; what it made is found by axl.
  */
 static void op_worker_disaster(void *user, libxl_event_type type,
                                const char *msg, int errnoval)
