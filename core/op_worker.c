@@ -14,7 +14,6 @@
  * its build, as a cancel would.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -574,25 +573,6 @@ static void op_worker_event(void *user, libxl_event *ev)
     libxl_event_free(NULL, ev);
 }
 
-/* Every descriptor but the standard three and the worker's pipes. */
-static void op_worker_close_rest(const struct op_worker_run *run)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    int fd;
-
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        fd = atoi(e->d_name);
-        if (fd <= 2 || fd == dirfd(d) || fd == run->up ||
-            fd == run->down || fd == run->cause || fd == run->ack)
-            continue;
-        close(fd);
-    }
-    closedir(d);
-}
-
 /* Whether the cancel pipe has something (a cancel, or its end) now. */
 static bool op_worker_told(int down)
 {
@@ -692,7 +672,8 @@ int op_worker_child(struct op *op, struct op_worker *w)
     int rc;
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
-    op_worker_close_rest(&run);
+    proc_close_all_but((const int[]){ run.up, run.down, run.cause, run.ack },
+                       4);
     /*
      * A record to an axl that has gone is an error, not its death; and
      * libxl, owning SIGCHLD here, must get it whatever mask axl had.

@@ -26,11 +26,16 @@
  * that program's whole life.  The child clears the flag on what it is
  * meant to have.
  */
-static void proc_cloexec_all(void)
+/*
+ * Every descriptor above stderr but those in keep: set close-on-exec,
+ * or closed.
+ */
+static void proc_each_fd(const int *keep, size_t n_keep, bool close_it)
 {
     DIR *d = opendir("/proc/self/fd");
     struct dirent *e;
     int fd, flags;
+    size_t i;
 
     if (!d)
         return;
@@ -38,11 +43,29 @@ static void proc_cloexec_all(void)
         fd = atoi(e->d_name);
         if (fd <= 2 || fd == dirfd(d))
             continue;
+        for (i = 0; i < n_keep && keep[i] != fd; i++)
+            ;
+        if (i < n_keep)
+            continue;
+        if (close_it) {
+            close(fd);
+            continue;
+        }
         flags = fcntl(fd, F_GETFD);
         if (flags >= 0 && !(flags & FD_CLOEXEC))
             fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
     }
     closedir(d);
+}
+
+static void proc_cloexec_all(void)
+{
+    proc_each_fd(NULL, 0, false);
+}
+
+void proc_close_all_but(const int *keep, size_t n_keep)
+{
+    proc_each_fd(keep, n_keep, true);
 }
 
 /*

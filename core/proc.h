@@ -85,6 +85,12 @@ struct proc_spec {
  */
 pid_t proc_fork(const struct proc_spec *spec);
 
+/*
+ * In a child that runs on without exec (a create's worker): close every
+ * descriptor above stderr but the n_keep in keep.
+ */
+void proc_close_all_but(const int *keep, size_t n_keep);
+
 /* Whether prog (a path, or a name looked up in $PATH) can be run. */
 bool proc_runnable(const char *prog);
 
