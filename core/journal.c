@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,6 +346,17 @@ int journal_children(struct loop *lp, pid_t **pids_r)
     return journal_children_started(lp, pids_r, NULL);
 }
 
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group)
+{
+    /* Still the process named: the same start time, a session's leader. */
+    if (pid <= 1 || journal_proc_start(pid) != start || getsid(pid) != pid)
+        return false;
+    if (group)
+        kill(-pid, SIGKILL);    /* its session's group */
+    kill(pid, SIGKILL);
+    return true;
+}
+
 int journal_kill_children(const struct journal_rec *rec, bool group)
 {
     const char *p = rec->children;
@@ -358,17 +370,9 @@ int journal_kill_children(const struct journal_rec *rec, bool group)
         if (end == p || *end != ':')
             break;
         start = strtoull(end + 1, &end, 10);
-        /*
-         * Still the process the record names: the same start time, and
-         * (as every child axl forks) the leader of a session of its own.
-         */
-        if (pid > 1 && journal_proc_start((pid_t)pid) == start &&
-            getsid((pid_t)pid) == (pid_t)pid) {
-            if (group)
-                kill((pid_t)-pid, SIGKILL);     /* its session's group */
-            kill((pid_t)pid, SIGKILL);
+        if (pid > 1 && pid <= INT_MAX &&
+            journal_kill_child((pid_t)pid, start, group))
             n++;
-        }
         p = end + strspn(end, " ");
     }
     return n;

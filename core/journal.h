@@ -184,6 +184,13 @@ int journal_children_started(struct loop *lp, pid_t **pids_r,
 int journal_kill_children(const struct journal_rec *rec, bool group);
 
 /*
+ * Kill (SIGKILL) pid if it is still the child that started at start and
+ * leads its own session (as every child axl forks), and with group its
+ * session's group too.  True if it was killed.
+ */
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group);
+
+/*
  * Sync the file at path (a record's file, whole) to disk: 0, or -1 with
  * errno.  Its writer's descriptor may be gone: this opens it anew.
  */

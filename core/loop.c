@@ -659,6 +659,7 @@ void loop_child_reset(void)
     for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
         signal(loop_default_signals[i], SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);   /* a build's worker ignores it (op_worker) */
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
 }
 

@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -43,6 +45,8 @@ enum {
     OPW_CONSOLE = 'C',  /* create -c: the console of domain b is ready */
     OPW_LATE = 'N',     /* the cancel came when the ao was finishing */
     OPW_END = 'R',      /* the ao ended with a, libxl gave domid b */
+    OPW_SLOT_WAIT = 'W',    /* all a of the host's build slots are busy */
+    OPW_SLOT = 'G',         /* it has one now */
 };
 
 struct op_worker_msg {
@@ -58,6 +62,19 @@ struct op_worker_msg {
  * and one whose axl has gone cancels its build within this.
  */
 #define OPW_PARENT_MS 5000
+
+/*
+ * The host's build slots: a SysV semaphore set every axl shares (root's,
+ * 0600), semaphore 0 the free slots, 1 how many there are (one per CPU
+ * online when the set was made; never taken).  A worker takes a slot
+ * with SEM_UNDO, so the kernel gives back a dead worker's.
+ */
+#define OPW_SLOT_KEY ((key_t)0x61786c62)
+
+union op_worker_semun {
+    int val;
+    struct semid_ds *buf;
+};
 
 /* A loop's builds: how many may run, how many do, who waits. */
 struct op_worker_pool {
@@ -85,14 +102,19 @@ static struct op_worker_pool *op_worker_pool(struct loop *lp)
                      op_worker_pool_free);
 }
 
+/* The CPUs online: the builds at once a default allows. */
+static int op_worker_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static int op_worker_max(struct op_worker_pool *p)
 {
-    long n;
-
     if (p->max)
         return p->max < 0 ? 0 : p->max;
-    n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+    return op_worker_cpus();
 }
 
 void op_set_workers(struct loop *lp, int n)
@@ -204,6 +226,18 @@ static void op_worker_read(struct op *op, struct op_worker *w)
                 op_note(op, OP_NOTE_INFO, "%s of '%s' is finishing; it "
                         "cannot be cancelled now", op_verb(op), op->label);
             break;
+        case OPW_SLOT_WAIT:
+            w->host_wait = true;
+            w->host_slots = m.a;
+            /* A cancel that came first is taken in its wait now. */
+            if (op->state == OP_ABORTING && w->pid > 0)
+                kill(w->pid, SIGUSR2);
+            op_look_now(op);
+            break;
+        case OPW_SLOT:
+            w->host_wait = false;
+            op_look_now(op);
+            break;
         case OPW_END:
             w->ended = true;
             w->rc = m.a;
@@ -233,15 +267,8 @@ static void op_worker_end_kids(struct op_worker *w)
 {
     size_t i;
 
-    for (i = 0; i < w->n_kids; i++) {
-        pid_t pid = w->kids[i].pid;
-
-        if (pid > 1 && journal_proc_start(pid) == w->kids[i].start &&
-            getsid(pid) == pid) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-    }
+    for (i = 0; i < w->n_kids; i++)
+        journal_kill_child(w->kids[i].pid, w->kids[i].start, true);
     w->n_kids = 0;
 }
 
@@ -393,7 +420,10 @@ int op_worker_call(struct op *op, struct op_worker *w)
         return ERROR_NOMEM;
     w->op = op;
     w->ended = false;
-    if (p->building < op_worker_max(p))
+    /* The host's slots are for a default only: --workers=N is N. */
+    w->host = p->max == 0;
+    /* Not ahead of those queued, whose turn the loop's timer brings. */
+    if (!p->n_queue && p->building < op_worker_max(p))
         return op_worker_fork(op, w);
     if (vec_room(&p->queue, p->n_queue, &p->queue_alloc,
                  sizeof(*p->queue)) < 0)
@@ -442,6 +472,8 @@ bool op_worker_abort(struct op *op, struct op_worker *w)
             op_desc(op, NULL, d, sizeof(d)));
     if (w->down >= 0 && write(w->down, &c, 1) < 0 && errno != EAGAIN)
         kill(w->pid, SIGKILL);  /* it cannot hear: it goes, as a dump */
+    else if (w->host_wait)
+        kill(w->pid, SIGUSR2);  /* it waits for a slot, not on the pipe */
     return true;
 }
 
@@ -451,6 +483,11 @@ bool op_worker_phase(struct op *op, struct op_worker *w, char *buf,
     struct op_worker_pool *p = op_worker_pool(op->lp);
     size_t i, ahead = 0;
 
+    if (w->host_wait && w->pid > 0) {
+        snprintf(buf, len, "waiting to build (all %d of the host's build "
+                 "slots are busy)", w->host_slots);
+        return true;
+    }
     if (!w->queued || !p)
         return false;
     for (i = 0; i < p->n_queue && p->queue[i] != w; i++)
@@ -488,6 +525,7 @@ void op_worker_dispose(struct op *op, struct op_worker *w)
 struct op_worker_run {
     int up, down, cause, ack;
     pid_t parent;           /* axl; another parent means it has gone */
+    xentoollog_logger *logger;
     bool done;
     int rc;
     uint32_t domid;
@@ -644,6 +682,128 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
     free(fds);
 }
 
+/*
+ * A worker waiting for a slot is in semtimedop, not at its cancel pipe:
+ * axl's SIGUSR2 then ends it, with nothing built.  Once it has a slot
+ * (or never waited) the signal is ignored, and its cancel is the pipe's.
+ */
+static volatile sig_atomic_t opw_slot_waiting;
+static int opw_slot_up = -1;
+
+static void op_worker_slot_cancel(int sig)
+{
+    struct op_worker_msg m;
+
+    (void)sig;
+    if (!opw_slot_waiting)
+        return;
+    memset(&m, 0, sizeof(m));
+    m.type = OPW_END;
+    m.a = ERROR_ABORTED;
+    m.b = INVALID_DOMID;
+    if (write(opw_slot_up, &m, sizeof(m)) < 0)
+        _exit(1);
+    _exit(0);
+}
+
+/*
+ * The host's slot set (made, with a slot per CPU, by the first to come),
+ * or -1: then the build goes without one, as --workers=N's does.  A set
+ * someone else made is not trusted: they could hold its slots forever.
+ */
+static int op_worker_slot_set(struct op_worker_run *run)
+{
+    union op_worker_semun arg;
+    struct semid_ds ds;
+    int id = semget(OPW_SLOT_KEY, 2, IPC_CREAT | 0600);
+
+    if (id < 0)
+        return -1;
+    arg.buf = &ds;
+    if (semctl(id, 0, IPC_STAT, arg) < 0)
+        return -1;
+    if (ds.sem_perm.uid != geteuid() || ds.sem_perm.cuid != geteuid() ||
+        (ds.sem_perm.mode & 077)) {
+        xtl_log(run->logger, XTL_WARN, -1, "axl", "the host's build slots "
+                "(semaphore key 0x%x) belong to uid %u, mode %03o: "
+                "building without them", (unsigned)OPW_SLOT_KEY,
+                (unsigned)ds.sem_perm.uid, ds.sem_perm.mode & 0777);
+        return -1;
+    }
+    /*
+     * Never taken and no count yet: newly made.  Two that make it at once
+     * both set the same count; one that comes after a slot was taken
+     * sees it taken (sem_otime) and sets nothing.
+     */
+    if (ds.sem_otime == 0 && semctl(id, 1, GETVAL) == 0) {
+        arg.val = op_worker_cpus();
+        if (semctl(id, 0, SETVAL, arg) < 0 || semctl(id, 1, SETVAL, arg) < 0)
+            return -1;
+    }
+    return id;
+}
+
+/*
+ * Take one of the host's build slots, waiting (and saying so) while all
+ * are busy: false if the build was cancelled (or axl has gone) first.
+ * *id is -1 after if the build goes without a slot.
+ */
+static bool op_worker_slot_take(struct op_worker_run *run, int *id)
+{
+    struct sembuf take = { .sem_num = 0, .sem_op = -1,
+                           .sem_flg = SEM_UNDO | IPC_NOWAIT };
+    struct sigaction sa;
+    sigset_t usr2;
+    bool took = true;
+
+    if (semop(*id, &take, 1) == 0)
+        return true;
+    if (errno != EAGAIN) {
+        *id = -1;
+        return true;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = op_worker_slot_cancel;    /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR2, &sa, NULL);
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+    opw_slot_up = run->up;
+    opw_slot_waiting = 1;
+    op_worker_say(run->up, OPW_SLOT_WAIT, semctl(*id, 1, GETVAL), 0, 0);
+    take.sem_flg = SEM_UNDO;
+    for (;;) {
+        struct timespec ts = { .tv_sec = OPW_PARENT_MS / 1000 };
+
+        /* A cancel before the wait; during it, SIGUSR2 ends it. */
+        if (op_worker_told(run->down) || getppid() != run->parent) {
+            took = false;
+            break;
+        }
+        if (semtimedop(*id, &take, 1, &ts) == 0)
+            break;
+        if (errno != EAGAIN && errno != EINTR) {
+            *id = -1;           /* the set has gone: build without */
+            break;
+        }
+    }
+    opw_slot_waiting = 0;
+    signal(SIGUSR2, SIG_IGN);
+    if (took)
+        op_worker_say(run->up, OPW_SLOT, 0, 0, 0);
+    return took;
+}
+
+/* The initiating call has returned: the slot is the next build's. */
+static void op_worker_slot_give(int id)
+{
+    struct sembuf give = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+
+    if (id >= 0)
+        semop(id, &give, 1);
+}
+
 int op_worker_child(struct op *op, struct op_worker *w)
 {
     static const libxl_childproc_hooks child_hooks = {
@@ -660,6 +820,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
     struct op_worker_run run = {
         .up = w->up, .down = w->down, .cause = w->cause, .ack = w->ack,
         .parent = getppid(), .rc = ERROR_FAIL, .domid = INVALID_DOMID,
+        .logger = loop_logger(op->lp),
     };
     libxl_asyncop_how how = {
         .callback = op_worker_ao_done, .u.for_callback = &run,
@@ -669,7 +830,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
     };
     libxl_ctx *ctx = NULL;
     sigset_t chld;
-    int rc;
+    int rc, slots = -1;
 
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     proc_close_all_but((const int[]){ run.up, run.down, run.cause, run.ack },
@@ -682,7 +843,12 @@ int op_worker_child(struct op *op, struct op_worker *w)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
-    if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, loop_logger(op->lp))) {
+    signal(SIGUSR2, SIG_IGN);
+    if (w->host && (slots = op_worker_slot_set(&run)) >= 0 &&
+        !op_worker_slot_take(&run, &slots)) {
+        op_worker_say(run.up, OPW_BUILT, 0, 0, 0);
+        run.rc = ERROR_ABORTED;
+    } else if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, loop_logger(op->lp))) {
         op_worker_say(run.up, OPW_BUILT, 0, 0, 0);
         run.done = true;
     } else {
@@ -696,6 +862,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
             rc = libxl_domain_create_new(ctx, &op->config, &run.domid,
                                          &how, w->console ? &console
                                                           : NULL);
+        op_worker_slot_give(slots);
         op_worker_say(run.up, OPW_BUILT, 0, 0, 0);
         if (rc) {
             run.done = true;

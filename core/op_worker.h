@@ -17,6 +17,11 @@
  * ends it with nothing built.  After its call has returned a worker
  * only waits (hotplug scripts, backends), so any number may.
  *
+ * Unless --workers was given, a worker also takes one of the host's
+ * build slots (one per CPU online, shared by every axl on the host)
+ * before it builds, so a hundred axl processes started at once build
+ * as one would, a CPU's worth at a time.
+ *
  * For op_create.c only: the state is embedded in a create's.
  */
 #ifndef AXL_OP_WORKER_H
@@ -40,6 +45,9 @@ struct op_worker {
     bool ended;         /* it said its end: rc, domid */
     bool console;       /* create -c: it says when the console is ready */
     bool died;          /* it ended without saying its end */
+    bool host;          /* it takes one of the host's build slots */
+    bool host_wait;     /* it said it waits for one */
+    int host_slots;     /* how many the host has (it said) */
     /* The children it said libxl forked (a dead worker's are ended). */
     struct op_worker_kid {
         pid_t pid;
@@ -76,7 +84,7 @@ int op_worker_call(struct op *op, struct op_worker *w);
  */
 bool op_worker_abort(struct op *op, struct op_worker *w);
 
-/* A queued build's words; false if it is not queued. */
+/* A waiting build's words (for its turn or a host slot); false if none. */
 bool op_worker_phase(struct op *op, struct op_worker *w, char *buf,
                      size_t len);
 

@@ -5,8 +5,10 @@
 # of a waiting one ends it with nothing built while the others go on; a
 # cancel that reaches a worker before its build has begun stops it; a
 # worker that dies is said, and what it made and started is removed;
-# --workers=0 builds in axl's own process.  (A bad --workers is a host
-# test: tests/host/t0020-options.sh.)
+# --workers=0 builds in axl's own process; separate axl processes share
+# the host's build slots (one per CPU), and a create waiting for one is
+# said, and cancelled at once.  (A bad --workers is a host test:
+# tests/host/t0020-options.sh.)
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/xen.sh
@@ -16,7 +18,7 @@ M=/run/axl-fixture
 tmp=$(mktemp -d)
 # A failure must not leave its guests to the next case, or to the next
 # file (run-lab counts a domain left as a failure of its own).
-trap 'for d in w1 w2 g-hang-hotplug; do xl destroy $d >/dev/null 2>&1; done
+trap 'for d in w1 w2 w3 h1 h2 h3 h4 g-hang-hotplug; do xl destroy $d >/dev/null 2>&1; done
       rm -rf "$tmp"' EXIT
 
 # ppid_of, sid_of, state_of PID: from /proc (the fields after the
@@ -181,6 +183,68 @@ is "$rc" 130 "--workers=0: SIGINT: exit 130"
 ok "--workers=0: no domain left" eval '! dom_exists g-hang-hotplug'
 ok "--workers=0: no fixture process left" \
     wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+
+# ---- 7. the host's build slots, shared by separate axl processes ----
+# Every slot held by a create stopped at its testpoint (in processes of
+# their own), a create in another process waits, says so, and a SIGINT
+# ends it at once with nothing built; --workers=N does not wait; once
+# the holders go on, a waiting create gets its slot and is made.
+ncpu=$(awk -F, '{ for (i = 1; i <= NF; i++) { split($i, r, "-");
+                  n += r[2] == "" ? 1 : r[2] - r[1] + 1 } } END { print n }' \
+          /sys/devices/system/cpu/online)
+[ "$ncpu" -gt 4 ] && ncpu=4     # more than the lab has: h1..h4
+hpids=() hwks=()
+for i in $(seq 1 "$ncpu"); do
+    guest "h$i"
+    AXL_TEST_STOP=worker-build axl create -p "$tmp/h$i.cfg" \
+        >"$tmp/h$i.out" 2>"$tmp/h$i.err" &
+    hpids+=($!)
+    hw=
+    wait_for 30 eval 'hw=$(stopped_child "${hpids[-1]}")'
+    hwks+=("$hw")
+done
+ok "host slots: $ncpu creates hold every slot, stopped at their testpoint" \
+    eval '[ "${#hwks[@]}" = "$ncpu" ] && [ -n "${hwks[-1]}" ]'
+guest w2
+axl create -p "$tmp/w2.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+jobs_out=
+wait_for 20 eval 'jobs_out=$(axl jobs 2>&1); [[ $jobs_out == *"build slots are busy"* ]]'
+# The job's line, then its phase's.
+like "$(printf '%s\n' "$jobs_out" | grep -A1 " w2 " | tail -1)" \
+    "^ +waiting to build \\(all $ncpu of the host's build slots are busy\\)$" \
+    "host slots: a create in another axl waits for a slot, and says so"
+t0=$(now_us)
+kill -INT "$pid"
+wait_exit "$pid" 10
+ms=$(( ($(now_us) - t0) / 1000 ))
+is "$rc" 130 "host slots: SIGINT while waiting for a slot: exit 130"
+ok "host slots: the waiting create ended within 1 s of SIGINT ($ms ms)" \
+    eval '[ "$ms" -lt 1000 ]'
+like "$(cat "$tmp/err")" "create of 'w2' cancelled.*no domain is left" \
+    "host slots: the cancelled create says nothing was built"
+ok "host slots: w2 was never made" eval '! dom_exists w2'
+# --workers=N is N builds at once, whatever other axl processes do.
+guest w3
+axl --workers=1 create -p "$tmp/w3.cfg" >"$tmp/out3" 2>"$tmp/err3" &
+p3=$!
+wait_exit "$p3" 60
+is "$rc" 0 "host slots: --workers=1 builds without a host slot (exit 0)"
+like "$(dom_state w3)" "^--p" "host slots: w3 is made, paused"
+axl create -p "$tmp/w2.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wait_for 20 eval 'axl jobs 2>&1 | grep -A1 " w2 " | grep -q "build slots"'
+for hw in "${hwks[@]}"; do kill -CONT "$hw"; done
+wait_exit "$pid" 60
+is "$rc" 0 "host slots: once a slot is free, the waiting create is made"
+like "$(dom_state w2)" "^--p" "host slots: w2 is made, paused"
+n=0
+for p in "${hpids[@]}"; do
+    wait_exit "$p" 60
+    [ "$rc" = 0 ] && n=$((n + 1))
+done
+is "$n" "$ncpu" "host slots: the holders are made too"
+for d in w2 w3 h1 h2 h3 h4; do xl destroy "$d" >/dev/null 2>&1; done
 
 rm -rf "$M"
 done_testing
