@@ -296,6 +296,7 @@ static pid_t job_child(struct op *op, void *user)
     pid_t pid;
 
     spec.journal = job->cli->lp;
+    spec.journal_rec = op_journal_rec(op);     /* its op's alone */
     pid = proc_fork(&spec);
     if (pid == 0) {
         ctl_child();

@@ -36,8 +36,10 @@ struct journal_state {
     struct journal_kid {
         pid_t pid;
         unsigned long long start;
+        const struct journal_rec *owner;    /* its op's; NULL: every op's */
     } *kids;
     size_t n_kids, kids_alloc;
+    size_t kids_looked;     /* n_kids when the gone were last forgotten */
 };
 
 static void journal_state_free(void *state)
@@ -63,6 +65,10 @@ static void journal_unlive(struct loop *lp, const struct journal_rec *rec)
                                               NULL) : NULL;
     size_t i;
 
+    /* Its children, if any still run, are every record's now. */
+    for (i = 0; js && i < js->n_kids; i++)
+        if (js->kids[i].owner == rec)
+            js->kids[i].owner = NULL;
     for (i = 0; js && i < js->n_live; i++) {
         if (js->live[i] == rec) {
             js->live[i] = js->live[--js->n_live];
@@ -206,7 +212,11 @@ int journal_write(struct loop *lp, struct journal_rec *rec)
             js->live[js->n_live++] = rec;
         /* The newest children first: the ones most likely still there. */
         for (i = rec->left ? 0 : js->n_kids; i-- > 0;) {
-            int w = snprintf(rec->children + k, sizeof(rec->children) - k,
+            int w;
+
+            if (js->kids[i].owner && js->kids[i].owner != rec)
+                continue;
+            w = snprintf(rec->children + k, sizeof(rec->children) - k,
                              "%s%d:%llu", k ? " " : "",
                              (int)js->kids[i].pid, js->kids[i].start);
 
@@ -295,21 +305,42 @@ void journal_child(struct loop *lp, pid_t pid)
 
 void journal_child_at(struct loop *lp, pid_t pid, unsigned long long start)
 {
+    journal_child_of(lp, NULL, pid, start);
+}
+
+void journal_child_of(struct loop *lp, struct journal_rec *rec,
+                      pid_t pid, unsigned long long start)
+{
     struct journal_state *js = journal_state(lp);
     size_t i, k;
 
     if (!js)
         return;
-    /* Forget children gone (their start time is another process's). */
-    for (i = k = 0; i < js->n_kids; i++)
-        if (journal_proc_start(js->kids[i].pid) == js->kids[i].start)
-            js->kids[k++] = js->kids[i];
-    js->n_kids = k;
+    /*
+     * Forget children gone (their start time is another process's), once
+     * the list has doubled since the last look: a look per child would
+     * read /proc for every child of a storm's hundreds.
+     */
+    if (js->n_kids >= 2 * js->kids_looked + 8) {
+        for (i = k = 0; i < js->n_kids; i++)
+            if (journal_proc_start(js->kids[i].pid) == js->kids[i].start)
+                js->kids[k++] = js->kids[i];
+        js->n_kids = js->kids_looked = k;
+    }
+    for (i = 0; rec && i < js->n_live && js->live[i] != rec; i++)
+        ;
+    if (rec && i == js->n_live)
+        rec = NULL;             /* not a live record: every record's */
     if (vec_room(&js->kids, js->n_kids, &js->kids_alloc,
                  sizeof(*js->kids)) == 0) {
         js->kids[js->n_kids].pid = pid;
         js->kids[js->n_kids].start = start;
+        js->kids[js->n_kids].owner = rec;
         js->n_kids++;
+    }
+    if (rec) {
+        journal_write(lp, rec);
+        return;
     }
     for (i = 0; i < js->n_live; i++)
         if (js->live[i]->path[0])

@@ -165,6 +165,15 @@ void journal_child(struct loop *lp, pid_t pid);
  * worker's.
  */
 void journal_child_at(struct loop *lp, pid_t pid, unsigned long long start);
+/*
+ * The same for a child that is one op's alone (a create's worker and the
+ * children libxl forks in it): only rec, a live record of lp's, names it,
+ * and only rec is rewritten (a storm of N creates would otherwise rewrite
+ * N records per child).  rec NULL: every record, as journal_child_at().
+ * Once rec is removed or left, the child is every record's.
+ */
+void journal_child_of(struct loop *lp, struct journal_rec *rec,
+                      pid_t pid, unsigned long long start);
 
 /*
  * The children journal_child() was told of for lp that still run, in

@@ -828,6 +828,8 @@ bool op_may_clean_up(const struct op *op)
 uint32_t op_domid(const struct op *op) { return op->domid; }
 const char *op_label(const struct op *op) { return op->label; }
 
+struct journal_rec *op_journal_rec(struct op *op) { return &op->jr; }
+
 const char *op_no_cancel(const struct op *op)
 {
     if (op->state == OP_DONE || op->state == OP_IDLE)

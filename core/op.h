@@ -407,6 +407,11 @@ int op_why(const struct op *op);
 /* The domain, or INVALID_DOMID while it is not known. */
 uint32_t op_domid(const struct op *op);
 const char *op_label(const struct op *op);
+/*
+ * The op's journal record (for a child forked for the op alone: proc.h's
+ * journal_rec); its file may not be written yet, or at all.
+ */
+struct journal_rec *op_journal_rec(struct op *op);
 /* "create", "destroy", ... */
 const char *op_verb(const struct op *op);
 /*

@@ -12,6 +12,12 @@
  * start time, and lets it go when axl answers on the ack pipe (or has
  * gone).  A worker whose axl has gone (its parent is another) cancels
  * its build, as a cancel would.
+ *
+ * Before its build a worker takes one of the host's build slots (unless
+ * --workers was given): while all are busy it says so ('W'), waits in
+ * semtimedop, and says when it has one ('G').  A cancel then is the
+ * cancel pipe's byte and SIGUSR2, which ends a waiting worker at once
+ * with nothing built; after the wait the signal is ignored.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +53,7 @@ enum {
     OPW_END = 'R',      /* the ao ended with a, libxl gave domid b */
     OPW_SLOT_WAIT = 'W',    /* all a of the host's build slots are busy */
     OPW_SLOT = 'G',         /* it has one now */
+    OPW_SLOT_FOREIGN = 'F', /* the slots are uid a's, mode b: none taken */
 };
 
 struct op_worker_msg {
@@ -194,7 +201,7 @@ static void op_worker_read(struct op *op, struct op_worker *w)
             char c = 1;
 
             /* libxl's child, named as if forked here (wait.c sees it). */
-            journal_child_at(op->lp, (pid_t)m.a, m.c);
+            journal_child_of(op->lp, &op->jr, (pid_t)m.a, m.c);
             if (vec_room(&w->kids, w->n_kids, &w->kids_alloc,
                          sizeof(*w->kids)) == 0) {
                 w->kids[w->n_kids].pid = (pid_t)m.a;
@@ -237,6 +244,12 @@ static void op_worker_read(struct op *op, struct op_worker *w)
         case OPW_SLOT:
             w->host_wait = false;
             op_look_now(op);
+            break;
+        case OPW_SLOT_FOREIGN:
+            op_note(op, OP_NOTE_INFO, "the host's build slots (semaphore "
+                    "key 0x%x) are uid %d's, mode %03o, not root's alone: "
+                    "building '%s' without one", (unsigned)OPW_SLOT_KEY,
+                    (int)m.a, (unsigned)m.b, op->label);
             break;
         case OPW_END:
             w->ended = true;
@@ -422,6 +435,7 @@ int op_worker_call(struct op *op, struct op_worker *w)
     w->ended = false;
     /* The host's slots are for a default only: --workers=N is N. */
     w->host = p->max == 0;
+    w->host_wait = false;
     /* Not ahead of those queued, whose turn the loop's timer brings. */
     if (!p->n_queue && p->building < op_worker_max(p))
         return op_worker_fork(op, w);
@@ -525,7 +539,6 @@ void op_worker_dispose(struct op *op, struct op_worker *w)
 struct op_worker_run {
     int up, down, cause, ack;
     pid_t parent;           /* axl; another parent means it has gone */
-    xentoollog_logger *logger;
     bool done;
     int rc;
     uint32_t domid;
@@ -688,7 +701,7 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
  * (or never waited) the signal is ignored, and its cancel is the pipe's.
  */
 static volatile sig_atomic_t opw_slot_waiting;
-static int opw_slot_up = -1;
+static volatile sig_atomic_t opw_slot_up = -1;
 
 static void op_worker_slot_cancel(int sig)
 {
@@ -723,21 +736,25 @@ static int op_worker_slot_set(struct op_worker_run *run)
     if (semctl(id, 0, IPC_STAT, arg) < 0)
         return -1;
     if (ds.sem_perm.uid != geteuid() || ds.sem_perm.cuid != geteuid() ||
-        (ds.sem_perm.mode & 077)) {
-        xtl_log(run->logger, XTL_WARN, -1, "axl", "the host's build slots "
-                "(semaphore key 0x%x) belong to uid %u, mode %03o: "
-                "building without them", (unsigned)OPW_SLOT_KEY,
-                (unsigned)ds.sem_perm.uid, ds.sem_perm.mode & 0777);
+        (ds.sem_perm.mode & 022)) {
+        op_worker_say(run->up, OPW_SLOT_FOREIGN, (int32_t)ds.sem_perm.uid,
+                      ds.sem_perm.mode & 0777, 0);
         return -1;
     }
     /*
-     * Never taken and no count yet: newly made.  Two that make it at once
-     * both set the same count; one that comes after a slot was taken
-     * sees it taken (sem_otime) and sets nothing.
+     * Newly made, both semaphores 0: one all-or-nothing semop, without
+     * undo, gives it its slots; the others that come at once find
+     * semaphore 1 no longer 0 and change nothing.
      */
-    if (ds.sem_otime == 0 && semctl(id, 1, GETVAL) == 0) {
-        arg.val = op_worker_cpus();
-        if (semctl(id, 0, SETVAL, arg) < 0 || semctl(id, 1, SETVAL, arg) < 0)
+    if (semctl(id, 1, GETVAL) == 0) {
+        int n = op_worker_cpus();
+        struct sembuf init[3] = {
+            { .sem_num = 1, .sem_op = 0, .sem_flg = IPC_NOWAIT },
+            { .sem_num = 0, .sem_op = (short)n },
+            { .sem_num = 1, .sem_op = (short)n },
+        };
+
+        if (semop(id, init, 3) < 0 && errno != EAGAIN)
             return -1;
     }
     return id;
@@ -820,7 +837,6 @@ int op_worker_child(struct op *op, struct op_worker *w)
     struct op_worker_run run = {
         .up = w->up, .down = w->down, .cause = w->cause, .ack = w->ack,
         .parent = getppid(), .rc = ERROR_FAIL, .domid = INVALID_DOMID,
-        .logger = loop_logger(op->lp),
     };
     libxl_asyncop_how how = {
         .callback = op_worker_ao_done, .u.for_callback = &run,

@@ -156,7 +156,8 @@ pid_t proc_fork(const struct proc_spec *spec)
         if (pid > 0) {
             /* For a cleanup if killed. */
             if (spec->journal)
-                journal_child(spec->journal, pid);
+                journal_child_of(spec->journal, spec->journal_rec, pid,
+                                 journal_proc_start(pid));
             else
                 spec->name(pid, spec->name_user);
             c = 1;

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 struct loop;
+struct journal_rec;
 
 /* Where a child stands toward the terminal and its signals. */
 enum proc_place {
@@ -44,6 +45,8 @@ struct proc_spec {
      * session it recorded), so only with PROC_SESSION and not detach.
      */
     struct loop *journal;
+    /* With journal: the one record that names it; NULL: every record. */
+    struct journal_rec *journal_rec;
     /*
      * Or, where no loop is (a create's worker, whose journal is its
      * parent's): name(pid, name_user) is called where the journal would

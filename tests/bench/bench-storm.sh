@@ -15,7 +15,9 @@
 #           tests/bench/bench-storm.sh
 # and with both CPUs for dom0: add LAB_XEN_OPTS=dom0_max_vcpus=2.
 # N=, MEM=, WAYS="axl-shell axl-procs xl" choose; AXL= another axl
-# binary, AXL_OPTS= its options (-v: libxl's messages in the failures).
+# binary, AXL_OPTS= its options (-v: libxl's messages in the failures);
+# LIMIT=S stops a way of processes after S seconds (its processes are
+# killed, what they made is counted and said; 0, the default: none).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/xen.sh
 
@@ -25,6 +27,7 @@ MEM=${MEM:-96}
 WAYS=${WAYS:-"axl-shell axl-procs xl"}
 AXL=${AXL:-axl}
 AXL_OPTS=${AXL_OPTS:-}
+LIMIT=${LIMIT:-0}
 bench_setup storm
 echo "# $N creates of $MEM MiB at once"
 
@@ -33,6 +36,7 @@ rows=
 for way in $WAYS; do
     bench_settle
     : >"$tmp/err"
+    stopped=
     t0=$(now_us)
     case $way in
     axl-shell)
@@ -59,6 +63,15 @@ for way in $WAYS; do
             left=0
             for p in $pids; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
             [ "$left" = 0 ] && break
+            if [ "$LIMIT" -gt 0 ] &&
+               [ $(( ($(now_us) - t0) / 1000000 )) -ge "$LIMIT" ]; then
+                stopped=" (stopped at $LIMIT s, $left processes left)"
+                made_then=$(( $(ndomains) - 1 ))
+                # shellcheck disable=SC2086
+                kill -KILL $pids 2>/dev/null
+                wait 2>/dev/null
+                break
+            fi
             sleep 1
             [ $(( ($(now_us) - t0) / 1000000 % 30 )) = 0 ] &&
                 echo "# $way: $(( ($(now_us) - t0) / 1000000 )) s:" \
@@ -69,8 +82,9 @@ for way in $WAYS; do
     esac
     t1=$(now_us)
     made=$(( $(ndomains) - 1 ))
+    [ -n "$stopped" ] && made=$made_then
     ms=$(( (t1 - t0) / 1000 ))
-    echo "# $way: $made of $N made in $ms ms"
+    echo "# $way: $made of $N made in $ms ms$stopped"
     nfail=$(grep -c "cannot create" "$tmp/err")
     if [ -s "$tmp/err" ]; then
         echo "# $way: what was said ($(wc -l <"$tmp/err") lines):"
@@ -78,7 +92,7 @@ for way in $WAYS; do
             sed -E "s/'s-[0-9]+'/'s-N'/g; s/[Dd]omain [0-9]+/domain N/g; s/\[[0-9]+\]/[PID]/g; s/[0-9]+ ms/N ms/g" |
             sort | uniq -c | sort -rn | head -20 | sed 's/^/#   /'
     fi
-    rows+="| $way | $made | $ms | $nfail |"$'\n'
+    rows+="| $way | $made$stopped | $ms | $nfail |"$'\n'
 done
 bench_settle
 
