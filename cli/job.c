@@ -227,7 +227,7 @@ static void jobs_status_line(struct cli *cli)
     char line[320];
     int more;
 
-    if (!isatty(STDERR_FILENO))
+    if (!out_err_tty())
         return;
     first = jobs_status_job(cli, &more);
     if (first)
@@ -256,7 +256,7 @@ static void job_tick(struct op *op, bool changed, void *user)
 {
     struct job *job = user;
 
-    if (changed && !isatty(STDERR_FILENO) && !job->quiet &&
+    if (changed && !out_err_tty() && !job->quiet &&
         (job->verbose || job->cli->verbose))
         note("%s %s: %s", op_verb(op), op_label(op), op_phase(op));
     /* A new phase (not a stream's growing count): for `axl event`. */
@@ -278,7 +278,7 @@ static bool job_watched(struct op *op, void *user)
     (void)op;
     if (ctl_watching(job->cli))
         return true;
-    if (!isatty(STDERR_FILENO))
+    if (!out_err_tty())
         return !job->quiet && (job->verbose || job->cli->verbose);
     return jobs_status_job(job->cli, &more) == job;
 }

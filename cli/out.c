@@ -219,10 +219,20 @@ void out_set_progress(bool on)
     out_progress_set = true;
 }
 
+bool out_err_tty(void)
+{
+    static int tty = -1;
+
+    /* Asked on every look of every job: one system call, once. */
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
+    return tty;
+}
+
 bool out_progress_enabled(void)
 {
     if (!out_progress_set) {
-        out_progress_on = isatty(STDERR_FILENO);
+        out_progress_on = out_err_tty();
         out_progress_set = true;
     }
     return out_progress_on;

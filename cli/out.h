@@ -49,6 +49,8 @@ void out_set_fine_stamps(bool on);
 /* Whether progress lines are shown (default: stderr is a terminal). */
 void out_set_progress(bool on);
 bool out_progress_enabled(void);
+/* Whether stderr is a terminal (asked of the kernel once). */
+bool out_err_tty(void);
 
 /*
  * Hooks the interactive shell sets so that a message printed while the

@@ -132,6 +132,7 @@ enum loop_slot {
     LOOP_SLOT_WAIT,         /* wait.c: xenstore handles, suspend watches */
     LOOP_SLOT_BALLOON,      /* op_balloon.c: creates counting on memory */
     LOOP_SLOT_WORKER,       /* op_worker.c: builds running and waiting */
+    LOOP_SLOT_DOMAINS,      /* op.c: the domains' list the looks share */
     LOOP_N_SLOTS
 };
 

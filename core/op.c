@@ -464,7 +464,53 @@ void op_finish(struct op *op, enum op_result result)
 /* ---- the phase, in words ---- */
 
 /* The domain a create is making, once libxl has made it. */
-uint32_t op_phase_domid(struct op *op)
+/*
+ * The domains, listed once for every op's look within OP_TICK_MS: each
+ * op making a domain looks for it on every look until the create ends,
+ * and a storm's hundred ops each listing every domain four times a
+ * second was most of what the loop did (a hypercall and its buffer's
+ * mapping each, trips through Xen in a PV dom0).
+ */
+struct op_domains {
+    libxl_dominfo *v;
+    int n;
+    uint64_t ms;
+    bool listed;
+};
+
+static void op_domains_free(void *state)
+{
+    struct op_domains *d = state;
+
+    libxl_dominfo_list_free(d->v, d->n);
+    free(d);
+}
+
+/* The list, made anew if fresh or older than a look's interval. */
+static const libxl_dominfo *op_domains(struct loop *lp, bool fresh, int *n_r)
+{
+    struct op_domains *d = loop_slot(lp, LOOP_SLOT_DOMAINS, sizeof(*d),
+                                     op_domains_free);
+    uint64_t now = loop_now_ms();
+
+    *n_r = 0;
+    if (!d)
+        return NULL;
+    if (fresh || !d->listed || now - d->ms >= OP_TICK_MS) {
+        libxl_dominfo_list_free(d->v, d->n);
+        d->n = 0;
+        d->v = libxl_list_domain(loop_ctx(lp), &d->n);
+        if (!d->v)
+            d->n = 0;
+        d->ms = now;
+        d->listed = true;
+    }
+    *n_r = d->n;
+    return d->v;
+}
+
+/* op_phase_domid(), from a list fresh or one a look made just before. */
+static uint32_t op_phase_domid_at(struct op *op, bool fresh)
 {
     uint32_t id;
 
@@ -476,7 +522,7 @@ uint32_t op_phase_domid(struct op *op)
         /* By its uuid: one hypercall, no xenstore read per domain. */
         libxl_ctx *ctx = loop_ctx(op->lp);
         const char *want = op->config.c_info.name;
-        libxl_dominfo *v;
+        const libxl_dominfo *v;
         int i, n = 0;
 
         /*
@@ -484,7 +530,7 @@ uint32_t op_phase_domid(struct op *op)
          * migration's two ends, a dying one of the same config), and
          * libxl names a domain in the transaction that makes it.
          */
-        v = want ? libxl_list_domain(ctx, &n) : NULL;
+        v = want ? op_domains(op->lp, fresh, &n) : NULL;
         for (i = 0; v && i < n; i++) {
             char *name;
 
@@ -496,12 +542,16 @@ uint32_t op_phase_domid(struct op *op)
                 op->seen_domid = v[i].domid;
             free(name);
         }
-        libxl_dominfo_list_free(v, n);
         return op->seen_domid;
     }
     if (op->label && libxl_name_to_domid(loop_ctx(op->lp), op->label, &id) == 0)
         op->seen_domid = id;    /* looked up once: a scan of every domain */
     return op->seen_domid;
+}
+
+uint32_t op_phase_domid(struct op *op)
+{
+    return op_phase_domid_at(op, true);
 }
 
 /* A hotplug child's words: the script libxl started, and what runs now. */
@@ -530,7 +580,7 @@ static void op_hotplug_words(const struct wait_child *c, char *buf,
 static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
 {
     struct wait_child kids[8];
-    uint32_t domid = op_phase_domid(op);
+    uint32_t domid;
     bool alone = loop_busy_count(op->lp) == 1;
     int i, n;
 
@@ -538,6 +588,7 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
     op->words_stale = false;
     if (op->k->phase_words && op->k->phase_words(op, buf, len))
         return;
+    domid = op_phase_domid_at(op, false);
     n = wait_children(op->lp, domid, kids, 8);
     for (i = 0; i < n; i++) {
         struct wait_child *c = &kids[i];
