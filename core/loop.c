@@ -111,7 +111,7 @@ struct loop {
  * nature, set once in loop_init().
  */
 static sigset_t loop_orig_mask;
-static struct sigaction loop_orig_act[3], loop_orig_pipe, loop_orig_usr2;
+static struct sigaction loop_orig_act[3], loop_orig_pipe, loop_orig_usr[2];
 
 /* The signals that cancel, then SIGCHLD. */
 static const int loop_default_signals[] = { SIGINT, SIGTERM, SIGHUP,
@@ -246,7 +246,8 @@ int loop_init(struct loop **lp_r)
             sigaction(loop_default_signals[i], &sa, NULL);
     }
     sigaction(SIGPIPE, NULL, &loop_orig_pipe);
-    sigaction(SIGUSR2, NULL, &loop_orig_usr2);  /* for the children */
+    sigaction(SIGUSR1, NULL, &loop_orig_usr[0]);    /* for the children */
+    sigaction(SIGUSR2, NULL, &loop_orig_usr[1]);
     signal(SIGPIPE, SIG_IGN);
     /* A cancelling signal blocked by whoever started us is ours now. */
     sigprocmask(SIG_UNBLOCK, &cancel, NULL);
@@ -660,8 +661,9 @@ void loop_child_reset(void)
     for (i = 0; i < sizeof(loop_default_signals) / sizeof(int); i++)
         signal(loop_default_signals[i], SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    /* A build's worker ignores it (op_worker); its children may not. */
-    sigaction(SIGUSR2, &loop_orig_usr2, NULL);
+    /* A build's worker takes them (op_worker); its children may not. */
+    sigaction(SIGUSR1, &loop_orig_usr[0], NULL);
+    sigaction(SIGUSR2, &loop_orig_usr[1], NULL);
     sigprocmask(SIG_SETMASK, &loop_orig_mask, NULL);
 }
 

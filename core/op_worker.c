@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -64,11 +65,13 @@ struct op_worker_msg {
 };
 
 /*
- * How often a worker looks whether axl is still its parent (ms): a
- * worker waiting on a hotplug script wakes this often for nothing else,
- * and one whose axl has gone cancels its build within this.
+ * A worker learns that axl has gone from the kernel: SIGUSR1, its
+ * parent-death signal, wakes its poll (blocked but there).  It also
+ * looks this often (ms), should that signal not come (axl ended by a
+ * thread of its own, which the kernel counts as the parent): a worker
+ * waiting on a hotplug script wakes for nothing else.
  */
-#define OPW_PARENT_MS 5000
+#define OPW_PARENT_MS 60000
 
 /*
  * The host's build slots: a SysV semaphore set every axl shares (root's,
@@ -651,8 +654,14 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
     int alloc = 0, nfds, timeout, rc;
     bool aborted = false;
     struct timeval now;
+    sigset_t woken;
 
+    /* The poll, and only the poll, takes axl's end (SIGUSR1). */
+    sigprocmask(SIG_SETMASK, NULL, &woken);
+    sigdelset(&woken, SIGUSR1);
     while (!run->done) {
+        struct timespec ts;
+
         for (;;) {
             struct pollfd *more;
 
@@ -681,8 +690,11 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
         fds[0].fd = aborted ? -1 : run->down;
         fds[0].events = POLLIN;
         fds[0].revents = 0;
-        if (poll(fds, nfds + 1, timeout) < 0) {
-            if (errno != EINTR)
+        ts.tv_sec = timeout / 1000;
+        ts.tv_nsec = (long)(timeout % 1000) * 1000000;
+        if (ppoll(fds, (nfds_t)nfds + 1, timeout < 0 ? NULL : &ts,
+                  &woken) < 0) {
+            if (errno != EINTR || getppid() != run->parent)
                 op_worker_stop(ctx, run, how, &aborted);
             continue;
         }
@@ -770,7 +782,7 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
     struct sembuf take = { .sem_num = 0, .sem_op = -1,
                            .sem_flg = SEM_UNDO | IPC_NOWAIT };
     struct sigaction sa;
-    sigset_t usr2;
+    sigset_t usr2, usr1;
     bool took = true;
 
     if (semop(*id, &take, 1) == 0)
@@ -790,6 +802,10 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
     opw_slot_waiting = 1;
     op_worker_say(run->up, OPW_SLOT_WAIT, semctl(*id, 1, GETVAL), 0, 0);
     take.sem_flg = SEM_UNDO;
+    /* axl's end (SIGUSR1) interrupts the wait too. */
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
     for (;;) {
         struct timespec ts = { .tv_sec = OPW_PARENT_MS / 1000 };
 
@@ -805,6 +821,7 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
             break;
         }
     }
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
     opw_slot_waiting = 0;
     signal(SIGUSR2, SIG_IGN);
     if (took)
@@ -819,6 +836,32 @@ static void op_worker_slot_give(int id)
 
     if (id >= 0)
         semop(id, &give, 1);
+}
+
+/* SIGUSR1: axl has gone; its work is done by interrupting the wait. */
+static void op_worker_woken(int sig)
+{
+    (void)sig;
+}
+
+/*
+ * The kernel tells the worker when axl ends (SIGUSR1, kept blocked but
+ * for the poll, so it only interrupts a wait); an axl gone already is
+ * seen by the next look at the parent.
+ */
+static void op_worker_watch_parent(void)
+{
+    struct sigaction sa;
+    sigset_t usr1;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = op_worker_woken;    /* no SA_RESTART: EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGUSR1);
 }
 
 int op_worker_child(struct op *op, struct op_worker *w)
@@ -860,6 +903,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
     signal(SIGUSR2, SIG_IGN);
+    op_worker_watch_parent();
     if (w->host && (slots = op_worker_slot_set(&run)) >= 0 &&
         !op_worker_slot_take(&run, &slots)) {
         op_worker_say(run.up, OPW_BUILT, 0, 0, 0);

@@ -259,5 +259,32 @@ for d in w2 w3; do xl destroy "$d" >/dev/null 2>&1; done
 for i in $(seq 1 "$ncpu"); do xl destroy "h$i" >/dev/null 2>&1; done
 hwks=()
 
+# ---- 8. axl killed: its worker learns it from the kernel at once ----
+# (its parent-death signal, not a look now and then), cancels its build,
+# and what is left is axl cleanup's.
+rm -rf "$M"
+mkdir -p "$M"
+axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wait_for 60 eval '[ -s "$M/block-hang.pid" ]'
+hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+wk=$(ppid_of "$hp")
+is "$(ppid_of "$wk")" "$pid" "axl killed: the script's worker found"
+t0=$(now_us)
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+wait_for 30 eval '! [ -d "/proc/$wk" ]'
+ms=$(( ($(now_us) - t0) / 1000 ))
+ok "axl killed: the worker has cancelled its build and gone ($ms ms)" \
+    eval '! [ -d "/proc/$wk" ]'
+ok "axl killed: within 3 s, not at a look a minute later" \
+    eval '[ "$ms" -lt 3000 ]'
+ok "axl killed: its hotplug script is ended" \
+    wait_for 10 eval '[ -z "$(fixture_procs)" ]'
+axl cleanup >"$tmp/out" 2>"$tmp/cerr"
+is "$?" 0 "axl killed: axl cleanup exits 0"
+ok "axl killed: no domain left" eval '! dom_exists g-hang-hotplug'
+wk=
+
 rm -rf "$M"
 done_testing
