@@ -59,16 +59,32 @@ static struct journal_state *journal_state(struct loop *lp)
 }
 
 /* Forget rec as one of lp's live records. */
-static void journal_unlive(struct loop *lp, const struct journal_rec *rec)
+static void journal_unlive(struct loop *lp, const struct journal_rec *rec,
+                           bool forget_kids)
 {
     struct journal_state *js = lp ? loop_slot(lp, LOOP_SLOT_JOURNAL, 0,
                                               NULL) : NULL;
-    size_t i;
+    size_t i, k;
 
-    /* Its children, if any still run, are every record's now. */
-    for (i = 0; js && i < js->n_kids; i++)
-        if (js->kids[i].owner == rec)
+    /*
+     * Its own children: forgotten with a record removed (its op is over:
+     * what still runs is meant to outlive it, a guest's device model, and
+     * no other record may name it for a cleanup to kill); every record's
+     * with one left for the user.
+     */
+    for (i = k = 0; js && i < js->n_kids; i++) {
+        if (js->kids[i].owner == rec) {
+            if (forget_kids)
+                continue;
             js->kids[i].owner = NULL;
+        }
+        js->kids[k++] = js->kids[i];
+    }
+    if (js) {
+        js->n_kids = k;
+        if (js->kids_looked > k)
+            js->kids_looked = k;
+    }
     for (i = 0; js && i < js->n_live; i++) {
         if (js->live[i] == rec) {
             js->live[i] = js->live[--js->n_live];
@@ -275,7 +291,7 @@ int journal_remove(struct loop *lp, struct journal_rec *rec)
 {
     int rc = 0;
 
-    journal_unlive(lp, rec);
+    journal_unlive(lp, rec, true);
     if (!rec->path[0])
         return 0;
     if (unlink(rec->path) < 0 && errno != ENOENT)
@@ -293,7 +309,7 @@ int journal_leave(struct loop *lp, struct journal_rec *rec)
     rec->left = true;
     /* Unwritten, the record as it was stays: an orphan once we exit. */
     rc = journal_write(lp, rec);
-    journal_unlive(lp, rec);
+    journal_unlive(lp, rec, false);
     rec->path[0] = '\0';
     return rc;
 }

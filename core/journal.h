@@ -170,7 +170,9 @@ void journal_child_at(struct loop *lp, pid_t pid, unsigned long long start);
  * children libxl forks in it): only rec, a live record of lp's, names it,
  * and only rec is rewritten (a storm of N creates would otherwise rewrite
  * N records per child).  rec NULL: every record, as journal_child_at().
- * Once rec is removed or left, the child is every record's.
+ * Once rec is removed the child is forgotten (what outlives its op, a
+ * device model, is no later record's to kill); once left, it is every
+ * record's.
  */
 void journal_child_of(struct loop *lp, struct journal_rec *rec,
                       pid_t pid, unsigned long long start);

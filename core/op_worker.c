@@ -65,11 +65,11 @@ struct op_worker_msg {
 };
 
 /*
- * A worker learns that axl has gone from the kernel: SIGUSR1, its
- * parent-death signal, wakes its poll (blocked but there).  It also
- * looks this often (ms), should that signal not come (axl ended by a
- * thread of its own, which the kernel counts as the parent): a worker
- * waiting on a hotplug script wakes for nothing else.
+ * A worker learns that axl has gone from its cancel pipe's end while it
+ * polls, and from the kernel (SIGUSR1, its parent-death signal) while it
+ * waits for a build slot or should another fork of axl's hold the pipe.
+ * It also looks this often (ms), should neither come: a worker waiting
+ * on a hotplug script wakes for nothing else.
  */
 #define OPW_PARENT_MS 60000
 
@@ -353,6 +353,7 @@ static int op_worker_fork(struct op *op, struct op_worker *w)
     w->down = down[0];
     w->cause = cause[1];
     w->ack = ack[0];
+    w->axl = getpid();  /* read in the worker: axl may go before it runs */
     pid = op->hooks->child(op, op->user);
     err = errno;
     /* axl's ends; only its reads may not block. */
@@ -694,6 +695,12 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
         ts.tv_nsec = (long)(timeout % 1000) * 1000000;
         if (ppoll(fds, (nfds_t)nfds + 1, timeout < 0 ? NULL : &ts,
                   &woken) < 0) {
+            if (errno != EINTR && aborted) {
+                /* It cannot poll even to see its cancel end: it ends. */
+                run->done = true;
+                run->rc = ERROR_FAIL;
+                break;
+            }
             if (errno != EINTR || getppid() != run->parent)
                 op_worker_stop(ctx, run, how, &aborted);
             continue;
@@ -714,13 +721,18 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
  */
 static volatile sig_atomic_t opw_slot_waiting;
 static volatile sig_atomic_t opw_slot_up = -1;
+static volatile sig_atomic_t opw_parent;    /* axl, as the worker knew it */
 
+/*
+ * SIGUSR2 (a cancel) or SIGUSR1 (axl has gone) while waiting for a slot:
+ * the worker ends, nothing built.  Acting here, not after the wait, a
+ * signal that comes just before semtimedop is not lost to it.
+ */
 static void op_worker_slot_cancel(int sig)
 {
     struct op_worker_msg m;
 
-    (void)sig;
-    if (!opw_slot_waiting)
+    if (!opw_slot_waiting || (sig == SIGUSR1 && getppid() == opw_parent))
         return;
     memset(&m, 0, sizeof(m));
     m.type = OPW_END;
@@ -838,10 +850,13 @@ static void op_worker_slot_give(int id)
         semop(id, &give, 1);
 }
 
-/* SIGUSR1: axl has gone; its work is done by interrupting the wait. */
+/*
+ * SIGUSR1: axl has gone.  In the poll its work is done by interrupting
+ * the wait; in the wait for a slot, by ending the worker there.
+ */
 static void op_worker_woken(int sig)
 {
-    (void)sig;
+    op_worker_slot_cancel(sig);
 }
 
 /*
@@ -879,7 +894,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
     uint64_t from = ls ? log_mark(ls) : 0;
     struct op_worker_run run = {
         .up = w->up, .down = w->down, .cause = w->cause, .ack = w->ack,
-        .parent = getppid(), .rc = ERROR_FAIL, .domid = INVALID_DOMID,
+        .parent = w->axl, .rc = ERROR_FAIL, .domid = INVALID_DOMID,
     };
     libxl_asyncop_how how = {
         .callback = op_worker_ao_done, .u.for_callback = &run,
@@ -891,6 +906,7 @@ int op_worker_child(struct op *op, struct op_worker *w)
     sigset_t chld;
     int rc, slots = -1;
 
+    opw_parent = w->axl;
     libxl_postfork_child_noexec(loop_ctx(op->lp));
     proc_close_all_but((const int[]){ run.up, run.down, run.cause, run.ack },
                        4);

@@ -36,6 +36,7 @@ struct op;
 struct op_worker {
     struct op *op;      /* whose build it is */
     pid_t pid;          /* the worker; 0 if none */
+    pid_t axl;          /* its parent, axl, as it was at the fork */
     int up;             /* what it says (struct op_worker_msg); -1 */
     int down;           /* a cancel for it; -1 */
     int cause;          /* its first error (log_pass()); -1 */

@@ -241,6 +241,26 @@ p3=$!
 wait_exit "$p3" 60
 is "$rc" 0 "host slots: --workers=1 builds without a host slot (exit 0)"
 like "$(dom_state w3)" "^--p" "host slots: w3 is made, paused"
+# axl killed while its worker waits for a slot: the kernel's word (its
+# parent-death signal) ends the worker at once, with nothing built.
+guest w4
+axl create -p "$tmp/w4.cfg" >"$tmp/out4" 2>"$tmp/err4" &
+p4=$!
+ok "host slots: a create to be killed waits for a slot" \
+    wait_for 20 eval 'axl jobs 2>&1 | grep -A1 " w4 " | grep -q "build slots"'
+w4k=$(children_of "$p4" | head -1)
+w4s=$(stat_field "$w4k" 20)     # its start time: not a pid used again
+t0=$(now_us)
+kill -9 "$p4"
+wait "$p4" 2>/dev/null
+w4_gone() { [ "$(stat_field "$w4k" 20)" != "$w4s" ]; }
+wait_for 10 w4_gone
+ms=$(( ($(now_us) - t0) / 1000 ))
+ok "host slots: axl killed, its waiting worker is gone ($ms ms)" w4_gone
+ok "host slots: within 1 s, not at a look a minute later" \
+    eval '[ -n "$w4s" ] && [ "$ms" -lt 1000 ]'
+ok "host slots: w4 was never made" eval '! dom_exists w4'
+axl cleanup >/dev/null 2>&1
 axl create -p "$tmp/w2.cfg" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 ok "host slots: a second create waits for a slot" \
@@ -259,9 +279,9 @@ for d in w2 w3; do xl destroy "$d" >/dev/null 2>&1; done
 for i in $(seq 1 "$ncpu"); do xl destroy "h$i" >/dev/null 2>&1; done
 hwks=()
 
-# ---- 8. axl killed: its worker learns it from the kernel at once ----
-# (its parent-death signal, not a look now and then), cancels its build,
-# and what is left is axl cleanup's.
+# ---- 8. axl killed: its worker cancels its build at once ----
+# (its cancel pipe's end, not a look now and then), and what is left is
+# axl cleanup's.
 rm -rf "$M"
 mkdir -p "$M"
 axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
