@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxl_utils.h>
+
 #include "journal.h"
 #include "log.h"
 #include "loop.h"
@@ -288,6 +290,39 @@ static void op_worker_end_kids(struct op_worker *w)
     w->n_kids = 0;
 }
 
+/*
+ * A domain with the create's uuid that has no name: one libxl had made
+ * in Xen but not yet named (in the xenstore transaction that writes its
+ * directory) when its worker ended.  INVALID_DOMID if none, or if more
+ * than one could be it.
+ */
+static uint32_t op_worker_nameless(struct op *op)
+{
+    libxl_ctx *ctx = loop_ctx(op->lp);
+    libxl_dominfo *v;
+    uint32_t found = INVALID_DOMID;
+    int i, n = 0, k = 0;
+
+    if (libxl_uuid_is_nil(&op->config.c_info.uuid))
+        return INVALID_DOMID;
+    v = libxl_list_domain(ctx, &n);
+    for (i = 0; v && i < n; i++) {
+        char *name;
+
+        if (v[i].dying ||
+            libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
+            continue;
+        name = libxl_domid_to_name(ctx, v[i].domid);
+        if (!name || !name[0]) {
+            found = v[i].domid;
+            k++;
+        }
+        free(name);
+    }
+    libxl_dominfo_list_free(v, n);
+    return k == 1 ? found : INVALID_DOMID;
+}
+
 /* The worker has ended: its ao's end is the op's. */
 static void op_worker_exited(struct loop *lp, pid_t pid, int status,
                              void *user)
@@ -310,7 +345,10 @@ static void op_worker_exited(struct loop *lp, pid_t pid, int status,
     op_worker_close(&w->ack);
     was = log_owner(ls, op->starts);
     log_take(ls, w->cause);
-    if (!w->ended) {
+    if (!w->ended && w->cut) {
+        /* Ended by its cancel: what it started goes, what it made is found. */
+        op_worker_end_kids(w);
+    } else if (!w->ended) {
         /* Its death is the op's cause, found as any error of its own. */
         if (WIFSIGNALED(status))
             xtl_log(loop_logger(lp), XTL_ERROR, -1, "axl",
@@ -326,13 +364,17 @@ static void op_worker_exited(struct loop *lp, pid_t pid, int status,
     }
     log_owner(ls, was);
     op_worker_close(&w->cause);
-    rc = w->ended ? w->rc : op->cancelled ? ERROR_ABORTED : ERROR_FAIL;
+    rc = w->ended ? w->rc : op->cancelled || w->cut ? ERROR_ABORTED
+                                                   : ERROR_FAIL;
     /*
      * libxl says the domain only when its ao completes; a build that
-     * failed or died may have made one: found as a cancel finds it.
+     * failed or died may have made one: found as a cancel finds it, or,
+     * ended before libxl had named it, by its uuid alone.
      */
     if (rc && w->domid == (uint32_t)INVALID_DOMID)
         w->domid = op_phase_domid(op);
+    if (!w->ended && w->domid == (uint32_t)INVALID_DOMID)
+        w->domid = op_worker_nameless(op);
     w->done(op, rc, w->domid);
 }
 
@@ -488,10 +530,26 @@ bool op_worker_abort(struct op *op, struct op_worker *w)
     op->state = OP_ABORTING;
     op_note(op, OP_NOTE_INFO, "cancelling %s of %s", op_verb(op),
             op_desc(op, NULL, d, sizeof(d)));
-    if (w->down >= 0 && write(w->down, &c, 1) < 0 && errno != EAGAIN)
-        kill(w->pid, SIGKILL);  /* it cannot hear: it goes, as a dump */
-    else if (w->host_wait)
+    /* What it has said, first: a build that has returned hears a cancel. */
+    op_worker_read(op, w);
+    if (!w->pid || w->ended)
+        return true;            /* its end is read: the reap completes it */
+    if (w->host_wait) {
         kill(w->pid, SIGUSR2);  /* it waits for a slot, not on the pipe */
+        return true;
+    }
+    /*
+     * Inside libxl's initiating call (the domain's build) the worker
+     * hears nothing until the build is done, up to its CPU's worth (half
+     * a second, seconds in a storm): it is ended here, and what it made
+     * is found and cleaned as the cancel's policy says.  So is one that
+     * cannot hear.
+     */
+    if (w->building ||
+        (w->down >= 0 && write(w->down, &c, 1) < 0 && errno != EAGAIN)) {
+        w->cut = true;
+        kill(w->pid, SIGKILL);
+    }
     return true;
 }
 

@@ -46,6 +46,7 @@ struct op_worker {
     bool ended;         /* it said its end: rc, domid */
     bool console;       /* create -c: it says when the console is ready */
     bool died;          /* it ended without saying its end */
+    bool cut;           /* ended by axl, for a cancel inside the build */
     bool host;          /* it takes one of the host's build slots */
     bool host_wait;     /* it said it waits for one */
     int host_slots;     /* how many the host has (it said) */
@@ -80,8 +81,10 @@ int op_worker_call(struct op *op, struct op_worker *w);
 
 /*
  * A cancel: sent to the worker, or a queued build dropped (w->done
- * with ERROR_ABORTED, from inside this call).  False if there is no
- * build to cancel.
+ * with ERROR_ABORTED, from inside this call); a worker inside libxl's
+ * initiating call, deaf until the build is done, is killed, and what
+ * it made is found when it is reaped (w->done with ERROR_ABORTED and
+ * that domain).  False if there is no build to cancel.
  */
 bool op_worker_abort(struct op *op, struct op_worker *w);
 

@@ -128,20 +128,48 @@ like "$(dom_state w1)" "^--p" "queue: w1 is there, paused"
 ok "queue: w2 was never made" eval '! dom_exists w2'
 xl destroy w1 >/dev/null 2>&1
 
-# ---- 3. a cancel that reaches the worker before its build ----
+# ---- 3. a cancel that reaches the worker in its build ----
+# A worker inside libxl's initiating call hears no cancel until the build
+# is done: axl ends it there (here it is stopped, as deaf), and finds
+# what it made.  axl ends without the worker going on.
 start_stopped
 ok "early cancel: the worker stops before its build" eval '[ -n "$wk" ]'
 kill -INT "$pid"
 ok "early cancel: axl takes the cancel while the worker is stopped" \
     wait_for 10 eval 'grep -q "cancelling create" "$tmp/err"'
-kill -CONT "$wk"
-wait_exit "$pid" 60
-is "$rc" 130 "early cancel: exit 130"
+wait_exit "$pid" 10
+is "$rc" 130 "early cancel: exit 130, the stopped worker ended by axl"
 like "$(cat "$tmp/err")" "create of 'w1' cancelled.*; no domain is left" \
     "early cancel: nothing was built, and it is said"
 unlike "$(cat "$tmp/err")" "destroy" "early cancel: nothing to destroy"
 ok "early cancel: no domain w1" eval '! dom_exists w1'
 ok "early cancel: the worker is gone" eval '! [ -d "/proc/$wk" ]'
+
+# ---- 3b. a cancel in the middle of libxl's build ----
+# A 512 MiB guest: libxl names the domain, then builds it (its memory,
+# its kernel) for a second or more, all inside its initiating call.  A
+# SIGINT once the domain has its name: the worker is ended at once, and
+# the domain it was building is destroyed.
+sed -e 's/^name = .*/name = "wb"/' -e 's/^memory = .*/memory = 512/' \
+    "$G/pv.cfg" > "$tmp/wb.cfg"
+axl --timings create -p "$tmp/wb.cfg" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+if wait_for 30 dom_exists wb; then
+    kill -INT "$pid"
+    wait_exit "$pid" 30
+    is "$rc" 130 "in the build: SIGINT: exit 130"
+    like "$(cat "$tmp/err")" "create of 'wb' cancelled.*; domain [0-9]+ .*destroyed; nothing is left|create of 'wb' cancelled.*; nothing is left" \
+        "in the build: cancelled, and what is left is said"
+    ok "in the build: no domain wb" eval '! dom_exists wb'
+    ms=$(sed -n "s/.*timing: create of 'wb': .*cancel to ao done \([0-9.]*\) ms.*/\1/p" "$tmp/err")
+    diag "in the build: cancel to ao done $ms ms"
+    ok "in the build: the cancel took effect within 1 s ($ms ms)" \
+        eval '[ -n "$ms" ] && [ "${ms%.*}" -lt 1000 ]'
+else
+    fail "in the build: the domain is named" "$(cat "$tmp/err")"
+    wait_exit "$pid" 60
+fi
+xl destroy wb >/dev/null 2>&1
 
 # ---- 4. a worker that dies ----
 start_stopped
