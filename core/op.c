@@ -523,12 +523,15 @@ static uint32_t op_phase_domid_at(struct op *op, bool fresh)
         libxl_ctx *ctx = loop_ctx(op->lp);
         const char *want = op->config.c_info.name;
         const libxl_dominfo *v;
-        int i, n = 0;
+        uint32_t nameless = INVALID_DOMID;
+        int i, n = 0, n_nameless = 0;
 
         /*
          * Its uuid and its name: two may share a uuid (a localhost
-         * migration's two ends, a dying one of the same config), and
-         * libxl names a domain in the transaction that makes it.
+         * migration's two ends, a dying one of the same config).  libxl
+         * makes the domain in Xen before the xenstore transaction that
+         * names it: one with the uuid and no name yet is this create's
+         * (a worker ended in between left it so), unless two are.
          */
         v = want ? op_domains(op->lp, fresh, &n) : NULL;
         for (i = 0; v && i < n; i++) {
@@ -538,10 +541,16 @@ static uint32_t op_phase_domid_at(struct op *op, bool fresh)
                 libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
                 continue;
             name = libxl_domid_to_name(ctx, v[i].domid);
-            if (name && !strcmp(name, want))
+            if (name && !strcmp(name, want)) {
                 op->seen_domid = v[i].domid;
+            } else if (!name || !name[0]) {
+                nameless = v[i].domid;
+                n_nameless++;
+            }
             free(name);
         }
+        if (op->seen_domid == (uint32_t)INVALID_DOMID && n_nameless == 1)
+            return nameless;    /* not kept: named, it is found again */
         return op->seen_domid;
     }
     if (op->label && libxl_name_to_domid(loop_ctx(op->lp), op->label, &id) == 0)

@@ -16,13 +16,14 @@
  * Before its build a worker takes one of the host's build slots (unless
  * --workers was given): while all are busy it says so ('W'), waits in
  * semtimedop, and says when it has one ('G').  A cancel then is the
- * cancel pipe's byte and SIGUSR2, which ends a waiting worker at once
- * with nothing built; after the wait the signal is ignored.
+ * cancel pipe's byte and SIGUSR2, which takes a waiting worker out of
+ * its wait at once, nothing built; outside the wait it stays blocked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <libxl_utils.h>
 
 #include "journal.h"
 #include "log.h"
@@ -290,39 +289,6 @@ static void op_worker_end_kids(struct op_worker *w)
     w->n_kids = 0;
 }
 
-/*
- * A domain with the create's uuid that has no name: one libxl had made
- * in Xen but not yet named (in the xenstore transaction that writes its
- * directory) when its worker ended.  INVALID_DOMID if none, or if more
- * than one could be it.
- */
-static uint32_t op_worker_nameless(struct op *op)
-{
-    libxl_ctx *ctx = loop_ctx(op->lp);
-    libxl_dominfo *v;
-    uint32_t found = INVALID_DOMID;
-    int i, n = 0, k = 0;
-
-    if (libxl_uuid_is_nil(&op->config.c_info.uuid))
-        return INVALID_DOMID;
-    v = libxl_list_domain(ctx, &n);
-    for (i = 0; v && i < n; i++) {
-        char *name;
-
-        if (v[i].dying ||
-            libxl_uuid_compare(&v[i].uuid, &op->config.c_info.uuid))
-            continue;
-        name = libxl_domid_to_name(ctx, v[i].domid);
-        if (!name || !name[0]) {
-            found = v[i].domid;
-            k++;
-        }
-        free(name);
-    }
-    libxl_dominfo_list_free(v, n);
-    return k == 1 ? found : INVALID_DOMID;
-}
-
 /* The worker has ended: its ao's end is the op's. */
 static void op_worker_exited(struct loop *lp, pid_t pid, int status,
                              void *user)
@@ -368,13 +334,10 @@ static void op_worker_exited(struct loop *lp, pid_t pid, int status,
                                                    : ERROR_FAIL;
     /*
      * libxl says the domain only when its ao completes; a build that
-     * failed or died may have made one: found as a cancel finds it, or,
-     * ended before libxl had named it, by its uuid alone.
+     * failed or died may have made one: found as a cancel finds it.
      */
     if (rc && w->domid == (uint32_t)INVALID_DOMID)
         w->domid = op_phase_domid(op);
-    if (!w->ended && w->domid == (uint32_t)INVALID_DOMID)
-        w->domid = op_worker_nameless(op);
     w->done(op, rc, w->domid);
 }
 
@@ -774,31 +737,23 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
 
 /*
  * A worker waiting for a slot is in semtimedop, not at its cancel pipe:
- * axl's SIGUSR2 then ends it, with nothing built.  Once it has a slot
- * (or never waited) the signal is ignored, and its cancel is the pipe's.
+ * axl's SIGUSR2 (a cancel) or SIGUSR1 (its parent-death signal) then
+ * takes it out of the wait, with nothing built.  Both are blocked but in
+ * the wait (and SIGUSR1 in the poll), so they interrupt nothing else.
  */
+static sigjmp_buf opw_slot_jmp;
 static volatile sig_atomic_t opw_slot_waiting;
-static volatile sig_atomic_t opw_slot_up = -1;
 static volatile sig_atomic_t opw_parent;    /* axl, as the worker knew it */
 
 /*
- * SIGUSR2 (a cancel) or SIGUSR1 (axl has gone) while waiting for a slot:
- * the worker ends, nothing built.  Acting here, not after the wait, a
- * signal that comes just before semtimedop is not lost to it.
+ * Out of the wait from here, not after it: a signal that comes just
+ * before semtimedop would otherwise be lost to it.  Elsewhere, SIGUSR1
+ * only interrupts the poll.
  */
-static void op_worker_slot_cancel(int sig)
+static void op_worker_signalled(int sig)
 {
-    struct op_worker_msg m;
-
-    if (!opw_slot_waiting || (sig == SIGUSR1 && getppid() == opw_parent))
-        return;
-    memset(&m, 0, sizeof(m));
-    m.type = OPW_END;
-    m.a = ERROR_ABORTED;
-    m.b = INVALID_DOMID;
-    if (write(opw_slot_up, &m, sizeof(m)) < 0)
-        _exit(1);
-    _exit(0);
+    if (opw_slot_waiting && (sig == SIGUSR2 || getppid() != opw_parent))
+        siglongjmp(opw_slot_jmp, 1);
 }
 
 /*
@@ -851,9 +806,8 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
 {
     struct sembuf take = { .sem_num = 0, .sem_op = -1,
                            .sem_flg = SEM_UNDO | IPC_NOWAIT };
-    struct sigaction sa;
-    sigset_t usr2, usr1;
-    bool took = true;
+    sigset_t both;
+    volatile bool took = true;  /* set after sigsetjmp */
 
     if (semop(*id, &take, 1) == 0)
         return true;
@@ -861,25 +815,25 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
         *id = -1;
         return true;
     }
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = op_worker_slot_cancel;    /* no SA_RESTART */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR2, &sa, NULL);
-    sigemptyset(&usr2);
-    sigaddset(&usr2, SIGUSR2);
-    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
-    opw_slot_up = run->up;
-    opw_slot_waiting = 1;
     op_worker_say(run->up, OPW_SLOT_WAIT, semctl(*id, 1, GETVAL), 0, 0);
     take.sem_flg = SEM_UNDO;
-    /* axl's end (SIGUSR1) interrupts the wait too. */
-    sigemptyset(&usr1);
-    sigaddset(&usr1, SIGUSR1);
-    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGUSR2);
+    /*
+     * Taken out by a signal (the mask is as here again): a slot it had
+     * just taken is the kernel's to give back when the worker ends.
+     */
+    if (sigsetjmp(opw_slot_jmp, 1)) {
+        opw_slot_waiting = 0;
+        return false;
+    }
+    opw_slot_waiting = 1;
+    sigprocmask(SIG_UNBLOCK, &both, NULL);
     for (;;) {
         struct timespec ts = { .tv_sec = OPW_PARENT_MS / 1000 };
 
-        /* A cancel before the wait; during it, SIGUSR2 ends it. */
+        /* A cancel before the wait; during it, a signal ends it. */
         if (op_worker_told(run->down) || getppid() != run->parent) {
             took = false;
             break;
@@ -891,9 +845,8 @@ static bool op_worker_slot_take(struct op_worker_run *run, int *id)
             break;
         }
     }
-    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    sigprocmask(SIG_BLOCK, &both, NULL);
     opw_slot_waiting = 0;
-    signal(SIGUSR2, SIG_IGN);
     if (took)
         op_worker_say(run->up, OPW_SLOT, 0, 0, 0);
     return took;
@@ -909,31 +862,25 @@ static void op_worker_slot_give(int id)
 }
 
 /*
- * SIGUSR1: axl has gone.  In the poll its work is done by interrupting
- * the wait; in the wait for a slot, by ending the worker there.
- */
-static void op_worker_woken(int sig)
-{
-    op_worker_slot_cancel(sig);
-}
-
-/*
- * The kernel tells the worker when axl ends (SIGUSR1, kept blocked but
- * for the poll, so it only interrupts a wait); an axl gone already is
- * seen by the next look at the parent.
+ * The kernel tells the worker when axl ends (SIGUSR1); axl's cancel of a
+ * worker waiting for a slot is SIGUSR2.  Both blocked from here on but
+ * in the waits they interrupt; an axl gone already is seen by the next
+ * look at the parent.
  */
 static void op_worker_watch_parent(void)
 {
     struct sigaction sa;
-    sigset_t usr1;
+    sigset_t both;
 
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = op_worker_woken;    /* no SA_RESTART: EINTR */
+    sa.sa_handler = op_worker_signalled;    /* no SA_RESTART: EINTR */
     sigemptyset(&sa.sa_mask);
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &both, NULL);
     sigaction(SIGUSR1, &sa, NULL);
-    sigemptyset(&usr1);
-    sigaddset(&usr1, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
     prctl(PR_SET_PDEATHSIG, SIGUSR1);
 }
 
@@ -976,7 +923,6 @@ int op_worker_child(struct op *op, struct op_worker *w)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
-    signal(SIGUSR2, SIG_IGN);
     op_worker_watch_parent();
     if (w->host && (slots = op_worker_slot_set(&run)) >= 0 &&
         !op_worker_slot_take(&run, &slots)) {
