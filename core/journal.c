@@ -379,12 +379,16 @@ int journal_children_started(struct loop *lp, pid_t **pids_r,
         *starts_r = st;
     if (!v || (starts_r && !st))
         return 0;
+    /* The gone are forgotten here too: this look read them all. */
     for (i = 0; i < n_kids; i++)
         if (journal_proc_start(js->kids[i].pid) == js->kids[i].start) {
             if (st)
                 st[n] = js->kids[i].start;
-            v[n++] = js->kids[i].pid;
+            v[n] = js->kids[i].pid;
+            js->kids[n++] = js->kids[i];
         }
+    if (js)
+        js->n_kids = js->kids_looked = (size_t)n;
     return n;
 }
 
