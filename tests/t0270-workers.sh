@@ -64,22 +64,29 @@ start_stopped() {
     wk=
     wait_for 30 eval 'wk=$(stopped_child "$pid")'
 }
+# in_hotplug [AXL-OPTION...]: axl create of the hanging hotplug fixture
+# in the background ($pid), until its script runs: $hp the script, $wk
+# its parent (the worker, or axl itself with --workers=0).  False if the
+# script never ran.
+in_hotplug() {
+    rm -rf "$M"
+    mkdir -p "$M"
+    axl "$@" create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_for 60 eval '[ -s "$M/block-hang.pid" ]' || return 1
+    hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+    wk=$(ppid_of "$hp")
+}
 guest() {       # NAME: a paused-able PV guest of that name, in $tmp
     sed "s/^name = .*/name = \"$1\"/" "$G/pv.cfg" > "$tmp/$1.cfg"
 }
 
 # ---- 1. the shape: a create waiting on its hotplug script ----
-rm -rf "$M"
-mkdir -p "$M"
-axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-if wait_for 60 eval '[ -s "$M/block-hang.pid" ]'; then
+if in_hotplug; then
     pass "shape: the create reaches its hotplug script"
 else
     fail "shape: the create reaches its hotplug script" "$(cat "$tmp/err")"
 fi
-hp=$(cat "$M/block-hang.pid" 2>/dev/null)
-wk=$(ppid_of "$hp")
 is "$(ppid_of "$wk")" "$pid" \
     "shape: the script's parent is a child of axl's (its worker)"
 is "$(sid_of "$wk")" "$wk" "shape: the worker leads a session of its own"
@@ -184,13 +191,7 @@ like "$(cat "$tmp/err")" "create of 'w1' failed; no domain is left" \
 ok "dead worker: no domain w1" eval '! dom_exists w1'
 
 # ---- 5. a worker that dies in the middle: what it made goes too ----
-rm -rf "$M"
-mkdir -p "$M"
-axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for 60 eval '[ -s "$M/block-hang.pid" ]'
-hp=$(cat "$M/block-hang.pid" 2>/dev/null)
-wk=$(ppid_of "$hp")
+in_hotplug
 id=$(dom_id g-hang-hotplug)
 is "$(ppid_of "$wk")" "$pid" "dead in hotplug: the script's worker found"
 kill -KILL "$wk"
@@ -206,12 +207,7 @@ ok "dead in hotplug: its hotplug script is ended" \
     wait_for 10 eval '[ -z "$(fixture_procs)" ]'
 
 # ---- 6. --workers=0: the build in axl's own process ----
-rm -rf "$M"
-mkdir -p "$M"
-axl --workers=0 create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for 60 eval '[ -s "$M/block-hang.pid" ]'
-hp=$(cat "$M/block-hang.pid" 2>/dev/null)
+in_hotplug --workers=0
 is "$(ppid_of "$hp")" "$pid" "--workers=0: the script's parent is axl"
 kill -INT "$pid"
 wait_exit "$pid" 30
@@ -310,13 +306,7 @@ hwks=()
 # ---- 8. axl killed: its worker cancels its build at once ----
 # (its cancel pipe's end, not a look now and then), and what is left is
 # axl cleanup's.
-rm -rf "$M"
-mkdir -p "$M"
-axl create "$G/hang-hotplug.cfg" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for 60 eval '[ -s "$M/block-hang.pid" ]'
-hp=$(cat "$M/block-hang.pid" 2>/dev/null)
-wk=$(ppid_of "$hp")
+in_hotplug
 is "$(ppid_of "$wk")" "$pid" "axl killed: the script's worker found"
 t0=$(now_us)
 kill -9 "$pid"
