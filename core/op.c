@@ -766,6 +766,16 @@ void op_report_left(struct op *op, enum op_result result)
     if (op->domid == (uint32_t)INVALID_DOMID || st == DOM_GONE)
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; no domain is left",
                 op_verb(op), op->label, hw);
+    /*
+     * Its cleanup abandoned (more signals), the half-built domain stays,
+     * and so does its record, as if axl had exited at once: 'axl cleanup'
+     * finishes what the user cut short.
+     */
+    else if (op->abandon_cleanup && op->jr.path[0] &&
+             journal_leave(op->lp, &op->jr) == 0)
+        op_note(op, OP_NOTE_INFO, "%s of '%s' %s; %s is kept, %s, for "
+                "'axl cleanup' to remove once this axl has ended",
+                op_verb(op), op->label, hw, d, dom_state_name(st));
     else
         op_note(op, OP_NOTE_INFO, "%s of '%s' %s; %s is left %s",
                 op_verb(op), op->label, hw, d, dom_state_name(st));
