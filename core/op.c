@@ -346,6 +346,7 @@ int op_start(struct op *op)
     op->phase = OP_PHASE_MAIN;
     op->t_phase_in = loop_now_ms();
     op->t_start = loop_now_ns();
+    op->t_ao_done = 0;
     loop_busy(op->lp, +1);
     op->starts = loop_busy_starts(op->lp);
     op->alone = loop_busy_count(op->lp) == 1;
@@ -404,7 +405,7 @@ void op_main_done(libxl_ctx *ctx, int rc, void *for_callback)
     struct op *op = for_callback;
 
     (void)ctx;
-    if (op->phase == OP_PHASE_MAIN)
+    if (op->phase == OP_PHASE_MAIN && !op->t_ao_done)
         op->t_ao_done = loop_now_ns();
     if (op->k->done)
         op->k->done(op, rc);

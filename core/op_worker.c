@@ -259,6 +259,7 @@ static void op_worker_read(struct op *op, struct op_worker *w)
             w->ended = true;
             w->rc = m.a;
             w->domid = m.b;
+            w->t_end = loop_now_ns();
             break;
         }
     }
@@ -442,6 +443,7 @@ int op_worker_call(struct op *op, struct op_worker *w)
         return ERROR_NOMEM;
     w->op = op;
     w->ended = false;
+    w->t_end = 0;
     /* The host's slots are for a default only: --workers=N is N. */
     w->host = p->max == 0;
     w->host_wait = false;

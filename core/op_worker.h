@@ -58,6 +58,11 @@ struct op_worker {
     size_t n_kids, kids_alloc;
     int rc;
     uint32_t domid;
+    /*
+     * When axl read its end (loop_now_ns()), 0 before: libxl's ao ended
+     * then, in the worker; the worker's exit and reap come after.
+     */
+    uint64_t t_end;
     /* What the creator is told; set by op_create.c. */
     void (*console_ready)(struct op *op, uint32_t domid);
     void (*done)(struct op *op, int rc, uint32_t domid);
