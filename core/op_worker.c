@@ -506,11 +506,15 @@ bool op_worker_abort(struct op *op, struct op_worker *w)
     /*
      * Inside libxl's initiating call (the domain's build) the worker
      * hears nothing until the build is done, up to its CPU's worth (half
-     * a second, seconds in a storm): it is ended here, and what it made
-     * is found and cleaned as the cancel's policy says.  So is one that
-     * cannot hear.
+     * a second, seconds in a storm).  To destroy what it made, it is
+     * ended here, and what it made is found and destroyed.  To keep it,
+     * the build is let finish, and the cancel waits in the pipe: ended
+     * midway, the domain kept would be half-written (in Xen before
+     * xenstore names it, or its memory half loaded), which no one could
+     * inspect or start; after the build, libxl's abort keeps it as it
+     * keeps any.  One that cannot hear is ended either way.
      */
-    if (w->building ||
+    if ((w->building && op->on_cancel != OP_ON_CANCEL_KEEP) ||
         (w->down >= 0 && write(w->down, &c, 1) < 0 && errno != EAGAIN)) {
         w->cut = true;
         kill(w->pid, SIGKILL);

@@ -178,6 +178,40 @@ else
 fi
 xl destroy wb >/dev/null 2>&1
 
+# ---- 3c. the same with --on-cancel=keep ----
+# Ended midway, the domain would be kept half-written (before xenstore
+# names it, or with its memory half loaded): the build is let finish, and
+# libxl's abort after it keeps a whole domain, named, paused, in xenstore.
+# SIGTERM before the name too: the build runs on, so whenever the signal
+# lands, what is kept is the domain libxl built.
+for at in early named; do
+    axl --timings create -p --on-cancel=keep "$tmp/wb.cfg" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    if [ $at = early ]; then
+        wait_for 30 eval '[ -n "$(procs_matching "^axl --timings create -p --on-cancel=keep")" ] &&
+            [ "$(procs_matching "^axl --timings create -p --on-cancel=keep" | wc -l)" -ge 2 ]'
+    else
+        wait_for 30 dom_exists wb
+    fi
+    kill -TERM "$pid"
+    wait_exit "$pid" 60
+    is "$rc" 143 "keep, in the build ($at): SIGTERM: exit 143"
+    if grep -q "nothing was built\|nothing is left" "$tmp/err"; then
+        # The signal came before the build began: nothing to keep.
+        ok "keep, in the build ($at): nothing was built, and none is left" \
+            eval '! dom_exists wb'
+    else
+        like "$(cat "$tmp/err")" "create of 'wb' cancelled.*; domain [0-9]+ \\('wb'\\) kept, paused" \
+            "keep, in the build ($at): the domain is said to be kept"
+        like "$(dom_state wb)" "^..p" "keep, in the build ($at): it is, paused, by its name"
+        id=$(dom_id wb)
+        ok "keep, in the build ($at): its xenstore directory is whole (name, memory target)" \
+            eval '[ "$(xenstore-read "/local/domain/$id/name" 2>/dev/null)" = wb ] &&
+                  xenstore-exists "/local/domain/$id/memory/target"'
+    fi
+    xl destroy wb >/dev/null 2>&1
+done
+
 # ---- 4. a worker that dies ----
 start_stopped
 ok "dead worker: the worker stops before its build" eval '[ -n "$wk" ]'
