@@ -397,10 +397,43 @@ int journal_children(struct loop *lp, pid_t **pids_r)
     return journal_children_started(lp, pids_r, NULL);
 }
 
+/* Whether pid's environment names a domain, as libxl's device models'. */
+static bool journal_device_model(pid_t pid)
+{
+    char path[64], buf[4096];
+    size_t keep = 0;
+    ssize_t n;
+    bool dm = false;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    /* Entry by entry; a partial one is carried to the next read. */
+    while (!dm && (n = read(fd, buf + keep, sizeof(buf) - 1 - keep)) > 0) {
+        char *p = buf, *end = buf + keep + n, *z;
+
+        while ((z = memchr(p, '\0', (size_t)(end - p)))) {
+            if (!strncmp(p, "XEN_DOMAIN_ID=", 14))
+                dm = true;
+            p = z + 1;
+        }
+        keep = (size_t)(end - p);
+        if (keep == sizeof(buf) - 1)
+            keep = 0;               /* an entry too long to be the one */
+        memmove(buf, p, keep);
+    }
+    close(fd);
+    return dm;
+}
+
 bool journal_kill_child(pid_t pid, unsigned long long start, bool group)
 {
     /* Still the process named: the same start time, a session's leader. */
     if (pid <= 1 || journal_proc_start(pid) != start || getsid(pid) != pid)
+        return false;
+    if (journal_device_model(pid))
         return false;
     if (group)
         kill(-pid, SIGKILL);    /* its session's group */

@@ -197,7 +197,10 @@ int journal_kill_children(const struct journal_rec *rec, bool group);
 /*
  * Kill (SIGKILL) pid if it is still the child that started at start and
  * leads its own session (as every child axl forks), and with group its
- * session's group too.  True if it was killed.
+ * session's group too.  True if it was killed.  A device model (libxl
+ * gives it XEN_DOMAIN_ID) is never killed: it serves its domain as long
+ * as the domain lives, kept or not, and libxl's destroy of the domain
+ * ends it.
  */
 bool journal_kill_child(pid_t pid, unsigned long long start, bool group);
 

@@ -607,6 +607,14 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
             op_hotplug_words(c, buf, len);
             return;
         }
+        if (c->dm_domid != (uint32_t)INVALID_DOMID) {
+            /* It runs on once started: words only while libxl waits. */
+            if (!wait_dm_starting(op->lp, c->dm_domid))
+                continue;
+            snprintf(buf, len, "starting the device model %s (pid %d)",
+                     c->prog, (int)c->pid);
+            return;
+        }
         if (!alone)
             continue;
         /* The child of a create with a bootloader is that bootloader. */

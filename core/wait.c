@@ -126,12 +126,18 @@ static void wait_xenbus(struct wait_child *c, const char *env, ssize_t n)
     const char *p = env, *end = env + n;
 
     c->domid = (uint32_t)INVALID_DOMID;
+    c->dm_domid = (uint32_t)INVALID_DOMID;
     c->devid = -1;
     for (; p < end; p += strlen(p) + 1) {
         unsigned domid;
         int devid;
         char type[16];
 
+        if (!strncmp(p, "XEN_DOMAIN_ID=", 14)) {
+            if (sscanf(p + 14, "%u", &domid) == 1)
+                c->dm_domid = domid;
+            continue;
+        }
         if (strncmp(p, "XENBUS_PATH=", 12))
             continue;
         if (sscanf(p + 12, "backend/%15[^/]/%u/%d", type, &domid,
@@ -140,7 +146,6 @@ static void wait_xenbus(struct wait_child *c, const char *env, ssize_t n)
             c->domid = domid;
             c->devid = devid;
         }
-        return;
     }
 }
 
@@ -278,11 +283,25 @@ int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
     if (!ws)
         return 0;
     wait_look_all(lp, ws);
-    for (i = 0; i < ws->n_kids && k < max; i++)
-        if (ws->kids[i].domid == (uint32_t)INVALID_DOMID ||
-            ws->kids[i].domid == domid)
-            v[k++] = ws->kids[i];
+    for (i = 0; i < ws->n_kids && k < max; i++) {
+        const struct wait_child *c = &ws->kids[i];
+
+        /* A device model is its domain's alone, as a hotplug script is. */
+        if (c->dm_domid != (uint32_t)INVALID_DOMID ? c->dm_domid == domid
+                                                   : c->domid == domid ||
+                                                     c->domid == (uint32_t)INVALID_DOMID)
+            v[k++] = *c;
+    }
     return k;
+}
+
+bool wait_dm_starting(struct loop *lp, uint32_t domid)
+{
+    char *st = wait_read(lp, "/local/domain/0/device-model/%u/state", domid);
+    bool starting = !st || strcmp(st, "running");
+
+    free(st);
+    return starting;
 }
 
 /* Whether pid runs libxl's save (or restore) helper for domid. */

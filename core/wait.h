@@ -38,6 +38,11 @@ struct wait_child {
     char script_arg[32];
     unsigned long long start;   /* its start time: a pid used again is
                                    another child */
+    /*
+     * A device model's domain (XEN_DOMAIN_ID, which libxl puts in a device
+     * model's environment alone); INVALID_DOMID for any other child.
+     */
+    uint32_t dm_domid;
 };
 
 /*
@@ -63,6 +68,12 @@ const char *wait_dev_name(struct loop *lp, const char *type, uint32_t domid,
  * backend to connect (state Initialising)", in buf; false if none.
  */
 bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len);
+
+/*
+ * Whether domid's device model has yet to say it runs (its xenstore
+ * state is not "running"): libxl waits for that, up to 60 s.
+ */
+bool wait_dm_starting(struct loop *lp, uint32_t domid);
 
 /*
  * How many bytes libxl's save helper for domid (a child forked for lp,
