@@ -47,7 +47,8 @@ MODE=${MODE:-mixed}
 # shellcheck disable=SC2206
 OPS=(${OPS//,/ })
 [ ${#OPS[@]} -gt 0 ] || OPS=(create-none create-hotplug create-bootloader create-backend
-     block-attach save restore migrate network-attach shutdown-w cleanup storm)
+     create-dm create-pygrub block-attach save restore migrate network-attach
+     shutdown-w cleanup storm)
 case " ${OPS[*]} " in *" migrate "*) need_pvh=1 ;; *) need_pvh= ;; esac
 
 # The victims: a PV guest to save and attach to, a PVH one to migrate.

@@ -12,6 +12,7 @@ phase_marker() {
     case $1 in
     hang-hotplug) echo "$M/block-hang.pid" ;;
     hang-bootloader) echo "$M/bootloader-hang.pid" ;;
+    hang-dm) echo "$M/dm-hang.pid" ;;
     hang-backend) echo "$M/hang-backend.phase" ;;
     esac
 }
@@ -27,6 +28,11 @@ in_phase() {
         id=$(dom_id "$(cfg_name "$G/$1.cfg")") || return 1
         [ "$(xenstore-read "/local/domain/0/backend/vtpm/$id/0/state" \
             2>/dev/null)" = 1 ]
+        return
+    fi
+    if [ "$1" = hang-pygrub ]; then
+        # The real pygrub runs for the domain (and waits at its menu).
+        [ -n "$(procs_matching 'bin/pygrub .*/lab/pygrub.img')" ]
         return
     fi
     [ -s "$f" ]
@@ -49,6 +55,8 @@ check_gone() {
     ok "$3: no domain left" eval "! dom_exists $1"
     if [ -n "$2" ]; then
         ok "$3: no /local/domain/$2 in xenstore" eval "! xs_has_domain $2"
+        ok "$3: no /local/domain/0/device-model/$2 in xenstore" \
+            eval "! xenstore-exists /local/domain/0/device-model/$2 2>/dev/null"
     else
         is "$(xs_domids | tr '\n' ' ')/ $(dom_names | tr '\n' ' ')" \
             "0 / Domain-0 " \
@@ -93,7 +101,7 @@ scenario() {
             "(destroyed; nothing is left|no domain is left)$" \
             "$t: last line says nothing is left"
         check_gone "$name" "$id" "$t"
-    elif [ "$fx" = hang-bootloader ]; then
+    elif [ "$fx" = hang-bootloader ] || [ "$fx" = hang-pygrub ]; then
         # libxl 4.17 turns an abort in the bootloader phase into a failure
         # (domcreate_rebuild_done) and destroys the domain itself; axl must
         # say so rather than claim it kept anything.

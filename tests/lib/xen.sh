@@ -133,9 +133,10 @@ median() {
 # M: where the slow fixtures (tests/fixtures) record that they hang.
 M=/run/axl-fixture
 
-# fixture_procs: PIDs of fixture scripts still running.
+# fixture_procs: PIDs of fixture scripts still running, and of pygrub (the
+# real one, which hang-pygrub.cfg keeps at its menu).
 fixture_procs() {
-    procs_matching 'fixtures/(block-hang|bootloader-hang)'
+    procs_matching 'fixtures/(block-hang|bootloader-hang|dm-hang)|bin/pygrub '
 }
 
 # bench_settle: every domain but Domain-0 destroyed, and gone (a storm's
