@@ -53,6 +53,8 @@ int main(int argc, char **argv)
     int r, status = AXL_EXIT_FAIL;
 
     memset(&cli, 0, sizeof(cli));
+    /* libxl's device models alone carry it: so axl's children know them. */
+    unsetenv("XEN_DOMAIN_ID");
     if (loop_init(&cli.lp) < 0) {
         error_errno("cannot set up the event loop");
         return AXL_EXIT_FAIL;

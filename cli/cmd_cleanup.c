@@ -256,7 +256,7 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
          * guest handed over runs: what its receiver started is its own.
          */
         if (!r->go)
-            journal_kill_children(r, true);
+            journal_kill_children(r, true, false);
         journal_remove(NULL, r);
         return;
     }
@@ -467,7 +467,8 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
 {
     struct job *job;
 
-    journal_kill_children(r, !cc->keep);   /* the save helper first */
+    /* The save helper first; the domain's device model serves it still. */
+    journal_kill_children(r, !cc->keep, true);
     if (cc->keep) {
         note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
              "record is removed", r->verb, r->name);
@@ -551,7 +552,7 @@ static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
     }
     if (!left) {
         if (!r->go)
-            journal_kill_children(r, true);
+            journal_kill_children(r, true, false);
         journal_remove(NULL, r);
         return 0;
     }
@@ -633,7 +634,7 @@ static void cleanup_one(struct journal_rec *r, void *user)
      * The killed axl's helpers (a hung hotplug script) go first; with
      * keep, only they, not whatever they started (a device model).
      */
-    journal_kill_children(r, !(cc->keep || r->keep));
+    journal_kill_children(r, !(cc->keep || r->keep), cc->keep || r->keep);
     if (cc->keep || r->keep) {
         if (cc->keep)
             note("%s of '%s' kept as it is, as asked; the record is "

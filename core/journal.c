@@ -397,43 +397,65 @@ int journal_children(struct loop *lp, pid_t **pids_r)
     return journal_children_started(lp, pids_r, NULL);
 }
 
-/* Whether pid's environment names a domain, as libxl's device models'. */
-static bool journal_device_model(pid_t pid)
+/*
+ * Whether /proc/PID/WHAT (NUL-separated words) has a word starting with
+ * prefix, read a page at a time; a word longer than a page is not one.
+ */
+static bool journal_proc_has(pid_t pid, const char *what, const char *prefix)
 {
     char path[64], buf[4096];
-    size_t keep = 0;
+    size_t keep = 0, plen = strlen(prefix);
     ssize_t n;
-    bool dm = false;
+    bool found = false, skip = false;
     int fd;
 
-    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    /* Entry by entry; a partial one is carried to the next read. */
-    while (!dm && (n = read(fd, buf + keep, sizeof(buf) - 1 - keep)) > 0) {
-        char *p = buf, *end = buf + keep + n, *z;
+    while (!found) {
+        char *p = buf, *end, *z;
 
-        while ((z = memchr(p, '\0', (size_t)(end - p)))) {
-            if (!strncmp(p, "XEN_DOMAIN_ID=", 14))
-                dm = true;
+        n = read(fd, buf + keep, sizeof(buf) - 1 - keep);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        end = buf + keep + n;
+        while (!found && (z = memchr(p, '\0', (size_t)(end - p)))) {
+            found = !skip && !strncmp(p, prefix, plen);
+            skip = false;
             p = z + 1;
         }
         keep = (size_t)(end - p);
-        if (keep == sizeof(buf) - 1)
-            keep = 0;               /* an entry too long to be the one */
+        if (keep == sizeof(buf) - 1) {
+            keep = 0;           /* too long to be the one: its rest too */
+            skip = true;
+        }
         memmove(buf, p, keep);
     }
     close(fd);
-    return dm;
+    return found;
 }
 
-bool journal_kill_child(pid_t pid, unsigned long long start, bool group)
+/*
+ * Whether pid is a device model: libxl gives an HVM guest's XEN_DOMAIN_ID
+ * in its environment, and every QEMU it starts (a PV guest's disk or
+ * framebuffer backend too) -xen-domid among its arguments.
+ */
+static bool journal_device_model(pid_t pid)
+{
+    return journal_proc_has(pid, "environ", "XEN_DOMAIN_ID=") ||
+           journal_proc_has(pid, "cmdline", "-xen-domid");
+}
+
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
+                        bool spare_dm)
 {
     /* Still the process named: the same start time, a session's leader. */
     if (pid <= 1 || journal_proc_start(pid) != start || getsid(pid) != pid)
         return false;
-    if (journal_device_model(pid))
+    if (spare_dm && journal_device_model(pid))
         return false;
     if (group)
         kill(-pid, SIGKILL);    /* its session's group */
@@ -441,7 +463,8 @@ bool journal_kill_child(pid_t pid, unsigned long long start, bool group)
     return true;
 }
 
-int journal_kill_children(const struct journal_rec *rec, bool group)
+int journal_kill_children(const struct journal_rec *rec, bool group,
+                          bool spare_dm)
 {
     const char *p = rec->children;
     int n = 0;
@@ -455,7 +478,7 @@ int journal_kill_children(const struct journal_rec *rec, bool group)
             break;
         start = strtoull(end + 1, &end, 10);
         if (pid > 1 && pid <= INT_MAX &&
-            journal_kill_child((pid_t)pid, start, group))
+            journal_kill_child((pid_t)pid, start, group, spare_dm))
             n++;
         p = end + strspn(end, " ");
     }

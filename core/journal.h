@@ -189,20 +189,24 @@ int journal_children_started(struct loop *lp, pid_t **pids_r,
 
 /*
  * Kill (SIGKILL) each child rec names that is still the same process,
- * and with group its whole process group too (what it started).
- * Returns how many were killed.
+ * and with group its whole process group too (what it started), as
+ * journal_kill_child() does.  Returns how many were killed.
  */
-int journal_kill_children(const struct journal_rec *rec, bool group);
+int journal_kill_children(const struct journal_rec *rec, bool group,
+                          bool spare_dm);
 
 /*
  * Kill (SIGKILL) pid if it is still the child that started at start and
  * leads its own session (as every child axl forks), and with group its
- * session's group too.  True if it was killed.  A device model (libxl
- * gives it XEN_DOMAIN_ID) is never killed: it serves its domain as long
- * as the domain lives, kept or not, and libxl's destroy of the domain
- * ends it.
+ * session's group too.  True if it was killed.  With spare_dm, a device
+ * model (a QEMU libxl started: XEN_DOMAIN_ID in its environment or
+ * -xen-domid among its arguments) is not: it serves a domain that is
+ * kept, for as long as the domain lives, and libxl's destroy of the
+ * domain ends it.  Without, it goes too: its domain is gone, or about to
+ * be destroyed before libxl may have written down its pid.
  */
-bool journal_kill_child(pid_t pid, unsigned long long start, bool group);
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
+                        bool spare_dm);
 
 /*
  * Sync the file at path (a record's file, whole) to disk: 0, or -1 with

@@ -609,7 +609,7 @@ static void op_phase_now(struct op *op, char *buf, size_t len, bool full)
         }
         if (c->dm_domid != (uint32_t)INVALID_DOMID) {
             /* It runs on once started: words only while libxl waits. */
-            if (!wait_dm_starting(op->lp, c->dm_domid))
+            if (!wait_dm_starting(op->lp, c))
                 continue;
             snprintf(buf, len, "starting the device model %s (pid %d)",
                      c->prog, (int)c->pid);
@@ -866,7 +866,9 @@ void op_abort(struct op *op, int why)
     }
     if (op->state == OP_ABORTING) {
         /* Only a create or an attach has a cleanup to abandon. */
-        if (!op->abandon_cleanup && op_may_clean_up(op))
+        if (!op_may_clean_up(op))
+            return;             /* nothing to abandon: it is kept anyway */
+        if (!op->abandon_cleanup)
             op_note(op, OP_NOTE_INFO, "cleanup abandoned: %s will be left "
                     "as it is", op_desc(op, "of", d, sizeof(d)));
         op->abandon_cleanup = true;

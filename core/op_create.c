@@ -74,9 +74,13 @@ static void op_create_console_ready(struct op *op, uint32_t domid);
 static void op_create_worker_done(struct op *op, int rc, uint32_t domid)
 {
     OP_CREATE_ST(op)->domid_out = domid;
-    /* The ao ended when the worker said so, not at its reap. */
+    /*
+     * The ao ended when the worker said so, not at its reap; if it said
+     * so before a cancel came, the cancel found it ended (at once).
+     */
     if (op->phase == OP_PHASE_MAIN && OP_CREATE_ST(op)->worker.t_end)
-        op->t_ao_done = OP_CREATE_ST(op)->worker.t_end;
+        op->t_ao_done = OP_CREATE_ST(op)->worker.t_end > op->t_abort
+                            ? OP_CREATE_ST(op)->worker.t_end : op->t_abort;
     op_main_done(loop_ctx(op->lp), rc, op);
 }
 

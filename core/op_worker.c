@@ -286,7 +286,7 @@ static void op_worker_end_kids(struct op_worker *w)
     size_t i;
 
     for (i = 0; i < w->n_kids; i++)
-        journal_kill_child(w->kids[i].pid, w->kids[i].start, true);
+        journal_kill_child(w->kids[i].pid, w->kids[i].start, true, false);
     w->n_kids = 0;
 }
 
@@ -331,8 +331,8 @@ static void op_worker_exited(struct loop *lp, pid_t pid, int status,
     }
     log_owner(ls, was);
     op_worker_close(&w->cause);
-    rc = w->ended ? w->rc : op->cancelled || w->cut ? ERROR_ABORTED
-                                                   : ERROR_FAIL;
+    /* One that died (not by its cancel) may have left anything: failed. */
+    rc = w->ended ? w->rc : w->cut ? ERROR_ABORTED : ERROR_FAIL;
     /*
      * libxl says the domain only when its ao completes; a build that
      * failed or died may have made one: found as a cancel finds it.

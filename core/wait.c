@@ -295,13 +295,28 @@ int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
     return k;
 }
 
-bool wait_dm_starting(struct loop *lp, uint32_t domid)
+bool wait_dm_starting(struct loop *lp, const struct wait_child *c)
 {
-    char *st = wait_read(lp, "/local/domain/0/device-model/%u/state", domid);
-    bool starting = !st || strcmp(st, "running");
+    struct wait_state *ws = wait_state(lp);
+    char *stat, *cmd, *p;
+    ssize_t len, cmd_len;
+    long ppid = 0;
+    bool waits;
 
-    free(st);
-    return starting;
+    if (!ws || !ws->self)
+        return false;
+    /* "PID (COMM) STATE PPID ...": COMM may hold anything but the last ')'. */
+    stat = wait_proc_all(c->pid, "stat", &len);
+    p = stat ? strrchr(stat, ')') : NULL;
+    if (p)
+        sscanf(p + 1, " %*c %ld", &ppid);
+    free(stat);
+    if (ppid <= 1)
+        return false;
+    cmd = wait_proc_all((pid_t)ppid, "cmdline", &cmd_len);
+    waits = cmd && cmd_len == ws->self_len && !memcmp(cmd, ws->self, cmd_len);
+    free(cmd);
+    return waits;
 }
 
 /* Whether pid runs libxl's save (or restore) helper for domid. */

@@ -70,10 +70,12 @@ const char *wait_dev_name(struct loop *lp, const char *type, uint32_t domid,
 bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len);
 
 /*
- * Whether domid's device model has yet to say it runs (its xenstore
- * state is not "running"): libxl waits for that, up to 60 s.
+ * Whether libxl still waits for the device model c to start (up to 60 s,
+ * for its "running" in xenstore or, with dm_restrict, its answer on QMP):
+ * its parent is still libxl's spawn process, a copy of axl that libxl
+ * ends the moment it stops waiting.
  */
-bool wait_dm_starting(struct loop *lp, uint32_t domid);
+bool wait_dm_starting(struct loop *lp, const struct wait_child *c);
 
 /*
  * How many bytes libxl's save helper for domid (a child forked for lp,
