@@ -7,6 +7,8 @@
 #   hotplug     a create waiting on its disk's hotplug script
 #   backend     a create waiting for a vtpm backend that never answers
 #   migrate     a localhost migration of a PVH guest sending its memory
+#   dm          an HVM create waiting for a device model that never starts
+#   pygrub      a create waiting on the real pygrub at its menu
 # For each: signal read (axl says "cancelling") to libxl's child reaped,
 # to libxl's destroy of the domain begun, to the ao complete, and axl's
 # own "cancel to ao done".  Prints a markdown table.  DUMP=1 also prints,
@@ -99,6 +101,32 @@ want hotplug && for k in $(seq "$RUNS"); do
     echo "| hotplug script (create) | $k | $(breakdown "$tmp/o") |"
     dump "$tmp/o"
     kill -9 $(fixture_procs) 2>/dev/null
+    clean_domains
+done
+
+# An HVM create in libxl's wait for its device model, and a create whose
+# real pygrub waits at its menu.
+want dm && for k in $(seq "$RUNS"); do
+    rm -f "$F/dm-hang.pid"
+    axl -vvv --timings create tests/guests/hang-dm.cfg >"$tmp/o" 2>&1 &
+    pid=$!
+    wait_for 30 test -s "$F/dm-hang.pid"
+    sleep 0.5
+    kill -INT $pid
+    wait_exit $pid 30
+    echo "| device model's start | $k | $(breakdown "$tmp/o") |"
+    dump "$tmp/o"
+    clean_domains
+done
+want pygrub && for k in $(seq "$RUNS"); do
+    axl -vvv --timings create tests/guests/hang-pygrub.cfg >"$tmp/o" 2>&1 &
+    pid=$!
+    wait_for 30 eval '[ -n "$(procs_matching "bin/pygrub .*/lab/pygrub.img")" ]'
+    sleep 3
+    kill -INT $pid
+    wait_exit $pid 30
+    echo "| pygrub at its menu | $k | $(breakdown "$tmp/o") |"
+    dump "$tmp/o"
     clean_domains
 done
 
