@@ -376,6 +376,9 @@ check_case() {
             dom_exists "$name" || echo "said kept, but no '$name'"
             like_paused=$(dom_state "$name")
             case $like_paused in ??p*) ;; *) echo "kept '$name' is not paused ($like_paused)" ;; esac
+            # A kept HVM domain keeps its device model (the fixture): it
+            # goes with the domain, before the look for fixtures left.
+            [ "$op" = create-dm ] && xl destroy "$name" >/dev/null 2>&1
         elif printf '%s\n' "$err" | grep -Eq "nothing is left|no domain is left"; then
             dom_exists "$name" && echo "said nothing left, but '$name' exists"
         fi

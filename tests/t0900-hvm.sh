@@ -30,13 +30,14 @@ runs() {
     if [ $r -eq 0 ]; then pass "$t"; else fail "$t" "exit $r" "$out"; fi
 }
 
-# with_int CMD...: CMD with SIGINT's default action, as a terminal's
-# program has it (a script's background command inherits it ignored).
-with_int() {
-    python3 -c 'import os, signal, sys
+# with_int: a command line's prefix that runs the command with SIGINT's
+# default action and not blocked, as a terminal's program has it (the
+# runner's background children inherit it ignored).  An array, not a
+# function: "${with_int[@]}" CMD & is then CMD's own pid once it execs.
+with_int=(python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@"
-}
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+os.execvp(sys.argv[1], sys.argv[1:])')
 
 # qemu_of ID: the pid of domain ID's device model, as libxl recorded it.
 qemu_of() {
@@ -188,7 +189,7 @@ for fx in hang-dm hang-pygrub; do
     rm -rf "$M"
     mkdir -p "$M"
     name=$(cfg_name "$G/$fx.cfg")
-    with_int xl create "$G/$fx.cfg" >"$tmp/xo" 2>&1 &
+    "${with_int[@]}" xl create "$G/$fx.cfg" >"$tmp/xo" 2>&1 &
     pid=$!
     if wait_for 60 in_phase "$fx"; then
         kill -INT $pid
