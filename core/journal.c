@@ -399,9 +399,11 @@ int journal_children(struct loop *lp, pid_t **pids_r)
 
 /*
  * Whether /proc/PID/WHAT (NUL-separated words) has a word starting with
- * prefix, read a page at a time; a word longer than a page is not one.
+ * prefix, read a page at a time (a word longer than a page is not one);
+ * the rest of that word in val (len bytes, if any).
  */
-static bool journal_proc_has(pid_t pid, const char *what, const char *prefix)
+static bool journal_proc_find(pid_t pid, const char *what, const char *prefix,
+                              char *val, size_t len)
 {
     char path[64], buf[4096];
     size_t keep = 0, plen = strlen(prefix);
@@ -424,6 +426,8 @@ static bool journal_proc_has(pid_t pid, const char *what, const char *prefix)
         end = buf + keep + n;
         while (!found && (z = memchr(p, '\0', (size_t)(end - p)))) {
             found = !skip && !strncmp(p, prefix, plen);
+            if (found && len)
+                snprintf(val, len, "%s", p + plen);
             skip = false;
             p = z + 1;
         }
@@ -445,8 +449,21 @@ static bool journal_proc_has(pid_t pid, const char *what, const char *prefix)
  */
 static bool journal_device_model(pid_t pid)
 {
-    return journal_proc_has(pid, "environ", "XEN_DOMAIN_ID=") ||
-           journal_proc_has(pid, "cmdline", "-xen-domid");
+    return journal_proc_find(pid, "environ", "XEN_DOMAIN_ID=", NULL, 0) ||
+           journal_proc_find(pid, "cmdline", "-xen-domid", NULL, 0);
+}
+
+bool journal_kill_device_model(pid_t pid, unsigned long long start,
+                               uint32_t domid)
+{
+    char val[16];
+
+    if (pid <= 1 || journal_proc_start(pid) != start ||
+        !journal_proc_find(pid, "environ", "XEN_DOMAIN_ID=", val, sizeof(val)) ||
+        strtoul(val, NULL, 10) != domid)
+        return false;
+    kill(pid, SIGKILL);
+    return true;
 }
 
 bool journal_kill_child(pid_t pid, unsigned long long start, bool group,

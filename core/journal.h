@@ -209,6 +209,14 @@ bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
                         bool spare_dm);
 
 /*
+ * Kill (SIGKILL) pid if it is still the process that started at start
+ * and is domid's device model (XEN_DOMAIN_ID in its environment).  True
+ * if it was killed.
+ */
+bool journal_kill_device_model(pid_t pid, unsigned long long start,
+                               uint32_t domid);
+
+/*
  * Sync the file at path (a record's file, whole) to disk: 0, or -1 with
  * errno.  Its writer's descriptor may be gone: this opens it anew.
  */

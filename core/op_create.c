@@ -219,6 +219,27 @@ void op_console_connected(struct op *op)
         op_console_stop_wait(op);
 }
 
+/*
+ * After a cancel: an HVM guest's device model that libxl lost track of
+ * (the abort ended its spawn before it wrote down the pid) would outlive
+ * the domain, even a kept one's destroy: it is ended, and said.  With
+ * gone (the domain destroyed), any still there goes.
+ */
+static void op_create_lost_dm(struct op *op, bool gone)
+{
+    struct op_create_state *cs = OP_CREATE_ST(op);
+    int n;
+
+    if (op->k != &op_kind_create ||
+        op->config.b_info.type != LIBXL_DOMAIN_TYPE_HVM)
+        return;
+    n = op_worker_end_lost_dm(op, &cs->worker, op->domid, gone);
+    if (n && !gone)
+        op_note(op, OP_NOTE_INFO, "its device model, which libxl had lost "
+                "track of (the cancel came as libxl started it), was ended; "
+                "the domain is kept without one");
+}
+
 void op_create_cancelled(struct op *op, int rc)
 {
     char d[160];
@@ -245,6 +266,7 @@ void op_create_cancelled(struct op *op, int rc)
     if (op->on_cancel == OP_ON_CANCEL_KEEP) {
         enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
 
+        op_create_lost_dm(op, false);
         op_note(op, OP_NOTE_INFO, "create of '%s' cancelled%s; %s kept, %s",
                 op->label, op->cancel_phase, d, dom_state_name(st));
         op_note(op, OP_NOTE_INFO, "inspect it with 'axl list %u', "
@@ -403,6 +425,8 @@ static void op_create_clean_done(struct op *op, int rc)
 {
     char d[160];
 
+    if (rc == 0)
+        op_create_lost_dm(op, true);
     op_dom_desc(op, d, sizeof(d));
     if (rc && OP_CREATE_ST(op)->clean_failed) {
         op_note(op, OP_NOTE_ERROR, "cannot destroy %s: %s", d,

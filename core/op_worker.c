@@ -42,6 +42,7 @@
 #include "proc.h"
 #include "testpoint.h"
 #include "vec.h"
+#include "wait.h"
 
 #include "op_int.h"
 #include "op_worker.h"
@@ -542,6 +543,22 @@ bool op_worker_phase(struct op *op, struct op_worker *w, char *buf,
     return true;
 }
 
+int op_worker_end_lost_dm(struct op *op, struct op_worker *w,
+                          uint32_t domid, bool gone)
+{
+    size_t i;
+    int n = 0;
+
+    if (domid == (uint32_t)INVALID_DOMID ||
+        (!gone && wait_dm_recorded(op->lp, domid)))
+        return 0;
+    for (i = 0; i < w->n_kids; i++)
+        if (journal_kill_device_model(w->kids[i].pid, w->kids[i].start,
+                                      domid))
+            n++;
+    return n;
+}
+
 void op_worker_dispose(struct op *op, struct op_worker *w)
 {
     op_worker_unqueue(op, w);
@@ -732,11 +749,20 @@ static void op_worker_poll(libxl_ctx *ctx, struct op_worker_run *run,
                 op_worker_stop(ctx, run, how, &aborted);
             continue;
         }
+        /*
+         * A cancel, or axl has gone: the build stops either way.  Before
+         * libxl hears of the events of the same wake, which may complete
+         * its ao: the cancel came first (with keep, it waited in the pipe
+         * for the build's end, and the ao's next event would otherwise
+         * finish the create it asked to stop).  Those events are not
+         * lost: the next poll, after the abort, sees them again.
+         */
+        if ((fds[0].revents || getppid() != run->parent) && !aborted) {
+            op_worker_stop(ctx, run, how, &aborted);
+            continue;       /* the next poll sees this wake's events again */
+        }
         gettimeofday(&now, NULL);
         libxl_osevent_afterpoll(ctx, nfds, fds + 1, now);
-        /* A cancel, or axl has gone: the build stops either way. */
-        if (fds[0].revents || getppid() != run->parent)
-            op_worker_stop(ctx, run, how, &aborted);
     }
     free(fds);
 }

@@ -100,6 +100,16 @@ bool op_worker_phase(struct op *op, struct op_worker *w, char *buf,
 /* In the worker (hooks->child's): the build; returns when it ended. */
 int op_worker_child(struct op *op, struct op_worker *w);
 
+/*
+ * After a cancel: domid's device model among the children the worker
+ * said libxl forked, if libxl has lost track of it (its spawn ended by
+ * the abort before it wrote down the pid), is ended: nothing else could
+ * end it later.  With gone (domid destroyed) any still there is ended,
+ * whatever libxl knew.  Returns how many were.
+ */
+int op_worker_end_lost_dm(struct op *op, struct op_worker *w,
+                          uint32_t domid, bool gone);
+
 /* op_free(): a worker still running is killed, its pipes closed. */
 void op_worker_dispose(struct op *op, struct op_worker *w);
 

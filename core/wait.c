@@ -295,6 +295,16 @@ int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
     return k;
 }
 
+bool wait_dm_recorded(struct loop *lp, uint32_t domid)
+{
+    char *pid = wait_read(lp, "/local/domain/%u/image/device-model-pid",
+                          domid);
+    bool yes = pid && pid[0];
+
+    free(pid);
+    return yes;
+}
+
 bool wait_dm_starting(struct loop *lp, const struct wait_child *c)
 {
     struct wait_state *ws = wait_state(lp);

@@ -78,6 +78,13 @@ bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len);
 bool wait_dm_starting(struct loop *lp, const struct wait_child *c);
 
 /*
+ * Whether libxl has written down domid's device model's pid (its
+ * /local/domain/ID/image/device-model-pid), by which its destroy of the
+ * domain ends the device model.
+ */
+bool wait_dm_recorded(struct loop *lp, uint32_t domid);
+
+/*
  * How many bytes libxl's save helper for domid (a child forked for lp,
  * saving or migrating it) has written so far; -1 if none runs.  *pid_r
  * caches the helper's pid between calls (0 at first).
