@@ -110,15 +110,6 @@ fresh() {
 leftovers() {
     procs_matching 'migrate-receive|libxl-save-helper|local-ssh'
 }
-# sent_bytes: what the sender's save helper has written (0 if none runs).
-sent_bytes() {
-    local p
-    for p in $(procs_matching 'libxl-save-helper --save-domain'); do
-        awk '$1 == "wchar:" { print $2; exit }' "/proc/$p/io" 2>/dev/null &&
-            return
-    done
-    echo 0
-}
 # after_cancel TITLE OUT [WORDS]: the invariants after a cancelled
 # migration; OUT must say the guest runs here (or match WORDS).
 after_cancel() {

@@ -89,71 +89,43 @@ for k in $(seq "$RUNS"); do
 done
 }
 
-# A create in its disk's hotplug script, which never finishes.
-want hotplug && for k in $(seq "$RUNS"); do
-    rm -f "$F/block-hang.pid"
-    axl -vvv --timings create tests/guests/hang-hotplug.cfg >"$tmp/o" 2>&1 &
-    pid=$!
-    wait_for 30 test -s "$F/block-hang.pid"
-    sleep 0.5
-    kill -INT $pid
-    wait_exit $pid 30
-    echo "| hotplug script (create) | $k | $(breakdown "$tmp/o") |"
-    dump "$tmp/o"
-    kill -9 $(fixture_procs) 2>/dev/null
-    clean_domains
-done
+# trace_create PHASE LABEL CFG SETTLE READY...: RUNS times, a create of
+# CFG, SIGINT once READY (a command) holds and SETTLE seconds more; a row
+# each, LABEL its phase's name.
+trace_create() {
+    local phase=$1 label=$2 cfg=$3 settle=$4 k
+    shift 4
+    want "$phase" || return 0
+    for k in $(seq "$RUNS"); do
+        rm -rf "$F"
+        axl -vvv --timings create "$cfg" >"$tmp/o" 2>&1 &
+        pid=$!
+        wait_for 30 "$@"
+        sleep "$settle"
+        kill -INT $pid
+        wait_exit $pid 30
+        echo "| $label | $k | $(breakdown "$tmp/o") |"
+        dump "$tmp/o"
+        kill -9 $(fixture_procs) 2>/dev/null
+        clean_domains
+    done
+}
 
-# An HVM create in libxl's wait for its device model, and a create whose
-# real pygrub waits at its menu.
-want dm && for k in $(seq "$RUNS"); do
-    rm -f "$F/dm-hang.pid"
-    axl -vvv --timings create tests/guests/hang-dm.cfg >"$tmp/o" 2>&1 &
-    pid=$!
-    wait_for 30 test -s "$F/dm-hang.pid"
-    sleep 0.5
-    kill -INT $pid
-    wait_exit $pid 30
-    echo "| device model's start | $k | $(breakdown "$tmp/o") |"
-    dump "$tmp/o"
-    clean_domains
-done
-want pygrub && for k in $(seq "$RUNS"); do
-    axl -vvv --timings create tests/guests/hang-pygrub.cfg >"$tmp/o" 2>&1 &
-    pid=$!
-    wait_for 30 eval '[ -n "$(procs_matching "bin/pygrub .*/lab/pygrub.img")" ]'
-    sleep 3
-    kill -INT $pid
-    wait_exit $pid 30
-    echo "| pygrub at its menu | $k | $(breakdown "$tmp/o") |"
-    dump "$tmp/o"
-    clean_domains
-done
-
-# A create in libxl's wait for a vtpm backend that never answers (no
-# child of libxl's runs: a xenstore watch and a timeout).
-want backend && for k in $(seq "$RUNS"); do
-    axl -vvv --timings create tests/guests/hang-backend.cfg >"$tmp/o" 2>&1 &
-    pid=$!
-    wait_for 30 eval '[ "$(xenstore-read "/local/domain/0/backend/vtpm/$(xl domid g-hang-be 2>/dev/null)/0/state" 2>/dev/null)" = 1 ]'
-    sleep 0.5
-    kill -INT $pid
-    wait_exit $pid 30
-    echo "| vtpm backend | $k | $(breakdown "$tmp/o") |"
-    dump "$tmp/o"
-    clean_domains
-done
+# In its disk's hotplug script, which never finishes; in libxl's wait for
+# an HVM guest's device model that never starts; with the real pygrub
+# waiting at its menu; in libxl's wait for a vtpm backend that never
+# answers (no child of libxl's runs: a xenstore watch and a timeout).
+trace_create hotplug "hotplug script (create)" tests/guests/hang-hotplug.cfg 0.5 \
+    test -s "$F/block-hang.pid"
+trace_create dm "device model's start" tests/guests/hang-dm.cfg 0.5 \
+    test -s "$F/dm-hang.pid"
+trace_create pygrub "pygrub at its menu" tests/guests/hang-pygrub.cfg 3 \
+    eval '[ -n "$(procs_matching "bin/pygrub .*/lab/pygrub.img")" ]'
+trace_create backend "vtpm backend" tests/guests/hang-backend.cfg 0.5 \
+    eval '[ "$(xenstore-read "/local/domain/0/backend/vtpm/$(xl domid g-hang-be 2>/dev/null)/0/state" 2>/dev/null)" = 1 ]'
 
 # A localhost migration of a PVH guest, once 24 MiB of its 128 are sent;
 # the guest is started afresh for each run.
-sent_bytes() {
-    local p
-    for p in $(procs_matching 'libxl-save-helper --save-domain'); do
-        awk '$1 == "wchar:" { print $2; exit }' "/proc/$p/io" 2>/dev/null &&
-            return
-    done
-    echo 0
-}
 want migrate && for k in $(seq "$RUNS"); do
     sed 's/^name = .*/name = "trace-m"/' tests/guests/pvh.cfg >"$tmp/m.cfg"
     xl create -q -e "$tmp/m.cfg" &&

@@ -111,6 +111,17 @@ procs_matching() {
         }'
 }
 
+# sent_bytes: what a sending save helper (libxl-save-helper --save-domain)
+# has written (0 if none runs).
+sent_bytes() {
+    local p
+    for p in $(procs_matching 'libxl-save-helper --save-domain'); do
+        awk '$1 == "wchar:" { print $2; exit }' "/proc/$p/io" 2>/dev/null &&
+            return
+    done
+    echo 0
+}
+
 # max_count LOG...: the highest count a guest started with axl.counter
 # has printed in these console logs ("AXL-COUNT N UPTIME"); 0 if none.
 max_count() {
