@@ -494,10 +494,25 @@ int journal_kill_children(const struct journal_rec *rec, bool group,
         if (end == p || *end != ':')
             break;
         start = strtoull(end + 1, &end, 10);
-        if (pid > 1 && pid <= INT_MAX &&
-            journal_kill_child((pid_t)pid, start, group, spare_dm))
-            n++;
         p = end + strspn(end, " ");
+        if (pid <= 1 || pid > INT_MAX)
+            continue;
+        /*
+         * A device model goes only as the record's own domain's, and only
+         * without spare_dm: one forked in axl's own process is named in
+         * every record, and may serve another domain that lives on.
+         */
+        if (journal_device_model((pid_t)pid)) {
+            char val[16];
+
+            if (spare_dm ||
+                !journal_proc_find((pid_t)pid, "environ", "XEN_DOMAIN_ID=",
+                                   val, sizeof(val)) ||
+                strtoul(val, NULL, 10) != rec->domid)
+                continue;
+        }
+        if (journal_kill_child((pid_t)pid, start, group, false))
+            n++;
     }
     return n;
 }

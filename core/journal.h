@@ -190,7 +190,8 @@ int journal_children_started(struct loop *lp, pid_t **pids_r,
 /*
  * Kill (SIGKILL) each child rec names that is still the same process,
  * and with group its whole process group too (what it started), as
- * journal_kill_child() does.  Returns how many were killed.
+ * journal_kill_child() does; a device model only if it is rec's own
+ * domain's, and not with spare_dm.  Returns how many were killed.
  */
 int journal_kill_children(const struct journal_rec *rec, bool group,
                           bool spare_dm);
