@@ -241,6 +241,30 @@ struct cleanup_scan {
     int n, cap;
 };
 
+/*
+ * journal_dm_goes_fn: a device model goes with a record's cleanup if its
+ * domain is gone or dying, or is the record's own (its uuid); one that
+ * serves another domain, or whose domain libxl cannot tell of, stays.
+ */
+static bool cleanup_dm_goes(uint32_t domid, const struct journal_rec *r,
+                            void *user)
+{
+    libxl_ctx *ctx = user;
+    libxl_dominfo info;
+    bool goes;
+    int rc;
+
+    libxl_dominfo_init(&info);
+    rc = libxl_domain_info(ctx, &info, domid);
+    if (rc == ERROR_DOMAIN_NOTFOUND)
+        goes = true;
+    else
+        goes = rc == 0 && (info.dying ||
+                           !libxl_uuid_compare(&info.uuid, &r->uuid));
+    libxl_dominfo_dispose(&info);
+    return goes;
+}
+
 static void cleanup_scan_one(struct journal_rec *r, void *user)
 {
     struct cleanup_scan *sc = user;
@@ -256,7 +280,7 @@ static void cleanup_scan_one(struct journal_rec *r, void *user)
          * guest handed over runs: what its receiver started is its own.
          */
         if (!r->go)
-            journal_kill_children(r, true, false);
+            journal_kill_children(r, true, cleanup_dm_goes, sc->ctx);
         journal_remove(NULL, r);
         return;
     }
@@ -468,7 +492,7 @@ static void cleanup_stream(struct cleanup_ctx *cc, struct journal_rec *r,
     struct job *job;
 
     /* The save helper first; the domain's device model serves it still. */
-    journal_kill_children(r, !cc->keep, true);
+    journal_kill_children(r, !cc->keep, NULL, NULL);
     if (cc->keep) {
         note("what 'axl %s' of '%s' left is kept as it is, as asked; the "
              "record is removed", r->verb, r->name);
@@ -552,7 +576,8 @@ static int cleanup_find(struct cleanup_ctx *cc, struct journal_rec *r,
     }
     if (!left) {
         if (!r->go)
-            journal_kill_children(r, true, false);
+            journal_kill_children(r, true, cleanup_dm_goes,
+                                  cli_libxl(cc->cli));
         journal_remove(NULL, r);
         return 0;
     }
@@ -634,7 +659,9 @@ static void cleanup_one(struct journal_rec *r, void *user)
      * The killed axl's helpers (a hung hotplug script) go first; with
      * keep, only they, not whatever they started (a device model).
      */
-    journal_kill_children(r, !(cc->keep || r->keep), cc->keep || r->keep);
+    journal_kill_children(r, !(cc->keep || r->keep),
+                          cc->keep || r->keep ? NULL : cleanup_dm_goes,
+                          cli_libxl(cc->cli));
     if (cc->keep || r->keep) {
         if (cc->keep)
             note("%s of '%s' kept as it is, as asked; the record is "

@@ -480,8 +480,47 @@ bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
     return true;
 }
 
+/*
+ * The domain a device model serves: XEN_DOMAIN_ID in its environment
+ * (an HVM guest's), else the word after -xen-domid among its arguments
+ * (any QEMU libxl starts); INVALID_DOMID if neither.
+ */
+static uint32_t journal_dm_domid(pid_t pid)
+{
+    char path[64], buf[4096], val[16], *p, *end, *e;
+    unsigned long id = ~0ul;
+    ssize_t n;
+    int fd;
+
+    if (journal_proc_find(pid, "environ", "XEN_DOMAIN_ID=", val,
+                          sizeof(val))) {
+        id = strtoul(val, &e, 10);
+        if (*e || e == val)
+            id = ~0ul;
+    }
+    if (id == ~0ul) {
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (fd >= 0)
+            close(fd);
+        if (n > 0) {
+            buf[n] = '\0';
+            for (p = buf, end = buf + n; p < end; p += strlen(p) + 1)
+                if (!strcmp(p, "-xen-domid") && p + strlen(p) + 1 < end) {
+                    p += strlen(p) + 1;
+                    id = strtoul(p, &e, 10);
+                    if (*e || e == p)
+                        id = ~0ul;
+                    break;
+                }
+        }
+    }
+    return id > UINT32_MAX ? (uint32_t)INVALID_DOMID : (uint32_t)id;
+}
+
 int journal_kill_children(const struct journal_rec *rec, bool group,
-                          bool spare_dm)
+                          journal_dm_goes_fn *dm_goes, void *user)
 {
     const char *p = rec->children;
     int n = 0;
@@ -497,18 +536,14 @@ int journal_kill_children(const struct journal_rec *rec, bool group,
         p = end + strspn(end, " ");
         if (pid <= 1 || pid > INT_MAX)
             continue;
-        /*
-         * A device model goes only as the record's own domain's, and only
-         * without spare_dm: one forked in axl's own process is named in
-         * every record, and may serve another domain that lives on.
-         */
+        /* A device model goes only where dm_goes says (journal.h). */
+        if (journal_proc_start((pid_t)pid) != start)
+            continue;           /* gone, or another process now */
         if (journal_device_model((pid_t)pid)) {
-            char val[16];
+            uint32_t domid = journal_dm_domid((pid_t)pid);
 
-            if (spare_dm ||
-                !journal_proc_find((pid_t)pid, "environ", "XEN_DOMAIN_ID=",
-                                   val, sizeof(val)) ||
-                strtoul(val, NULL, 10) != rec->domid)
+            if (!dm_goes || domid == (uint32_t)INVALID_DOMID ||
+                !dm_goes(domid, rec, user))
                 continue;
         }
         if (journal_kill_child((pid_t)pid, start, group, false))

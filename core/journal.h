@@ -188,13 +188,23 @@ int journal_children_started(struct loop *lp, pid_t **pids_r,
                            unsigned long long **starts_r);
 
 /*
+ * Whether a device model serving domid may go with rec's cleanup: true
+ * if domid is gone, or is rec's own domain; the caller, who can ask
+ * libxl, says.
+ */
+typedef bool journal_dm_goes_fn(uint32_t domid, const struct journal_rec *rec,
+                                void *user);
+
+/*
  * Kill (SIGKILL) each child rec names that is still the same process,
  * and with group its whole process group too (what it started), as
- * journal_kill_child() does; a device model only if it is rec's own
- * domain's, and not with spare_dm.  Returns how many were killed.
+ * journal_kill_child() does.  A device model goes only if dm_goes says
+ * so (none without dm_goes): one forked in axl's own process is named in
+ * every record, and may serve another domain that lives on.  Returns
+ * how many were killed.
  */
 int journal_kill_children(const struct journal_rec *rec, bool group,
-                          bool spare_dm);
+                          journal_dm_goes_fn *dm_goes, void *user);
 
 /*
  * Kill (SIGKILL) pid if it is still the child that started at start and

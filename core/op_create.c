@@ -247,6 +247,7 @@ void op_create_cancelled(struct op *op, int rc)
     op_dom_desc(op, d, sizeof(d));
     if (rc != ERROR_ABORTED) {
         /* libxl failed on its way out and destroyed the domain itself. */
+        op_create_lost_dm(op, true);
         op_note(op, OP_NOTE_INFO, "create of '%s' stopped (%s); "
                 "libxl destroyed what it had built%s", op->label,
                 op_rc_text(rc),

@@ -2,6 +2,7 @@
  * wait: facts about what an operation waits on.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -297,12 +298,27 @@ int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
 
 bool wait_dm_recorded(struct loop *lp, uint32_t domid)
 {
-    char *pid = wait_read(lp, "/local/domain/%u/image/device-model-pid",
-                          domid);
-    bool yes = pid && pid[0];
+    static const char *const nodes[] = { "device-model-pid",
+                                         "device-model-kill-uid" };
+    struct xs_handle *h = wait_xsh(lp);
+    char path[96];
+    unsigned int len;
+    size_t i;
 
-    free(pid);
-    return yes;
+    if (!h)
+        return true;            /* cannot tell: as if it were */
+    for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        void *v;
+
+        snprintf(path, sizeof(path), "/local/domain/%u/image/%s", domid,
+                 nodes[i]);
+        v = xs_read(h, XBT_NULL, path, &len);
+        if (v || errno != ENOENT) {
+            free(v);
+            return true;        /* there, or cannot tell */
+        }
+    }
+    return false;
 }
 
 bool wait_dm_starting(struct loop *lp, const struct wait_child *c)

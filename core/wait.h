@@ -78,9 +78,9 @@ bool wait_backend(struct loop *lp, uint32_t domid, char *buf, size_t len);
 bool wait_dm_starting(struct loop *lp, const struct wait_child *c);
 
 /*
- * Whether libxl has written down domid's device model's pid (its
- * /local/domain/ID/image/device-model-pid), by which its destroy of the
- * domain ends the device model.
+ * Whether libxl has written down how to end domid's device model (its
+ * /local/domain/ID/image/device-model-pid, or -kill-uid), by which its
+ * destroy of the domain ends it; true too if xenstore cannot tell.
  */
 bool wait_dm_recorded(struct loop *lp, uint32_t domid);
 
