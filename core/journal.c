@@ -466,13 +466,10 @@ bool journal_kill_device_model(pid_t pid, unsigned long long start,
     return true;
 }
 
-bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
-                        bool spare_dm)
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group)
 {
     /* Still the process named: the same start time, a session's leader. */
     if (pid <= 1 || journal_proc_start(pid) != start || getsid(pid) != pid)
-        return false;
-    if (spare_dm && journal_device_model(pid))
         return false;
     if (group)
         kill(-pid, SIGKILL);    /* its session's group */
@@ -546,7 +543,7 @@ int journal_kill_children(const struct journal_rec *rec, bool group,
                 !dm_goes(domid, rec, user))
                 continue;
         }
-        if (journal_kill_child((pid_t)pid, start, group, false))
+        if (journal_kill_child((pid_t)pid, start, group))
             n++;
     }
     return n;

@@ -209,15 +209,10 @@ int journal_kill_children(const struct journal_rec *rec, bool group,
 /*
  * Kill (SIGKILL) pid if it is still the child that started at start and
  * leads its own session (as every child axl forks), and with group its
- * session's group too.  True if it was killed.  With spare_dm, a device
- * model (a QEMU libxl started: XEN_DOMAIN_ID in its environment or
- * -xen-domid among its arguments) is not: it serves a domain that is
- * kept, for as long as the domain lives, and libxl's destroy of the
- * domain ends it.  Without, it goes too: its domain is gone, or about to
- * be destroyed before libxl may have written down its pid.
+ * session's group too.  True if it was killed.  A device model goes too:
+ * which ones may, journal_kill_children() decides.
  */
-bool journal_kill_child(pid_t pid, unsigned long long start, bool group,
-                        bool spare_dm);
+bool journal_kill_child(pid_t pid, unsigned long long start, bool group);
 
 /*
  * Kill (SIGKILL) pid if it is still the process that started at start

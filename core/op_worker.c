@@ -287,7 +287,7 @@ static void op_worker_end_kids(struct op_worker *w)
     size_t i;
 
     for (i = 0; i < w->n_kids; i++)
-        journal_kill_child(w->kids[i].pid, w->kids[i].start, true, false);
+        journal_kill_child(w->kids[i].pid, w->kids[i].start, true);
     w->n_kids = 0;
 }
 
