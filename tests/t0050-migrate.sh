@@ -415,7 +415,7 @@ pid=$!
 wait_for 30 eval '[ "$(sent_bytes)" -ge $((8 << 20)) ]' ||
     diag "the copy did not reach 8 MiB (sent $(sent_bytes) bytes)"
 helper=$(procs_matching 'libxl-save-helper --save-domain')
-kill -STOP $helper
+stop_helper $helper
 xl shutdown "$N" >/dev/null # the guest powers off (no monitor: it stays)
 wait_for 30 eval 'dom_state "$N" | grep -q "^...s"' ||
     diag "the guest did not shut down: $(dom_state "$N")"

@@ -207,7 +207,8 @@ then
     # as soon as it is found, and then let run 20 ms at a time until it
     # has written 1 MiB: a copy watched while it runs freely can end
     # between a look and the stop (make check on b401e30, and on the
-    # first code of issue 27's workers).
+    # first code of issue 27's workers), each stop where no message to
+    # libxl is half written (stop_helper).
     helper=
     seen() {
         helper=$(procs_matching 'libxl-save-helper --save-domain')
@@ -215,12 +216,12 @@ then
     }
     step() {
         writing && return 0
-        kill -CONT $helper && sleep 0.02 && kill -STOP $helper
+        kill -CONT $helper && sleep 0.02 && stop_helper $helper
         return 1
     }
     axl save "$N" "$big/s.sav" 2>"$tmp/serr" &
     spid=$!
-    if wait_for 30 seen && kill -STOP $helper && wait_for 60 step; then
+    if wait_for 30 seen && stop_helper $helper && wait_for 60 step; then
         axl abort "$N" >"$tmp/aout" 2>&1 &
         apid=$!
         wait_for 30 grep -q "cancelling save" "$tmp/serr" ||

@@ -111,6 +111,38 @@ procs_matching() {
         }'
 }
 
+# stop_helper PID: stop (SIGSTOP) a libxl save or restore helper where
+# no message of it to libxl is half written; false if no such point came
+# in 100 tries.  The helper sends each message as two writes to its
+# stdout (the length, then the body), and libxl reads the body with a
+# blocking read: a helper stopped between the two stops its axl's (or
+# xl's) whole event loop until it runs again (make check of a3ad651: an
+# abort's list request unanswered for 3 s).  A stop is kept only where
+# /proc/PID/syscall names the call the helper stopped after and that call
+# is not a 2-byte write to fd 1; else it runs 5 ms more and stops again.
+stop_helper() {
+    local pid=$1 n=0 st sc
+    while [ "$n" -lt 100 ]; do
+        n=$((n + 1))
+        kill -STOP "$pid" 2>/dev/null || return 1
+        st=
+        while [ "$st" != T ] && [ "$st" != t ]; do
+            st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" \
+                2>/dev/null) || return 1
+            case $st in '' | Z | X) return 1 ;; esac
+        done
+        read -r -a sc <"/proc/$pid/syscall" || return 1
+        if [ "${sc[0]}" != -1 ] && [ "${sc[0]}" != running ] &&
+            ! { [ "${sc[0]}" = 1 ] && [ "$((sc[1]))" = 1 ] &&
+                [ "$((sc[3]))" = 2 ]; }; then
+            return 0
+        fi
+        kill -CONT "$pid"
+        sleep 0.005
+    done
+    return 1
+}
+
 # sent_bytes: what a sending save helper (libxl-save-helper --save-domain)
 # has written (0 if none runs).
 sent_bytes() {
