@@ -533,12 +533,12 @@ for i in $(seq "$N"); do
     if [ "$stop" != timeout ]; then
         while [ $(( ($(now_us) - t0) / 1000 )) -lt "$delay" ] &&
             kill -0 $pid 2>/dev/null; do
-            sleep 0.05
+            nap 0.05
         done
         case $stop in
         INT | TERM | KILL) kill "-$stop" $pid 2>/dev/null ;;
-        INT2) kill -INT $pid 2>/dev/null; sleep 0.1; kill -INT $pid 2>/dev/null ;;
-        INT3) for k in 1 2 3; do kill -INT $pid 2>/dev/null; sleep 0.05; done ;;
+        INT2) kill -INT $pid 2>/dev/null; nap 0.1; kill -INT $pid 2>/dev/null ;;
+        INT3) for k in 1 2 3; do kill -INT $pid 2>/dev/null; nap 0.05; done ;;
         group) kill -INT -- "-$pid" 2>/dev/null ;;
         # From another process, as a colleague's terminal would: the
         # operation's job (1, a shell's one job too; a storm's is its SN).

@@ -20,7 +20,7 @@ wait_screen() {
     local i
     for i in $(seq $(( ${2:-10} * 10 ))); do
         screen | grep -Eq -- "$1" && return 0
-        sleep 0.1
+        nap 0.1
     done
     return 1
 }

@@ -71,7 +71,7 @@ wait_screen() {
             return 1
         fi
         screen | grep -Eq -- "$1" && return 0
-        sleep 0.1
+        nap 0.1
     done
     return 1
 }

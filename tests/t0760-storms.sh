@@ -23,7 +23,7 @@ storm() {
     id=$(dom_id "$NAME")
     for s in "$@"; do
         kill "-$s" $pid 2>/dev/null
-        sleep 0.01
+        nap 0.01
     done
     wait_exit $pid 60
     is "$rc" "$want" "$title: exit $want"
