@@ -245,8 +245,24 @@ void op_create_cancelled(struct op *op, int rc)
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
+    /*
+     * libxl failed on its way out (a hotplug script that the abort killed
+     * can read as the script's failure) and destroyed the domain itself.
+     * Or not: its destroy runs in the aborted ao and can be aborted in
+     * turn, leaving the domain as it was (make check of 1691e0d: "libxl
+     * destroyed what it had built", then domain 156 "left paused").  A
+     * domain still there is an aborted create's, policy and all.
+     */
+    if (rc != ERROR_ABORTED && op->domid != (uint32_t)INVALID_DOMID) {
+        enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
+
+        if (st != DOM_GONE && st != DOM_DYING) {
+            op_note(op, OP_NOTE_PROGRESS, "libxl stopped with a failure "
+                    "(%s) and left %s as it was", op_rc_text(rc), d);
+            rc = ERROR_ABORTED;
+        }
+    }
     if (rc != ERROR_ABORTED) {
-        /* libxl failed on its way out and destroyed the domain itself. */
         op_create_lost_dm(op, true);
         op_note(op, OP_NOTE_INFO, "create of '%s' stopped (%s); "
                 "libxl destroyed what it had built%s", op->label,
