@@ -61,4 +61,13 @@ int cmd_create_follow(struct cli *cli, struct cmd_call *call,
                       struct job *job, enum op_on_cancel policy);
 void console_create_done(struct cli *cli, struct op *op);
 
+/*
+ * Show domain domid's display in a VNC viewer (cli/cmd_host.c): replace
+ * axl with the viewer (vncviewer), or start it in a process of its own
+ * (create -V, -A).  With no viewer installed, the display's address goes
+ * to stdout.  0, or -1 after saying why not.
+ */
+int vnc_show(struct cli *cli, uint32_t domid, const char *name,
+             bool autopass, bool replace);
+
 #endif

@@ -46,9 +46,10 @@ static const struct cmd_opt cmd_create_opts[] = {
       "on_reboot, on_poweroff or on_crash" },
     { 'c', "console", NULL, "attach to the console as soon as it is ready "
       "(leave it with Ctrl-]; the guest runs on)" },
-    { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
+    { 'V', "vncviewer", NULL, "start a VNC viewer on the domain's display "
+      "once it runs (or print where the display is)" },
     { 'A', "vncviewer-autopass", NULL,
-      "give the VNC viewer the password (not supported yet)" },
+      "as -V, giving the viewer the domain's VNC password" },
     { 0 },
 };
 
@@ -58,6 +59,7 @@ struct cmd_create_after {
     enum op_on_cancel policy;
     bool foreground;
     bool no_monitor;
+    int vnc;                /* -V: 1; -A: 2 (with the password) */
     struct job *job;        /* while its monitor starts */
 };
 
@@ -85,6 +87,8 @@ static int cmd_create_done(struct job *job, int status, void *user)
     int r;
 
     console_create_done(a->cli, op);
+    if (status == AXL_EXIT_OK && a->vnc)
+        vnc_show(a->cli, op_domid(op), op_label(op), a->vnc > 1, false);
     if (status == AXL_EXIT_OK && monitor_mark(a->cli, op_domid(op)) == 0 &&
         !a->no_monitor) {
         a->job = job;
@@ -111,6 +115,10 @@ int cmd_create_follow(struct cli *cli, struct cmd_call *call,
     after->policy = policy;
     after->foreground = cmd_flag(call, "foreground") > 0;
     after->no_monitor = cmd_flag(call, "no-onreboot") > 0;
+    if (cmd_flag(call, "vncviewer-autopass") > 0)
+        after->vnc = 2;
+    else if (cmd_flag(call, "vncviewer") > 0)
+        after->vnc = 1;
     job_on_done(job, cmd_create_done, after);
     if (cmd_flag(call, "console"))
         console_for_create(job);
@@ -162,9 +170,6 @@ static int cmd_create_run(struct cli *cli, struct cmd_call *call)
         cmd_on_cancel_opt(call, &on_cancel) < 0 ||
         cmd_dry_run_check(call, "creates") < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_flag(call, "vncviewer") || cmd_flag(call, "vncviewer-autopass"))
-        return error("create: -V/-A (start a VNC viewer) is not supported "
-                     "yet; nothing was created"), AXL_EXIT_USAGE;
     if (cmd_flag(call, "foreground") && cli->interactive)
         return error("create: -F is for a one-shot axl, not the shell; "
                      "nothing was created"), AXL_EXIT_USAGE;

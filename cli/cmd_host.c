@@ -2,10 +2,12 @@
  * cmd_host: debug-keys, set-parameters, sysrq, getenforce, setenforce,
  * loadpolicy - requests to Xen itself or to a guest's kernel, each one
  * synchronous libxl call - and top and vncviewer, which replace axl with
- * another program as xl does.
+ * another program as xl does (create -V starts the viewer beside it).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +16,12 @@
 #include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
+#include <xenstore.h>
 
 #include "../core/proc.h"
 #include "../core/status.h"
 #include "cmd.h"
+#include "cmd_create.h"
 #include "cmd_dom.h"
 #include "out.h"
 
@@ -243,28 +247,169 @@ static const struct cmd_opt cmd_vncviewer_opts[] = {
     { 0 },
 };
 
+/* A VNC server's address as libxl wrote it: a host name or address. */
+static bool vnc_host_ok(const char *h)
+{
+    const char *p;
+
+    if (!*h || *h == '-' || strlen(h) > 255)
+        return false;
+    for (p = h; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".-_:[]%", *p))
+            return false;
+    return true;
+}
+
+/* xenstore node /local/domain/DOMID/console/KEY; NULL if none. */
+static char *vnc_read(struct xs_handle *xs, uint32_t domid, const char *key)
+{
+    char path[96];
+    unsigned int len;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/console/%s", domid, key);
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+/*
+ * Where domain domid's device model serves its display by VNC, as libxl
+ * wrote it once QEMU had said (console/vnc-listen, console/vnc-port),
+ * and with pass_r its password (NULL if none).  0, or -1 if the domain
+ * has no VNC server (or what is written there is no address).
+ */
+static int vnc_where(uint32_t domid, char *host, size_t hlen,
+                     unsigned *port_r, char **pass_r)
+{
+    struct xs_handle *xs = xs_open(XS_OPEN_READONLY);
+    char *port = NULL, *listen = NULL, *end;
+    unsigned long v;
+    int r = -1;
+
+    if (pass_r)
+        *pass_r = NULL;
+    if (!xs)
+        return -1;
+    port = vnc_read(xs, domid, "vnc-port");
+    listen = vnc_read(xs, domid, "vnc-listen");
+    if (!port)
+        goto out;
+    errno = 0;
+    v = strtoul(port, &end, 10);
+    if (errno || end == port || *end || !v || v > 65535)
+        goto out;
+    snprintf(host, hlen, "%s", listen && *listen ? listen : "localhost");
+    if (!vnc_host_ok(host))
+        goto out;
+    *port_r = (unsigned)v;
+    if (pass_r)
+        *pass_r = vnc_read(xs, domid, "vnc-pass");
+    r = 0;
+out:
+    free(port);
+    free(listen);
+    xs_close(xs);
+    return r;
+}
+
+/*
+ * Show domain domid's display in a VNC viewer (VNCVIEWER, or vncviewer):
+ * replace axl with it (vncviewer), or start it in a process of its own
+ * that outlives axl (create -V).  With autopass, the viewer reads the
+ * domain's password on its standard input (-autopass), from a pipe.
+ * With no viewer installed, where the display is goes to stdout, and
+ * why no viewer came to stderr.  0, or -1 after saying why not.
+ */
+int vnc_show(struct cli *cli, uint32_t domid, const char *name,
+             bool autopass, bool replace)
+{
+    struct proc_spec spec = PROC_SPEC(PROC_SESSION);
+    const char *viewer = getenv("VNCVIEWER");
+    char host[256], target[300], *pass = NULL, *argv[4];
+    unsigned port;
+    int p[2] = { -1, -1 }, n = 0;
+    pid_t pid;
+
+    (void)cli;
+    if (vnc_where(domid, host, sizeof(host), &port,
+                  autopass ? &pass : NULL) < 0) {
+        if (replace)
+            return error("domain '%s' has no VNC display (vnc=1 in its "
+                         "config gives it one)", name);
+        return warn("domain '%s' has no VNC display (vnc=1 in its config "
+                    "gives it one): no viewer started", name);
+    }
+    if (!viewer || !*viewer)
+        viewer = "vncviewer";
+    if (!proc_runnable(viewer)) {
+        free(pass);
+        printf("%s:%u\n", host, port);
+        if (out_flush_stdout() < 0)
+            return -1;
+        warn("no VNC viewer '%s' here (set VNCVIEWER to one): domain "
+             "'%s' shows its display at %s:%u", viewer, name, host, port);
+        return 0;
+    }
+    /* Display N is port 5900 + N; another port is given as host::port. */
+    if (port >= 5900)
+        snprintf(target, sizeof(target), "%s:%u", host, port - 5900);
+    else
+        snprintf(target, sizeof(target), "%s::%u", host, port);
+    argv[n++] = (char *)viewer;
+    argv[n++] = target;
+    if (pass && *pass) {
+        size_t len = strlen(pass);
+
+        /* A password is short: the pipe holds it before the viewer runs. */
+        if (pipe2(p, O_CLOEXEC) < 0 ||
+            write(p[1], pass, len) != (ssize_t)len) {
+            error_errno("cannot hand domain '%s''s VNC password to the "
+                        "viewer", name);
+            free(pass);
+            if (p[0] >= 0) {
+                close(p[0]);
+                close(p[1]);
+            }
+            return -1;
+        }
+        close(p[1]);
+        argv[n++] = "-autopass";
+    }
+    free(pass);
+    argv[n] = NULL;
+    fflush(NULL);
+    if (replace) {
+        loop_child_reset();     /* as for top: the viewer replaces axl */
+        if (p[0] >= 0 && dup2(p[0], STDIN_FILENO) < 0)
+            return error_errno("cannot start the vnc viewer '%s'", viewer);
+        execvp(viewer, argv);
+        return error_errno("cannot start the vnc viewer '%s'", viewer);
+    }
+    /* A daemon: neither the terminal's Ctrl-C nor axl's end closes it. */
+    spec.detach = true;
+    spec.fd[0] = p[0];
+    spec.end = cli_child_end;
+    pid = proc_fork(&spec);
+    if (pid == 0) {
+        execvp(viewer, argv);
+        _exit(127);
+    }
+    if (p[0] >= 0)
+        close(p[0]);
+    if (pid < 0)
+        return error_errno("cannot start the vnc viewer '%s' for domain "
+                           "'%s'", viewer, name);
+    progress("vnc viewer '%s' started on %s:%u", viewer, host, port);
+    return 0;
+}
+
 static int cmd_vncviewer_run(struct cli *cli, struct cmd_call *call)
 {
-    const char *spec = call->argv[0], *viewer = getenv("VNCVIEWER");
+    const char *spec = call->argv[0];
     uint32_t domid;
-    int rc;
 
     if (cmd_resolve_domain(cli, spec, &domid, NULL) < 0)
         return AXL_EXIT_FAIL;
-    /* libxl's own exec failure would end axl with status 255. */
-    if (!viewer)
-        viewer = "vncviewer";
-    if (!proc_runnable(viewer))
-        return error("cannot start a vnc viewer for domain '%s': no "
-                     "program '%s' (set VNCVIEWER to the viewer)", spec,
-                     viewer), AXL_EXIT_FAIL;
-    fflush(NULL);
-    loop_child_reset();     /* as for top: the viewer replaces axl */
-    log_clear_error(cli->log);
-    rc = libxl_vncviewer_exec(cli_libxl(cli), domid,
-                              cmd_flag(call, "autopass") > 0);
-    return cmd_libxl_failed(cli, rc, "cannot start a vnc viewer for "
-                            "domain '%s'", spec), AXL_EXIT_FAIL;
+    return vnc_show(cli, domid, spec, cmd_flag(call, "autopass") > 0, true)
+           < 0 ? AXL_EXIT_FAIL : AXL_EXIT_OK;
 }
 
 const struct cmd_entry cmd_vncviewer_entry = {

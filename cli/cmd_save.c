@@ -174,9 +174,10 @@ static const struct cmd_opt cmd_restore_opts[] = {
     { 0, "on-cancel", "POLICY", "what to do with a half-restored domain "
       "when cancelled: destroy (default) or keep",
       NULL, "destroy|keep" },
-    { 'V', "vncviewer", NULL, "start a VNC viewer (not supported yet)" },
+    { 'V', "vncviewer", NULL, "start a VNC viewer on the domain's display "
+      "once it runs (or print where the display is)" },
     { 'A', "vncviewer-autopass", NULL,
-      "give the VNC viewer the password (not supported yet)" },
+      "as -V, giving the viewer the domain's VNC password" },
     { 0, "no-programs", NULL, "refuse a configuration that names a "
       "program to run in Domain-0: a bootloader, a device model or a "
       "hotplug script" },
@@ -295,9 +296,6 @@ static int cmd_restore_run(struct cli *cli, struct cmd_call *call)
     if (cmd_timeout_opt(call, &timeout_ms) < 0 ||
         cmd_on_cancel_opt(call, &on_cancel) < 0)
         return AXL_EXIT_USAGE;
-    if (cmd_flag(call, "vncviewer") || cmd_flag(call, "vncviewer-autopass"))
-        return error("restore: -V/-A (start a VNC viewer) is not supported "
-                     "yet; nothing was restored"), AXL_EXIT_USAGE;
     if (cmd_flag(call, "foreground") && cli->interactive)
         return error("restore: -F is for a one-shot axl, not the shell"),
                AXL_EXIT_USAGE;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Parse fidelity: for every config in tests/configs/ (written here) and
+# Parse fidelity: for every config in tests/configs/ and tests/guests/
+# (written here; the lab's HVM, PVH and pygrub guests among them) and
 # every example config Debian's xen-utils installs (/etc/xen/xlexample.*,
 # real input nobody here wrote), `axl create -n` and `xl -N create` must
 # print byte-identical libxl domain configurations.
@@ -26,7 +27,7 @@ else
     fail "the lab has Debian's example configs" "found $examples"
 fi
 
-for cfg in tests/configs/* /etc/xen/xlexample.*; do
+for cfg in tests/configs/* tests/guests/*.cfg /etc/xen/xlexample.*; do
     [ -f "$cfg" ] || continue
     base=$(basename "$cfg")
     set --
