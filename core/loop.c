@@ -159,6 +159,7 @@ static pid_t loop_fork(void *user)
     struct proc_spec spec = PROC_SPEC(PROC_SESSION);
 
     spec.journal = user;
+    spec.keep_files = true;
     return proc_fork(&spec);
 }
 

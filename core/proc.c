@@ -11,6 +11,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,37 @@ static void proc_cloexec_all(void)
     proc_each_fd(NULL, 0, false);
 }
 
+/*
+ * As proc_cloexec_all(), but a regular file left inheritable stays so
+ * (spec->keep_files): one look at each descriptor, and a second at those
+ * without the flag, for libxl's children only.
+ */
+static void proc_cloexec_but_files(void)
+{
+    struct dirent *e;
+    struct stat st;
+    DIR *d;
+    int fd, flags;
+
+    d = opendir("/proc/self/fd");
+    if (!d) {
+        proc_cloexec_all();
+        return;
+    }
+    while ((e = readdir(d))) {
+        fd = atoi(e->d_name);
+        if (fd <= 2 || fd == dirfd(d))
+            continue;
+        flags = fcntl(fd, F_GETFD);
+        if (flags < 0 || (flags & FD_CLOEXEC))
+            continue;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            continue;
+        fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(d);
+}
+
 void proc_close_all_but(const int *keep, size_t n_keep)
 {
     proc_each_fd(keep, n_keep, true);
@@ -121,7 +153,10 @@ pid_t proc_fork(const struct proc_spec *spec)
     pid_t parent = getpid();
     char c = 0;
 
-    proc_cloexec_all();
+    if (spec->keep_files)
+        proc_cloexec_but_files();
+    else
+        proc_cloexec_all();
     /*
      * A child the journal names waits until it is named: axl killed in
      * between would leave it running where no cleanup knows of it.  If

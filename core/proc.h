@@ -65,6 +65,14 @@ struct proc_spec {
     /* One more descriptor the child keeps across exec, or -1. */
     int pass;
     /*
+     * libxl's children: regular files libxl left open without
+     * close-on-exec stay so (not pipes or sockets).  libxl hands QEMU a
+     * restored guest's saved state that way ("-incoming fd:N"): made
+     * close-on-exec, QEMU read another file in its place, and no HVM
+     * guest could be restored or received.
+     */
+    bool keep_files;
+    /*
      * How the child ends when its setup fails (a descriptor that cannot
      * be set) or, with detach, how the intermediate child ends: only
      * cli/ decides how a process ends (its _exit).  Needed with detach

@@ -197,31 +197,12 @@ sed -e "s/^name = .*/name = \"$N\"/" -e 's/^memory = .*/memory = 96/' \
 rm -f "$LOG"
 if axl create -q -e "$tmp/$N.cfg" && wait_for 60 grep -q AXL-COUNT "$LOG"
 then
-    writing() {
-        [ "$(stat -c %s "$big/s.sav.axl-tmp" 2>/dev/null || echo 0)" -gt \
-            1048576 ]
-    }
-    # Held in the middle of its copy (its save helper stopped) until the
-    # abort has reached the owner: else a fast copy may end first, and
-    # the abort rightly finds nothing to cancel.  The helper is stopped
-    # as soon as it is found, and then let run 20 ms at a time until it
-    # has written 1 MiB: a copy watched while it runs freely can end
-    # between a look and the stop (make check on b401e30, and on the
-    # first code of issue 27's workers), each stop where no message to
-    # libxl is half written (stop_helper).
-    helper=
-    seen() {
-        helper=$(procs_matching 'libxl-save-helper --save-domain')
-        [ -n "$helper" ]
-    }
-    step() {
-        writing && return 0
-        kill -CONT $helper && sleep 0.02 && stop_helper $helper
-        return 1
-    }
+    # Held in the middle of its copy (hold_save) until the abort has
+    # reached the owner: else a fast copy may end first, and the abort
+    # rightly finds nothing to cancel.
     axl save "$N" "$big/s.sav" 2>"$tmp/serr" &
     spid=$!
-    if wait_for 30 seen && stop_helper $helper && wait_for 60 step; then
+    if hold_save "$big/s.sav.axl-tmp" 1048576; then
         axl abort "$N" >"$tmp/aout" 2>&1 &
         apid=$!
         wait_for 30 grep -q "cancelling save" "$tmp/serr" ||

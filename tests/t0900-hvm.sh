@@ -20,16 +20,6 @@ cd "$(dirname "$0")/.." || exit 1
 
 trap 'kill -9 $(fixture_procs) 2>/dev/null; clean_domains; rm -rf "$tmp" "$M"' EXIT
 
-# runs TITLE CMD...: passes when CMD exits 0; its output ($out) is shown
-# if not.
-runs() {
-    local t=$1 r
-    shift
-    out=$("$@" 2>&1)
-    r=$?
-    if [ $r -eq 0 ]; then pass "$t"; else fail "$t" "exit $r" "$out"; fi
-}
-
 # with_int: a command line's prefix that runs the command with SIGINT's
 # default action and not blocked, as a terminal's program has it (the
 # runner's background children inherit it ignored).  An array, not a

@@ -66,20 +66,6 @@ for mem in 128 512; do
 done
 echo
 
-# downtime SINCE: the longest time the guest was stopped in a migration:
-# of the counts after SINCE (in all its console logs), the longest gap in
-# the guest's uptime between two consecutive counts, less the interval.
-downtime() {
-    cat "$LOGS"/guest-$N*.log | awk -v since="$1" -v every=0.1 '
-        $1 == "AXL-COUNT" && $2 + 0 > since { up[$2 + 0] = $3 }
-        END {
-            for (c in up)
-                if ((c + 1) in up && up[c + 1] - up[c] - every > m)
-                    m = up[c + 1] - up[c] - every
-            printf "%d", m * 1000
-        }'
-}
-
 echo "## Live migration to localhost (PVH guest, 128 MiB, medians of $RUNS)"
 echo
 echo "| tool | wall ms | downtime ms (the guest's uptime across the gap) |"
@@ -102,7 +88,7 @@ for r in $(seq "$RUNS"); do
         ms_since "$t0" >>"$tmp/wall.$tool"
         [ $st = 0 ] || echo "# $tool migrate exited $st" >&2
         sleep 1
-        downtime "$since" >>"$tmp/down.$tool"
+        downtime "$since" "$LOGS"/guest-$N*.log >>"$tmp/down.$tool"
         echo >>"$tmp/down.$tool"
     done
 done

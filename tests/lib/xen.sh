@@ -153,6 +153,52 @@ stop_helper() {
     return 1
 }
 
+# hold_save FILE BYTES: hold a save in the middle of its copy: find its
+# helper (libxl-save-helper --save-domain; sets $helper), stop it as soon
+# as it is found, then let it run 20 ms at a time until FILE has more
+# than BYTES, each stop where no message to libxl is half written
+# (stop_helper).  A copy watched while it runs freely can end between a
+# look and the stop (make check on b401e30).  It is left stopped: the
+# caller continues it (kill -CONT $helper).  False if it is not held so
+# within 90 s.
+hold_save() {
+    local f=$1 bytes=$2
+    helper=
+    wait_for 30 eval 'helper=$(procs_matching "libxl-save-helper --save-domain")
+        [ -n "$helper" ]' || return 1
+    stop_helper "$helper" || return 1
+    wait_for 60 eval '[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -gt "$bytes" ] ||
+        { kill -CONT "$helper" && nap 0.02 && stop_helper "$helper"; false; }'
+}
+
+# runs TITLE CMD...: passes when CMD exits 0; its output ($out) is shown
+# if not.  CMD's status.
+runs() {
+    local t=$1 r
+    shift
+    out=$("$@" 2>&1)
+    r=$?
+    if [ $r -eq 0 ]; then pass "$t"; else fail "$t" "exit $r" "$out"; fi
+    return $r
+}
+
+# downtime SINCE FILE...: the longest time a guest counting every 0.1 s
+# (axl.counter=0.1) was stopped: of its counts after SINCE in FILEs, the
+# longest gap in its uptime between two consecutive counts, less the
+# interval; in ms.
+downtime() {
+    local since=$1
+    shift
+    cat "$@" 2>/dev/null | tr -d '\r' | awk -v since="$since" -v every=0.1 '
+        $1 == "AXL-COUNT" && $2 + 0 > since { up[$2 + 0] = $3 }
+        END {
+            for (c in up)
+                if ((c + 1) in up && up[c + 1] - up[c] - every > m)
+                    m = up[c + 1] - up[c] - every
+            printf "%d", m * 1000
+        }'
+}
+
 # sent_bytes: what a sending save helper (libxl-save-helper --save-domain)
 # has written (0 if none runs).
 sent_bytes() {
