@@ -55,6 +55,12 @@ int main(int argc, char **argv)
     memset(&cli, 0, sizeof(cli));
     /* libxl's device models alone carry it: so axl's children know them. */
     unsetenv("XEN_DOMAIN_ID");
+    /*
+     * What axl was started with above stderr is not its children's (a
+     * shell's lock file would outlive axl in a guest's QEMU): libxl's
+     * children keep only the files libxl leaves open for them (proc.h).
+     */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (loop_init(&cli.lp) < 0) {
         error_errno("cannot set up the event loop");
         return AXL_EXIT_FAIL;

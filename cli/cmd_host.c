@@ -296,6 +296,8 @@ static int vnc_where(uint32_t domid, char *host, size_t hlen,
     v = strtoul(port, &end, 10);
     if (errno || end == port || *end || !v || v > 65535)
         goto out;
+    if (listen && strlen(listen) >= hlen)
+        goto out;
     snprintf(host, hlen, "%s", listen && *listen ? listen : "localhost");
     if (!vnc_host_ok(host))
         goto out;
@@ -325,7 +327,7 @@ int vnc_show(struct cli *cli, uint32_t domid, const char *name,
     const char *viewer = getenv("VNCVIEWER");
     char host[256], target[300], *pass = NULL, *argv[4];
     unsigned port;
-    int p[2] = { -1, -1 }, n = 0;
+    int p[2] = { -1, -1 }, n = 0, null;
     pid_t pid;
 
     (void)cli;
@@ -358,11 +360,14 @@ int vnc_show(struct cli *cli, uint32_t domid, const char *name,
     if (pass && *pass) {
         size_t len = strlen(pass);
 
-        /* A password is short: the pipe holds it before the viewer runs. */
+        /*
+         * A xenstore value is at most 4096 bytes, which any pipe holds:
+         * written before the viewer runs, without blocking.
+         */
         if (pipe2(p, O_CLOEXEC) < 0 ||
             write(p[1], pass, len) != (ssize_t)len) {
-            error_errno("cannot hand domain '%s''s VNC password to the "
-                        "viewer", name);
+            error_errno("cannot hand the VNC password of domain '%s' to "
+                        "the viewer", name);
             free(pass);
             if (p[0] >= 0) {
                 close(p[0]);
@@ -383,9 +388,16 @@ int vnc_show(struct cli *cli, uint32_t domid, const char *name,
         execvp(viewer, argv);
         return error_errno("cannot start the vnc viewer '%s'", viewer);
     }
-    /* A daemon: neither the terminal's Ctrl-C nor axl's end closes it. */
+    /*
+     * A daemon: neither the terminal's Ctrl-C nor axl's end closes it,
+     * and it holds none of axl's output (a pipe to axl's reader would
+     * not end before the viewer's window).
+     */
+    null = open("/dev/null", O_RDWR | O_CLOEXEC);
     spec.detach = true;
-    spec.fd[0] = p[0];
+    spec.fd[0] = p[0] >= 0 ? p[0] : null;
+    spec.fd[1] = null;
+    spec.fd[2] = null;
     spec.end = cli_child_end;
     pid = proc_fork(&spec);
     if (pid == 0) {
@@ -394,6 +406,8 @@ int vnc_show(struct cli *cli, uint32_t domid, const char *name,
     }
     if (p[0] >= 0)
         close(p[0]);
+    if (null >= 0)
+        close(null);
     if (pid < 0)
         return error_errno("cannot start the vnc viewer '%s' for domain "
                            "'%s'", viewer, name);

@@ -242,24 +242,31 @@ static void op_create_lost_dm(struct op *op, bool gone)
 
 void op_create_cancelled(struct op *op, int rc)
 {
+    struct op_create_state *cs = OP_CREATE_ST(op);
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
     /*
      * libxl failed on its way out (a hotplug script that the abort killed
      * can read as the script's failure) and destroyed the domain itself.
-     * Or not: its destroy runs in the aborted ao and can be aborted in
-     * turn, leaving the domain as it was (make check of 1691e0d: "libxl
-     * destroyed what it had built", then domain 156 "left paused").  A
-     * domain still there is an aborted create's, policy and all.
+     * Or began to: its destroy runs in the aborted ao and can be cut
+     * short in turn, leaving the domain paused and half taken apart
+     * (make check of 1691e0d: "libxl destroyed what it had built", then
+     * domain 156 "left paused").  Only a domid libxl gave back is
+     * trusted here; such a domain is destroyed now, whatever the policy.
      */
-    if (rc != ERROR_ABORTED && op->domid != (uint32_t)INVALID_DOMID) {
+    if (rc != ERROR_ABORTED && cs->domid_out != (uint32_t)INVALID_DOMID &&
+        cs->domid_out == op->domid) {
         enum dom_state st = dom_state_of(loop_ctx(op->lp), op->domid);
 
-        if (st != DOM_GONE && st != DOM_DYING) {
-            op_note(op, OP_NOTE_PROGRESS, "libxl stopped with a failure "
-                    "(%s) and left %s as it was", op_rc_text(rc), d);
-            rc = ERROR_ABORTED;
+        if (st == DOM_RUNNING || st == DOM_PAUSED || st == DOM_SHUTDOWN) {
+            op_note(op, OP_NOTE_INFO, "create of '%s' stopped (%s); "
+                    "libxl's destroy of %s was cut short by the cancel, "
+                    "and is finished now%s", op->label, op_rc_text(rc), d,
+                    op->on_cancel == OP_ON_CANCEL_KEEP
+                        ? ": --on-cancel=keep could not be honoured" : "");
+            op_start_cleanup(op);
+            return;
         }
     }
     if (rc != ERROR_ABORTED) {

@@ -628,6 +628,7 @@ static pid_t op_worker_fork_hook(void *user)
 
     spec.name = op_worker_name;
     spec.name_user = user;
+    spec.keep_files = true;
     return proc_fork(&spec);
 }
 

@@ -84,9 +84,11 @@ static void proc_cloexec_all(void)
 }
 
 /*
- * As proc_cloexec_all(), but a regular file left inheritable stays so
- * (spec->keep_files): one look at each descriptor, and a second at those
- * without the flag, for libxl's children only.
+ * As proc_cloexec_all(), but regular files and sockets left inheritable
+ * stay so (spec->keep_files): libxl opens what it hands its children so,
+ * and libxenstore's watch pipe, the leak this guards against, is a pipe.
+ * One look at each descriptor, and a second at those without the flag,
+ * for libxl's children only.
  */
 static void proc_cloexec_but_files(void)
 {
@@ -107,7 +109,8 @@ static void proc_cloexec_but_files(void)
         flags = fcntl(fd, F_GETFD);
         if (flags < 0 || (flags & FD_CLOEXEC))
             continue;
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        if (fstat(fd, &st) == 0 &&
+            (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)))
             continue;
         fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
     }

@@ -65,11 +65,14 @@ struct proc_spec {
     /* One more descriptor the child keeps across exec, or -1. */
     int pass;
     /*
-     * libxl's children: regular files libxl left open without
-     * close-on-exec stay so (not pipes or sockets).  libxl hands QEMU a
-     * restored guest's saved state that way ("-incoming fd:N"): made
-     * close-on-exec, QEMU read another file in its place, and no HVM
-     * guest could be restored or received.
+     * libxl's children: regular files and sockets libxl left open
+     * without close-on-exec stay so (pipes do not: libxenstore's watch
+     * pipe).  libxl hands QEMU a restored guest's saved state that way
+     * ("-incoming fd:N"), and with dm_restrict its QMP socket (-chardev
+     * socket,fd=N): made close-on-exec, QEMU read another file in its
+     * place, and no HVM guest could be restored or received.  axl's own
+     * descriptors all have the flag, and those it inherited are given it
+     * at its start.
      */
     bool keep_files;
     /*
@@ -91,8 +94,8 @@ struct proc_spec {
  * in the parent, or -1 with errno set.  With spec->detach, the parent
  * gets a positive number that is no pid (the intermediate child, already
  * reaped), and 0 is returned in the daemon.  Every descriptor of axl's
- * is made close-on-exec first, in this process too: libxenstore 4.17
- * makes its watch pipe without the flag.
+ * is made close-on-exec first, in this process too (libxenstore 4.17
+ * makes its watch pipe without the flag), but what keep_files keeps.
  */
 pid_t proc_fork(const struct proc_spec *spec);
 

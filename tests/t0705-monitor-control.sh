@@ -78,6 +78,12 @@ for policy in destroy keep; do
         like "$(log_of m-h$policy)" "destroyed; nothing is left" \
             "destroy: the log says the half-built domain was destroyed"
         ok "destroy: no domain m-hdestroy is left" gone m-hdestroy
+    elif log_of m-h$policy | grep -q "keep could not be honoured"; then
+        # libxl took the killed hotplug script for a failure and began
+        # to destroy the domain; axl finished that (op_create_cancelled).
+        like "$(log_of m-h$policy)" "destroyed; nothing is left" \
+            "keep: libxl began a destroy, and the log says it was finished"
+        ok "keep: no domain m-hkeep is left" gone m-hkeep
     else
         like "$(log_of m-h$policy)" "kept, paused" \
             "keep: the log says the half-built domain is kept"
