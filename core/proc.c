@@ -32,20 +32,29 @@
  * or closed.  One close_range() a gap between kept ones: a loop with a
  * storm's hundreds of descriptors forks for each create, and a walk of
  * /proc/self/fd would pay a system call for each (each a trip through
- * Xen in a PV dom0).  Walked as before where the kernel lacks it.
+ * Xen in a PV dom0).  Walked as before where the kernel lacks it, and
+ * with keep_files (spec->keep_files, for libxl's children): regular files
+ * and sockets left inheritable stay so, for libxl opens what it hands its
+ * children so, and libxenstore's watch pipe, the leak this guards
+ * against, is a pipe.
  */
-static void proc_each_fd(const int *keep, size_t n_keep, bool close_it)
+static void proc_each_fd(const int *keep, size_t n_keep, bool close_it,
+                         bool keep_files)
 {
     unsigned int how = close_it ? 0 : CLOSE_RANGE_CLOEXEC;
     unsigned int from = 3;
     DIR *d;
     struct dirent *e;
+    struct stat st;
     int fd, flags;
     size_t i, j;
 
     /* The kept, above stderr, in order: the gaps between them go. */
     for (;;) {
         unsigned int next = ~0U;
+
+        if (keep_files)
+            break;              /* each is looked at: walk */
 
         for (j = 0; j < n_keep; j++)
             if (keep[j] >= (int)from && (unsigned int)keep[j] < next)
@@ -57,8 +66,11 @@ static void proc_each_fd(const int *keep, size_t n_keep, bool close_it)
         from = next + 1;
     }
     d = opendir("/proc/self/fd");
-    if (!d)
+    if (!d) {
+        if (keep_files)
+            close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
         return;
+    }
     while ((e = readdir(d))) {
         fd = atoi(e->d_name);
         if (fd <= 2 || fd == dirfd(d))
@@ -72,44 +84,9 @@ static void proc_each_fd(const int *keep, size_t n_keep, bool close_it)
             continue;
         }
         flags = fcntl(fd, F_GETFD);
-        if (flags >= 0 && !(flags & FD_CLOEXEC))
-            fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-    }
-    closedir(d);
-}
-
-static void proc_cloexec_all(void)
-{
-    proc_each_fd(NULL, 0, false);
-}
-
-/*
- * As proc_cloexec_all(), but regular files and sockets left inheritable
- * stay so (spec->keep_files): libxl opens what it hands its children so,
- * and libxenstore's watch pipe, the leak this guards against, is a pipe.
- * One look at each descriptor, and a second at those without the flag,
- * for libxl's children only.
- */
-static void proc_cloexec_but_files(void)
-{
-    struct dirent *e;
-    struct stat st;
-    DIR *d;
-    int fd, flags;
-
-    d = opendir("/proc/self/fd");
-    if (!d) {
-        proc_cloexec_all();
-        return;
-    }
-    while ((e = readdir(d))) {
-        fd = atoi(e->d_name);
-        if (fd <= 2 || fd == dirfd(d))
-            continue;
-        flags = fcntl(fd, F_GETFD);
         if (flags < 0 || (flags & FD_CLOEXEC))
             continue;
-        if (fstat(fd, &st) == 0 &&
+        if (keep_files && fstat(fd, &st) == 0 &&
             (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)))
             continue;
         fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
@@ -119,7 +96,7 @@ static void proc_cloexec_but_files(void)
 
 void proc_close_all_but(const int *keep, size_t n_keep)
 {
-    proc_each_fd(keep, n_keep, true);
+    proc_each_fd(keep, n_keep, true, false);
 }
 
 /*
@@ -156,10 +133,7 @@ pid_t proc_fork(const struct proc_spec *spec)
     pid_t parent = getpid();
     char c = 0;
 
-    if (spec->keep_files)
-        proc_cloexec_but_files();
-    else
-        proc_cloexec_all();
+    proc_each_fd(NULL, 0, false, spec->keep_files);
     /*
      * A child the journal names waits until it is named: axl killed in
      * between would leave it running where no cleanup knows of it.  If
