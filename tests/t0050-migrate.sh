@@ -69,17 +69,10 @@ counts_on() {
     before=$(counted)
     wait_for 10 eval '[ "$(counted)" -gt "$before" ]'
 }
-# copies: "NAME STATE" of every domain whose name starts with N.
-copies() {
-    xl list | awk -v n="$N" 'NR > 1 && index($1, n) == 1 { print $1, $5 }'
-}
 # one_running: exactly one copy, called N, running or blocked.
 one_running() {
-    local c
-    c=$(copies)
-    [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
-        printf '%s\n' "$c" | grep -Eq "^$N [rb-][rb-]-{4}$" && return
-    diag "copies of $N: $(echo $c)"
+    one_copy_runs "$N" && return
+    diag "copies of $N: $(echo $(copies "$N"))"
     guest_said
     return 1
 }
@@ -92,7 +85,7 @@ fresh() {
         [ -z "$(ls /run/axl/*.op 2>/dev/null)" ]; then
         return 0
     fi
-    diag "the last case left $(echo $(copies)); starting from a new '$N'"
+    diag "the last case left $(echo $(copies "$N")); starting from a new '$N'"
     kill -KILL $(leftovers) 2>/dev/null
     for d in $(xl list | awk -v n="$N" 'NR > 1 && index($1, n) == 1 {
             print $2 }'); do
@@ -102,7 +95,7 @@ fresh() {
     axl create -q -e "$tmp/$N.cfg" >"$tmp/fresh" 2>&1 &&
         wait_for 90 grep -q AXL-COUNT "/var/log/xen/guest-$N.log" ||
         bail "cannot create $N again: $(tail -2 "$tmp/fresh" | tr '\n' ' ')" \
-            "($(echo $(copies))); its console: $(tail -3 \
+            "($(echo $(copies "$N"))); its console: $(tail -3 \
             "/var/log/xen/guest-$N.log" 2>/dev/null | tr '\n' ';')"
     booted=$(boots)
 }
@@ -427,7 +420,7 @@ like "$out" "does not run( here)?: it has shut down \(poweroff\)" \
     "  axl says the guest does not run, and why"
 unlike "$out" "runs on" "  and never that it runs on"
 ok "  nothing of the target is left, one copy" \
-    wait_for 10 eval '[ -z "$(leftovers)" ] && [ "$(copies | wc -l)" = 1 ]'
+    wait_for 10 eval '[ -z "$(leftovers)" ] && [ "$(copies "$N" | wc -l)" = 1 ]'
 xl destroy "$N" 2>/dev/null
 
 # ---- bad input: one line, nonzero, nothing lost ----

@@ -56,11 +56,7 @@ took() { diag "$1 took $(( ($(now_us) - $2) / 1000 )) ms"; }
 # The guest's serial port, read from its start to its end by one
 # console client per domain (a save or migration makes a new one).
 reader=
-listen() {
-    kill $reader 2>/dev/null
-    timeout 900 axl console -t serial "$N" </dev/null >>"$tmp/con" 2>&1 &
-    reader=$!
-}
+listen() { serial_listen "$N" "$tmp/con"; }
 counted() { max_count "$tmp/con"; }
 # counts_on: the guest counts beyond what it had counted.
 counts_on() {
@@ -83,13 +79,6 @@ guest_said() {
         grep -v '^AXL-COUNT' | tail -n 12)"
     diag "its last count: $(counted); xl list: $(xl list | tail -n +2)"
     diag "xl dmesg: $(xl dmesg | grep -v ' save: \| load: \| restore: ' | tail -n 12)"
-}
-copies() { xl list | awk -v n="$N" 'NR > 1 && index($1, n) == 1 { print $1, $5 }'; }
-one_running() {
-    local c
-    c=$(copies)
-    [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
-        [[ $c =~ ^$N\ [rb-][rb-]-[^c]*$ ]]
 }
 # qemu_said: what the guest's device model wrote in its log, last.
 qemu_said() { diag "QEMU's log: $(tail -n 8 "/var/log/xen/qemu-dm-$N.log" 2>&1)"; }
@@ -234,7 +223,7 @@ for how in axl-axl axl-xl xl-axl; do
     st=$?
     is "$st" 0 "migration $how exits 0" || diag "$out"
     took "migration $how" "$t0"
-    ok "  one copy, '$N', runs" one_running
+    ok "  one copy, '$N', runs" one_copy_runs "$N"
     listen
     ok "  the guest counts on" counts_on
 done
@@ -246,7 +235,7 @@ if wait_for 60 eval '[ "$(sent_bytes)" -ge $((8 << 20)) ]'; then
     kill -INT $pid
     wait_exit $pid 60
     is "$rc" 130 "SIGINT in the middle of an HVM migration: exit 130"
-    ok "  one copy, '$N', runs" wait_for 10 one_running
+    ok "  one copy, '$N', runs" wait_for 10 one_copy_runs "$N"
     ok "  no receiver or helper left" wait_for 10 eval \
         '[ -z "$(procs_matching "migrate-receive|libxl-save-helper")" ]'
     listen

@@ -65,11 +65,7 @@ echo
 # domain into $tmp/con.
 N=b-hvm
 cfg "$N" hvm "axl.counter=0.1"
-listen() {
-    kill $reader 2>/dev/null
-    timeout 3000 axl console -t serial "$N" </dev/null >>"$tmp/con" 2>&1 &
-    reader=$!
-}
+listen() { serial_listen "$N" "$tmp/con"; }
 : >"$tmp/con"
 xl create -q -e "$tmp/$N.cfg" >/dev/null 2>&1
 listen

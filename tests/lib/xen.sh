@@ -199,6 +199,29 @@ downtime() {
         }'
 }
 
+# copies NAME: "NAME STATE" of every domain whose name starts with NAME
+# (a migration's copies are NAME--incoming, NAME--migratedaway).
+copies() {
+    xl list | awk -v n="$1" 'NR > 1 && index($1, n) == 1 { print $1, $5 }'
+}
+
+# one_copy_runs NAME: exactly one copy, called NAME, running or blocked.
+one_copy_runs() {
+    local c
+    c=$(copies "$1")
+    [ "$(printf '%s\n' "$c" | grep -c .)" = 1 ] &&
+        printf '%s\n' "$c" | grep -Eq "^$1 [rb-][rb-]-{4}$"
+}
+
+# serial_listen NAME FILE: guest NAME's serial port appended to FILE by an
+# axl console -t serial in the background ($reader), in place of the one
+# started before: one per domain (a save or migration makes a new one).
+serial_listen() {
+    kill $reader 2>/dev/null
+    timeout 3000 axl console -t serial "$1" </dev/null >>"$2" 2>&1 &
+    reader=$!
+}
+
 # sent_bytes: what a sending save helper (libxl-save-helper --save-domain)
 # has written (0 if none runs).
 sent_bytes() {
