@@ -113,15 +113,14 @@ sigint_hang() {
 }
 
 # open_pipes PID: the pipes and sockets PID holds above stderr: what axl
-# (or libxenstore inside it) let leak into a program it started.  The
-# pipe of this shell's nap (xen.sh), which axl inherits, is not axl's.
+# (or libxenstore inside it) let leak into a program it started; this
+# shell's nap pipe (xen.sh) among them, which axl inherits and must not
+# pass on.
 open_pipes() {
-    local f t nap
-    nap=$(readlink "/proc/$$/fd/$NAP_FD")
+    local f t
     for f in /proc/$1/fd/*; do
         [ "${f##*/}" -gt 2 ] 2>/dev/null || continue
         t=$(readlink "$f") || continue
-        [ "$t" = "$nap" ] && continue
         case $t in pipe:*|socket:*|anon_inode:*) echo "${f##*/} -> $t" ;; esac
     done
 }
