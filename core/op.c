@@ -840,8 +840,15 @@ void op_abort(struct op *op, int why)
     if (!op->cancelled) {
         op->cancelled = true;
         op->t_abort = loop_now_ns();
-        /* What was interrupted, for the last line: the words in full. */
+        /*
+         * What was interrupted, for the last line: the words in full,
+         * from a look at the children now (the last one, up to 100 ms
+         * old, may predate the exec of the child the user saw run) and
+         * of the domains (a hotplug script is its domain's alone).
+         */
         if (op->state == OP_RUNNING) {
+            wait_children_stale(op->lp);
+            (void)op_phase_domid(op);
             op_words(op, true);
             snprintf(op->cancel_phase, sizeof(op->cancel_phase),
                      " during %s (after %.0f s)", op->phase_text,

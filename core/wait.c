@@ -274,6 +274,14 @@ static void wait_look_all(struct loop *lp, struct wait_state *ws)
     ws->kids_ms = now;
 }
 
+void wait_children_stale(struct loop *lp)
+{
+    struct wait_state *ws = wait_state(lp);
+
+    if (ws)
+        ws->kids_ms = 0;
+}
+
 int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
                   int max)
 {

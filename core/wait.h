@@ -56,6 +56,12 @@ int wait_children(struct loop *lp, uint32_t domid, struct wait_child *v,
                   int max);
 
 /*
+ * The next wait_children() looks at /proc again, however fresh the last
+ * look: a cancel's words must name a child that exec'd since.
+ */
+void wait_children_stale(struct loop *lp);
+
+/*
  * A device's name for messages: "xvda" (a disk, from its backend's dev
  * node), "vif 0", "vtpm 0".
  */
