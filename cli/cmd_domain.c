@@ -417,8 +417,8 @@ static const struct cmd_opt cmd_request_opts[] = {
     { 'a', "all", NULL, "every guest (not Domain-0), each as a job" },
     { 'w', "wait", NULL, "wait until the guest has shut down; twice: "
       "until it is gone" },
-    { 'F', "fallback", NULL, "a guest without PV drivers gets an ACPI "
-      "button event instead" },
+    { 'F', "fallback", NULL, "a guest without PV drivers is reset "
+      "instead" },
     { 0 },
 };
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <libxl_utils.h>
+#include <xendevicemodel.h>
+#include <xen/sched.h>
 
 #include "dom.h"
 #include "monitor.h"
@@ -110,4 +112,30 @@ bool dom_suspended(libxl_ctx *ctx, uint32_t domid)
             info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
     libxl_dominfo_dispose(&info);
     return s;
+}
+
+int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg)
+{
+    xendevicemodel_handle *dm;
+    libxl_dominfo info;
+    int rc, err;
+
+    libxl_dominfo_init(&info);
+    rc = libxl_domain_info(ctx, &info, domid);
+    err = rc == ERROR_DOMAIN_NOTFOUND ? ESRCH
+        : rc ? EIO
+        : info.domain_type == LIBXL_DOMAIN_TYPE_PV ? EINVAL : 0;
+    libxl_dominfo_dispose(&info);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    dm = xendevicemodel_open(lg, 0);
+    if (!dm)
+        return -1;
+    rc = xendevicemodel_shutdown(dm, (domid_t)domid, SHUTDOWN_reboot);
+    err = errno;
+    xendevicemodel_close(dm);
+    errno = err;
+    return rc < 0 ? -1 : 0;
 }

@@ -38,6 +38,17 @@ bool dom_down(libxl_ctx *ctx, uint32_t domid, char *buf, size_t len);
 /* Whether domid is suspended (shut down for a save or migration). */
 bool dom_suspended(libxl_ctx *ctx, uint32_t domid);
 
+/*
+ * Reset domid as a PC's reset button would: Xen shuts it down with the
+ * reason reboot, as when the guest resets itself, and its on_reboot
+ * action follows (a monitor starts it again).  Xen on x86 has no reset
+ * trigger (libxl_send_trigger()'s reset fails, not implemented), so this
+ * asks through the device-model interface, as QEMU does when the guest
+ * resets.  HVM and PVH guests only: for a PV guest errno is EINVAL.
+ * What libxenctrl's layers log goes to lg.  0, or -1 with errno set.
+ */
+int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg);
+
 /* A short word for a state: "running", "paused", "gone", ... */
 const char *dom_state_name(enum dom_state st);
 

@@ -1,11 +1,14 @@
 /*
  * op_request: shutdown and reboot.  The guest is asked through its PV
- * drivers; without them, -F presses its ACPI button instead (the
- * trigger phase).  -w then waits until the domain has shut down (1) or
+ * drivers; without them, -F presses its ACPI power button instead, or
+ * for a reboot resets it (dom_reset(): Xen has no ACPI reset button);
+ * the trigger phase.  -w then waits until the domain has shut down (1) or
  * is gone (2), and shutdown --then-destroy destroys a domain that did
  * not shut down before --timeout.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <libxl_utils.h>
 
@@ -30,7 +33,8 @@ static const char *const op_req_phase_keys[OP_PHASE_REQ_N] = {
 
 /* What the request was asked to do besides asking. */
 struct op_req {
-    bool fallback;          /* -F: the ACPI button without PV drivers */
+    bool fallback;          /* -F: the ACPI button, or a reset, without PV
+                               drivers */
     int wait;               /* -w: 1 until shut down, 2 until gone */
     bool then_destroy;      /* --then-destroy: destroy on --timeout */
 };
@@ -42,13 +46,34 @@ static bool op_req_reboot(const struct op *op)
     return op->k == &op_kind_reboot;
 }
 
+static void op_req_done(struct op *op, int rc);
+
+/* reboot -F: the reset, one hypercall; its end is reported at once. */
+static void op_req_reset(struct op *op, libxl_ctx *ctx)
+{
+    char d[160];
+
+    op_dom_desc(op, d, sizeof(d));
+    if (dom_reset(ctx, op->domid, loop_logger(op->lp)) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s", d,
+                errno == EINVAL ? "a PV guest has no reset to fall back to"
+                                : strerror(errno));
+        op_finish(op, OP_RESULT_FAILED);
+        return;
+    }
+    op_req_done(op, 0);
+}
+
 static int op_req_call(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how)
 {
+    if (op->phase == OP_PHASE_TRIGGER && op_req_reboot(op)) {
+        op_req_reset(op, ctx);
+        return 0;
+    }
     if (op->phase == OP_PHASE_TRIGGER)
-        return libxl_send_trigger(ctx, op->domid, op_req_reboot(op)
-                                  ? LIBXL_TRIGGER_RESET : LIBXL_TRIGGER_POWER,
-                                  0, how);
+        return libxl_send_trigger(ctx, op->domid, LIBXL_TRIGGER_POWER, 0,
+                                  how);
     if (op_req_reboot(op))
         return libxl_domain_reboot(ctx, op->domid, how);
     return libxl_domain_shutdown(ctx, op->domid, how);
@@ -112,12 +137,13 @@ static void op_req_wait(struct op *op)
 }
 
 /*
- * The request's ao is done: fall back to the ACPI button for a guest
- * without PV drivers (-F), then wait (-w).
+ * The request's ao is done: fall back to the ACPI power button, or to a
+ * reset, for a guest without PV drivers (-F), then wait (-w).
  */
 static void op_req_done(struct op *op, int rc)
 {
-    const char *button = op_req_reboot(op) ? "reset" : "power";
+    const char *instead = op_req_reboot(op)
+        ? "resets it" : "presses its ACPI power button";
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
@@ -125,13 +151,14 @@ static void op_req_done(struct op *op, int rc)
         op->phase == OP_PHASE_MAIN) {
         if (!OP_REQ(op)->fallback) {
             op_note(op, OP_NOTE_ERROR, "cannot %s %s: it has no PV drivers "
-                    "(-F presses its ACPI %s button instead)", op_verb(op),
-                    d, button);
+                    "(-F %s instead)", op_verb(op), d, instead);
             op_finish(op, OP_RESULT_FAILED);
             return;
         }
-        op_note(op, OP_NOTE_PROGRESS, "%s has no PV drivers: pressing its "
-                "ACPI %s button", d, button);
+        op_note(op, OP_NOTE_PROGRESS, "%s has no PV drivers: %s", d,
+                op_req_reboot(op) ? "resetting it (it shuts down to reboot, "
+                "as when it resets itself)" : "pressing its ACPI power "
+                "button");
         op_phase_to(op, OP_PHASE_TRIGGER);
         op_launch(op);
         return;

@@ -3,11 +3,13 @@
  * pause, unpause, retrieve, vcpu-set, trigger, qemu-monitor-command and
  * soft-reset.  op.c's common answers serve them all (op_simple_done()).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxl_utils.h>
 
+#include "dom.h"
 #include "loop.h"
 #include "op.h"
 
@@ -64,12 +66,27 @@ static void op_vcpus_dispose(struct op *op)
     libxl_bitmap_dispose(&v->map);
 }
 
+/*
+ * The reset is dom_reset()'s (Xen on x86 has no reset trigger), one
+ * hypercall: its end is reported at once.
+ */
 static int op_call_trigger(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
     struct op_trigger *t = op->priv;
+    char d[160];
 
-    return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
+    if (t->trigger != LIBXL_TRIGGER_RESET)
+        return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
+    if (dom_reset(ctx, op->domid, loop_logger(op->lp)) == 0) {
+        op_simple_done(op, 0);
+        return 0;
+    }
+    op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s",
+            op_dom_desc(op, d, sizeof(d)), errno == EINVAL
+            ? "a PV guest has no reset button" : strerror(errno));
+    op_finish(op, OP_RESULT_FAILED);
+    return 0;
 }
 
 static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,
