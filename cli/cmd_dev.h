@@ -45,6 +45,8 @@ struct cmd_dev_attach {
     int (*parse)(const struct xlcfg_opts *xo, const char *key, void *dev);
     /* libxl_device_<kind>_to_json; NULL if the command has no -n. */
     char *(*to_json)(libxl_ctx *ctx, void *dev);
+    /* Why libxl cannot add dev to a running domain; NULL if it can. */
+    const char *(*refuse)(const void *dev);
 };
 
 /*

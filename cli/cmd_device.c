@@ -39,12 +39,27 @@ static char *cmd_nic_json(libxl_ctx *ctx, void *dev)
     return libxl_device_nic_to_json(ctx, dev);
 }
 
+/*
+ * libxl adds only the PV half of an emulated nic to a running guest: its
+ * hotplug script then fails on the tap QEMU never made, and a vif is
+ * left half-attached (xl leaves it so).  QEMU's nics come at creation.
+ */
+static const char *cmd_nic_refuse(const void *dev)
+{
+    const libxl_device_nic *nic = dev;
+
+    return nic->nictype == LIBXL_NIC_TYPE_VIF_IOEMU
+        ? "an emulated nic (type=ioemu) cannot be added to a running guest, "
+          "only a PV one (type=vif, the default)"
+        : NULL;
+}
+
 static const struct cmd_dev_attach cmd_disk_attach = {
-    OP_DEV_DISK, "disk", "disk", cmd_disk_spec, cmd_disk_json,
+    OP_DEV_DISK, "disk", "disk", cmd_disk_spec, cmd_disk_json, NULL,
 };
 
 static const struct cmd_dev_attach cmd_nic_attach = {
-    OP_DEV_NIC, "vif", "vif", cmd_nic_spec, cmd_nic_json,
+    OP_DEV_NIC, "vif", "vif", cmd_nic_spec, cmd_nic_json, cmd_nic_refuse,
 };
 
 /* ---- block ---- */

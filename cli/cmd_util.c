@@ -358,8 +358,16 @@ int cmd_dev_attach(struct cli *cli, struct cmd_call *call,
         job_forget(cli, job);
         return AXL_EXIT_FAIL;
     }
-    if (!cmd_flag(call, "dry-run"))
+    if (!cmd_flag(call, "dry-run")) {
+        const char *why = a->refuse ? a->refuse(dev) : NULL;
+
+        if (why) {
+            error("%s: %s; nothing was done", call->cmd->name, why);
+            job_forget(cli, job);
+            return AXL_EXIT_FAIL;
+        }
         return job_run(job, timeout_ms);
+    }
     json = a->to_json ? a->to_json(cli_libxl(cli), dev) : NULL;
     if (json) {
         printf("%s: %s\n", a->json_tag, json);

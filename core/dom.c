@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libxl_utils.h>
 #include <xendevicemodel.h>
 #include <xen/sched.h>
@@ -114,7 +115,8 @@ bool dom_suspended(libxl_ctx *ctx, uint32_t domid)
     return s;
 }
 
-int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg)
+int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg,
+              const char **why)
 {
     xendevicemodel_handle *dm;
     libxl_dominfo info;
@@ -122,20 +124,28 @@ int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg)
 
     libxl_dominfo_init(&info);
     rc = libxl_domain_info(ctx, &info, domid);
-    err = rc == ERROR_DOMAIN_NOTFOUND ? ESRCH
-        : rc ? EIO
-        : info.domain_type == LIBXL_DOMAIN_TYPE_PV ? EINVAL : 0;
+    *why = rc == ERROR_DOMAIN_NOTFOUND ? "it is gone"
+         : rc ? "libxl cannot tell what it is"
+         : info.domain_type == LIBXL_DOMAIN_TYPE_PV
+             ? "a PV guest has no reset button"
+         : info.dying ? "it is being destroyed"
+         : info.shutdown ? "it has already shut down"
+         : NULL;
     libxl_dominfo_dispose(&info);
-    if (err) {
-        errno = err;
+    if (*why)
+        return -1;
+    errno = 0;
+    dm = xendevicemodel_open(lg, 0);
+    if (!dm) {
+        *why = strerror(errno ? errno : EIO);
         return -1;
     }
-    dm = xendevicemodel_open(lg, 0);
-    if (!dm)
-        return -1;
     rc = xendevicemodel_shutdown(dm, (domid_t)domid, SHUTDOWN_reboot);
     err = errno;
     xendevicemodel_close(dm);
-    errno = err;
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        *why = strerror(err ? err : EIO);
+        return -1;
+    }
+    return 0;
 }

@@ -44,10 +44,13 @@ bool dom_suspended(libxl_ctx *ctx, uint32_t domid);
  * action follows (a monitor starts it again).  Xen on x86 has no reset
  * trigger (libxl_send_trigger()'s reset fails, not implemented), so this
  * asks through the device-model interface, as QEMU does when the guest
- * resets.  HVM and PVH guests only: for a PV guest errno is EINVAL.
- * What libxenctrl's layers log goes to lg.  0, or -1 with errno set.
+ * resets.  Not for a PV guest, nor one already shut down or dying (Xen
+ * would keep its first reason, and nothing would happen).  What
+ * libxenctrl's layers log goes to lg.  0, or -1 with why the reason in
+ * words ("a PV guest has no reset button").
  */
-int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg);
+int dom_reset(libxl_ctx *ctx, uint32_t domid, xentoollog_logger *lg,
+              const char **why);
 
 /* A short word for a state: "running", "paused", "gone", ... */
 const char *dom_state_name(enum dom_state st);

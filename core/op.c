@@ -497,7 +497,8 @@ static const libxl_dominfo *op_domains(struct loop *lp, bool fresh, int *n_r)
     *n_r = 0;
     if (!d)
         return NULL;
-    if (fresh || !d->listed || now - d->ms >= OP_TICK_MS) {
+    /* One list a millisecond is fresh enough (a cancel of many jobs). */
+    if ((fresh && now != d->ms) || !d->listed || now - d->ms >= OP_TICK_MS) {
         libxl_dominfo_list_free(d->v, d->n);
         d->n = 0;
         d->v = libxl_list_domain(loop_ctx(lp), &d->n);

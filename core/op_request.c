@@ -1,14 +1,13 @@
 /*
  * op_request: shutdown and reboot.  The guest is asked through its PV
  * drivers; without them, -F presses its ACPI power button instead, or
- * for a reboot resets it (dom_reset(): Xen has no ACPI reset button);
+ * for a reboot resets it (dom_reset(): Xen on x86 has no ACPI reset
+ * button); only an HVM guest can lack them (libxl's word);
  * the trigger phase.  -w then waits until the domain has shut down (1) or
  * is gone (2), and shutdown --then-destroy destroys a domain that did
  * not shut down before --timeout.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <libxl_utils.h>
 
@@ -51,13 +50,12 @@ static void op_req_done(struct op *op, int rc);
 /* reboot -F: the reset, one hypercall; its end is reported at once. */
 static void op_req_reset(struct op *op, libxl_ctx *ctx)
 {
+    const char *why;
     char d[160];
 
     op_dom_desc(op, d, sizeof(d));
-    if (dom_reset(ctx, op->domid, loop_logger(op->lp)) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s", d,
-                errno == EINVAL ? "a PV guest has no reset to fall back to"
-                                : strerror(errno));
+    if (dom_reset(ctx, op->domid, loop_logger(op->lp), &why) < 0) {
+        op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s", d, why);
         op_finish(op, OP_RESULT_FAILED);
         return;
     }
@@ -127,7 +125,8 @@ static void op_req_wait(struct op *op)
     if (st == DOM_GONE || (OP_REQ(op)->wait == 1 && (st == DOM_SHUTDOWN ||
                                               st == DOM_DYING))) {
         op_note(op, OP_NOTE_PROGRESS, "%s %s", d,
-                st == DOM_GONE ? "is gone" : "has shut down");
+                st == DOM_GONE ? "is gone" : op_req_reboot(op)
+                ? "has shut down to reboot" : "has shut down");
         op_finish(op, OP_RESULT_OK);
         return;
     }

@@ -28,6 +28,7 @@
 #include "loop.h"
 #include "op.h"
 #include "savefile.h"
+#include "testpoint.h"
 #include "wait.h"
 
 #include "op_stream.h"
@@ -518,7 +519,24 @@ static void op_save_config_done(struct op *op, int rc)
             op_has(op, OPK_MIGRATE) ? "sending" : "saving", op->domid,
             op->label);
     op_phase_to(op, OP_PHASE_MAIN);
+    testpoint("save-configured");
     op_launch(op);
+}
+
+/*
+ * QEMU's state, which libxl has it write to a file of libxl's (Debian's
+ * XEN_LIB_DIR) when the guest is suspended and reads into the stream at
+ * the end: a save or migration that stopped left it there, of no use
+ * now (libxl removes it only when the domain is destroyed).
+ */
+static void op_save_drop_dm_state(struct op *op)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/var/lib/xen/qemu-save.%u", op->domid);
+    if (unlink(path) < 0 && errno != ENOENT)
+        op_note(op, OP_NOTE_INFO, "cannot remove %s: %s", path,
+                strerror(errno));
 }
 
 /* A save or migration stopped in its copy: the guest runs on, resumed. */
@@ -529,6 +547,7 @@ static void op_save_stopped(struct op *op)
                                                : OP_RESULT_FAILED,
                              hw, sizeof(hw));
 
+    op_save_drop_dm_state(op);
     op_dom_desc(op, d, sizeof(d));
     if (!op_save_suspended(op) &&
         dom_down(loop_ctx(op->lp), op->domid, down, sizeof(down))) {

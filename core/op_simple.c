@@ -3,7 +3,6 @@
  * pause, unpause, retrieve, vcpu-set, trigger, qemu-monitor-command and
  * soft-reset.  op.c's common answers serve them all (op_simple_done()).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,17 +73,17 @@ static int op_call_trigger(struct op *op, libxl_ctx *ctx,
                            libxl_asyncop_how *how)
 {
     struct op_trigger *t = op->priv;
+    const char *why;
     char d[160];
 
     if (t->trigger != LIBXL_TRIGGER_RESET)
         return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
-    if (dom_reset(ctx, op->domid, loop_logger(op->lp)) == 0) {
+    if (dom_reset(ctx, op->domid, loop_logger(op->lp), &why) == 0) {
         op_simple_done(op, 0);
         return 0;
     }
     op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s",
-            op_dom_desc(op, d, sizeof(d)), errno == EINVAL
-            ? "a PV guest has no reset button" : strerror(errno));
+            op_dom_desc(op, d, sizeof(d)), why);
     op_finish(op, OP_RESULT_FAILED);
     return 0;
 }

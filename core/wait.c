@@ -278,7 +278,8 @@ void wait_children_stale(struct loop *lp)
 {
     struct wait_state *ws = wait_state(lp);
 
-    if (ws)
+    /* A look made this millisecond stands: a cancel of many jobs looks once. */
+    if (ws && ws->kids_ms != loop_now_ms())
         ws->kids_ms = 0;
 }
 

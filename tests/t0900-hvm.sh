@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 . tests/lib/cancel.sh
 
-trap 'kill -9 $(fixture_procs) 2>/dev/null; clean_domains; rm -rf "$tmp" "$M"' EXIT
+trap 'tmux -L axl0900 kill-server 2>/dev/null; kill -9 $(fixture_procs) 2>/dev/null; clean_domains; rm -rf "$tmp" "$M"' EXIT
 
 # with_int: a command line's prefix that runs the command with SIGINT's
 # default action and not blocked, as a terminal's program has it (the
@@ -146,6 +146,32 @@ for tool in axl xl; do
     $tool destroy "$n"
     is "$?" 0 "  $tool destroy of the pygrub guest"
 done
+
+# ---- create -c through pygrub's menu, on a terminal: axl's and xl's ----
+# hang-pygrub.cfg's pygrub shows its menu (no -q); the console shows it,
+# the second entry is chosen with the arrow key, and the guest boots it.
+T="tmux -L axl0900"
+export TERM=${TERM:-xterm}
+screen() { $T capture-pane -p -t c; }
+for tool in axl xl; do
+    n=g-menu-$tool
+    $T new-session -d -x 120 -y 30 -s c "$tool create -c tests/guests/hang-pygrub.cfg 'name=\"$n\"'; echo EXIT=\$?; sleep 600"
+    if wait_for 90 eval 'screen | grep -q "axl lab guest, second entry"'; then
+        pass "$tool create -c: pygrub's menu on the terminal"
+        $T send-keys -t c Down
+        nap 0.5
+        $T send-keys -t c Enter
+        ok "  $tool: the guest boots the second entry, on the same terminal" \
+            wait_for 120 eval 'screen | grep -q "AXL-ENTRY 1"'
+        ok "  $tool: and comes up" wait_for 60 eval 'screen | grep -q AXL-GUEST-UP'
+    else
+        fail "$tool create -c: pygrub's menu on the terminal" "$(screen)"
+    fi
+    diag "$tool's terminal, last: $(screen | grep -v '^$' | tail -n 4 | tr '\n' '|')"
+    $T kill-server 2>/dev/null
+    runs "  $tool destroy of it" $tool destroy "$n"
+done
+ok "  no pygrub left" eval '[ -z "$(procs_matching "bin/pygrub ")" ]'
 
 # ---- the cancels (tests/lib/cancel.sh) ----
 scenario hang-dm INT destroy 130
