@@ -74,6 +74,13 @@ out=$(axl network-attach g-pv colour=blue 2>&1); st=$?
 is "$st:$out" "1:axl: unknown network device parameter 'colour=blue'" \
     "network-attach: an unknown parameter is one line, exit 1"
 is "$(axl network-list g-pv | wc -l)" 2 "  and nothing was attached"
+out=$(axl network-attach g-pv type=ioemu bridge=xenbr0 2>&1); st=$?
+is "$st:$out" "1:axl: network-attach: an emulated nic (type=ioemu) cannot be added to a running guest, only a PV one (type=vif, the default); nothing was done" \
+    "network-attach of an emulated nic: refused in one line, exit 1"
+is "$(axl network-list g-pv | wc -l)" 2 "  and nothing was attached"
+is "$(axl -N network-attach g-pv type=ioemu bridge=xenbr0)" \
+    "$(xl -N network-attach g-pv type=ioemu bridge=xenbr0)" \
+    "  its dry run (-N) prints what xl -N does"
 out=$(axl network-detach g-pv 7 2>&1); st=$?
 is "$st" 1 "network-detach of a missing device exits 1"
 like "$out" "^axl: domain 'g-pv' has no network device '7'" "  and says so"

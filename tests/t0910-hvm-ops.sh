@@ -172,47 +172,39 @@ runs "axl mem-set 128m" axl mem-set "$N" 128m
 # ---- PV disks and nics on an HVM guest: its PV drivers take them ----
 truncate -s 16M "$tmp/xvdb.img"
 DISK="format=raw, vdev=xvdb, access=rw, target=$tmp/xvdb.img"
-# vbd_gone ID DEVID: neither the guest's frontend nor dom0's backend.
-vbd_gone() {
-    ! xenstore-exists "/local/domain/$1/device/vbd/$2" 2>/dev/null &&
-        ! xenstore-exists "/local/domain/0/backend/vbd/$1/$2" 2>/dev/null
+# hotplug WHAT ATTACH-ARGS TYPE DEVID SEEN DETACH-ARG GONE: WHAT (block,
+# network) attached by axl then by xl: the frontend of TYPE/DEVID
+# connects, the guest says SEEN (an ERE; its N-th time), the list is
+# xl's; detached, gone from dom0, and the guest says GONE.
+hotplug() {
+    local what=$1 args=$2 type=$3 devid=$4 seen=$5 detach=$6 gone=$7 who n=0
+    for who in axl xl; do
+        n=$((n + 1))
+        runs "$who $what-attach to the HVM guest exits 0" \
+            $who $what-attach "$N" "$args"
+        ok "  the guest's frontend connects $type $devid" \
+            wait_for 30 dev_connected "$id" $type $devid
+        ok "  the guest sees it" sees 30 "$n" "$seen[[:space:]]*$"
+        if [ $who = axl ]; then
+            is "$(axl $what-list "$N")" "$(xl $what-list "$N")" \
+                "  $what-list prints what xl $what-list prints"
+        fi
+        runs "$who $what-detach exits 0" $who $what-detach "$N" "$detach"
+        ok "  it is gone from dom0's xenstore" \
+            wait_for 30 dev_gone "$id" $type $devid
+        ok "  and from the guest" sees 30 "$n" "$gone"
+    done
 }
-vif_gone() {
-    ! xenstore-exists "/local/domain/$1/device/vif/$2" 2>/dev/null &&
-        ! xenstore-exists "/local/domain/0/backend/vif/$1/$2" 2>/dev/null
+# dev_gone ID TYPE DEVID: neither the guest's frontend nor dom0's backend.
+dev_gone() {
+    ! xenstore-exists "/local/domain/$1/device/$2/$3" 2>/dev/null &&
+        ! xenstore-exists "/local/domain/0/backend/$2/$1/$3" 2>/dev/null
 }
-n=0
-for who in axl xl; do
-    n=$((n + 1))
-    runs "$who block-attach of a PV disk to the HVM guest exits 0" \
-        $who block-attach "$N" "$DISK"
-    ok "  the guest's blkfront connects xvdb" \
-        wait_for 30 dev_connected "$id" vbd 51728
-    ok "  the guest sees the disk, 16 MiB" sees 30 "$n" "^AXL-DISK xvdb 16777216"
-    if [ $who = axl ]; then
-        is "$(axl block-list "$N")" "$(xl block-list "$N")" \
-            "  block-list prints what xl block-list prints"
-    fi
-    runs "$who block-detach exits 0" $who block-detach "$N" xvdb
-    ok "  the disk is gone from dom0's xenstore" wait_for 30 vbd_gone "$id" 51728
-    ok "  and from the guest" sees 30 "$n" "^AXL-DISK xvdb gone"
-done
-n=0
-for who in axl xl; do
-    n=$((n + 1))
-    runs "$who network-attach of a PV nic to the HVM guest exits 0" \
-        $who network-attach "$N" bridge=xenbr0
-    ok "  the guest's netfront connects vif 0" \
-        wait_for 30 dev_connected "$id" vif 0
-    ok "  the guest sees a new nic" sees 30 "$n" "^AXL-NIC eth[0-9]+[[:space:]]*$"
-    if [ $who = axl ]; then
-        is "$(axl network-list "$N")" "$(xl network-list "$N")" \
-            "  network-list prints what xl network-list prints"
-    fi
-    runs "$who network-detach exits 0" $who network-detach "$N" 0
-    ok "  the nic is gone from dom0's xenstore" wait_for 30 vif_gone "$id" 0
-    ok "  and from the guest" sees 30 "$n" "^AXL-NIC eth[0-9]+ gone"
-done
+hotplug block "$DISK" vbd 51728 "^AXL-DISK xvdb 16777216" xvdb \
+    "^AXL-DISK xvdb gone"
+hotplug network bridge=xenbr0 vif 0 "^AXL-NIC eth[0-9]+" 0 \
+    "^AXL-NIC eth[0-9]+ gone"
+
 # ---- USB: a controller QEMU emulates, hotplugged; no host device ----
 # usb_ctrls: the USB controllers on QEMU's PCI bus.
 usb_ctrls() { monitor "info pci" | grep -c "USB controller"; }
@@ -249,7 +241,7 @@ r=$?
 is "$r" 1 "axl network-attach of an emulated nic is refused: exit 1"
 like "$out" "^axl: network-attach: an emulated nic \(type=ioemu\) cannot be added to a running guest, only a PV one \(type=vif, the default\); nothing was done$" \
     "  saying why, in one line"
-ok "  nothing was attached" vif_gone "$id" 0
+ok "  nothing was attached" dev_gone "$id" vif 0
 # xl's own attempt is not made here: in one run it failed the same way
 # (vif-bridge add exited 1, exit 1) and left vif 0 half-attached, and
 # after 'axl network-detach -f' of that vif the guest rebooted at its
