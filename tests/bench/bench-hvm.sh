@@ -20,9 +20,6 @@ tmp=$(mktemp -d /var/tmp/bench.XXXXXX)
 reader=
 trap 'kill $reader 2>/dev/null; clean_domains; rm -rf "$tmp"' EXIT
 
-# ms_since T0: milliseconds from T0 (now_us) to now.
-ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
-
 # cfg NAME TYPE EXTRA: a 128 MiB guest config in $tmp/NAME.cfg.
 cfg() {
     local con=hvc0
@@ -45,14 +42,8 @@ for type in hvm pvh; do
     done
     for r in $(seq "$RUNS"); do
         for tool in xl axl; do
-            t0=$(now_us)
-            $tool create -q -e "$tmp/$N.cfg" >/dev/null 2>&1 ||
-                echo "# $tool create of $type failed" >&2
-            ms_since "$t0" >>"$tmp/c.$tool"
-            t0=$(now_us)
-            $tool destroy "$N" >/dev/null 2>&1 ||
-                echo "# $tool destroy of $type failed" >&2
-            ms_since "$t0" >>"$tmp/d.$tool"
+            timed "$tmp/c.$tool" $tool create -q -e "$tmp/$N.cfg"
+            timed "$tmp/d.$tool" $tool destroy "$N"
         done
     done
     cx=$(median <"$tmp/c.xl"); ca=$(median <"$tmp/c.axl")
@@ -82,12 +73,8 @@ for tool in xl axl; do
 done
 for r in $(seq "$RUNS"); do
     for tool in xl axl; do
-        t0=$(now_us)
-        $tool save "$N" "$tmp/s.sav" >/dev/null 2>&1 || echo "# $tool save failed" >&2
-        ms_since "$t0" >>"$tmp/save.$tool"
-        t0=$(now_us)
-        $tool restore -e "$tmp/s.sav" >/dev/null 2>&1 || echo "# $tool restore failed" >&2
-        ms_since "$t0" >>"$tmp/restore.$tool"
+        timed "$tmp/save.$tool" $tool save "$N" "$tmp/s.sav"
+        timed "$tmp/restore.$tool" $tool restore -e "$tmp/s.sav"
         rm -f "$tmp/s.sav"
     done
 done
@@ -101,30 +88,14 @@ echo "## Live migration to localhost (HVM guest, 128 MiB; medians of $RUNS)"
 echo
 echo "| tool | wall ms | downtime ms (the guest's uptime across the gap) |"
 echo "|---|---|---|"
-for r in $(seq "$RUNS"); do
-    for tool in xl axl; do
-        since=$(max_count "$tmp/con")
-        t0=$(now_us)
-        if [ "$tool" = xl ]; then
-            xl migrate -s '' "$N" "xl migrate-receive -e" >/dev/null 2>&1
-        else
-            axl migrate -s '' -e "$N" "axl migrate-receive -e" >/dev/null 2>&1
-        fi
-        st=$?
-        ms_since "$t0" >>"$tmp/wall.$tool"
-        [ $st = 0 ] || echo "# $tool migrate exited $st" >&2
-        listen
-        wait_for 30 eval '[ "$(max_count "$tmp/con")" -gt $((since + 10)) ]'
-        downtime "$since" "$tmp/con" >>"$tmp/down.$tool"
-        echo >>"$tmp/down.$tool"
-    done
-done
-for tool in xl axl; do
-    echo "| $tool | $(median <"$tmp/wall.$tool") | $(grep . "$tmp/down.$tool" | median) |"
-done
-wx=$(median <"$tmp/wall.xl"); wa=$(median <"$tmp/wall.axl")
-dx=$(grep . "$tmp/down.xl" | median); da=$(grep . "$tmp/down.axl" | median)
-echo "| axl/xl | $(ratio "$wa" "$wx") | $(ratio "$da" "$dx") |"
+# con: where the guest's counts are; after SINCE: a reader for the
+# guest's new domain, and counts past SINCE.
+con() { echo "$tmp/con"; }
+after() {
+    listen
+    wait_for 30 eval '[ "$(max_count "$tmp/con")" -gt $(($1 + 10)) ]'
+}
+bench_migrations "$N" con after
 echo
 kill $reader 2>/dev/null
 clean_domains

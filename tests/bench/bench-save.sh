@@ -21,9 +21,6 @@ tmp=$(mktemp -d /var/tmp/bench.XXXXXX)
 trap 'clean_domains; rm -rf "$tmp"' EXIT
 LOGS=/var/log/xen
 
-# ms_since T0: milliseconds from T0 (now_us) to now.
-ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
-
 # cfg NAME TYPE MEM EXTRA: a guest config in $tmp/NAME.cfg.
 cfg() {
     sed -e "s/^name = .*/name = \"$1\"/" -e "s/^memory = .*/memory = $3/" \
@@ -50,12 +47,8 @@ for mem in 128 512; do
         cfg "$N" pv "$mem" ""
         xl create -q -e "$tmp/$N.cfg" && up "$N" || { echo "| $mem | $tool: no guest |"; continue; }
         for r in $(seq "$RUNS"); do
-            t0=$(now_us)
-            $tool save "$N" "$tmp/s.sav" >/dev/null 2>&1 || echo "# $tool save failed" >&2
-            ms_since "$t0" >>"$tmp/save.$tool"
-            t0=$(now_us)
-            $tool restore -e "$tmp/s.sav" >/dev/null 2>&1 || echo "# $tool restore failed" >&2
-            ms_since "$t0" >>"$tmp/restore.$tool"
+            timed "$tmp/save.$tool" $tool save "$N" "$tmp/s.sav"
+            timed "$tmp/restore.$tool" $tool restore -e "$tmp/s.sav"
             rm -f "$tmp/s.sav"
         done
         xl destroy "$N"
@@ -74,30 +67,11 @@ N=b-mig
 rm -f "$LOGS"/guest-$N*.log
 cfg "$N" pvh 128 "axl.counter=0.1"
 xl create -q -e "$tmp/$N.cfg" && up "$N" || echo "| no PVH guest | | |"
-for r in $(seq "$RUNS"); do
-    # Alternate the tools, so that neither always follows the other.
-    for tool in xl axl; do
-        since=$(max_count "$LOGS"/guest-$N*.log)
-        t0=$(now_us)
-        if [ "$tool" = xl ]; then
-            xl migrate -s '' "$N" "xl migrate-receive -e" >/dev/null 2>&1
-        else
-            axl migrate -s '' -e "$N" "axl migrate-receive -e" >/dev/null 2>&1
-        fi
-        st=$?
-        ms_since "$t0" >>"$tmp/wall.$tool"
-        [ $st = 0 ] || echo "# $tool migrate exited $st" >&2
-        sleep 1
-        downtime "$since" "$LOGS"/guest-$N*.log >>"$tmp/down.$tool"
-        echo >>"$tmp/down.$tool"
-    done
-done
-for tool in xl axl; do
-    echo "| $tool | $(median <"$tmp/wall.$tool") | $(grep . "$tmp/down.$tool" | median) |"
-done
-wx=$(median <"$tmp/wall.xl"); wa=$(median <"$tmp/wall.axl")
-dx=$(grep . "$tmp/down.xl" | median); da=$(grep . "$tmp/down.axl" | median)
-echo "| axl/xl | $(ratio "$wa" "$wx") | $(ratio "$da" "$dx") |"
+# logs: the guest's console logs, one for each of its domains; after: a
+# moment for the last counts to reach the log.
+logs() { echo "$LOGS"/guest-$N*.log; }
+after() { sleep 1; }
+bench_migrations "$N" logs after
 echo
 
 echo "## A cancel in the middle of the copy"

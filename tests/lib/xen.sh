@@ -261,6 +261,53 @@ fixture_procs() {
     procs_matching 'fixtures/(block-hang|bootloader-hang|dm-hang)|bin/pygrub '
 }
 
+# ms_since T0: milliseconds from T0 (now_us) to now.
+ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
+
+# timed FILE CMD...: CMD's wall time in ms appended to FILE, its output
+# dropped; a comment on stderr if it fails.
+timed() {
+    local f=$1 t0
+    shift
+    t0=$(now_us)
+    "$@" >/dev/null 2>&1 || echo "# $* failed" >&2
+    ms_since "$t0" >>"$f"
+}
+
+# bench_migrations NAME COUNTS AFTER: RUNS rounds of a localhost live
+# migration of guest NAME (one counting every 0.1 s: axl.counter=0.1),
+# by xl then axl in each round, so that neither always follows the
+# other; then markdown rows: each tool's median wall time and downtime
+# (downtime), and axl/xl.  COUNTS prints the files the guest's counts are
+# in; AFTER SINCE runs after each migration (a new reader, a wait for
+# counts past SINCE).  Uses $tmp.
+bench_migrations() {
+    local n=$1 counts=$2 after=$3 r tool since t0 st wx wa dx da
+    for r in $(seq "$RUNS"); do
+        for tool in xl axl; do
+            since=$(max_count $($counts))
+            t0=$(now_us)
+            if [ "$tool" = xl ]; then
+                xl migrate -s '' "$n" "xl migrate-receive -e" >/dev/null 2>&1
+            else
+                axl migrate -s '' -e "$n" "axl migrate-receive -e" >/dev/null 2>&1
+            fi
+            st=$?
+            ms_since "$t0" >>"$tmp/wall.$tool"
+            [ $st = 0 ] || echo "# $tool migrate exited $st" >&2
+            $after "$since"
+            downtime "$since" $($counts) >>"$tmp/down.$tool"
+            echo >>"$tmp/down.$tool"
+        done
+    done
+    for tool in xl axl; do
+        echo "| $tool | $(median <"$tmp/wall.$tool") | $(grep . "$tmp/down.$tool" | median) |"
+    done
+    wx=$(median <"$tmp/wall.xl"); wa=$(median <"$tmp/wall.axl")
+    dx=$(grep . "$tmp/down.xl" | median); da=$(grep . "$tmp/down.axl" | median)
+    echo "| axl/xl | $(ratio "$wa" "$wx") | $(ratio "$da" "$dx") |"
+}
+
 # bench_settle: every domain but Domain-0 destroyed, and gone (a storm's
 # hundred take a while), and a moment for dom0 to be idle again.
 bench_settle() {
