@@ -213,6 +213,12 @@ void op_destroy_failed(struct op *op, int rc);
 const char *op_rc_text(int rc);
 /* The common answer to a one-ao kind's end (rc). */
 void op_simple_done(struct op *op, int rc);
+/*
+ * A kind's call that resets the domain (dom_reset(), where libxl's reset
+ * trigger fails): one hypercall, whose end goes to the kind's done at
+ * once, as an ao's would; a failure is said, and the op finished.  0.
+ */
+int op_call_reset(struct op *op, libxl_ctx *ctx);
 /* Run the kind's cleanup call (a destroy by default) as an ao. */
 void op_cleanup_ao(struct op *op);
 

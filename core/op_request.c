@@ -45,30 +45,11 @@ static bool op_req_reboot(const struct op *op)
     return op->k == &op_kind_reboot;
 }
 
-static void op_req_done(struct op *op, int rc);
-
-/* reboot -F: the reset, one hypercall; its end is reported at once. */
-static void op_req_reset(struct op *op, libxl_ctx *ctx)
-{
-    const char *why;
-    char d[160];
-
-    op_dom_desc(op, d, sizeof(d));
-    if (dom_reset(ctx, op->domid, loop_logger(op->lp), &why) < 0) {
-        op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s", d, why);
-        op_finish(op, OP_RESULT_FAILED);
-        return;
-    }
-    op_req_done(op, 0);
-}
-
 static int op_req_call(struct op *op, libxl_ctx *ctx,
                        libxl_asyncop_how *how)
 {
-    if (op->phase == OP_PHASE_TRIGGER && op_req_reboot(op)) {
-        op_req_reset(op, ctx);
-        return 0;
-    }
+    if (op->phase == OP_PHASE_TRIGGER && op_req_reboot(op))
+        return op_call_reset(op, ctx);
     if (op->phase == OP_PHASE_TRIGGER)
         return libxl_send_trigger(ctx, op->domid, LIBXL_TRIGGER_POWER, 0,
                                   how);

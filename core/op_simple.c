@@ -65,27 +65,30 @@ static void op_vcpus_dispose(struct op *op)
     libxl_bitmap_dispose(&v->map);
 }
 
-/*
- * The reset is dom_reset()'s (Xen on x86 has no reset trigger), one
- * hypercall: its end is reported at once.
- */
-static int op_call_trigger(struct op *op, libxl_ctx *ctx,
-                           libxl_asyncop_how *how)
+int op_call_reset(struct op *op, libxl_ctx *ctx)
 {
-    struct op_trigger *t = op->priv;
     const char *why;
     char d[160];
 
-    if (t->trigger != LIBXL_TRIGGER_RESET)
-        return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
     if (dom_reset(ctx, op->domid, loop_logger(op->lp), &why) == 0) {
-        op_simple_done(op, 0);
+        op_main_done(ctx, 0, op);
         return 0;
     }
     op_note(op, OP_NOTE_ERROR, "cannot reset %s: %s",
             op_dom_desc(op, d, sizeof(d)), why);
     op_finish(op, OP_RESULT_FAILED);
     return 0;
+}
+
+/* The reset is op_call_reset()'s: Xen on x86 has no reset trigger. */
+static int op_call_trigger(struct op *op, libxl_ctx *ctx,
+                           libxl_asyncop_how *how)
+{
+    struct op_trigger *t = op->priv;
+
+    if (t->trigger == LIBXL_TRIGGER_RESET)
+        return op_call_reset(op, ctx);
+    return libxl_send_trigger(ctx, op->domid, t->trigger, t->vcpu, how);
 }
 
 static int op_call_qemu_monitor(struct op *op, libxl_ctx *ctx,

@@ -50,11 +50,8 @@ static void proc_each_fd(const int *keep, size_t n_keep, bool close_it,
     size_t i, j;
 
     /* The kept, above stderr, in order: the gaps between them go. */
-    for (;;) {
+    while (!keep_files) {       /* keep_files: each is looked at: walk */
         unsigned int next = ~0U;
-
-        if (keep_files)
-            break;              /* each is looked at: walk */
 
         for (j = 0; j < n_keep; j++)
             if (keep[j] >= (int)from && (unsigned int)keep[j] < next)
