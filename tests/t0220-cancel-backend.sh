@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/xen.sh
 . tests/lib/cancel.sh
 
+# A backend that never connects, but lets go when asked (tests/lib/xen.sh).
+trap vtpm_closer_stop EXIT
+vtpm_closer_start
+
 scenario hang-backend INT destroy 130
 scenario hang-backend INT keep 130
 scenario hang-backend TERM destroy 143

@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.." || exit 1
 T="tmux -L axl0260"
 export TERM=${TERM:-xterm}
 trap '$T kill-server 2>/dev/null; kill -9 $(fixture_procs) 2>/dev/null;
-      clean_domains; rm -rf "$tmp" "$M"' EXIT
+      clean_domains; vtpm_closer_stop; rm -rf "$tmp" "$M"' EXIT
+vtpm_closer_start
 screen() { $T capture-pane -p -t st; }
 # wait_screen ERE [SECS]
 wait_screen() {
@@ -134,16 +135,15 @@ clean_domains
 # its children that run the same program (axl's worker, which builds the
 # domain and waits on the script; libxl's script is neither tool's).
 t="waiting, no one looking"
-own_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 ticks() {
-    local sum comm p
-    sum=$(own_ticks "$1")
-    comm=$(cat "/proc/$1/comm" 2>/dev/null)
+    local sum=0 comm p
+    stat_of "$1" || { echo 0; return; }
+    sum=$((st[11] + st[12]))
+    comm=$st_comm
     for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        [ "$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)" = "$1" ] &&
-            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$comm" ] &&
-            sum=$((sum + $(own_ticks "$p")))
+        stat_of "${p#/proc/}" || continue
+        [ "${st[1]}" = "$1" ] && [ "$st_comm" = "$comm" ] &&
+            sum=$((sum + st[11] + st[12]))
     done
     echo "$sum"
 }

@@ -31,7 +31,8 @@ trap 'for p in "${hwks[@]}" $wk; do
 
 # ppid_of, sid_of, state_of PID: from /proc (the fields after the
 # command's name, which may hold spaces).
-stat_field() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f"$2"; }
+# stat_field PID N: field N of /proc/PID/stat after "(comm)" (1: state).
+stat_field() { stat_of "$1" && echo "${st[$2 - 1]}"; }
 ppid_of() { stat_field "$1" 2; }
 sid_of() { stat_field "$1" 4; }
 state_of() { stat_field "$1" 1; }
@@ -40,7 +41,7 @@ children_of() {
     local p
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        [ "$(ppid_of "$p")" = "$1" ] && echo "$p"
+        stat_of "$p" && [ "${st[1]}" = "$1" ] && echo "$p"
     done
 }
 # stopped_child PID: a child of PID's that is stopped (its worker at a

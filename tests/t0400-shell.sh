@@ -84,7 +84,7 @@ at_prompt() { [ "$(last_line)" = "axl>" ] || [ "$(last_line)" = "axl> " ]; }
 axl_pid() {
     local p
     for p in /proc/[0-9]*; do
-        [ "$(cat "$p/comm" 2>/dev/null)" = axl ] && echo "${p#/proc/}" &&
+        comm_of "${p#/proc/}" && [ "$comm" = axl ] && echo "${p#/proc/}" &&
             return
     done
 }

@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 consoles() {
     local p
     for p in /proc/[0-9]*; do
-        [ "$(cat "$p/comm" 2>/dev/null)" = xenconsole ] && echo "${p#/proc/}"
+        comm_of "${p#/proc/}" && [ "$comm" = xenconsole ] && echo "${p#/proc/}"
     done
 }
 cleanup() {

@@ -8,10 +8,10 @@ DUMP=/var/lib/xen/dump
 
 # monitors: pids of axl monitors (comm axl-NAME) and of xl's (xl create).
 monitors() {
-    local p c
+    local p comm
     for p in /proc/[0-9]*; do
-        c=$(cat "$p/comm" 2>/dev/null) || continue
-        case $c in
+        comm_of "${p#/proc/}" || continue
+        case $comm in
         axl-*) echo "${p#/proc/}" ;;
         xl) tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q '^xl create' &&
             echo "${p#/proc/}" ;;
@@ -53,7 +53,7 @@ ups_at_least() { [ "$(ups "$1")" -ge "$2" ]; }
 mon_of() {
     local p
     for p in /proc/[0-9]*; do
-        [ "$(cat "$p/comm" 2>/dev/null)" = "axl-$1" ] && echo "${p#/proc/}"
+        comm_of "${p#/proc/}" && [ "$comm" = "axl-$1" ] && echo "${p#/proc/}"
     done
 }
 no_mon() { [ -z "$(mon_of "$1")" ]; }

@@ -106,6 +106,27 @@ now_us() {
     echo "$t"
 }
 
+# stat_of PID: /proc/PID/stat read by the shell alone (a process started
+# per /proc entry costs seconds under TCG): the fields after "(comm)" in
+# the array st (state st[0], ppid st[1], session st[3], utime st[11],
+# stime st[12], start time st[19]) and the command name in st_comm;
+# false if PID is gone.
+stat_of() {
+    local line
+    st=() st_comm=
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+    st_comm=${line#*(}
+    st_comm=${st_comm%) *}
+    read -r -a st <<<"${line##*) }"
+}
+
+# comm_of PID: PID's command name (/proc/PID/comm) in $comm, read by the
+# shell alone; false if PID is gone.
+comm_of() {
+    comm=
+    { read -r comm <"/proc/$1/comm"; } 2>/dev/null
+}
+
 # procs_matching ERE: PIDs whose command line (its words joined by
 # spaces, and a space after the last, as /proc's cmdline with its NULs
 # made spaces) matches ERE, this shell excepted.  One ps for all (dom0
@@ -254,6 +275,27 @@ median() {
 
 # M: where the slow fixtures (tests/fixtures) record that they hang.
 M=/run/axl-fixture
+
+# vtpm_closer_start, vtpm_closer_stop: while it runs, a vtpm backend in
+# dom0 (hang-backend.cfg's, or a vtpm-attach's: none ever connects) that
+# libxl asks to close (state 5, Closing) closes (6), as a backend stuck
+# at its connect but not at its removal would.  libxl then removes it at
+# once, where it would wait 10 s (LIBXL_DESTROY_TIMEOUT) for each destroy
+# or detach of it.  t0001 shows the fixture without it.
+vtpm_closer_start() {
+    xenstore-watch /local/domain/0/backend/vtpm 2>/dev/null |
+        while read -r path _; do
+            case $path in
+            */state)
+                [ "$(xenstore-read "$path" 2>/dev/null)" = 5 ] &&
+                    xenstore-write "$path" 6 ;;
+            esac
+        done &
+}
+vtpm_closer_stop() {
+    kill $(procs_matching '^xenstore-watch /local/domain/0/backend/vtpm ') \
+        2>/dev/null
+}
 
 # fixture_procs: PIDs of fixture scripts still running, and of pygrub (the
 # real one, which hang-pygrub.cfg keeps at its menu).
