@@ -706,6 +706,7 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
 {
     uint64_t b, ms, t0 = op_stream_t0(op);
     double mib;
+    pid_t dm;
 
     switch (op->phase) {
     case OP_PHASE_SAVE_CONFIG:
@@ -727,6 +728,18 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
     b = op_stream_bytes(op);
     ms = t0 ? loop_now_ms() - t0 : 0;
     mib = (double)b / (1024 * 1024);
+    if (op_save_suspended(op) && op->save &&
+        (dm = wait_save_dm_saving(op->lp, op->domid,
+                                  &op->save->stream_pid)) > 0) {
+        if (b >= (1u << 20))
+            snprintf(buf, len, "guest suspended, %.0f MiB of memory %s; "
+                     "waiting for QEMU (pid %d) to save its state", mib,
+                     op_has(op, OPK_MIGRATE) ? "sent" : "written", (int)dm);
+        else
+            snprintf(buf, len, "guest suspended; waiting for QEMU (pid %d) "
+                     "to save its state", (int)dm);
+        return true;
+    }
     snprintf(buf, len, "%s%s memory: %.0f MiB", op_save_suspended(op)
              ? "guest suspended; " : "",
              op_has(op, OPK_MIGRATE) ? "sending" : "writing", mib);

@@ -424,6 +424,27 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r)
     return wait_helper_io(lp, domid, "--restore-domain", "rchar:", pid_r);
 }
 
+pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r)
+{
+    char *sc, *v;
+    ssize_t len;
+    bool waits;
+    long dm;
+
+    if (wait_save_helper_written(lp, domid, pid_r) < 0)
+        return 0;
+    /* /proc/PID/syscall: the call's number, then its arguments. */
+    sc = wait_proc_all(*pid_r, "syscall", &len);
+    waits = sc && !strncmp(sc, "0 0x0 ", 6);
+    free(sc);
+    if (!waits)
+        return 0;
+    v = wait_read(lp, "/local/domain/%u/image/device-model-pid", domid);
+    dm = v ? strtol(v, NULL, 10) : 0;
+    free(v);
+    return dm > 0 ? (pid_t)dm : 0;
+}
+
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */
 static char *wait_read(struct loop *lp, const char *fmt, ...)
 {

@@ -101,6 +101,15 @@ int64_t wait_save_helper_written(struct loop *lp, uint32_t domid,
 int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r);
 
 /*
+ * The pid of domid's device model (QEMU), if the save helper of domid
+ * waits for libxl's answer (it reads its stdin, where libxl answers its
+ * calls) and a device model is recorded: in the suspend call, once the
+ * guest is suspended, that answer waits for QEMU to save its state.  0
+ * otherwise.  *pid_r caches the helper's pid, as above.
+ */
+pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r);
+
+/*
  * Whether domid has been asked to suspend and has not yet acted on it:
  * libxl's request through xenstore (control/shutdown = "suspend") is
  * still there.

@@ -9,7 +9,8 @@
 # refused), a USB controller QEMU emulates hotplugged (a host's USB
 # device the lab lacks), save and restore both ways with xl (QEMU's
 # state in the file), a save cancelled in the middle of its copy and
-# one cancelled while libxl waits on QEMU, localhost migration axl to axl,
+# two cancelled while libxl waits on QEMU (before the suspend, at its
+# log-dirty switch; after it, for QEMU's state), localhost migration axl to axl,
 # axl to xl and xl to axl, and a migration cancelled in the middle of
 # its copy, vcpu-set, and shutdown -w (the guest's PV drivers take it).  The
 # guest prints a counter on its serial port (read with
@@ -20,7 +21,8 @@
 # Run by `make lab-guests`, not by make check: its boot alone takes 45 to
 # 80 s under TCG, and each save, restore and migration copies 128 MiB.
 # dump-core of this guest is not here: it took axl 237 s and xl 307 s
-# (libxl's core dump of an HVM guest under TCG), over the file's 600 s.
+# (libxl's core dump walks an HVM guest's whole 4 GiB of physical
+# addresses: 222 s for a 16 MiB one), over the file's 600 s.
 # lab: only when named
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
@@ -350,6 +352,64 @@ else
     fail "libxl's QMP lock file of domain $id" "vm: '$vm'"
 fi
 rm -f "$big"/q.sav*
+
+# ---- a save cancelled after the suspend, while libxl waits on QEMU ----
+# Once the guest is suspended libxl asks QEMU for its state, under the
+# same lock file as before the suspend, when it read the configuration
+# and switched log-dirty mode (above).  The test takes the lock as soon
+# as libxl lets it go after those two uses (the file is made at each use
+# and removed after), so libxl, having suspended the guest, waits for
+# it: the cancel comes there.  (QEMU's own write,
+# once asked, is not held: QEMU refuses a FIFO for its state file.)
+id=$(dom_id "$N")
+vm=$(xenstore-read "/local/domain/$id/vm" 2>/dev/null)
+lock=/var/lib/xen/userdata-l.$id.${vm#/vm/}.qmp-socket-lock
+python3 -c 'import fcntl, os, sys, time
+p, seen, uses, t0 = sys.argv[1], False, 0, time.time()
+while time.time() - t0 < 120:
+    if os.path.exists(p):
+        seen = True
+    elif seen:
+        seen, uses = False, uses + 1
+    if uses == 2:
+        f = open(p, "a")
+        fcntl.flock(f, fcntl.LOCK_EX)
+        print("held", flush=True)
+        time.sleep(600)
+    time.sleep(0.002)
+print("never", flush=True)' "$lock" >"$tmp/held" 2>&1 &
+holder=$!
+nap 0.5
+axl save "$N" "$big/w.sav" >"$tmp/o" 2>&1 &
+pid=$!
+wait_for 60 eval 'grep -q "held\|never" "$tmp/held" || ! kill -0 $pid 2>/dev/null'
+if grep -q held "$tmp/held" &&
+    wait_for 30 eval 'dom_state "$N" | grep -q "^...s"' &&
+    dom_state "$N" | grep -q "^...ss"; then
+    pass "an HVM save suspends the guest, then waits on QEMU's lock for its state"
+    kill -INT $pid
+    nap 0.5
+    kill $holder
+    wait_exit $pid 60
+    is "$rc" 130 "  SIGINT there: exit 130"
+    like "$(cat "$tmp/o")" "cancelled during guest suspended[^;]*; waiting for QEMU \\(pid $(qemu_of "$id")\\) to save its state" \
+        "  axl names what it waited on: QEMU, with its pid"
+    like "$(cat "$tmp/o")" "resumed and runs on" "  axl says the guest was resumed"
+    like "$(dom_state "$N")" "^..---" "  the guest runs"
+    ok "  no file" test ! -e "$big/w.sav"
+    ok "  no temporary file" test ! -e "$big/w.sav.axl-tmp"
+    ok "  no QEMU state file" test ! -e "/var/lib/xen/qemu-save.$id"
+    ok "  no process of the save is left" \
+        eval '[ -z "$(procs_matching "axl save $N |libxl-save-helper")" ]'
+    ok "  the guest counts on" counts_on
+    diag "axl said: $(tr '\n' '|' <"$tmp/o")"
+else
+    fail "an HVM save suspends the guest, then waits on QEMU's lock for its state" \
+        "lock: $(cat "$tmp/held")" "$(cat "$tmp/o")" "$(dom_state "$N")"
+    kill $holder
+    wait_exit $pid 60
+fi
+rm -f "$big"/w.sav*
 
 # ---- localhost migration: axl to axl, axl to xl, xl to axl ----
 for how in axl-axl axl-xl xl-axl; do
