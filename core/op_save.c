@@ -728,16 +728,18 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
     b = op_stream_bytes(op);
     ms = t0 ? loop_now_ms() - t0 : 0;
     mib = (double)b / (1024 * 1024);
-    if (op_save_suspended(op) && op->save &&
+    /* Only an HVM guest's suspend asks QEMU (libxl: not a PV one's). */
+    if (op->save && op->config.c_info.type == LIBXL_DOMAIN_TYPE_HVM &&
+        op_save_suspended(op) &&
         (dm = wait_save_dm_saving(op->lp, op->domid,
                                   &op->save->stream_pid)) > 0) {
         if (b >= (1u << 20))
             snprintf(buf, len, "guest suspended, %.0f MiB of memory %s; "
-                     "waiting for QEMU (pid %d) to save its state", mib,
+                     "libxl waiting on QEMU (pid %d)", mib,
                      op_has(op, OPK_MIGRATE) ? "sent" : "written", (int)dm);
         else
-            snprintf(buf, len, "guest suspended; waiting for QEMU (pid %d) "
-                     "to save its state", (int)dm);
+            snprintf(buf, len, "guest suspended; libxl waiting on QEMU "
+                     "(pid %d)", (int)dm);
         return true;
     }
     snprintf(buf, len, "%s%s memory: %.0f MiB", op_save_suspended(op)

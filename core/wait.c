@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <libxl.h>
 #include <xenstore.h>
@@ -426,23 +427,29 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r)
 
 pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r)
 {
-    char *sc, *v;
+    char *sc, *v, *end = NULL, want[32];
     ssize_t len;
     bool waits;
-    long dm;
+    long dm = 0;
 
     if (wait_save_helper_written(lp, domid, pid_r) < 0)
         return 0;
-    /* /proc/PID/syscall: the call's number, then its arguments. */
+    /* /proc/PID/syscall: the call's number, then its arguments (hex). */
+    snprintf(want, sizeof(want), "%d 0x0 ", (int)SYS_read);
     sc = wait_proc_all(*pid_r, "syscall", &len);
-    waits = sc && !strncmp(sc, "0 0x0 ", 6);
+    waits = sc && !strncmp(sc, want, strlen(want));
     free(sc);
     if (!waits)
         return 0;
     v = wait_read(lp, "/local/domain/%u/image/device-model-pid", domid);
-    dm = v ? strtol(v, NULL, 10) : 0;
+    if (v) {
+        errno = 0;
+        dm = strtol(v, &end, 10);
+        if (errno || end == v || *end || dm <= 0 || dm > INT32_MAX)
+            dm = 0;
+    }
     free(v);
-    return dm > 0 ? (pid_t)dm : 0;
+    return (pid_t)dm;
 }
 
 /* Read one xenstore node as a string; NULL if absent.  Caller frees. */

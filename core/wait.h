@@ -103,9 +103,10 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r);
 /*
  * The pid of domid's device model (QEMU), if the save helper of domid
  * waits for libxl's answer (it reads its stdin, where libxl answers its
- * calls) and a device model is recorded: in the suspend call, once the
- * guest is suspended, that answer waits for QEMU to save its state.  0
- * otherwise.  *pid_r caches the helper's pid, as above.
+ * calls) and a device model is recorded; 0 otherwise.  For an HVM guest
+ * suspended, libxl then talks to QEMU: for its state (the suspend call)
+ * or to end its log-dirty mode (the save's end).  *pid_r caches the
+ * helper's pid, as above.
  */
 pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r);
 

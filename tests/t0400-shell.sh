@@ -82,7 +82,7 @@ enter() { $T send-keys -t sh Enter; }
 last_line() { screen | grep -v '^$' | tail -1; }
 at_prompt() { [ "$(last_line)" = "axl>" ] || [ "$(last_line)" = "axl> " ]; }
 axl_pid() {
-    local p
+    local p comm
     for p in /proc/[0-9]*; do
         comm_of "${p#/proc/}" && [ "$comm" = axl ] && echo "${p#/proc/}" &&
             return

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d)
 # consoles: pids of console clients still running.
 consoles() {
-    local p
+    local p comm
     for p in /proc/[0-9]*; do
         comm_of "${p#/proc/}" && [ "$comm" = xenconsole ] && echo "${p#/proc/}"
     done

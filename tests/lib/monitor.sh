@@ -51,7 +51,7 @@ ups_at_least() { [ "$(ups "$1")" -ge "$2" ]; }
 
 # mon_of NAME: the pid of axl's monitor of NAME (comm axl-NAME).
 mon_of() {
-    local p
+    local p comm
     for p in /proc/[0-9]*; do
         comm_of "${p#/proc/}" && [ "$comm" = "axl-$1" ] && echo "${p#/proc/}"
     done

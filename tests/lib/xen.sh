@@ -114,6 +114,7 @@ now_us() {
 stat_of() {
     local line
     st=() st_comm=
+    [ -n "$1" ] || return 1
     { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
     st_comm=${line#*(}
     st_comm=${st_comm%) *}
@@ -288,7 +289,7 @@ vtpm_closer_start() {
             case $path in
             */state)
                 [ "$(xenstore-read "$path" 2>/dev/null)" = 5 ] &&
-                    xenstore-write "$path" 6 ;;
+                    xenstore-write "$path" 6 2>/dev/null ;;
             esac
         done &
 }
