@@ -706,6 +706,7 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
 {
     uint64_t b, ms, t0 = op_stream_t0(op);
     double mib;
+    bool susp;
     pid_t dm;
 
     switch (op->phase) {
@@ -728,11 +729,12 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
     b = op_stream_bytes(op);
     ms = t0 ? loop_now_ms() - t0 : 0;
     mib = (double)b / (1024 * 1024);
+    susp = op_save_suspended(op);
     /* Only an HVM guest's suspend asks QEMU (libxl: not a PV one's). */
-    if (op->save && op->config.c_info.type == LIBXL_DOMAIN_TYPE_HVM &&
-        op_save_suspended(op) &&
-        (dm = wait_save_dm_saving(op->lp, op->domid,
-                                  &op->save->stream_pid)) > 0) {
+    if (susp && op->save &&
+        op->config.c_info.type == LIBXL_DOMAIN_TYPE_HVM &&
+        (dm = wait_save_on_dm(op->lp, op->domid,
+                              &op->save->stream_pid)) > 0) {
         if (b >= (1u << 20))
             snprintf(buf, len, "guest suspended, %.0f MiB of memory %s; "
                      "libxl waiting on QEMU (pid %d)", mib,
@@ -742,8 +744,8 @@ bool op_stream_phase(struct op *op, char *buf, size_t len)
                      "(pid %d)", (int)dm);
         return true;
     }
-    snprintf(buf, len, "%s%s memory: %.0f MiB", op_save_suspended(op)
-             ? "guest suspended; " : "",
+    snprintf(buf, len, "%s%s memory: %.0f MiB",
+             susp ? "guest suspended; " : "",
              op_has(op, OPK_MIGRATE) ? "sending" : "writing", mib);
     if (ms >= 500 && b > 0) {
         size_t l = strlen(buf);

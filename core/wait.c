@@ -382,20 +382,18 @@ static bool wait_is_save_helper(pid_t pid, uint32_t domid, const char *mode)
     return yes;
 }
 
-/* The helper's count of bytes ("wchar:" or "rchar:") in /proc/PID/io. */
-static int64_t wait_helper_io(struct loop *lp, uint32_t domid,
-                              const char *mode, const char *field,
-                              pid_t *pid_r)
+/*
+ * The helper of domid in mode, in *pid_r (the one found last time, if it
+ * still is one: no scan); false if none runs.
+ */
+static bool wait_helper_find(struct loop *lp, uint32_t domid,
+                             const char *mode, pid_t *pid_r)
 {
     pid_t *pids;
-    int64_t written = -1;
-    ssize_t len;
-    char *io, *p;
     int i, n;
 
-    /* The helper found last time, if it still is one: no scan. */
     if (domid == (uint32_t)INVALID_DOMID)
-        return -1;
+        return false;
     if (*pid_r <= 0 || !wait_is_save_helper(*pid_r, domid, mode)) {
         *pid_r = 0;
         n = journal_children(lp, &pids);
@@ -404,7 +402,19 @@ static int64_t wait_helper_io(struct loop *lp, uint32_t domid,
                 *pid_r = pids[i];
         free(pids);
     }
-    if (*pid_r <= 0)
+    return *pid_r > 0;
+}
+
+/* The helper's count of bytes ("wchar:" or "rchar:") in /proc/PID/io. */
+static int64_t wait_helper_io(struct loop *lp, uint32_t domid,
+                              const char *mode, const char *field,
+                              pid_t *pid_r)
+{
+    int64_t written = -1;
+    ssize_t len;
+    char *io, *p;
+
+    if (!wait_helper_find(lp, domid, mode, pid_r))
         return -1;
     io = wait_proc_all(*pid_r, "io", &len);
     p = io ? strstr(io, field) : NULL;
@@ -425,14 +435,14 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r)
     return wait_helper_io(lp, domid, "--restore-domain", "rchar:", pid_r);
 }
 
-pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r)
+pid_t wait_save_on_dm(struct loop *lp, uint32_t domid, pid_t *pid_r)
 {
     char *sc, *v, *end = NULL, want[32];
     ssize_t len;
     bool waits;
     long dm = 0;
 
-    if (wait_save_helper_written(lp, domid, pid_r) < 0)
+    if (!wait_helper_find(lp, domid, "--save-domain", pid_r))
         return 0;
     /* /proc/PID/syscall: the call's number, then its arguments (hex). */
     snprintf(want, sizeof(want), "%d 0x0 ", (int)SYS_read);

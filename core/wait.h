@@ -108,7 +108,7 @@ int64_t wait_save_helper_read(struct loop *lp, uint32_t domid, pid_t *pid_r);
  * or to end its log-dirty mode (the save's end).  *pid_r caches the
  * helper's pid, as above.
  */
-pid_t wait_save_dm_saving(struct loop *lp, uint32_t domid, pid_t *pid_r);
+pid_t wait_save_on_dm(struct loop *lp, uint32_t domid, pid_t *pid_r);
 
 /*
  * Whether domid has been asked to suspend and has not yet acted on it:
