@@ -234,10 +234,6 @@ ok "  no record is left" eval '[ -z "$(ls /run/axl/*.op 2>/dev/null)" ]'
 #             (named NAME, paused), recv-unpaused, recv-reported
 # Variants: both killed; the stopped end killed and the other let go on.
 
-# stopped PID: PID is stopped (state T).
-stopped() {
-    [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = T ]
-}
 # answer OUT EXPECT: what a user does with cleanup's word (OUT) of a copy
 # it left suspended here: destroy it if the target runs the guest, else
 # resume it.  EXPECT: "leave" (cleanup must leave one, and say both

@@ -140,9 +140,8 @@ ticks() {
     stat_of "$1" || { echo 0; return; }
     sum=$((st[11] + st[12]))
     comm=$st_comm
-    for p in /proc/[0-9]*; do
-        stat_of "${p#/proc/}" || continue
-        [ "${st[1]}" = "$1" ] && [ "$st_comm" = "$comm" ] &&
+    for p in $(children_of "$1"); do
+        stat_of "$p" && [ "$st_comm" = "$comm" ] &&
             sum=$((sum + st[11] + st[12]))
     done
     echo "$sum"

@@ -23,33 +23,24 @@ tmp=$(mktemp -d)
 # create on the host would wait for its slot.
 hwks=() wk=
 trap 'for p in "${hwks[@]}" $wk; do
-          [ "$(state_of "$p")" = T ] && kill -KILL "$p"
+          stopped "$p" && kill -KILL "$p"
       done
       for d in w1 w2 w3 g-hang-hotplug $(xl list | awk "/^h[0-9]/ { print \$1 }")
       do xl destroy "$d" >/dev/null 2>&1; done
       rm -rf "$tmp"' EXIT
 
-# ppid_of, sid_of, state_of PID: from /proc (the fields after the
+# ppid_of, sid_of PID: from /proc (the fields after the
 # command's name, which may hold spaces).
 # stat_field PID N: field N of /proc/PID/stat after "(comm)" (1: state).
 stat_field() { stat_of "$1" && echo "${st[$2 - 1]}"; }
 ppid_of() { stat_field "$1" 2; }
 sid_of() { stat_field "$1" 4; }
-state_of() { stat_field "$1" 1; }
-# children_of PID: its children's pids.
-children_of() {
-    local p
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        stat_of "$p" && [ "${st[1]}" = "$1" ] && echo "$p"
-    done
-}
 # stopped_child PID: a child of PID's that is stopped (its worker at a
 # testpoint); false if none.
 stopped_child() {
     local c
     for c in $(children_of "$1"); do
-        if [ "$(state_of "$c")" = T ]; then
+        if stopped "$c"; then
             echo "$c"
             return 0
         fi

@@ -30,10 +30,11 @@ in_hotplug() { [ -s "$M/block-hang.pid" ]; }
 # n_hotplug: how many hotplug scripts run (the pid file is shared); a
 # script's child, forked but not yet exec'ed, is not counted.
 n_hotplug() {
-    local all p pp n=0
+    local all p pp n=0 st st_comm
     all=" $(fixture_procs | tr '\n' ' ') "
     for p in $all; do
-        pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+        pp=
+        stat_of "$p" && pp=${st[1]}
         case $all in *" $pp "*) ;; *) n=$((n + 1)) ;; esac
     done
     echo "$n"
@@ -82,10 +83,10 @@ enter() { $T send-keys -t sh Enter; }
 last_line() { screen | grep -v '^$' | tail -1; }
 at_prompt() { [ "$(last_line)" = "axl>" ] || [ "$(last_line)" = "axl> " ]; }
 axl_pid() {
-    local p comm
-    for p in /proc/[0-9]*; do
-        comm_of "${p#/proc/}" && [ "$comm" = axl ] && echo "${p#/proc/}" &&
-            return
+    local p
+    for p in $(pids_named axl); do
+        echo "$p"
+        return
     done
 }
 

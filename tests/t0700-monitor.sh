@@ -91,7 +91,7 @@ exec 7>"$tmp/cmds"
 echo "create $(cfg m-sa none) &" >&7
 mon_stopped() {
     local p=$(mon_of m-sa)
-    [ -n "$p" ] && [ "$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)" = T ]
+    [ -n "$p" ] && stopped "$p"
 }
 if wait_for 60 mon_stopped; then
     pass "a monitor stopped before it says it watches"

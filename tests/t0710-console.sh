@@ -8,12 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 tmp=$(mktemp -d)
 # consoles: pids of console clients still running.
-consoles() {
-    local p comm
-    for p in /proc/[0-9]*; do
-        comm_of "${p#/proc/}" && [ "$comm" = xenconsole ] && echo "${p#/proc/}"
-    done
-}
+consoles() { pids_named xenconsole; }
 cleanup() {
     kill -9 $(consoles) 2>/dev/null
     clean_domains

@@ -315,7 +315,7 @@ lock=/var/lib/xen/userdata-l.$id.${vm#/vm/}.qmp-socket-lock
 if [ -n "$vm" ]; then
     AXL_TEST_STOP=save-configured axl save "$N" "$big/q.sav" >"$tmp/o" 2>&1 &
     pid=$!
-    wait_for 60 eval '[ "$(awk "{ print \$3 }" /proc/$pid/stat 2>/dev/null)" = T ]'
+    wait_for 60 stopped $pid
     # One process holds it (flock(1) would leave it to its command too).
     python3 -c 'import fcntl, sys, time
 f = open(sys.argv[1], "a")

@@ -50,12 +50,7 @@ ups() {
 ups_at_least() { [ "$(ups "$1")" -ge "$2" ]; }
 
 # mon_of NAME: the pid of axl's monitor of NAME (comm axl-NAME).
-mon_of() {
-    local p comm
-    for p in /proc/[0-9]*; do
-        comm_of "${p#/proc/}" && [ "$comm" = "axl-$1" ] && echo "${p#/proc/}"
-    done
-}
+mon_of() { pids_named "axl-$1"; }
 no_mon() { [ -z "$(mon_of "$1")" ]; }
 gone() { ! dom_exists "$1"; }
 # stop NAME: kill NAME's monitors (axl's and xl's), then destroy it.

@@ -128,6 +128,29 @@ comm_of() {
     { read -r comm <"/proc/$1/comm"; } 2>/dev/null
 }
 
+# pids_named GLOB: the pids whose command name matches GLOB, one a line.
+pids_named() {
+    local p comm
+    for p in /proc/[0-9]*; do
+        # shellcheck disable=SC2053 # GLOB is a pattern
+        comm_of "${p#/proc/}" && [[ $comm == $1 ]] && echo "${p#/proc/}"
+    done
+}
+
+# children_of PID: PID's children's pids, one a line.
+children_of() {
+    local p st st_comm
+    for p in /proc/[0-9]*; do
+        stat_of "${p#/proc/}" && [ "${st[1]}" = "$1" ] && echo "${p#/proc/}"
+    done
+}
+
+# stopped PID: PID is stopped (a signal's stop, state T).
+stopped() {
+    local st st_comm
+    stat_of "$1" && [ "${st[0]}" = T ]
+}
+
 # procs_matching ERE: PIDs whose command line (its words joined by
 # spaces, and a space after the last, as /proc's cmdline with its NULs
 # made spaces) matches ERE, this shell excepted.  One ps for all (dom0
@@ -153,15 +176,14 @@ procs_matching() {
 # /proc/PID/syscall names the call the helper stopped after and that call
 # is not a 2-byte write to fd 1; else it runs 5 ms more and stops again.
 stop_helper() {
-    local pid=$1 n=0 st sc
+    local pid=$1 n=0 st st_comm sc
     while [ "$n" -lt 100 ]; do
         n=$((n + 1))
         kill -STOP "$pid" 2>/dev/null || return 1
-        st=
-        while [ "$st" != T ] && [ "$st" != t ]; do
-            st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" \
-                2>/dev/null) || return 1
-            case $st in '' | Z | X) return 1 ;; esac
+        st=()
+        while [ "${st[0]}" != T ] && [ "${st[0]}" != t ]; do
+            stat_of "$pid" || return 1
+            case ${st[0]} in Z | X) return 1 ;; esac
         done
         read -r -a sc <"/proc/$pid/syscall" || return 1
         if [ "${sc[0]}" != -1 ] && [ "${sc[0]}" != running ] &&
